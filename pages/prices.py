@@ -1,0 +1,76 @@
+"""Prices: browse the bundled price book, with each table's source and age."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from planner.errors import PlannerError
+from planner.pricing import PURCHASE_OPTIONS, PriceBook, default_book
+from planner.pricing.queries import select_instances, table_ages
+
+STALE_AFTER_DAYS = 365
+
+
+@st.cache_resource(show_spinner="Loading the price book…")
+def price_book() -> PriceBook:
+    return default_book()
+
+
+book = price_book()
+st.title("Price book")
+st.caption(f"Bundled public list prices, {book.oldest_prices_as_of} to {book.prices_as_of}. "
+           "Every price names its source; see the provenance table below.")
+
+ages = table_ages(book, dt.date.today())
+stale = ages[ages.oldest_age_days.fillna(0) > STALE_AFTER_DAYS]
+if not stale.empty:
+    st.warning(f"{len(stale)} of {len(ages)} tables hold prices older than a year "
+               f"(oldest {int(stale.oldest_age_days.max())} days). Check current list prices before committing.")
+
+regions = book.regions("aws")
+left, mid, right = st.columns(3)
+service = left.selectbox("Service", book.instance_services("aws"), index=book.instance_services("aws").index("ec2"),
+                         key="service")
+region = mid.selectbox("Region", list(regions.region), index=list(regions.region).index("us-east-1"),
+                       format_func=lambda r: f"{r} — {regions.set_index('region').name[r]}", key="region")
+option = right.selectbox("Purchase option", list(PURCHASE_OPTIONS), key="option", help="\n".join(
+    f"- **{k}**: {v}" for k, v in PURCHASE_OPTIONS.items()))
+engine = deployment = None
+if service == "rds":
+    engine = left.selectbox("Engine", ["postgresql", "mysql", "mariadb", "aurora-postgresql", "aurora-mysql"])
+    deployment = mid.selectbox("Deployment", ["aurora-standard", "aurora-io-optimized"] if engine.startswith("aurora")
+                               else ["single-az", "multi-az", "multi-az-cluster"])
+elif service == "elasticache":
+    engine = left.selectbox("Engine", ["redis", "valkey", "memcached"])
+
+a, b, c = st.columns(3)
+min_vcpu = a.number_input("Minimum vCPU", min_value=0.0, value=0.0, step=1.0, key="min_vcpu")
+min_memory_gib = b.number_input("Minimum memory [GiB]", min_value=0.0, value=0.0, step=1.0)
+arch = c.selectbox("Architecture", ["any", "x86_64", "arm64"])
+
+try:
+    catalog = book.catalog("aws", region, service, option, engine=engine, deployment=deployment)
+    families = st.multiselect("Families", sorted(set(catalog.family)))
+    rows = select_instances(catalog, families=families, min_vcpu=min_vcpu, min_memory_gib=min_memory_gib,
+                            arch=None if arch == "any" else arch)
+except PlannerError as exc:
+    st.error(str(exc))
+    st.stop()
+
+if catalog.empty:
+    available = book.available_options("aws", region, service, engine=engine, deployment=deployment)
+    variant = f" ({engine}, {deployment})" if deployment else f" ({engine})" if engine else ""
+    st.warning(f"The price book has no {option} prices for {service}{variant} in {region}; "
+               f"options priced there: {', '.join(available) or 'none'}.")
+st.subheader(f"{len(rows)} {service} SKUs, cheapest first")
+st.dataframe(rows, hide_index=True, width="stretch",
+             column_config={"hourly_usd": st.column_config.NumberColumn(format="$%.4f"),
+                            "monthly_usd": st.column_config.NumberColumn(format="$%.2f")})
+st.download_button("Download CSV", rows.to_csv(index=False), file_name=f"{service}-{region}-{option}.csv",
+                   mime="text/csv")
+
+st.subheader("Provenance")
+st.dataframe(ages, hide_index=True, width="stretch")
+st.dataframe(book.sources.drop(columns="cloud"), hide_index=True, width="stretch")

@@ -1,0 +1,80 @@
+"""The ``planner`` command line: parse, call ``planner``, render.
+
+Errors a user can cause (bad arguments, unknown names, bad files) print one
+line to stderr and exit with status 2; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+import typer.main
+
+from planner import __version__
+from planner.cli.prices import prices_app
+from planner.errors import PlannerError, PriceTableError
+
+EXIT_USAGE = 2
+
+# Typer ships its own copy of click in newer releases; take the exception
+# classes from wherever typer's own BadParameter lives.
+_click_exceptions = sys.modules[typer.BadParameter.__module__]
+UsageError = _click_exceptions.UsageError
+NoArgsIsHelpError = getattr(_click_exceptions, "NoArgsIsHelpError", ())
+
+app = typer.Typer(
+    name="planner",
+    help="Cost & capacity planning for backend systems on the cloud.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(prices_app, name="prices")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"planner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Cost & capacity planning for backend systems on the cloud."""
+
+
+def _fail(message: str) -> int:
+    print(f"planner: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="planner", standalone_mode=False)
+    except NoArgsIsHelpError:
+        return 0  # typer has already printed the help
+    except UsageError as exc:
+        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
+        return _fail(exc.format_message() + hint)
+    except (typer.Abort, KeyboardInterrupt):
+        print("planner: interrupted", file=sys.stderr)
+        return 130
+    except PriceTableError as exc:
+        print(f"planner: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except PlannerError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:  # pragma: no cover - thin wrapper for python -m
+    sys.exit(main())

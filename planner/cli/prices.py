@@ -1,0 +1,120 @@
+"""``planner prices ...``: browse, look up and validate the price tables."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from planner.cli.render import OutputFormat, print_frame, print_record
+
+prices_app = typer.Typer(help="Browse, look up and validate the bundled price tables.", no_args_is_help=True)
+
+FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
+
+
+def _book():  # noqa: ANN202 - imported lazily so `planner --version` stays fast
+    from planner.pricing import default_book
+
+    return default_book()
+
+
+@prices_app.command("regions")
+def regions(
+    cloud: str = typer.Option("aws", help="Cloud provider."),
+    fmt: OutputFormat = FORMAT,
+) -> None:
+    """List regions with their names, AZ counts and how many SKUs are priced in each."""
+    from planner.pricing.queries import region_summary
+
+    book = _book()
+    print_frame(region_summary(book, cloud), fmt, title=f"{cloud} regions (prices as of {book.prices_as_of})")
+
+
+@prices_app.command("list")
+def list_prices(
+    service: str = typer.Option("ec2", help="Instance service: ec2, rds or elasticache."),
+    region: str = typer.Option("us-east-1", help="Region code."),
+    cloud: str = typer.Option("aws", help="Cloud provider."),
+    family: list[str] = typer.Option([], help="Instance family, e.g. m7g (repeat or comma-separate)."),
+    min_vcpu: float = typer.Option(0, min=0, help="Minimum vCPUs."),
+    min_memory_gib: float = typer.Option(0, "--min-memory", "--min-memory-gib", min=0, help="Minimum memory [GiB]."),
+    arch: str | None = typer.Option(None, help="x86_64 or arm64."),
+    generation: str | None = typer.Option(None, help="current or previous."),
+    option: str = typer.Option("on_demand", help="Purchase option: on_demand, reserved_1yr, reserved_3yr, "
+                               "savings_1yr, savings_3yr, spot."),
+    engine: str | None = typer.Option(None, help="Database engine (rds: postgresql, mysql, mariadb, "
+                                      "aurora-postgresql, aurora-mysql; elasticache: redis, valkey, memcached)."),
+    deployment: str | None = typer.Option(None, help="rds: single-az, multi-az, multi-az-cluster, aurora-standard, "
+                                          "aurora-io-optimized."),
+    limit: int = typer.Option(40, min=0, help="Rows to show in a table (0 = all); csv/json show all."),
+    fmt: OutputFormat = FORMAT,
+) -> None:
+    """List instance prices with specs, cheapest first."""
+    from planner.pricing.queries import select_instances
+
+    book = _book()
+    families = [f.strip() for item in family for f in item.split(",") if f.strip()]
+    cat = book.catalog(cloud, region, service, option, engine=engine, deployment=deployment)
+    rows = select_instances(cat, families=families, min_vcpu=min_vcpu, min_memory_gib=min_memory_gib,
+                            arch=arch, generation=generation)
+    caption = ""
+    if fmt is OutputFormat.table and limit and len(rows) > limit:
+        caption = f"showing the {limit} cheapest of {len(rows)}; --limit 0 shows all"
+        rows = rows.head(limit)
+    print_frame(rows, fmt, title=f"{service} {option} prices in {cloud} {region}", caption=caption)
+
+
+@prices_app.command("lookup")
+def lookup(
+    cloud: str = typer.Argument(..., help="Cloud provider, e.g. aws."),
+    region: str = typer.Argument(..., help="Region code, e.g. us-east-1."),
+    service: str = typer.Argument(..., help="ec2, rds, elasticache, or a priced service such as nat_gateway, s3."),
+    sku: str = typer.Argument(..., help="Instance type / class / node type, or the service's item "
+                              "(e.g. gateway_hour)."),
+    option: str = typer.Option("on_demand", help="on_demand, reserved_1yr, reserved_3yr, savings_1yr, "
+                               "savings_3yr or spot."),
+    engine: str | None = typer.Option(None, help="Database engine (default: postgresql for rds, redis for "
+                                      "elasticache)."),
+    deployment: str | None = typer.Option(None, help="rds deployment (default single-az)."),
+    dimension: str = typer.Option("", help="Service item dimension, e.g. STANDARD for s3 storage."),
+    fmt: OutputFormat = FORMAT,
+) -> None:
+    """Look up one price, with its date and source."""
+    from planner.pricing import queries
+
+    record = queries.lookup(_book(), cloud, region, service, sku, option=option, engine=engine,
+                            deployment=deployment, dimension=dimension)
+    print_record(record, fmt, title=f"{cloud} {region} {service} {sku}")
+
+
+@prices_app.command("sources")
+def sources(fmt: OutputFormat = FORMAT) -> None:
+    """List every price table with its row count, price dates and sources."""
+    from planner.pricing.queries import table_ages
+
+    print_frame(table_ages(_book()), fmt, title="price tables (MANIFEST.csv)")
+
+
+@prices_app.command("validate")
+def validate(
+    folder: Path | None = typer.Argument(None, help="Price-table folder (holds MANIFEST.csv); "
+                                         "default: the bundled tables."),
+) -> None:
+    """Validate a price-table folder: exit 0 when good, 2 with every problem listed when not.
+
+    Regions lacking something the planner needs are listed as warnings.
+    """
+    from planner.pricing import PriceBook
+    from planner.pricing.coverage import coverage_gaps
+
+    if folder is not None and not folder.is_dir():
+        raise typer.BadParameter(f"{folder} is not a folder", param_hint="FOLDER")
+    book = PriceBook.load(folder)
+    rows = int(book.manifest.rows.astype(int).sum())
+    print(f"OK: {book.label}: {len(book.manifest)} tables, {rows:,} rows, prices as of "
+          f"{book.oldest_prices_as_of} .. {book.prices_as_of}")
+    for cloud in book.clouds():
+        for gap in coverage_gaps(book, cloud):
+            print(f"warning: {cloud} {gap}", file=sys.stderr)

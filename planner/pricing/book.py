@@ -1,0 +1,304 @@
+"""The :class:`PriceBook`: every bundled price, validated once, with lookups.
+
+Lookups name a cloud, region, service and SKU (plus, for databases, engine and
+deployment) and a purchase option. A scalar lookup returns a frozen record
+carrying the price *and* its provenance; vectorised lookups return numpy
+arrays for the batch engine. Unknown names raise
+:class:`~planner.errors.UnknownNameError` listing close matches.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import PlannerError, unknown_name
+from planner.pricing.loader import Folder, bundled_folder, load_tables
+from planner.pricing.tiers import Tiers
+from planner.pricing.units import HOURS_PER_MONTH, PURCHASE_OPTIONS
+
+# Engine and deployment assumed when a database lookup names neither.
+DEFAULT_VARIANT: dict[str, tuple[str, str]] = {
+    "ec2": ("", ""),
+    "rds": ("postgresql", "single-az"),
+    "elasticache": ("redis", ""),
+}
+
+T = TypeVar("T")
+
+INSTANCE_KEY = ["cloud", "region", "service", "sku", "engine", "deployment", "option"]
+SERVICE_KEY = ["cloud", "region", "service", "item", "dimension"]
+
+
+@dataclass(frozen=True)
+class InstancePrice:
+    """One instance price with where it came from."""
+
+    cloud: str
+    region: str
+    service: str
+    sku: str
+    engine: str
+    deployment: str
+    option: str
+    hourly_usd: float
+    upfront_usd: float
+    payment: str
+    interruption: str
+    prices_as_of: str
+    source_id: str
+    notes: str
+
+    @property
+    def monthly_usd(self) -> float:
+        """Hourly price x 730 hours (plus nothing: upfront is already in the effective rate)."""
+        return self.hourly_usd * HOURS_PER_MONTH
+
+    def as_dict(self) -> dict[str, object]:
+        d = dict(self.__dict__)
+        d["monthly_usd"] = self.monthly_usd
+        d["hours_per_month"] = HOURS_PER_MONTH
+        return d
+
+
+@dataclass(frozen=True)
+class ServicePrice:
+    """One flat (untiered) service price with where it came from."""
+
+    cloud: str
+    region: str
+    service: str
+    item: str
+    dimension: str
+    unit: str
+    usd_per_unit: float
+    prices_as_of: str
+    source_id: str
+    notes: str
+
+
+class PriceBook:
+    """All price tables of one folder, validated on load. Build with :meth:`load`."""
+
+    def __init__(self, manifest: pd.DataFrame, tables: dict[str, pd.DataFrame], label: str) -> None:
+        self.label = label
+        self.manifest = manifest
+        self.specs = tables["instance_specs"]
+        self.instance_prices = tables["instance_prices"]
+        self.service_prices = tables["service_prices"]
+        self.region_table = tables["regions"]
+        self.sources = tables["sources"]
+
+    @classmethod
+    def load(cls, folder: Folder | str | None = None) -> PriceBook:
+        """Load and validate a price-table folder (default: the bundled ``pricing_data``)."""
+        if folder is None:
+            return cls(*load_tables(bundled_folder(), "pricing_data"), label="pricing_data")
+        folder = Path(folder) if isinstance(folder, str) else folder
+        label = str(folder)
+        return cls(*load_tables(folder, label), label=label)
+
+    # -- names ---------------------------------------------------------------
+
+    def clouds(self) -> list[str]:
+        return sorted(set(self.region_table.cloud))
+
+    def regions(self, cloud: str = "aws") -> pd.DataFrame:
+        """Regions of ``cloud`` with name, geography and usable AZ count."""
+        self._check_cloud(cloud)
+        return self.region_table[self.region_table.cloud == cloud].drop(columns="cloud").reset_index(drop=True)
+
+    def instance_services(self, cloud: str = "aws") -> list[str]:
+        return sorted(set(self.instance_prices.service[self.instance_prices.cloud == cloud]))
+
+    @property
+    def prices_as_of(self) -> str:
+        """Newest price date in the book."""
+        return max(d for d in self.manifest.prices_as_of if d)
+
+    @property
+    def oldest_prices_as_of(self) -> str:
+        return min(d for d in self.manifest.oldest_prices_as_of if d)
+
+    def _check_cloud(self, cloud: str) -> None:
+        if cloud not in self.clouds():
+            raise unknown_name("cloud", cloud, self.clouds())
+
+    def _check_region(self, cloud: str, region: str) -> None:
+        self._check_cloud(cloud)
+        known = self.region_table.region[self.region_table.cloud == cloud]
+        if region not in set(known):
+            raise unknown_name("region", region, known, context=f"for {cloud}")
+
+    # -- instances -----------------------------------------------------------
+
+    @functools.cached_property
+    def _instance_index(self) -> pd.MultiIndex:
+        return pd.MultiIndex.from_frame(self.instance_prices[INSTANCE_KEY])
+
+    def instance_price(
+        self,
+        cloud: str,
+        region: str,
+        service: str,
+        sku: str,
+        option: str = "on_demand",
+        engine: str | None = None,
+        deployment: str | None = None,
+    ) -> InstancePrice:
+        """Price of one SKU; unknown names raise an error naming close matches."""
+        engine, deployment = self._variant(service, engine, deployment)
+        pos = self._instance_index.get_indexer([(cloud, region, service, sku, engine, deployment, option)])[0]
+        if pos < 0:
+            raise self._explain_missing(cloud, region, service, sku, option, engine, deployment)
+        return _record(InstancePrice, self.instance_prices.iloc[pos])
+
+    def instance_hourly_usd(
+        self,
+        cloud: str | Sequence[str],
+        region: str | Sequence[str],
+        service: str | Sequence[str],
+        sku: str | Sequence[str],
+        option: str | Sequence[str] = "on_demand",
+        engine: str | Sequence[str] | None = None,
+        deployment: str | Sequence[str] | None = None,
+    ) -> np.ndarray:
+        """Vectorised hourly prices [USD/hour]; NaN where the book has no such price.
+
+        Each argument is a scalar or an array of one common length; scalars are
+        broadcast. ``engine``/``deployment`` of None take the service default.
+        """
+        if engine is None or deployment is None:
+            svc = np.broadcast_to(np.asarray(service, dtype=object), np.broadcast(np.asarray(sku, dtype=object)).shape)
+            defaults = [DEFAULT_VARIANT.get(s, ("", "")) for s in np.atleast_1d(svc)]
+            engine = [d[0] for d in defaults] if engine is None else engine
+            deployment = [d[1] for d in defaults] if deployment is None else deployment
+        cols = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=object))
+                                     for a in (cloud, region, service, sku, engine, deployment, option)))
+        keys = pd.MultiIndex.from_arrays(cols)
+        pos = self._instance_index.get_indexer(keys)
+        hourly = self.instance_prices.hourly_usd.to_numpy()[pos]
+        return np.where(pos >= 0, hourly, np.nan)
+
+    def catalog(
+        self,
+        cloud: str,
+        region: str,
+        service: str,
+        option: str = "on_demand",
+        engine: str | None = None,
+        deployment: str | None = None,
+    ) -> pd.DataFrame:
+        """Every SKU of a service in a region joined with its specs, cheapest first."""
+        self._check_region(cloud, region)
+        if service not in self.instance_services(cloud):
+            raise unknown_name("service", service, self.instance_services(cloud), context=f"for {cloud} instances")
+        if option not in PURCHASE_OPTIONS:
+            raise unknown_name("purchase option", option, PURCHASE_OPTIONS)
+        engine, deployment = self._variant(service, engine, deployment)
+        p = self.instance_prices
+        sel = p[(p.cloud == cloud) & (p.region == region) & (p.service == service) & (p.option == option)
+                & (p.engine == engine) & (p.deployment == deployment)]
+        specs = self.specs[(self.specs.cloud == cloud) & (self.specs.service == service)]
+        out = sel.merge(specs.drop(columns=["cloud", "service"]), on="sku", how="inner")
+        out = out.assign(monthly_usd=out.hourly_usd * HOURS_PER_MONTH)
+        return out.sort_values(["hourly_usd", "sku"]).reset_index(drop=True)
+
+    def available_options(self, cloud: str, region: str, service: str, engine: str | None = None,
+                          deployment: str | None = None) -> list[str]:
+        """Purchase options priced for a service (engine, deployment) in a region, in canonical order."""
+        engine, deployment = self._variant(service, engine, deployment)
+        p = self.instance_prices
+        have = set(p.option[(p.cloud == cloud) & (p.region == region) & (p.service == service)
+                            & (p.engine == engine) & (p.deployment == deployment)])
+        return [o for o in PURCHASE_OPTIONS if o in have]
+
+    def _variant(self, service: str, engine: str | None, deployment: str | None) -> tuple[str, str]:
+        default_engine, default_deployment = DEFAULT_VARIANT.get(service, ("", ""))
+        return (default_engine if engine is None else engine,
+                default_deployment if deployment is None else deployment)
+
+    def _explain_missing(self, cloud: str, region: str, service: str, sku: str, option: str,
+                         engine: str, deployment: str) -> PlannerError:
+        """Find the first part of a lookup that does not match and say so."""
+        self._check_region(cloud, region)
+        p = self.instance_prices
+        services = set(p.service[p.cloud == cloud])
+        if service not in services:
+            return unknown_name("service", service, services, context=f"for {cloud} instances")
+        here = p[(p.cloud == cloud) & (p.region == region) & (p.service == service)]
+        if sku not in set(here.sku):
+            elsewhere = p.region[(p.cloud == cloud) & (p.service == service) & (p.sku == sku)].nunique()
+            if elsewhere:
+                return PlannerError(f"{service} SKU '{sku}' is not offered in {region} "
+                                    f"(priced in {elsewhere} other {cloud} region(s))")
+            return unknown_name(f"{service} SKU", sku, here.sku, context=f"in {cloud} {region}")
+        mine = here[here.sku == sku]
+        variants = sorted(set(zip(mine.engine, mine.deployment)))
+        if (engine, deployment) not in variants:
+            listed = ", ".join(f"{e or '-'}/{d or '-'}" for e, d in variants)
+            return PlannerError(f"{sku} in {region} has no engine/deployment '{engine or '-'}/{deployment or '-'}'; "
+                                f"available: {listed}")
+        options = sorted(set(mine.option[(mine.engine == engine) & (mine.deployment == deployment)]))
+        if option not in PURCHASE_OPTIONS:
+            return unknown_name("purchase option", option, PURCHASE_OPTIONS)
+        return PlannerError(f"no {option} price for {service} {sku} ({engine or '-'}/{deployment or '-'}) "
+                            f"in {region}; available: {', '.join(options)}")
+
+    # -- services ------------------------------------------------------------
+
+    @functools.cached_property
+    def _service_groups(self) -> dict[tuple[str, ...], np.ndarray]:
+        return self.service_prices.groupby(SERVICE_KEY, sort=False).indices
+
+    def service_rows(self, cloud: str, region: str, service: str, item: str, dimension: str = "") -> pd.DataFrame:
+        """The rows (one per tier) of a service item; a region without its own rows uses ``global`` ones."""
+        for r in (region, "global"):
+            pos = self._service_groups.get((cloud, r, service, item, dimension))
+            if pos is not None:
+                return self.service_prices.iloc[pos].sort_values("tier_start", na_position="first")
+        self._check_region(cloud, region)
+        s = self.service_prices[(self.service_prices.cloud == cloud)
+                                & self.service_prices.region.isin([region, "global"])]
+        if service not in set(s.service):
+            raise unknown_name("service", service, s.service, context=f"in {cloud} {region}")
+        s = s[s.service == service]
+        if item not in set(s["item"]):
+            raise unknown_name(f"{service} item", item, s["item"], context=f"in {cloud} {region}")
+        dims = s.dimension[s["item"] == item]
+        raise unknown_name(f"{service} {item} dimension", dimension, dims, context=f"in {cloud} {region}")
+
+    def service_price(self, cloud: str, region: str, service: str, item: str, dimension: str = "") -> ServicePrice:
+        """A flat service price (falls back to a ``global`` row); tiered items need :meth:`tiers`."""
+        rows = self.service_rows(cloud, region, service, item, dimension)
+        if len(rows) > 1:
+            raise PlannerError(f"{service} {item} in {region} is tiered ({len(rows)} tiers); use tiers()")
+        return _record(ServicePrice, rows.iloc[0])
+
+    def tiers(self, cloud: str, region: str, service: str, item: str, dimension: str = "") -> Tiers:
+        """The tier schedule of a service item (a flat price is a one-tier schedule)."""
+        rows = self.service_rows(cloud, region, service, item, dimension)
+        return Tiers.from_rows(rows)
+
+    # -- provenance ----------------------------------------------------------
+
+    def provenance(self) -> pd.DataFrame:
+        """One row per table: file, kind, rows, price dates and the sources it cites."""
+        return self.manifest[["file", "cloud", "kind", "rows", "prices_as_of", "oldest_prices_as_of", "sources"]]
+
+
+def _record(cls: type[T], row: pd.Series) -> T:
+    """Build a frozen record from a table row, with plain Python scalars (JSON-ready)."""
+    return cls(**{f: (row[f].item() if hasattr(row[f], "item") else row[f]) for f in cls.__dataclass_fields__})
+
+
+@functools.cache
+def default_book() -> PriceBook:
+    """The bundled price book, loaded and validated once per process."""
+    return PriceBook.load()

@@ -1,0 +1,96 @@
+"""What the planner needs from the price book in every region, and where it is missing.
+
+The sizing model chooses among whatever SKUs a region offers, so the needs are
+capabilities (a current-generation x86 and Graviton type, a database class
+large enough for a big hot set, ...) plus the service items every plan prices.
+``planner prices validate`` reports gaps; a test asserts there are none in the
+bundled tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.pricing.book import PriceBook
+
+
+@dataclass(frozen=True)
+class InstanceNeed:
+    """At least one SKU of ``service`` (engine, deployment) with this much hardware, on demand."""
+
+    service: str
+    engine: str
+    deployment: str
+    min_vcpu: float
+    min_memory_gib: float
+    arch: str | None
+    why: str
+
+
+INSTANCE_NEEDS: tuple[InstanceNeed, ...] = (
+    InstanceNeed("ec2", "", "", 2, 4, "x86_64", "horizontal option, x86 instance types"),
+    InstanceNeed("ec2", "", "", 2, 4, "arm64", "horizontal option, Graviton instance types"),
+    InstanceNeed("ec2", "", "", 64, 256, None, "vertical option, a large single instance"),
+    *(
+        InstanceNeed("rds", engine, deployment, vcpu, mem, None, f"database {engine} {deployment}")
+        for engine in ("postgresql", "mysql")
+        for deployment in ("single-az", "multi-az")
+        for vcpu, mem in ((2, 1), (16, 128))
+    ),
+    InstanceNeed("elasticache", "redis", "", 2, 0.5, None, "cache, small node"),
+    InstanceNeed("elasticache", "redis", "", 8, 100, None, "cache, large node for sharding"),
+)
+
+# (service, item, dimension) priced by every plan.
+SERVICE_NEEDS: tuple[tuple[str, str, str], ...] = (
+    ("elb", "alb_hour", "application"),
+    ("elb", "alb_lcu_hour", "application"),
+    ("nat_gateway", "gateway_hour", ""),
+    ("nat_gateway", "data_processed", ""),
+    ("data_transfer", "out_to_internet", ""),
+    ("data_transfer", "inter_az", ""),
+    ("s3", "storage_standard", "STANDARD"),
+    ("s3", "requests_put_copy_post_list", "STANDARD"),
+    ("s3", "requests_get_other", "STANDARD"),
+    ("ebs", "storage", "gp3"),
+    ("ebs", "snapshot_storage", "snapshot-standard"),
+    ("rds", "storage", "rds/single-az/gp3"),
+    ("rds", "storage", "rds/multi-az/gp3"),
+    ("rds", "backup_storage", "rds/any/snapshot"),
+    ("cloudwatch", "custom_metric", ""),
+    ("cloudwatch", "logs_ingest_standard", "STANDARD"),
+    ("cloudwatch", "logs_storage", ""),
+    ("lambda", "requests", "x86_64"),
+    ("lambda", "duration", "x86_64"),
+    ("fargate", "vcpu_hour", "linux/x86_64"),
+    ("fargate", "memory_gb_hour", "linux/x86_64"),
+)
+
+
+def coverage_gaps(book: PriceBook, cloud: str = "aws") -> list[str]:
+    """One message per (region, need) the price book cannot serve; empty when complete."""
+    gaps: list[str] = []
+    prices = book.instance_prices
+    specs = book.specs[book.specs.cloud == cloud]
+    on_demand = prices[(prices.cloud == cloud) & (prices.option == "on_demand")].merge(
+        specs[["service", "sku", "vcpu", "memory_gib", "arch", "generation"]], on=["service", "sku"]
+    )
+    regions = list(book.regions(cloud).region)
+    for need in INSTANCE_NEEDS:
+        fit = on_demand[
+            (on_demand.service == need.service) & (on_demand.engine == need.engine)
+            & (on_demand.deployment == need.deployment) & (on_demand.generation == "current")
+            & (on_demand.vcpu >= need.min_vcpu) & (on_demand.memory_gib >= need.min_memory_gib)
+        ]
+        if need.arch:
+            fit = fit[fit.arch == need.arch]
+        for region in sorted(set(regions) - set(fit.region)):
+            gaps.append(f"{region}: no {need.service} SKU for {need.why} "
+                        f"(>= {need.min_vcpu:g} vCPU, >= {need.min_memory_gib:g} GiB{', ' + need.arch if need.arch else ''})")
+    s = book.service_prices[book.service_prices.cloud == cloud]
+    have = set(s[["region", "service", "item", "dimension"]].drop_duplicates().itertuples(index=False, name=None))
+    for service, item, dimension in SERVICE_NEEDS:
+        for region in regions:
+            if (region, service, item, dimension) not in have and ("global", service, item, dimension) not in have:
+                gaps.append(f"{region}: no price for {service} {item}{' ' + dimension if dimension else ''}")
+    return gaps

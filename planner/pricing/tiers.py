@@ -1,0 +1,69 @@
+"""Tiered (graduated) prices: internet egress, S3 storage, CloudWatch metrics, Lambda duration.
+
+A graduated schedule charges each unit at the price of the tier it falls in:
+the first 10,240 GB of egress at 0.09, the next 40,960 GB at 0.085, and so on,
+as AWS's price list defines its "First 10 TB / Next 40 TB" items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+
+def tiered_cost_usd(
+    quantity: npt.ArrayLike,
+    tier_start: npt.ArrayLike,
+    tier_end: npt.ArrayLike,
+    usd_per_unit: npt.ArrayLike,
+) -> np.ndarray:
+    """Cost [USD] of ``quantity`` units under a graduated tier schedule.
+
+    cost(q) = sum_i price_i * clip(q - start_i, 0, end_i - start_i)
+
+    ``tier_end`` may be ``inf`` (or NaN) for the open last tier. Vectorised
+    over ``quantity``; tiers must be sorted and contiguous. Reference: AWS
+    price list tier semantics ("First 10 TB / Next 40 TB / ...").
+    """
+    q = np.asarray(quantity, dtype=float)
+    start = np.asarray(tier_start, dtype=float)
+    end = np.nan_to_num(np.asarray(tier_end, dtype=float), nan=np.inf)
+    price = np.asarray(usd_per_unit, dtype=float)
+    if np.any(end <= start):
+        raise ValueError("each tier must end after it starts")
+    if np.any(start[1:] != end[:-1]):
+        raise ValueError("tiers must be contiguous: each tier starts where the previous one ends")
+    in_tier = np.clip(q[..., None] - start, 0.0, end - start)
+    return in_tier @ price
+
+
+@dataclass(frozen=True)
+class Tiers:
+    """A tier schedule of one priced item, with the provenance of its rows."""
+
+    unit: str
+    tier_start: np.ndarray
+    tier_end: np.ndarray
+    usd_per_unit: np.ndarray
+    prices_as_of: str
+    source_id: str
+
+    @classmethod
+    def from_rows(cls, rows: pd.DataFrame) -> Tiers:
+        start = rows.tier_start.fillna(0.0).to_numpy(dtype=float)
+        end = rows.tier_end.fillna(np.inf).to_numpy(dtype=float)
+        return cls(
+            unit=str(rows.unit.iloc[0]),
+            tier_start=start,
+            tier_end=end,
+            usd_per_unit=rows.usd_per_unit.to_numpy(dtype=float),
+            prices_as_of=max(rows.prices_as_of.fillna("")),
+            source_id=";".join(sorted(set(rows.source_id))),
+        )
+
+    def cost_usd(self, quantity: npt.ArrayLike) -> np.ndarray:
+        """Cost [USD] of ``quantity`` units of this item."""
+        return tiered_cost_usd(quantity, self.tier_start, self.tier_end, self.usd_per_unit)

@@ -1,0 +1,51 @@
+"""Definitions shared by price tables and pricing code: units and purchase options."""
+
+from __future__ import annotations
+
+HOURS_PER_MONTH = 730
+"""Hours in a billing month, as AWS, Google and Azure calculators use (8,760 h / 12)."""
+
+# Every unit a price may be quoted in, with what one unit means.
+UNITS: dict[str, str] = {
+    "hour": "one resource for one hour",
+    "GB": "one gigabyte transferred or processed (1 TB = 1,024 GB)",
+    "GB-month": "one gigabyte stored for a month",
+    "GB-hour": "one gigabyte of memory or storage for one hour",
+    "GB-second": "one gigabyte of memory for one second (Lambda duration)",
+    "GB-second-month": "GB-seconds per month (free-tier allowance)",
+    "vCPU-hour": "one vCPU for one hour",
+    "LCU-hour": "one Application Load Balancer capacity unit for one hour",
+    "NLCU-hour": "one Network Load Balancer capacity unit for one hour",
+    "GLCU-hour": "one Gateway Load Balancer capacity unit for one hour",
+    "ACU-hour": "one Aurora capacity unit for one hour",
+    "ECPU": "one ElastiCache processing unit",
+    "IOPS": "one provisioned I/O operation per second (allowance)",
+    "IOPS-month": "one provisioned I/O operation per second for a month",
+    "MiBps": "one MiB/s of throughput (allowance)",
+    "MiBps-month": "one MiB/s of provisioned throughput for a month",
+    "MBps-month": "one MB/s of provisioned throughput for a month",
+    "MB": "one megabyte (allowance)",
+    "1k requests": "one thousand requests",
+    "10k requests": "ten thousand requests",
+    "1M requests": "one million requests",
+    "requests-month": "requests per month (free-tier allowance)",
+    "1M queries": "one million DNS queries",
+    "1M change-records": "one million change records (Aurora backtrack)",
+    "1k objects-month": "one thousand objects monitored for a month",
+    "alarm-month": "one alarm for a month",
+    "metric-month": "one custom metric for a month",
+    "key-month": "one KMS key for a month",
+    "secret-month": "one secret for a month",
+    "zone-month": "one hosted zone for a month",
+    "check-month": "one health check for a month",
+}
+
+# Purchase options of an instance price, and what each means.
+PURCHASE_OPTIONS: dict[str, str] = {
+    "on_demand": "pay by the hour, no commitment",
+    "reserved_1yr": "1-year reservation (least upfront payment the price list offers)",
+    "reserved_3yr": "3-year reservation (least upfront payment the price list offers)",
+    "savings_1yr": "1-year Compute Savings Plan (EC2: Convertible RI rate as proxy)",
+    "savings_3yr": "3-year Compute Savings Plan (EC2: Convertible RI rate as proxy)",
+    "spot": "spare capacity at a discount, may be interrupted",
+}

@@ -1,0 +1,56 @@
+"""A non-editable wheel, used from another directory, finds its price tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """Build a wheel of the checkout and unpack it into a fresh target folder."""
+    work = tmp_path_factory.mktemp("wheel")
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"),
+         str(REPO)],
+        capture_output=True, text=True,
+    )
+    if build.returncode != 0:
+        pytest.fail(f"building the wheel failed:\n{build.stdout}\n{build.stderr}")
+    wheel = next((work / "dist").glob("planner-*.whl"))
+    size_mb = wheel.stat().st_size / 2**20
+    assert size_mb < 20, f"wheel is {size_mb:.1f} MB"
+    target = work / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    return target
+
+
+def _run_elsewhere(target: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    return subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True)
+
+
+def test_installed_wheel_finds_its_tables(installed, tmp_path):
+    code = ("import json, planner, pricing_data; from planner.pricing import default_book; "
+            "b = default_book(); p = b.instance_price('aws', 'us-east-1', 'ec2', 'm5.large'); "
+            "print(json.dumps([planner.__file__, pricing_data.__file__, p.hourly_usd]))")
+    proc = _run_elsewhere(installed, tmp_path, "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    planner_file, data_file, hourly = json.loads(proc.stdout)
+    assert planner_file.startswith(str(installed)) and data_file.startswith(str(installed))
+    assert hourly == 0.096
+
+
+def test_installed_cli_lookup(installed, tmp_path):
+    proc = _run_elsewhere(installed, tmp_path, "-c", "import sys; from planner.cli import main; sys.exit(main())",
+                          "prices", "lookup", "aws", "us-east-1", "ec2", "m5.large", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["monthly_usd"] == pytest.approx(70.08)
