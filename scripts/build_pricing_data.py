@@ -141,6 +141,18 @@ GAP_FILLS = [
     ("ebs", "provisioned_throughput", "estimate-scaled-by-alb"),
 ]
 
+# Prices no stored source has, typed from AWS's public pricing pages (us-east-1),
+# applied in every region and flagged unverified. Tier bounds are in the unit:
+# 300 units of "1M requests" = the first 300 million requests.
+OWN_MANUAL_ROWS = [
+    {"service": "apigateway", "region": "global", "item": "http_api_requests", "dimension": "",
+     "unit": "1M requests", "usd_per_unit": 1.0, "tier_start": 0.0, "tier_end": 300.0,
+     "notes": "HTTP API: first 300 million requests/month (us-east-1 list price; other regions cost more)"},
+    {"service": "apigateway", "region": "global", "item": "http_api_requests", "dimension": "",
+     "unit": "1M requests", "usd_per_unit": 0.9, "tier_start": 300.0, "tier_end": float("nan"),
+     "notes": "HTTP API: over 300 million requests/month (us-east-1 list price)"},
+]
+
 # Manual rows that are rules (allowances, included baselines) rather than
 # prices stay; headline marketing figures and notes do not.
 MANUAL_UNITS_DROPPED = {"fraction", "note", "days"}
@@ -431,7 +443,7 @@ def service_tables(src: Path, report: Report) -> tuple[pd.DataFrame, pd.DataFram
     manual = read_source(src / "manual_us_east_1.csv")
     dropped = manual.unit.isin(MANUAL_UNITS_DROPPED)
     report.add(f"manual rules: kept {int((~dropped).sum())}, dropped {int(dropped.sum())} (headlines, notes, durations)")
-    manual = manual[~dropped].assign(
+    manual = pd.concat([manual[~dropped], pd.DataFrame(OWN_MANUAL_ROWS)], ignore_index=True).assign(
         region="global", prices_as_of="", source_id="manual-unverified", dimension=lambda d: d.dimension.fillna("")
     )
     return svc[cols], manual[cols]

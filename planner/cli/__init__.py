@@ -12,8 +12,10 @@ import typer
 import typer.main
 
 from planner import __version__
+from planner.cli.plan import example, plan
 from planner.cli.prices import prices_app
 from planner.errors import PlannerError, PriceTableError
+from planner.workload import WorkloadError
 
 EXIT_USAGE = 2
 
@@ -31,6 +33,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(prices_app, name="prices")
+app.command("plan")(plan)
+app.command("example")(example)
 
 
 def _version(value: bool) -> None:
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         print("planner: interrupted", file=sys.stderr)
         return 130
-    except PriceTableError as exc:
+    except (PriceTableError, WorkloadError) as exc:
         print(f"planner: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except PlannerError as exc:

@@ -10,7 +10,7 @@ arrays for the batch engine. Unknown names raise
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -31,6 +31,7 @@ DEFAULT_VARIANT: dict[str, tuple[str, str]] = {
 }
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 INSTANCE_KEY = ["cloud", "region", "service", "sku", "engine", "deployment", "option"]
 SERVICE_KEY = ["cloud", "region", "service", "item", "dimension"]
@@ -94,6 +95,13 @@ class PriceBook:
         self.service_prices = tables["service_prices"]
         self.region_table = tables["regions"]
         self.sources = tables["sources"]
+        self._memo: dict[tuple[object, ...], object] = {}
+
+    def memo(self, key: tuple[object, ...], build: Callable[[], M]) -> M:
+        """Derived tables computed once per book (the book never changes after load)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]  # type: ignore[return-value]
 
     @classmethod
     def load(cls, folder: Folder | str | None = None) -> PriceBook:
@@ -159,7 +167,7 @@ class PriceBook:
             raise self._explain_missing(cloud, region, service, sku, option, engine, deployment)
         return _record(InstancePrice, self.instance_prices.iloc[pos])
 
-    def instance_hourly_usd(
+    def instance_positions(
         self,
         cloud: str | Sequence[str],
         region: str | Sequence[str],
@@ -169,20 +177,27 @@ class PriceBook:
         engine: str | Sequence[str] | None = None,
         deployment: str | Sequence[str] | None = None,
     ) -> np.ndarray:
-        """Vectorised hourly prices [USD/hour]; NaN where the book has no such price.
+        """Row positions in :attr:`instance_prices` for many lookups at once; -1 where there is no price.
 
         Each argument is a scalar or an array of one common length; scalars are
         broadcast. ``engine``/``deployment`` of None take the service default.
         """
+        arrays = [np.atleast_1d(np.asarray(a, dtype=object)) for a in (cloud, region, service, sku, option)]
+        n = max(len(a) for a in arrays)
+        svc = np.broadcast_to(arrays[2], (n,))
         if engine is None or deployment is None:
-            svc = np.broadcast_to(np.asarray(service, dtype=object), np.broadcast(np.asarray(sku, dtype=object)).shape)
-            defaults = [DEFAULT_VARIANT.get(s, ("", "")) for s in np.atleast_1d(svc)]
+            defaults = [DEFAULT_VARIANT.get(s, ("", "")) for s in svc]
             engine = [d[0] for d in defaults] if engine is None else engine
             deployment = [d[1] for d in defaults] if deployment is None else deployment
-        cols = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=object))
-                                     for a in (cloud, region, service, sku, engine, deployment, option)))
-        keys = pd.MultiIndex.from_arrays(cols)
-        pos = self._instance_index.get_indexer(keys)
+        variant = [np.atleast_1d(np.asarray(a, dtype=object)) for a in (engine, deployment)]
+        cloud_a, region_a, service_a, sku_a, option_a = (np.broadcast_to(a, (n,)) for a in arrays)
+        engine_a, deployment_a = (np.broadcast_to(a, (n,)) for a in variant)
+        keys = pd.MultiIndex.from_arrays([cloud_a, region_a, service_a, sku_a, engine_a, deployment_a, option_a])
+        return self._instance_index.get_indexer(keys)
+
+    def instance_hourly_usd(self, *args: object, **kwargs: object) -> np.ndarray:
+        """Vectorised hourly prices [USD/hour] (arguments as :meth:`instance_positions`); NaN where unpriced."""
+        pos = self.instance_positions(*args, **kwargs)  # type: ignore[arg-type]
         hourly = self.instance_prices.hourly_usd.to_numpy()[pos]
         return np.where(pos >= 0, hourly, np.nan)
 
@@ -252,6 +267,19 @@ class PriceBook:
                             f"in {region}; available: {', '.join(options)}")
 
     # -- services ------------------------------------------------------------
+
+    def service_positions(self, cloud: str, regions: Sequence[str], service: str, item: str,
+                          dimension: str = "") -> np.ndarray:
+        """Row positions of a flat service price for many regions (a ``global`` row where the region has none);
+        -1 where there is none."""
+        groups = self._service_groups
+        lookup = {}
+        for region in pd.unique(np.asarray(regions, dtype=object)):
+            pos = groups.get((cloud, region, service, item, dimension))
+            if pos is None:
+                pos = groups.get((cloud, "global", service, item, dimension))
+            lookup[region] = -1 if pos is None else int(pos[0])
+        return pd.Series(np.asarray(regions, dtype=object)).map(lookup).to_numpy(dtype=int)
 
     @functools.cached_property
     def _service_groups(self) -> dict[tuple[str, ...], np.ndarray]:

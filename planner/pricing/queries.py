@@ -126,3 +126,35 @@ def table_ages(book: PriceBook, today: dt.date | None = None) -> pd.DataFrame:
     oldest = pd.to_datetime(out.oldest_prices_as_of.replace("", None), format="%Y-%m-%d")
     out["oldest_age_days"] = (pd.Timestamp(today) - oldest).dt.days.astype("Int64")
     return out
+
+
+def instance_candidates(
+    book: PriceBook,
+    cloud: str,
+    service: str,
+    family_pattern: str,
+    engine: str = "",
+    deployment: str = "",
+    *,
+    allow_arm64: bool = True,
+    min_vcpu: float = 0,
+    max_vcpu: float = float("inf"),
+) -> pd.DataFrame:
+    """Current-generation, GPU-free SKUs of a service whose family matches ``family_pattern``,
+    on-demand, every region, with specs: the candidates the sizing model chooses from."""
+    def build() -> pd.DataFrame:
+        p = book.instance_prices
+        sel = p[(p.cloud == cloud) & (p.service == service) & (p.option == "on_demand") & (p.engine == engine)
+                & (p.deployment == deployment)]
+        specs = book.specs[(book.specs.cloud == cloud) & (book.specs.service == service)
+                           & (book.specs.generation == "current") & (book.specs.gpu_count == 0)
+                           & book.specs.family.str.match(family_pattern)
+                           & book.specs.vcpu.between(min_vcpu, max_vcpu)]
+        if not allow_arm64:
+            specs = specs[specs.arch != "arm64"]
+        out = sel[["region", "sku", "hourly_usd", "prices_as_of", "source_id"]].merge(
+            specs[["sku", "family", "vcpu", "memory_gib", "arch"]], on="sku")
+        return out.sort_values(["region", "hourly_usd", "sku"]).reset_index(drop=True)
+
+    key = ("instance_candidates", cloud, service, family_pattern, engine, deployment, allow_arm64, min_vcpu, max_vcpu)
+    return book.memo(key, build)

@@ -1,0 +1,137 @@
+"""Bills of materials: priced lines, vectorised over scenarios.
+
+A line is (scenario row, option, component, service, SKU, quantity, unit,
+unit price, monthly USD) plus the region and the provenance of its price
+(``prices_as_of``, ``source_id``). Builders take arrays (one element per
+scenario row) and look prices up in the :class:`PriceBook` in one go.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from planner.pricing.book import PriceBook
+
+BOM_COLUMNS = ["row", "option", "component", "service", "sku", "quantity", "unit", "unit_usd", "monthly_usd",
+               "region", "prices_as_of", "source_id", "note"]
+
+
+def _arr(value: npt.ArrayLike | str, n: int) -> np.ndarray:
+    a = np.asarray(value, dtype=object if isinstance(value, str) or np.asarray(value).dtype.kind in "OUS" else float)
+    return np.broadcast_to(a, (n,)) if a.ndim == 0 or len(a) != n else a
+
+
+class BomBuilder:
+    """Collects priced lines for many scenarios; :meth:`frame` returns them as one DataFrame."""
+
+    def __init__(self, book: PriceBook, cloud: str) -> None:
+        self.book = book
+        self.cloud = cloud
+        self._parts: list[pd.DataFrame] = []
+
+    def _add(self, rows: np.ndarray, option: str, component: str, service: str, sku: npt.ArrayLike,
+             quantity: npt.ArrayLike, unit: str, unit_usd: npt.ArrayLike, region: npt.ArrayLike,
+             prices_as_of: npt.ArrayLike, source_id: npt.ArrayLike, note: npt.ArrayLike | str = "") -> None:
+        n = len(rows)
+        if n == 0:
+            return
+        quantity = _arr(quantity, n).astype(float)
+        unit_usd = _arr(unit_usd, n).astype(float)
+        keep = quantity > 0
+        if not keep.any():
+            return
+        part = pd.DataFrame({
+            "row": rows, "option": option, "component": component, "service": service, "sku": _arr(sku, n),
+            "quantity": quantity, "unit": unit, "unit_usd": unit_usd, "monthly_usd": quantity * unit_usd,
+            "region": _arr(region, n), "prices_as_of": _arr(prices_as_of, n), "source_id": _arr(source_id, n),
+            "note": _arr(note, n),
+        })
+        self._parts.append(part[keep])
+
+    def instance_hours(self, rows: np.ndarray, option: str, component: str, service: str, region: npt.ArrayLike,
+                       sku: npt.ArrayLike, hours: npt.ArrayLike, purchase: npt.ArrayLike | str = "on_demand",
+                       engine: npt.ArrayLike | str = "", deployment: npt.ArrayLike | str = "",
+                       fallback_purchase: str = "on_demand", fallback_region: npt.ArrayLike | None = None) -> None:
+        """Instance-hours of a SKU. Where the purchase option has no price, the ``fallback_purchase`` price
+        is used; where the region has no price for the SKU, the ``fallback_region`` price (both noted)."""
+        n = len(rows)
+        if n == 0:
+            return
+        region, sku = _arr(region, n), _arr(sku, n)
+        purchase, engine, deployment = _arr(purchase, n), _arr(engine, n), _arr(deployment, n)
+        book = self.book
+        pos = book.instance_positions(self.cloud, region, service, sku, purchase, engine, deployment)
+        note = np.full(n, "", dtype=object)
+        miss = pos < 0
+        if miss.any():
+            alt = book.instance_positions(self.cloud, region[miss], service, sku[miss], fallback_purchase,
+                                          engine[miss], deployment[miss])
+            pos[miss] = alt
+            changed = miss & (purchase != fallback_purchase)
+            note[changed] = [f"no {p} price; {fallback_purchase} used" for p in purchase[changed]]
+        miss = pos < 0
+        if miss.any() and fallback_region is not None:
+            fb = _arr(fallback_region, n)
+            pos[miss] = book.instance_positions(self.cloud, fb[miss], service, sku[miss], fallback_purchase,
+                                                engine[miss], deployment[miss])
+            note[miss] = [f"{s} not priced in {r}; {f} price used" for s, r, f in zip(sku[miss], region[miss], fb[miss])]
+        p = book.instance_prices
+        ok = pos >= 0
+        safe = np.where(ok, pos, 0)
+        unit_usd = np.where(ok, p.hourly_usd.to_numpy()[safe], np.nan)
+        dates = np.where(ok, p.prices_as_of.to_numpy()[safe], "")
+        sources = np.where(ok, p.source_id.to_numpy()[safe], "missing")
+        self._add(rows, option, component, service, sku, hours, "hour", unit_usd, region, dates, sources, note)
+
+    def service_units(self, rows: np.ndarray, option: str, component: str, service: str, item: str,
+                      region: npt.ArrayLike, quantity: npt.ArrayLike, dimension: str = "", sku: str = "",
+                      note: str = "") -> None:
+        """Units of a flat-priced service item (unit from the price table)."""
+        n = len(rows)
+        if n == 0:
+            return
+        region = _arr(region, n)
+        pos = self.book.service_positions(self.cloud, region, service, item, dimension)
+        s = self.book.service_prices
+        ok = pos >= 0
+        safe = np.where(ok, pos, 0)
+        unit = s.unit.to_numpy()[safe[0]] if ok.any() else ""
+        sources = np.where(ok, s.source_id.to_numpy()[safe], "missing")
+        notes = np.where(pd.Series(sources).str.startswith("estimate"), "estimated price", note)
+        self._add(rows, option, component, service, sku or item, quantity, unit,
+                  np.where(ok, s.usd_per_unit.to_numpy()[safe], np.nan), region,
+                  np.where(ok, s.prices_as_of.to_numpy()[safe], ""), sources, notes)
+
+    def tiered_units(self, rows: np.ndarray, option: str, component: str, service: str, item: str,
+                     region: npt.ArrayLike, quantity: npt.ArrayLike, dimension: str = "", free_units: float = 0.0,
+                     sku: str = "") -> None:
+        """Units of a tiered item; the unit price shown is the blended rate (cost / quantity).
+
+        ``free_units`` come off the top of the quantity first (an always-free allowance)."""
+        n = len(rows)
+        if n == 0:
+            return
+        region = _arr(region, n)
+        quantity = _arr(quantity, n).astype(float)
+        billable = np.maximum(quantity - free_units, 0.0)
+        cost = np.zeros(n)
+        dates = np.full(n, "", dtype=object)
+        sources = np.full(n, "", dtype=object)
+        unit = ""
+        for r in pd.unique(region):
+            sel = region == r
+            tiers = self.book.tiers(self.cloud, r, service, item, dimension)
+            cost[sel] = tiers.cost_usd(billable[sel])
+            dates[sel], sources[sel], unit = tiers.prices_as_of, tiers.source_id, tiers.unit
+        with np.errstate(divide="ignore", invalid="ignore"):
+            blended = np.where(quantity > 0, cost / quantity, 0.0)
+        note = f"tiered; first {free_units:g} {unit} free" if free_units else "tiered"
+        self._add(rows, option, component, service, sku or item, quantity, unit, blended, region, dates, sources,
+                  note)
+
+    def frame(self) -> pd.DataFrame:
+        if not self._parts:
+            return pd.DataFrame(columns=BOM_COLUMNS)
+        return pd.concat(self._parts, ignore_index=True)[BOM_COLUMNS]

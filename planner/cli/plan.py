@@ -1,0 +1,71 @@
+"""``planner plan`` and ``planner example``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from planner.errors import PlannerError
+
+
+class PlanFormat(str, Enum):
+    md = "md"
+    json = "json"
+    table = "table"
+
+
+def example(
+    out: Path | None = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
+) -> None:
+    """Print a commented example workload (YAML)."""
+    from planner.atomic import write_text_atomic
+    from planner.example import example_yaml
+
+    text = example_yaml()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(out, text)
+
+
+def plan(
+    workload: str = typer.Argument(..., help="Workload file (.yaml, .yml or .json), or - for standard input."),
+    fmt: PlanFormat = typer.Option(PlanFormat.table, "--format", "-f", help="md (design review), json (contract) "
+                                                                             "or table (terminal)."),
+    out: Path | None = typer.Option(None, "-o", "--output", help="Write to this file (atomically) instead of stdout."),
+) -> None:
+    """Size a workload, price every option and recommend one."""
+    from planner.plan import make_plan
+    from planner.workload import load_workload, parse_workload_text
+
+    if workload == "-":
+        w = parse_workload_text(sys.stdin.read(), "<stdin>")
+    else:
+        path = Path(workload)
+        if not path.is_file():
+            raise PlannerError(f"{workload}: no such file")
+        w = load_workload(path)
+    result = make_plan(w)
+    if fmt is PlanFormat.table:
+        if out is not None:
+            raise PlannerError("--format table prints to the terminal; use md or json with --output")
+        from planner.cli.plan_table import print_plan
+
+        print_plan(result)
+        return
+    if fmt is PlanFormat.json:
+        text = json.dumps(result.to_dict(), indent=2) + "\n"
+    else:
+        from planner.report.markdown import render_markdown
+
+        text = render_markdown(result)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from planner.atomic import write_text_atomic
+
+        write_text_atomic(out, text)

@@ -1,0 +1,58 @@
+"""``planner example``: a commented example workload, generated from the model so it never drifts."""
+
+from __future__ import annotations
+
+import textwrap
+from enum import Enum
+
+from planner.workload import Workload
+
+EXAMPLE_VALUES: dict[str, object] = {
+    "name": "checkout-api",
+    "region": "us-east-1",
+    "peak_rps": 500,
+    "data_size_gb": 100,
+    "object_storage_gb": 500,
+}
+
+SECTIONS = {
+    "identity": ("name", "cloud", "region"),
+    "traffic": ("peak_rps", "daily_active_users", "requests_per_user_per_day", "peak_to_average", "read_fraction",
+                "cpu_ms_per_request", "response_kb", "latency_target_ms"),
+    "data": ("data_size_gb", "monthly_growth", "horizon_months", "object_storage_gb", "hot_data_fraction"),
+    "reliability": ("availability_target", "rto_minutes", "rpo_minutes"),
+    "money": ("purchase_option", "target_cpu_utilization"),
+}
+
+
+def _yaml_value(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, str):
+        return value
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def example_yaml() -> str:
+    """YAML text of a valid workload: every field with its description; unused ones commented out."""
+    fields = Workload.model_fields
+    out = ["# planner workload: every field is optional except the traffic (peak_rps, or daily_active_users",
+           "# with requests_per_user_per_day). Plan it with:  planner plan workload.yaml --format md", ""]
+    for section, names in SECTIONS.items():
+        out.append(f"# --- {section} ---")
+        for name in names:
+            desc = textwrap.wrap(fields[name].description or "", 100)
+            out += [f"# {line}" for line in desc]
+            if name in EXAMPLE_VALUES:
+                out.append(f"{name}: {_yaml_value(EXAMPLE_VALUES[name])}")
+            else:
+                out.append(f"# {name}: {_yaml_value(fields[name].default)}")
+        out.append("")
+    out += ["# --- sizing policy: override any tunable (see docs/model.md), e.g. ---",
+            "# policy:",
+            "#   burst_headroom: 0.5",
+            "#   allow_arm64: false",
+            "#   database_engine: mysql", ""]
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""Architecture options: each sizes its compute tier and bills it; shared tiers are in :mod:`planner.tiers`."""

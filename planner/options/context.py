@@ -1,0 +1,81 @@
+"""What every option needs to know about the scenarios: the inputs and the shared sizing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.policy import SizingPolicy
+from planner.pricing.book import PriceBook
+from planner.pricing.units import HOURS_PER_MONTH
+from planner.sizing.compute import spread_over_azs
+
+OPTION_COLUMNS = ["row", "option", "feasible", "reasons", "instance_type", "instance_vcpu", "instances_min",
+                  "instances_desired",
+                  "instances_max", "azs", "instance_hours", "front", "compute_availability_pct"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Inputs (``wf``) and shared sizing (``sz``) of all scenarios, one row each, plus policy and prices."""
+
+    wf: pd.DataFrame
+    sz: pd.DataFrame
+    hourly_fraction: np.ndarray  # (scenarios, 24): capacity needed each hour / peak capacity
+    policy: SizingPolicy
+    book: PriceBook
+    cloud: str
+
+    @property
+    def n(self) -> int:
+        return len(self.wf)
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.arange(self.n)
+
+    @property
+    def region(self) -> np.ndarray:
+        return self.wf["region"].to_numpy()
+
+    def col(self, name: str) -> np.ndarray:
+        return (self.sz[name] if name in self.sz else self.wf[name]).to_numpy()
+
+    def elastic_units(self, capacity_per_unit: np.ndarray) -> dict[str, np.ndarray]:
+        """Units (instances or tasks) of an autoscaled fleet: min, desired (now), max (horizon + burst), and
+        the mean count over the day (for instance-hours), spread over AZs with survive-one-AZ headroom."""
+        azs, survive = self.col("azs"), self.col("survive_az_loss")
+        need = self.col("vcpu_needed")[:, None] * self.hourly_fraction
+        per_hour = spread_over_azs(np.ceil(need / capacity_per_unit[:, None] - 1e-9), azs[:, None], survive[:, None])
+        peak = spread_over_azs(np.ceil(self.col("vcpu_needed") / capacity_per_unit - 1e-9), azs, survive)
+        horizon = self.col("vcpu_needed_horizon") * (1 + self.policy.burst_headroom)
+        return {
+            "instances_min": per_hour.min(axis=1),
+            "instances_desired": peak,
+            "instances_max": np.maximum(spread_over_azs(np.ceil(horizon / capacity_per_unit - 1e-9), azs, survive),
+                                        peak),
+            "instance_hours": per_hour.mean(axis=1) * HOURS_PER_MONTH,
+        }
+
+
+def option_frame(ctx: Context, option: str, **columns: object) -> pd.DataFrame:
+    """An options frame with every column of :data:`OPTION_COLUMNS` (missing ones empty)."""
+    base: dict[str, object] = {"row": ctx.rows, "option": option, "feasible": True, "reasons": "",
+                               "instance_type": "", "instance_vcpu": np.nan, "instances_min": np.nan, "instances_desired": np.nan,
+                               "instances_max": np.nan, "azs": np.nan, "instance_hours": 0.0, "front": "",
+                               "compute_availability_pct": np.nan}
+    base.update(columns)
+    return pd.DataFrame(base)[OPTION_COLUMNS]
+
+
+def add_reason(frame: pd.DataFrame, mask: np.ndarray, messages: list[str] | str) -> None:
+    """Mark rows infeasible and append a reason to each."""
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return
+    msgs = [messages] * int(mask.sum()) if isinstance(messages, str) else messages
+    current = frame.loc[mask, "reasons"].tolist()
+    frame.loc[mask, "reasons"] = [f"{c}; {m}" if c else m for c, m in zip(current, msgs)]
+    frame.loc[mask, "feasible"] = False

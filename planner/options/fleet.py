@@ -1,0 +1,93 @@
+"""Instance options: one big instance (vertical) or an Auto Scaling group (horizontal)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.bom import BomBuilder
+from planner.options.context import Context, add_reason, option_frame
+from planner.options.purchase import purchase_arrays
+from planner.pricing.queries import instance_candidates
+from planner.pricing.units import HOURS_PER_MONTH
+from planner.sizing.choose import cheapest
+from planner.sizing.compute import spread_over_azs
+from planner.sizing.usl import usl_capacity
+
+
+def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
+    """The smallest single instance whose USL capacity carries the horizon peak; an active/standby pair in two
+    AZs when the availability target exceeds one instance's SLA. Not elastic: sized once for the horizon."""
+    p, av = ctx.policy, ctx.policy.availability
+    cands = instance_candidates(ctx.book, ctx.cloud, "ec2", p.vertical_family_pattern, allow_arm64=p.allow_arm64)
+    need = ctx.col("vcpu_needed_horizon")
+    pair = ctx.col("availability_target") > av.ec2_single_instance
+    count = np.where(pair, 2.0, 1.0)
+
+    def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        cap = usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa)[None, :]
+        units = np.broadcast_to(count[rows, None], (len(rows), len(c)))
+        return units, np.where(cap >= need[rows, None], units * c.hourly_usd.to_numpy()[None, :], np.inf)
+
+    pick = cheapest(ctx.region, cands, evaluate)
+    found = pick.candidate.to_numpy() >= 0
+    frame = option_frame(
+        ctx, "vertical", instance_type=pick.sku.to_numpy(), instance_vcpu=_vcpu(cands, pick), instances_min=count, instances_desired=count,
+        instances_max=count, azs=count, instance_hours=np.where(found, count * HOURS_PER_MONTH, 0.0),
+        front=np.where(pair, "alb", "public_ip"),
+        compute_availability_pct=np.where(pair, av.active_standby_pair, av.ec2_single_instance))
+    if (~found).any():
+        best = cands.assign(cap=usl_capacity(cands.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa))
+        best = best.sort_values("cap").groupby("region").tail(1).set_index("region")
+        msgs = [f"needs {n:,.0f} vCPU at the horizon peak; the most any single instance gives is "
+                f"{best.cap[r]:,.0f} ({best.sku[r]}, {best.vcpu[r]:.0f} vCPU, after USL contention sigma "
+                f"{p.usl_sigma:g}, kappa {p.usl_kappa:g})" for r, n in zip(ctx.region[~found], need[~found])]
+        add_reason(frame, ~found, msgs)
+    base, _, _ = purchase_arrays(ctx.col("purchase_option"))
+    rows = ctx.rows[found]
+    bom.instance_hours(rows, "vertical", "compute", "ec2", ctx.region[found], pick.sku.to_numpy()[found],
+                       count[found] * HOURS_PER_MONTH, base[found])
+    _bill_root_volumes(ctx, bom, "vertical", frame, found)
+    return frame
+
+
+def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
+    """An Auto Scaling group of the instance type with the cheapest fleet for the peak, across current x86 and
+    Graviton families; min/desired/max from the load profile; baseline committed, burst on demand or spot."""
+    p, av = ctx.policy, ctx.policy.availability
+    cands = instance_candidates(ctx.book, ctx.cloud, "ec2", p.horizontal_family_pattern, allow_arm64=p.allow_arm64,
+                                min_vcpu=p.fleet_min_vcpu, max_vcpu=p.fleet_max_vcpu)
+    need, azs, survive = ctx.col("vcpu_needed"), ctx.col("azs"), ctx.col("survive_az_loss")
+
+    def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        cap = usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa)[None, :]
+        units = spread_over_azs(np.ceil(need[rows, None] / cap - 1e-9), azs[rows, None], survive[rows, None])
+        return units, units * c.hourly_usd.to_numpy()[None, :]
+
+    pick = cheapest(ctx.region, cands, evaluate)
+    found = pick.candidate.to_numpy() >= 0
+    vcpu = np.nan_to_num(_vcpu(cands, pick), nan=1.0)
+    units = ctx.elastic_units(usl_capacity(vcpu, p.usl_sigma, p.usl_kappa))
+    frame = option_frame(ctx, "horizontal", instance_type=pick.sku.to_numpy(), instance_vcpu=_vcpu(cands, pick),
+                         azs=azs, front="alb",
+                         compute_availability_pct=av.ec2_multi_az, **units)
+    add_reason(frame, ~found, "no fleet instance type is priced in this region")
+    base, burst, _ = purchase_arrays(ctx.col("purchase_option"))
+    rows, region, sku = ctx.rows[found], ctx.region[found], pick.sku.to_numpy()[found]
+    baseline_hours = units["instances_min"][found] * HOURS_PER_MONTH
+    bom.instance_hours(rows, "horizontal", "compute (baseline)", "ec2", region, sku, baseline_hours, base[found])
+    bom.instance_hours(rows, "horizontal", "compute (autoscaled)", "ec2", region, sku,
+                       units["instance_hours"][found] - baseline_hours, burst[found])
+    _bill_root_volumes(ctx, bom, "horizontal", frame, found)
+    return frame
+
+
+def _vcpu(cands: pd.DataFrame, pick: pd.DataFrame) -> np.ndarray:
+    """vCPUs of each scenario's chosen SKU (NaN where none fits)."""
+    return cands.vcpu.reindex(pick.candidate).to_numpy()
+
+
+def _bill_root_volumes(ctx: Context, bom: BomBuilder, option: str, frame: pd.DataFrame, found: np.ndarray) -> None:
+    gb_months = ctx.policy.ebs_gb_per_instance * frame.instance_hours.to_numpy() / HOURS_PER_MONTH
+    bom.service_units(ctx.rows[found], option, "root volumes", "ebs", "storage", ctx.region[found], gb_months[found],
+                      dimension="gp3", sku="gp3")

@@ -1,0 +1,85 @@
+"""Managed compute options: containers on ECS Fargate and serverless Lambda behind API Gateway."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.bom import BomBuilder
+from planner.options.context import Context, add_reason, option_frame
+from planner.pricing.book import PriceBook
+from planner.sizing.usl import usl_capacity
+
+MS_PER_S = 1000
+LAMBDA_MB_PER_VCPU = 1769  # AWS Lambda docs: at 1,769 MB a function has the equivalent of one vCPU
+
+
+def containers(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
+    """ECS service on Fargate: tasks of a fixed size, autoscaled like a fleet, spread over the AZs.
+
+    Fargate Savings Plans and Fargate Spot have no rates in the price book, so tasks are billed on demand.
+    """
+    p, av = ctx.policy, ctx.policy.availability
+    cap = np.full(ctx.n, float(usl_capacity(p.fargate_task_vcpu, p.usl_sigma, p.usl_kappa)))
+    units = ctx.elastic_units(cap)
+    arch = "linux/arm64" if p.allow_arm64 else "linux/x86_64"
+    sku = f"{p.fargate_task_vcpu:g} vCPU / {p.fargate_task_memory_gb:g} GB task ({arch.split('/')[1]})"
+    frame = option_frame(ctx, "containers", instance_type=sku, azs=ctx.col("azs"), front="alb",
+                         compute_availability_pct=av.fargate, **units)
+    task_hours = units["instance_hours"]
+    note = "on demand: no Fargate Savings Plan or Spot rates in the price book"
+    bom.service_units(ctx.rows, "containers", "tasks (vCPU)", "fargate", "vcpu_hour", ctx.region,
+                      task_hours * p.fargate_task_vcpu, dimension=arch, sku=sku, note=note)
+    bom.service_units(ctx.rows, "containers", "tasks (memory)", "fargate", "memory_gb_hour", ctx.region,
+                      task_hours * p.fargate_task_memory_gb, dimension=arch, sku=sku, note=note)
+    return frame
+
+
+def serverless(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
+    """Lambda functions behind an API Gateway HTTP API.
+
+    Duration = CPU time / vCPU share + time waiting on the database; GB-seconds =
+    requests x duration x memory. Infeasible past the account concurrency limit
+    (Little's law: concurrency = peak rate x duration) or when the duration, or
+    cold starts at low traffic, exceed the p99 target.
+    """
+    p, av = ctx.policy, ctx.policy.availability
+    vcpu_share = min(1.0, p.lambda_memory_mb / LAMBDA_MB_PER_VCPU)
+    duration_ms = ctx.col("cpu_ms_per_request") / vcpu_share + p.backend_wait_ms
+    memory_gb = p.lambda_memory_mb / 1024
+    concurrency_peak = ctx.col("peak_rps_horizon") * duration_ms / MS_PER_S
+    arch = "arm64" if p.allow_arm64 else "x86_64"
+    frame = option_frame(ctx, "serverless", instance_type=f"Lambda {p.lambda_memory_mb} MB ({arch})",
+                         instances_desired=np.ceil(ctx.col("peak_rps") * duration_ms / MS_PER_S),
+                         instances_max=np.ceil(concurrency_peak), front="api_gateway",
+                         compute_availability_pct=av.lambda_)
+    target = ctx.col("latency_target_ms")
+    over = concurrency_peak > p.lambda_concurrency_limit
+    add_reason(frame, over, [f"peak concurrency {c:,.0f} at the horizon exceeds the account limit "
+                             f"{p.lambda_concurrency_limit:,} (Little's law: rate x duration)"
+                             for c in concurrency_peak[over]])
+    slow = duration_ms > target
+    add_reason(frame, slow, [f"duration {d:,.0f} ms exceeds the p99 target {t:,.0f} ms"
+                             for d, t in zip(duration_ms[slow], target[slow])])
+    cold = ~slow & (ctx.col("avg_rps") < p.lambda_warm_rps) & (duration_ms + p.lambda_cold_start_ms > target)
+    add_reason(frame, cold, [f"at {r:.2g} req/s cold starts ({p.lambda_cold_start_ms:g} ms) reach the p99: "
+                             f"{d + p.lambda_cold_start_ms:,.0f} ms > {t:,.0f} ms target"
+                             for r, d, t in zip(ctx.col("avg_rps")[cold], duration_ms[cold], target[cold])])
+    requests = ctx.col("monthly_requests")
+    free_requests = _allowance(ctx.book, ctx.cloud, "lambda", "free_tier_requests")
+    free_gb_s = _allowance(ctx.book, ctx.cloud, "lambda", "free_tier_duration")
+    bom.service_units(ctx.rows, "serverless", "function requests", "lambda", "requests", ctx.region,
+                      np.maximum(requests - free_requests, 0) / 1e6, dimension=arch,
+                      note=f"after the free {free_requests / 1e6:g}M requests a month")
+    bom.tiered_units(ctx.rows, "serverless", "function duration", "lambda", "duration", ctx.region,
+                     requests * duration_ms / MS_PER_S * memory_gb, dimension=arch, free_units=free_gb_s)
+    bom.tiered_units(ctx.rows, "serverless", "API Gateway HTTP API", "apigateway", "http_api_requests", ctx.region,
+                     requests / 1e6)
+    return frame
+
+
+def _allowance(book: PriceBook, cloud: str, service: str, item: str) -> float:
+    """Size of an always-free allowance from the global rules table (0 if the book has none)."""
+    rows = book.service_prices
+    hit = rows[(rows.cloud == cloud) & (rows.region == "global") & (rows.service == service) & (rows["item"] == item)]
+    return float(hit.tier_end.iloc[0]) if len(hit) and pd.notna(hit.tier_end.iloc[0]) else 0.0

@@ -1,0 +1,177 @@
+"""The tiers every option shares, billed per option: cache, database, front door, network,
+object storage, monitoring, and the disaster-recovery footprint.
+
+Load-balancer capacity units follow the ALB pricing page's dimensions (new
+connections / 25 per s, processed GB / 1 per hour; the largest is billed);
+inter-AZ transfer is billed on both sides.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.bom import BomBuilder
+from planner.options.context import Context
+from planner.options.managed import _allowance
+from planner.options.purchase import purchase_arrays
+from planner.pricing.units import HOURS_PER_MONTH
+from planner.sizing.traffic import KB_PER_GB
+
+ALB_NEW_CONNECTIONS_PER_LCU = 25.0  # per second
+ALB_GB_PER_LCU_HOUR = 1.0  # EC2/IP targets
+REQUEST_KB = 1.0  # request headers and body, on top of the response
+
+
+def bill_shared(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> None:
+    option = str(opt.option.iloc[0])
+    p, rows, region = ctx.policy, ctx.rows, ctx.region
+    _, _, db_purchase = purchase_arrays(ctx.col("purchase_option"))
+    hours = np.full(ctx.n, float(HOURS_PER_MONTH))
+
+    used = ctx.col("cache_used") & (ctx.col("cache_node_type") != "")
+    bom.instance_hours(rows[used], option, "cache", "elasticache", region[used], ctx.col("cache_node_type")[used],
+                       ctx.col("cache_nodes")[used] * HOURS_PER_MONTH, db_purchase[used], engine=p.cache_engine)
+
+    fits = ctx.col("db_instance_class") != ""
+    deployment = ctx.col("db_deployment")
+    cls = ctx.col("db_instance_class")
+    bom.instance_hours(rows[fits], option, "database", "rds", region[fits], cls[fits], hours[fits], db_purchase[fits],
+                       engine=p.database_engine, deployment=deployment[fits])
+    replicas = ctx.col("db_read_replicas")
+    has = fits & (replicas > 0)
+    bom.instance_hours(rows[has], option, "database read replicas", "rds", region[has], cls[has],
+                       replicas[has] * HOURS_PER_MONTH, db_purchase[has], engine=p.database_engine,
+                       deployment="single-az")
+    storage = ctx.col("db_storage_gb")
+    for dep in ("single-az", "multi-az"):
+        sel = deployment == dep
+        bom.service_units(rows[sel], option, "database storage", "rds", "storage", region[sel], storage[sel],
+                          dimension=f"rds/{dep}/gp3", sku="gp3")
+    bom.service_units(rows[has], option, "replica storage", "rds", "storage", region[has],
+                      storage[has] * replicas[has], dimension="rds/single-az/gp3", sku="gp3")
+    bom.service_units(rows, option, "database backups", "rds", "backup_storage", region,
+                      ctx.col("db_backup_billed_gb"), dimension="rds/any/snapshot", sku="snapshot",
+                      note="beyond the free allowance of 100% of provisioned storage")
+
+    _bill_front(ctx, opt, bom, option)
+    _bill_network(ctx, opt, bom, option)
+    _bill_storage_and_monitoring(ctx, opt, bom, option)
+
+
+def _bill_front(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -> None:
+    rows, region = ctx.rows, ctx.region
+    front = opt.front.to_numpy()
+    alb = front == "alb"
+    avg_rps = ctx.col("avg_rps")
+    gb_per_hour = avg_rps * 3600 * (ctx.col("response_kb") + REQUEST_KB) / KB_PER_GB
+    lcu = np.maximum(avg_rps / ctx.policy.requests_per_connection / ALB_NEW_CONNECTIONS_PER_LCU,
+                     gb_per_hour / ALB_GB_PER_LCU_HOUR)
+    bom.service_units(rows[alb], option, "load balancer", "elb", "alb_hour", region[alb], HOURS_PER_MONTH,
+                      dimension="application", sku="application load balancer")
+    bom.service_units(rows[alb], option, "load balancer capacity", "elb", "alb_lcu_hour", region[alb],
+                      lcu[alb] * HOURS_PER_MONTH, dimension="application", sku="LCU")
+    ip = front == "public_ip"
+    bom.service_units(rows[ip], option, "public IPv4 address", "vpc", "public_ipv4_in_use", region[ip],
+                      HOURS_PER_MONTH, sku="public IPv4")
+
+
+def _bill_network(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -> None:
+    p, rows, region = ctx.policy, ctx.rows, ctx.region
+    requests = ctx.col("monthly_requests")
+    azs = np.nan_to_num(opt.azs.to_numpy(dtype=float), nan=0.0)
+    azs = np.where(azs > 0, azs, ctx.col("azs"))
+    bom.service_units(rows, option, "NAT gateways", "nat_gateway", "gateway_hour", region, azs * HOURS_PER_MONTH,
+                      sku="NAT gateway (one per AZ)")
+    bom.service_units(rows, option, "NAT data processed", "nat_gateway", "data_processed", region,
+                      requests * p.outbound_kb_per_request / KB_PER_GB, sku="GB")
+    free = _allowance(ctx.book, ctx.cloud, "data_transfer", "out_to_internet_free_allowance")
+    bom.tiered_units(rows, option, "internet egress", "data_transfer", "out_to_internet", region,
+                     ctx.col("egress_gb_month"), free_units=free, sku="GB out")
+    cross = requests * p.backend_kb_per_request / KB_PER_GB * (azs - 1) / np.maximum(azs, 1)
+    bom.service_units(rows, option, "inter-AZ transfer", "data_transfer", "inter_az", region, 2 * cross,
+                      sku="GB (billed out and in)")
+
+
+def _bill_storage_and_monitoring(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -> None:
+    p, rows, region = ctx.policy, ctx.rows, ctx.region
+    s3 = ctx.col("object_storage_gb") > 0
+    bom.tiered_units(rows[s3], option, "object storage", "s3", "storage_standard", region[s3],
+                     ctx.col("object_storage_gb")[s3], dimension="STANDARD", sku="S3 Standard")
+    s3_requests = ctx.col("monthly_requests") * p.s3_requests_per_request / 1000
+    reads = ctx.col("read_fraction")
+    bom.service_units(rows[s3], option, "object storage writes", "s3", "requests_put_copy_post_list", region[s3],
+                      (s3_requests * (1 - reads))[s3], dimension="STANDARD", sku="1k PUT/LIST")
+    bom.service_units(rows[s3], option, "object storage reads", "s3", "requests_get_other", region[s3],
+                      (s3_requests * reads)[s3], dimension="STANDARD", sku="1k GET")
+    units = np.nan_to_num(opt.instances_desired.to_numpy(dtype=float), nan=1.0)
+    bom.tiered_units(rows, option, "metrics", "cloudwatch", "custom_metric", region,
+                     p.metrics_per_instance * np.maximum(units, 1), sku="custom metrics")
+    logs_gb = ctx.col("monthly_requests") * p.log_bytes_per_request / 2**30
+    bom.service_units(rows, option, "log ingestion", "cloudwatch", "logs_ingest_standard", region, logs_gb,
+                      dimension="STANDARD", sku="GB ingested")
+    bom.service_units(rows, option, "log storage", "cloudwatch", "logs_storage", region, logs_gb,
+                      sku="GB-month (one month kept)")
+    bom.service_units(rows, option, "alarms", "cloudwatch", "alarm_standard", region, float(p.alarms), sku="alarms")
+
+
+def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBuilder) -> None:
+    """The DR region's footprint for each scenario's DR tier: backup copies and their transfer always; a
+    database replica, a share of compute and cache, and a load balancer as the tier requires."""
+    option = str(opt.option.iloc[0])
+    p, rows, region = ctx.policy, ctx.rows, ctx.region
+    dr = ctx.col("dr_region")
+    tiers = p.dr_tiers
+    storage = ctx.col("db_storage_gb")
+    bom.service_units(rows, option, "DR: backup copies", "rds", "backup_storage", dr,
+                      storage * (1 + p.daily_change_fraction * p.backup_retention_days),
+                      dimension="rds/any/snapshot", sku="snapshot copies")
+    change_gb = storage * p.daily_change_fraction * 30
+    for target in pd.unique(dr):
+        sel = dr == target
+        bom.service_units(rows[sel], option, "DR: replication transfer", "data_transfer", "out_inter_region",
+                          region[sel], change_gb[sel], dimension=str(target), sku=f"GB to {target}")
+    replica = np.array([tiers[i].database_replica for i in tier_index])
+    compute = np.array([tiers[i].compute_fraction for i in tier_index])
+    cache = np.array([tiers[i].cache_fraction for i in tier_index])
+    lb = np.array([tiers[i].load_balancer for i in tier_index])
+    multi_site = tier_index == len(tiers) - 1
+    cls, ok = ctx.col("db_instance_class"), ctx.col("db_instance_class") != ""
+    sel = replica & ok
+    dep = np.where(multi_site, ctx.col("db_deployment"), "single-az")
+    bom.instance_hours(rows[sel], option, "DR: database replica", "rds", dr[sel], cls[sel], HOURS_PER_MONTH,
+                       engine=p.database_engine, deployment=dep[sel], fallback_region=region[sel])
+    for d in ("single-az", "multi-az"):
+        s = sel & (dep == d)
+        bom.service_units(rows[s], option, "DR: replica storage", "rds", "storage", dr[s], storage[s],
+                          dimension=f"rds/{d}/gp3", sku="gp3")
+    _bill_dr_compute(ctx, opt, compute, bom, option)
+    nodes = np.ceil(ctx.col("cache_nodes") * cache)
+    has = nodes > 0
+    bom.instance_hours(rows[has], option, "DR: cache", "elasticache", dr[has], ctx.col("cache_node_type")[has],
+                       nodes[has] * HOURS_PER_MONTH, engine=p.cache_engine, fallback_region=region[has])
+    has = lb & (opt.front.to_numpy() == "alb")
+    bom.service_units(rows[has], option, "DR: load balancer", "elb", "alb_hour", dr[has], HOURS_PER_MONTH,
+                      dimension="application", sku="application load balancer")
+    bom.service_units(rows[multi_site], option, "DR: DNS failover health checks", "route53",
+                      "health_check_aws_endpoint", "global", 2.0, sku="health checks")
+
+
+def _bill_dr_compute(ctx: Context, opt: pd.DataFrame, fraction: np.ndarray, bom: BomBuilder, option: str) -> None:
+    """Standing compute in the DR region: a share of the desired count, at least one per AZ used there."""
+    if option == "serverless":
+        return  # pay-per-request: nothing stands idle in the DR region
+    desired = np.nan_to_num(opt.instances_desired.to_numpy(dtype=float))
+    units = np.where(fraction > 0, np.maximum(np.ceil(desired * fraction), np.minimum(desired, 2)), 0)
+    has = (units > 0) & (opt.instance_type.to_numpy() != "")
+    rows, dr = ctx.rows[has], ctx.col("dr_region")[has]
+    if option == "containers":
+        p = ctx.policy
+        arch = "linux/arm64" if p.allow_arm64 else "linux/x86_64"
+        bom.service_units(rows, option, "DR: tasks (vCPU)", "fargate", "vcpu_hour", dr,
+                          units[has] * HOURS_PER_MONTH * p.fargate_task_vcpu, dimension=arch)
+        bom.service_units(rows, option, "DR: tasks (memory)", "fargate", "memory_gb_hour", dr,
+                          units[has] * HOURS_PER_MONTH * p.fargate_task_memory_gb, dimension=arch)
+        return
+    bom.instance_hours(rows, option, "DR: compute", "ec2", dr, opt.instance_type.to_numpy()[has],
+                       units[has] * HOURS_PER_MONTH, fallback_region=ctx.region[has])

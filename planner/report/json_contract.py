@@ -1,0 +1,108 @@
+"""The plan's JSON contract, version ``SCHEMA_VERSION`` (documented in ``docs/plan-json.md``).
+
+Stable keys; fields that do not apply to an option are ``null``, never missing;
+the ``bom`` lines of an option sum to its ``monthly_usd``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planner.plan import OptionPlan, Plan
+
+
+def _num(x: Any) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def _int(x: Any) -> int | None:
+    v = _num(x)
+    return None if v is None else int(round(v))
+
+
+def _compute(o: OptionPlan) -> dict[str, Any]:
+    r = o.row
+    return {
+        "instance_type": r.instance_type or None,
+        "instances_min": _int(r.instances_min),
+        "instances_desired": _int(r.instances_desired),
+        "instances_max": _int(r.instances_max),
+        "azs": _int(r.azs),
+        "instance_hours_per_month": _num(r.instance_hours) if o.name != "serverless" else None,
+    }
+
+
+def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
+    s, w = plan.sizing, plan.workload
+    tier = next(t for t in w.policy.dr_tiers if t.name == o.dr_tier)
+    return {
+        "name": o.name,
+        "feasible": o.feasible,
+        "recommended": o.recommended,
+        "reasons": list(o.reasons),
+        "monthly_usd": o.monthly_usd,
+        "annual_usd": o.annual_usd,
+        "availability_pct": o.availability_pct,
+        "sizing": {
+            "compute": _compute(o),
+            "cache": {
+                "node_type": s.cache_node_type if s.cache_used else None,
+                "nodes": _int(s.cache_nodes) if s.cache_used else None,
+                "shards": _int(s.cache_shards) if s.cache_used else None,
+                "hit_ratio": _num(s.cache_hit_ratio) if s.cache_used else None,
+            },
+            "database": {
+                "instance_class": s.db_instance_class or None,
+                "engine": w.policy.database_engine,
+                "multi_az": bool(s.db_multi_az),
+                "read_replicas": _int(s.db_read_replicas),
+                "storage_gb": _num(s.db_storage_gb),
+            },
+            "dr": {
+                "tier": o.dr_tier,
+                "region": s.dr_region,
+                "rto_minutes": tier.rto_minutes,
+                "rpo_minutes": tier.rpo_minutes,
+            },
+        },
+        "bom": [
+            {
+                "component": b.component, "service": b.service, "sku": b.sku, "quantity": b.quantity,
+                "unit": b.unit, "unit_usd": _num(b.unit_usd), "monthly_usd": _num(b.monthly_usd),
+                "region": b.region, "prices_as_of": b.prices_as_of or None, "source_id": b.source_id,
+                "note": b.note or None,
+            }
+            for b in o.bom.itertuples(index=False)
+        ],
+    }
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    from planner import __version__
+    from planner.plan import SCHEMA_VERSION
+
+    rec = plan.recommended
+    s = plan.sizing
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "planner_version": __version__,
+        "prices_as_of": plan.prices_as_of,
+        "newest_price_as_of": plan.newest_price_as_of,
+        "workload": plan.workload.model_dump(mode="json", exclude={"policy"}),
+        "recommended": rec.name if rec else None,
+        "traffic": {
+            "avg_rps": _num(s.avg_rps), "peak_rps": _num(s.peak_rps), "peak_rps_horizon": _num(s.peak_rps_horizon),
+            "monthly_requests": _num(s.monthly_requests), "egress_gb_month": _num(s.egress_gb_month),
+            "vcpu_needed": _num(s.vcpu_needed), "vcpu_needed_horizon": _num(s.vcpu_needed_horizon),
+        },
+        "options": [option_to_dict(plan, o) for o in plan.options],
+        "decisions": [{"topic": d.topic, "choice": d.choice, "rationale": d.rationale} for d in plan.decisions],
+        "assumptions": list(plan.assumptions),
+        "sources": plan.sources.to_dict(orient="records"),
+        "policy": plan.workload.policy.model_dump(mode="json", by_alias=True),
+    }

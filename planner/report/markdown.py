@@ -1,0 +1,130 @@
+"""The design-review report: Markdown that renders on GitHub (tables, details blocks, Mermaid)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from planner.report.mermaid import mermaid
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planner.plan import OptionPlan, Plan
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], rows: list[list[object]], align: str = "") -> list[str]:
+    align = align or "l" * len(header)
+    sep = ["---:" if a == "r" else "---" for a in align]
+    out = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    return out
+
+
+def _usd(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
+
+
+def _unit_usd(x: float) -> str:
+    return "—" if math.isnan(x) else f"${x:,.6g}"
+
+
+def _qty(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.4g}"
+
+
+def _pct(x: float) -> str:
+    """Percent with enough decimals to tell the nines apart (99.92%, 99.9997%)."""
+    if x != x:  # NaN: not estimated
+        return "—"
+    return f"{x:.{4 if x >= 99.99 else 3}f}".rstrip("0").rstrip(".") + "%"
+
+
+def _compute_summary(o: OptionPlan) -> str:
+    r = o.row
+    if not r.instance_type:
+        return "—"
+    if o.name == "serverless":
+        return f"{r.instance_type}, concurrency {r.instances_desired:,.0f}–{r.instances_max:,.0f}"
+    if o.name == "vertical":
+        return f"{r.instance_type} x {r.instances_desired:.0f}"
+    unit = "tasks" if o.name == "containers" else "instances"
+    return f"{r.instance_type}: {r.instances_min:.0f} / {r.instances_desired:.0f} / {r.instances_max:.0f} {unit}"
+
+
+def _workload_rows(plan: Plan) -> list[list[object]]:
+    w = plan.workload
+    traffic = (f"{w.peak_rps:,.0f} req/s peak" if w.peak_rps is not None else
+               f"{w.daily_active_users:,.0f} daily users x {w.requests_per_user_per_day:g} requests")
+    return [
+        ["cloud / region", f"{w.cloud} {w.region}"],
+        ["traffic", f"{traffic}; peak / average {w.peak_to_average:g}; {w.read_fraction:.0%} reads"],
+        ["per request", f"{w.cpu_ms_per_request:g} ms CPU, {w.response_kb:g} KB response, p99 target "
+                        f"{w.latency_target_ms:g} ms"],
+        ["data", f"{w.data_size_gb:,.0f} GB database ({w.hot_data_fraction:.0%} hot), {w.object_storage_gb:,.0f} GB "
+                 f"object storage, +{w.monthly_growth:.1%}/month over {w.horizon_months} months"],
+        ["reliability", f"availability {_pct(w.availability_target)}, RTO {w.rto_minutes:g} min, RPO "
+                        f"{w.rpo_minutes:g} min"],
+        ["money", f"{w.purchase_option}, CPU utilisation target {w.target_cpu_utilization:.0%}"],
+    ]
+
+
+def _bom_table(bom: pd.DataFrame, total: float) -> list[str]:
+    rows = [[b.component, b.service, b.sku, _qty(b.quantity), b.unit, _unit_usd(b.unit_usd), _usd(b.monthly_usd),
+             b.source_id + (f" ({b.note})" if b.note else "")] for b in bom.itertuples(index=False)]
+    rows.append(["**total**", "", "", "", "", "", f"**{_usd(total)}**", ""])
+    return _table(["component", "service", "SKU", "quantity", "unit", "unit USD", "monthly USD", "price source"],
+                  rows, "lllrlrrl")
+
+
+def render_markdown(plan: Plan) -> str:
+    from planner import __version__
+
+    w, rec = plan.workload, plan.recommended
+    out = [f"# Capacity plan: {w.name}", "",
+           f"_planner {__version__} · {w.cloud} {w.region} · public list prices as of {plan.prices_as_of} to "
+           f"{plan.newest_price_as_of} (USD, 730 h/month)_", ""]
+    out += ["## Recommendation", ""]
+    if rec is not None:
+        tier = next(t for t in w.policy.dr_tiers if t.name == rec.dr_tier)
+        out += [f"**{rec.name}** — **{_usd(rec.monthly_usd)}/month** ({_usd(rec.annual_usd)}/year), availability "
+                f"estimate **{_pct(rec.availability_pct)}** (target {_pct(w.availability_target)}), disaster "
+                f"recovery **{rec.dr_tier.replace('_', ' ')}** in {plan.sizing.dr_region} (RTO {tier.rto_minutes:g} "
+                f"min, RPO {tier.rpo_minutes:g} min; targets {w.rto_minutes:g} / {w.rpo_minutes:g} min).", ""]
+        out.append(next(d.rationale for d in plan.decisions if d.topic == "recommendation").capitalize() + ".")
+    else:
+        out.append("**No option meets every target.** " +
+                   next(d.rationale for d in plan.decisions if d.topic == "recommendation") + ".")
+    out += ["", "## Workload", ""]
+    out += _table(["input", "value"], _workload_rows(plan))
+    out += ["", "## Options compared", ""]
+    rows = [[f"**{o.name}**" if o.recommended else o.name, "yes" if o.feasible else "no", _usd(o.monthly_usd),
+             _usd(o.annual_usd), _pct(o.availability_pct), o.dr_tier.replace("_", " "), _compute_summary(o),
+             "; ".join(o.reasons) or ("recommended" if o.recommended else "")] for o in plan.options]
+    out += _table(["option", "feasible", "monthly", "annual", "availability", "DR tier", "compute", "notes"],
+                  rows, "llrrrlll")
+    if rec is not None:
+        out += ["", f"## Architecture ({rec.name})", "", "```mermaid", mermaid(plan, rec), "```"]
+    out += ["", "## Decisions", ""]
+    out += _table(["topic", "decision", "rationale"], [[d.topic, d.choice, d.rationale] for d in plan.decisions])
+    out += ["", "## Bill of materials", ""]
+    for o in sorted(plan.options, key=lambda o: not o.recommended):
+        if o.recommended:
+            out += [f"### {o.name} (recommended)", ""] + _bom_table(o.bom, o.monthly_usd)
+        else:
+            status = "feasible" if o.feasible else "rejected"
+            out += ["", f"<details><summary>{o.name} — {status}, {_usd(o.monthly_usd)}/month</summary>", ""]
+            out += _bom_table(o.bom, o.monthly_usd) if len(o.bom) else ["No bill: " + "; ".join(o.reasons)]
+            out += ["", "</details>"]
+    out += ["", "## Assumptions", ""] + [f"- {a}" for a in plan.assumptions]
+    out += ["", "## Price provenance", ""]
+    out += _table(["source", "repository", "commit", "path", "data as of", "notes"],
+                  [[s.source_id, s.repo or "—", (s.commit or "—")[:12], s.path or "—",
+                    s.data_date_max or "—", s.notes] for s in plan.sources.itertuples(index=False)])
+    return "\n".join(out) + "\n"

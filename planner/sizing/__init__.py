@@ -1,0 +1,1 @@
+"""Pure sizing functions, vectorised over scenarios (numpy arrays, one element per workload)."""

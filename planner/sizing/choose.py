@@ -1,0 +1,44 @@
+"""Choose, per scenario, the cheapest SKU that fits: one mechanism for fleets, single
+instances, cache nodes and database classes.
+
+Each caller supplies the candidate SKUs (a price-book catalog, one row per
+region and SKU) and an ``evaluate`` function giving, for the scenarios of one
+region and every candidate, the number of units needed and their cost per hour
+(``inf`` where the SKU cannot serve). Scenarios are grouped by region, so the
+work is one (scenarios x candidates) matrix per region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+Evaluate = Callable[[np.ndarray, pd.DataFrame], tuple[np.ndarray, np.ndarray]]
+
+
+def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate) -> pd.DataFrame:
+    """Per scenario: ``sku`` ('' when none fits), ``units``, ``hourly_usd`` (cost of all units) and
+    ``candidate`` (row label in ``candidates``, -1 when none fits)."""
+    n = len(regions)
+    out = pd.DataFrame({"sku": np.full(n, "", dtype=object), "units": np.zeros(n), "hourly_usd": np.full(n, np.inf),
+                        "candidate": np.full(n, -1)})
+    by_region = candidates.groupby("region").indices
+    for region in pd.unique(regions):
+        rows = np.flatnonzero(regions == region)
+        pos = by_region.get(region)
+        if pos is None:
+            continue
+        cands = candidates.iloc[pos]
+        units, cost = evaluate(rows, cands)
+        cost = np.where(np.isfinite(cost), cost, np.inf)
+        best = np.argmin(cost, axis=1)
+        best_cost = cost[np.arange(len(rows)), best]
+        ok = np.isfinite(best_cost)
+        sel = rows[ok]
+        out.loc[sel, "sku"] = cands.sku.to_numpy()[best[ok]]
+        out.loc[sel, "units"] = units[np.arange(len(rows)), best][ok]
+        out.loc[sel, "hourly_usd"] = best_cost[ok]
+        out.loc[sel, "candidate"] = cands.index.to_numpy()[best[ok]]
+    return out

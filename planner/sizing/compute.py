@@ -1,0 +1,56 @@
+"""Compute need: busy vCPUs, the vCPU count that meets the p99 target, AZ spread.
+
+Offered load a = peak_rps x cpu_ms_per_request / 1000 [busy vCPUs, Erlangs];
+the smallest c meeting utilisation and p99 comes from :func:`min_servers`
+(M/M/c). Fleets spread over k AZs; surviving the loss of one means each AZ
+holds capacity / (k - 1), i.e. k x ceil(n / (k - 1)) in all (AWS
+Well-Architected Reliability pillar, REL10-BP01 "static stability").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from planner.policy import SizingPolicy
+from planner.sizing.queueing import min_servers, square_root_staffing
+
+
+def compute_need(wf: pd.DataFrame, tr: pd.DataFrame) -> pd.DataFrame:
+    """vCPU needed now and at the horizon peak (in single-core units), with the square-root check."""
+    s = wf["cpu_ms_per_request"].to_numpy() / 1000
+    target = wf["latency_target_ms"].to_numpy() / 1000
+    util = wf["target_cpu_utilization"].to_numpy()
+    a_now = tr["peak_rps"].to_numpy() * s
+    a_hz = tr["peak_rps_horizon"].to_numpy() * s
+    return pd.DataFrame(
+        {
+            "offered_vcpu": a_now,
+            "offered_vcpu_horizon": a_hz,
+            "vcpu_needed": min_servers(a_now, s, target, util),
+            "vcpu_needed_horizon": min_servers(a_hz, s, target, util),
+            "vcpu_sqrt_staffing": square_root_staffing(a_now),
+        },
+        index=wf.index,
+    )
+
+
+def az_plan(availability_pct: npt.ArrayLike, region_az_count: npt.ArrayLike, policy: SizingPolicy) -> pd.DataFrame:
+    """AZ count and whether capacity must survive losing one AZ, per availability target."""
+    avail = np.asarray(availability_pct, dtype=float)
+    survive = avail >= policy.survive_az_loss_min_availability
+    wanted = np.where(survive, policy.azs_when_surviving, policy.azs_default)
+    azs = np.minimum(wanted, np.asarray(region_az_count, dtype=int))
+    return pd.DataFrame({"azs": azs, "survive_az_loss": survive & (azs >= 2)})
+
+
+def spread_over_azs(units: npt.ArrayLike, azs: npt.ArrayLike, survive: npt.ArrayLike) -> np.ndarray:
+    """Units (instances or tasks) after spreading evenly over ``azs``, with one-AZ-loss headroom where asked.
+
+    survive: k x ceil(n / (k - 1)); otherwise k x ceil(n / k) (at least one per AZ).
+    """
+    n = np.maximum(np.asarray(units, dtype=float), 1.0)
+    k = np.asarray(azs, dtype=float)
+    per_az = np.where(np.asarray(survive, dtype=bool) & (k >= 2), np.ceil(n / np.maximum(k - 1, 1)), np.ceil(n / k))
+    return per_az * k

@@ -1,0 +1,45 @@
+"""Disaster-recovery tier: the cheapest strategy whose achievable RTO and RPO meet the targets.
+
+Reference: AWS whitepaper "Disaster Recovery of Workloads on AWS: Recovery in
+the Cloud" (2021/2022): backup & restore, pilot light, warm standby,
+multi-site active/active, in rising cost and falling RTO/RPO. The tier table is
+``SizingPolicy.dr_tiers`` (ordered cheapest first).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from planner.policy import SizingPolicy
+
+
+def dr_tier_index(rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:
+    """Index into ``policy.dr_tiers`` of the first (cheapest) tier meeting both targets.
+
+    Where no tier meets them, the last (most capable) tier, flagged by
+    :func:`dr_targets_met`.
+    """
+    rto = np.asarray(rto_minutes, dtype=float)[:, None]
+    rpo = np.asarray(rpo_minutes, dtype=float)[:, None]
+    tier_rto = np.array([t.rto_minutes for t in policy.dr_tiers])[None, :]
+    tier_rpo = np.array([t.rpo_minutes for t in policy.dr_tiers])[None, :]
+    meets = (tier_rto <= rto) & (tier_rpo <= rpo)
+    return np.where(meets.any(axis=1), meets.argmax(axis=1), len(policy.dr_tiers) - 1)
+
+
+def dr_targets_met(index: np.ndarray, rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike,
+                   policy: SizingPolicy) -> np.ndarray:
+    tier_rto = np.array([t.rto_minutes for t in policy.dr_tiers])[index]
+    tier_rpo = np.array([t.rpo_minutes for t in policy.dr_tiers])[index]
+    return (tier_rto <= np.asarray(rto_minutes)) & (tier_rpo <= np.asarray(rpo_minutes))
+
+
+def dr_region(region: str, regions: pd.DataFrame, policy: SizingPolicy) -> str:
+    """The DR region paired with ``region``: the policy's pair, else the first other region of its geography."""
+    if region in policy.dr_regions:
+        return policy.dr_regions[region]
+    geo = regions.set_index("region").geography
+    same = [r for r in regions.region if r != region and geo[r] == geo.get(region)]
+    return same[0] if same else next(r for r in regions.region if r != region)

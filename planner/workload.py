@@ -1,0 +1,179 @@
+"""The workload a user describes: validated at the boundary, units in every name.
+
+Traffic is given either as ``peak_rps`` or as ``daily_active_users`` x
+``requests_per_user_per_day`` (with ``peak_to_average``). Every field's
+description states its unit, default and allowed range; a bad value raises
+:class:`WorkloadError` naming the field, the value and the range.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from planner.errors import PlannerError
+from planner.policy import SizingPolicy
+
+
+class PurchaseOption(str, Enum):
+    on_demand = "on_demand"
+    savings_1yr = "savings_1yr"
+    savings_3yr = "savings_3yr"
+    spot_mix = "spot_mix"
+
+
+class Workload(BaseModel):
+    """A backend workload to size and price."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, validate_default=True)
+
+    # identity
+    name: str = Field("workload", min_length=1, max_length=120, description="Name shown in reports.")
+    cloud: str = Field("aws", description="Cloud provider; aws is priced today.")
+    region: str = Field("us-east-1", description="Region code of the primary deployment, e.g. eu-west-1.")
+
+    # traffic
+    peak_rps: float | None = Field(
+        None, gt=0, le=10_000_000,
+        description="Peak requests per second [req/s], 0 < x <= 10,000,000. Give this, or daily_active_users "
+                    "and requests_per_user_per_day.")
+    daily_active_users: float | None = Field(
+        None, gt=0, le=5_000_000_000, description="Daily active users [users], 0 < x <= 5e9 (instead of peak_rps).")
+    requests_per_user_per_day: float | None = Field(
+        None, gt=0, le=1_000_000, description="Requests per user per day [req/user/day], 0 < x <= 1e6.")
+    peak_to_average: float = Field(
+        3.0, ge=1, le=20, description="Peak / average request rate over a day [ratio], 1 <= x <= 20. Default 3.")
+    read_fraction: float = Field(0.9, ge=0, le=1, description="Share of requests that only read [0-1]. Default 0.9.")
+    cpu_ms_per_request: float = Field(
+        50.0, gt=0, le=60_000, description="CPU time one request needs on one vCPU [ms], 0 < x <= 60,000. Default 50.")
+    response_kb: float = Field(20.0, ge=0, le=1_000_000, description="Mean response size [KB], 0 <= x <= 1e6. "
+                                                                     "Default 20.")
+    latency_target_ms: float = Field(250.0, gt=0, le=600_000, description="p99 latency target [ms], 0 < x <= "
+                                                                           "600,000. Default 250.")
+
+    # data
+    data_size_gb: float = Field(100.0, ge=0, le=1_000_000, description="Database size today [GB], 0 <= x <= 1e6. "
+                                                                       "Default 100.")
+    monthly_growth: float = Field(0.03, ge=0, le=1, description="Monthly growth of traffic and data [fraction], "
+                                                                "0 <= x <= 1. Default 0.03.")
+    horizon_months: int = Field(12, ge=1, le=60, description="Planning horizon [months], 1 <= x <= 60. Default 12.")
+    object_storage_gb: float = Field(0.0, ge=0, le=100_000_000, description="Object storage today [GB], 0 <= x <= "
+                                                                            "1e8. Default 0.")
+    hot_data_fraction: float = Field(0.2, gt=0, le=1, description="Share of the data most reads touch [0-1], "
+                                                                  "0 < x <= 1. Default 0.2.")
+
+    # reliability
+    availability_target: float = Field(99.9, ge=90, lt=100, description="Availability target [percent], "
+                                                                        "90 <= x < 100. Default 99.9.")
+    rto_minutes: float = Field(240.0, ge=0, le=100_000, description="Recovery time objective after a regional "
+                                                                    "disaster [minutes], 0 <= x <= 100,000. Default 240.")
+    rpo_minutes: float = Field(60.0, ge=0, le=100_000, description="Recovery point objective: data loss tolerated "
+                                                                   "[minutes], 0 <= x <= 100,000. Default 60.")
+
+    # money
+    purchase_option: PurchaseOption = Field(
+        PurchaseOption.on_demand, description="on_demand, savings_1yr, savings_3yr (commit the baseline) or spot_mix "
+                                              "(baseline on demand, burst on spot). Default on_demand.")
+    target_cpu_utilization: float = Field(0.6, gt=0.05, le=0.95, description="CPU utilisation to run at, at peak "
+                                                                             "[0-1], 0.05 < x <= 0.95. Default 0.6.")
+
+    policy: SizingPolicy = Field(default_factory=SizingPolicy, description="Sizing tunables; override any of them.")
+
+    @model_validator(mode="after")
+    def _traffic_given_once(self) -> Workload:
+        by_users = self.daily_active_users is not None or self.requests_per_user_per_day is not None
+        if self.peak_rps is None and not by_users:
+            raise ValueError("give peak_rps, or daily_active_users and requests_per_user_per_day")
+        if self.peak_rps is not None and by_users:
+            raise ValueError(f"give peak_rps ({self.peak_rps:g}) or daily_active_users x requests_per_user_per_day, "
+                             "not both")
+        if by_users and (self.daily_active_users is None or self.requests_per_user_per_day is None):
+            raise ValueError("daily_active_users and requests_per_user_per_day go together: give both")
+        if self.cpu_ms_per_request >= self.latency_target_ms:
+            raise ValueError(f"cpu_ms_per_request ({self.cpu_ms_per_request:g} ms) must be below latency_target_ms "
+                             f"({self.latency_target_ms:g} ms): no number of servers can answer faster than the "
+                             "work takes")
+        return self
+
+
+NUMERIC_FIELDS: tuple[str, ...] = tuple(
+    name for name, f in Workload.model_fields.items() if f.annotation in (float, int, float | None))
+TEXT_FIELDS: tuple[str, ...] = tuple(
+    name for name in Workload.model_fields if name not in NUMERIC_FIELDS and name != "policy")
+
+
+class WorkloadError(PlannerError):
+    """A workload failed validation; ``problems`` holds (field, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]], source: str = "") -> None:
+        self.problems = problems
+        where = f"{source}: " if source else ""
+        lines = [f"{where}{field}: {msg}" if field else f"{where}{msg}" for field, msg in problems]
+        super().__init__("\n".join(lines))
+
+
+def describe_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """Turn pydantic's errors into (field, 'value X: why; allowed range') pairs."""
+    fields = Workload.model_fields
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        top = str(err["loc"][0]) if err["loc"] else ""
+        if err["type"] == "extra_forbidden":
+            out.append((loc, f"unknown field (value {err['input']!r}); known fields: {', '.join(fields)}"))
+            continue
+        msg = err["msg"].removeprefix("Value error, ")
+        if top in fields and len(err["loc"]) == 1 and err["type"] != "value_error":
+            desc = fields[top].description or ""
+            out.append((loc, f"value {err['input']!r}: {msg}. {desc}"))
+        elif err["type"] == "value_error" and not top:
+            out.append(("", msg))
+        else:
+            out.append((loc, f"value {err.get('input')!r}: {msg}"))
+    return out
+
+
+def workload_from_dict(data: Any, source: str = "") -> Workload:
+    """Validate a mapping as a :class:`Workload`; raise :class:`WorkloadError` listing every bad field."""
+    if not isinstance(data, dict):
+        raise WorkloadError([("", f"expected a mapping of workload fields, found {type(data).__name__}")], source)
+    try:
+        return Workload.model_validate(data)
+    except ValidationError as exc:
+        raise WorkloadError(describe_errors(exc), source) from None
+
+
+def parse_workload_text(text: str, source: str = "<input>") -> Workload:
+    """Parse YAML or JSON text (JSON is YAML) into a validated :class:`Workload`."""
+    try:
+        data = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise WorkloadError([("", f"not valid YAML or JSON{where}: {getattr(exc, 'problem', exc)}")], source) from None
+    if data is None:
+        raise WorkloadError([("", "empty workload file")], source)
+    return workload_from_dict(data, source)
+
+
+def load_workload(path: str | Path) -> Workload:
+    """Read a workload from a ``.yaml``/``.yml``/``.json`` file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise WorkloadError([("", "not a text file (expected YAML or JSON)")], str(path)) from None
+    return parse_workload_text(text, str(path))
+
+
+def workload_json_schema() -> dict[str, Any]:
+    return Workload.model_json_schema()
+
+
+def dump_workload(w: Workload) -> str:
+    return json.dumps(w.model_dump(mode="json", exclude_defaults=True), indent=2)
