@@ -85,13 +85,15 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook) -> EngineResult
     bom = BomBuilder(book, cloud)
     frames = [_finish_option(ctx, fn(ctx, bom), bom) for fn in OPTIONS.values()]
     options = pd.concat(frames, ignore_index=True)
+    # an option is sized when its compute and the shared database could be sized; otherwise it has no bill
+    has_database = (sz["db_instance_class"].to_numpy() != "")[options.row.to_numpy()]
+    options["sized"] = (options.instance_type.to_numpy() != "") & has_database
     lines = _drop_unsized(options, bom.frame())
     _flag_missing_prices(options, lines)
     totals = lines.groupby(["row", "option"], sort=False).monthly_usd.sum()
     key = pd.MultiIndex.from_frame(options[["row", "option"]])
-    options["monthly_usd"] = np.where(options.instance_type.to_numpy() == "", np.nan,
-                                      totals.reindex(key).fillna(0).to_numpy())
-    unsized = options.instance_type.to_numpy() == ""
+    unsized = ~options.sized.to_numpy()
+    options["monthly_usd"] = np.where(unsized, np.nan, totals.reindex(key).fillna(0).to_numpy())
     options.loc[unsized, ["availability_pct", "region_availability_pct"]] = np.nan
     base_tier = sz["dr_tier_index"].to_numpy()[options.row.to_numpy()]
     options.loc[unsized, "dr_tier"] = [policy.dr_tiers[i].name for i in base_tier[unsized]]
@@ -111,11 +113,36 @@ def shared_sizing(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, cloud
     multi_az = multi_az_needed(target, wf["rto_minutes"].to_numpy(), policy)
     cache_cands = instance_candidates(book, cloud, "elasticache", policy.cache_node_pattern, policy.cache_engine)
     cache = size_cache(wf, tr, multi_az, cache_cands, policy)
-    db = size_database(wf, tr, cache, multi_az, _database_candidates(book, cloud, policy), policy)
+    cache, db = _cache_or_not(wf, tr, cache, multi_az, _database_candidates(book, cloud, policy), policy)
     tier = dr_tier_index(wf["rto_minutes"].to_numpy(), wf["rpo_minutes"].to_numpy(), policy)
     pairs = {r: dr_region(r, regions, policy) for r in wf["region"].unique()}
     dr = pd.DataFrame({"dr_tier_index": tier, "dr_region": wf["region"].map(pairs).to_numpy()})
     return pd.concat([tr, need, az, cache, db, dr], axis=1)
+
+
+def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, cache: pd.DataFrame, multi_az: np.ndarray,
+                  db_candidates: pd.DataFrame, policy: SizingPolicy) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Size the database with and without the cache; keep the cache where it pays (``cache_mode`` auto).
+
+    Taking the cheaper of two costs that each rise with load keeps the total rising with load."""
+    with_cache = size_database(wf, tr, cache["cache_hit_ratio"].to_numpy(), multi_az, db_candidates, policy)
+    without = size_database(wf, tr, np.zeros(len(wf)), multi_az, db_candidates, policy)
+    cost_with = cache["cache_hourly_usd"].to_numpy() + with_cache["db_hourly_usd"].to_numpy()
+    cost_without = without["db_hourly_usd"].to_numpy()
+    possible = cache["cache_used"].to_numpy() & np.isfinite(cost_with)
+    use = {"always": possible, "never": np.zeros(len(wf), dtype=bool),
+           "auto": possible & (cost_with < cost_without)}[policy.cache_mode]
+    db = with_cache.where(pd.Series(use, index=wf.index), without, axis=0)
+    db["db_hourly_usd_without_cache"] = cost_without
+    db["db_instance_class_without_cache"] = without["db_instance_class"].to_numpy()
+    cache = cache.copy()
+    cache["cache_used"] = use
+    for col, empty in (("cache_node_type", ""), ("cache_nodes", 0.0), ("cache_shards", 0.0),
+                       ("cache_replicas_per_shard", 0), ("cache_hit_ratio", 0.0), ("cache_multi_az", False)):
+        cache[col] = np.where(use, cache[col].to_numpy(), empty)
+    cache["cache_fits"] = True
+    cache["cache_hourly_usd_with_database"] = cost_with
+    return cache, db
 
 
 def _database_candidates(book: PriceBook, cloud: str, policy: SizingPolicy) -> pd.DataFrame:
@@ -177,7 +204,7 @@ def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataF
 
 def _drop_unsized(options: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     """An option whose compute could not be sized has no bill: its shared-tier lines alone would mislead."""
-    unsized = options.loc[options.instance_type == "", ["row", "option"]]
+    unsized = options.loc[~options.sized, ["row", "option"]]
     if unsized.empty:
         return lines
     drop = pd.MultiIndex.from_frame(lines[["row", "option"]]).isin(pd.MultiIndex.from_frame(unsized))

@@ -112,12 +112,20 @@ def _option(plan: Plan, o: OptionPlan) -> Decision:
 
 def _cache(plan: Plan) -> Decision:
     w, s, p = plan.workload, plan.sizing, plan.workload.policy
+    alone = f"database alone ${s.db_hourly_usd_without_cache * 730:,.0f}/month ({s.db_instance_class_without_cache})"
+    with_cache = s.cache_hourly_usd_with_database * 730
     if not s.cache_used:
-        return Decision("cache", "none", f"peak reads {s.cache_peak_read_rps:,.0f} req/s at the horizon < "
-                                         f"{p.cache_min_read_rps:g}: the database serves them")
+        if p.cache_mode == "never":
+            return Decision("cache", "none", "policy.cache_mode is never")
+        why = f"a cache does not pay: {alone}"
+        if with_cache == with_cache and with_cache != float("inf"):
+            why += f" vs ${with_cache:,.0f}/month for cache + database"
+        return Decision("cache", "none", why)
     replicas = " + 1 replica each (Multi-AZ)" if s.cache_multi_az else ""
+    pays = (f"cache + database ${with_cache:,.0f}/month vs {alone}" if p.cache_mode == "auto"
+            else "policy.cache_mode is always")
     return Decision("cache", f"{s.cache_node_type} x {s.cache_nodes:.0f} ({s.cache_shards:.0f} shard(s){replicas})",
-                    f"working set {s.cache_working_set_gb:,.1f} GB = {w.hot_data_fraction:.0%} hot x "
+                    f"{pays}; working set {s.cache_working_set_gb:,.1f} GB = {w.hot_data_fraction:.0%} hot x "
                     f"{s.data_size_gb_horizon:,.1f} GB at the horizon x {1 + p.cache_item_overhead:g} overhead, "
                     f"{p.cache_reserved_memory:.0%} of node memory reserved; hit ratio {s.cache_hit_ratio:.0%} "
                     f"takes reads off the database")
@@ -127,15 +135,16 @@ def _database(plan: Plan) -> list[Decision]:
     w, s, p = plan.workload, plan.sizing, plan.workload.policy
     if s.db_multi_az:
         reasons = []
-        if w.availability_target > p.multi_az_min_availability:
-            reasons.append(f"availability target {_pct(w.availability_target)} > "
+        if w.availability_target >= p.multi_az_min_availability:
+            op = ">" if w.availability_target > p.availability.rds_single_az else ">="
+            reasons.append(f"availability target {_pct(w.availability_target)} {op} "
                            f"{_pct(p.availability.rds_single_az)} single-AZ")
         if w.rto_minutes < p.single_az_restore_minutes:
             reasons.append(f"RTO {w.rto_minutes:g} min < {p.single_az_restore_minutes:g} min to restore single-AZ")
         maz = Decision("database Multi-AZ", "yes", "; ".join(reasons))
     else:
         maz = Decision("database Multi-AZ", "no",
-                       f"availability target {_pct(w.availability_target)} <= {_pct(p.multi_az_min_availability)} "
+                       f"availability target {_pct(w.availability_target)} < {_pct(p.multi_az_min_availability)} "
                        f"and RTO {w.rto_minutes:g} min >= {p.single_az_restore_minutes:g} min")
     cls = Decision("database class", f"{s.db_instance_class or 'none fits'} ({p.database_engine})",
                    f"cheapest class with {s.db_write_vcpu + min(s.db_read_vcpu, p.db_max_primary_vcpu):,.1f} vCPU "

@@ -91,7 +91,7 @@ def plan_from_result(workload: Workload, result: EngineResult, row: int, book: P
     bom = result.bom[result.bom.row == row]
     options = tuple(
         OptionPlan(
-            name=o.option, feasible=bool(o.feasible), reasons=tuple(r for r in o.reasons.split("; ") if r),
+            name=o.option, feasible=bool(o.feasible), reasons=tuple(r for r in o.reasons.split("\n") if r),
             monthly_usd=float(o.monthly_usd), availability_pct=float(o.availability_pct),
             region_availability_pct=float(o.region_availability_pct), dr_tier=o.dr_tier,
             recommended=bool(o.recommended), row=o,

@@ -7,6 +7,8 @@ where they come from.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
@@ -64,7 +66,7 @@ class Availability(BaseModel):
     therefore conservative.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     ec2_single_instance: float = Field(99.5, description="Amazon Compute SLA, instance level.")
     ec2_multi_az: float = Field(99.99, description="Amazon Compute SLA, region level (instances in >= 2 AZs).")
@@ -95,7 +97,7 @@ class SizingPolicy(BaseModel):
     burst_headroom: float = Field(0.3, ge=0, le=5, description="ASG max = horizon peak x (1 + this) [fraction].")
     # availability zones
     multi_az_min_availability: float = Field(
-        99.5, description="Above this availability target [%], run compute in several AZs and the database "
+        99.5, description="From this availability target [%], run the database and cache "
                           "Multi-AZ (single-AZ services promise 99.5%).")
     survive_az_loss_min_availability: float = Field(
         99.9, description="From this availability target [%], each AZ can lose one peer: it carries load / (k - 1).")
@@ -127,8 +129,9 @@ class SizingPolicy(BaseModel):
     backend_wait_ms: float = Field(10, ge=0, description="Time a request waits on database / cache [ms]; billed "
                                                          "by Lambda, not by CPU-bound servers.")
     # cache
-    cache_min_read_rps: float = Field(200, ge=0, description="Below this peak read rate [req/s] the database serves "
-                                                             "reads directly; no cache.")
+    cache_mode: Literal["auto", "always", "never"] = Field(
+        "auto", description="auto: add a cache when cache + a smaller database cost less than the database alone; "
+                            "always; never.")
     hot_read_share: float = Field(0.9, gt=0, lt=1, description="Share of reads that touch the hot data "
                                                                "(80/20-style locality).")
     cache_item_overhead: float = Field(0.25, ge=0, le=5, description="Cache memory per byte of data beyond the "
@@ -150,7 +153,9 @@ class SizingPolicy(BaseModel):
     db_cpu_ms_per_write: float = Field(6.0, gt=0, description="Database vCPU time per write request [ms].")
     db_target_utilization: float = Field(0.6, gt=0.05, le=0.95, description="Database CPU utilisation at peak.")
     db_memory_for_hot_data: float = Field(1.0, ge=0, description="Database memory per GB of hot data without a "
-                                                                 "cache [GB/GB]; halved when a cache absorbs reads.")
+                                                                 "cache [GB/GB]: the buffer cache holds the hot set.")
+    db_memory_for_hot_data_with_cache: float = Field(
+        0.25, ge=0, description="Database memory per GB of hot data when a cache serves the hot reads [GB/GB].")
     db_max_primary_vcpu: int = Field(32, ge=2, description="Beyond this many vCPU of read load, add read replicas "
                                                            "rather than a bigger primary.")
     storage_overhead: float = Field(0.3, ge=0, le=5, description="Database storage beyond the data: indexes, WAL, "

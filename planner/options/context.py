@@ -9,8 +9,7 @@ import pandas as pd
 
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
-from planner.pricing.units import HOURS_PER_MONTH
-from planner.sizing.compute import spread_over_azs
+from planner.sizing.compute import fleet_units
 
 OPTION_COLUMNS = ["row", "option", "feasible", "reasons", "instance_type", "instance_vcpu", "instances_min",
                   "instances_desired",
@@ -44,20 +43,10 @@ class Context:
         return (self.sz[name] if name in self.sz else self.wf[name]).to_numpy()
 
     def elastic_units(self, capacity_per_unit: np.ndarray) -> dict[str, np.ndarray]:
-        """Units (instances or tasks) of an autoscaled fleet: min, desired (now), max (horizon + burst), and
-        the mean count over the day (for instance-hours), spread over AZs with survive-one-AZ headroom."""
-        azs, survive = self.col("azs"), self.col("survive_az_loss")
-        need = self.col("vcpu_needed")[:, None] * self.hourly_fraction
-        per_hour = spread_over_azs(np.ceil(need / capacity_per_unit[:, None] - 1e-9), azs[:, None], survive[:, None])
-        peak = spread_over_azs(np.ceil(self.col("vcpu_needed") / capacity_per_unit - 1e-9), azs, survive)
-        horizon = self.col("vcpu_needed_horizon") * (1 + self.policy.burst_headroom)
-        return {
-            "instances_min": per_hour.min(axis=1),
-            "instances_desired": peak,
-            "instances_max": np.maximum(spread_over_azs(np.ceil(horizon / capacity_per_unit - 1e-9), azs, survive),
-                                        peak),
-            "instance_hours": per_hour.mean(axis=1) * HOURS_PER_MONTH,
-        }
+        """Fleet units of every scenario for a capacity per unit (see :func:`fleet_units`)."""
+        return fleet_units(self.col("vcpu_needed"), self.col("vcpu_needed_horizon"), self.hourly_fraction,
+                           capacity_per_unit, self.col("azs"), self.col("survive_az_loss"),
+                           self.policy.burst_headroom)
 
 
 def option_frame(ctx: Context, option: str, **columns: object) -> pd.DataFrame:
@@ -77,5 +66,5 @@ def add_reason(frame: pd.DataFrame, mask: np.ndarray, messages: list[str] | str)
         return
     msgs = [messages] * int(mask.sum()) if isinstance(messages, str) else messages
     current = frame.loc[mask, "reasons"].tolist()
-    frame.loc[mask, "reasons"] = [f"{c}; {m}" if c else m for c, m in zip(current, msgs)]
+    frame.loc[mask, "reasons"] = [f"{c}\n{m}" if c else m for c, m in zip(current, msgs)]
     frame.loc[mask, "feasible"] = False

@@ -11,7 +11,7 @@ from planner.options.purchase import purchase_arrays
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.choose import cheapest
-from planner.sizing.compute import spread_over_azs
+from planner.sizing.compute import fleet_units
 from planner.sizing.usl import usl_capacity
 
 
@@ -57,12 +57,20 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     p, av = ctx.policy, ctx.policy.availability
     cands = instance_candidates(ctx.book, ctx.cloud, "ec2", p.horizontal_family_pattern, allow_arm64=p.allow_arm64,
                                 min_vcpu=p.fleet_min_vcpu, max_vcpu=p.fleet_max_vcpu)
-    need, azs, survive = ctx.col("vcpu_needed"), ctx.col("azs"), ctx.col("survive_az_loss")
+    azs, survive = ctx.col("azs"), ctx.col("survive_az_loss")
+    base, burst, _ = purchase_arrays(ctx.col("purchase_option"))
+    ebs_hourly = _ebs_usd_per_instance_hour(ctx)
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        cap = usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa)[None, :]
-        units = spread_over_azs(np.ceil(need[rows, None] / cap - 1e-9), azs[rows, None], survive[rows, None])
-        return units, units * c.hourly_usd.to_numpy()[None, :]
+        # the cost billed below, for every candidate: baseline hours at the committed rate, the rest at the
+        # burst rate, plus root volumes; so the cheapest fleet is the cheapest bill
+        cap = np.broadcast_to(usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa), (len(rows), len(c)))
+        u = fleet_units(ctx.col("vcpu_needed")[rows], ctx.col("vcpu_needed_horizon")[rows],
+                        ctx.hourly_fraction[rows], cap, azs[rows], survive[rows], p.burst_headroom)
+        base_hours = u["instances_min"] * HOURS_PER_MONTH
+        cost = (base_hours * _rate(c, base[rows]) + (u["instance_hours"] - base_hours) * _rate(c, burst[rows])
+                + u["instance_hours"] * ebs_hourly[rows, None]) / HOURS_PER_MONTH
+        return u["instances_desired"], cost
 
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.candidate.to_numpy() >= 0
@@ -72,7 +80,6 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
                          azs=azs, front="alb",
                          compute_availability_pct=av.ec2_multi_az, **units)
     add_reason(frame, ~found, "no fleet instance type is priced in this region")
-    base, burst, _ = purchase_arrays(ctx.col("purchase_option"))
     rows, region, sku = ctx.rows[found], ctx.region[found], pick.sku.to_numpy()[found]
     baseline_hours = units["instances_min"][found] * HOURS_PER_MONTH
     bom.instance_hours(rows, "horizontal", "compute (baseline)", "ec2", region, sku, baseline_hours, base[found])
@@ -80,6 +87,21 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
                        units["instance_hours"][found] - baseline_hours, burst[found])
     _bill_root_volumes(ctx, bom, "horizontal", frame, found)
     return frame
+
+
+def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:
+    """(scenarios, candidates) hourly rate of each scenario's purchase option."""
+    out = np.empty((len(option), len(cands)))
+    for opt in pd.unique(option):
+        col = "hourly_usd" if opt == "on_demand" else f"hourly_{opt}_usd"
+        out[option == opt] = cands[col].to_numpy()[None, :]
+    return out
+
+
+def _ebs_usd_per_instance_hour(ctx: Context) -> np.ndarray:
+    pos = ctx.book.service_positions(ctx.cloud, ctx.region, "ebs", "storage", "gp3")
+    gb_month = ctx.book.service_prices.usd_per_unit.to_numpy()[np.maximum(pos, 0)]
+    return np.where(pos >= 0, gb_month, 0.0) * ctx.policy.ebs_gb_per_instance / HOURS_PER_MONTH
 
 
 def _vcpu(cands: pd.DataFrame, pick: pd.DataFrame) -> np.ndarray:

@@ -104,7 +104,9 @@ def _bill_storage_and_monitoring(ctx: Context, opt: pd.DataFrame, bom: BomBuilde
                       (s3_requests * (1 - reads))[s3], dimension="STANDARD", sku="1k PUT/LIST")
     bom.service_units(rows[s3], option, "object storage reads", "s3", "requests_get_other", region[s3],
                       (s3_requests * reads)[s3], dimension="STANDARD", sku="1k GET")
-    units = np.nan_to_num(opt.instances_desired.to_numpy(dtype=float), nan=1.0)
+    # per instance or task; a serverless deployment reports as one unit
+    units = np.ones(ctx.n) if option == "serverless" else np.nan_to_num(opt.instances_desired.to_numpy(dtype=float),
+                                                                        nan=1.0)
     bom.tiered_units(rows, option, "metrics", "cloudwatch", "custom_metric", region,
                      p.metrics_per_instance * np.maximum(units, 1), sku="custom metrics")
     logs_gb = ctx.col("monthly_requests") * p.log_bytes_per_request / 2**30
@@ -158,20 +160,22 @@ def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBui
 
 
 def _bill_dr_compute(ctx: Context, opt: pd.DataFrame, fraction: np.ndarray, bom: BomBuilder, option: str) -> None:
-    """Standing compute in the DR region: a share of the desired count, at least one per AZ used there."""
+    """Standing compute in the DR region: the tier's share of the primary's unit-hours (same load profile),
+    at least two units, on demand."""
     if option == "serverless":
         return  # pay-per-request: nothing stands idle in the DR region
     desired = np.nan_to_num(opt.instances_desired.to_numpy(dtype=float))
-    units = np.where(fraction > 0, np.maximum(np.ceil(desired * fraction), np.minimum(desired, 2)), 0)
-    has = (units > 0) & (opt.instance_type.to_numpy() != "")
+    floor = np.minimum(desired, 2) * HOURS_PER_MONTH
+    hours = np.where(fraction > 0, np.maximum(opt.instance_hours.to_numpy(dtype=float) * fraction, floor), 0.0)
+    has = (hours > 0) & (opt.instance_type.to_numpy() != "")
     rows, dr = ctx.rows[has], ctx.col("dr_region")[has]
     if option == "containers":
         p = ctx.policy
         arch = "linux/arm64" if p.allow_arm64 else "linux/x86_64"
         bom.service_units(rows, option, "DR: tasks (vCPU)", "fargate", "vcpu_hour", dr,
-                          units[has] * HOURS_PER_MONTH * p.fargate_task_vcpu, dimension=arch)
+                          hours[has] * p.fargate_task_vcpu, dimension=arch)
         bom.service_units(rows, option, "DR: tasks (memory)", "fargate", "memory_gb_hour", dr,
-                          units[has] * HOURS_PER_MONTH * p.fargate_task_memory_gb, dimension=arch)
+                          hours[has] * p.fargate_task_memory_gb, dimension=arch)
         return
-    bom.instance_hours(rows, option, "DR: compute", "ec2", dr, opt.instance_type.to_numpy()[has],
-                       units[has] * HOURS_PER_MONTH, fallback_region=ctx.region[has])
+    bom.instance_hours(rows, option, "DR: compute", "ec2", dr, opt.instance_type.to_numpy()[has], hours[has],
+                       fallback_region=ctx.region[has])

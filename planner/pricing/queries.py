@@ -13,7 +13,7 @@ import pandas as pd
 
 from planner.errors import PlannerError, unknown_name
 from planner.pricing.book import PriceBook
-from planner.pricing.units import HOURS_PER_MONTH
+from planner.pricing.units import HOURS_PER_MONTH, PURCHASE_OPTIONS
 
 CATALOG_COLUMNS = [
     "sku", "family", "generation", "vcpu", "memory_gib", "arch", "gpu_count",
@@ -154,6 +154,18 @@ def instance_candidates(
             specs = specs[specs.arch != "arm64"]
         out = sel[["region", "sku", "hourly_usd", "prices_as_of", "source_id"]].merge(
             specs[["sku", "family", "vcpu", "memory_gib", "arch"]], on="sku")
+        committed = p[(p.cloud == cloud) & (p.service == service) & (p.option != "on_demand") & (p.engine == engine)
+                      & (p.deployment == deployment)]
+        by_option = committed.pivot_table(index=["region", "sku"], columns="option", values="hourly_usd",
+                                           aggfunc="first")
+        for option in PURCHASE_OPTIONS:
+            if option == "on_demand":
+                continue
+            col = by_option[option] if option in by_option else pd.Series(dtype=float)
+            key = pd.MultiIndex.from_frame(out[["region", "sku"]])
+            # no commitment price: the on-demand price applies (as the bill of materials does)
+            out[f"hourly_{option}_usd"] = col.reindex(key).fillna(pd.Series(out.hourly_usd.to_numpy(),
+                                                                              index=key)).to_numpy()
         return out.sort_values(["region", "hourly_usd", "sku"]).reset_index(drop=True)
 
     key = ("instance_candidates", cloud, service, family_pattern, engine, deployment, allow_arm64, min_vcpu, max_vcpu)

@@ -45,9 +45,9 @@ def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
         "feasible": o.feasible,
         "recommended": o.recommended,
         "reasons": list(o.reasons),
-        "monthly_usd": o.monthly_usd,
-        "annual_usd": o.annual_usd,
-        "availability_pct": o.availability_pct,
+        "monthly_usd": _num(o.monthly_usd),
+        "annual_usd": _num(o.annual_usd),
+        "availability_pct": _num(o.availability_pct),
         "sizing": {
             "compute": _compute(o),
             "cache": {

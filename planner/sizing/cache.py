@@ -39,9 +39,11 @@ def hit_ratio(cache_fraction_of_data: npt.ArrayLike, hot_fraction: npt.ArrayLike
 
 def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candidates: pd.DataFrame,
                policy: SizingPolicy) -> pd.DataFrame:
-    """Cache decision per scenario: used or not, working set, node type, shards, nodes, hit ratio."""
+    """The cache each scenario would need: working set, node type, shards, nodes, hit ratio, cost per hour.
+
+    Whether to use it is decided with the database (:func:`planner.engine.shared_sizing`)."""
     peak_reads = tr["peak_rps_horizon"].to_numpy() * wf["read_fraction"].to_numpy()
-    used = (peak_reads >= policy.cache_min_read_rps) & (wf["data_size_gb"].to_numpy() > 0)
+    used = (wf["data_size_gb"].to_numpy() > 0) & (peak_reads > 0)
     working_set_gb = (wf["hot_data_fraction"].to_numpy() * tr["data_size_gb_horizon"].to_numpy()
                       * (1 + policy.cache_item_overhead))
     per_shard = np.where(multi_az, 2, 1)
@@ -56,6 +58,7 @@ def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candida
     regions = wf["region"].to_numpy()
     pick = cheapest(regions, candidates, evaluate)
     nodes = np.where(used, pick.units.to_numpy(), 0)
+    # the cache holds the working set, i.e. the hot fraction of the data
     hits = np.where(used, hit_ratio(wf["hot_data_fraction"].to_numpy(), wf["hot_data_fraction"].to_numpy(),
                                     policy.hot_read_share), 0.0)
     fits = pick.candidate.to_numpy() >= 0
@@ -71,6 +74,7 @@ def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candida
             "cache_multi_az": used & multi_az,
             "cache_hit_ratio": hits,
             "cache_fits": ~used | fits,
+            "cache_hourly_usd": np.where(used & fits, pick.hourly_usd.to_numpy(), np.inf),
         },
         index=wf.index,
     )

@@ -14,6 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.policy import SizingPolicy
+from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.queueing import min_servers, square_root_staffing
 
 
@@ -54,3 +55,35 @@ def spread_over_azs(units: npt.ArrayLike, azs: npt.ArrayLike, survive: npt.Array
     k = np.asarray(azs, dtype=float)
     per_az = np.where(np.asarray(survive, dtype=bool) & (k >= 2), np.ceil(n / np.maximum(k - 1, 1)), np.ceil(n / k))
     return per_az * k
+
+
+def fleet_units(
+    need_vcpu: np.ndarray,
+    need_vcpu_horizon: np.ndarray,
+    hourly_fraction: np.ndarray,
+    capacity_per_unit: np.ndarray,
+    azs: np.ndarray,
+    survive: np.ndarray,
+    burst_headroom: float,
+) -> dict[str, np.ndarray]:
+    """Units (instances or tasks) of an autoscaled fleet per scenario (and per candidate SKU).
+
+    ``capacity_per_unit`` is (scenarios,) or (scenarios, candidates). Each hour
+    holds ceil(need x hour's share of peak / capacity) units, spread over the
+    AZs; ``instances_min`` is the quietest hour, ``instances_desired`` the
+    peak now, ``instances_max`` the horizon peak x (1 + burst headroom), and
+    ``instance_hours`` the month's total (mean hourly count x 730).
+    """
+    cap = capacity_per_unit if capacity_per_unit.ndim == 2 else capacity_per_unit[:, None]
+    k, sv = azs[:, None], survive[:, None]
+    hourly_need = need_vcpu[:, None, None] * hourly_fraction[:, None, :]
+    per_hour = spread_over_azs(np.ceil(hourly_need / cap[:, :, None] - 1e-9), k[:, :, None], sv[:, :, None])
+    peak = spread_over_azs(np.ceil(need_vcpu[:, None] / cap - 1e-9), k, sv)
+    horizon = need_vcpu_horizon[:, None] * (1 + burst_headroom)
+    out = {
+        "instances_min": per_hour.min(axis=2),
+        "instances_desired": peak,
+        "instances_max": np.maximum(spread_over_azs(np.ceil(horizon / cap - 1e-9), k, sv), peak),
+        "instance_hours": per_hour.mean(axis=2) * HOURS_PER_MONTH,
+    }
+    return out if capacity_per_unit.ndim == 2 else {key: v[:, 0] for key, v in out.items()}

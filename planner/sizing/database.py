@@ -5,8 +5,8 @@ ratio), writes = peak x (1 - read_fraction); vCPU need = rate x CPU ms per
 query / 1000 / target utilisation (utilisation law, U = X S; Denning & Buzen,
 "The operational analysis of queueing network models", 1978). The primary
 carries all writes and reads up to ``db_max_primary_vcpu``; read replicas of the
-same class carry the rest. Memory holds the hot data (halved when a cache
-absorbs the hot reads). Storage = data at the horizon x (1 + overhead), at
+same class carry the rest. Memory holds the hot data (a quarter of it when a
+cache serves the hot reads). Storage = data at the horizon x (1 + overhead), at
 least the smallest gp3 volume. Backups beyond the free allowance (100 % of
 provisioned storage) are billed.
 """
@@ -31,22 +31,25 @@ def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy) -> np.ndarray:
 def multi_az_needed(availability_pct: np.ndarray, rto_minutes: np.ndarray, policy: SizingPolicy) -> np.ndarray:
     """Multi-AZ when the availability target exceeds what single-AZ promises, or the RTO is shorter than a
     single-AZ restore."""
-    return (availability_pct > policy.multi_az_min_availability) | (rto_minutes < policy.single_az_restore_minutes)
+    return (availability_pct >= policy.multi_az_min_availability) | (rto_minutes < policy.single_az_restore_minutes)
 
 
-def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache: pd.DataFrame, multi_az: np.ndarray,
+def size_database(wf: pd.DataFrame, tr: pd.DataFrame, hit_ratio: np.ndarray, multi_az: np.ndarray,
                   candidates: pd.DataFrame, policy: SizingPolicy) -> pd.DataFrame:
-    """Database decision per scenario. ``candidates`` holds both deployments with ``hourly_single_usd``."""
+    """Database decision per scenario behind a cache of ``hit_ratio`` (0: no cache).
+
+    ``candidates`` holds both deployments with ``hourly_single_usd``."""
     peak = tr["peak_rps_horizon"].to_numpy()
     read_fraction = wf["read_fraction"].to_numpy()
-    reads = peak * read_fraction * (1 - cache["cache_hit_ratio"].to_numpy())
+    cached = hit_ratio > 0
+    reads = peak * read_fraction * (1 - hit_ratio)
     writes = peak * (1 - read_fraction)
     read_vcpu = reads * policy.db_cpu_ms_per_read / 1000 / policy.db_target_utilization
     write_vcpu = writes * policy.db_cpu_ms_per_write / 1000 / policy.db_target_utilization
     primary_vcpu = write_vcpu + np.minimum(read_vcpu, policy.db_max_primary_vcpu)
     hot_gb = wf["hot_data_fraction"].to_numpy() * tr["data_size_gb_horizon"].to_numpy()
-    memory_gib = hot_gb * policy.db_memory_for_hot_data * np.where(cache["cache_used"].to_numpy(), 0.5, 1.0) \
-        * GIB_PER_GB
+    memory_gib = hot_gb * np.where(cached, policy.db_memory_for_hot_data_with_cache,
+                                   policy.db_memory_for_hot_data) * GIB_PER_GB
     deployment = np.where(multi_az, "multi-az", "single-az")
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -78,6 +81,7 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache: pd.DataFrame, multi
             "db_storage_gb": storage_gb,
             "db_backup_billed_gb": backup_gb - storage_gb,
             "db_fits": fits,
+            "db_hourly_usd": pick.hourly_usd.to_numpy(),
         },
         index=wf.index,
     )

@@ -1,0 +1,169 @@
+"""End-to-end plans: the JSON contract, bills that add up, decisions that follow the inputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from planner.plan import SCHEMA_VERSION, make_plan
+from planner.workload import Workload
+
+BASE = {"name": "t", "peak_rps": 500}
+
+
+def plan(**kw):
+    return make_plan(Workload(**{**BASE, **kw}))
+
+
+@pytest.fixture(scope="module")
+def default_plan():
+    return plan()
+
+
+def test_json_contract_has_every_field(default_plan):
+    d = json.loads(json.dumps(default_plan.to_dict()))
+    assert d["schema_version"] == SCHEMA_VERSION
+    assert d["prices_as_of"] and d["recommended"] == "horizontal"
+    assert [o["name"] for o in d["options"]] == ["vertical", "horizontal", "containers", "serverless"]
+    for o in d["options"]:
+        assert set(o) >= {"name", "feasible", "reasons", "monthly_usd", "availability_pct", "bom", "sizing"}
+        assert set(o["sizing"]) == {"compute", "cache", "database", "dr"}
+        assert set(o["sizing"]["compute"]) >= {"instance_type", "instances_min", "instances_desired",
+                                               "instances_max", "azs"}
+        assert set(o["sizing"]["cache"]) >= {"node_type", "nodes"}
+        assert set(o["sizing"]["database"]) >= {"instance_class", "multi_az", "read_replicas", "storage_gb"}
+        assert set(o["sizing"]["dr"]) >= {"tier", "rto_minutes", "rpo_minutes"}
+        for line in o["bom"]:
+            assert set(line) >= {"component", "service", "sku", "quantity", "unit", "unit_usd", "monthly_usd"}
+
+
+def test_bom_lines_sum_to_the_option_total(default_plan):
+    for o in default_plan.to_dict()["options"]:
+        if o["monthly_usd"] is None:
+            assert o["bom"] == [] and not o["feasible"]
+            continue
+        assert sum(b["monthly_usd"] for b in o["bom"]) == pytest.approx(o["monthly_usd"], rel=1e-12)
+        for b in o["bom"]:
+            assert b["monthly_usd"] == pytest.approx(b["quantity"] * b["unit_usd"])
+
+
+def test_fields_that_do_not_apply_are_null(default_plan):
+    d = default_plan.to_dict()
+    serverless = next(o for o in d["options"] if o["name"] == "serverless")
+    assert serverless["sizing"]["compute"]["instances_min"] is None
+    assert serverless["sizing"]["compute"]["azs"] is None
+    vertical = next(o for o in d["options"] if o["name"] == "vertical")
+    assert vertical["monthly_usd"] is None and vertical["sizing"]["compute"]["instance_type"] is None
+    assert d["options"][1]["sizing"]["cache"] == {"node_type": None, "nodes": None, "shards": None, "hit_ratio": None}
+
+
+def test_every_line_names_its_price_source(default_plan):
+    known = set(default_plan.sources.source_id)
+    for o in default_plan.options:
+        assert set(o.bom.source_id) <= known
+        assert (o.bom.prices_as_of != "").all() or set(o.bom.source_id[o.bom.prices_as_of == ""]) == {"manual-unverified"}
+
+
+def test_recommendation_is_the_cheapest_feasible(default_plan):
+    feasible = [o for o in default_plan.options if o.feasible]
+    assert default_plan.recommended is min(feasible, key=lambda o: o.monthly_usd)
+
+
+def test_every_decision_has_a_rationale(default_plan):
+    topics = {d.topic for d in default_plan.decisions}
+    assert {"traffic", "compute need", "availability zones", "cache", "database Multi-AZ", "database class",
+            "disaster recovery", "availability estimate", "recommendation"} <= topics
+    assert all(d.rationale for d in default_plan.decisions)
+
+
+def test_multi_az_follows_the_availability_target():
+    low = plan(availability_target=99.0, rto_minutes=1440, rpo_minutes=1440)
+    high = plan(availability_target=99.9)
+    assert not low.sizing.db_multi_az and high.sizing.db_multi_az
+    assert "99.9% > 99.5% single-AZ" in next(d.rationale for d in high.decisions if d.topic == "database Multi-AZ")
+    lo, hi = low.option("horizontal"), high.option("horizontal")
+    assert hi.monthly_usd > lo.monthly_usd
+    db = {o.name: o.bom[o.bom.component == "database"].monthly_usd.sum() for o in (lo, hi)}
+    assert db["horizontal"] > 0
+
+
+def test_multi_az_database_costs_at_least_single_az():
+    single = plan(availability_target=99.4, rto_minutes=1440, rpo_minutes=1440)
+    multi = plan(availability_target=99.4, rto_minutes=60, rpo_minutes=1440)  # RTO alone forces Multi-AZ
+    assert multi.sizing.db_multi_az and not single.sizing.db_multi_az
+    for name in ("horizontal", "containers"):
+        assert multi.option(name).monthly_usd >= single.option(name).monthly_usd
+
+
+def test_dr_tier_follows_rto_and_rpo():
+    tiers = [plan(availability_target=99.0, rto_minutes=r, rpo_minutes=p).option("horizontal").dr_tier
+             for r, p in [(1440, 1440), (120, 30), (15, 1)]]
+    assert tiers == ["backup_restore", "pilot_light", "warm_standby"]
+
+
+def test_dr_raised_to_multi_site_when_one_region_is_not_enough():
+    p = plan(availability_target=99.95, rto_minutes=240, rpo_minutes=60)
+    o = p.option("horizontal")
+    assert o.region_availability_pct < 99.95 <= o.availability_pct
+    assert o.dr_tier == "multi_site"
+    assert "raised to multi_site" in next(d.rationale for d in p.decisions if d.topic == "disaster recovery")
+
+
+def test_vertical_rejected_past_usl_capacity_with_reason():
+    o = plan(peak_rps=5000).option("vertical")
+    assert not o.feasible
+    assert "after USL contention" in o.reasons[0]
+
+
+def test_vertical_pair_when_target_exceeds_one_instance():
+    small = plan(peak_rps=5, availability_target=99.5, rto_minutes=1440, rpo_minutes=1440).option("vertical")
+    pair = plan(peak_rps=5, availability_target=99.9).option("vertical")
+    assert small.row.instances_desired == 1 and small.row.front == "public_ip"
+    assert pair.row.instances_desired == 2 and pair.row.front == "alb"
+
+
+def test_serverless_rejected_past_the_concurrency_limit():
+    o = plan(peak_rps=30_000).option("serverless")
+    assert not o.feasible
+    assert "exceeds the account limit 1,000" in " ".join(o.reasons)
+
+
+def test_instance_hours_follow_the_load_profile():
+    o = plan().option("horizontal")
+    assert o.row.instances_min * 730 <= o.row.instance_hours < o.row.instances_desired * 730
+
+
+def test_commitments_and_spot_lower_the_bill():
+    on_demand = plan().option("horizontal").monthly_usd
+    assert plan(purchase_option="savings_1yr").option("horizontal").monthly_usd < on_demand
+    assert plan(purchase_option="savings_3yr").option("horizontal").monthly_usd < \
+        plan(purchase_option="savings_1yr").option("horizontal").monthly_usd
+    assert plan(purchase_option="spot_mix").option("horizontal").monthly_usd < on_demand
+
+
+def test_regions_are_priced_at_their_own_rates():
+    us = plan(region="us-east-1").option("horizontal").monthly_usd
+    sa = plan(region="sa-east-1").option("horizontal").monthly_usd
+    assert sa > us
+
+
+def test_estimated_prices_are_marked():
+    o = plan(region="eu-west-1").option("horizontal")
+    nat = o.bom[o.bom.component == "NAT gateways"].iloc[0]
+    assert nat.source_id == "estimate-scaled-by-alb" and nat.note == "estimated price"
+
+
+def test_unknown_region_lists_close_matches():
+    from planner.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError, match="unknown region 'us-east-9' for aws; did you mean"):
+        plan(region="us-east-9")
+
+
+def test_policy_overrides_change_the_plan():
+    base = plan().option("horizontal")
+    wider = make_plan(Workload(**BASE, policy={"burst_headroom": 1.0})).option("horizontal")
+    assert wider.row.instances_max > base.row.instances_max
+    x86 = make_plan(Workload(**BASE, policy={"allow_arm64": False})).option("horizontal")
+    assert not x86.row.instance_type.startswith(("c6g", "c7g", "m6g", "m7g", "c8g", "m8g"))

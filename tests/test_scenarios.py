@@ -1,0 +1,76 @@
+"""Named scenarios: costs within hand-reasoned ranges, and no drift from the committed baseline.
+
+Regenerate the baseline with ``python scripts/regen_baseline.py`` in a commit of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from planner.plan import make_plan
+from planner.report.markdown import render_markdown
+from planner.scenarios import SCENARIOS, scenario
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return {name: make_plan(scenario(name)) for name in SCENARIOS}
+
+
+def test_small_internal_tool(plans):
+    p = plans["small-internal-tool"]
+    # 200 users: one small instance and the smallest database; no multi-AZ, backups only
+    assert p.recommended.name == "vertical"
+    assert 50 <= p.recommended.monthly_usd <= 300
+    assert not p.sizing.db_multi_az and p.recommended.dr_tier == "backup_restore"
+    assert not p.option("serverless").feasible  # 0.7 req/s: cold starts reach the p99
+
+
+def test_mid_size_saas(plans):
+    p = plans["mid-size-saas"]
+    # ~520 req/s peak, 300 GB: a fleet of a few dozen small instances, Multi-AZ database, pilot light
+    assert p.recommended.name in ("horizontal", "containers")
+    assert 2_000 <= p.recommended.monthly_usd <= 12_000
+    assert p.sizing.db_multi_az and p.recommended.dr_tier == "pilot_light"
+    assert not p.option("vertical").feasible
+
+
+def test_high_traffic_consumer_app(plans):
+    p = plans["high-traffic-consumer-app"]
+    # 20k req/s, 2 TB, 99.95 %: hundreds of instances, a cache, two active regions
+    assert 40_000 <= p.recommended.monthly_usd <= 300_000
+    assert p.sizing.cache_used
+    assert p.recommended.dr_tier == "multi_site"
+    assert p.recommended.availability_pct >= 99.95
+
+
+def test_costs_rise_with_scenario_size(plans):
+    costs = [plans[n].recommended.monthly_usd for n in SCENARIOS]
+    assert costs == sorted(costs)
+
+
+def test_no_drift_from_baseline(plans):
+    baseline = json.loads((GOLDEN / "scenarios_baseline.json").read_text())
+    assert set(baseline) == set(SCENARIOS)
+    for name, p in plans.items():
+        d = p.to_dict()
+        assert d["recommended"] == baseline[name]["recommended"], name
+        for o in d["options"]:
+            want = baseline[name]["options"][o["name"]]
+            assert o["feasible"] == want["feasible"], (name, o["name"])
+            assert o["sizing"] == want["sizing"], (name, o["name"])
+            for key in ("monthly_usd", "availability_pct"):
+                if want[key] is None:
+                    assert o[key] is None
+                else:
+                    assert math.isclose(o[key], want[key], rel_tol=1e-9), (name, o["name"], key)
+
+
+def test_golden_markdown(plans):
+    assert render_markdown(plans["mid-size-saas"]) == (GOLDEN / "mid-size-saas.md").read_text()

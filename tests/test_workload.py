@@ -1,0 +1,69 @@
+"""Workload validation: every bad field named with its value and allowed range."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.example import example_yaml
+from planner.workload import Workload, WorkloadError, parse_workload_text, workload_from_dict
+
+
+def problems(data) -> str:
+    with pytest.raises(WorkloadError) as info:
+        workload_from_dict(data, "w.yaml")
+    return str(info.value)
+
+
+def test_example_is_valid_and_round_trips():
+    w = parse_workload_text(example_yaml())
+    assert w.peak_rps == 500 and w.region == "us-east-1"
+    again = Workload.model_validate(w.model_dump())
+    assert again == w
+
+
+def test_out_of_range_names_field_value_and_range():
+    msg = problems({"peak_rps": -5, "availability_target": 100.5})
+    assert "w.yaml: peak_rps: value -5: Input should be greater than 0." in msg
+    assert "0 < x <= 10,000,000" in msg
+    assert "w.yaml: availability_target: value 100.5" in msg and "90 <= x < 100" in msg
+
+
+def test_every_bad_field_is_reported():
+    msg = problems({"peak_rps": "lots", "read_fraction": 2, "horizon_months": 0})
+    assert msg.count("\n") == 2
+    for field in ("peak_rps", "read_fraction", "horizon_months"):
+        assert f"w.yaml: {field}: value" in msg
+
+
+def test_unknown_field_lists_known_ones():
+    msg = problems({"peak_rps": 5, "peak_qps": 9})
+    assert "peak_qps: unknown field (value 9); known fields: name, cloud, region" in msg
+
+
+def test_traffic_must_be_given_one_way():
+    assert "give peak_rps, or daily_active_users and requests_per_user_per_day" in problems({})
+    assert "not both" in problems({"peak_rps": 5, "daily_active_users": 10, "requests_per_user_per_day": 5})
+    assert "go together" in problems({"daily_active_users": 10})
+
+
+def test_cpu_time_must_fit_the_latency_target():
+    msg = problems({"peak_rps": 5, "cpu_ms_per_request": 300, "latency_target_ms": 250})
+    assert "cpu_ms_per_request (300 ms) must be below latency_target_ms (250 ms)" in msg
+
+
+def test_bad_policy_override_is_named():
+    msg = problems({"peak_rps": 5, "policy": {"burst_headroom": -1, "no_such_knob": 1}})
+    assert "policy.burst_headroom" in msg and "policy.no_such_knob: unknown field" in msg
+
+
+def test_bad_yaml_names_line():
+    with pytest.raises(WorkloadError, match=r"w.yaml: not valid YAML or JSON at line 2"):
+        parse_workload_text("peak_rps: 5\n  bad: [", "w.yaml")
+    with pytest.raises(WorkloadError, match="expected a mapping of workload fields, found list"):
+        parse_workload_text("- 1\n- 2", "w.yaml")
+    with pytest.raises(WorkloadError, match="empty workload file"):
+        parse_workload_text("  \n", "w.yaml")
+
+
+def test_json_is_accepted():
+    assert parse_workload_text('{"peak_rps": 12, "region": "eu-west-1"}').region == "eu-west-1"
