@@ -148,8 +148,8 @@ def _database(plan: Plan) -> list[Decision]:
                        f"and RTO {w.rto_minutes:g} min >= {p.single_az_restore_minutes:g} min")
     cls = Decision("database class", f"{s.db_instance_class or 'none fits'} ({p.database_engine})",
                    f"cheapest class with {s.db_write_vcpu + min(s.db_read_vcpu, p.db_max_primary_vcpu):,.1f} vCPU "
-                   f"for {s.db_write_rps:,.0f} writes/s and {s.db_read_rps:,.0f} reads/s at the horizon peak "
-                   f"(after the cache) and {s.db_memory_gib_needed:,.1f} GiB for hot data")
+                   f"for {s.db_write_rps:,.0f} writes/s and {s.db_read_rps:,.0f} reads/s at the horizon peak"
+                   f"{' (after the cache)' if s.cache_used else ''} and {s.db_memory_gib_needed:,.1f} GiB for hot data")
     rep = Decision("read replicas", f"{s.db_read_replicas:.0f}",
                    "reads fit on the primary" if s.db_read_replicas == 0 else
                    f"reads need {s.db_read_vcpu:,.1f} vCPU, beyond the primary's spare capacity")

@@ -64,6 +64,13 @@ SERVICE_NEEDS: tuple[tuple[str, str, str], ...] = (
     ("lambda", "duration", "x86_64"),
     ("fargate", "vcpu_hour", "linux/x86_64"),
     ("fargate", "memory_gb_hour", "linux/x86_64"),
+    ("fargate", "vcpu_hour", "linux/arm64"),
+    ("fargate", "memory_gb_hour", "linux/arm64"),
+    ("lambda", "requests", "arm64"),
+    ("lambda", "duration", "arm64"),
+    ("apigateway", "http_api_requests", ""),
+    ("vpc", "public_ipv4_in_use", ""),
+    ("route53", "health_check_aws_endpoint", ""),
 )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from planner.report.mermaid import mermaid
 
 if TYPE_CHECKING:
@@ -32,7 +34,9 @@ def _usd(x: float) -> str:
 
 
 def _unit_usd(x: float) -> str:
-    return "—" if math.isnan(x) else f"${x:,.6g}"
+    if math.isnan(x):
+        return "—"
+    return "$" + np.format_float_positional(x, precision=4, unique=False, fractional=False, trim="-")
 
 
 def _qty(x: float) -> str:
@@ -118,8 +122,8 @@ def render_markdown(plan: Plan) -> str:
         if o.recommended:
             out += [f"### {o.name} (recommended)", ""] + _bom_table(o.bom, o.monthly_usd)
         else:
-            status = "feasible" if o.feasible else "rejected"
-            out += ["", f"<details><summary>{o.name} — {status}, {_usd(o.monthly_usd)}/month</summary>", ""]
+            status = f"feasible, {_usd(o.monthly_usd)}/month" if o.feasible else "rejected"
+            out += ["", f"<details><summary>{o.name} — {status}</summary>", ""]
             out += _bom_table(o.bom, o.monthly_usd) if len(o.bom) else ["No bill: " + "; ".join(o.reasons)]
             out += ["", "</details>"]
     out += ["", "## Assumptions", ""] + [f"- {a}" for a in plan.assumptions]
