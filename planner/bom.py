@@ -24,11 +24,21 @@ def _arr(value: npt.ArrayLike | str, n: int) -> np.ndarray:
 
 
 class BomBuilder:
-    """Collects priced lines for many scenarios; :meth:`frame` returns them as one DataFrame."""
+    """Collects priced lines for ``n`` scenarios.
 
-    def __init__(self, book: PriceBook, cloud: str) -> None:
+    Always keeps each option's monthly total per scenario (:attr:`totals`) and
+    the lines it could not price (:attr:`missing`); with ``detail`` also every
+    line (:meth:`frame`). Batches run without detail: a plan's dozens of lines
+    times a hundred thousand scenarios are not needed to rank the options.
+    """
+
+    def __init__(self, book: PriceBook, cloud: str, n: int, *, detail: bool = True) -> None:
         self.book = book
         self.cloud = cloud
+        self.detail = detail
+        self.totals: dict[str, np.ndarray] = {}
+        self.missing: dict[str, dict[int, list[str]]] = {}
+        self._n = n
         self._parts: list[pd.DataFrame] = []
 
     def _add(self, rows: np.ndarray, option: str, component: str, service: str, sku: npt.ArrayLike,
@@ -42,9 +52,20 @@ class BomBuilder:
         keep = quantity > 0
         if not keep.any():
             return
+        monthly = quantity * unit_usd
+        total = self.totals.setdefault(option, np.zeros(self._n))
+        np.add.at(total, rows[keep], np.nan_to_num(monthly[keep]))
+        unpriced = keep & np.isnan(unit_usd)
+        if unpriced.any():
+            where = self.missing.setdefault(option, {})
+            skus, regions = _arr(sku, n), _arr(region, n)
+            for r, k, g in zip(rows[unpriced], skus[unpriced], regions[unpriced]):
+                where.setdefault(int(r), []).append(f"{service} {k} in {g}")
+        if not self.detail:
+            return
         part = pd.DataFrame({
             "row": rows, "option": option, "component": component, "service": service, "sku": _arr(sku, n),
-            "quantity": quantity, "unit": unit, "unit_usd": unit_usd, "monthly_usd": quantity * unit_usd,
+            "quantity": quantity, "unit": unit, "unit_usd": unit_usd, "monthly_usd": monthly,
             "region": _arr(region, n), "prices_as_of": _arr(prices_as_of, n), "source_id": _arr(source_id, n),
             "note": _arr(note, n),
         })
@@ -77,12 +98,12 @@ class BomBuilder:
             pos[miss] = book.instance_positions(self.cloud, fb[miss], service, sku[miss], fallback_purchase,
                                                 engine[miss], deployment[miss])
             note[miss] = [f"{s} not priced in {r}; {f} price used" for s, r, f in zip(sku[miss], region[miss], fb[miss])]
-        p = book.instance_prices
+        p = book.instance_arrays
         ok = pos >= 0
         safe = np.where(ok, pos, 0)
-        unit_usd = np.where(ok, p.hourly_usd.to_numpy()[safe], np.nan)
-        dates = np.where(ok, p.prices_as_of.to_numpy()[safe], "")
-        sources = np.where(ok, p.source_id.to_numpy()[safe], "missing")
+        unit_usd = np.where(ok, p["hourly_usd"][safe], np.nan)
+        dates = np.where(ok, p["prices_as_of"][safe], "")
+        sources = np.where(ok, p["source_id"][safe], "missing")
         self._add(rows, option, component, service, sku, hours, "hour", unit_usd, region, dates, sources, note)
 
     def service_units(self, rows: np.ndarray, option: str, component: str, service: str, item: str,
@@ -94,15 +115,15 @@ class BomBuilder:
             return
         region = _arr(region, n)
         pos = self.book.service_positions(self.cloud, region, service, item, dimension)
-        s = self.book.service_prices
+        s = self.book.service_arrays
         ok = pos >= 0
         safe = np.where(ok, pos, 0)
-        unit = s.unit.to_numpy()[safe[0]] if ok.any() else ""
-        sources = np.where(ok, s.source_id.to_numpy()[safe], "missing")
-        notes = np.where(pd.Series(sources).str.startswith("estimate"), "estimated price", note)
+        unit = s["unit"][safe[0]] if ok.any() else ""
+        sources = np.where(ok, s["source_id"][safe], "missing")
+        notes = np.where(s["estimated"][safe] & ok, "estimated price", note)
         self._add(rows, option, component, service, sku or item, quantity, unit,
-                  np.where(ok, s.usd_per_unit.to_numpy()[safe], np.nan), region,
-                  np.where(ok, s.prices_as_of.to_numpy()[safe], ""), sources, notes)
+                  np.where(ok, s["usd_per_unit"][safe], np.nan), region,
+                  np.where(ok, s["prices_as_of"][safe], ""), sources, notes)
 
     def tiered_units(self, rows: np.ndarray, option: str, component: str, service: str, item: str,
                      region: npt.ArrayLike, quantity: npt.ArrayLike, dimension: str = "", free_units: float = 0.0,

@@ -27,7 +27,8 @@ from planner.pricing.queries import instance_candidates
 from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import size_cache
 from planner.sizing.compute import az_plan, compute_need
-from planner.sizing.database import multi_az_needed, size_database
+from planner.sizing.choose import pareto_prune
+from planner.sizing.database import effective_vcpu, multi_az_needed, size_database
 from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index
 from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.traffic import traffic
@@ -70,8 +71,11 @@ def check_names(wf: pd.DataFrame, book: PriceBook) -> None:
             raise unknown_name("region", region, known, context=f"for {cloud}")
 
 
-def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook) -> EngineResult:
-    """Size and price every option of every scenario in ``wf`` (all of one cloud and one policy)."""
+def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool = True) -> EngineResult:
+    """Size and price every option of every scenario in ``wf`` (all of one cloud and one policy).
+
+    With ``detail`` the result keeps every bill-of-materials line; without, only each option's total
+    (the batch engine's mode: the same numbers, a fraction of the memory)."""
     wf = wf.reset_index(drop=True)
     check_names(wf, book)
     clouds = wf["cloud"].unique()
@@ -82,18 +86,17 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook) -> EngineResult
     ctx = Context(wf=wf, sz=sz, hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile,
                                                                          wf["peak_to_average"].to_numpy()),
                   policy=policy, book=book, cloud=cloud)
-    bom = BomBuilder(book, cloud)
+    bom = BomBuilder(book, cloud, len(wf), detail=detail)
     frames = [_finish_option(ctx, fn(ctx, bom), bom) for fn in OPTIONS.values()]
     options = pd.concat(frames, ignore_index=True)
     # an option is sized when its compute and the shared database could be sized; otherwise it has no bill
     has_database = (sz["db_instance_class"].to_numpy() != "")[options.row.to_numpy()]
     options["sized"] = (options.instance_type.to_numpy() != "") & has_database
     lines = _drop_unsized(options, bom.frame())
-    _flag_missing_prices(options, lines)
-    totals = lines.groupby(["row", "option"], sort=False).monthly_usd.sum()
-    key = pd.MultiIndex.from_frame(options[["row", "option"]])
+    _flag_missing_prices(options, bom.missing)
+    totals = np.concatenate([bom.totals.get(name, np.zeros(len(wf))) for name in OPTIONS])
     unsized = ~options.sized.to_numpy()
-    options["monthly_usd"] = np.where(unsized, np.nan, totals.reindex(key).fillna(0).to_numpy())
+    options["monthly_usd"] = np.where(unsized, np.nan, totals)
     options.loc[unsized, ["availability_pct", "region_availability_pct"]] = np.nan
     base_tier = sz["dr_tier_index"].to_numpy()[options.row.to_numpy()]
     options.loc[unsized, "dr_tier"] = [policy.dr_tiers[i].name for i in base_tier[unsized]]
@@ -111,7 +114,9 @@ def shared_sizing(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, cloud
     az = az_plan(target, az_count, policy)
     need = compute_need(wf, tr)
     multi_az = multi_az_needed(target, wf["rto_minutes"].to_numpy(), policy)
-    cache_cands = instance_candidates(book, cloud, "elasticache", policy.cache_node_pattern, policy.cache_engine)
+    cache_cands = book.memo(("cache_candidates", cloud, policy.cache_node_pattern, policy.cache_engine), lambda: (
+        pareto_prune(instance_candidates(book, cloud, "elasticache", policy.cache_node_pattern, policy.cache_engine),
+                     ["region"], ["memory_gib"], ["hourly_usd"]).reset_index(drop=True)))
     cache = size_cache(wf, tr, multi_az, cache_cands, policy)
     cache, db = _cache_or_not(wf, tr, cache, multi_az, _database_candidates(book, cloud, policy), policy)
     tier = dr_tier_index(wf["rto_minutes"].to_numpy(), wf["rpo_minutes"].to_numpy(), policy)
@@ -157,9 +162,14 @@ def _database_candidates(book: PriceBook, cloud: str, policy: SizingPolicy) -> p
             key = pd.MultiIndex.from_frame(frame[["region", "sku"]])
             frames.append(frame.assign(deployment=dep, hourly_single_usd=singles.reindex(key).to_numpy()))
         out = pd.concat(frames, ignore_index=True).dropna(subset=["hourly_single_usd"])
-        return out.sort_values(["region", "hourly_usd", "sku"]).reset_index(drop=True)
+        out["effective_vcpu"] = effective_vcpu(out, policy)
+        out = out.sort_values(["region", "hourly_usd", "sku"]).reset_index(drop=True)
+        return pareto_prune(out, ["region", "deployment"], ["effective_vcpu", "memory_gib"],
+                            ["hourly_usd", "hourly_single_usd"]).reset_index(drop=True)
 
-    return book.memo(("database_candidates", cloud, policy.database_family_pattern, policy.database_engine), build)
+    key = ("database_candidates", cloud, policy.database_family_pattern, policy.database_engine,
+           policy.burstable_baseline)
+    return book.memo(key, build)
 
 
 def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataFrame:
@@ -211,17 +221,14 @@ def _drop_unsized(options: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     return lines[~drop].reset_index(drop=True)
 
 
-def _flag_missing_prices(options: pd.DataFrame, lines: pd.DataFrame) -> None:
-    missing = lines[lines.unit_usd.isna()]
-    if missing.empty:
-        return
-    what = missing.groupby(["row", "option"]).apply(
-        lambda g: "no price for " + ", ".join(f"{s} {k} in {r}" for s, k, r in zip(g.service, g.sku, g.region)),
-        include_groups=False)
-    key = pd.MultiIndex.from_frame(options[["row", "option"]])
-    msgs = what.reindex(key)
-    mask = msgs.notna().to_numpy()
-    add_reason(options, mask, msgs[mask].tolist())
+def _flag_missing_prices(options: pd.DataFrame, missing: dict[str, dict[int, list[str]]]) -> None:
+    """An option with a line the price book cannot price is not feasible: say which prices are missing."""
+    n = int(options.row.max()) + 1 if len(options) else 0
+    for i, name in enumerate(OPTIONS):
+        for row, what in missing.get(name, {}).items():
+            mask = np.zeros(len(options), dtype=bool)
+            mask[i * n + row] = True
+            add_reason(options, mask, "no price for " + ", ".join(what))
 
 
 def _recommend(options: pd.DataFrame) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,10 +38,17 @@ class Context:
 
     @property
     def region(self) -> np.ndarray:
-        return self.wf["region"].to_numpy()
+        return self.col("region")
+
+    @functools.cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        cols = {c: self.wf[c].to_numpy() for c in self.wf.columns}
+        cols.update({c: self.sz[c].to_numpy() for c in self.sz.columns})
+        return cols
 
     def col(self, name: str) -> np.ndarray:
-        return (self.sz[name] if name in self.sz else self.wf[name]).to_numpy()
+        """A sizing column (or, failing that, an input column) as a numpy array, converted once."""
+        return self._columns[name]
 
     def elastic_units(self, capacity_per_unit: np.ndarray) -> dict[str, np.ndarray]:
         """Fleet units of every scenario for a capacity per unit (see :func:`fleet_units`)."""

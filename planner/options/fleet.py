@@ -10,7 +10,7 @@ from planner.options.context import Context, add_reason, option_frame
 from planner.options.purchase import purchase_arrays
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
-from planner.sizing.choose import cheapest
+from planner.sizing.choose import cheapest, pareto_prune
 from planner.sizing.compute import fleet_units
 from planner.sizing.usl import usl_capacity
 
@@ -19,7 +19,8 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     """The smallest single instance whose USL capacity carries the horizon peak; an active/standby pair in two
     AZs when the availability target exceeds one instance's SLA. Not elastic: sized once for the horizon."""
     p, av = ctx.policy, ctx.policy.availability
-    cands = instance_candidates(ctx.book, ctx.cloud, "ec2", p.vertical_family_pattern, allow_arm64=p.allow_arm64)
+    cands = _pruned(ctx, instance_candidates(ctx.book, ctx.cloud, "ec2", p.vertical_family_pattern,
+                                             allow_arm64=p.allow_arm64))
     need = ctx.col("vcpu_needed_horizon")
     pair = ctx.col("availability_target") > av.ec2_single_instance
     count = np.where(pair, 2.0, 1.0)
@@ -38,10 +39,12 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
         compute_availability_pct=np.where(pair, av.active_standby_pair, av.ec2_single_instance))
     if (~found).any():
         best = cands.assign(cap=usl_capacity(cands.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa))
-        best = best.sort_values("cap").groupby("region").tail(1).set_index("region")
-        msgs = [f"needs {n:,.0f} vCPU at the horizon peak; the most any single instance gives is "
-                f"{best.cap[r]:,.0f} ({best.sku[r]}, {best.vcpu[r]:.0f} vCPU, after USL contention sigma "
-                f"{p.usl_sigma:g}, kappa {p.usl_kappa:g})" for r, n in zip(ctx.region[~found], need[~found])]
+        # the cheapest of the instances with the most capacity
+        best = best.sort_values(["cap", "hourly_usd"], ascending=[True, False]).groupby("region").tail(1)
+        best = best.set_index("region")
+        tail = {r: f"; the most any single instance gives is {b.cap:,.0f} ({b.sku}, {b.vcpu:.0f} vCPU, after USL "
+                   f"contention sigma {p.usl_sigma:g}, kappa {p.usl_kappa:g})" for r, b in best.iterrows()}
+        msgs = [f"needs {n:,.0f} vCPU at the horizon peak{tail[r]}" for r, n in zip(ctx.region[~found], need[~found])]
         add_reason(frame, ~found, msgs)
     base, _, _ = purchase_arrays(ctx.col("purchase_option"))
     rows = ctx.rows[found]
@@ -55,8 +58,9 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     """An Auto Scaling group of the instance type with the cheapest fleet for the peak, across current x86 and
     Graviton families; min/desired/max from the load profile; baseline committed, burst on demand or spot."""
     p, av = ctx.policy, ctx.policy.availability
-    cands = instance_candidates(ctx.book, ctx.cloud, "ec2", p.horizontal_family_pattern, allow_arm64=p.allow_arm64,
-                                min_vcpu=p.fleet_min_vcpu, max_vcpu=p.fleet_max_vcpu)
+    cands = _pruned(ctx, instance_candidates(ctx.book, ctx.cloud, "ec2", p.horizontal_family_pattern,
+                                             allow_arm64=p.allow_arm64, min_vcpu=p.fleet_min_vcpu,
+                                             max_vcpu=p.fleet_max_vcpu))
     azs, survive = ctx.col("azs"), ctx.col("survive_az_loss")
     base, burst, _ = purchase_arrays(ctx.col("purchase_option"))
     ebs_hourly = _ebs_usd_per_instance_hour(ctx)
@@ -87,6 +91,13 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
                        units["instance_hours"][found] - baseline_hours, burst[found])
     _bill_root_volumes(ctx, bom, "horizontal", frame, found)
     return frame
+
+
+def _pruned(ctx: Context, cands: pd.DataFrame) -> pd.DataFrame:
+    """Candidates no other type of the same size beats on every rate (see :func:`pareto_prune`)."""
+    rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
+    key = ("pruned_fleet", id(cands))
+    return ctx.book.memo(key, lambda: pareto_prune(cands, ["region", "vcpu"], [], rates).reset_index(drop=True))
 
 
 def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:

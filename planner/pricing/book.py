@@ -147,6 +147,20 @@ class PriceBook:
     # -- instances -----------------------------------------------------------
 
     @functools.cached_property
+    def instance_arrays(self) -> dict[str, np.ndarray]:
+        """Columns of :attr:`instance_prices` as numpy arrays, for positional lookups in hot loops."""
+        p = self.instance_prices
+        return {c: p[c].to_numpy() for c in ("hourly_usd", "prices_as_of", "source_id")}
+
+    @functools.cached_property
+    def service_arrays(self) -> dict[str, np.ndarray]:
+        """Columns of :attr:`service_prices` as numpy arrays, plus ``estimated`` (a flagged estimate)."""
+        s = self.service_prices
+        out = {c: s[c].to_numpy() for c in ("usd_per_unit", "unit", "prices_as_of", "source_id")}
+        out["estimated"] = s.source_id.str.startswith("estimate").to_numpy()
+        return out
+
+    @functools.cached_property
     def _instance_index(self) -> pd.MultiIndex:
         return pd.MultiIndex.from_frame(self.instance_prices[INSTANCE_KEY])
 
@@ -190,10 +204,15 @@ class PriceBook:
             engine = [d[0] for d in defaults] if engine is None else engine
             deployment = [d[1] for d in defaults] if deployment is None else deployment
         variant = [np.atleast_1d(np.asarray(a, dtype=object)) for a in (engine, deployment)]
-        cloud_a, region_a, service_a, sku_a, option_a = (np.broadcast_to(a, (n,)) for a in arrays)
-        engine_a, deployment_a = (np.broadcast_to(a, (n,)) for a in variant)
-        keys = pd.MultiIndex.from_arrays([cloud_a, region_a, service_a, sku_a, engine_a, deployment_a, option_a])
-        return self._instance_index.get_indexer(keys)
+        cols = [np.broadcast_to(a, (n,)) for a in (arrays[0], arrays[1], arrays[2], arrays[3], *variant, arrays[4])]
+        # look up each distinct key once: batches repeat the same few (region, SKU) pairs many times
+        joined = pd.Series(cols[0], dtype=object).astype(str)
+        for c in cols[1:]:
+            joined = joined + "\x1f" + pd.Series(c, dtype=object).astype(str)
+        codes, uniques = pd.factorize(joined)
+        first = pd.Series(np.arange(n)).groupby(codes).first().to_numpy()
+        keys = pd.MultiIndex.from_arrays([c[first] for c in cols])
+        return self._instance_index.get_indexer(keys)[codes]
 
     def instance_hourly_usd(self, *args: object, **kwargs: object) -> np.ndarray:
         """Vectorised hourly prices [USD/hour] (arguments as :meth:`instance_positions`); NaN where unpriced."""
@@ -273,13 +292,14 @@ class PriceBook:
         """Row positions of a flat service price for many regions (a ``global`` row where the region has none);
         -1 where there is none."""
         groups = self._service_groups
-        lookup = {}
-        for region in pd.unique(np.asarray(regions, dtype=object)):
+        codes, uniques = pd.factorize(np.asarray(regions, dtype=object))
+        found = np.empty(len(uniques), dtype=int)
+        for i, region in enumerate(uniques):
             pos = groups.get((cloud, region, service, item, dimension))
             if pos is None:
                 pos = groups.get((cloud, "global", service, item, dimension))
-            lookup[region] = -1 if pos is None else int(pos[0])
-        return pd.Series(np.asarray(regions, dtype=object)).map(lookup).to_numpy(dtype=int)
+            found[i] = -1 if pos is None else int(pos[0])
+        return found[codes]
 
     @functools.cached_property
     def _service_groups(self) -> dict[tuple[str, ...], np.ndarray]:

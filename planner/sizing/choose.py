@@ -42,3 +42,25 @@ def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate) 
         out.loc[sel, "hourly_usd"] = best_cost[ok]
         out.loc[sel, "candidate"] = cands.index.to_numpy()[best[ok]]
     return out
+
+
+def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], lower: list[str]) -> pd.DataFrame:
+    """Drop candidates that another of the same group beats or equals on every criterion.
+
+    A candidate with no more of every ``higher`` column and no less of every
+    ``lower`` column than another (e.g. the same vCPU and memory for more
+    money) can never be the cheapest fit, so choosing among the rest gives the
+    same answer with less work. Ties keep the first row.
+    """
+    keep = []
+    for _, g in candidates.groupby(group, sort=False):
+        hi = g[higher].to_numpy(dtype=float)
+        lo = g[lower].to_numpy(dtype=float)
+        n = len(g)
+        # j dominates i: hi_j >= hi_i and lo_j <= lo_i everywhere (and j comes first when equal)
+        ge = (hi[:, None, :] >= hi[None, :, :]).all(axis=2) & (lo[:, None, :] <= lo[None, :, :]).all(axis=2)
+        equal = (hi[:, None, :] == hi[None, :, :]).all(axis=2) & (lo[:, None, :] == lo[None, :, :]).all(axis=2)
+        earlier = np.arange(n)[:, None] < np.arange(n)[None, :]
+        dominated = (ge & (~equal | earlier)).any(axis=0)
+        keep.append(g.index.to_numpy()[~dominated])
+    return candidates.loc[np.sort(np.concatenate(keep))] if keep else candidates

@@ -53,7 +53,7 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, hit_ratio: np.ndarray, mul
     deployment = np.where(multi_az, "multi-az", "single-az")
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        vcpu = effective_vcpu(cands, policy)[None, :]
+        vcpu = cands.effective_vcpu.to_numpy()[None, :]
         spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
         extra_reads = np.maximum(read_vcpu[rows, None] - spare, 0)
         replicas = np.maximum(np.ceil(extra_reads / vcpu - 1e-9), 0.0)
