@@ -39,7 +39,7 @@ class BomBuilder:
         self.totals: dict[str, np.ndarray] = {}
         self.missing: dict[str, dict[int, list[str]]] = {}
         self._n = n
-        self._parts: list[pd.DataFrame] = []
+        self._parts: list[dict[str, np.ndarray]] = []
 
     def _add(self, rows: np.ndarray, option: str, component: str, service: str, sku: npt.ArrayLike,
              quantity: npt.ArrayLike, unit: str, unit_usd: npt.ArrayLike, region: npt.ArrayLike,
@@ -63,13 +63,14 @@ class BomBuilder:
                 where.setdefault(int(r), []).append(f"{service} {k} in {g}")
         if not self.detail:
             return
-        part = pd.DataFrame({
+        columns = {
             "row": rows, "option": option, "component": component, "service": service, "sku": _arr(sku, n),
             "quantity": quantity, "unit": unit, "unit_usd": unit_usd, "monthly_usd": monthly,
             "region": _arr(region, n), "prices_as_of": _arr(prices_as_of, n), "source_id": _arr(source_id, n),
             "note": _arr(note, n),
-        })
-        self._parts.append(part[keep])
+        }
+        self._parts.append({k: np.broadcast_to(np.asarray(v, dtype=object if isinstance(v, str) else None), (n,))[keep]
+                            for k, v in columns.items()})
 
     def instance_hours(self, rows: np.ndarray, option: str, component: str, service: str, region: npt.ArrayLike,
                        sku: npt.ArrayLike, hours: npt.ArrayLike, purchase: npt.ArrayLike | str = "on_demand",
@@ -155,4 +156,8 @@ class BomBuilder:
     def frame(self) -> pd.DataFrame:
         if not self._parts:
             return pd.DataFrame(columns=BOM_COLUMNS)
-        return pd.concat(self._parts, ignore_index=True)[BOM_COLUMNS]
+        frame = pd.DataFrame({c: np.concatenate([p[c] for p in self._parts]) for c in BOM_COLUMNS})
+        for c in ("quantity", "unit_usd", "monthly_usd"):
+            frame[c] = frame[c].astype(float)
+        frame["row"] = frame["row"].astype(int)
+        return frame

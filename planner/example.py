@@ -56,3 +56,31 @@ def example_yaml() -> str:
             "#   allow_arm64: false",
             "#   database_engine: mysql", ""]
     return "\n".join(out)
+
+
+def template_csv() -> str:
+    """A documented template for ``planner batch``: '#' lines describe every column, then three scenarios."""
+    from planner.batch_input import POLICY_COLUMNS
+    from planner.scenarios import SCENARIOS
+
+    fields = Workload.model_fields
+    columns = [name for names in SECTIONS.values() for name in names]
+    out = ["# planner batch template: one scenario per row; columns are the workload fields (any order, any",
+           "# subset: a missing column or an empty cell takes the default). Lines starting with # are ignored.",
+           "# Give traffic as peak_rps, or as daily_active_users with requests_per_user_per_day.",
+           f"# Sizing policy overrides: add columns named policy.<field>, e.g. {', '.join(POLICY_COLUMNS[:3])}.",
+           "#"]
+    out += [f"# {name}: {fields[name].description}" for name in columns]
+    policy_fields = sorted({k for v in SCENARIOS.values() for k in v.get("policy", {})})  # type: ignore[union-attr]
+    out.append(",".join(columns + [f"policy.{k}" for k in policy_fields]))
+    for values in SCENARIOS.values():
+        policy = values.get("policy", {})
+        cells = [_csv_cell(values.get(name, "")) for name in columns]
+        cells += [_csv_cell(policy.get(k, "")) for k in policy_fields]  # type: ignore[union-attr]
+        out.append(",".join(cells))
+    return "\n".join(out) + "\n"
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value == "" else _yaml_value(value)
+    return f'"{text}"' if "," in text else text

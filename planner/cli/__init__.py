@@ -12,6 +12,7 @@ import typer
 import typer.main
 
 from planner import __version__
+from planner.cli.batch import batch
 from planner.cli.plan import example, plan
 from planner.cli.prices import prices_app
 from planner.errors import PlannerError, PriceTableError
@@ -35,6 +36,7 @@ app = typer.Typer(
 app.add_typer(prices_app, name="prices")
 app.command("plan")(plan)
 app.command("example")(example)
+app.command("batch")(batch)
 
 
 def _version(value: bool) -> None:
@@ -80,5 +82,5 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
-def run() -> None:  # pragma: no cover - thin wrapper for python -m
+def run() -> None:
     sys.exit(main())

@@ -38,7 +38,8 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
         front=np.where(pair, "alb", "public_ip"),
         compute_availability_pct=np.where(pair, av.active_standby_pair, av.ec2_single_instance))
     if (~found).any():
-        best = cands.assign(cap=usl_capacity(cands.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa))
+        best = cands[cands.region.isin(set(ctx.region[~found]))]
+        best = best.assign(cap=usl_capacity(best.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa))
         # the cheapest of the instances with the most capacity
         best = best.sort_values(["cap", "hourly_usd"], ascending=[True, False]).groupby("region").tail(1)
         best = best.set_index("region")

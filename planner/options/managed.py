@@ -80,6 +80,10 @@ def serverless(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
 
 def _allowance(book: PriceBook, cloud: str, service: str, item: str) -> float:
     """Size of an always-free allowance from the global rules table (0 if the book has none)."""
-    rows = book.service_prices
-    hit = rows[(rows.cloud == cloud) & (rows.region == "global") & (rows.service == service) & (rows["item"] == item)]
-    return float(hit.tier_end.iloc[0]) if len(hit) and pd.notna(hit.tier_end.iloc[0]) else 0.0
+    def build() -> float:
+        rows = book.service_prices
+        hit = rows[(rows.cloud == cloud) & (rows.region == "global") & (rows.service == service)
+                   & (rows["item"] == item)]
+        return float(hit.tier_end.iloc[0]) if len(hit) and pd.notna(hit.tier_end.iloc[0]) else 0.0
+
+    return book.memo(("allowance", cloud, service, item), build)

@@ -161,8 +161,10 @@ class PriceBook:
         return out
 
     @functools.cached_property
-    def _instance_index(self) -> pd.MultiIndex:
-        return pd.MultiIndex.from_frame(self.instance_prices[INSTANCE_KEY])
+    def _instance_lookup(self) -> dict[tuple[str, ...], int]:
+        """(cloud, region, service, sku, engine, deployment, option) -> row position."""
+        keys = zip(*(self.instance_prices[c].to_numpy() for c in INSTANCE_KEY))
+        return {k: i for i, k in enumerate(keys)}
 
     def instance_price(
         self,
@@ -176,7 +178,7 @@ class PriceBook:
     ) -> InstancePrice:
         """Price of one SKU; unknown names raise an error naming close matches."""
         engine, deployment = self._variant(service, engine, deployment)
-        pos = self._instance_index.get_indexer([(cloud, region, service, sku, engine, deployment, option)])[0]
+        pos = self._instance_lookup.get((cloud, region, service, sku, engine, deployment, option), -1)
         if pos < 0:
             raise self._explain_missing(cloud, region, service, sku, option, engine, deployment)
         return _record(InstancePrice, self.instance_prices.iloc[pos])
@@ -205,14 +207,8 @@ class PriceBook:
             deployment = [d[1] for d in defaults] if deployment is None else deployment
         variant = [np.atleast_1d(np.asarray(a, dtype=object)) for a in (engine, deployment)]
         cols = [np.broadcast_to(a, (n,)) for a in (arrays[0], arrays[1], arrays[2], arrays[3], *variant, arrays[4])]
-        # look up each distinct key once: batches repeat the same few (region, SKU) pairs many times
-        joined = pd.Series(cols[0], dtype=object).astype(str)
-        for c in cols[1:]:
-            joined = joined + "\x1f" + pd.Series(c, dtype=object).astype(str)
-        codes, uniques = pd.factorize(joined)
-        first = pd.Series(np.arange(n)).groupby(codes).first().to_numpy()
-        keys = pd.MultiIndex.from_arrays([c[first] for c in cols])
-        return self._instance_index.get_indexer(keys)[codes]
+        lookup = self._instance_lookup
+        return np.fromiter((lookup.get(k, -1) for k in zip(*cols)), dtype=int, count=n)
 
     def instance_hourly_usd(self, *args: object, **kwargs: object) -> np.ndarray:
         """Vectorised hourly prices [USD/hour] (arguments as :meth:`instance_positions`); NaN where unpriced."""
@@ -331,8 +327,8 @@ class PriceBook:
 
     def tiers(self, cloud: str, region: str, service: str, item: str, dimension: str = "") -> Tiers:
         """The tier schedule of a service item (a flat price is a one-tier schedule)."""
-        rows = self.service_rows(cloud, region, service, item, dimension)
-        return Tiers.from_rows(rows)
+        return self.memo(("tiers", cloud, region, service, item, dimension),
+                         lambda: Tiers.from_rows(self.service_rows(cloud, region, service, item, dimension)))
 
     # -- provenance ----------------------------------------------------------
 

@@ -24,13 +24,12 @@ def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate) 
     n = len(regions)
     out = pd.DataFrame({"sku": np.full(n, "", dtype=object), "units": np.zeros(n), "hourly_usd": np.full(n, np.inf),
                         "candidate": np.full(n, -1)})
-    by_region = candidates.groupby("region").indices
+    by_region = _split_by_region(candidates)
     for region in pd.unique(regions):
         rows = np.flatnonzero(regions == region)
-        pos = by_region.get(region)
-        if pos is None:
+        cands = by_region.get(region)
+        if cands is None:
             continue
-        cands = candidates.iloc[pos]
         units, cost = evaluate(rows, cands)
         cost = np.where(np.isfinite(cost), cost, np.inf)
         best = np.argmin(cost, axis=1)
@@ -64,3 +63,15 @@ def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], 
         dominated = (ge & (~equal | earlier)).any(axis=0)
         keep.append(g.index.to_numpy()[~dominated])
     return candidates.loc[np.sort(np.concatenate(keep))] if keep else candidates
+
+
+_SPLITS: dict[int, tuple[pd.DataFrame, dict[str, pd.DataFrame]]] = {}
+
+
+def _split_by_region(candidates: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Candidates per region, split once per candidate table (they are built once per price book)."""
+    hit = _SPLITS.get(id(candidates))
+    if hit is None or hit[0] is not candidates:
+        hit = (candidates, {r: candidates.iloc[pos] for r, pos in candidates.groupby("region").indices.items()})
+        _SPLITS[id(candidates)] = hit
+    return hit[1]

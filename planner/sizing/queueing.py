@@ -9,6 +9,8 @@ Square-root staffing: S. Halfin & W. Whitt (1981), c ~ a + beta sqrt(a).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import numpy.typing as npt
 from scipy.stats import norm, poisson
@@ -101,6 +103,7 @@ def square_root_staffing(offered_erlangs: npt.ArrayLike, wait_probability: float
     return np.ceil(a + beta * np.sqrt(a))
 
 
+@functools.lru_cache(maxsize=64)
 def _halfin_whitt_beta(alpha: float) -> float:
     lo, hi = 0.0, 10.0
     for _ in range(100):

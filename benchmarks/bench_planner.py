@@ -1,0 +1,207 @@
+"""Speed of planner, and of Netflix's service-capacity-modeling beside it.
+
+Run:  python benchmarks/bench_planner.py [--sizes 1000,10000,100000] [--repeat 5]
+
+Prints (medians; machine noise is real, so compare ratios, not single runs):
+  * batch: scenarios/s and peak memory for each size, end to end (read CSV, validate, size, price, write CSV),
+    each size in a fresh process;
+  * single plan: compute time of one ``make_plan`` after start-up;
+  * CLI cold start: ``planner --version`` and ``planner plan w.yaml -f json`` as new processes;
+  * peer: ``plan_certain`` of service-capacity-modeling (``pip install '.[bench]'``) for a stateless app and
+    a database at the same request rates as ours, both answers side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def scenario_csv(path: Path, n: int, seed: int = 0) -> None:
+    """``n`` varied scenarios: traffic, data, regions, reliability and purchase options."""
+    rng = np.random.default_rng(seed)
+    pd.DataFrame({
+        "name": [f"s{i}" for i in range(n)],
+        "region": rng.choice(["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"], n),
+        "peak_rps": np.round(rng.lognormal(5, 1.5, n).clip(1, 50_000), 1),
+        "data_size_gb": np.round(rng.lognormal(4, 1.5, n).clip(1, 20_000), 1),
+        "availability_target": rng.choice([99.0, 99.5, 99.9, 99.95], n),
+        "rto_minutes": rng.choice([15, 60, 240, 1440], n),
+        "rpo_minutes": rng.choice([1, 15, 60, 1440], n),
+        "purchase_option": rng.choice(["on_demand", "savings_1yr", "savings_3yr", "spot_mix"], n),
+    }).to_csv(path, index=False)
+
+
+BATCH_CHILD = """
+import resource, sys, time, json
+from pathlib import Path
+from planner.pricing import default_book
+from planner.batch_input import read_batch
+from planner.batch import run_batch, write_outputs
+book = default_book()
+t0 = time.perf_counter()
+inp = read_batch(sys.argv[1], book)
+result = run_batch(inp, book)
+write_outputs(result, Path(sys.argv[2]))
+dt = time.perf_counter() - t0
+print(json.dumps({"seconds": dt, "rows": len(result.summary), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def bench_batch(sizes: list[int], repeat: int) -> list[dict[str, float]]:
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            src = Path(tmp) / f"in{n}.csv"
+            scenario_csv(src, n)
+            runs = []
+            for _ in range(repeat if n <= 10_000 else max(1, repeat // 2)):
+                proc = subprocess.run([sys.executable, "-c", BATCH_CHILD, str(src), str(Path(tmp) / "out.csv")],
+                                      capture_output=True, text=True, check=True)
+                runs.append(json.loads(proc.stdout))
+            seconds = statistics.median(r["seconds"] for r in runs)
+            out.append({"scenarios": n, "seconds": seconds, "scenarios_per_s": n / seconds,
+                        "peak_rss_mb": max(r["max_rss_mb"] for r in runs), "runs": len(runs)})
+            print(f"  batch {n:>7,} scenarios: {seconds:6.2f} s  ({n / seconds:8,.0f} scenarios/s), "
+                  f"peak RSS {out[-1]['peak_rss_mb']:,.0f} MB  (median of {len(runs)})", flush=True)
+    return out
+
+
+def bench_single_plan(repeat: int) -> float:
+    from planner.plan import make_plan
+    from planner.pricing import default_book
+    from planner.workload import Workload
+
+    book = default_book()
+    w = Workload(peak_rps=500)
+    make_plan(w, book)  # warm: candidate tables are built once per process
+    times = []
+    for _ in range(max(repeat, 10)):
+        t = time.perf_counter()
+        make_plan(w, book)
+        times.append(time.perf_counter() - t)
+    median = statistics.median(times)
+    print(f"  single plan (compute after start-up): {median * 1000:6.1f} ms median of {len(times)}")
+    return median
+
+
+def bench_cold_start(repeat: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        w = Path(tmp) / "w.yaml"
+        cli = [sys.executable, "-m", "planner"]
+        subprocess.run([*cli, "example", "-o", str(w)], check=True)
+        out = {}
+        for label, args in (("planner --version", ["--version"]), ("planner plan w.yaml -f json",
+                                                                    ["plan", str(w), "-f", "json"])):
+            times = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                subprocess.run([*cli, *args], check=True, capture_output=True)
+                times.append(time.perf_counter() - t)
+            out[label] = statistics.median(times)
+            print(f"  cold start `{label}`: {out[label] * 1000:6.0f} ms median of {repeat}")
+    return out
+
+
+def bench_peer(repeat: int) -> list[dict[str, object]]:
+    try:
+        from service_capacity_modeling.capacity_planner import planner as peer
+        from service_capacity_modeling.interface import (
+            CapacityDesires,
+            DataShape,
+            QueryPattern,
+            certain_float,
+            certain_int,
+        )
+    except ImportError:
+        print("  peer: service-capacity-modeling is not installed (pip install '.[bench]'); skipped")
+        return []
+    from planner.plan import make_plan
+    from planner.pricing import default_book
+    from planner.workload import Workload
+
+    book = default_book()
+    rows = []
+    for rps in (100, 1_000, 10_000):
+        reads, writes = int(rps * 0.9), int(rps * 0.1)
+        app = CapacityDesires(service_tier=1, query_pattern=QueryPattern(
+            estimated_read_per_second=certain_int(reads), estimated_write_per_second=certain_int(writes),
+            estimated_mean_read_latency_ms=certain_float(50), estimated_mean_write_latency_ms=certain_float(50)),
+            data_shape=DataShape(estimated_state_size_gib=certain_int(1)))
+        db = CapacityDesires(service_tier=1, query_pattern=QueryPattern(
+            estimated_read_per_second=certain_int(reads), estimated_write_per_second=certain_int(writes)),
+            data_shape=DataShape(estimated_state_size_gib=certain_int(100)))
+        ours_w = Workload(peak_rps=rps, peak_to_average=1, data_size_gb=100)
+        timings: dict[str, list[float]] = {"app": [], "db": [], "ours": []}
+        for i in range(repeat + 1):  # the first round warms caches and is dropped
+            t = time.perf_counter()
+            app_plans = peer.plan_certain(model_name="org.netflix.stateless-java", region="us-east-1", desires=app)
+            t1 = time.perf_counter()
+            db_plans = peer.plan_certain(model_name="org.netflix.rds", region="us-east-1", desires=db)
+            t2 = time.perf_counter()
+            ours = make_plan(ours_w, book)
+            t3 = time.perf_counter()
+            if i:
+                timings["app"].append(t1 - t)
+                timings["db"].append(t2 - t1)
+                timings["ours"].append(t3 - t2)
+        a = app_plans[0].candidate_clusters.regional[0]
+        d = db_plans[0].candidate_clusters.regional[0] if db_plans else None
+        h = ours.option("horizontal")
+        peer_s = statistics.median(timings["app"]) + statistics.median(timings["db"])
+        ours_s = statistics.median(timings["ours"])
+        row = {
+            "rps": rps,
+            "peer_app": f"{a.count} x {a.instance.name}", "peer_app_vcpu": a.count * a.instance.cpu,
+            "peer_db": f"{d.instance.name}" if d else "none",
+            "peer_annual_usd": float(app_plans[0].candidate_clusters.total_annual_cost)
+            + (float(db_plans[0].candidate_clusters.total_annual_cost) if db_plans else 0.0),
+            "ours_app": f"{h.row.instances_desired:.0f} x {h.row.instance_type}",
+            "ours_app_vcpu": h.row.instances_desired * h.row.instance_vcpu,
+            "ours_db": f"{ours.sizing.db_instance_class}{' Multi-AZ' if ours.sizing.db_multi_az else ''}",
+            "ours_annual_usd": h.annual_usd,
+            "peer_ms": peer_s * 1000, "ours_ms": ours_s * 1000,
+        }
+        rows.append(row)
+        print(f"  {rps:>6,} rps  peer {row['peer_ms']:7.1f} ms: app {row['peer_app']} ({row['peer_app_vcpu']} vCPU), "
+              f"db {row['peer_db']}, ${row['peer_annual_usd']:,.0f}/yr")
+        print(f"  {'':>10}ours {row['ours_ms']:7.1f} ms: app {row['ours_app']} ({row['ours_app_vcpu']:.0f} vCPU, "
+              f"peak with AZ headroom), db {row['ours_db']}, ${row['ours_annual_usd']:,.0f}/yr for the whole "
+              f"stack (ratio peer/ours time {peer_s / ours_s:.1f}x)")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    os.chdir(REPO)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+    figures = {
+        "batch": bench_batch([int(s) for s in args.sizes.split(",")], args.repeat),
+        "single_plan_s": bench_single_plan(args.repeat),
+        "cold_start_s": bench_cold_start(args.repeat),
+        "peer": bench_peer(args.repeat),
+    }
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

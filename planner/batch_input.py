@@ -1,0 +1,228 @@
+"""Read a what-if CSV: one scenario per row, columns named as the :class:`Workload` fields.
+
+Validation is vectorised (the constraints are read off the pydantic model, so
+they cannot drift from it); rows it flags are re-validated one by one through
+the model so their messages match ``planner plan``'s exactly. File-level
+faults (not a CSV, wrong delimiter, unknown column, no rows) raise
+:class:`BatchFileError`; row faults become :class:`RowError` records and the
+other rows are still priced.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import annotated_types as at
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from planner.errors import PlannerError, unknown_name
+from planner.policy import SizingPolicy
+from planner.pricing.book import PriceBook
+from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors
+
+POLICY_PREFIX = "policy."
+# policy fields a CSV column can override: the scalar ones
+POLICY_COLUMNS: tuple[str, ...] = tuple(
+    POLICY_PREFIX + name for name, f in SizingPolicy.model_fields.items()
+    if f.annotation in (int, float, bool, str))
+
+
+class BatchFileError(PlannerError):
+    """The file as a whole cannot be read as a scenario CSV."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row as a spreadsheet numbers it: the header is row 1
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        value = f" (value {self.value!r})" if self.value != "" else ""
+        return f"{where}{value}: {self.message}"
+
+
+@dataclass(frozen=True)
+class BatchInput:
+    """The valid scenarios (``frame``: workload columns plus ``row``), their policies, and the row errors."""
+
+    frame: pd.DataFrame
+    policies: dict[str, SizingPolicy]  # policy key -> policy; frame["policy_key"] points here
+    errors: list[RowError]
+    rows_read: int
+
+
+def _decode(data: bytes, source: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise BatchFileError(f"{source}: not a CSV file (binary content)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BatchFileError(f"{source}: not a CSV file (not UTF-8 text at byte {exc.start})") from None
+
+
+def _strip_comments(text: str) -> tuple[str, list[int]]:
+    """Drop '#' comment lines and blank lines; keep each kept line's number in the file."""
+    kept, numbers = [], []
+    for i, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            kept.append(line)
+            numbers.append(i)
+    return "\n".join(kept), numbers
+
+
+def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int]]:
+    """The raw table (all cells as text) and the file row number of each data row."""
+    text, numbers = _strip_comments(_decode(data, source))
+    if not text:
+        raise BatchFileError(f"{source}: empty file (expected a header row and one scenario per row; "
+                             "`planner batch --template` writes an example)")
+    header = next(csv.reader([text.splitlines()[0]]))
+    if len(header) == 1:
+        for sep, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
+            if sep in header[0]:
+                raise BatchFileError(f"{source}: the header is one column {header[0][:60]!r}: the file looks "
+                                     f"{name}-separated; planner reads comma-separated CSV")
+    names = [h.strip() for h in header]
+    duplicated = sorted({c for c in names if names.count(c) > 1})
+    if duplicated:
+        raise BatchFileError(f"{source}: column(s) {', '.join(duplicated)} appear more than once in the header")
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise BatchFileError(f"{source}: not a valid CSV ({str(exc).strip()})") from None
+    if raw.empty:
+        raise BatchFileError(f"{source}: header only, no scenario rows")
+    raw.columns = [c.strip() for c in raw.columns]
+    known = [*TEXT_FIELDS, *NUMERIC_FIELDS, *POLICY_COLUMNS]
+    unknown = [c for c in raw.columns if c not in known]
+    if unknown:
+        errs = [str(unknown_name("column", c, known)) for c in unknown]
+        raise BatchFileError(f"{source}: " + "; ".join(errs))
+    return raw.apply(lambda s: s.str.strip()), numbers[1:len(raw) + 1]
+
+
+def _constraints(field: str) -> list[tuple[str, float]]:
+    out = []
+    for m in Workload.model_fields[field].metadata:
+        for kind, attr in ((at.Gt, "gt"), (at.Ge, "ge"), (at.Lt, "lt"), (at.Le, "le")):
+            if isinstance(m, kind):
+                out.append((attr, float(getattr(m, attr))))
+    return out
+
+
+def _flag_rows(raw: pd.DataFrame, book: PriceBook) -> tuple[pd.DataFrame, np.ndarray]:
+    """Typed workload columns (defaults filled) and a mask of rows that may be invalid."""
+    n = len(raw)
+    flagged = np.zeros(n, dtype=bool)
+    out: dict[str, Any] = {}
+    for field in NUMERIC_FIELDS:
+        default = Workload.model_fields[field].default
+        if field not in raw:
+            out[field] = np.full(n, np.nan if default is None else float(default))
+            continue
+        text = raw[field]
+        empty = (text == "").to_numpy()
+        values = pd.to_numeric(text.where(~empty), errors="coerce").to_numpy(dtype=float)
+        flagged |= np.isnan(values) & ~empty
+        for op, bound in _constraints(field):
+            ok = {"gt": values > bound, "ge": values >= bound, "lt": values < bound, "le": values <= bound}[op]
+            flagged |= ~ok & ~np.isnan(values)
+        if Workload.model_fields[field].annotation is int:
+            flagged |= ~np.isnan(values) & (values != np.round(values))
+        out[field] = np.where(empty, np.nan if default is None else float(default), values)
+    for field in TEXT_FIELDS:
+        default = Workload.model_fields[field].default
+        default = getattr(default, "value", default)
+        col = raw[field].to_numpy(dtype=object) if field in raw else np.full(n, default, dtype=object)
+        out[field] = np.where(col == "", default, col)
+    wf = pd.DataFrame(out)
+    peak, dau, req = wf["peak_rps"].notna(), wf["daily_active_users"].notna(), wf["requests_per_user_per_day"].notna()
+    traffic_once = (peak & ~(dau | req)) | (~peak & dau & req)
+    flagged |= ~traffic_once.to_numpy()
+    flagged |= (wf["cpu_ms_per_request"] >= wf["latency_target_ms"]).to_numpy()
+    flagged |= ~wf["purchase_option"].isin([p.value for p in Workload.model_fields["purchase_option"].annotation])
+    flagged |= (wf["name"].str.len() > 120).to_numpy()
+    for cloud in pd.unique(wf["cloud"]):
+        sel = (wf["cloud"] == cloud).to_numpy()
+        if cloud not in book.clouds():
+            flagged |= sel
+            continue
+        flagged |= sel & ~wf["region"].isin(set(book.regions(cloud).region)).to_numpy()
+    return wf[[*TEXT_FIELDS, *NUMERIC_FIELDS]], flagged
+
+
+def _row_errors(raw: pd.DataFrame, i: int, line: int, book: PriceBook) -> list[RowError]:
+    """Exact messages for one flagged row, through the pydantic model and the price book."""
+    data = {k: v for k, v in raw.iloc[i].items() if v != "" and not k.startswith(POLICY_PREFIX)}
+    try:
+        w = Workload.model_validate(data)
+    except ValidationError as exc:
+        return [RowError(line, field, str(data.get(field.split(".")[0], "")), msg)
+                for field, msg in describe_errors(exc)]
+    try:
+        if w.cloud not in book.clouds():
+            raise unknown_name("cloud", w.cloud, book.clouds())
+        known = book.regions(w.cloud).region
+        if w.region not in set(known):
+            raise unknown_name("region", w.region, known, context=f"for {w.cloud}")
+    except PlannerError as exc:
+        column = "cloud" if w.cloud not in book.clouds() else "region"
+        return [RowError(line, column, getattr(w, column), str(exc))]
+    return []
+
+
+def _policies(raw: pd.DataFrame, lines: list[int]) -> tuple[np.ndarray, dict[str, SizingPolicy], list[RowError]]:
+    """One policy per distinct combination of ``policy.*`` cells; rows of an invalid one are errors."""
+    cols = [c for c in raw.columns if c.startswith(POLICY_PREFIX)]
+    if not cols:
+        return np.full(len(raw), ""), {"": SizingPolicy()}, []
+    keys = raw[cols].agg("\x1f".join, axis=1).to_numpy()
+    policies: dict[str, SizingPolicy] = {}
+    errors: list[RowError] = []
+    bad = np.zeros(len(raw), dtype=bool)
+    for key in pd.unique(keys):
+        values = dict(zip(cols, key.split("\x1f")))
+        overrides = {c.removeprefix(POLICY_PREFIX): v for c, v in values.items() if v != ""}
+        try:
+            policies[key] = SizingPolicy.model_validate(overrides)
+        except ValidationError as exc:
+            rows = np.flatnonzero(keys == key)
+            bad[rows] = True
+            for field, msg in describe_errors(exc):
+                col = POLICY_PREFIX + field
+                errors += [RowError(lines[r], col, values.get(col, ""), msg) for r in rows]
+    return np.where(bad, None, keys), policies, errors
+
+
+def read_batch(path: str | Path, book: PriceBook) -> BatchInput:
+    """Read and validate a scenario CSV; raise :class:`BatchFileError` when the file as a whole is unusable."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BatchFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BatchFileError(f"{path}: is a directory, not a CSV file") from None
+    raw, lines = read_csv_table(data, str(path))
+    wf, flagged = _flag_rows(raw, book)
+    errors: list[RowError] = []
+    bad = np.zeros(len(raw), dtype=bool)
+    for i in np.flatnonzero(flagged):
+        row_errors = _row_errors(raw, i, lines[i], book)
+        errors += row_errors
+        bad[i] = bool(row_errors)
+    policy_keys, policies, policy_errors = _policies(raw, lines)
+    errors += policy_errors
+    bad |= pd.isna(policy_keys)
+    frame = wf.assign(row=lines, policy_key=policy_keys)[~bad].reset_index(drop=True)
+    errors.sort(key=lambda e: (e.row, e.column))
+    return BatchInput(frame=frame, policies=policies, errors=errors, rows_read=len(raw))

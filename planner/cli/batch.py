@@ -1,0 +1,74 @@
+"""``planner batch``: price a CSV of scenarios."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from planner.errors import PlannerError
+
+EXIT_ROW_ERRORS = 1
+
+
+def batch(
+    scenarios: Path | None = typer.Argument(None, help="Scenario CSV: one row per scenario, columns named as the "
+                                                       "workload fields."),
+    out: Path | None = typer.Option(None, "-o", "--output", help="Results file: .csv, .parquet, .json or .md. A "
+                                                                 "summary (.summary.csv/.parquet) and, when rows "
+                                                                 "fail, an errors file (.errors.csv) go beside it."),
+    template: bool = typer.Option(False, "--template", help="Write a documented template CSV (to --output or "
+                                                            "stdout) and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no per-row error lines."),
+    chunk_rows: int = typer.Option(20_000, min=100, help="Scenarios priced at a time (bounds memory)."),
+) -> int:
+    """Price every scenario of a CSV: exit 0 when every row was priced, 1 when some rows were invalid (the
+    others are priced and the bad ones listed), 2 when the file or the arguments cannot be used."""
+    from planner.atomic import write_text_atomic
+
+    if template:
+        from planner.example import template_csv
+
+        if out is None:
+            sys.stdout.write(template_csv())
+        else:
+            write_text_atomic(out, template_csv())
+        return 0
+    if scenarios is None or out is None:
+        raise PlannerError("give the scenario CSV and -o OUTPUT (or --template)")
+    if out.suffix.lower() not in (".csv", ".parquet", ".json", ".md"):
+        raise PlannerError(f"{out}: unknown output format '{out.suffix or '(none)'}'; use .csv, .parquet, .json or .md")
+
+    from planner.batch import run_batch, write_outputs
+    from planner.batch_input import read_batch
+    from planner.pricing import default_book
+
+    book = default_book()
+    inp = read_batch(scenarios, book)
+    show = not quiet and sys.stderr.isatty()
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), transient=True) as bar:
+            task = bar.add_task("pricing scenarios", total=len(inp.frame))
+            result = run_batch(inp, book, chunk_rows=chunk_rows,
+                               progress=lambda done, total: bar.update(task, completed=done))
+    else:
+        result = run_batch(inp, book, chunk_rows=chunk_rows)
+    written = write_outputs(result, out)
+    priced = len(result.summary)
+    print(f"priced {priced:,} of {inp.rows_read:,} scenarios ({priced * 4:,} options) -> "
+          + ", ".join(str(p) for p in written), file=sys.stderr)
+    if result.errors:
+        if not quiet:
+            limit = 20
+            for e in result.errors[:limit]:
+                print(f"{scenarios}: {e}", file=sys.stderr)
+            if len(result.errors) > limit:
+                print(f"... and {len(result.errors) - limit} more", file=sys.stderr)
+        print(f"{len(result.errors)} problem(s) in {len({e.row for e in result.errors})} row(s); see "
+              f"{out.with_name(out.stem + '.errors.csv')}", file=sys.stderr)
+        return EXIT_ROW_ERRORS
+    return 0

@@ -1,0 +1,226 @@
+"""``planner batch``: the same numbers as ``planner plan``, bad rows explained, files written whole."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.batch import run_batch, write_outputs
+from planner.batch_input import BatchFileError, read_batch
+from planner.cli import main
+from planner.example import template_csv
+from planner.plan import make_plan
+from planner.workload import Workload
+
+GOOD_ROWS = [
+    "name,region,peak_rps,daily_active_users,requests_per_user_per_day,data_size_gb,availability_target,"
+    "rto_minutes,rpo_minutes,purchase_option,policy.burst_headroom",
+]
+
+
+def _random_rows(n: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    by_users = rng.random(n) < 0.3
+    return pd.DataFrame({
+        "name": [f"s{i}" for i in range(n)],
+        "region": rng.choice(["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"], n),
+        "peak_rps": np.where(by_users, np.nan, np.round(rng.uniform(0.5, 20_000, n), 2)),
+        "daily_active_users": np.where(by_users, rng.integers(100, 1_000_000, n), np.nan),
+        "requests_per_user_per_day": np.where(by_users, rng.integers(10, 500, n), np.nan),
+        "data_size_gb": np.round(rng.uniform(0, 3000, n), 1),
+        "availability_target": rng.choice([99.0, 99.5, 99.9, 99.95], n),
+        "rto_minutes": rng.choice([15, 60, 240, 1440], n),
+        "rpo_minutes": rng.choice([1, 15, 60, 1440], n),
+        "purchase_option": rng.choice(["on_demand", "savings_1yr", "savings_3yr", "spot_mix"], n),
+        "policy.burst_headroom": rng.choice(["", "0.5"], n),
+    })
+
+
+def _write(tmp_path, df: pd.DataFrame, name: str = "in.csv"):
+    path = tmp_path / name
+    df.to_csv(path, index=False)
+    return path
+
+
+def _as_workload(row: pd.Series) -> Workload:
+    data = {k: v for k, v in row.items() if not (isinstance(v, float) and math.isnan(v)) and v != ""
+            and not k.startswith("policy.")}
+    if row.get("policy.burst_headroom", ""):
+        data["policy"] = {"burst_headroom": float(row["policy.burst_headroom"])}
+    return Workload.model_validate(data)
+
+
+def test_batch_equals_plan_row_by_row(tmp_path, book):
+    rows = _random_rows(24)
+    inp = read_batch(_write(tmp_path, rows), book)
+    assert inp.errors == []
+    result = run_batch(inp, book, chunk_rows=7)  # several chunks and two policies
+    assert len(result.options) == 4 * len(rows)
+    for i, row in rows.iterrows():
+        plan = make_plan(_as_workload(row), book)
+        got = result.options[result.options.row == i + 2].set_index("option")
+        for o in plan.options:
+            g = got.loc[o.name]
+            assert bool(g.feasible) == o.feasible, (i, o.name)
+            assert bool(g.recommended) == o.recommended, (i, o.name)
+            if math.isnan(o.monthly_usd):
+                assert math.isnan(g.monthly_usd)
+            else:
+                assert g.monthly_usd == pytest.approx(o.monthly_usd, rel=1e-9), (i, o.name)
+            assert g.instance_type == (o.row.instance_type if o.row.sized else "")
+            assert g.dr_tier == o.dr_tier
+        assert got.db_instance_class.iloc[0] == plan.sizing.db_instance_class
+
+
+def test_mixed_good_and_bad_rows(tmp_path, book, capsys):
+    rows = _random_rows(6).astype(object)
+    rows.loc[1, "peak_rps"] = "-4"
+    rows.loc[3, "region"] = "us-eest-1"
+    rows.loc[4, "availability_target"] = "abc"
+    rows.loc[5, "policy.burst_headroom"] = "-2"
+    path = _write(tmp_path, rows)
+    out = tmp_path / "out.csv"
+    code = main(["batch", str(path), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    priced = pd.read_csv(out)
+    assert sorted(priced.row.unique()) == [2, 4]  # rows 0 and 2 of the frame are file rows 2 and 4
+    errors = pd.read_csv(tmp_path / "out.errors.csv", keep_default_na=False)
+    by_row = {r.row: r for r in errors.itertuples()}
+    assert by_row[3].column == "peak_rps" and by_row[3].value == "-4" and "greater than 0" in by_row[3].message
+    assert "0 < x <= 10,000,000" in by_row[3].message
+    assert by_row[5].column == "region" and "did you mean" in by_row[5].message
+    assert by_row[6].column == "availability_target" and by_row[6].value == "abc"
+    assert by_row[7].column == "policy.burst_headroom" and by_row[7].value == "-2"
+    assert f"{path}: row 3, column peak_rps (value '-4')" in err
+    assert "4 problem(s) in 4 row(s)" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"# only a comment\n\n", "empty file"),
+        (b"name,peak_rps\n", "header only, no scenario rows"),
+        (b"name;peak_rps\na;5\n", "looks semicolon-separated"),
+        (b"name\tpeak_rps\na\t5\n", "looks tab-separated"),
+        (b"name,peak_qps\na,5\n", "unknown column 'peak_qps'; did you mean peak_rps?"),
+        (b"name,peak_rps,peak_rps\na,5,6\n", "appear more than once"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV file (binary content)"),
+        (b"name,peak_rps\n\xff\xfe,5\n", "not UTF-8"),
+        (b'name,peak_rps\n"a,5\n', "not a valid CSV"),
+    ],
+)
+def test_unusable_files_get_a_clear_message(tmp_path, capsys, content, message):
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    code = main(["batch", str(path), "-o", str(tmp_path / "out.csv")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_non_numeric_and_huge_values_are_row_errors(tmp_path, book):
+    path = tmp_path / "in.csv"
+    path.write_text("name,peak_rps,data_size_gb,horizon_months\n"
+                    "ok,100,10,12\nword,lots,10,12\nhuge,1e300,10,12\ninf,100,inf,12\nfrac,100,10,12.5\n")
+    inp = read_batch(path, book)
+    assert list(inp.frame.name) == ["ok"]
+    cols = {(e.row, e.column) for e in inp.errors}
+    assert cols == {(3, "peak_rps"), (4, "peak_rps"), (5, "data_size_gb"), (6, "horizon_months")}
+
+
+def test_cross_field_errors(tmp_path, book):
+    path = tmp_path / "in.csv"
+    path.write_text("name,peak_rps,daily_active_users,requests_per_user_per_day,cpu_ms_per_request\n"
+                    "both,100,10,10,\nneither,,,,\nhalf,,10,,\nslow,100,,,400\n")
+    inp = read_batch(path, book)
+    assert inp.frame.empty
+    msgs = {e.row: e.message for e in inp.errors}
+    assert "not both" in msgs[2] and "give peak_rps, or" in msgs[3] and "go together" in msgs[4]
+    assert "must be below latency_target_ms" in msgs[5]
+
+
+def test_missing_columns_and_empty_cells_take_defaults(tmp_path, book):
+    path = tmp_path / "in.csv"
+    path.write_text("peak_rps,region\n500,\n")
+    result = run_batch(read_batch(path, book), book)
+    plan = make_plan(Workload(peak_rps=500), book)
+    assert result.summary.monthly_usd.iloc[0] == pytest.approx(plan.recommended.monthly_usd, rel=1e-9)
+
+
+def test_template_round_trip(tmp_path, book):
+    path = tmp_path / "t.csv"
+    path.write_text(template_csv())
+    result = run_batch(read_batch(path, book), book)
+    from planner.scenarios import SCENARIOS, scenario
+
+    assert list(result.summary.name) == list(SCENARIOS)
+    for name, cost in zip(result.summary.name, result.summary.monthly_usd):
+        assert cost == pytest.approx(make_plan(scenario(name), book).recommended.monthly_usd, rel=1e-9)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".json", ".md"])
+def test_other_output_formats(tmp_path, book, suffix):
+    path = _write(tmp_path, _random_rows(5))
+    result = run_batch(read_batch(path, book), book)
+    out = tmp_path / f"out{suffix}"
+    write_outputs(result, out)
+    if suffix == ".parquet":
+        back = pd.read_parquet(out)
+        assert len(back) == 20 and pd.read_parquet(tmp_path / "out.summary.parquet").shape[0] == 5
+        assert back.monthly_usd.to_numpy() == pytest.approx(result.options.monthly_usd.to_numpy(), nan_ok=True)
+    elif suffix == ".json":
+        doc = json.loads(out.read_text())
+        assert len(doc["scenarios"]) == 5 and len(doc["options"]) == 20 and doc["errors"] == []
+    else:
+        text = out.read_text()
+        assert text.startswith("# Batch what-if results") and text.count("\n| ") >= 25
+
+
+def test_output_is_never_half_written(tmp_path, book, monkeypatch):
+    path = _write(tmp_path, _random_rows(3))
+    out = tmp_path / "out.parquet"
+    out.write_bytes(b"previous results")
+    result = run_batch(read_batch(path, book), book)
+
+    def broken(self, fh, **kwargs):
+        fh.write(b"PAR1 partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_outputs(result, out)
+    assert out.read_bytes() == b"previous results"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.parquet"]
+
+
+def test_progress_is_reported(tmp_path, book):
+    path = _write(tmp_path, _random_rows(250))
+    seen = []
+    run_batch(read_batch(path, book), book, chunk_rows=100, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (250, 250) and [d for d, _ in seen] == sorted(d for d, _ in seen) and len(seen) >= 3
+
+
+def test_stale_errors_file_is_removed(tmp_path, capsys):
+    path = _write(tmp_path, _random_rows(2))
+    (tmp_path / "out.errors.csv").write_text("row,column,value,message\n9,x,y,old\n")
+    assert main(["batch", str(path), "-o", str(tmp_path / "out.csv"), "--quiet"]) == 0
+    assert not (tmp_path / "out.errors.csv").exists()
+
+
+def test_usage_errors(tmp_path, capsys):
+    assert main(["batch", str(tmp_path / "none.csv"), "-o", str(tmp_path / "o.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["batch", str(tmp_path / "none.csv"), "-o", str(tmp_path / "o.xlsx")]) == 2
+    assert "unknown output format '.xlsx'" in capsys.readouterr().err
+    assert main(["batch"]) == 2
+    assert "give the scenario CSV and -o OUTPUT" in capsys.readouterr().err
+    assert main(["batch", "--template"]) == 0
+    assert capsys.readouterr().out.startswith("# planner batch template")
