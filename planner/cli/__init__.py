@@ -15,8 +15,7 @@ from planner import __version__
 from planner.cli.batch import batch
 from planner.cli.plan import example, plan
 from planner.cli.prices import prices_app
-from planner.errors import PlannerError, PriceTableError
-from planner.workload import WorkloadError
+from planner.errors import PlannerError
 
 EXIT_USAGE = 2
 
@@ -72,10 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         print("planner: interrupted", file=sys.stderr)
         return 130
-    except (PriceTableError, WorkloadError) as exc:
-        print(f"planner: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except PlannerError as exc:
+    except PlannerError as exc:  # incl. price-table and workload errors, which list one problem per line
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))

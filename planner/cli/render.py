@@ -7,11 +7,13 @@ import math
 import sys
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:  # pandas is imported by the commands that print tables, not by `planner --version`
+    import pandas as pd
 
 
 class OutputFormat(str, Enum):
@@ -45,6 +47,8 @@ def _console() -> Console:
 
 def print_frame(df: pd.DataFrame, fmt: OutputFormat, *, title: str = "", caption: str = "") -> None:
     """Print a DataFrame as a rich table, CSV or a JSON list of records."""
+    import pandas as pd
+
     if fmt is OutputFormat.csv:
         df.to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt is OutputFormat.json:
@@ -66,6 +70,8 @@ def print_record(record: Mapping[str, Any], fmt: OutputFormat, *, title: str = "
     if fmt is OutputFormat.json:
         print(json.dumps(clean, indent=2))
     elif fmt is OutputFormat.csv:
+        import pandas as pd
+
         pd.DataFrame([clean]).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         table = Table(title=title or None, show_header=False)

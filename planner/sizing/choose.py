@@ -49,20 +49,21 @@ def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], 
     A candidate with no more of every ``higher`` column and no less of every
     ``lower`` column than another (e.g. the same vCPU and memory for more
     money) can never be the cheapest fit, so choosing among the rest gives the
-    same answer with less work. Ties keep the first row.
+    same answer with less work. Of exact equals the first row is kept. All
+    pairs within a group are compared at once.
     """
-    keep = []
-    for _, g in candidates.groupby(group, sort=False):
-        hi = g[higher].to_numpy(dtype=float)
-        lo = g[lower].to_numpy(dtype=float)
-        n = len(g)
-        # j dominates i: hi_j >= hi_i and lo_j <= lo_i everywhere (and j comes first when equal)
-        ge = (hi[:, None, :] >= hi[None, :, :]).all(axis=2) & (lo[:, None, :] <= lo[None, :, :]).all(axis=2)
-        equal = (hi[:, None, :] == hi[None, :, :]).all(axis=2) & (lo[:, None, :] == lo[None, :, :]).all(axis=2)
-        earlier = np.arange(n)[:, None] < np.arange(n)[None, :]
-        dominated = (ge & (~equal | earlier)).any(axis=0)
-        keep.append(g.index.to_numpy()[~dominated])
-    return candidates.loc[np.sort(np.concatenate(keep))] if keep else candidates
+    c = candidates.reset_index(drop=True)
+    idx = c[group].assign(_i=np.arange(len(c)))
+    pairs = idx.merge(idx, on=group, suffixes=("_a", "_b"))
+    a, b = pairs["_i_a"].to_numpy(), pairs["_i_b"].to_numpy()
+    hi = c[higher].to_numpy(dtype=float).reshape(len(c), len(higher))
+    lo = c[lower].to_numpy(dtype=float).reshape(len(c), len(lower))
+    at_least = (hi[a] >= hi[b]).all(axis=1) & (lo[a] <= lo[b]).all(axis=1)
+    equal = (hi[a] == hi[b]).all(axis=1) & (lo[a] == lo[b]).all(axis=1)
+    beats = at_least & (~equal | (a < b)) & (a != b)
+    dominated = np.zeros(len(c), dtype=bool)
+    dominated[b[beats]] = True
+    return c[~dominated]
 
 
 _SPLITS: dict[int, tuple[pd.DataFrame, dict[str, pd.DataFrame]]] = {}
