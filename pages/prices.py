@@ -6,16 +6,12 @@ import datetime as dt
 
 import streamlit as st
 
+from pages._ui import price_book
 from planner.errors import PlannerError
-from planner.pricing import PURCHASE_OPTIONS, PriceBook, default_book
+from planner.pricing import PURCHASE_OPTIONS
 from planner.pricing.queries import select_instances, table_ages
 
 STALE_AFTER_DAYS = 365
-
-
-@st.cache_resource(show_spinner="Loading the price book…")
-def price_book() -> PriceBook:
-    return default_book()
 
 
 book = price_book()

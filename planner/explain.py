@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from planner.report.formatting import pct as _pct
 from planner.sizing.usl import usl_capacity
 
 if TYPE_CHECKING:
@@ -16,13 +17,6 @@ class Decision:
     topic: str
     choice: str
     rationale: str
-
-
-def _pct(x: float) -> str:
-    """Percent with enough decimals to tell the nines apart (99.92%, 99.9997%)."""
-    if x != x:  # NaN: not estimated
-        return "—"
-    return f"{x:.{4 if x >= 99.99 else 3}f}".rstrip("0").rstrip(".") + "%"
 
 
 def decisions(plan: Plan) -> list[Decision]:

@@ -63,7 +63,8 @@ def test_tighter_recovery_targets_never_pick_a_cheaper_dr_tier(base, shrink):
     for option in ("horizontal", "containers"):
         lo, hi = opts.loc[(option, 0)], opts.loc[(option, 1)]
         assert names.index(hi.dr_tier) >= names.index(lo.dr_tier)
-        assert hi.monthly_usd >= lo.monthly_usd * (1 - 1e-9)
+        if np.isfinite(lo.monthly_usd) and np.isfinite(hi.monthly_usd):  # unsized options have no bill
+            assert hi.monthly_usd >= lo.monthly_usd * (1 - 1e-9)
 
 
 @settings(max_examples=10, deadline=None, derandomize=True)

@@ -13,6 +13,7 @@ import typer.main
 
 from planner import __version__
 from planner.cli.batch import batch
+from planner.cli.dashboard import dashboard
 from planner.cli.plan import example, plan
 from planner.cli.prices import prices_app
 from planner.errors import PlannerError
@@ -36,6 +37,7 @@ app.add_typer(prices_app, name="prices")
 app.command("plan")(plan)
 app.command("example")(example)
 app.command("batch")(batch)
+app.command("dashboard")(dashboard)
 
 
 def _version(value: bool) -> None:

@@ -6,7 +6,9 @@ from rich.table import Table
 
 from planner.cli.render import _console
 from planner.plan import Plan
-from planner.report.markdown import _compute_summary, _pct, _usd
+from planner.report.formatting import compute_summary as _compute_summary
+from planner.report.formatting import pct as _pct
+from planner.report.formatting import usd as _usd
 
 
 def print_plan(plan: Plan) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from planner.report.formatting import compute_summary as _compute_summary
+from planner.report.formatting import pct as _pct
+from planner.report.formatting import quantity as _qty
+from planner.report.formatting import unit_usd as _unit_usd
+from planner.report.formatting import usd as _usd
 from planner.report.mermaid import mermaid
 
 if TYPE_CHECKING:
@@ -25,41 +27,6 @@ def _table(header: list[str], rows: list[list[object]], align: str = "") -> list
     out = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
     out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
     return out
-
-
-def _usd(x: float) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
-
-
-def _unit_usd(x: float) -> str:
-    if math.isnan(x):
-        return "—"
-    return "$" + np.format_float_positional(x, precision=4, unique=False, fractional=False, trim="-")
-
-
-def _qty(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.4g}"
-
-
-def _pct(x: float) -> str:
-    """Percent with enough decimals to tell the nines apart (99.92%, 99.9997%)."""
-    if x != x:  # NaN: not estimated
-        return "—"
-    return f"{x:.{4 if x >= 99.99 else 3}f}".rstrip("0").rstrip(".") + "%"
-
-
-def _compute_summary(o: OptionPlan) -> str:
-    r = o.row
-    if not r.instance_type:
-        return "—"
-    if o.name == "serverless":
-        return f"{r.instance_type}, concurrency {r.instances_desired:,.0f}–{r.instances_max:,.0f}"
-    if o.name == "vertical":
-        return f"{r.instance_type} x {r.instances_desired:.0f}"
-    unit = "tasks" if o.name == "containers" else "instances"
-    return f"{r.instance_type}: {r.instances_min:.0f} / {r.instances_desired:.0f} / {r.instances_max:.0f} {unit}"
 
 
 def _workload_rows(plan: Plan) -> list[list[object]]:

@@ -1,0 +1,113 @@
+"""Shared Streamlit plumbing for the pages: cached price book and plans, the workload form."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.errors import PlannerError
+from planner.plan import Plan, make_plan
+from planner.pricing import PriceBook, default_book
+from planner.share import field_bounds, workload_from_query, workload_to_query
+from planner.workload import Workload, WorkloadError, workload_from_dict
+
+DEFAULT = Workload(name="my-service", peak_rps=500)
+
+
+@st.cache_resource(show_spinner="Loading the price book…")
+def price_book() -> PriceBook:
+    return default_book()
+
+
+@st.cache_resource(max_entries=128, show_spinner="Sizing and pricing…")
+def cached_plan(workload_json: str) -> Plan:
+    return make_plan(Workload.model_validate_json(workload_json), price_book())
+
+
+def initial_workload() -> Workload:
+    """The workload in the URL, or the default (with a warning when the URL's is invalid)."""
+    if not st.query_params:
+        return DEFAULT
+    try:
+        return workload_from_query(st.query_params.to_dict())
+    except WorkloadError as exc:
+        st.warning(f"The link's scenario is invalid, showing defaults instead:\n\n{exc}")
+        return DEFAULT
+
+
+def _number(label: str, field: str, value: float | None, *, step: float | None = None, fmt: str | None = None,
+            container=st) -> float:  # noqa: ANN001 - a streamlit container
+    low, high = field_bounds(field)
+    desc = Workload.model_fields[field].description
+    default = Workload.model_fields[field].default
+    v = value if value is not None else (default if default is not None else low or 0.0)
+    return container.number_input(label, min_value=low, max_value=high, value=float(v), step=step, format=fmt,
+                                  help=desc, key=field)
+
+
+def workload_form(w: Workload) -> dict[str, object]:
+    """The grouped input form; returns the raw values (validated by the caller)."""
+    regions = list(price_book().regions("aws").region)
+    names = price_book().regions("aws").set_index("region").name
+    data: dict[str, object] = {}
+    data["name"] = st.text_input("Name", value=w.name, key="name", help=Workload.model_fields["name"].description)
+    data["region"] = st.selectbox("Region", regions, index=regions.index(w.region) if w.region in regions else 0,
+                                  format_func=lambda r: f"{r} — {names[r]}", key="region")
+    with st.expander("Traffic", expanded=True):
+        by_users = st.radio("Traffic given as", ["peak requests/s", "daily active users"], horizontal=True,
+                            index=1 if w.peak_rps is None else 0, key="traffic_mode") == "daily active users"
+        if by_users:
+            data["daily_active_users"] = _number("Daily active users", "daily_active_users",
+                                                 w.daily_active_users or 10_000, step=1000.0)
+            data["requests_per_user_per_day"] = _number("Requests per user per day", "requests_per_user_per_day",
+                                                        w.requests_per_user_per_day or 100, step=10.0)
+        else:
+            data["peak_rps"] = _number("Peak requests/s", "peak_rps", w.peak_rps or 500, step=50.0)
+        data["peak_to_average"] = _number("Peak / average", "peak_to_average", w.peak_to_average, step=0.5)
+        data["read_fraction"] = _number("Read share", "read_fraction", w.read_fraction, step=0.05)
+        data["cpu_ms_per_request"] = _number("CPU ms per request", "cpu_ms_per_request", w.cpu_ms_per_request,
+                                             step=5.0)
+        data["response_kb"] = _number("Response KB", "response_kb", w.response_kb, step=5.0)
+        data["latency_target_ms"] = _number("p99 latency target (ms)", "latency_target_ms", w.latency_target_ms,
+                                            step=10.0)
+    with st.expander("Data", expanded=True):
+        data["data_size_gb"] = _number("Database size (GB)", "data_size_gb", w.data_size_gb, step=10.0)
+        data["hot_data_fraction"] = _number("Hot share of data", "hot_data_fraction", w.hot_data_fraction, step=0.05)
+        data["object_storage_gb"] = _number("Object storage (GB)", "object_storage_gb", w.object_storage_gb,
+                                            step=100.0)
+        data["monthly_growth"] = _number("Monthly growth", "monthly_growth", w.monthly_growth, step=0.01,
+                                         fmt="%.3f")
+        data["horizon_months"] = int(_number("Horizon (months)", "horizon_months", w.horizon_months, step=1.0,
+                                             fmt="%.0f"))
+    with st.expander("Reliability", expanded=True):
+        data["availability_target"] = _number("Availability target (%)", "availability_target",
+                                              w.availability_target, step=0.05, fmt="%.3f")
+        data["rto_minutes"] = _number("RTO (minutes)", "rto_minutes", w.rto_minutes, step=15.0)
+        data["rpo_minutes"] = _number("RPO (minutes)", "rpo_minutes", w.rpo_minutes, step=5.0)
+    with st.expander("Money", expanded=True):
+        options = ["on_demand", "savings_1yr", "savings_3yr", "spot_mix"]
+        data["purchase_option"] = st.selectbox("Purchase option", options, index=options.index(w.purchase_option),
+                                               key="purchase_option",
+                                               help=Workload.model_fields["purchase_option"].description)
+        data["target_cpu_utilization"] = _number("CPU utilisation target", "target_cpu_utilization",
+                                                 w.target_cpu_utilization, step=0.05)
+    return data
+
+
+def validated(data: dict[str, object]) -> Workload | None:
+    """The workload, or None after showing every problem (never a traceback)."""
+    try:
+        w = workload_from_dict(data, "form")
+    except WorkloadError as exc:
+        for field, msg in exc.problems:
+            st.error(f"**{field}**: {msg}" if field else msg)
+        return None
+    st.query_params.from_dict(workload_to_query(w))
+    return w
+
+
+def plan_or_error(w: Workload) -> Plan | None:
+    try:
+        return cached_plan(w.model_dump_json())
+    except PlannerError as exc:
+        st.error(str(exc))
+        return None

@@ -1,0 +1,89 @@
+"""Batch what-if: upload a scenario CSV, see every option priced and every bad row explained."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from pages._ui import price_book
+from planner.batch import errors_frame, run_batch, write_outputs
+from planner.batch_input import BatchFileError, read_batch
+from planner.example import template_csv
+
+MAX_UPLOAD_MB = 50
+
+st.title("Batch what-if")
+st.caption("One scenario per row, columns named as the workload fields (see the template). "
+           f"Up to {MAX_UPLOAD_MB} MB; the same engine and numbers as `planner batch`.")
+st.download_button("Template CSV", template_csv(), file_name="planner-template.csv", mime="text/csv")
+upload = st.file_uploader("Scenario CSV", type=["csv"], key="batch_upload")
+if upload is None:
+    st.stop()
+if upload.size > MAX_UPLOAD_MB * 2**20:
+    st.error(f"{upload.name} is {upload.size / 2**20:,.1f} MB; the limit here is {MAX_UPLOAD_MB} MB "
+             "(use `planner batch` for larger files).")
+    st.stop()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def priced(data: bytes, name: str):  # noqa: ANN201
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        inp = read_batch(path, price_book())
+    bar = st.progress(0.0, text="Pricing scenarios…")
+    result = run_batch(inp, price_book(), chunk_rows=5_000,
+                       progress=lambda done, total: bar.progress(done / max(total, 1), text=f"{done:,} of {total:,}"))
+    bar.empty()
+    return result
+
+
+try:
+    result = priced(upload.getvalue(), upload.name)
+except BatchFileError as exc:
+    st.error(str(exc))
+    st.stop()
+
+ok, bad = len(result.summary), len({e.row for e in result.errors})
+if ok:
+    st.success(f"{ok:,} scenario(s) priced.")
+else:
+    st.warning("No scenario could be priced.")
+if result.errors:
+    st.error(f"{bad:,} row(s) not priced:")
+    st.dataframe(errors_frame(result.errors), hide_index=True, width="stretch")
+
+st.subheader("Scenarios")
+st.dataframe(result.summary, hide_index=True, width="stretch",
+             column_config={"monthly_usd": st.column_config.NumberColumn(format="$%.0f"),
+                            "annual_usd": st.column_config.NumberColumn(format="$%.0f")})
+if ok:
+    st.bar_chart(result.summary.set_index("name").monthly_usd, y_label="USD per month (recommended)")
+
+st.subheader("Options")
+options = result.options
+f1, f2, f3 = st.columns(3)
+which = f1.multiselect("Option", sorted(options.option.unique()), key="batch_options")
+only_feasible = f2.checkbox("Feasible only", key="batch_feasible")
+only_recommended = f3.checkbox("Recommended only", key="batch_recommended")
+shown = options[options.option.isin(which)] if which else options
+if only_feasible:
+    shown = shown[shown.feasible]
+if only_recommended:
+    shown = shown[shown.recommended]
+st.dataframe(shown, hide_index=True, width="stretch")
+
+stem = Path(upload.name).stem + "-results"
+cols = st.columns(4)
+for col, suffix, mime in zip(cols, (".csv", ".parquet", ".json", ".md"),
+                             ("text/csv", "application/octet-stream", "application/json", "text/markdown")):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{stem}{suffix}"
+        write_outputs(result, out)
+        col.download_button(f"Download {suffix[1:]}", out.read_bytes(), file_name=out.name, mime=mime,
+                            key=f"dl{suffix}")
+if ok:
+    st.download_button("Summary CSV", result.summary.to_csv(index=False), file_name=f"{stem}.summary.csv",
+                       mime="text/csv")

@@ -1,0 +1,76 @@
+"""Compare: every option against load, the vertical/horizontal crossover, and the same workload per region."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from pages._ui import initial_workload, price_book, validated, workload_form
+from planner.errors import PlannerError
+from planner.explore import compare_regions, cost_vs_load, crossovers, pair_crossover
+from planner.report.figures import cost_vs_load_figure, regions_figure
+
+
+@st.cache_data(max_entries=32, show_spinner="Sweeping load…")
+def sweep(workload_json: str, low: float, high: float, points: int):  # noqa: ANN201
+    from planner.workload import Workload
+
+    return cost_vs_load(Workload.model_validate_json(workload_json), np.geomspace(low, high, points), price_book())
+
+
+@st.cache_data(max_entries=32, show_spinner="Pricing each region…")
+def by_region(workload_json: str, regions: tuple[str, ...]):  # noqa: ANN201
+    from planner.workload import Workload
+
+    return compare_regions(Workload.model_validate_json(workload_json), list(regions), price_book())
+
+
+st.title("Compare options")
+with st.sidebar:
+    st.markdown("**Workload**")
+    workload = validated(workload_form(initial_workload()))
+if workload is None:
+    st.stop()
+
+st.subheader("Cost vs load")
+c1, c2, c3 = st.columns(3)
+low = c1.number_input("From peak req/s", min_value=0.1, value=10.0, key="sweep_low")
+high = c2.number_input("To peak req/s", min_value=1.0, value=20_000.0, key="sweep_high")
+points = c3.slider("Points", 5, 60, 25, key="sweep_points")
+if high <= low:
+    st.error(f"'To' ({high:g}) must be above 'From' ({low:g}).")
+    st.stop()
+try:
+    table = sweep(workload.model_dump_json(), low, high, points)
+except PlannerError as exc:
+    st.error(str(exc))
+    st.stop()
+cross = pair_crossover(table, "vertical", "horizontal")
+st.plotly_chart(cost_vs_load_figure(table, cross), width="stretch")
+if cross is not None:
+    st.info(f"Vertical → horizontal crossover at about **{cross:,.0f} req/s**: above it an Auto Scaling group "
+            "is cheaper than (or the only option instead of) one big instance.")
+else:
+    st.caption("In this range a single instance is never the cheaper of vertical and horizontal.")
+changes = crossovers(table)
+if len(changes):
+    st.dataframe(changes.rename(columns={"peak_rps": "from peak req/s", "from_option": "recommended before",
+                                         "to_option": "recommended after"}), hide_index=True,
+                 column_config={"from peak req/s": st.column_config.NumberColumn(format="%.0f")})
+
+st.subheader("Options side by side")
+wide = table.pivot_table(index="peak_rps", columns="option", values="monthly_usd", dropna=False).round(0)
+wide.index = wide.index.map(lambda x: f"{x:,.0f} req/s")
+st.dataframe(wide, width="stretch")
+
+st.subheader("Regions")
+regions = list(price_book().regions("aws").region)
+chosen = st.multiselect("Regions", regions, default=[r for r in ("us-east-1", "eu-west-1", "ap-southeast-1",
+                                                                   "sa-east-1", workload.region) if r in regions],
+                        key="compare_regions")
+if chosen:
+    per_region = by_region(workload.model_dump_json(), tuple(dict.fromkeys(chosen)))
+    st.plotly_chart(regions_figure(per_region), width="stretch")
+    best = per_region[per_region.recommended].sort_values("monthly_usd")
+    st.dataframe(best[["region", "option", "monthly_usd", "availability_pct", "dr_tier"]], hide_index=True,
+                 column_config={"monthly_usd": st.column_config.NumberColumn("monthly USD", format="$%.0f")})

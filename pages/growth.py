@@ -1,0 +1,47 @@
+"""Growth: monthly cost and instance counts over the horizon, and when the recommendation changes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._ui import initial_workload, price_book, validated, workload_form
+from planner.errors import PlannerError
+from planner.explore import crossovers, growth
+from planner.report.figures import growth_figure
+
+
+@st.cache_data(max_entries=32, show_spinner="Planning each month…")
+def monthly(workload_json: str):  # noqa: ANN201
+    from planner.workload import Workload
+
+    return growth(Workload.model_validate_json(workload_json), price_book())
+
+
+st.title("Growth over the horizon")
+with st.sidebar:
+    st.markdown("**Workload**")
+    workload = validated(workload_form(initial_workload()))
+if workload is None:
+    st.stop()
+try:
+    table = monthly(workload.model_dump_json())
+except PlannerError as exc:
+    st.error(str(exc))
+    st.stop()
+rec = table[table.recommended].sort_values("month")
+first, last = rec.iloc[0], rec.iloc[-1]
+c1, c2, c3 = st.columns(3)
+c1.metric("Month 0", f"${first.monthly_usd:,.0f}/month", delta=first.option, delta_color="off")
+c2.metric(f"Month {int(last.month)}", f"${last.monthly_usd:,.0f}/month", delta=last.option, delta_color="off")
+c3.metric("Growth of the bill", f"x{last.monthly_usd / first.monthly_usd:,.2f}",
+          delta=f"traffic and data x{(1 + workload.monthly_growth) ** workload.horizon_months:,.2f}",
+          delta_color="off")
+st.plotly_chart(growth_figure(table), width="stretch")
+changes = crossovers(table, key="month")
+if len(changes):
+    for r in changes.itertuples():
+        st.info(f"From month {int(r.month)} the recommendation changes from **{r.from_option}** to "
+                f"**{r.to_option}**.")
+else:
+    st.caption(f"The recommendation stays **{first.option}** for the whole horizon.")
+st.dataframe(table.pivot_table(index="month", columns="option", values="monthly_usd").round(0), width="stretch")

@@ -1,0 +1,64 @@
+"""Plan: describe a workload, see the recommended architecture, every option and why."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from pages._ui import initial_workload, plan_or_error, validated, workload_form
+from planner.report.figures import cost_breakdown_figure
+from planner.report.formatting import compute_summary, pct
+from planner.report.markdown import render_markdown
+
+st.title("Plan a workload")
+form, results = st.columns([1, 2], gap="large")
+with form:
+    data = workload_form(initial_workload())
+with results:
+    workload = validated(data)
+    if workload is None:
+        st.stop()
+    plan = plan_or_error(workload)
+    if plan is None:
+        st.stop()
+    rec = plan.recommended
+    if rec is None:
+        st.error("No option meets every target: " + "; ".join(f"{o.name}: {o.reasons[0]}" for o in plan.options))
+    else:
+        st.subheader(f"Recommended: {rec.name}")
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Monthly", f"${rec.monthly_usd:,.0f}")
+        m2.metric("Annual", f"${rec.annual_usd:,.0f}")
+        m3.metric("Availability", pct(rec.availability_pct),
+                  delta=f"target {pct(workload.availability_target)}", delta_color="off")
+        m4.metric("DR tier", rec.dr_tier.replace("_", " "), delta=plan.sizing.dr_region, delta_color="off")
+        st.caption(f"Public list prices as of {plan.prices_as_of} to {plan.newest_price_as_of}; "
+                   "730 hours a month.")
+
+    st.markdown("#### Options compared")
+    st.dataframe(pd.DataFrame([{
+        "option": o.name, "feasible": o.feasible, "monthly USD": o.monthly_usd, "availability %": o.availability_pct,
+        "DR tier": o.dr_tier, "compute": compute_summary(o), "why not": "; ".join(o.reasons),
+    } for o in plan.options]), hide_index=True, width="stretch",
+        column_config={"monthly USD": st.column_config.NumberColumn(format="$%.0f"),
+                       "availability %": st.column_config.NumberColumn(format="%.4f")})
+    st.plotly_chart(cost_breakdown_figure(plan), width="stretch")
+
+    st.markdown("#### Decisions")
+    st.dataframe(pd.DataFrame([d.__dict__ for d in plan.decisions]), hide_index=True, width="stretch")
+
+    with st.expander("Bill of materials"):
+        names = [o.name for o in plan.options if len(o.bom)]
+        choice = st.selectbox("Option", names, index=names.index(rec.name) if rec else 0, key="bom_option")
+        st.dataframe(plan.option(choice).bom, hide_index=True, width="stretch")
+
+    stem = workload.name.replace(" ", "-")
+    d1, d2, d3 = st.columns(3)
+    d1.download_button("Markdown report", render_markdown(plan), file_name=f"{stem}.md", mime="text/markdown")
+    d2.download_button("JSON", json.dumps(plan.to_dict(), indent=2), file_name=f"{stem}.json",
+                       mime="application/json")
+    bom = pd.concat([o.bom.assign(option=o.name) for o in plan.options if len(o.bom)], ignore_index=True)
+    d3.download_button("Bill of materials (CSV)", bom.to_csv(index=False), file_name=f"{stem}-bom.csv",
+                       mime="text/csv")

@@ -1,0 +1,79 @@
+"""Plotly figures of plans and explorations (the dashboard and the notebooks draw these)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from planner.report.breakdown import GROUPS, cost_breakdown
+
+if TYPE_CHECKING:
+    from planner.plan import Plan
+
+OPTION_COLORS = {"vertical": "#636EFA", "horizontal": "#00CC96", "containers": "#AB63FA", "serverless": "#FFA15A"}
+LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "height": 380,
+          "legend": {"orientation": "h", "y": -0.2}}
+
+
+def cost_breakdown_figure(plan: Plan) -> go.Figure:
+    """Stacked monthly cost per option, by tier; the recommended option is marked."""
+    df = cost_breakdown(plan)
+    fig = go.Figure()
+    for group in GROUPS:
+        part = df[df.group == group]
+        if part.empty:
+            continue
+        fig.add_bar(name=group, x=part.option, y=part.monthly_usd,
+                    hovertemplate="%{x}: $%{y:,.0f}/month<extra>" + group + "</extra>")
+    rec = plan.recommended
+    title = "Monthly cost by option and tier" + (f" (recommended: {rec.name})" if rec else "")
+    fig.update_layout(barmode="stack", title=title, yaxis_title="USD per month", **LAYOUT)
+    return fig
+
+
+def cost_vs_load_figure(table: pd.DataFrame, crossover_rps: float | None = None) -> go.Figure:
+    """Monthly cost of each option against peak load (log-log); infeasible points hollow."""
+    fig = go.Figure()
+    for option, part in table.groupby("option", sort=False):
+        feasible = part.feasible.astype(bool)
+        fig.add_scatter(x=part.peak_rps, y=part.monthly_usd.where(feasible), name=option, mode="lines+markers",
+                        line={"color": OPTION_COLORS.get(option)},
+                        hovertemplate="%{x:,.0f} req/s: $%{y:,.0f}/month<extra>" + option + "</extra>")
+    if crossover_rps is not None:
+        fig.add_vline(x=crossover_rps, line_dash="dash", line_color="grey",
+                      annotation_text=f"horizontal cheaper from {crossover_rps:,.0f} req/s")
+    fig.update_layout(title="Cost vs load (feasible options)", xaxis_title="peak requests per second",
+                      yaxis_title="USD per month", xaxis_type="log", yaxis_type="log", **LAYOUT)
+    return fig
+
+
+def regions_figure(table: pd.DataFrame) -> go.Figure:
+    """Cost of each option per region, cheapest region first."""
+    order = table[table.recommended].sort_values("monthly_usd").region.tolist()
+    fig = go.Figure()
+    for option, part in table.groupby("option", sort=False):
+        part = part.set_index("region").reindex(order)
+        fig.add_bar(name=option, x=part.index, y=part.monthly_usd.where(part.feasible.astype(bool)),
+                    marker_color=OPTION_COLORS.get(option))
+    fig.update_layout(barmode="group", title="The same workload in each region (feasible options)",
+                      yaxis_title="USD per month", **LAYOUT)
+    return fig
+
+
+def growth_figure(table: pd.DataFrame) -> go.Figure:
+    """Recommended monthly cost and instance count over the horizon; switches of option annotated."""
+    rec = table[table.recommended].sort_values("month")
+    fig = go.Figure()
+    fig.add_scatter(x=rec.month, y=rec.monthly_usd, name="monthly cost (recommended)", mode="lines+markers",
+                    hovertemplate="month %{x}: $%{y:,.0f}<extra></extra>")
+    fig.add_scatter(x=rec.month, y=rec.instances_desired, name="instances / tasks at peak", yaxis="y2",
+                    mode="lines", line={"dash": "dot"})
+    switches = rec[rec.option.ne(rec.option.shift())]
+    for r in switches.itertuples():
+        fig.add_annotation(x=r.month, y=r.monthly_usd, text=r.option, showarrow=True, arrowhead=1)
+    fig.update_layout(title="Cost over the horizon", xaxis_title="month", yaxis_title="USD per month",
+                      yaxis2={"title": "count", "overlaying": "y", "side": "right", "rangemode": "tozero"},
+                      **LAYOUT)
+    return fig

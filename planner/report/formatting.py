@@ -1,0 +1,48 @@
+"""Number formats shared by every renderer (Markdown, terminal, dashboard)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from planner.plan import OptionPlan
+
+
+def pct(x: float) -> str:
+    """Percent with enough decimals to tell the nines apart (99.92%, 99.9997%); a dash when unknown."""
+    if x is None or x != x:
+        return "—"
+    return f"{x:.{4 if x >= 99.99 else 3}f}".rstrip("0").rstrip(".") + "%"
+
+
+def usd(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
+
+
+def unit_usd(x: float) -> str:
+    """A unit price with four significant digits, never in exponent form ($0.0000132)."""
+    if math.isnan(x):
+        return "—"
+    return "$" + np.format_float_positional(x, precision=4, unique=False, fractional=False, trim="-")
+
+
+def quantity(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.4g}"
+
+
+def compute_summary(o: OptionPlan) -> str:
+    """One line of an option's compute: type and min / desired / max."""
+    r = o.row
+    if not r.instance_type or not r.sized:
+        return "—"
+    if o.name == "serverless":
+        return f"{r.instance_type}, concurrency {r.instances_desired:,.0f}–{r.instances_max:,.0f}"
+    if o.name == "vertical":
+        return f"{r.instance_type} x {r.instances_desired:.0f}"
+    unit = "tasks" if o.name == "containers" else "instances"
+    return f"{r.instance_type}: {r.instances_min:.0f} / {r.instances_desired:.0f} / {r.instances_max:.0f} {unit}"

@@ -1,0 +1,109 @@
+"""One real browser: ``streamlit run app.py`` on loopback, driven by Debian's Chromium through Playwright.
+
+Skipped, with the reason, where Chromium or Playwright is absent (CI installs both).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "artifacts"
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="Chromium not found at /usr/bin/chromium (apt-get install -y chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start within 60 s")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def _settled(page) -> None:  # noqa: ANN001
+    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=90_000)
+
+
+def _monthly(page) -> str:  # noqa: ANN001
+    return page.get_by_test_id("stMetricValue").first.inner_text()
+
+
+def test_plan_page_in_a_real_browser(server, browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 1200})
+    page.goto(server, timeout=60_000)
+    page.get_by_text("Recommended: horizontal").wait_for(timeout=90_000)
+    before = _monthly(page)
+    box = page.get_by_role("spinbutton", name="Peak requests/s")
+    box.fill("5000")
+    box.press("Enter")
+    page.wait_for_function(
+        "prev => document.querySelector('[data-testid=\"stMetricValue\"]')?.innerText !== prev", arg=before,
+        timeout=90_000)
+    after = _monthly(page)
+    assert int(after.strip("$").replace(",", "")) > int(before.strip("$").replace(",", ""))
+    page.wait_for_function("() => window.location.search.includes('peak_rps=5000')", timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    _settled(page)
+    page.screenshot(path=str(ARTIFACTS / "plan-page.png"), full_page=True)
+    assert (ARTIFACTS / "plan-page.png").stat().st_size > 10_000
+
+
+def test_batch_upload_in_a_real_browser(server, browser, tmp_path):
+    from planner.example import template_csv
+
+    csv = tmp_path / "scenarios.csv"
+    csv.write_text(template_csv() + "bad-row,,,-5,,,,,,,,,,,,,,,,,\n")
+    page = browser.new_page(viewport={"width": 1500, "height": 1200})
+    page.goto(f"{server}/batch", timeout=60_000)
+    page.locator("input[type=file]").set_input_files(str(csv))
+    page.get_by_text("3 scenario(s) priced.").wait_for(timeout=90_000)
+    page.get_by_text("1 row(s) not priced").wait_for(timeout=30_000)
+    page.get_by_text("Download csv").wait_for(timeout=30_000)
+    assert page.get_by_test_id("stHelp").count() == 0  # no stray object dumped by Streamlit's magic
+    _settled(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "batch-page.png"), full_page=True)
