@@ -105,6 +105,16 @@ def validated(data: dict[str, object]) -> Workload | None:
     return w
 
 
+def sidebar_workload() -> Workload:
+    """The workload form in the sidebar; stops the page (after showing why) while the input is invalid."""
+    with st.sidebar:
+        st.markdown("**Workload**")
+        workload = validated(workload_form(initial_workload()))
+    if workload is None:
+        st.stop()
+    return workload
+
+
 def plan_or_error(w: Workload) -> Plan | None:
     try:
         return cached_plan(w.model_dump_json())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from pages._ui import initial_workload, price_book, validated, workload_form
+from pages._ui import price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.explore import compare_regions, cost_vs_load, crossovers, pair_crossover
 from planner.report.figures import cost_vs_load_figure, regions_figure
@@ -26,11 +26,7 @@ def by_region(workload_json: str, regions: tuple[str, ...]):  # noqa: ANN201
 
 
 st.title("Compare options")
-with st.sidebar:
-    st.markdown("**Workload**")
-    workload = validated(workload_form(initial_workload()))
-if workload is None:
-    st.stop()
+workload = sidebar_workload()
 
 st.subheader("Cost vs load")
 c1, c2, c3 = st.columns(3)

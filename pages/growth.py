@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import initial_workload, price_book, validated, workload_form
+from pages._ui import price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.explore import crossovers, growth
 from planner.report.figures import growth_figure
@@ -18,11 +18,7 @@ def monthly(workload_json: str):  # noqa: ANN201
 
 
 st.title("Growth over the horizon")
-with st.sidebar:
-    st.markdown("**Workload**")
-    workload = validated(workload_form(initial_workload()))
-if workload is None:
-    st.stop()
+workload = sidebar_workload()
 try:
     table = monthly(workload.model_dump_json())
 except PlannerError as exc:

@@ -19,8 +19,9 @@ BOM_COLUMNS = ["row", "option", "component", "service", "sku", "quantity", "unit
 
 
 def _arr(value: npt.ArrayLike | str, n: int) -> np.ndarray:
-    a = np.asarray(value, dtype=object if isinstance(value, str) or np.asarray(value).dtype.kind in "OUS" else float)
-    return np.broadcast_to(a, (n,)) if a.ndim == 0 or len(a) != n else a
+    """A scalar or a length-n array as a length-n array: text as objects, numbers as floats."""
+    a = np.asarray(value)
+    return np.broadcast_to(a.astype(object if a.dtype.kind in "OUS" else float), (n,))
 
 
 class BomBuilder:

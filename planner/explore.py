@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from planner.engine import OPTIONS, run, workloads_frame
+from planner.engine import run, workloads_frame
 from planner.pricing.book import PriceBook, default_book
 from planner.workload import Workload
 
@@ -103,10 +103,6 @@ def growth(workload: Workload, book: PriceBook | None = None) -> pd.DataFrame:
     out = _options(wf, workload, book)
     out.insert(0, "month", months[out.row.to_numpy()])
     return out.drop(columns="row").reset_index(drop=True)
-
-
-def option_order() -> list[str]:
-    return list(OPTIONS)
 
 
 def sweep_grid(workload: Workload, book: PriceBook | None = None, **axes: Sequence[object]) -> pd.DataFrame:

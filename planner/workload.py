@@ -8,7 +8,6 @@ description states its unit, default and allowed range; a bad value raises
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -169,11 +168,3 @@ def load_workload(path: str | Path) -> Workload:
     except UnicodeDecodeError:
         raise WorkloadError([("", "not a text file (expected YAML or JSON)")], str(path)) from None
     return parse_workload_text(text, str(path))
-
-
-def workload_json_schema() -> dict[str, Any]:
-    return Workload.model_json_schema()
-
-
-def dump_workload(w: Workload) -> str:
-    return json.dumps(w.model_dump(mode="json", exclude_defaults=True), indent=2)
