@@ -12,6 +12,27 @@ from planner.workload import Workload, WorkloadError, workload_from_dict
 
 DEFAULT = Workload(name="my-service", peak_rps=500)
 
+# (script, title, icon) of every page, in menu order; app.py builds the navigation from it
+PAGES = (
+    ("pages/plan.py", "Plan", ":material/calculate:"),
+    ("pages/compare.py", "Compare", ":material/compare_arrows:"),
+    ("pages/batch.py", "Batch what-if", ":material/table_view:"),
+    ("pages/growth.py", "Growth", ":material/trending_up:"),
+    ("pages/prices.py", "Prices", ":material/price_check:"),
+)
+
+
+def page_menu() -> None:
+    """The page list at the top of the sidebar, drawn by each page itself.
+
+    Streamlit's own menu is off (.streamlit/config.toml): opened through a deep link such as /compare it
+    first lists every file of pages/, and the entrypoint's elements are dropped when a page reruns itself.
+    """
+    with st.sidebar:
+        for script, title, icon in PAGES:
+            st.page_link(script, label=title, icon=icon)
+        st.divider()
+
 
 @st.cache_resource(show_spinner="Loading the price book…")
 def price_book() -> PriceBook:

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages._ui import price_book
+from pages._ui import page_menu, price_book
 from planner.batch import errors_frame, run_batch, write_outputs
 from planner.batch_input import BatchFileError, read_batch
 from planner.example import template_csv
 
 MAX_UPLOAD_MB = 50
 
+page_menu()
 st.title("Batch what-if")
 st.caption("One scenario per row, columns named as the workload fields (see the template). "
            f"Up to {MAX_UPLOAD_MB} MB; the same engine and numbers as `planner batch`.")

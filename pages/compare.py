@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from pages._ui import price_book, sidebar_workload
+from pages._ui import page_menu, price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.explore import compare_regions, cost_vs_load, crossovers, pair_crossover
 from planner.report.figures import cost_vs_load_figure, regions_figure
@@ -25,6 +25,7 @@ def by_region(workload_json: str, regions: tuple[str, ...]):  # noqa: ANN201
     return compare_regions(Workload.model_validate_json(workload_json), list(regions), price_book())
 
 
+page_menu()
 st.title("Compare options")
 workload = sidebar_workload()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import price_book, sidebar_workload
+from pages._ui import page_menu, price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.explore import crossovers, growth
 from planner.report.figures import growth_figure
@@ -17,6 +17,7 @@ def monthly(workload_json: str):  # noqa: ANN201
     return growth(Workload.model_validate_json(workload_json), price_book())
 
 
+page_menu()
 st.title("Growth over the horizon")
 workload = sidebar_workload()
 try:

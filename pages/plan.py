@@ -7,11 +7,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from pages._ui import initial_workload, plan_or_error, validated, workload_form
+from pages._ui import initial_workload, page_menu, plan_or_error, validated, workload_form
 from planner.report.figures import cost_breakdown_figure
 from planner.report.formatting import compute_summary, pct
 from planner.report.markdown import render_markdown
 
+page_menu()
 st.title("Plan a workload")
 form, results = st.columns([1, 2], gap="large")
 with form:

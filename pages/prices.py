@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from pages._ui import price_book
+from pages._ui import page_menu, price_book
 from planner.errors import PlannerError
 from planner.pricing import PURCHASE_OPTIONS
 from planner.pricing.queries import select_instances, table_ages
@@ -15,6 +15,7 @@ STALE_AFTER_DAYS = 365
 
 
 book = price_book()
+page_menu()
 st.title("Price book")
 st.caption(f"Bundled public list prices, {book.oldest_prices_as_of} to {book.prices_as_of}. "
            "Every price names its source; see the provenance table below.")

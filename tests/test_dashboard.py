@@ -148,3 +148,9 @@ def test_prices_page_reports_missing_prices():
 @pytest.mark.parametrize("name", ["plan", "compare", "growth", "batch", "prices"])
 def test_every_page_renders(name):
     assert not page(name).exception
+
+
+@pytest.mark.parametrize("name", ["plan", "compare", "growth", "batch", "prices"])
+def test_every_page_lists_every_page(name):
+    links = [e for e in page(name).sidebar if type(e).__name__ == "PageLink"]
+    assert [link.label for link in links] == ["Plan", "Compare", "Batch what-if", "Growth", "Prices"]
