@@ -214,10 +214,10 @@ def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataF
 
 def _drop_unsized(options: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     """An option whose compute could not be sized has no bill: its shared-tier lines alone would mislead."""
-    unsized = options.loc[~options.sized, ["row", "option"]]
-    if unsized.empty:
+    unsized = set(options.loc[~options.sized, ["row", "option"]].itertuples(index=False, name=None))
+    if not unsized or lines.empty:
         return lines
-    drop = pd.MultiIndex.from_frame(lines[["row", "option"]]).isin(pd.MultiIndex.from_frame(unsized))
+    drop = np.array([key in unsized for key in zip(lines.row, lines.option)])
     return lines[~drop].reset_index(drop=True)
 
 

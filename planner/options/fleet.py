@@ -38,13 +38,10 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
         front=np.where(pair, "alb", "public_ip"),
         compute_availability_pct=np.where(pair, av.active_standby_pair, av.ec2_single_instance))
     if (~found).any():
-        best = cands[cands.region.isin(set(ctx.region[~found]))]
-        best = best.assign(cap=usl_capacity(best.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa))
-        # the cheapest of the instances with the most capacity
-        best = best.sort_values(["cap", "hourly_usd"], ascending=[True, False]).groupby("region").tail(1)
-        best = best.set_index("region")
+        best = _most_capacity(ctx, cands)
         tail = {r: f"; the most any single instance gives is {b.cap:,.0f} ({b.sku}, {b.vcpu:.0f} vCPU, after USL "
-                   f"contention sigma {p.usl_sigma:g}, kappa {p.usl_kappa:g})" for r, b in best.iterrows()}
+                   f"contention sigma {p.usl_sigma:g}, kappa {p.usl_kappa:g})"
+                for r, b in best.loc[pd.unique(ctx.region[~found])].iterrows()}
         msgs = [f"needs {n:,.0f} vCPU at the horizon peak{tail[r]}" for r, n in zip(ctx.region[~found], need[~found])]
         add_reason(frame, ~found, msgs)
     base, _, _ = purchase_arrays(ctx.col("purchase_option"))
@@ -92,6 +89,18 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
                        units["instance_hours"][found] - baseline_hours, burst[found])
     _bill_root_volumes(ctx, bom, "horizontal", frame, found)
     return frame
+
+
+def _most_capacity(ctx: Context, cands: pd.DataFrame) -> pd.DataFrame:
+    """Per region, the cheapest of the instances with the most USL capacity (for the rejection message)."""
+    p = ctx.policy
+
+    def build() -> pd.DataFrame:
+        best = cands.assign(cap=usl_capacity(cands.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa))
+        best = best.sort_values(["cap", "hourly_usd"], ascending=[True, False]).groupby("region").tail(1)
+        return best.set_index("region")
+
+    return ctx.book.memo(("most_capacity", id(cands), p.usl_sigma, p.usl_kappa), build)
 
 
 def _pruned(ctx: Context, cands: pd.DataFrame) -> pd.DataFrame:
