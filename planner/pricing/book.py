@@ -146,6 +146,14 @@ class PriceBook:
 
     # -- instances -----------------------------------------------------------
 
+    def instance_rows(self, cloud: str, service: str) -> pd.DataFrame:
+        """The instance prices of one cloud and service (split once, then reused)."""
+        def build() -> dict[tuple[str, str], pd.DataFrame]:
+            p = self.instance_prices
+            return {k: p.iloc[v] for k, v in p.groupby(["cloud", "service"]).indices.items()}
+
+        return self.memo(("instance_rows",), build).get((cloud, service), self.instance_prices.iloc[0:0])
+
     @functools.cached_property
     def instance_arrays(self) -> dict[str, np.ndarray]:
         """Columns of :attr:`instance_prices` as numpy arrays, for positional lookups in hot loops."""

@@ -143,29 +143,25 @@ def instance_candidates(
     """Current-generation, GPU-free SKUs of a service whose family matches ``family_pattern``,
     on-demand, every region, with specs: the candidates the sizing model chooses from."""
     def build() -> pd.DataFrame:
-        p = book.instance_prices
-        sel = p[(p.cloud == cloud) & (p.service == service) & (p.option == "on_demand") & (p.engine == engine)
-                & (p.deployment == deployment)]
+        p = book.instance_rows(cloud, service)
+        p = p[(p.engine == engine) & (p.deployment == deployment)]
         specs = book.specs[(book.specs.cloud == cloud) & (book.specs.service == service)
                            & (book.specs.generation == "current") & (book.specs.gpu_count == 0)
                            & book.specs.family.str.match(family_pattern)
                            & book.specs.vcpu.between(min_vcpu, max_vcpu)]
         if not allow_arm64:
             specs = specs[specs.arch != "arm64"]
-        out = sel[["region", "sku", "hourly_usd", "prices_as_of", "source_id"]].merge(
+        out = p[p.option == "on_demand"][["region", "sku", "hourly_usd", "prices_as_of", "source_id"]].merge(
             specs[["sku", "family", "vcpu", "memory_gib", "arch"]], on="sku")
-        committed = p[(p.cloud == cloud) & (p.service == service) & (p.option != "on_demand") & (p.engine == engine)
-                      & (p.deployment == deployment)]
-        by_option = committed.pivot_table(index=["region", "sku"], columns="option", values="hourly_usd",
-                                           aggfunc="first")
+        key = pd.MultiIndex.from_frame(out[["region", "sku"]])
         for option in PURCHASE_OPTIONS:
             if option == "on_demand":
                 continue
-            col = by_option[option] if option in by_option else pd.Series(dtype=float)
-            key = pd.MultiIndex.from_frame(out[["region", "sku"]])
+            rows = p[p.option == option]
+            rate = pd.Series(rows.hourly_usd.to_numpy(), index=pd.MultiIndex.from_frame(rows[["region", "sku"]]))
             # no commitment price: the on-demand price applies (as the bill of materials does)
-            out[f"hourly_{option}_usd"] = col.reindex(key).fillna(pd.Series(out.hourly_usd.to_numpy(),
-                                                                              index=key)).to_numpy()
+            out[f"hourly_{option}_usd"] = rate.reindex(key).fillna(pd.Series(out.hourly_usd.to_numpy(),
+                                                                               index=key)).to_numpy()
         return out.sort_values(["region", "hourly_usd", "sku"]).reset_index(drop=True)
 
     key = ("instance_candidates", cloud, service, family_pattern, engine, deployment, allow_arm64, min_vcpu, max_vcpu)

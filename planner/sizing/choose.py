@@ -73,6 +73,8 @@ def _split_by_region(candidates: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Candidates per region, split once per candidate table (they are built once per price book)."""
     hit = _SPLITS.get(id(candidates))
     if hit is None or hit[0] is not candidates:
-        hit = (candidates, {r: candidates.iloc[pos] for r, pos in candidates.groupby("region").indices.items()})
+        # numpy object columns: slicing them per region is far cheaper than slicing Arrow strings
+        plain = candidates.astype({c: object for c in candidates.columns if candidates[c].dtype == "str"})
+        hit = (candidates, {r: plain.iloc[pos] for r, pos in candidates.groupby("region").indices.items()})
         _SPLITS[id(candidates)] = hit
     return hit[1]

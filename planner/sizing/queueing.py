@@ -13,7 +13,9 @@ import functools
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm, poisson
+from scipy.special import gammaincc, gammaln, ndtr
+
+# scipy.special rather than scipy.stats: the same functions, a tenth of the import time
 
 MAX_SEARCH_STEPS = 10_000
 
@@ -22,11 +24,16 @@ def erlang_b(servers: npt.ArrayLike, offered_erlangs: npt.ArrayLike) -> np.ndarr
     """Blocking probability B(c, a) of an M/M/c/c system.
 
     B(c, a) = (a^c / c!) / sum_{k<=c} a^k / k! = Poisson pmf(c; a) / Poisson cdf(c; a),
-    evaluated in log space so thousands of servers stay exact.
+    with pmf in log space and cdf = Q(c + 1, a), the regularised upper incomplete gamma
+    function, so thousands of servers stay exact.
     """
     c = np.asarray(servers, dtype=float)
     a = np.asarray(offered_erlangs, dtype=float)
-    return np.exp(poisson.logpmf(c, a) - poisson.logcdf(c, a))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_pmf = np.where(a > 0, c * np.log(np.where(a > 0, a, 1.0)) - a - gammaln(c + 1), np.where(c == 0, 0.0,
+                                                                                                       -np.inf))
+        cdf = gammaincc(c + 1, a)
+        return np.exp(log_pmf - np.log(cdf))
 
 
 def erlang_c(servers: npt.ArrayLike, offered_erlangs: npt.ArrayLike) -> np.ndarray:
@@ -108,6 +115,7 @@ def _halfin_whitt_beta(alpha: float) -> float:
     lo, hi = 0.0, 10.0
     for _ in range(100):
         mid = (lo + hi) / 2
-        p = 1.0 / (1.0 + mid * norm.cdf(mid) / norm.pdf(mid))
+        pdf = np.exp(-mid * mid / 2) / np.sqrt(2 * np.pi)
+        p = 1.0 / (1.0 + mid * ndtr(mid) / pdf)
         lo, hi = (mid, hi) if p > alpha else (lo, mid)
     return (lo + hi) / 2
