@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import annotated_types as at
 import numpy as np
 import pandas as pd
 from pydantic import ValidationError
@@ -24,7 +23,7 @@ from pydantic import ValidationError
 from planner.errors import PlannerError, unknown_name
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
-from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors
+from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors, field_constraints
 
 POLICY_PREFIX = "policy."
 # policy fields a CSV column can override: the scalar ones
@@ -110,15 +109,6 @@ def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int]]:
     return raw.apply(lambda s: s.str.strip()), numbers[1:len(raw) + 1]
 
 
-def _constraints(field: str) -> list[tuple[str, float]]:
-    out = []
-    for m in Workload.model_fields[field].metadata:
-        for kind, attr in ((at.Gt, "gt"), (at.Ge, "ge"), (at.Lt, "lt"), (at.Le, "le")):
-            if isinstance(m, kind):
-                out.append((attr, float(getattr(m, attr))))
-    return out
-
-
 def _flag_rows(raw: pd.DataFrame, book: PriceBook) -> tuple[pd.DataFrame, np.ndarray]:
     """Typed workload columns (defaults filled) and a mask of rows that may be invalid."""
     n = len(raw)
@@ -133,7 +123,7 @@ def _flag_rows(raw: pd.DataFrame, book: PriceBook) -> tuple[pd.DataFrame, np.nda
         empty = (text == "").to_numpy()
         values = pd.to_numeric(text.where(~empty), errors="coerce").to_numpy(dtype=float)
         flagged |= np.isnan(values) & ~empty
-        for op, bound in _constraints(field):
+        for op, bound in field_constraints(field):
             ok = {"gt": values > bound, "ge": values >= bound, "lt": values < bound, "le": values <= bound}[op]
             flagged |= ~ok & ~np.isnan(values)
         if Workload.model_fields[field].annotation is int:

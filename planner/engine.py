@@ -93,7 +93,7 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
     has_database = (sz["db_instance_class"].to_numpy() != "")[options.row.to_numpy()]
     options["sized"] = (options.instance_type.to_numpy() != "") & has_database
     lines = _drop_unsized(options, bom.frame())
-    _flag_missing_prices(options, bom.missing)
+    _flag_missing_prices(options, bom.missing, len(wf))
     totals = np.concatenate([bom.totals.get(name, np.zeros(len(wf))) for name in OPTIONS])
     unsized = ~options.sized.to_numpy()
     options["monthly_usd"] = np.where(unsized, np.nan, totals)
@@ -221,9 +221,10 @@ def _drop_unsized(options: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     return lines[~drop].reset_index(drop=True)
 
 
-def _flag_missing_prices(options: pd.DataFrame, missing: dict[str, dict[int, list[str]]]) -> None:
-    """An option with a line the price book cannot price is not feasible: say which prices are missing."""
-    n = int(options.row.max()) + 1 if len(options) else 0
+def _flag_missing_prices(options: pd.DataFrame, missing: dict[str, dict[int, list[str]]], n: int) -> None:
+    """An option with a line the price book cannot price is not feasible: say which prices are missing.
+
+    ``options`` holds ``n`` rows per option, in :data:`OPTIONS` order."""
     for i, name in enumerate(OPTIONS):
         for row, what in missing.get(name, {}).items():
             mask = np.zeros(len(options), dtype=bool)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct as _pct
 from planner.sizing.usl import usl_capacity
 
@@ -20,7 +21,7 @@ class Decision:
 
 
 def decisions(plan: Plan) -> list[Decision]:
-    w, s, p = plan.workload, plan.sizing, plan.workload.policy
+    w, s = plan.workload, plan.sizing
     out = [
         _traffic(plan),
         Decision("compute need", f"{s.vcpu_needed:,.0f} vCPU now, {s.vcpu_needed_horizon:,.0f} at the horizon",
@@ -93,7 +94,7 @@ def _option(plan: Plan, o: OptionPlan) -> Decision:
                         f"families, x86 and Graviton, {p.fleet_min_vcpu}-{p.fleet_max_vcpu} vCPU "
                         f"(${hourly / cap:.4f} per usable vCPU-hour); min = quietest hour of the load profile, "
                         f"max = horizon peak x {1 + p.burst_headroom:g}; {r.instance_hours:,.0f} instance-hours a "
-                        f"month (not {r.instances_desired * 730:,.0f} at peak x 730)")
+                        f"month (not {r.instances_desired * HOURS_PER_MONTH:,.0f} at peak x {HOURS_PER_MONTH})")
     if o.name == "containers":
         return Decision("option: containers",
                         f"{r.instance_type}: min {r.instances_min:.0f} / desired {r.instances_desired:.0f} / "
@@ -106,8 +107,8 @@ def _option(plan: Plan, o: OptionPlan) -> Decision:
 
 def _cache(plan: Plan) -> Decision:
     w, s, p = plan.workload, plan.sizing, plan.workload.policy
-    alone = f"database alone ${s.db_hourly_usd_without_cache * 730:,.0f}/month ({s.db_instance_class_without_cache})"
-    with_cache = s.cache_hourly_usd_with_database * 730
+    alone = f"database alone ${s.db_hourly_usd_without_cache * HOURS_PER_MONTH:,.0f}/month ({s.db_instance_class_without_cache})"
+    with_cache = s.cache_hourly_usd_with_database * HOURS_PER_MONTH
     if not s.cache_used:
         if p.cache_mode == "never":
             return Decision("cache", "none", "policy.cache_mode is never")
@@ -200,7 +201,7 @@ def _purchase(option: str) -> str:
 def assumptions(plan: Plan) -> list[str]:
     w, p = plan.workload, plan.workload.policy
     return [
-        "730 hours a month; prices are public list prices in USD, without tax or support plans.",
+        f"{HOURS_PER_MONTH} hours a month; prices are public list prices in USD, without tax or support plans.",
         f"Traffic and data grow {w.monthly_growth:.1%} a month; fixed capacity (database, cache, a single instance) "
         f"is sized for month {w.horizon_months}, elastic capacity and usage are billed at today's load.",
         "Autoscaled capacity follows a typical business-day load curve (policy.diurnal_profile); "

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import annotated_types as at
-
-from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, workload_from_dict
+from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, field_constraints, workload_from_dict
 
 
 def workload_to_query(w: Workload) -> dict[str, str]:
@@ -29,9 +27,9 @@ def workload_from_query(params: Mapping[str, str | list[str]], source: str = "li
 def field_bounds(name: str) -> tuple[float | None, float | None]:
     """(lowest, highest) value a numeric workload field accepts (strict bounds given as the bound itself)."""
     low = high = None
-    for m in Workload.model_fields[name].metadata:
-        if isinstance(m, at.Ge | at.Gt):
-            low = float(m.ge if isinstance(m, at.Ge) else m.gt)
-        if isinstance(m, at.Le | at.Lt):
-            high = float(m.le if isinstance(m, at.Le) else m.lt)
+    for op, bound in field_constraints(name):
+        if op in ("gt", "ge"):
+            low = bound
+        else:
+            high = bound
     return low, high

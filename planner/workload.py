@@ -12,6 +12,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import annotated_types as at
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -104,6 +105,17 @@ NUMERIC_FIELDS: tuple[str, ...] = tuple(
     name for name, f in Workload.model_fields.items() if f.annotation in (float, int, float | None))
 TEXT_FIELDS: tuple[str, ...] = tuple(
     name for name in Workload.model_fields if name not in NUMERIC_FIELDS and name != "policy")
+
+
+def field_constraints(name: str) -> list[tuple[str, float]]:
+    """The numeric bounds of a workload field as (op, bound) with op one of gt, ge, lt, le (read off the model,
+    so the batch validator and the dashboard's inputs cannot drift from it)."""
+    out = []
+    for m in Workload.model_fields[name].metadata:
+        for kind, op in ((at.Gt, "gt"), (at.Ge, "ge"), (at.Lt, "lt"), (at.Le, "le")):
+            if isinstance(m, kind):
+                out.append((op, float(getattr(m, op))))
+    return out
 
 
 class WorkloadError(PlannerError):

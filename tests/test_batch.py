@@ -10,17 +10,11 @@ import pandas as pd
 import pytest
 
 from planner.batch import run_batch, write_outputs
-from planner.batch_input import BatchFileError, read_batch
+from planner.batch_input import read_batch
 from planner.cli import main
 from planner.example import template_csv
 from planner.plan import make_plan
 from planner.workload import Workload
-
-GOOD_ROWS = [
-    "name,region,peak_rps,daily_active_users,requests_per_user_per_day,data_size_gb,availability_target,"
-    "rto_minutes,rpo_minutes,purchase_option,policy.burst_headroom",
-]
-
 
 def _random_rows(n: int, seed: int = 3) -> pd.DataFrame:
     rng = np.random.default_rng(seed)

@@ -7,7 +7,6 @@ import pandas as pd
 
 from planner.bom import BomBuilder
 from planner.options.context import Context, add_reason, option_frame
-from planner.pricing.book import PriceBook
 from planner.sizing.usl import usl_capacity
 
 MS_PER_S = 1000
@@ -66,8 +65,8 @@ def serverless(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
                              f"{d + p.lambda_cold_start_ms:,.0f} ms > {t:,.0f} ms target"
                              for r, d, t in zip(ctx.col("avg_rps")[cold], duration_ms[cold], target[cold])])
     requests = ctx.col("monthly_requests")
-    free_requests = _allowance(ctx.book, ctx.cloud, "lambda", "free_tier_requests")
-    free_gb_s = _allowance(ctx.book, ctx.cloud, "lambda", "free_tier_duration")
+    free_requests = ctx.book.allowance(ctx.cloud, "lambda", "free_tier_requests")
+    free_gb_s = ctx.book.allowance(ctx.cloud, "lambda", "free_tier_duration")
     bom.service_units(ctx.rows, "serverless", "function requests", "lambda", "requests", ctx.region,
                       np.maximum(requests - free_requests, 0) / 1e6, dimension=arch,
                       note=f"after the free {free_requests / 1e6:g}M requests a month")
@@ -76,14 +75,3 @@ def serverless(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     bom.tiered_units(ctx.rows, "serverless", "API Gateway HTTP API", "apigateway", "http_api_requests", ctx.region,
                      requests / 1e6)
     return frame
-
-
-def _allowance(book: PriceBook, cloud: str, service: str, item: str) -> float:
-    """Size of an always-free allowance from the global rules table (0 if the book has none)."""
-    def build() -> float:
-        rows = book.service_prices
-        hit = rows[(rows.cloud == cloud) & (rows.region == "global") & (rows.service == service)
-                   & (rows["item"] == item)]
-        return float(hit.tier_end.iloc[0]) if len(hit) and pd.notna(hit.tier_end.iloc[0]) else 0.0
-
-    return book.memo(("allowance", cloud, service, item), build)

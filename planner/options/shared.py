@@ -13,7 +13,6 @@ import pandas as pd
 
 from planner.bom import BomBuilder
 from planner.options.context import Context
-from planner.options.managed import _allowance
 from planner.options.purchase import purchase_arrays
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.traffic import KB_PER_GB
@@ -85,7 +84,7 @@ def _bill_network(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str)
                       sku="NAT gateway (one per AZ)")
     bom.service_units(rows, option, "NAT data processed", "nat_gateway", "data_processed", region,
                       requests * p.outbound_kb_per_request / KB_PER_GB, sku="GB")
-    free = _allowance(ctx.book, ctx.cloud, "data_transfer", "out_to_internet_free_allowance")
+    free = ctx.book.allowance(ctx.cloud, "data_transfer", "out_to_internet_free_allowance")
     bom.tiered_units(rows, option, "internet egress", "data_transfer", "out_to_internet", region,
                      ctx.col("egress_gb_month"), free_units=free, sku="GB out")
     cross = requests * p.backend_kb_per_request / KB_PER_GB * (azs - 1) / np.maximum(azs, 1)

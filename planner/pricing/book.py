@@ -338,6 +338,15 @@ class PriceBook:
         return self.memo(("tiers", cloud, region, service, item, dimension),
                          lambda: Tiers.from_rows(self.service_rows(cloud, region, service, item, dimension)))
 
+    def allowance(self, cloud: str, service: str, item: str) -> float:
+        """Size of an always-free allowance from the global rules table (0 if the book has none)."""
+        def build() -> float:
+            s = self.service_prices
+            hit = s[(s.cloud == cloud) & (s.region == "global") & (s.service == service) & (s["item"] == item)]
+            return float(hit.tier_end.iloc[0]) if len(hit) and pd.notna(hit.tier_end.iloc[0]) else 0.0
+
+        return self.memo(("allowance", cloud, service, item), build)
+
     # -- provenance ----------------------------------------------------------
 
     def provenance(self) -> pd.DataFrame:

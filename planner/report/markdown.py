@@ -14,7 +14,7 @@ from planner.report.mermaid import mermaid
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planner.plan import OptionPlan, Plan
+    from planner.plan import Plan
 
 
 def _cell(text: object) -> str:

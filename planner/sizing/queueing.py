@@ -13,7 +13,7 @@ import functools
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import gammaincc, gammaln, ndtr
+from scipy.special import gammaincc, gammaln, ndtr, xlogy
 
 # scipy.special rather than scipy.stats: the same functions, a tenth of the import time
 
@@ -29,11 +29,9 @@ def erlang_b(servers: npt.ArrayLike, offered_erlangs: npt.ArrayLike) -> np.ndarr
     """
     c = np.asarray(servers, dtype=float)
     a = np.asarray(offered_erlangs, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_pmf = np.where(a > 0, c * np.log(np.where(a > 0, a, 1.0)) - a - gammaln(c + 1), np.where(c == 0, 0.0,
-                                                                                                       -np.inf))
-        cdf = gammaincc(c + 1, a)
-        return np.exp(log_pmf - np.log(cdf))
+    log_pmf = xlogy(c, a) - a - gammaln(c + 1)  # xlogy: 0 log 0 = 0, so a = 0 gives B = 0 for c > 0
+    with np.errstate(divide="ignore"):
+        return np.exp(log_pmf - np.log(gammaincc(c + 1, a)))
 
 
 def erlang_c(servers: npt.ArrayLike, offered_erlangs: npt.ArrayLike) -> np.ndarray:
