@@ -25,6 +25,8 @@ try:
 except PlannerError as exc:
     st.error(str(exc))
     st.stop()
+st.caption("Each month bills that month's traffic and usage with the database, cache and storage provisioned for "
+           f"month {workload.horizon_months}, the end of the horizon: month 0 is the Plan page's monthly figure.")
 rec = table[table.recommended].sort_values("month")
 first, last = rec.iloc[0], rec.iloc[-1]
 c1, c2, c3 = st.columns(3)

@@ -32,19 +32,20 @@ with results:
         m1, m2, m3, m4 = st.columns(4)
         m1.metric("Monthly", f"${rec.monthly_usd:,.0f}")
         m2.metric("Annual", f"${rec.annual_usd:,.0f}")
-        m3.metric("Availability", pct(rec.availability_pct),
-                  delta=f"target {pct(workload.availability_target)}", delta_color="off")
+        m3.metric("Designed-for availability", pct(rec.availability_pct),
+                  delta=f"target {pct(workload.availability_target)}; SLA floor {pct(rec.row.sla_floor_pct)}",
+                  delta_color="off")
         m4.metric("DR tier", rec.dr_tier.replace("_", " "), delta=plan.sizing.dr_region, delta_color="off")
-        st.caption(f"Public list prices as of {plan.prices_as_of} to {plan.newest_price_as_of}; "
-                   "730 hours a month.")
+        st.caption(f"{plan.billing} Public list prices as of {plan.prices_as_of} to "
+                   f"{plan.newest_price_as_of}; 730 hours a month.")
 
     st.markdown("#### Options compared")
     st.dataframe(pd.DataFrame([{
-        "option": o.name, "feasible": o.feasible, "monthly USD": o.monthly_usd, "availability %": o.availability_pct,
+        "option": o.name, "feasible": o.feasible, "monthly USD": o.monthly_usd, "designed-for availability %": o.availability_pct,
         "DR tier": o.dr_tier, "compute": compute_summary(o), "why not": "; ".join(o.reasons),
     } for o in plan.options]), hide_index=True, width="stretch",
         column_config={"monthly USD": st.column_config.NumberColumn(format="$%.0f"),
-                       "availability %": st.column_config.NumberColumn(format="%.4f")})
+                       "designed-for availability %": st.column_config.NumberColumn(format="%.4f")})
     st.plotly_chart(cost_breakdown_figure(plan), width="stretch")
 
     st.markdown("#### Decisions")

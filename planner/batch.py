@@ -25,12 +25,13 @@ from planner.pricing.book import PriceBook
 CHUNK_ROWS = 20_000
 OPTION_COLUMNS = [
     "row", "name", "region", "option", "feasible", "reason", "monthly_usd", "annual_usd", "recommended",
-    "availability_pct", "dr_tier", "instance_type", "instances_min", "instances_desired", "instances_max", "azs",
-    "cache_node_type", "cache_nodes", "db_instance_class", "db_multi_az", "db_read_replicas", "db_storage_gb",
+    "availability_pct", "sla_floor_pct", "dr_tier", "instance_type", "instances_min", "instances_desired",
+    "instances_max", "azs", "cache_node_type", "cache_nodes", "db_engine_variant", "db_instance_class", "db_multi_az",
+    "db_read_replicas", "db_storage_gb", "db_provisioned_iops",
     "peak_rps", "vcpu_needed",
 ]
-SUMMARY_COLUMNS = ["row", "name", "region", "recommended", "monthly_usd", "annual_usd", "availability_pct", "dr_tier",
-                   "feasible_options"]
+SUMMARY_COLUMNS = ["row", "name", "region", "recommended", "monthly_usd", "annual_usd", "availability_pct",
+                   "sla_floor_pct", "dr_tier", "feasible_options"]
 Progress = Callable[[int, int], None]
 
 
@@ -85,6 +86,7 @@ def _chunk_rows(chunk: pd.DataFrame, result) -> pd.DataFrame:  # noqa: ANN001 - 
         "annual_usd": o.monthly_usd.to_numpy() * 12,
         "recommended": o.recommended.to_numpy(),
         "availability_pct": o.availability_pct.to_numpy(),
+        "sla_floor_pct": o.sla_floor_pct.to_numpy(),
         "dr_tier": o.dr_tier.to_numpy(),
         "instance_type": np.where(sized, o.instance_type.to_numpy(dtype=object), ""),
         "instances_min": when_sized("instances_min"),
@@ -93,10 +95,12 @@ def _chunk_rows(chunk: pd.DataFrame, result) -> pd.DataFrame:  # noqa: ANN001 - 
         "azs": when_sized("azs"),
         "cache_node_type": np.where(cache_used, sz.cache_node_type.to_numpy(dtype=object)[i], ""),
         "cache_nodes": np.where(cache_used, sz.cache_nodes.to_numpy()[i], 0),
+        "db_engine_variant": sz.db_engine_variant.to_numpy()[i],
         "db_instance_class": sz.db_instance_class.to_numpy()[i],
         "db_multi_az": sz.db_multi_az.to_numpy()[i],
         "db_read_replicas": sz.db_read_replicas.to_numpy()[i],
         "db_storage_gb": sz.db_storage_gb.to_numpy()[i],
+        "db_provisioned_iops": sz.db_provisioned_iops.to_numpy()[i],
         "peak_rps": sz.peak_rps.to_numpy()[i],
         "vcpu_needed": sz.vcpu_needed.to_numpy()[i],
     })
@@ -120,7 +124,7 @@ def summarise(options: pd.DataFrame) -> pd.DataFrame:
     feasible = pd.Series(joined, index=uniq)
     out = pd.DataFrame({"row": first.index, "name": first.name.to_numpy(), "region": first.region.to_numpy()})
     out["recommended"] = rec.option.reindex(out.row).fillna("").to_numpy()
-    for col in ("monthly_usd", "annual_usd", "availability_pct"):
+    for col in ("monthly_usd", "annual_usd", "availability_pct", "sla_floor_pct"):
         out[col] = rec[col].reindex(out.row).to_numpy()
     out["dr_tier"] = rec.dr_tier.reindex(out.row).fillna("").to_numpy()
     out["feasible_options"] = feasible.reindex(out.row).fillna("").to_numpy()

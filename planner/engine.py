@@ -24,12 +24,13 @@ from planner.options.shared import bill_dr, bill_shared
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
+from planner.sizing import rationale
 from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import size_cache
-from planner.sizing.compute import az_plan, compute_need
 from planner.sizing.choose import pareto_prune
-from planner.sizing.database import effective_vcpu, multi_az_needed, size_database
-from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index
+from planner.sizing.compute import az_plan, compute_need
+from planner.sizing.database import database_candidates, multi_az_needed, size_database
+from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index, tier_rto_minutes
 from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.traffic import traffic
 from planner.workload import NUMERIC_FIELDS, Workload
@@ -82,7 +83,7 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
     if len(clouds) != 1:
         raise PlannerError(f"one run prices one cloud; found {', '.join(clouds)}")
     cloud = str(clouds[0])
-    sz = shared_sizing(wf, policy, book, cloud)
+    sz = shared_sizing(wf, policy, book, cloud, explain=detail)
     ctx = Context(wf=wf, sz=sz, hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile,
                                                                          wf["peak_to_average"].to_numpy()),
                   policy=policy, book=book, cloud=cloud)
@@ -97,7 +98,7 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
     totals = np.concatenate([bom.totals.get(name, np.zeros(len(wf))) for name in OPTIONS])
     unsized = ~options.sized.to_numpy()
     options["monthly_usd"] = np.where(unsized, np.nan, totals)
-    options.loc[unsized, ["availability_pct", "region_availability_pct"]] = np.nan
+    options.loc[unsized, ["availability_pct", "region_availability_pct", "sla_floor_pct"]] = np.nan
     base_tier = sz["dr_tier_index"].to_numpy()[options.row.to_numpy()]
     options.loc[unsized, "dr_tier"] = [policy.dr_tiers[i].name for i in base_tier[unsized]]
     options.loc[unsized, "dr_upgraded_for_availability"] = False
@@ -105,8 +106,10 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
     return EngineResult(workloads=wf, sizing=sz, options=options, bom=lines, policy=policy)
 
 
-def shared_sizing(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, cloud: str) -> pd.DataFrame:
-    """Traffic, compute need, AZs, cache, database and DR tier: what every option shares."""
+def shared_sizing(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, cloud: str, *,
+                  explain: bool = True) -> pd.DataFrame:
+    """Traffic, compute need, AZs, cache, database and DR tier: what every option shares, each decision with
+    its one-line rationale (the ``*_why`` columns, when ``explain``)."""
     tr = traffic(wf)
     regions = book.regions(cloud)
     az_count = regions.set_index("region").az_count.reindex(wf["region"]).to_numpy()
@@ -117,96 +120,113 @@ def shared_sizing(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, cloud
     cache_cands = book.memo(("cache_candidates", cloud, policy.cache_node_pattern, policy.cache_engine), lambda: (
         pareto_prune(instance_candidates(book, cloud, "elasticache", policy.cache_node_pattern, policy.cache_engine),
                      ["region"], ["memory_gib"], ["hourly_usd"]).reset_index(drop=True)))
-    cache = size_cache(wf, tr, multi_az, cache_cands, policy)
-    cache, db = _cache_or_not(wf, tr, cache, multi_az, _database_candidates(book, cloud, policy), policy)
-    tier = dr_tier_index(wf["rto_minutes"].to_numpy(), wf["rpo_minutes"].to_numpy(), policy)
+    cache, db = _cache_or_not(wf, tr, need["vcpu_needed_horizon"].to_numpy(), multi_az, cache_cands,
+                              database_candidates(book, cloud, policy), policy, book, cloud)
+    rto, rpo = wf["rto_minutes"].to_numpy(), wf["rpo_minutes"].to_numpy()
+    tier = dr_tier_index(rto, rpo, db["db_storage_gb"].to_numpy(), policy)
     pairs = {r: dr_region(r, regions, policy) for r in wf["region"].unique()}
     dr = pd.DataFrame({"dr_tier_index": tier, "dr_region": wf["region"].map(pairs).to_numpy()})
-    return pd.concat([tr, need, az, cache, db, dr], axis=1)
+    sz = pd.concat([tr, need, az, cache, db, dr], axis=1)
+    if explain:
+        for name, why in rationale.shared(wf, sz, policy).items():
+            sz[name] = why
+    return sz
 
 
-def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, cache: pd.DataFrame, multi_az: np.ndarray,
-                  db_candidates: pd.DataFrame, policy: SizingPolicy) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Size the database with and without the cache; keep the cache where it pays (``cache_mode`` auto).
+def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, multi_az: np.ndarray,
+                  cache_candidates: pd.DataFrame, db_candidates: pd.DataFrame, policy: SizingPolicy,
+                  book: PriceBook, cloud: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Size the database alone and behind caches of each size in ``policy.cache_sizes_tried``; keep the cheapest
+    whole bill (cache + database instances, storage and IOPS) under ``cache_mode`` auto, the cheapest cached
+    one under ``always``, none under ``never``.
 
-    Taking the cheaper of two costs that each rise with load keeps the total rising with load."""
-    with_cache = size_database(wf, tr, cache["cache_hit_ratio"].to_numpy(), multi_az, db_candidates, policy)
-    without = size_database(wf, tr, np.zeros(len(wf)), multi_az, db_candidates, policy)
-    cost_with = cache["cache_hourly_usd"].to_numpy() + with_cache["db_hourly_usd"].to_numpy()
+    Each candidate's cost rises with load, so the cheapest of them does too."""
+    n = len(wf)
+    zero = np.zeros(n)
+    without = size_database(wf, tr, zero, zero, multi_az, app_vcpu, db_candidates, policy, book, cloud)
     cost_without = without["db_hourly_usd"].to_numpy()
-    possible = cache["cache_used"].to_numpy() & np.isfinite(cost_with)
-    use = {"always": possible, "never": np.zeros(len(wf), dtype=bool),
-           "auto": possible & (cost_with < cost_without)}[policy.cache_mode]
-    db = with_cache.where(pd.Series(use, index=wf.index), without, axis=0)
+    best_cache: pd.DataFrame | None = None
+    best_db = without
+    best_cached_cost = np.full(n, np.inf)
+    if policy.cache_mode != "never":
+        for fraction in policy.cache_sizes_tried:
+            cache = size_cache(wf, tr, multi_az, cache_candidates, policy, fraction)
+            db = size_database(wf, tr, cache["cache_data_fraction"].to_numpy(), cache["cache_hit_ratio"].to_numpy(),
+                               multi_az, app_vcpu, db_candidates, policy, book, cloud)
+            total = np.where(cache["cache_used"].to_numpy(), cache["cache_hourly_usd"].to_numpy()
+                             + db["db_hourly_usd"].to_numpy(), np.inf)
+            better = total < best_cached_cost
+            best_cached_cost = np.where(better, total, best_cached_cost)
+            best_cache = cache if best_cache is None else _rows_where(better, cache, best_cache)
+            best_db = _rows_where(better, db, best_db)
+    if best_cache is None:
+        best_cache = size_cache(wf, tr, multi_az, cache_candidates, policy, policy.cache_sizes_tried[0])
+    possible = np.isfinite(best_cached_cost)
+    use = {"always": possible, "never": np.zeros(n, dtype=bool),
+           "auto": possible & (best_cached_cost < cost_without)}[policy.cache_mode]
+    db = _rows_where(use, best_db, without)
     db["db_hourly_usd_without_cache"] = cost_without
     db["db_instance_class_without_cache"] = without["db_instance_class"].to_numpy()
-    cache = cache.copy()
+    cache = best_cache.copy()
     cache["cache_used"] = use
     for col, empty in (("cache_node_type", ""), ("cache_nodes", 0.0), ("cache_shards", 0.0),
-                       ("cache_replicas_per_shard", 0), ("cache_hit_ratio", 0.0), ("cache_multi_az", False)):
+                       ("cache_replicas_per_shard", 0), ("cache_hit_ratio", 0.0), ("cache_multi_az", False),
+                       ("cache_data_fraction", 0.0), ("cache_working_set_gb", 0.0)):
         cache[col] = np.where(use, cache[col].to_numpy(), empty)
-    cache["cache_fits"] = True
-    cache["cache_hourly_usd_with_database"] = cost_with
+    cache["cache_hourly_usd_with_database"] = best_cached_cost
     return cache, db
 
 
-def _database_candidates(book: PriceBook, cloud: str, policy: SizingPolicy) -> pd.DataFrame:
-    def build() -> pd.DataFrame:
-        single = instance_candidates(book, cloud, "rds", policy.database_family_pattern, policy.database_engine,
-                                     "single-az")
-        multi = instance_candidates(book, cloud, "rds", policy.database_family_pattern, policy.database_engine,
-                                    "multi-az")
-        singles = single.set_index(["region", "sku"]).hourly_usd
-        frames = []
-        for dep, frame in (("single-az", single), ("multi-az", multi)):
-            key = pd.MultiIndex.from_frame(frame[["region", "sku"]])
-            frames.append(frame.assign(deployment=dep, hourly_single_usd=singles.reindex(key).to_numpy()))
-        out = pd.concat(frames, ignore_index=True).dropna(subset=["hourly_single_usd"])
-        out["effective_vcpu"] = effective_vcpu(out, policy)
-        out = out.sort_values(["region", "hourly_usd", "sku"]).reset_index(drop=True)
-        return pareto_prune(out, ["region", "deployment"], ["effective_vcpu", "memory_gib"],
-                            ["hourly_usd", "hourly_single_usd"]).reset_index(drop=True)
-
-    key = ("database_candidates", cloud, policy.database_family_pattern, policy.database_engine,
-           policy.burstable_baseline)
-    return book.memo(key, build)
+def _rows_where(mask: np.ndarray, a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``a`` where ``mask``, else of ``b`` (same columns and index)."""
+    return pd.DataFrame({c: np.where(mask, a[c].to_numpy(), b[c].to_numpy()) for c in a.columns}, index=a.index)
 
 
 def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataFrame:
-    """Shared-tier reasons, availability, DR tier, then bill the shared tiers and the DR footprint."""
+    """Shared-tier reasons, availability (designed-for and SLA floor), DR tier lifted where one region cannot
+    reach the target, then bill the shared tiers and the DR footprint."""
     p, av = ctx.policy, ctx.policy.availability
     db_missing = ~ctx.col("db_fits")
     add_reason(opt, db_missing, [
-        f"database: no {p.database_engine} {d} class in {r} has {v:,.0f} vCPU for writes and {m:,.0f} GiB for "
-        f"hot data" for d, r, v, m in zip(ctx.col("db_deployment")[db_missing], ctx.region[db_missing],
-                                          (ctx.col("db_write_vcpu") + np.minimum(
-                                              ctx.col("db_read_vcpu"), p.db_max_primary_vcpu))[db_missing],
-                                          ctx.col("db_memory_gib_needed")[db_missing])])
-    cache_missing = ~ctx.col("cache_fits")
-    add_reason(opt, cache_missing, [f"cache: working set of {w:,.0f} GB needs more than 500 shards"
-                                    for w in ctx.col("cache_working_set_gb")[cache_missing]])
+        f"database: no {p.database_engine} {d} class in {r} has {v:,.1f} vCPU and {c:,.0f} connections with "
+        f"storage reads within the {p.db_read_latency_budget_ms:g} ms budget"
+        for d, r, v, c in zip(ctx.col("db_deployment")[db_missing], ctx.region[db_missing],
+                              ctx.col("db_primary_vcpu_needed")[db_missing],
+                              ctx.col("db_connections_needed")[db_missing])])
+    target = ctx.col("availability_target")
+    base_tier = ctx.col("dr_tier_index")
+    kind = opt.compute_kind.to_numpy()
+    by_tier = ctx.designed_for_by_tier(kind)
+    tiers = np.arange(len(p.dr_tiers))
+    enough = (by_tier >= target[:, None]) & (tiers[None, :] >= base_tier[:, None])
+    tier = np.where(enough.any(axis=1), enough.argmax(axis=1), len(p.dr_tiers) - 1)
+    rows = np.arange(ctx.n)
+    availability = by_tier[rows, tier]
     front = opt.front.to_numpy()
     front_pct = np.select([front == "alb", front == "api_gateway"], [av.load_balancer, av.api_gateway], 100.0)
     cache_pct = np.where(ctx.col("cache_used"), np.where(ctx.col("cache_multi_az"), av.cache_multi_az,
                                                           av.cache_single_node), 100.0)
     db_pct = np.where(ctx.col("db_multi_az"), av.rds_multi_az, av.rds_single_az)
-    region_pct = serial_pct(front_pct, opt.compute_availability_pct.to_numpy(), cache_pct, db_pct)
-    target = ctx.col("availability_target")
-    multi_site = len(p.dr_tiers) - 1
-    tier = np.where(region_pct < target, multi_site, ctx.col("dr_tier_index"))
-    availability = np.where(tier == multi_site, redundant_pct(region_pct, 2), region_pct)
-    opt["region_availability_pct"] = region_pct
+    sla_region = serial_pct(front_pct, opt.compute_availability_pct.to_numpy(), cache_pct, db_pct)
+    active_active = ctx.active_active_tiers[tier]
+    opt["region_availability_pct"] = by_tier[rows, base_tier]
     opt["availability_pct"] = availability
+    opt["sla_floor_pct"] = np.where(active_active, redundant_pct(sla_region, 2), sla_region)
     opt["dr_tier"] = [p.dr_tiers[i].name for i in tier]
     opt["dr_tier_index"] = tier
-    opt["dr_upgraded_for_availability"] = tier != ctx.col("dr_tier_index")
+    opt["dr_upgraded_for_availability"] = tier != base_tier
+    if bom.detail:
+        opt["availability_why"] = rationale.availability(ctx, opt, by_tier, base_tier, tier)
     low = availability < target
-    add_reason(opt, low, [f"availability estimate {a:.3f}% < target {t:g}% even active/active in two regions"
+    add_reason(opt, low, [f"designed-for availability {a:.4g}% < target {t:g}% even with {p.dr_tiers[-1].name}"
                           for a, t in zip(availability[low], target[low])])
-    unmet = ~dr_targets_met(tier, ctx.col("rto_minutes"), ctx.col("rpo_minutes"), p)
+    storage = ctx.col("db_storage_gb")
+    unmet = ~dr_targets_met(tier, ctx.col("rto_minutes"), ctx.col("rpo_minutes"), storage, p)
+    best_rto = tier_rto_minutes(storage, p)[:, -1]
     add_reason(opt, unmet, [f"no DR tier reaches RTO {rto:g} min / RPO {rpo:g} min (best: {p.dr_tiers[-1].name}, "
-                            f"{p.dr_tiers[-1].rto_minutes:g} / {p.dr_tiers[-1].rpo_minutes:g} min)"
-                            for rto, rpo in zip(ctx.col("rto_minutes")[unmet], ctx.col("rpo_minutes")[unmet])])
+                            f"{b:g} / {p.dr_tiers[-1].rpo_minutes:g} min)"
+                            for rto, rpo, b in zip(ctx.col("rto_minutes")[unmet], ctx.col("rpo_minutes")[unmet],
+                                                   best_rto[unmet])])
     bill_shared(ctx, opt, bom)
     bill_dr(ctx, opt, tier, bom)
     return opt

@@ -61,14 +61,7 @@ def _traffic(plan: Plan) -> Decision:
 
 
 def _azs(plan: Plan) -> Decision:
-    w, s, p = plan.workload, plan.sizing, plan.workload.policy
-    if s.survive_az_loss:
-        why = (f"availability target {_pct(w.availability_target)} >= {_pct(p.survive_az_loss_min_availability)}: "
-               f"capacity survives losing one AZ (each AZ holds load / {int(s.azs) - 1})")
-    else:
-        why = (f"availability target {_pct(w.availability_target)} < {_pct(p.survive_az_loss_min_availability)}: "
-               f"spread for resilience, no spare AZ capacity")
-    return Decision("availability zones", f"{int(s.azs)} AZs", why)
+    return Decision("availability zones", f"{int(plan.sizing.azs)} AZs", plan.sizing.azs_why)
 
 
 def _option(plan: Plan, o: OptionPlan) -> Decision:
@@ -82,8 +75,10 @@ def _option(plan: Plan, o: OptionPlan) -> Decision:
         return Decision("option: vertical", f"{r.instance_type}{' x 2 (active/standby)' if pair else ''}",
                         f"smallest instance whose USL capacity {cap:,.1f} ({vcpu:g} vCPU, sigma {p.usl_sigma:g}, "
                         f"kappa {p.usl_kappa:g}) carries the horizon need of {s.vcpu_needed_horizon:,.0f}; "
-                        + (f"a standby pair since the target {_pct(w.availability_target)} exceeds one instance's "
-                           f"{_pct(p.availability.ec2_single_instance)}" if pair else "one instance, no standby"))
+                        + (f"a standby pair since one instance is designed for {_pct(r.single_instance_pct)} < "
+                           f"target {_pct(w.availability_target)}" if pair else
+                           f"one instance, no standby: designed for {_pct(r.single_instance_pct)} >= target "
+                           f"{_pct(w.availability_target)}"))
     if o.name == "horizontal":
         cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa))
         hourly = o.bom.loc[o.bom.component.str.startswith("compute"), "unit_usd"].max()
@@ -106,85 +101,41 @@ def _option(plan: Plan, o: OptionPlan) -> Decision:
 
 
 def _cache(plan: Plan) -> Decision:
-    w, s, p = plan.workload, plan.sizing, plan.workload.policy
-    alone = f"database alone ${s.db_hourly_usd_without_cache * HOURS_PER_MONTH:,.0f}/month ({s.db_instance_class_without_cache})"
-    with_cache = s.cache_hourly_usd_with_database * HOURS_PER_MONTH
+    s = plan.sizing
     if not s.cache_used:
-        if p.cache_mode == "never":
-            return Decision("cache", "none", "policy.cache_mode is never")
-        why = f"a cache does not pay: {alone}"
-        if with_cache == with_cache and with_cache != float("inf"):
-            why += f" vs ${with_cache:,.0f}/month for cache + database"
-        return Decision("cache", "none", why)
+        return Decision("cache", "none", s.cache_why)
     replicas = " + 1 replica each (Multi-AZ)" if s.cache_multi_az else ""
-    pays = (f"cache + database ${with_cache:,.0f}/month vs {alone}" if p.cache_mode == "auto"
-            else "policy.cache_mode is always")
     return Decision("cache", f"{s.cache_node_type} x {s.cache_nodes:.0f} ({s.cache_shards:.0f} shard(s){replicas})",
-                    f"{pays}; working set {s.cache_working_set_gb:,.1f} GB = {w.hot_data_fraction:.0%} hot x "
-                    f"{s.data_size_gb_horizon:,.1f} GB at the horizon x {1 + p.cache_item_overhead:g} overhead, "
-                    f"{p.cache_reserved_memory:.0%} of node memory reserved; hit ratio {s.cache_hit_ratio:.0%} "
-                    f"takes reads off the database")
+                    s.cache_why)
+
+
+ENGINE_NAMES = {"rds": "RDS", "aurora-standard": "Aurora", "aurora-io-optimized": "Aurora I/O-Optimized"}
 
 
 def _database(plan: Plan) -> list[Decision]:
-    w, s, p = plan.workload, plan.sizing, plan.workload.policy
-    if s.db_multi_az:
-        reasons = []
-        if w.availability_target >= p.multi_az_min_availability:
-            op = ">" if w.availability_target > p.availability.rds_single_az else ">="
-            reasons.append(f"availability target {_pct(w.availability_target)} {op} "
-                           f"{_pct(p.availability.rds_single_az)} single-AZ")
-        if w.rto_minutes < p.single_az_restore_minutes:
-            reasons.append(f"RTO {w.rto_minutes:g} min < {p.single_az_restore_minutes:g} min to restore single-AZ")
-        maz = Decision("database Multi-AZ", "yes", "; ".join(reasons))
-    else:
-        maz = Decision("database Multi-AZ", "no",
-                       f"availability target {_pct(w.availability_target)} < {_pct(p.multi_az_min_availability)} "
-                       f"and RTO {w.rto_minutes:g} min >= {p.single_az_restore_minutes:g} min")
-    cls = Decision("database class", f"{s.db_instance_class or 'none fits'} ({p.database_engine})",
-                   f"cheapest class with {s.db_write_vcpu + min(s.db_read_vcpu, p.db_max_primary_vcpu):,.1f} vCPU "
-                   f"for {s.db_write_rps:,.0f} writes/s and {s.db_read_rps:,.0f} reads/s at the horizon peak"
-                   f"{' (after the cache)' if s.cache_used else ''} and {s.db_memory_gib_needed:,.1f} GiB for hot data")
-    rep = Decision("read replicas", f"{s.db_read_replicas:.0f}",
-                   "reads fit on the primary" if s.db_read_replicas == 0 else
-                   f"reads need {s.db_read_vcpu:,.1f} vCPU, beyond the primary's spare capacity")
-    store = Decision("database storage", f"{s.db_storage_gb:,.0f} GB gp3",
-                     f"{s.data_size_gb_horizon:,.1f} GB at the horizon x {1 + p.storage_overhead:g} for indexes, "
-                     f"WAL and free space (at least {p.min_storage_gb:g} GB); backups kept "
-                     f"{p.backup_retention_days} days, {s.db_backup_billed_gb:,.0f} GB beyond the free allowance")
-    return [maz, cls, rep, store]
+    s, p = plan.sizing, plan.workload.policy
+    engine = f"{ENGINE_NAMES.get(s.db_engine_variant, '')} {p.database_engine}".strip()
+    return [
+        Decision("database Multi-AZ", "yes" if s.db_multi_az else "no", s.db_multi_az_why),
+        Decision("database class", f"{s.db_instance_class or 'none fits'} ({engine})", s.db_class_why),
+        Decision("read replicas", f"{s.db_read_replicas:.0f}", s.db_replicas_why),
+        Decision("database storage", f"{s.db_storage_gb:,.0f} GB {s.db_volume_type}", s.db_storage_why),
+    ]
 
 
 def _dr(plan: Plan) -> Decision:
-    w, s, p = plan.workload, plan.sizing, plan.workload.policy
+    s, p = plan.sizing, plan.workload.policy
     tier = p.dr_tiers[int(s.dr_tier_index)]
-    cheaper = p.dr_tiers[int(s.dr_tier_index) - 1] if s.dr_tier_index > 0 else None
-    why = (f"cheapest tier with RTO {tier.rto_minutes:g} <= {w.rto_minutes:g} min and RPO {tier.rpo_minutes:g} <= "
-           f"{w.rpo_minutes:g} min")
-    if cheaper is not None:
-        why += f" ({cheaper.name} gives {cheaper.rto_minutes:g} / {cheaper.rpo_minutes:g} min)"
     rec = plan.recommended
+    why = s.dr_why
     if rec is not None and rec.dr_tier != tier.name:
-        why += (f"; raised to {rec.dr_tier} for {rec.name}: one region gives "
-                f"{_pct(rec.region_availability_pct)} < target {_pct(w.availability_target)}")
+        why += f"; raised to {rec.dr_tier} for {rec.name} to reach the availability target (see availability)"
     return Decision("disaster recovery", f"{rec.dr_tier if rec else tier.name} in {s.dr_region}", why)
 
 
 def _availability(plan: Plan, o: OptionPlan) -> Decision:
-    w, s, av = plan.workload, plan.sizing, plan.workload.policy.availability
-    front = {"alb": ("ALB", av.load_balancer), "api_gateway": ("API Gateway", av.api_gateway)}.get(o.row.front)
-    parts = [f"{front[0]} {_pct(front[1])}"] if front else []
-    parts.append(f"{o.name} compute {_pct(o.row.compute_availability_pct)}")
-    if s.cache_used:
-        parts.append(f"cache {_pct(av.cache_multi_az if s.cache_multi_az else av.cache_single_node)}")
-    parts.append(f"RDS {'Multi-AZ' if s.db_multi_az else 'single-AZ'} "
-                 f"{_pct(av.rds_multi_az if s.db_multi_az else av.rds_single_az)}")
-    why = f"{_pct(o.region_availability_pct)} = " + " x ".join(parts)
-    if o.dr_tier == plan.workload.policy.dr_tiers[-1].name:
-        why += f"; two active regions: 1 - (1 - A)^2 = {_pct(o.availability_pct)}"
-    verdict = ">=" if o.availability_pct >= w.availability_target else "<"
-    return Decision("availability estimate", _pct(o.availability_pct),
-                    f"{why}; {verdict} target {_pct(w.availability_target)} (SLA figures: lower bounds)")
+    return Decision("availability estimate", f"{_pct(o.availability_pct)} designed-for, "
+                                             f"{_pct(o.row.sla_floor_pct)} SLA floor", o.row.availability_why)
 
 
 def _purchase(option: str) -> str:
@@ -198,12 +149,22 @@ def _purchase(option: str) -> str:
     }[option]
 
 
+def billing_month(plan: Plan) -> str:
+    """Which month the monthly figure bills: said the same way in every output."""
+    w = plan.workload
+    return (f"The monthly figure bills month 1 at today's traffic ({plan.sizing.peak_rps:,.0f} req/s peak): usage and "
+            f"autoscaled capacity at today's load, fixed capacity (database, cache, storage, a single instance) as "
+            f"provisioned for month {w.horizon_months}, the end of the horizon "
+            f"({plan.sizing.peak_rps_horizon:,.0f} req/s peak, {plan.sizing.data_size_gb_horizon:,.0f} GB); the "
+            f"fleet maximum is the horizon peak plus {w.policy.burst_headroom:.0%} headroom. The Growth page's "
+            "month 0 is this figure.")
+
+
 def assumptions(plan: Plan) -> list[str]:
     w, p = plan.workload, plan.workload.policy
     return [
         f"{HOURS_PER_MONTH} hours a month; prices are public list prices in USD, without tax or support plans.",
-        f"Traffic and data grow {w.monthly_growth:.1%} a month; fixed capacity (database, cache, a single instance) "
-        f"is sized for month {w.horizon_months}, elastic capacity and usage are billed at today's load.",
+        billing_month(plan),
         "Autoscaled capacity follows a typical business-day load curve (policy.diurnal_profile); "
         "intra-hour bursts up to the peak-to-average ratio are absorbed by the hourly capacity.",
         f"Each request uses {w.cpu_ms_per_request:g} ms of one vCPU; the database spends {p.db_cpu_ms_per_read:g} ms "
@@ -211,6 +172,8 @@ def assumptions(plan: Plan) -> list[str]:
         f"data tiers and {p.outbound_kb_per_request:g} KB leave through NAT per request.",
         f"Scalability within one machine follows the USL with sigma {p.usl_sigma:g}, kappa {p.usl_kappa:g}.",
         f"{p.hot_read_share:.0%} of reads touch the hot {w.hot_data_fraction:.0%} of the data.",
-        "Availability is composed from AWS SLA commitments (lower bounds), serial components multiplied.",
+        "Availability: the designed-for estimate adds up failure events a year x minutes each (policy.failures: "
+        "instance, AZ and region failures, failovers, updates; AWS Well-Architected availability scenarios) and "
+        "decides the architecture; the SLA floor multiplies AWS SLA commitments and is the contractual minimum.",
         "Lines marked 'estimated price' come from a neighbouring region's price (see the price sources).",
     ]

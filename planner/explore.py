@@ -85,15 +85,17 @@ def compare_regions(workload: Workload, regions: Sequence[str], book: PriceBook 
 
 
 def growth(workload: Workload, book: PriceBook | None = None) -> pd.DataFrame:
-    """Month by month (0 .. horizon): traffic and data grown by (1 + monthly_growth)^month, each month
-    sized as a plan for the month after it; cost, instances and the recommended option."""
+    """Month by month (0 .. horizon): traffic, usage and autoscaled capacity grown by (1 + monthly_growth)^month,
+    fixed capacity as provisioned for the end of the horizon (the plan's billing rule, so month 0 is the plan's
+    monthly figure); cost, instances and the recommended option."""
     book = book or default_book()
     months = np.arange(workload.horizon_months + 1)
     factor = (1 + workload.monthly_growth) ** months
     changes: dict[str, Sequence[object]] = {
         "data_size_gb": workload.data_size_gb * factor,
         "object_storage_gb": workload.object_storage_gb * factor,
-        "horizon_months": [1.0] * len(months),
+        # what is left of the horizon: fixed capacity stays sized for its end
+        "horizon_months": (workload.horizon_months - months).astype(float),
     }
     if workload.peak_rps is not None:
         changes["peak_rps"] = workload.peak_rps * factor

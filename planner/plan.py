@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 
 from planner.engine import EngineResult, run, workloads_frame
-from planner.explain import Decision, assumptions, decisions
+from planner.explain import Decision, assumptions, billing_month, decisions
 from planner.pricing.book import PriceBook, default_book
 from planner.workload import Workload
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 OPTION_ORDER = ("vertical", "horizontal", "containers", "serverless")
 
 
@@ -50,6 +50,7 @@ class Plan:
     decisions: tuple[Decision, ...]
     assumptions: tuple[str, ...]
     sources: pd.DataFrame = field(repr=False)
+    billing: str = ""  # which month the monthly figure bills (see planner.explain.billing_month)
 
     @property
     def recommended(self) -> OptionPlan | None:
@@ -104,4 +105,4 @@ def plan_from_result(workload: Workload, result: EngineResult, row: int, book: P
     plan = Plan(workload=workload, sizing=sizing, options=options, decisions=(), assumptions=(),
                 sources=sources.drop(columns="cloud").reset_index(drop=True))
     return Plan(workload=workload, sizing=sizing, options=options, decisions=tuple(decisions(plan)),
-                assumptions=tuple(assumptions(plan)), sources=plan.sources)
+                assumptions=tuple(assumptions(plan)), sources=plan.sources, billing=billing_month(plan))

@@ -28,6 +28,9 @@ class DrTier(BaseModel):
     rpo_minutes: float = Field(ge=0, description="Data loss this tier risks [minutes].")
     compute_fraction: float = Field(ge=0, le=1, description="Share of the primary's compute running in the DR "
                                                             "region [0-1].")
+    restore_gb_per_minute: float = Field(0, ge=0, description="Where the tier restores the database from "
+                                                                "backups: restore speed [GB/min] added to rto_minutes "
+                                                                "per GB of database storage (0: no restore).")
     database_replica: bool = Field(description="A cross-region database replica runs in the DR region.")
     cache_fraction: float = Field(ge=0, le=1, description="Share of the primary's cache nodes in the DR region.")
     load_balancer: bool = Field(description="A load balancer runs in the DR region.")
@@ -35,10 +38,15 @@ class DrTier(BaseModel):
 
 
 DEFAULT_DR_TIERS: tuple[DrTier, ...] = (
-    DrTier(name="backup_restore", rto_minutes=480, rpo_minutes=240, compute_fraction=0, database_replica=False,
-           cache_fraction=0, load_balancer=False,
-           description="backups copied to the DR region; infrastructure rebuilt from code on disaster"),
-    DrTier(name="pilot_light", rto_minutes=60, rpo_minutes=10, compute_fraction=0, database_replica=True,
+    # RTO = 60 min to rebuild the stack from code and start a restore + storage / 5 GB/min of restore and log
+    # replay; RPO 30 min: RDS cross-Region automated backups copy snapshots and transaction logs to the DR
+    # region, so point-in-time restore there lags the primary by minutes (RDS User Guide, "Replicating
+    # automated backups to another AWS Region"); 30 min keeps a margin over the copy lag.
+    DrTier(name="backup_restore", rto_minutes=60, rpo_minutes=30, restore_gb_per_minute=5.0, compute_fraction=0,
+           database_replica=False, cache_fraction=0, load_balancer=False,
+           description="automated backups and transaction logs replicated to the DR region (point-in-time "
+                       "restore there); infrastructure rebuilt from code on disaster"),
+    DrTier(name="pilot_light", rto_minutes=30, rpo_minutes=5, compute_fraction=0, database_replica=True,
            cache_fraction=0, load_balancer=False,
            description="database replicated to the DR region; compute started and scaled on disaster"),
     DrTier(name="warm_standby", rto_minutes=15, rpo_minutes=1, compute_fraction=0.25, database_replica=True,
@@ -82,6 +90,60 @@ class Availability(BaseModel):
     cache_multi_az: float = Field(99.99, description="Amazon ElastiCache SLA, Multi-AZ with automatic failover.")
 
 
+class FailureModel(BaseModel):
+    """Failure rates and recovery times behind the designed-for availability estimate.
+
+    Downtime a year = sum over failure kinds of (events a year x minutes each), per tier, after the
+    AWS Well-Architected Reliability Pillar's availability calculations ("Availability", and the
+    worked 2 / 3 / 4 / 5 nines scenarios, which count failures, recovery decisions and updates).
+    Figures marked *assumption* are engineering estimates with the reasoning in ``docs/model.md``;
+    override them per workload under ``policy: {failures: {...}}``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    instance_failures_per_year: float = Field(
+        1.0, ge=0, description="Failures of one instance (host fault, retirement, impairment) a year "
+                               "[events/year]. Assumption: EC2 instance retirement and impairment events.")
+    manual_recovery_minutes: float = Field(
+        70, ge=0, description="Recovering a component with no standby: decide, redeploy, restore [minutes] "
+                              "(WA 2 9s scenario: 30 + 10 + 30 minutes).")
+    in_place_changes_per_year: float = Field(
+        6, ge=0, description="Updates a year that take a single instance offline (WA 2 9s scenario: 6).")
+    in_place_change_minutes: float = Field(
+        240, ge=0, description="Downtime of one in-place update of a single instance [minutes] (WA 2 9s "
+                               "scenario: 4 hours).")
+    failover_minutes: float = Field(
+        2, ge=0, description="Health-checked failover to a standby or away from a failed instance or AZ "
+                             "[minutes] (ALB health checks and RDS Multi-AZ: RDS failovers typically complete "
+                             "in 60-120 s, RDS User Guide).")
+    scale_out_minutes: float = Field(
+        10, ge=0, description="Auto Scaling replacing lost capacity in the remaining AZs [minutes]; a fleet "
+                              "that is not statically stable runs short of capacity that long after an AZ loss.")
+    db_failures_per_year: float = Field(
+        0.5, ge=0, description="Database host failures a year [events/year]. Assumption, as for instances.")
+    db_maintenance_events_per_year: float = Field(
+        2, ge=0, description="Database OS and minor-version patches that restart or fail over the instance a "
+                             "year [events/year] (RDS User Guide, 'Maintaining a DB instance'; Multi-AZ patches "
+                             "the standby first, then fails over).")
+    single_az_db_recovery_minutes: float = Field(
+        30, ge=0, description="A single-AZ database back after a host failure or patch reboot [minutes]: RDS "
+                              "replaces the host and runs crash recovery. Assumption.")
+    az_failures_per_year: float = Field(
+        0.2, ge=0, description="Impairments of one Availability Zone a year [events/year]. Assumption: AWS "
+                               "post-event summaries.")
+    az_outage_minutes: float = Field(240, ge=0, description="Length of an AZ impairment [minutes]. Assumption.")
+    region_failures_per_year: float = Field(
+        0.1, ge=0, description="Region-wide events taking down the stack a year [events/year]. Assumption: about "
+                               "one a decade per region in AWS post-event summaries.")
+    region_outage_minutes: float = Field(
+        240, ge=0, description="Length of a region-wide event [minutes]. Assumption: AWS post-event summaries "
+                               "report 3-8 hours.")
+    dns_failover_minutes: float = Field(
+        1, ge=0, description="Moving traffic away from a failed region in active/active [minutes] (Route 53 "
+                             "health checks: 30 s interval x 3 failures, plus DNS TTL).")
+
+
 class SizingPolicy(BaseModel):
     """Every tunable of the sizing model, with its default and source."""
 
@@ -97,10 +159,12 @@ class SizingPolicy(BaseModel):
     burst_headroom: float = Field(0.3, ge=0, le=5, description="ASG max = horizon peak x (1 + this) [fraction].")
     # availability zones
     multi_az_min_availability: float = Field(
-        99.5, description="From this availability target [%], run the database and cache "
+        99.5, ge=0, le=100, description="From this availability target [%], run the database and cache "
                           "Multi-AZ (single-AZ services promise 99.5%).")
     survive_az_loss_min_availability: float = Field(
-        99.9, description="From this availability target [%], each AZ can lose one peer: it carries load / (k - 1).")
+        99.95, ge=0, le=100,
+        description="From this availability target [%], the fleet is statically stable: three AZs, each "
+                    "carrying load / (k - 1) (WA 4 9s scenario); below it two AZs suffice (WA 3 9s scenario).")
     azs_when_surviving: int = Field(3, ge=2, le=6, description="AZs used when surviving an AZ loss (3 costs 1.5x "
                                                                "peak capacity, 2 costs 2x).")
     azs_default: int = Field(2, ge=1, le=6, description="AZs used otherwise (an ALB needs two).")
@@ -133,7 +197,12 @@ class SizingPolicy(BaseModel):
         "auto", description="auto: add a cache when cache + a smaller database cost less than the database alone; "
                             "always; never.")
     hot_read_share: float = Field(0.9, gt=0, lt=1, description="Share of reads that touch the hot data "
-                                                               "(80/20-style locality).")
+                                                               "(hot_data_fraction); with it the self-similar "
+                                                               "hit-ratio curve of cache and buffer cache.")
+    cache_sizes_tried: tuple[float, ...] = Field(
+        (1.0, 0.25, 0.0625, 0.015625), min_length=1,
+        description="Cache sizes weighed against the database, as fractions of the hot working set [0-1]: the "
+                    "cheapest whole bill wins.")
     cache_item_overhead: float = Field(0.25, ge=0, le=5, description="Cache memory per byte of data beyond the "
                                                                      "data itself (keys, pointers) [fraction].")
     cache_reserved_memory: float = Field(0.25, ge=0, lt=1, description="Node memory kept free for replication "
@@ -152,10 +221,46 @@ class SizingPolicy(BaseModel):
     db_cpu_ms_per_read: float = Field(2.0, gt=0, description="Database vCPU time per read request [ms].")
     db_cpu_ms_per_write: float = Field(6.0, gt=0, description="Database vCPU time per write request [ms].")
     db_target_utilization: float = Field(0.6, gt=0.05, le=0.95, description="Database CPU utilisation at peak.")
-    db_memory_for_hot_data: float = Field(1.0, ge=0, description="Database memory per GB of hot data without a "
-                                                                 "cache [GB/GB]: the buffer cache holds the hot set.")
-    db_memory_for_hot_data_with_cache: float = Field(
-        0.25, ge=0, description="Database memory per GB of hot data when a cache serves the hot reads [GB/GB].")
+    db_buffer_memory_fraction: float = Field(
+        0.75, gt=0, le=1, description="Share of database memory that caches data pages [fraction]: PostgreSQL's "
+                                      "shared_buffers (RDS default 25% of memory) plus the OS page cache, less "
+                                      "connections and work_mem (PostgreSQL docs, 'Resource Consumption').")
+    db_pages_per_read: float = Field(
+        2.0, gt=0, description="Data pages a read query touches below the always-cached upper index levels: one "
+                               "index leaf and one heap page for a point lookup (B-tree index scan).")
+    db_iops_per_write: float = Field(
+        2.0, ge=0, description="Storage writes per write query once checkpoints and group commit amortise them: "
+                               "the heap and index pages it dirties [IOPS per write/s].")
+    db_min_buffer_fraction: float = Field(
+        0.01, ge=0, le=1, description="Share of the database (storage at the horizon) its buffer cache holds at "
+                                      "least: every B-tree's inner pages (about 1 / fan-out, 0.3-1% of an index "
+                                      "at 8 KB pages) and the catalog, which db_pages_per_read assumes cached.")
+    db_storage_read_ms: float = Field(
+        1.0, gt=0, description="Time of one storage read that misses the buffer cache [ms] (EBS gp3 and Aurora "
+                               "storage: single-digit milliseconds, typically about 1 ms).")
+    db_read_latency_budget_ms: float = Field(
+        10.0, gt=0, description="Storage wait a read query may add on average [ms]: pages x miss ratio x "
+                                "db_storage_read_ms must stay below it, else the class needs more memory.")
+    db_connections_per_app_vcpu: float = Field(
+        2.0, ge=0, description="Database connections the application holds per vCPU at the horizon peak "
+                               "(a pool of about two per core, HikariCP's pool-sizing guidance).")
+    db_bytes_per_connection: float = Field(
+        9_531_392, gt=0, description="Memory per connection in RDS PostgreSQL's default max_connections = "
+                                     "LEAST(DBInstanceClassMemory / 9531392, 5000) [bytes].")
+    db_max_connections: int = Field(5000, ge=1, description="Cap of RDS PostgreSQL's default max_connections.")
+    rds_gp3_baseline_iops: tuple[float, float] = Field(
+        (3000, 12000), description="RDS gp3 IOPS included below / from rds_gp3_large_volume_gb (RDS User Guide, "
+                                   "'gp3 storage': 3,000 IOPS below 400 GiB, 12,000 from 400 GiB).")
+    rds_gp3_large_volume_gb: float = Field(400, gt=0, description="gp3 volume size from which the larger baseline "
+                                                                  "applies [GB].")
+    rds_gp3_max_iops: float = Field(64_000, gt=0, description="Most IOPS an RDS gp3 volume provisions (RDS User "
+                                                              "Guide); beyond it io2.")
+    rds_io2_max_iops: float = Field(256_000, gt=0, description="Most IOPS an RDS io2 volume provisions (RDS User "
+                                                               "Guide).")
+    rds_io2_iops_per_gb: float = Field(1000, gt=0, description="io2 IOPS per GB of volume at most (RDS User "
+                                                               "Guide, 1,000:1).")
+    consider_aurora: bool = Field(True, description="Price Aurora (standard and I/O-Optimized) as an alternative "
+                                                    "engine and keep it where it is cheaper for the same need.")
     db_max_primary_vcpu: int = Field(32, ge=2, description="Beyond this many vCPU of read load, add read replicas "
                                                            "rather than a bigger primary.")
     storage_overhead: float = Field(0.3, ge=0, le=5, description="Database storage beyond the data: indexes, WAL, "
@@ -179,6 +284,7 @@ class SizingPolicy(BaseModel):
                                                                    "object storage is used.")
     # reliability
     availability: Availability = Field(default_factory=Availability)
+    failures: FailureModel = Field(default_factory=FailureModel)
     dr_tiers: tuple[DrTier, ...] = Field(DEFAULT_DR_TIERS, min_length=1)
     dr_regions: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_DR_REGIONS))
 
@@ -192,4 +298,10 @@ class SizingPolicy(BaseModel):
         rto = [t.rto_minutes for t in self.dr_tiers]
         if rto != sorted(rto, reverse=True):
             raise ValueError("dr_tiers must be ordered from cheapest (largest RTO) to dearest (smallest RTO)")
+        if not all(0 < f <= 1 for f in self.cache_sizes_tried):
+            raise ValueError(f"cache_sizes_tried values must be in (0, 1], got {list(self.cache_sizes_tried)}")
+        low, high = self.rds_gp3_baseline_iops
+        if not 0 <= low <= high <= self.rds_gp3_max_iops:
+            raise ValueError(f"rds_gp3_baseline_iops must be 0 <= small <= large <= rds_gp3_max_iops "
+                             f"({self.rds_gp3_max_iops:g}), got ({low:g}, {high:g})")
         return self

@@ -55,7 +55,9 @@ def test_fields_that_do_not_apply_are_null(default_plan):
     assert serverless["sizing"]["compute"]["azs"] is None
     vertical = next(o for o in d["options"] if o["name"] == "vertical")
     assert vertical["monthly_usd"] is None and vertical["sizing"]["compute"]["instance_type"] is None
-    assert d["options"][1]["sizing"]["cache"] == {"node_type": None, "nodes": None, "shards": None, "hit_ratio": None}
+    uncached = make_plan(Workload(**BASE, policy={"cache_mode": "never"})).to_dict()
+    assert uncached["options"][1]["sizing"]["cache"] == {"node_type": None, "nodes": None, "shards": None,
+                                                         "hit_ratio": None, "share_of_hot_set": None}
 
 
 def test_every_line_names_its_price_source(default_plan):
@@ -81,7 +83,7 @@ def test_multi_az_follows_the_availability_target():
     low = plan(availability_target=99.0, rto_minutes=1440, rpo_minutes=1440)
     high = plan(availability_target=99.9)
     assert not low.sizing.db_multi_az and high.sizing.db_multi_az
-    assert "99.9% > 99.5% single-AZ" in next(d.rationale for d in high.decisions if d.topic == "database Multi-AZ")
+    assert "99.9% >= 99.5%" in next(d.rationale for d in high.decisions if d.topic == "database Multi-AZ")
     lo, hi = low.option("horizontal"), high.option("horizontal")
     assert hi.monthly_usd > lo.monthly_usd
     db = {o.name: o.bom[o.bom.component == "database"].monthly_usd.sum() for o in (lo, hi)}
@@ -98,16 +100,28 @@ def test_multi_az_database_costs_at_least_single_az():
 
 def test_dr_tier_follows_rto_and_rpo():
     tiers = [plan(availability_target=99.0, rto_minutes=r, rpo_minutes=p).option("horizontal").dr_tier
-             for r, p in [(1440, 1440), (120, 30), (15, 1)]]
+             for r, p in [(1440, 1440), (60, 30), (15, 1)]]
     assert tiers == ["backup_restore", "pilot_light", "warm_standby"]
 
 
-def test_dr_raised_to_multi_site_when_one_region_is_not_enough():
-    p = plan(availability_target=99.95, rto_minutes=240, rpo_minutes=60)
+def test_one_region_meets_four_nines():
+    # WA 4 9s scenario: three AZs, statically stable, Multi-AZ database, one region, backups
+    p = plan(availability_target=99.99, rto_minutes=240, rpo_minutes=60)
     o = p.option("horizontal")
-    assert o.region_availability_pct < 99.95 <= o.availability_pct
-    assert o.dr_tier == "multi_site"
-    assert "raised to multi_site" in next(d.rationale for d in p.decisions if d.topic == "disaster recovery")
+    assert (p.sizing.azs, p.sizing.survive_az_loss, p.sizing.db_multi_az) == (3, True, True)
+    assert o.dr_tier == "backup_restore" and o.availability_pct >= 99.99
+    assert o.row.sla_floor_pct < 99.99  # the contractual floor is lower and shown beside it
+
+
+def test_dr_lifted_to_the_cheapest_tier_that_reaches_the_target():
+    p = plan(availability_target=99.998, rto_minutes=240, rpo_minutes=60)
+    o = p.option("horizontal")
+    assert o.region_availability_pct < 99.998 <= o.availability_pct
+    assert o.dr_tier == "warm_standby"  # pilot light's 30-minute recovery is not enough, active/active not needed
+    assert "cheapest DR tier that lifts it" in next(d.rationale for d in p.decisions
+                                                   if d.topic == "availability estimate")
+    five = plan(availability_target=99.999, rto_minutes=240, rpo_minutes=60).option("horizontal")
+    assert five.dr_tier == "multi_site" and five.availability_pct >= 99.999
 
 
 def test_vertical_rejected_past_usl_capacity_with_reason():
@@ -167,3 +181,19 @@ def test_policy_overrides_change_the_plan():
     assert wider.row.instances_max > base.row.instances_max
     x86 = make_plan(Workload(**BASE, policy={"allow_arm64": False})).option("horizontal")
     assert not x86.row.instance_type.startswith(("c6g", "c7g", "m6g", "m7g", "c8g", "m8g"))
+
+
+def test_growth_month_zero_is_the_plans_monthly_figure():
+    from planner.explore import growth
+
+    w = Workload(**BASE)
+    p = make_plan(w)
+    table = growth(w)
+    for o in p.options:
+        if not o.feasible:
+            continue
+        row = table[(table.month == 0) & (table.option == o.name)].iloc[0]
+        assert row.monthly_usd == pytest.approx(o.monthly_usd, rel=1e-9)
+    last = table[(table.month == w.horizon_months) & (table.option == "horizontal")].iloc[0]
+    assert last.monthly_usd > p.option("horizontal").monthly_usd
+    assert "bills month 1" in p.billing and p.to_dict()["billing"]["fixed_capacity_sized_for_month"] == 12

@@ -7,10 +7,10 @@ import pytest
 
 from planner.policy import SizingPolicy
 from planner.sizing.availability import redundant_pct, serial_pct
-from planner.sizing.cache import hit_ratio
+from planner.sizing.cache import hit_ratio, residual_hit_ratio
 from planner.sizing.compute import az_plan, fleet_units, spread_over_azs
 from planner.sizing.database import multi_az_needed
-from planner.sizing.dr import dr_targets_met, dr_tier_index
+from planner.sizing.dr import dr_targets_met, dr_tier_index, tier_rto_minutes
 from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.queueing import erlang_b, erlang_c, min_servers, square_root_staffing, wait_quantile_s
 from planner.sizing.usl import usl_capacity, usl_peak_cores
@@ -83,9 +83,10 @@ def test_survive_one_az_arithmetic():
 
 
 def test_az_plan_follows_availability_target():
-    az = az_plan([99.0, 99.5, 99.9, 99.99], [3, 3, 3, 2], POLICY)
-    assert az.azs.tolist() == [2, 2, 3, 2]
-    assert az.survive_az_loss.tolist() == [False, False, True, True]
+    # WA 3 9s: two AZs; WA 4 9s: three, statically stable (from 99.95 %); a two-AZ region keeps two
+    az = az_plan([99.0, 99.9, 99.95, 99.99, 99.99], [3, 3, 3, 3, 2], POLICY)
+    assert az.azs.tolist() == [2, 2, 3, 3, 2]
+    assert az.survive_az_loss.tolist() == [False, False, True, True, True]
 
 
 def test_fleet_units_min_desired_max():
@@ -106,11 +107,23 @@ def test_load_profile_matches_peak_to_average():
 
 
 def test_hit_ratio_locality_model():
-    # hot 20 % of data draws 90 % of reads
+    # self-similar curve through (hot 20 %, 90 % of reads): theta = ln 0.9 / ln 0.2 = 0.06546
+    theta = np.log(0.9) / np.log(0.2)
     assert hit_ratio(0.2, 0.2, 0.9) == pytest.approx(0.9)
-    assert hit_ratio(0.1, 0.2, 0.9) == pytest.approx(0.45)
-    assert hit_ratio(0.6, 0.2, 0.9) == pytest.approx(0.9 + 0.1 * 0.4 / 0.8)
     assert hit_ratio(1.0, 0.2, 0.9) == pytest.approx(1.0)
+    assert hit_ratio(0.01, 0.2, 0.9) == pytest.approx(0.01 ** theta)  # 0.7397
+    assert hit_ratio(0.01, 0.2, 0.9) == pytest.approx(0.7397, abs=1e-4)
+    # Knuth's 80-20 rule: the hottest 4 % draw 64 %
+    assert hit_ratio(0.04, 0.2, 0.8) == pytest.approx(0.64)
+    # all data hot: uniform access
+    assert hit_ratio(0.3, 1.0, 0.9) == pytest.approx(0.3)
+
+
+def test_buffer_behind_a_cache_sees_the_residual_stream():
+    # cache holds the hottest 1 %, buffer the next 4 %: (H(0.05) - H(0.01)) / (1 - H(0.01))
+    h1, h5 = hit_ratio(0.01, 0.2, 0.9), hit_ratio(0.05, 0.2, 0.9)
+    assert residual_hit_ratio(0.01, 0.04, 0.2, 0.9) == pytest.approx((h5 - h1) / (1 - h1))
+    assert residual_hit_ratio(0.0, 0.04, 0.2, 0.9) == pytest.approx(hit_ratio(0.04, 0.2, 0.9))
 
 
 def test_multi_az_switching():
@@ -121,26 +134,76 @@ def test_multi_az_switching():
 
 
 @pytest.mark.parametrize(
-    ("rto", "rpo", "tier"),
+    ("rto", "rpo", "storage_gb", "tier"),
     [
-        (480, 240, "backup_restore"), (10_000, 10_000, "backup_restore"),
-        (479, 240, "pilot_light"), (480, 239, "pilot_light"), (60, 10, "pilot_light"),
-        (59, 10, "warm_standby"), (60, 9, "warm_standby"), (15, 1, "warm_standby"),
-        (14, 1, "multi_site"), (15, 0.5, "multi_site"), (1, 0.1, "multi_site"),
+        # backup & restore: 60 min + storage / 5 GB/min, RPO 30 min (cross-region automated backups)
+        (80, 30, 100, "backup_restore"), (79.9, 30, 100, "pilot_light"), (80, 29, 100, "pilot_light"),
+        (260, 60, 1000, "backup_restore"), (259, 60, 1000, "pilot_light"), (10_000, 10_000, 20_000, "backup_restore"),
+        (30, 5, 100, "pilot_light"), (29, 5, 100, "warm_standby"), (30, 4, 100, "warm_standby"),
+        (15, 1, 100, "warm_standby"), (14, 1, 100, "multi_site"), (15, 0.5, 100, "multi_site"),
+        (1, 0.1, 100, "multi_site"),
     ],
 )
-def test_dr_tier_at_and_around_each_threshold(rto, rpo, tier):
-    i = dr_tier_index([rto], [rpo], POLICY)
+def test_dr_tier_at_and_around_each_threshold(rto, rpo, storage_gb, tier):
+    i = dr_tier_index([rto], [rpo], [storage_gb], POLICY)
     assert POLICY.dr_tiers[i[0]].name == tier
-    assert dr_targets_met(i, [rto], [rpo], POLICY)[0]
+    assert dr_targets_met(i, [rto], [rpo], [storage_gb], POLICY)[0]
+
+
+def test_backup_restore_rto_grows_with_data():
+    rto = tier_rto_minutes([20, 1000, 5000], POLICY)[:, 0]
+    assert rto.tolist() == pytest.approx([64, 260, 1060])
+    assert (tier_rto_minutes([20, 5000], POLICY)[:, 1:] == [30, 15, 1]).all()
 
 
 def test_dr_target_beyond_every_tier_is_flagged():
-    i = dr_tier_index([0.5], [0.0], POLICY)
+    i = dr_tier_index([0.5], [0.0], [100], POLICY)
     assert POLICY.dr_tiers[i[0]].name == "multi_site"
-    assert not dr_targets_met(i, [0.5], [0.0], POLICY)[0]
+    assert not dr_targets_met(i, [0.5], [0.0], [100], POLICY)[0]
 
 
 def test_availability_composition_by_hand():
     assert serial_pct(99.99, 99.99, 99.95) == pytest.approx(100 * 0.9999 * 0.9999 * 0.9995)
     assert redundant_pct(99.9, 2) == pytest.approx(100 * (1 - 0.001**2))
+
+
+def _designed_for(compute: str, static: bool, db_multi_az: bool, recovery_minutes: float,
+                  active_active: bool = False, cache: bool = False) -> float:
+    from planner.sizing.availability import designed_for_pct, region_outages
+
+    f = POLICY.failures
+    out = region_outages(f, np.array([compute]), [static], [cache], [cache], [db_multi_az],
+                         POLICY.single_az_restore_minutes)
+    return float(designed_for_pct(out, f, [recovery_minutes], [active_active])[0])
+
+
+def test_designed_for_availability_by_hand():
+    # WA 3 9s: fleet in 2 AZs (not statically stable), Multi-AZ database, backups restoring in 80 min.
+    # AZ losses 0.2 x (2 failover + 10 scale-out) = 2.4; database 2.5 events x 2 = 5 and 0.2 AZ x 2 = 0.4;
+    # region 0.1 x min(240, 80) = 8  ->  15.8 min a year
+    assert _designed_for("fleet", False, True, 80) == pytest.approx(100 * (1 - 15.8 / 525_600))
+    # WA 4 9s: statically stable -> AZ losses cost only the failover: 0.4 + 5 + 0.4 + 8 = 13.8 min
+    assert _designed_for("fleet", True, True, 80) == pytest.approx(100 * (1 - 13.8 / 525_600))
+    # WA 2 9s: one instance (1 x 70 manual recovery, 0.2 x 70 AZ, 6 x 240 updates) and a single-AZ
+    # database (2.5 x 30 + 0.2 x min(240, 120)) and the region: 70 + 14 + 1440 + 75 + 24 + 8 = 1631 min
+    assert _designed_for("single", False, False, 80) == pytest.approx(100 * (1 - 1631 / 525_600))
+    # WA 5 9s: active/active, every event cut to the 1-minute DNS failover: 0.2 + 2.5 + 0.2 + 0.1 = 3.0 min
+    assert _designed_for("fleet", True, True, 80, active_active=True) == pytest.approx(100 * (1 - 3.0 / 525_600))
+
+
+@pytest.mark.parametrize(
+    ("target", "compute", "static", "db_multi_az", "meets"),
+    [
+        (99.0, "single", False, False, True),     # WA 2 9s: one instance, single-AZ database
+        (99.9, "single", False, False, False),    # ... is not enough for three nines
+        (99.9, "fleet", False, True, True),       # WA 3 9s: two AZs, Multi-AZ database
+        (99.99, "fleet", True, True, True),       # WA 4 9s: three AZs statically stable, one region
+        (99.999, "fleet", True, True, False),     # WA 5 9s needs a second active region ...
+    ],
+)
+def test_well_architected_scenarios(target, compute, static, db_multi_az, meets):
+    assert (_designed_for(compute, static, db_multi_az, 80) >= target) == meets
+
+
+def test_five_nines_with_two_active_regions():
+    assert _designed_for("fleet", True, True, 80, active_active=True) >= 99.999

@@ -17,8 +17,9 @@ def print_plan(plan: Plan) -> None:
     console.print(f"[bold]{w.name}[/] — {w.cloud} {w.region}, prices as of {plan.prices_as_of}")
     if rec is not None:
         console.print(f"Recommended: [bold green]{rec.name}[/] {_usd(rec.monthly_usd)}/month "
-                      f"({_usd(rec.annual_usd)}/year), availability {_pct(rec.availability_pct)} "
-                      f"(target {_pct(w.availability_target)}), DR {rec.dr_tier} in {plan.sizing.dr_region}")
+                      f"({_usd(rec.annual_usd)}/year), designed-for availability {_pct(rec.availability_pct)} "
+                      f"(target {_pct(w.availability_target)}; SLA floor {_pct(rec.row.sla_floor_pct)}), "
+                      f"DR {rec.dr_tier} in {plan.sizing.dr_region}")
     else:
         console.print("[bold red]No option meets every target.[/]")
     options = Table(title="Options", header_style="bold")

@@ -10,11 +10,13 @@ import pandas as pd
 
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
+from planner.sizing.availability import designed_for_pct, region_outages
 from planner.sizing.compute import fleet_units
+from planner.sizing.dr import tier_rto_minutes
 
 OPTION_COLUMNS = ["row", "option", "feasible", "reasons", "instance_type", "instance_vcpu", "instances_min",
                   "instances_desired",
-                  "instances_max", "azs", "instance_hours", "front", "compute_availability_pct"]
+                  "instances_max", "azs", "instance_hours", "front", "compute_availability_pct", "compute_kind"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,26 @@ class Context:
         """A sizing column (or, failing that, an input column) as a numpy array, converted once."""
         return self._columns[name]
 
+    @functools.cached_property
+    def tier_rto_minutes(self) -> np.ndarray:
+        """(scenarios, DR tiers): the recovery time each tier achieves for this database."""
+        return tier_rto_minutes(self.col("db_storage_gb"), self.policy)
+
+    @functools.cached_property
+    def active_active_tiers(self) -> np.ndarray:
+        """Per DR tier: both regions carry the full load (traffic simply moves on a regional failure)."""
+        return np.array([t.compute_fraction >= 1 for t in self.policy.dr_tiers])
+
+    def designed_for_by_tier(self, compute_kind: np.ndarray) -> np.ndarray:
+        """(scenarios, DR tiers): designed-for availability [%] of each scenario's stack with ``compute_kind``
+        compute (see :func:`planner.sizing.availability.region_outages`) under each DR tier."""
+        p = self.policy
+        outages = region_outages(p.failures, np.broadcast_to(np.asarray(compute_kind), (self.n,)),
+                                 self.col("survive_az_loss"), self.col("cache_used"), self.col("cache_multi_az"),
+                                 self.col("db_multi_az"), p.single_az_restore_minutes)
+        return np.stack([designed_for_pct(outages, p.failures, self.tier_rto_minutes[:, i], aa)
+                         for i, aa in enumerate(self.active_active_tiers)], axis=1)
+
     def elastic_units(self, capacity_per_unit: np.ndarray) -> dict[str, np.ndarray]:
         """Fleet units of every scenario for a capacity per unit (see :func:`fleet_units`)."""
         return fleet_units(self.col("vcpu_needed"), self.col("vcpu_needed_horizon"), self.hourly_fraction,
@@ -62,7 +84,7 @@ def option_frame(ctx: Context, option: str, **columns: object) -> pd.DataFrame:
     base: dict[str, object] = {"row": ctx.rows, "option": option, "feasible": True, "reasons": "",
                                "instance_type": "", "instance_vcpu": np.nan, "instances_min": np.nan, "instances_desired": np.nan,
                                "instances_max": np.nan, "azs": np.nan, "instance_hours": 0.0, "front": "",
-                               "compute_availability_pct": np.nan}
+                               "compute_availability_pct": np.nan, "compute_kind": "fleet"}
     base.update(columns)
     return pd.DataFrame(base)[OPTION_COLUMNS]
 

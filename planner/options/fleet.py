@@ -17,12 +17,14 @@ from planner.sizing.usl import usl_capacity
 
 def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     """The smallest single instance whose USL capacity carries the horizon peak; an active/standby pair in two
-    AZs when the availability target exceeds one instance's SLA. Not elastic: sized once for the horizon."""
+    AZs when one instance's designed-for availability (with the DR tier the RTO/RPO asks for) falls short of
+    the target. Not elastic: sized once for the horizon."""
     p, av = ctx.policy, ctx.policy.availability
     cands = _pruned(ctx, instance_candidates(ctx.book, ctx.cloud, "ec2", p.vertical_family_pattern,
                                              allow_arm64=p.allow_arm64))
     need = ctx.col("vcpu_needed_horizon")
-    pair = ctx.col("availability_target") > av.ec2_single_instance
+    single_pct = ctx.designed_for_by_tier(np.array("single"))[ctx.rows, ctx.col("dr_tier_index")]
+    pair = single_pct < ctx.col("availability_target")
     count = np.where(pair, 2.0, 1.0)
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -35,8 +37,9 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     frame = option_frame(
         ctx, "vertical", instance_type=pick.sku.to_numpy(), instance_vcpu=_vcpu(cands, pick), instances_min=count, instances_desired=count,
         instances_max=count, azs=count, instance_hours=np.where(found, count * HOURS_PER_MONTH, 0.0),
-        front=np.where(pair, "alb", "public_ip"),
+        front=np.where(pair, "alb", "public_ip"), compute_kind=np.where(pair, "pair", "single"),
         compute_availability_pct=np.where(pair, av.active_standby_pair, av.ec2_single_instance))
+    frame["single_instance_pct"] = single_pct
     if (~found).any():
         best = _most_capacity(ctx, cands)
         tail = {r: f"; the most any single instance gives is {b.cap:,.0f} ({b.sku}, {b.vcpu:.0f} vCPU, after USL "

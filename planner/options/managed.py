@@ -50,7 +50,7 @@ def serverless(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     arch = "arm64" if p.allow_arm64 else "x86_64"
     frame = option_frame(ctx, "serverless", instance_type=f"Lambda {p.lambda_memory_mb} MB ({arch})",
                          instances_desired=np.ceil(ctx.col("peak_rps") * duration_ms / MS_PER_S),
-                         instances_max=np.ceil(concurrency_peak), front="api_gateway",
+                         instances_max=np.ceil(concurrency_peak), front="api_gateway", compute_kind="managed",
                          compute_availability_pct=av.lambda_)
     target = ctx.col("latency_target_ms")
     over = concurrency_peak > p.lambda_concurrency_limit

@@ -15,6 +15,7 @@ from planner.bom import BomBuilder
 from planner.options.context import Context
 from planner.options.purchase import purchase_arrays
 from planner.pricing.units import HOURS_PER_MONTH
+from planner.sizing.database import aurora_engine
 from planner.sizing.traffic import KB_PER_GB
 
 ALB_NEW_CONNECTIONS_PER_LCU = 25.0  # per second
@@ -32,30 +33,50 @@ def bill_shared(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> None:
     bom.instance_hours(rows[used], option, "cache", "elasticache", region[used], ctx.col("cache_node_type")[used],
                        ctx.col("cache_nodes")[used] * HOURS_PER_MONTH, db_purchase[used], engine=p.cache_engine)
 
-    fits = ctx.col("db_instance_class") != ""
-    deployment = ctx.col("db_deployment")
-    cls = ctx.col("db_instance_class")
-    bom.instance_hours(rows[fits], option, "database", "rds", region[fits], cls[fits], hours[fits], db_purchase[fits],
-                       engine=p.database_engine, deployment=deployment[fits])
-    replicas = ctx.col("db_read_replicas")
-    has = fits & (replicas > 0)
-    bom.instance_hours(rows[has], option, "database read replicas", "rds", region[has], cls[has],
-                       replicas[has] * HOURS_PER_MONTH, db_purchase[has], engine=p.database_engine,
-                       deployment="single-az")
-    storage = ctx.col("db_storage_gb")
-    for dep in ("single-az", "multi-az"):
-        sel = deployment == dep
-        bom.service_units(rows[sel], option, "database storage", "rds", "storage", region[sel], storage[sel],
-                          dimension=f"rds/{dep}/gp3", sku="gp3")
-    bom.service_units(rows[has], option, "replica storage", "rds", "storage", region[has],
-                      storage[has] * replicas[has], dimension="rds/single-az/gp3", sku="gp3")
-    bom.service_units(rows, option, "database backups", "rds", "backup_storage", region,
-                      ctx.col("db_backup_billed_gb"), dimension="rds/any/snapshot", sku="snapshot",
-                      note="beyond the free allowance of 100% of provisioned storage")
-
+    _bill_database(ctx, bom, option, db_purchase)
     _bill_front(ctx, opt, bom, option)
     _bill_network(ctx, opt, bom, option)
     _bill_storage_and_monitoring(ctx, opt, bom, option)
+
+
+def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndarray) -> None:
+    """Instances, replicas, storage, IOPS and backups of the database, RDS or Aurora."""
+    p, rows, region = ctx.policy, ctx.rows, ctx.region
+    cls, variant, deployment = ctx.col("db_instance_class"), ctx.col("db_engine_variant"), ctx.col("db_deployment")
+    replicas, storage, volume = ctx.col("db_read_replicas"), ctx.col("db_storage_gb"), ctx.col("db_volume_type")
+    rds = (cls != "") & (variant == "rds")
+    bom.instance_hours(rows[rds], option, "database", "rds", region[rds], cls[rds], HOURS_PER_MONTH, purchase[rds],
+                       engine=p.database_engine, deployment=deployment[rds])
+    has = rds & (replicas > 0)
+    bom.instance_hours(rows[has], option, "database read replicas", "rds", region[has], cls[has],
+                       replicas[has] * HOURS_PER_MONTH, purchase[has], engine=p.database_engine,
+                       deployment="single-az")
+    for dep in ("single-az", "multi-az"):
+        for vol in ("gp3", "io2"):
+            sel = rds & (deployment == dep) & (volume == vol)
+            bom.service_units(rows[sel], option, "database storage", "rds", "storage", region[sel], storage[sel],
+                              dimension=f"rds/{dep}/{vol}", sku=vol)
+            bom.service_units(rows[sel], option, "database IOPS", "rds", "provisioned_iops", region[sel],
+                              ctx.col("db_provisioned_iops")[sel], dimension=f"rds/{dep}/{vol}",
+                              sku=f"{vol} IOPS" + (" above the included baseline" if vol == "gp3" else ""))
+    bom.service_units(rows[has], option, "replica storage", "rds", "storage", region[has],
+                      storage[has] * replicas[has], dimension="rds/single-az/gp3", sku="gp3")
+    bom.service_units(rows[rds], option, "database backups", "rds", "backup_storage", region[rds],
+                      ctx.col("db_backup_billed_gb")[rds], dimension="rds/any/snapshot", sku="snapshot",
+                      note="beyond the free allowance of 100% of provisioned storage")
+    engine = aurora_engine(p.database_engine)
+    for v in ("aurora-standard", "aurora-io-optimized"):
+        sel = (cls != "") & (variant == v)
+        copies = np.where(deployment == "multi-az", 2.0, 1.0)[sel] + replicas[sel]
+        bom.instance_hours(rows[sel], option, "database (writer + readers)", "rds", region[sel], cls[sel],
+                           copies * HOURS_PER_MONTH, purchase[sel], engine=engine, deployment=v)
+        bom.service_units(rows[sel], option, "database storage", "rds", "storage", region[sel], storage[sel],
+                          dimension=f"aurora/cluster/{v}", sku=f"{v} storage")
+        bom.service_units(rows[sel], option, "database I/O", "rds", "io_requests", region[sel],
+                          ctx.col("db_io_million_month")[sel], dimension=f"aurora/cluster/{v}", sku="1M I/O requests")
+        bom.service_units(rows[sel], option, "database backups", "rds", "backup_storage", region[sel],
+                          ctx.col("db_backup_billed_gb")[sel], dimension=f"{engine}/any/snapshot", sku="snapshot",
+                          note="beyond the free allowance of 100% of the cluster volume")
 
 
 def _bill_front(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -> None:
@@ -80,10 +101,12 @@ def _bill_network(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str)
     requests = ctx.col("monthly_requests")
     azs = np.nan_to_num(opt.azs.to_numpy(dtype=float), nan=0.0)
     azs = np.where(azs > 0, azs, ctx.col("azs"))
-    bom.service_units(rows, option, "NAT gateways", "nat_gateway", "gateway_hour", region, azs * HOURS_PER_MONTH,
-                      sku="NAT gateway (one per AZ)")
-    bom.service_units(rows, option, "NAT data processed", "nat_gateway", "data_processed", region,
-                      requests * p.outbound_kb_per_request / KB_PER_GB, sku="GB")
+    # a lone instance with a public address reaches the internet itself; private subnets go through NAT
+    nat = opt.front.to_numpy() != "public_ip"
+    bom.service_units(rows[nat], option, "NAT gateways", "nat_gateway", "gateway_hour", region[nat],
+                      azs[nat] * HOURS_PER_MONTH, sku="NAT gateway (one per AZ)")
+    bom.service_units(rows[nat], option, "NAT data processed", "nat_gateway", "data_processed", region[nat],
+                      (requests * p.outbound_kb_per_request / KB_PER_GB)[nat], sku="GB")
     free = ctx.book.allowance(ctx.cloud, "data_transfer", "out_to_internet_free_allowance")
     bom.tiered_units(rows, option, "internet egress", "data_transfer", "out_to_internet", region,
                      ctx.col("egress_gb_month"), free_units=free, sku="GB out")
@@ -124,9 +147,13 @@ def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBui
     dr = ctx.col("dr_region")
     tiers = p.dr_tiers
     storage = ctx.col("db_storage_gb")
-    bom.service_units(rows, option, "DR: backup copies", "rds", "backup_storage", dr,
-                      storage * (1 + p.daily_change_fraction * p.backup_retention_days),
-                      dimension="rds/any/snapshot", sku="snapshot copies")
+    backups = storage * (1 + p.daily_change_fraction * p.backup_retention_days)
+    aurora = np.char.startswith(ctx.col("db_engine_variant").astype(str), "aurora")
+    bom.service_units(rows[~aurora], option, "DR: backup copies", "rds", "backup_storage", dr[~aurora],
+                      backups[~aurora], dimension="rds/any/snapshot", sku="cross-region automated backups")
+    bom.service_units(rows[aurora], option, "DR: backup copies", "rds", "backup_storage", dr[aurora],
+                      backups[aurora], dimension=f"{aurora_engine(p.database_engine)}/any/snapshot",
+                      sku="cross-region snapshot copies")
     change_gb = storage * p.daily_change_fraction * 30
     for target in pd.unique(dr):
         sel = dr == target
@@ -138,7 +165,8 @@ def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBui
     lb = np.array([tiers[i].load_balancer for i in tier_index])
     multi_site = tier_index == len(tiers) - 1
     cls, ok = ctx.col("db_instance_class"), ctx.col("db_instance_class") != ""
-    sel = replica & ok
+    variant = ctx.col("db_engine_variant")
+    sel = replica & ok & (variant == "rds")
     dep = np.where(multi_site, ctx.col("db_deployment"), "single-az")
     bom.instance_hours(rows[sel], option, "DR: database replica", "rds", dr[sel], cls[sel], HOURS_PER_MONTH,
                        engine=p.database_engine, deployment=dep[sel], fallback_region=region[sel])
@@ -146,6 +174,14 @@ def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBui
         s = sel & (dep == d)
         bom.service_units(rows[s], option, "DR: replica storage", "rds", "storage", dr[s], storage[s],
                           dimension=f"rds/{d}/gp3", sku="gp3")
+    # Aurora Global Database: a secondary cluster (one instance, two when active/active Multi-AZ) and its volume
+    for v in ("aurora-standard", "aurora-io-optimized"):
+        s = replica & ok & (variant == v)
+        copies = np.where(multi_site & (ctx.col("db_deployment") == "multi-az"), 2.0, 1.0)[s]
+        bom.instance_hours(rows[s], option, "DR: database replica", "rds", dr[s], cls[s], copies * HOURS_PER_MONTH,
+                           engine=aurora_engine(p.database_engine), deployment=v, fallback_region=region[s])
+        bom.service_units(rows[s], option, "DR: replica storage", "rds", "storage", dr[s], storage[s],
+                          dimension=f"aurora/cluster/{v}", sku=f"{v} storage")
     _bill_dr_compute(ctx, opt, compute, bom, option)
     nodes = np.ceil(ctx.col("cache_nodes") * cache)
     has = nodes > 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from planner.sizing.dr import tier_rto_minutes
+
 if TYPE_CHECKING:
     from planner.plan import OptionPlan, Plan
 
@@ -39,7 +41,8 @@ def _compute(o: OptionPlan) -> dict[str, Any]:
 
 def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
     s, w = plan.sizing, plan.workload
-    tier = next(t for t in w.policy.dr_tiers if t.name == o.dr_tier)
+    i = next(k for k, t in enumerate(w.policy.dr_tiers) if t.name == o.dr_tier)
+    tier = w.policy.dr_tiers[i]
     return {
         "name": o.name,
         "feasible": o.feasible,
@@ -48,6 +51,12 @@ def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
         "monthly_usd": _num(o.monthly_usd),
         "annual_usd": _num(o.annual_usd),
         "availability_pct": _num(o.availability_pct),
+        "availability": {
+            "designed_for_pct": _num(o.availability_pct),
+            "one_region_pct": _num(o.region_availability_pct),
+            "sla_floor_pct": _num(o.row.sla_floor_pct),
+            "dr_raised_for_availability": bool(o.row.dr_upgraded_for_availability),
+        },
         "sizing": {
             "compute": _compute(o),
             "cache": {
@@ -55,18 +64,24 @@ def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
                 "nodes": _int(s.cache_nodes) if s.cache_used else None,
                 "shards": _int(s.cache_shards) if s.cache_used else None,
                 "hit_ratio": _num(s.cache_hit_ratio) if s.cache_used else None,
+                "share_of_hot_set": _num(s.cache_size_fraction) if s.cache_used else None,
             },
             "database": {
                 "instance_class": s.db_instance_class or None,
                 "engine": w.policy.database_engine,
+                "engine_variant": s.db_engine_variant or None,
                 "multi_az": bool(s.db_multi_az),
                 "read_replicas": _int(s.db_read_replicas),
                 "storage_gb": _num(s.db_storage_gb),
+                "volume_type": s.db_volume_type or None,
+                "buffer_hit_ratio": _num(s.db_buffer_hit_ratio),
+                "peak_iops": _num(s.db_peak_iops),
+                "provisioned_iops": _num(s.db_provisioned_iops),
             },
             "dr": {
                 "tier": o.dr_tier,
                 "region": s.dr_region,
-                "rto_minutes": tier.rto_minutes,
+                "rto_minutes": float(tier_rto_minutes([s.db_storage_gb], w.policy)[0, i]),
                 "rpo_minutes": tier.rpo_minutes,
             },
         },
@@ -95,6 +110,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "newest_price_as_of": plan.newest_price_as_of,
         "workload": plan.workload.model_dump(mode="json", exclude={"policy"}),
         "recommended": rec.name if rec else None,
+        "billing": {
+            "billed_month": 1,
+            "fixed_capacity_sized_for_month": plan.workload.horizon_months,
+            "fleet_max_sized_for": "horizon peak x (1 + policy.burst_headroom)",
+            "statement": plan.billing,
+        },
         "traffic": {
             "avg_rps": _num(s.avg_rps), "peak_rps": _num(s.peak_rps), "peak_rps_horizon": _num(s.peak_rps_horizon),
             "monthly_requests": _num(s.monthly_requests), "egress_gb_month": _num(s.egress_gb_month),

@@ -10,6 +10,7 @@ from planner.report.formatting import quantity as _qty
 from planner.report.formatting import unit_usd as _unit_usd
 from planner.report.formatting import usd as _usd
 from planner.report.mermaid import mermaid
+from planner.sizing.dr import tier_rto_minutes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,11 +64,14 @@ def render_markdown(plan: Plan) -> str:
            f"{plan.newest_price_as_of} (USD, 730 h/month)_", ""]
     out += ["## Recommendation", ""]
     if rec is not None:
-        tier = next(t for t in w.policy.dr_tiers if t.name == rec.dr_tier)
-        out += [f"**{rec.name}** — **{_usd(rec.monthly_usd)}/month** ({_usd(rec.annual_usd)}/year), availability "
-                f"estimate **{_pct(rec.availability_pct)}** (target {_pct(w.availability_target)}), disaster "
-                f"recovery **{rec.dr_tier.replace('_', ' ')}** in {plan.sizing.dr_region} (RTO {tier.rto_minutes:g} "
-                f"min, RPO {tier.rpo_minutes:g} min; targets {w.rto_minutes:g} / {w.rpo_minutes:g} min).", ""]
+        i = next(k for k, t in enumerate(w.policy.dr_tiers) if t.name == rec.dr_tier)
+        tier = w.policy.dr_tiers[i]
+        rto = float(tier_rto_minutes([plan.sizing.db_storage_gb], w.policy)[0, i])
+        out += [f"**{rec.name}** — **{_usd(rec.monthly_usd)}/month** ({_usd(rec.annual_usd)}/year), designed-for "
+                f"availability **{_pct(rec.availability_pct)}** (target {_pct(w.availability_target)}; SLA floor "
+                f"{_pct(rec.row.sla_floor_pct)}), disaster recovery **{rec.dr_tier.replace('_', ' ')}** in "
+                f"{plan.sizing.dr_region} (RTO {rto:,.0f} min, RPO {tier.rpo_minutes:g} min; targets "
+                f"{w.rto_minutes:g} / {w.rpo_minutes:g} min).", "", f"_{plan.billing}_", ""]
         out.append(next(d.rationale for d in plan.decisions if d.topic == "recommendation").capitalize() + ".")
     else:
         out.append("**No option meets every target.** " +
@@ -78,7 +82,8 @@ def render_markdown(plan: Plan) -> str:
     rows = [[f"**{o.name}**" if o.recommended else o.name, "yes" if o.feasible else "no", _usd(o.monthly_usd),
              _usd(o.annual_usd), _pct(o.availability_pct), o.dr_tier.replace("_", " "), _compute_summary(o),
              "; ".join(o.reasons) or ("recommended" if o.recommended else "")] for o in plan.options]
-    out += _table(["option", "feasible", "monthly", "annual", "availability", "DR tier", "compute", "notes"],
+    out += _table(["option", "feasible", "monthly", "annual", "designed-for availability", "DR tier", "compute",
+                   "notes"],
                   rows, "llrrrlll")
     if rec is not None:
         out += ["", f"## Architecture ({rec.name})", "", "```mermaid", mermaid(plan, rec), "```"]

@@ -34,10 +34,13 @@ def mermaid(plan: Plan, o: OptionPlan) -> str:
     if s.cache_used:
         maz = ", Multi-AZ" if s.cache_multi_az else ""
         lines.append(f"  app --> cache[({_q(f'ElastiCache {w.policy.cache_engine}<br/>{s.cache_node_type} x {s.cache_nodes:.0f}{maz}')})]")
-    db = f"RDS {w.policy.database_engine}<br/>{s.db_instance_class}{' Multi-AZ' if s.db_multi_az else ''}"
+    engine = "RDS" if s.db_engine_variant == "rds" else s.db_engine_variant.replace("aurora-", "Aurora ")
+    db = (f"{engine} {w.policy.database_engine}<br/>{s.db_instance_class}{' Multi-AZ' if s.db_multi_az else ''}"
+          f"<br/>{s.db_storage_gb:,.0f} GB {s.db_volume_type}")
     if s.db_read_replicas > 0:
         db += f"<br/>+ {s.db_read_replicas:.0f} read replica(s)"
     lines.append(f"  app --> db[({_q(db)})]")
-    lines.append(f"  app --> nat[{_q('NAT gateways')}] --> internet((Internet))")
+    if o.row.front != "public_ip":
+        lines.append(f"  app --> nat[{_q('NAT gateways')}] --> internet((Internet))")
     lines.append(f"  db -. {_q(o.dr_tier.replace('_', ' '))} .-> dr[{_q(f'DR region {s.dr_region}')}]")
     return "\n".join(lines)

@@ -1,12 +1,20 @@
-"""Cache tier: whether to cache, the working set, node type, shards and replicas, hit ratio.
+"""Cache tier: the hit-ratio curve, and the cache each scenario would need for a given size.
+
+Locality follows the self-similar ("80-20") distribution: the hottest fraction
+``x`` of the data draws ``x ** theta`` of the reads, with theta fitted so that
+the hot ``hot_data_fraction`` draws ``hot_read_share`` of them
+(theta = ln(share) / ln(fraction); Knuth, *The Art of Computer Programming*
+vol. 3, 2nd ed., section 6.1, "self-similar" access probabilities; the same
+concave shape as Zipf-like web-cache hit ratios, Breslau et al., INFOCOM 1999).
+A cache holding the hottest ``x`` of the data therefore serves ``x ** theta``
+of reads; the same curve gives the database's buffer-cache hit ratio
+(:mod:`planner.sizing.database`).
 
 Working set = hot_data_fraction x data at the horizon x (1 + item overhead).
-Usable node memory = node GiB x (1 - reserved memory), after ElastiCache's
-``reserved-memory-percent`` guidance (25 %). Shards = ceil(working set / usable);
-one replica per shard when the tier must be Multi-AZ. The hit ratio follows
-from locality: a cache holding the hot set serves ``hot_read_share`` of reads
-(the 80/20 rule: Pareto; see also Breslau et al., "Web caching and Zipf-like
-distributions", INFOCOM 1999).
+A cache is sized for a share of that working set (``policy.cache_sizes_tried``;
+the engine keeps the cheapest whole bill). Usable node memory = node GiB x (1 -
+reserved memory), after ElastiCache's ``reserved-memory-percent`` guidance
+(25 %). Shards = ceil(data / usable); one replica per shard when Multi-AZ.
 """
 
 from __future__ import annotations
@@ -22,30 +30,45 @@ GIB_PER_GB = 1e9 / 2**30
 MAX_SHARDS = 500  # ElastiCache cluster-mode limit on node groups
 
 
-def hit_ratio(cache_fraction_of_data: npt.ArrayLike, hot_fraction: npt.ArrayLike, hot_read_share: float) -> np.ndarray:
-    """Read hit ratio of a cache holding ``cache_fraction_of_data`` of the data, under hot/cold locality.
-
-    Piecewise linear: hot data (``hot_fraction`` of it) draws ``hot_read_share``
-    of reads, evenly; cold data draws the rest, evenly. A cache keeps the hottest
-    items first.
-    """
-    x = np.clip(np.asarray(cache_fraction_of_data, dtype=float), 0, 1)
+def locality_exponent(hot_fraction: npt.ArrayLike, hot_read_share: float) -> np.ndarray:
+    """theta of the self-similar curve through (hot_fraction, hot_read_share); 1 (uniform) when all data is hot."""
     h = np.asarray(hot_fraction, dtype=float)
-    hot = hot_read_share * np.minimum(x, h) / h
     with np.errstate(divide="ignore", invalid="ignore"):
-        cold = np.where(h < 1, (1 - hot_read_share) * np.maximum(x - h, 0) / (1 - h), 0.0)
-    return np.minimum(hot + cold, 1.0)
+        return np.where(h < 1, np.log(hot_read_share) / np.log(np.minimum(h, 1 - 1e-12)), 1.0)
+
+
+def hit_ratio(cache_fraction_of_data: npt.ArrayLike, hot_fraction: npt.ArrayLike, hot_read_share: float) -> np.ndarray:
+    """Share of reads served by a cache holding the hottest ``cache_fraction_of_data`` of the data.
+
+    H(x) = x ** theta, theta = ln(hot_read_share) / ln(hot_fraction): H(hot_fraction) = hot_read_share,
+    H(1) = 1, concave in between (see the module docstring for the source)."""
+    x = np.clip(np.asarray(cache_fraction_of_data, dtype=float), 0, 1)
+    return x ** locality_exponent(hot_fraction, hot_read_share)
+
+
+def residual_hit_ratio(front_fraction: npt.ArrayLike, behind_fraction: npt.ArrayLike, hot_fraction: npt.ArrayLike,
+                       hot_read_share: float) -> np.ndarray:
+    """Hit ratio of a second cache (the database buffer) holding the next-hottest ``behind_fraction`` of the data
+    behind a first one holding ``front_fraction``: (H(f + b) - H(f)) / (1 - H(f)) of the reads that reach it."""
+    f = np.asarray(front_fraction, dtype=float)
+    h_front = hit_ratio(f, hot_fraction, hot_read_share)
+    h_both = hit_ratio(f + np.asarray(behind_fraction, dtype=float), hot_fraction, hot_read_share)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(h_front < 1, (h_both - h_front) / (1 - h_front), 1.0)
 
 
 def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candidates: pd.DataFrame,
-               policy: SizingPolicy) -> pd.DataFrame:
-    """The cache each scenario would need: working set, node type, shards, nodes, hit ratio, cost per hour.
+               policy: SizingPolicy, size_fraction: float = 1.0) -> pd.DataFrame:
+    """The cache each scenario would need to hold ``size_fraction`` of its hot working set: data held, node
+    type, shards, nodes, hit ratio and cost per hour.
 
-    Whether to use it is decided with the database (:func:`planner.engine.shared_sizing`)."""
+    Whether to use it, and which size, is decided with the database (:func:`planner.engine.shared_sizing`)."""
     peak_reads = tr["peak_rps_horizon"].to_numpy() * wf["read_fraction"].to_numpy()
     used = (wf["data_size_gb"].to_numpy() > 0) & (peak_reads > 0)
-    working_set_gb = (wf["hot_data_fraction"].to_numpy() * tr["data_size_gb_horizon"].to_numpy()
-                      * (1 + policy.cache_item_overhead))
+    hot = wf["hot_data_fraction"].to_numpy()
+    data_gb = tr["data_size_gb_horizon"].to_numpy()
+    held_fraction = np.minimum(hot * size_fraction, 1.0)
+    working_set_gb = held_fraction * data_gb * (1 + policy.cache_item_overhead)
     per_shard = np.where(multi_az, 2, 1)
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -55,16 +78,15 @@ def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candida
         cost = np.where(shards <= MAX_SHARDS, nodes * cands.hourly_usd.to_numpy()[None, :], np.inf)
         return nodes, cost
 
-    regions = wf["region"].to_numpy()
-    pick = cheapest(regions, candidates, evaluate)
+    pick = cheapest(wf["region"].to_numpy(), candidates, evaluate)
     nodes = np.where(used, pick.units.to_numpy(), 0)
-    # the cache holds the working set, i.e. the hot fraction of the data
-    hits = np.where(used, hit_ratio(wf["hot_data_fraction"].to_numpy(), wf["hot_data_fraction"].to_numpy(),
-                                    policy.hot_read_share), 0.0)
+    hits = np.where(used, hit_ratio(held_fraction, hot, policy.hot_read_share), 0.0)
     fits = pick.candidate.to_numpy() >= 0
     return pd.DataFrame(
         {
-            "cache_used": used,
+            "cache_used": used & fits,
+            "cache_size_fraction": np.full(len(wf), size_fraction),
+            "cache_data_fraction": np.where(used, held_fraction, 0.0),
             "cache_peak_read_rps": peak_reads,
             "cache_working_set_gb": np.where(used, working_set_gb, 0.0),
             "cache_node_type": np.where(used, pick.sku.to_numpy(), ""),
@@ -73,7 +95,6 @@ def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candida
             "cache_replicas_per_shard": np.where(used, per_shard - 1, 0),
             "cache_multi_az": used & multi_az,
             "cache_hit_ratio": hits,
-            "cache_fits": ~used | fits,
             "cache_hourly_usd": np.where(used & fits, pick.hourly_usd.to_numpy(), np.inf),
         },
         index=wf.index,

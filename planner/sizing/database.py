@@ -1,14 +1,28 @@
-"""Database tier: storage at the horizon, instance class, Multi-AZ, read replicas, backups.
+"""Database tier: engine, instance class, storage and IOPS, Multi-AZ, read replicas, backups.
 
 Query load at the horizon peak: reads = peak x read_fraction x (1 - cache hit
 ratio), writes = peak x (1 - read_fraction); vCPU need = rate x CPU ms per
 query / 1000 / target utilisation (utilisation law, U = X S; Denning & Buzen,
 "The operational analysis of queueing network models", 1978). The primary
 carries all writes and reads up to ``db_max_primary_vcpu``; read replicas of the
-same class carry the rest. Memory holds the hot data (a quarter of it when a
-cache serves the hot reads). Storage = data at the horizon x (1 + overhead), at
-least the smallest gp3 volume. Backups beyond the free allowance (100 % of
-provisioned storage) are billed.
+same class carry the rest.
+
+The read path is a priced trade-off between memory and storage, not "the hot
+set must fit in RAM": a class with M GiB caches ``db_buffer_memory_fraction`` x
+M of data pages; its hit ratio over the reads that reach it follows the same
+locality curve as the cache tier (:func:`planner.sizing.cache.residual_hit_ratio`);
+the misses, ``db_pages_per_read`` pages per read, plus ``db_iops_per_write``
+per write, are storage IOPS at the horizon peak. RDS gp3 includes 3,000 IOPS
+below 400 GB and 12,000 from 400 GB, provisions more up to 64,000, and io2
+beyond (RDS User Guide, "Amazon RDS DB instance storage"); Aurora has no IOPS to
+provision and bills I/O requests (standard) or none (I/O-Optimized, dearer
+instances and storage). Each candidate's bill = instance(s) + storage + IOPS
+(+ Aurora I/O), and the cheapest that meets CPU, connections (RDS PostgreSQL's
+default max_connections), the read-latency budget and a buffer holding at
+least ``db_min_buffer_fraction`` of the database (the index inner pages) wins.
+
+Storage = data at the horizon x (1 + overhead), at least the smallest volume.
+Backups beyond the free allowance (100 % of provisioned storage) are billed.
 """
 
 from __future__ import annotations
@@ -17,8 +31,14 @@ import numpy as np
 import pandas as pd
 
 from planner.policy import SizingPolicy
-from planner.sizing.cache import GIB_PER_GB
-from planner.sizing.choose import cheapest
+from planner.pricing.book import PriceBook
+from planner.pricing.queries import instance_candidates
+from planner.pricing.units import HOURS_PER_MONTH
+from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
+from planner.sizing.choose import cheapest, pareto_prune
+
+SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
+VARIANTS = ("rds", "aurora-standard", "aurora-io-optimized")
 
 
 def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy) -> np.ndarray:
@@ -34,54 +54,173 @@ def multi_az_needed(availability_pct: np.ndarray, rto_minutes: np.ndarray, polic
     return (availability_pct >= policy.multi_az_min_availability) | (rto_minutes < policy.single_az_restore_minutes)
 
 
-def size_database(wf: pd.DataFrame, tr: pd.DataFrame, hit_ratio: np.ndarray, multi_az: np.ndarray,
-                  candidates: pd.DataFrame, policy: SizingPolicy) -> pd.DataFrame:
-    """Database decision per scenario behind a cache of ``hit_ratio`` (0: no cache).
+def aurora_engine(engine: str) -> str:
+    return "aurora-mysql" if engine in ("mysql", "mariadb") else "aurora-postgresql"
 
-    ``candidates`` holds both deployments with ``hourly_single_usd``."""
+
+def database_candidates(book: PriceBook, cloud: str, policy: SizingPolicy) -> pd.DataFrame:
+    """Every (variant, deployment, class) the database may use, per region: ``hourly_usd`` of the deployment
+    (RDS Multi-AZ's own price; Aurora Multi-AZ = writer + one replica in another AZ), ``hourly_single_usd`` of
+    one more reader, specs and effective vCPU. Pareto-pruned within each (region, variant, deployment)."""
+    def build() -> pd.DataFrame:
+        frames = []
+        single = instance_candidates(book, cloud, "rds", policy.database_family_pattern, policy.database_engine,
+                                     "single-az")
+        singles = single.set_index(["region", "sku"]).hourly_usd
+        for dep, frame in (("single-az", single),
+                           ("multi-az", instance_candidates(book, cloud, "rds", policy.database_family_pattern,
+                                                            policy.database_engine, "multi-az"))):
+            key = pd.MultiIndex.from_frame(frame[["region", "sku"]])
+            frames.append(frame.assign(variant="rds", deployment=dep,
+                                       hourly_single_usd=singles.reindex(key).to_numpy()))
+        if policy.consider_aurora:
+            for variant in VARIANTS[1:]:
+                one = instance_candidates(book, cloud, "rds", policy.database_family_pattern,
+                                          aurora_engine(policy.database_engine), variant)
+                for dep, copies in (("single-az", 1.0), ("multi-az", 2.0)):
+                    frames.append(one.assign(variant=variant, deployment=dep, hourly_single_usd=one.hourly_usd,
+                                             hourly_usd=one.hourly_usd * copies))
+        out = pd.concat(frames, ignore_index=True).dropna(subset=["hourly_single_usd"])
+        out["effective_vcpu"] = effective_vcpu(out, policy)
+        out = out.sort_values(["region", "hourly_usd", "variant", "sku"]).reset_index(drop=True)
+        return pareto_prune(out, ["region", "variant", "deployment"], ["effective_vcpu", "memory_gib"],
+                            ["hourly_usd", "hourly_single_usd"]).reset_index(drop=True)
+
+    key = ("database_candidates", cloud, policy.database_family_pattern, policy.database_engine,
+           policy.burstable_baseline, policy.consider_aurora)
+    return book.memo(key, build)
+
+
+def _unit_prices(book: PriceBook, cloud: str, regions: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-scenario storage, IOPS and I/O prices [USD per month unit]; NaN where the book has none."""
+    def price(item: str, dimension: str) -> np.ndarray:
+        pos = book.service_positions(cloud, regions, "rds", item, dimension)
+        return np.where(pos >= 0, book.service_arrays["usd_per_unit"][np.maximum(pos, 0)], np.nan)
+
+    out = {}
+    for dep in ("single-az", "multi-az"):
+        out[f"gp3_gb/{dep}"] = price("storage", f"rds/{dep}/gp3")
+        out[f"gp3_iops/{dep}"] = price("provisioned_iops", f"rds/{dep}/gp3")
+        out[f"io2_gb/{dep}"] = price("storage", f"rds/{dep}/io2")
+        out[f"io2_iops/{dep}"] = price("provisioned_iops", f"rds/{dep}/io2")
+    out["aurora_gb/aurora-standard"] = price("storage", "aurora/cluster/aurora-standard")
+    out["aurora_gb/aurora-io-optimized"] = price("storage", "aurora/cluster/aurora-io-optimized")
+    out["aurora_io_million"] = price("io_requests", "aurora/cluster/aurora-standard")
+    return out
+
+
+def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.ndarray, cache_hit: np.ndarray,
+                  multi_az: np.ndarray, app_vcpu_horizon: np.ndarray, candidates: pd.DataFrame,
+                  policy: SizingPolicy, book: PriceBook, cloud: str) -> pd.DataFrame:
+    """Database decision per scenario behind a cache holding ``cache_data_fraction`` of the data and serving
+    ``cache_hit`` of reads (both 0: no cache). ``db_hourly_usd`` is the whole database bill per hour: instances,
+    replicas, storage, IOPS and I/O (on-demand rates)."""
+    p = policy
+    n = len(wf)
     peak = tr["peak_rps_horizon"].to_numpy()
     read_fraction = wf["read_fraction"].to_numpy()
-    cached = hit_ratio > 0
-    reads = peak * read_fraction * (1 - hit_ratio)
+    hot = wf["hot_data_fraction"].to_numpy()
+    data_gb = tr["data_size_gb_horizon"].to_numpy()
+    reads = peak * read_fraction * (1 - cache_hit)
     writes = peak * (1 - read_fraction)
-    read_vcpu = reads * policy.db_cpu_ms_per_read / 1000 / policy.db_target_utilization
-    write_vcpu = writes * policy.db_cpu_ms_per_write / 1000 / policy.db_target_utilization
-    primary_vcpu = write_vcpu + np.minimum(read_vcpu, policy.db_max_primary_vcpu)
-    hot_gb = wf["hot_data_fraction"].to_numpy() * tr["data_size_gb_horizon"].to_numpy()
-    memory_gib = hot_gb * np.where(cached, policy.db_memory_for_hot_data_with_cache,
-                                   policy.db_memory_for_hot_data) * GIB_PER_GB
+    read_vcpu = reads * p.db_cpu_ms_per_read / 1000 / p.db_target_utilization
+    write_vcpu = writes * p.db_cpu_ms_per_write / 1000 / p.db_target_utilization
+    primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
+    connections = app_vcpu_horizon * p.db_connections_per_app_vcpu
+    storage_gb = np.maximum(data_gb * (1 + p.storage_overhead), p.min_storage_gb)
+    # usage is billed at today's load: I/O requests a month per IOPS at the horizon peak
+    io_month_per_peak_iops = SECONDS_PER_MONTH / tr["growth_factor"].to_numpy() / wf["peak_to_average"].to_numpy()
     deployment = np.where(multi_az, "multi-az", "single-az")
+    prices = _unit_prices(book, cloud, wf["region"].to_numpy())
+    baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
+                             p.rds_gp3_baseline_iops[0])
+    results: dict[str, np.ndarray] = {}
+
+    def read_path(rows: np.ndarray, cands: pd.DataFrame) -> dict[str, np.ndarray]:
+        buffer_gb = cands.memory_gib.to_numpy()[None, :] / GIB_PER_GB * p.db_buffer_memory_fraction
+        with np.errstate(divide="ignore", invalid="ignore"):
+            behind = np.where(data_gb[rows, None] > 0, buffer_gb / data_gb[rows, None], 1.0)
+        hit = residual_hit_ratio(cache_data_fraction[rows, None], behind, hot[rows, None], p.hot_read_share)
+        iops = reads[rows, None] * p.db_pages_per_read * (1 - hit) + writes[rows, None] * p.db_iops_per_write
+        return {"hit": hit, "iops": iops}
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        rp = read_path(rows, cands)
+        iops, dep = rp["iops"], deployment[rows, None]
+        variant = cands.variant.to_numpy()[None, :]
+        rds = variant == "rds"
+        gb = storage_gb[rows, None]
+        multi = dep == "multi-az"
+
+        def per_dep(key: str) -> np.ndarray:
+            return np.where(multi, prices[f"{key}/multi-az"][rows, None], prices[f"{key}/single-az"][rows, None])
+
+        extra_iops = np.maximum(iops - baseline_iops[rows, None], 0)
+        gp3 = gb * per_dep("gp3_gb") + extra_iops * per_dep("gp3_iops")
+        io2_gb = np.maximum(gb, iops / p.rds_io2_iops_per_gb)
+        io2 = io2_gb * per_dep("io2_gb") + iops * per_dep("io2_iops")
+        use_io2 = rds & (iops > p.rds_gp3_max_iops)
+        rds_storage = np.where(use_io2, io2, gp3)
+        aurora_gb = np.where(variant == "aurora-io-optimized", prices["aurora_gb/aurora-io-optimized"][rows, None],
+                             prices["aurora_gb/aurora-standard"][rows, None])
+        aurora_io = np.where(variant == "aurora-standard", iops * io_month_per_peak_iops[rows, None] / 1e6
+                             * prices["aurora_io_million"][rows, None], 0.0)
+        storage_month = np.where(rds, rds_storage, gb * aurora_gb + aurora_io)
         vcpu = cands.effective_vcpu.to_numpy()[None, :]
         spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
-        extra_reads = np.maximum(read_vcpu[rows, None] - spare, 0)
-        replicas = np.maximum(np.ceil(extra_reads / vcpu - 1e-9), 0.0)
-        fits = ((vcpu >= primary_vcpu[rows, None]) & (cands.memory_gib.to_numpy()[None, :] >= memory_gib[rows, None])
-                & (cands.deployment.to_numpy()[None, :] == deployment[rows, None]))
-        cost = cands.hourly_usd.to_numpy()[None, :] + replicas * cands.hourly_single_usd.to_numpy()[None, :]
-        return replicas, np.where(fits, cost, np.inf)
+        replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
+        max_conn = np.minimum(cands.memory_gib.to_numpy()[None, :] * 2**30 / p.db_bytes_per_connection,
+                              p.db_max_connections)
+        latency_ms = p.db_pages_per_read * (1 - rp["hit"]) * p.db_storage_read_ms
+        buffer_gb = cands.memory_gib.to_numpy()[None, :] / GIB_PER_GB * p.db_buffer_memory_fraction
+        fits = ((vcpu >= primary_vcpu[rows, None]) & (max_conn >= connections[rows, None])
+                & (buffer_gb >= gb * p.db_min_buffer_fraction)
+                & (cands.deployment.to_numpy()[None, :] == dep)
+                & (latency_ms <= p.db_read_latency_budget_ms)
+                & ~(rds & (iops > p.rds_io2_max_iops)))
+        replica_storage = np.where(rds, replicas * gb * prices["gp3_gb/single-az"][rows, None], 0.0)
+        cost = (cands.hourly_usd.to_numpy()[None, :] + replicas * cands.hourly_single_usd.to_numpy()[None, :]
+                + (storage_month + replica_storage) / HOURS_PER_MONTH)
+        return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
 
     pick = cheapest(wf["region"].to_numpy(), candidates, evaluate)
     fits = pick.candidate.to_numpy() >= 0
-    storage_gb = np.maximum(tr["data_size_gb_horizon"].to_numpy() * (1 + policy.storage_overhead),
-                            policy.min_storage_gb)
-    backup_gb = storage_gb * (1 + policy.daily_change_fraction * policy.backup_retention_days)
-    return pd.DataFrame(
-        {
-            "db_instance_class": pick.sku.to_numpy(),
-            "db_multi_az": multi_az,
-            "db_deployment": deployment,
-            "db_read_replicas": pick.units.to_numpy(),
-            "db_read_rps": reads,
-            "db_write_rps": writes,
-            "db_read_vcpu": read_vcpu,
-            "db_write_vcpu": write_vcpu,
-            "db_memory_gib_needed": memory_gib,
-            "db_storage_gb": storage_gb,
-            "db_backup_billed_gb": backup_gb - storage_gb,
-            "db_fits": fits,
-            "db_hourly_usd": pick.hourly_usd.to_numpy(),
-        },
-        index=wf.index,
-    )
+    chosen = candidates.reindex(pick.candidate.to_numpy())
+    memory = chosen.memory_gib.to_numpy()
+    variant = np.where(fits, chosen.variant.to_numpy(dtype=object), "")
+    # the chosen class's read path, recomputed per scenario (one candidate each)
+    buffer_gb = np.nan_to_num(memory) / GIB_PER_GB * p.db_buffer_memory_fraction
+    with np.errstate(divide="ignore", invalid="ignore"):
+        behind = np.where(data_gb > 0, buffer_gb / data_gb, 1.0)
+    hit = residual_hit_ratio(cache_data_fraction, behind, hot, p.hot_read_share)
+    iops = reads * p.db_pages_per_read * (1 - hit) + writes * p.db_iops_per_write
+    rds = variant == "rds"
+    volume = np.where(rds, np.where(iops > p.rds_gp3_max_iops, "io2", "gp3"), np.where(fits, "aurora", ""))
+    provisioned = np.where(volume == "gp3", np.maximum(iops - baseline_iops, 0), np.where(volume == "io2", iops, 0.0))
+    storage_billed = np.where(volume == "io2", np.maximum(storage_gb, iops / p.rds_io2_iops_per_gb), storage_gb)
+    backup_gb = storage_billed * (1 + p.daily_change_fraction * p.backup_retention_days)
+    results.update({
+        "db_instance_class": pick.sku.to_numpy(),
+        "db_engine_variant": variant,
+        "db_multi_az": multi_az,
+        "db_deployment": deployment,
+        "db_read_replicas": pick.units.to_numpy(),
+        "db_read_rps": reads,
+        "db_write_rps": writes,
+        "db_read_vcpu": read_vcpu,
+        "db_write_vcpu": write_vcpu,
+        "db_primary_vcpu_needed": primary_vcpu,
+        "db_connections_needed": connections,
+        "db_memory_gib": memory,
+        "db_buffer_hit_ratio": np.where(fits, hit, np.nan),
+        "db_peak_iops": np.where(fits, iops, np.nan),
+        "db_baseline_iops": np.where(volume == "gp3", baseline_iops, 0.0),
+        "db_volume_type": volume,
+        "db_provisioned_iops": provisioned,
+        "db_io_million_month": np.where(volume == "aurora", iops * io_month_per_peak_iops / 1e6, 0.0),
+        "db_storage_gb": storage_billed,
+        "db_backup_billed_gb": backup_gb - storage_billed,
+        "db_fits": fits,
+        "db_hourly_usd": pick.hourly_usd.to_numpy(),
+    })
+    return pd.DataFrame(results, index=wf.index)

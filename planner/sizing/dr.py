@@ -3,7 +3,9 @@
 Reference: AWS whitepaper "Disaster Recovery of Workloads on AWS: Recovery in
 the Cloud" (2021/2022): backup & restore, pilot light, warm standby,
 multi-site active/active, in rising cost and falling RTO/RPO. The tier table is
-``SizingPolicy.dr_tiers`` (ordered cheapest first).
+``SizingPolicy.dr_tiers`` (ordered cheapest first). A tier that restores the
+database from backups (backup & restore) takes its fixed ``rto_minutes`` plus
+the database storage / ``restore_gb_per_minute``: its RTO grows with the data.
 """
 
 from __future__ import annotations
@@ -15,25 +17,37 @@ import pandas as pd
 from planner.policy import SizingPolicy
 
 
-def dr_tier_index(rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:
+def tier_rto_minutes(storage_gb: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:
+    """(scenarios, tiers) RTO each tier achieves for a database of ``storage_gb``."""
+    gb = np.asarray(storage_gb, dtype=float)[:, None]
+    base = np.array([t.rto_minutes for t in policy.dr_tiers])[None, :]
+    rate = np.array([t.restore_gb_per_minute for t in policy.dr_tiers])[None, :]
+    with np.errstate(divide="ignore"):
+        return base + np.where(rate > 0, gb / np.where(rate > 0, rate, 1.0), 0.0)
+
+
+def tiers_meeting(rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike, storage_gb: npt.ArrayLike,
+                  policy: SizingPolicy) -> np.ndarray:
+    """(scenarios, tiers): whether each tier meets the RTO and RPO targets."""
+    tier_rpo = np.array([t.rpo_minutes for t in policy.dr_tiers])[None, :]
+    return ((tier_rto_minutes(storage_gb, policy) <= np.asarray(rto_minutes, dtype=float)[:, None])
+            & (tier_rpo <= np.asarray(rpo_minutes, dtype=float)[:, None]))
+
+
+def dr_tier_index(rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike, storage_gb: npt.ArrayLike,
+                  policy: SizingPolicy) -> np.ndarray:
     """Index into ``policy.dr_tiers`` of the first (cheapest) tier meeting both targets.
 
-    Where no tier meets them, the last (most capable) tier, flagged by
-    :func:`dr_targets_met`.
+    Where no tier meets them, the last (most capable) tier, flagged by :func:`dr_targets_met`.
     """
-    rto = np.asarray(rto_minutes, dtype=float)[:, None]
-    rpo = np.asarray(rpo_minutes, dtype=float)[:, None]
-    tier_rto = np.array([t.rto_minutes for t in policy.dr_tiers])[None, :]
-    tier_rpo = np.array([t.rpo_minutes for t in policy.dr_tiers])[None, :]
-    meets = (tier_rto <= rto) & (tier_rpo <= rpo)
+    meets = tiers_meeting(rto_minutes, rpo_minutes, storage_gb, policy)
     return np.where(meets.any(axis=1), meets.argmax(axis=1), len(policy.dr_tiers) - 1)
 
 
 def dr_targets_met(index: np.ndarray, rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike,
-                   policy: SizingPolicy) -> np.ndarray:
-    tier_rto = np.array([t.rto_minutes for t in policy.dr_tiers])[index]
-    tier_rpo = np.array([t.rpo_minutes for t in policy.dr_tiers])[index]
-    return (tier_rto <= np.asarray(rto_minutes)) & (tier_rpo <= np.asarray(rpo_minutes))
+                   storage_gb: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:
+    meets = tiers_meeting(rto_minutes, rpo_minutes, storage_gb, policy)
+    return meets[np.arange(len(meets)), np.asarray(index)]
 
 
 def dr_region(region: str, regions: pd.DataFrame, policy: SizingPolicy) -> str:

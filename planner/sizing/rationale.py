@@ -1,0 +1,142 @@
+"""One-line reasons for the shared sizing decisions, written where the decisions are made.
+
+:func:`planner.engine.shared_sizing` calls :func:`shared` right after the rules
+run, with the very numbers they used, and stores each reason as a ``*_why``
+column beside the decision; reports only render these columns. Batches skip them
+(``detail=False``): a hundred thousand sentences nobody reads cost time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from planner.policy import SizingPolicy
+from planner.pricing.units import HOURS_PER_MONTH
+from planner.report.formatting import pct
+
+if TYPE_CHECKING:
+    from planner.options.context import Context
+
+
+def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str, list[str]]:
+    """``*_why`` columns for AZs, cache, database and DR, one string per scenario."""
+    rows = [(w, s) for w, s in zip(wf.itertuples(index=False), sz.itertuples(index=False))]
+    return {
+        "azs_why": [_azs(w, s, policy) for w, s in rows],
+        "cache_why": [_cache(w, s, policy) for w, s in rows],
+        "db_multi_az_why": [_multi_az(w, s, policy) for w, s in rows],
+        "db_class_why": [_db_class(w, s, policy) for w, s in rows],
+        "db_replicas_why": [_replicas(s) for _, s in rows],
+        "db_storage_why": [_storage(s, policy) for _, s in rows],
+        "dr_why": [_dr(w, s, policy) for w, s in rows],
+    }
+
+
+def _azs(w: object, s: object, p: SizingPolicy) -> str:
+    if s.survive_az_loss:
+        return (f"availability target {pct(w.availability_target)} >= {pct(p.survive_az_loss_min_availability)}: "
+                f"statically stable, each of {int(s.azs)} AZs holds load / {int(s.azs) - 1} so losing one needs "
+                "no scaling (WA 4 9s scenario)")
+    return (f"availability target {pct(w.availability_target)} < {pct(p.survive_az_loss_min_availability)}: "
+            f"{int(s.azs)} AZs, lost capacity replaced by Auto Scaling (WA 3 9s scenario)")
+
+
+def _usd(hourly: float) -> str:
+    return f"${hourly * HOURS_PER_MONTH:,.0f}/month"
+
+
+def _cache(w: object, s: object, p: SizingPolicy) -> str:
+    alone = f"database alone {_usd(s.db_hourly_usd_without_cache)} ({s.db_instance_class_without_cache or 'none fits'})"
+    with_cache = s.cache_hourly_usd_with_database
+    if not s.cache_used:
+        if p.cache_mode == "never":
+            return "policy.cache_mode is never"
+        if not np.isfinite(with_cache):
+            return f"no cache: {alone}; no cache size could be priced"
+        return f"a cache does not pay: {alone} vs {_usd(with_cache)} for the cheapest cache + database"
+    pays = (f"cache + database {_usd(with_cache)} vs {alone}" if p.cache_mode == "auto"
+            else "policy.cache_mode is always")
+    return (f"{pays}; holds {s.cache_size_fraction:.0%} of the hot working set ({s.cache_working_set_gb:,.1f} GB with "
+            f"{p.cache_item_overhead:.0%} item overhead, {p.cache_reserved_memory:.0%} of node memory reserved), "
+            f"i.e. the hottest {s.cache_data_fraction:.2%} of {s.data_size_gb_horizon:,.0f} GB; hit ratio "
+            f"{s.cache_hit_ratio:.0%} from the locality curve ({p.hot_read_share:.0%} of reads on the hottest "
+            f"{w.hot_data_fraction:.0%})")
+
+
+def _multi_az(w: object, s: object, p: SizingPolicy) -> str:
+    if not s.db_multi_az:
+        return (f"availability target {pct(w.availability_target)} < {pct(p.multi_az_min_availability)} and RTO "
+                f"{w.rto_minutes:g} min >= {p.single_az_restore_minutes:g} min for a single-AZ restore")
+    reasons = []
+    if w.availability_target >= p.multi_az_min_availability:
+        reasons.append(f"availability target {pct(w.availability_target)} >= {pct(p.multi_az_min_availability)}")
+    if w.rto_minutes < p.single_az_restore_minutes:
+        reasons.append(f"RTO {w.rto_minutes:g} min < {p.single_az_restore_minutes:g} min to restore single-AZ")
+    return "; ".join(reasons) + f": a standby in another AZ fails over in about {p.failures.failover_minutes:g} min"
+
+
+def _db_class(w: object, s: object, p: SizingPolicy) -> str:
+    if not s.db_fits:
+        return "no class fits"
+    engine = {"rds": f"RDS {p.database_engine}", "aurora-standard": "Aurora (standard I/O)",
+              "aurora-io-optimized": "Aurora I/O-Optimized"}[s.db_engine_variant]
+    storage = (f"{s.db_peak_iops:,.0f} IOPS at the horizon peak, {s.db_baseline_iops:,.0f} included with gp3"
+               + (f", {s.db_provisioned_iops:,.0f} provisioned" if s.db_provisioned_iops > 0 else "")
+               if s.db_volume_type == "gp3" else
+               f"{s.db_peak_iops:,.0f} IOPS at the horizon peak on {s.db_volume_type}"
+               + (f" ({s.db_io_million_month:,.1f}M I/O requests a month)" if s.db_io_million_month > 0 else ""))
+    after = " after the cache" if s.cache_used else ""
+    return (f"cheapest {engine} bill (instance + storage + IOPS) with {s.db_primary_vcpu_needed:,.1f} vCPU for "
+            f"{s.db_write_rps:,.0f} writes/s and {s.db_read_rps:,.0f} reads/s{after} and "
+            f"{s.db_connections_needed:,.0f} connections: {s.db_memory_gib:g} GiB caches "
+            f"{p.db_buffer_memory_fraction:.0%} as buffers, hit ratio {s.db_buffer_hit_ratio:.1%} on the reads "
+            f"that reach it, misses x {p.db_pages_per_read:g} pages + writes x {p.db_iops_per_write:g} = {storage}")
+
+
+def _replicas(s: object) -> str:
+    if s.db_read_replicas == 0:
+        return "reads fit on the primary"
+    return f"reads need {s.db_read_vcpu:,.1f} vCPU, beyond the primary's spare capacity"
+
+
+def _storage(s: object, p: SizingPolicy) -> str:
+    return (f"{s.data_size_gb_horizon:,.1f} GB at the horizon x {1 + p.storage_overhead:g} for indexes, WAL and free "
+            f"space (at least {p.min_storage_gb:g} GB) on {s.db_volume_type or 'gp3'}; backups kept "
+            f"{p.backup_retention_days} days, {s.db_backup_billed_gb:,.0f} GB beyond the free allowance")
+
+
+def _dr(w: object, s: object, p: SizingPolicy) -> str:
+    from planner.sizing.dr import tier_rto_minutes
+
+    rto = tier_rto_minutes(np.array([s.db_storage_gb]), p)[0]
+    i = int(s.dr_tier_index)
+    tier = p.dr_tiers[i]
+    restore = (f" ({tier.rto_minutes:g} + {s.db_storage_gb:,.0f} GB / {tier.restore_gb_per_minute:g} GB/min restore)"
+               if tier.restore_gb_per_minute > 0 else "")
+    why = (f"cheapest tier with RTO {rto[i]:,.0f}{restore} <= {w.rto_minutes:g} min and RPO {tier.rpo_minutes:g} <= "
+           f"{w.rpo_minutes:g} min")
+    if i > 0:
+        prev = p.dr_tiers[i - 1]
+        why += f" ({prev.name} gives {rto[i - 1]:,.0f} / {prev.rpo_minutes:g} min)"
+    return why
+
+
+def availability(ctx: Context, opt: pd.DataFrame, by_tier: np.ndarray, base: np.ndarray, tier: np.ndarray) -> list[str]:
+    """Per option row: the designed-for estimate, the DR lift where one region falls short, the SLA floor."""
+    p = ctx.policy
+    out = []
+    for i in range(ctx.n):
+        target = ctx.col("availability_target")[i]
+        a, b, t = by_tier[i, tier[i]], int(base[i]), int(tier[i])
+        why = (f"designed-for {pct(a)} from failure rates and recovery times ({opt.compute_kind.iat[i]} compute, "
+               f"{'Multi-AZ' if ctx.col('db_multi_az')[i] else 'single-AZ'} database, {p.dr_tiers[t].name})")
+        if t != b:
+            why += (f"; one region with {p.dr_tiers[b].name} gives {pct(by_tier[i, b])} < target {pct(target)}, "
+                    f"so {p.dr_tiers[t].name} is the cheapest DR tier that lifts it")
+        verdict = ">=" if a >= target else "<"
+        out.append(f"{why}; {verdict} target {pct(target)}; SLA floor {pct(opt.sla_floor_pct.iat[i])} "
+                   "(published SLAs composed: the contractual minimum)")
+    return out
