@@ -90,6 +90,11 @@ class Availability(BaseModel):
     cache_multi_az: float = Field(99.99, description="Amazon ElastiCache SLA, Multi-AZ with automatic failover.")
 
 
+DEFAULT_BURSTABLE_BASELINES: dict[str, float] = {
+    "nano": 0.05, "micro": 0.10, "small": 0.20, "medium": 0.20, "large": 0.30, "xlarge": 0.40, "2xlarge": 0.40,
+}
+
+
 class FailureModel(BaseModel):
     """Failure rates and recovery times behind the designed-for availability estimate.
 
@@ -176,7 +181,11 @@ class SizingPolicy(BaseModel):
         r"^[mc][5-8][agi]?$", description="Regex of the EC2 families considered for fleets (general purpose and "
                                           "compute optimised, current generation, x86 and Graviton).")
     vertical_family_pattern: str = Field(
-        r"^[mcr][5-8][agi]?$", description="Regex of the EC2 families considered for one big instance.")
+        r"^([mcr][5-8][agi]?|t4g|t3a?)$",
+        description="Regex of the EC2 families considered for one big instance; burstable (t) families where "
+                    "their baseline (burstable_baselines) carries the sustained load.")
+    vertical_min_memory_gib: float = Field(2.0, ge=0, description="Smallest memory of the single instance "
+                                                                  "[GiB]: the runtime, the OS and its page cache.")
     allow_arm64: bool = Field(True, description="Allow Graviton (arm64) instance types and Fargate tasks.")
     fleet_min_vcpu: int = Field(2, ge=1, description="Smallest instance size considered for a fleet [vCPU].")
     fleet_max_vcpu: int = Field(16, ge=1, description="Largest instance size considered for a fleet [vCPU].")
@@ -216,8 +225,11 @@ class SizingPolicy(BaseModel):
     database_engine: str = Field("postgresql", description="RDS engine: postgresql or mysql.")
     database_family_pattern: str = Field(r"^db\.(t4g|t3|[mr][5-7][gi]?)$",
                                          description="Regex of RDS families considered.")
-    burstable_baseline: float = Field(0.2, gt=0, le=1, description="Sustained share of each vCPU of a burstable "
-                                                                   "(t-class) database [fraction].")
+    burstable_baselines: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_BURSTABLE_BASELINES),
+        description="Sustained share of each vCPU of a burstable (t-class) instance or database class by size "
+                    "[fraction] (AWS EC2 User Guide, 'Key concepts for burstable performance instances': T4g/T3 "
+                    "baseline per vCPU 5% nano, 10% micro, 20% small and medium, 30% large, 40% xlarge and 2xlarge).")
     db_cpu_ms_per_read: float = Field(2.0, gt=0, description="Database vCPU time per read request [ms].")
     db_cpu_ms_per_write: float = Field(6.0, gt=0, description="Database vCPU time per write request [ms].")
     db_target_utilization: float = Field(0.6, gt=0.05, le=0.95, description="Database CPU utilisation at peak.")
@@ -232,9 +244,14 @@ class SizingPolicy(BaseModel):
         2.0, ge=0, description="Storage writes per write query once checkpoints and group commit amortise them: "
                                "the heap and index pages it dirties [IOPS per write/s].")
     db_min_buffer_fraction: float = Field(
-        0.01, ge=0, le=1, description="Share of the database (storage at the horizon) its buffer cache holds at "
-                                      "least: every B-tree's inner pages (about 1 / fan-out, 0.3-1% of an index "
-                                      "at 8 KB pages) and the catalog, which db_pages_per_read assumes cached.")
+        0.002, ge=0, le=1, description="Share of the database (storage at the horizon) its buffer cache holds at "
+                                       "least: the B-tree inner pages that db_pages_per_read assumes cached "
+                                       "(indexes of about 40% of the data, inner pages about 1/200 of an index "
+                                       "at a fan-out of ~200 keys per 8 KB page).")
+    db_min_memory_gib: float = Field(
+        4.0, ge=0, description="Smallest memory of a Multi-AZ (production) database [GiB]: shared_buffers, "
+                               "autovacuum workers and maintenance_work_mem beside the connections (PostgreSQL "
+                               "docs, 'Resource Consumption'). Single-AZ databases may be smaller.")
     db_storage_read_ms: float = Field(
         1.0, gt=0, description="Time of one storage read that misses the buffer cache [ms] (EBS gp3 and Aurora "
                                "storage: single-digit milliseconds, typically about 1 ms).")

@@ -12,6 +12,7 @@ from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.choose import cheapest, pareto_prune
 from planner.sizing.compute import fleet_units
+from planner.sizing.database import burstable_share
 from planner.sizing.usl import usl_capacity
 
 
@@ -27,10 +28,17 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     pair = single_pct < ctx.col("availability_target")
     count = np.where(pair, 2.0, 1.0)
 
+    # a burstable instance serves bursts on all its vCPUs but sustains only its baseline share of them
+    sustained_need = ctx.col("offered_vcpu_horizon") / ctx.col("target_cpu_utilization")
+
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        cap = usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa)[None, :]
+        vcpu = c.vcpu.to_numpy()
+        cap = usl_capacity(vcpu, p.usl_sigma, p.usl_kappa)[None, :]
+        sustained = (vcpu * burstable_share(c.sku, p))[None, :]
         units = np.broadcast_to(count[rows, None], (len(rows), len(c)))
-        return units, np.where(cap >= need[rows, None], units * c.hourly_usd.to_numpy()[None, :], np.inf)
+        fits = ((cap >= need[rows, None]) & (sustained >= sustained_need[rows, None])
+                & (c.memory_gib.to_numpy()[None, :] >= p.vertical_min_memory_gib))
+        return units, np.where(fits, units * c.hourly_usd.to_numpy()[None, :], np.inf)
 
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.candidate.to_numpy() >= 0
@@ -107,10 +115,13 @@ def _most_capacity(ctx: Context, cands: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pruned(ctx: Context, cands: pd.DataFrame) -> pd.DataFrame:
-    """Candidates no other type of the same size beats on every rate (see :func:`pareto_prune`)."""
+    """Candidates no other type with as many vCPUs and as much memory beats on every rate (see
+    :func:`pareto_prune`)."""
     rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
     key = ("pruned_fleet", id(cands))
-    return ctx.book.memo(key, lambda: pareto_prune(cands, ["region", "vcpu"], [], rates).reset_index(drop=True))
+    # memory counts too: the single instance needs a minimum, and burstable baselines grow with size
+    return ctx.book.memo(key, lambda: pareto_prune(cands, ["region", "vcpu"], ["memory_gib"], rates)
+                         .reset_index(drop=True))
 
 
 def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:

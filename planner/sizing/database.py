@@ -19,7 +19,8 @@ provision and bills I/O requests (standard) or none (I/O-Optimized, dearer
 instances and storage). Each candidate's bill = instance(s) + storage + IOPS
 (+ Aurora I/O), and the cheapest that meets CPU, connections (RDS PostgreSQL's
 default max_connections), the read-latency budget and a buffer holding at
-least ``db_min_buffer_fraction`` of the database (the index inner pages) wins.
+least ``db_min_buffer_fraction`` of the database (the index inner pages) and
+``db_min_memory_gib`` (Multi-AZ) wins.
 
 Storage = data at the horizon x (1 + overhead), at least the smallest volume.
 Backups beyond the free allowance (100 % of provisioned storage) are billed.
@@ -41,11 +42,18 @@ SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
 VARIANTS = ("rds", "aurora-standard", "aurora-io-optimized")
 
 
+def burstable_share(skus: pd.Series, policy: SizingPolicy) -> np.ndarray:
+    """Sustained share of each vCPU: 1 for fixed-performance classes, the size's baseline for burstable
+    (t-class) ones (``policy.burstable_baselines``, AWS burstable performance docs)."""
+    size = skus.str.rsplit(".", n=1).str[-1]
+    burstable = skus.str.match(r"^(db\.|cache\.)?t\d").to_numpy()
+    share = size.map(policy.burstable_baselines).fillna(0.0).to_numpy(dtype=float)
+    return np.where(burstable, share, 1.0)
+
+
 def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy) -> np.ndarray:
-    """vCPUs a class can sustain: burstable classes (db.t*) only their baseline share (AWS burstable
-    performance docs: 10-40 % per vCPU; ``policy.burstable_baseline``)."""
-    burstable = cands.sku.str.match(r"^db\.t").to_numpy()
-    return cands.vcpu.to_numpy() * np.where(burstable, policy.burstable_baseline, 1.0)
+    """vCPUs a class can sustain (see :func:`burstable_share`)."""
+    return cands.vcpu.to_numpy() * burstable_share(cands.sku, policy)
 
 
 def multi_az_needed(availability_pct: np.ndarray, rto_minutes: np.ndarray, policy: SizingPolicy) -> np.ndarray:
@@ -87,7 +95,7 @@ def database_candidates(book: PriceBook, cloud: str, policy: SizingPolicy) -> pd
                             ["hourly_usd", "hourly_single_usd"]).reset_index(drop=True)
 
     key = ("database_candidates", cloud, policy.database_family_pattern, policy.database_engine,
-           policy.burstable_baseline, policy.consider_aurora)
+           tuple(sorted(policy.burstable_baselines.items())), policy.consider_aurora)
     return book.memo(key, build)
 
 
@@ -175,6 +183,7 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
         buffer_gb = cands.memory_gib.to_numpy()[None, :] / GIB_PER_GB * p.db_buffer_memory_fraction
         fits = ((vcpu >= primary_vcpu[rows, None]) & (max_conn >= connections[rows, None])
                 & (buffer_gb >= gb * p.db_min_buffer_fraction)
+                & ((cands.memory_gib.to_numpy()[None, :] >= p.db_min_memory_gib) | ~multi)
                 & (cands.deployment.to_numpy()[None, :] == dep)
                 & (latency_ms <= p.db_read_latency_budget_ms)
                 & ~(rds & (iops > p.rds_io2_max_iops)))
