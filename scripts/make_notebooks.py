@@ -84,18 +84,25 @@ MODELS = [
                   "best = us.sort_values(\"usd_per_usable_vcpu_hour\").groupby(\"vcpu\").head(1)\n"
                   "px.scatter(best, x=\"vcpu\", y=\"usd_per_usable_vcpu_hour\", hover_name=\"sku\", log_x=True,\n"
                   "           title=\"Cheapest price per usable vCPU-hour by instance size (us-east-1)\")"),
-    new_markdown_cell("## Cache hit ratio against cache size\n\nThe hot 20 % of the data draws 90 % of reads."),
-    new_code_cell("x = np.linspace(0, 1, 101)\n"
+    new_markdown_cell("## Cache and buffer hit ratio against size\n\nThe hot 20 % of the data draws 90 % of reads; "
+                      "within it, and beyond, access is self-similar (the 80-20 rule applied again and again), so a "
+                      "cache of 1 % of the data already serves about three reads in four."),
+    new_code_cell("x = np.logspace(-4, 0, 101)\n"
                   "px.line(pd.DataFrame({\"cache share of data\": x, \"hit ratio\": hit_ratio(x, 0.2, policy.hot_read_share)}),\n"
-                  "        x=\"cache share of data\", y=\"hit ratio\", title=\"Hit ratio under hot/cold locality\")"),
+                  "        x=\"cache share of data\", y=\"hit ratio\", log_x=True,\n"
+                  "        title=\"Hit ratio under self-similar locality (hot 20% draws 90%)\")"),
     new_markdown_cell("## DR tiers on an RTO/RPO chart, priced for one workload"),
-    new_code_cell("w = Workload(peak_rps=500, data_size_gb=200, availability_target=99.9)\n"
+    new_code_cell("from planner.plan import make_plan\n"
+                  "from planner.sizing.dr import tier_rto_minutes\n\n"
+                  "w = Workload(peak_rps=500, data_size_gb=200, availability_target=99.9)\n"
                   "tiers = policy.dr_tiers\n"
+                  "# backup & restore's RTO grows with the database it restores\n"
+                  "rto = tier_rto_minutes([make_plan(w).sizing.db_storage_gb], policy)[0]\n"
                   "rows = []\n"
-                  "for t in tiers:\n"
-                  "    g = sweep_grid(w, rto_minutes=[t.rto_minutes], rpo_minutes=[t.rpo_minutes])\n"
+                  "for t, r in zip(tiers, rto):\n"
+                  "    g = sweep_grid(w, rto_minutes=[r], rpo_minutes=[t.rpo_minutes])\n"
                   "    h = g[g.option == \"horizontal\"].iloc[0]\n"
-                  "    rows.append({\"tier\": t.name, \"RTO min\": t.rto_minutes, \"RPO min\": t.rpo_minutes,\n"
+                  "    rows.append({\"tier\": t.name, \"RTO min\": r, \"RPO min\": t.rpo_minutes,\n"
                   "                 \"monthly USD (horizontal)\": h.monthly_usd, \"tier priced\": h.dr_tier})\n"
                   "dr = pd.DataFrame(rows)\n"
                   "px.scatter(dr, x=\"RTO min\", y=\"RPO min\", size=\"monthly USD (horizontal)\", text=\"tier\",\n"

@@ -197,3 +197,24 @@ def test_growth_month_zero_is_the_plans_monthly_figure():
     last = table[(table.month == w.horizon_months) & (table.option == "horizontal")].iloc[0]
     assert last.monthly_usd > p.option("horizontal").monthly_usd
     assert "bills month 1" in p.billing and p.to_dict()["billing"]["fixed_capacity_sized_for_month"] == 12
+
+
+@pytest.mark.parametrize(
+    ("target", "rto", "option", "azs", "static", "multi_az", "dr_tier"),
+    [
+        (99.0, 1440, "vertical", 2, False, False, "backup_restore"),       # WA 2 9s: one instance, backups
+        (99.9, 240, "horizontal", 2, False, True, "backup_restore"),      # WA 3 9s: two AZs, Multi-AZ
+        (99.95, 30, "horizontal", 3, True, True, "pilot_light"),          # WA 3½ 9s: second region for RTO 30
+        (99.99, 240, "horizontal", 3, True, True, "backup_restore"),      # WA 4 9s: three AZs, one region
+        (99.999, 240, "horizontal", 3, True, True, "multi_site"),         # WA 5 9s: active/active
+    ],
+)
+def test_well_architected_scenarios_end_to_end(target, rto, option, azs, static, multi_az, dr_tier):
+    p = plan(peak_rps=100, data_size_gb=50, availability_target=target, rto_minutes=rto, rpo_minutes=60,
+             policy={"cache_mode": "never"})
+    o = p.option(option)
+    assert o.feasible and o.availability_pct >= target
+    assert (int(p.sizing.azs), bool(p.sizing.survive_az_loss), bool(p.sizing.db_multi_az), o.dr_tier) == \
+        (azs, static, multi_az, dr_tier)
+    if option == "vertical":
+        assert o.row.instances_desired == 1  # one instance, no standby
