@@ -217,6 +217,7 @@ def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataF
     opt["dr_upgraded_for_availability"] = tier != base_tier
     if bom.detail:
         opt["availability_why"] = rationale.availability(ctx, opt, by_tier, base_tier, tier)
+        opt["option_why"] = rationale.option(ctx, opt)
     low = availability < target
     add_reason(opt, low, [f"designed-for availability {a:.4g}% < target {t:g}% even with {p.dr_tiers[-1].name}"
                           for a, t in zip(availability[low], target[low])])

@@ -1,4 +1,4 @@
-"""One-line rationale for every decision of a plan, written from the numbers that drove it."""
+"""A plan's decisions in reading order, each with the rationale its rule wrote, and its assumptions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct as _pct
-from planner.sizing.usl import usl_capacity
 
 if TYPE_CHECKING:
     from planner.plan import OptionPlan, Plan
@@ -21,23 +20,23 @@ class Decision:
 
 
 def decisions(plan: Plan) -> list[Decision]:
+    """The plan's decisions in reading order; each rationale was written by the rule that decided
+    (:mod:`planner.sizing.rationale`), here only put in order."""
     w, s = plan.workload, plan.sizing
     out = [
-        _traffic(plan),
+        Decision("traffic", f"{s.peak_rps:,.0f} req/s peak, {s.monthly_requests / 1e6:,.1f}M requests/month",
+                 s.traffic_why),
         Decision("compute need", f"{s.vcpu_needed:,.0f} vCPU now, {s.vcpu_needed_horizon:,.0f} at the horizon",
-                 f"offered load {s.offered_vcpu:,.1f} busy vCPU ({s.peak_rps:,.0f} req/s x {w.cpu_ms_per_request:g} ms); "
-                 f"the smallest M/M/c pool with p99 <= {w.latency_target_ms:g} ms and utilisation <= "
-                 f"{w.target_cpu_utilization:.0%} (square-root staffing check: {s.vcpu_sqrt_staffing:,.0f})"),
-        _azs(plan),
+                 s.compute_why),
+        Decision("availability zones", f"{int(s.azs)} AZs", s.azs_why),
     ]
-    out += [_option(plan, o) for o in plan.options]
+    out += [_option(o) for o in plan.options]
     out += [_cache(plan), *_database(plan), _dr(plan)]
     rec = plan.recommended
     if rec is not None:
-        out.append(_availability(plan, rec))
+        out.append(_availability(rec))
         out.append(Decision("purchase", w.purchase_option, _purchase(w.purchase_option)))
-        others = [o for o in plan.options if o is not rec]
-        cheaper = [o for o in others if o.monthly_usd < rec.monthly_usd]
+        cheaper = [o for o in plan.options if o is not rec and o.monthly_usd < rec.monthly_usd]
         why = f"cheapest option meeting every target at ${rec.monthly_usd:,.0f}/month"
         if cheaper:
             why += "; cheaper but rejected: " + "; ".join(f"{o.name} ({o.reasons[0]})" for o in cheaper)
@@ -48,56 +47,19 @@ def decisions(plan: Plan) -> list[Decision]:
     return out
 
 
-def _traffic(plan: Plan) -> Decision:
-    w, s = plan.workload, plan.sizing
-    if w.peak_rps is not None:
-        src = f"peak {w.peak_rps:,.0f} req/s given; average = peak / {w.peak_to_average:g}"
-    else:
-        src = (f"{w.daily_active_users:,.0f} users x {w.requests_per_user_per_day:g} requests / 86,400 s = "
-               f"{s.avg_rps:,.1f} req/s average; peak = x {w.peak_to_average:g}")
-    return Decision("traffic", f"{s.peak_rps:,.0f} req/s peak, {s.monthly_requests / 1e6:,.1f}M requests/month",
-                    f"{src}; x{s.growth_factor:.2f} over {w.horizon_months} months at "
-                    f"{w.monthly_growth:.1%}/month -> {s.peak_rps_horizon:,.0f} req/s peak at the horizon")
-
-
-def _azs(plan: Plan) -> Decision:
-    return Decision("availability zones", f"{int(plan.sizing.azs)} AZs", plan.sizing.azs_why)
-
-
-def _option(plan: Plan, o: OptionPlan) -> Decision:
-    w, s, p, r = plan.workload, plan.sizing, plan.workload.policy, o.row
+def _option(o: OptionPlan) -> Decision:
+    r = o.row
     if not o.feasible:
         return Decision(f"option: {o.name}", "rejected", "; ".join(o.reasons))
-    if o.name == "vertical":
-        vcpu = float(r.instance_vcpu)
-        cap = float(usl_capacity(vcpu, p.usl_sigma, p.usl_kappa))
-        pair = r.instances_desired > 1
-        return Decision("option: vertical", f"{r.instance_type}{' x 2 (active/standby)' if pair else ''}",
-                        f"smallest instance whose USL capacity {cap:,.1f} ({vcpu:g} vCPU, sigma {p.usl_sigma:g}, "
-                        f"kappa {p.usl_kappa:g}) carries the horizon need of {s.vcpu_needed_horizon:,.0f}; "
-                        + (f"a standby pair since one instance is designed for {_pct(r.single_instance_pct)} < "
-                           f"target {_pct(w.availability_target)}" if pair else
-                           f"one instance, no standby: designed for {_pct(r.single_instance_pct)} >= target "
-                           f"{_pct(w.availability_target)}"))
-    if o.name == "horizontal":
-        cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa))
-        hourly = o.bom.loc[o.bom.component.str.startswith("compute"), "unit_usd"].max()
-        return Decision("option: horizontal",
-                        f"ASG of {r.instance_type}: min {r.instances_min:.0f} / desired {r.instances_desired:.0f} / "
-                        f"max {r.instances_max:.0f}",
-                        f"cheapest fleet for the peak among current-generation general-purpose and compute "
-                        f"families, x86 and Graviton, {p.fleet_min_vcpu}-{p.fleet_max_vcpu} vCPU "
-                        f"(${hourly / cap:.4f} per usable vCPU-hour); min = quietest hour of the load profile, "
-                        f"max = horizon peak x {1 + p.burst_headroom:g}; {r.instance_hours:,.0f} instance-hours a "
-                        f"month (not {r.instances_desired * HOURS_PER_MONTH:,.0f} at peak x {HOURS_PER_MONTH})")
-    if o.name == "containers":
-        return Decision("option: containers",
-                        f"{r.instance_type}: min {r.instances_min:.0f} / desired {r.instances_desired:.0f} / "
-                        f"max {r.instances_max:.0f} tasks",
-                        f"Fargate tasks autoscaled like the fleet; {r.instance_hours:,.0f} task-hours a month")
-    return Decision("option: serverless", f"{r.instance_type}, peak concurrency {r.instances_max:,.0f} at the horizon",
-                    f"Little's law: concurrency = rate x duration; within the account limit "
-                    f"{p.lambda_concurrency_limit:,}")
+    choice = {
+        "vertical": f"{r.instance_type}{' x 2 (active/standby)' if r.instances_desired > 1 else ''}",
+        "horizontal": f"ASG of {r.instance_type}: min {r.instances_min:.0f} / desired {r.instances_desired:.0f} / "
+                      f"max {r.instances_max:.0f}",
+        "containers": f"{r.instance_type}: min {r.instances_min:.0f} / desired {r.instances_desired:.0f} / "
+                      f"max {r.instances_max:.0f} tasks",
+        "serverless": f"{r.instance_type}, peak concurrency {r.instances_max:,.0f} at the horizon",
+    }[o.name]
+    return Decision(f"option: {o.name}", choice, r.option_why)
 
 
 def _cache(plan: Plan) -> Decision:
@@ -133,7 +95,7 @@ def _dr(plan: Plan) -> Decision:
     return Decision("disaster recovery", f"{rec.dr_tier if rec else tier.name} in {s.dr_region}", why)
 
 
-def _availability(plan: Plan, o: OptionPlan) -> Decision:
+def _availability(o: OptionPlan) -> Decision:
     return Decision("availability estimate", f"{_pct(o.availability_pct)} designed-for, "
                                              f"{_pct(o.row.sla_floor_pct)} SLA floor", o.row.availability_why)
 

@@ -92,6 +92,7 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     frame = option_frame(ctx, "horizontal", instance_type=pick.sku.to_numpy(), instance_vcpu=_vcpu(cands, pick),
                          azs=azs, front="alb",
                          compute_availability_pct=av.ec2_multi_az, **units)
+    frame["instance_hourly_usd"] = cands.hourly_usd.reindex(pick.candidate).to_numpy()
     add_reason(frame, ~found, "no fleet instance type is priced in this region")
     rows, region, sku = ctx.rows[found], ctx.region[found], pick.sku.to_numpy()[found]
     baseline_hours = units["instances_min"][found] * HOURS_PER_MONTH

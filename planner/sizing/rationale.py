@@ -16,6 +16,7 @@ import pandas as pd
 from planner.policy import SizingPolicy
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct
+from planner.sizing.usl import usl_capacity
 
 if TYPE_CHECKING:
     from planner.options.context import Context
@@ -25,6 +26,8 @@ def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str
     """``*_why`` columns for AZs, cache, database and DR, one string per scenario."""
     rows = [(w, s) for w, s in zip(wf.itertuples(index=False), sz.itertuples(index=False))]
     return {
+        "traffic_why": [_traffic(w, s) for w, s in rows],
+        "compute_why": [_compute(w, s) for w, s in rows],
         "azs_why": [_azs(w, s, policy) for w, s in rows],
         "cache_why": [_cache(w, s, policy) for w, s in rows],
         "db_multi_az_why": [_multi_az(w, s, policy) for w, s in rows],
@@ -33,6 +36,22 @@ def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str
         "db_storage_why": [_storage(s, policy) for _, s in rows],
         "dr_why": [_dr(w, s, policy) for w, s in rows],
     }
+
+
+def _traffic(w: object, s: object) -> str:
+    if w.peak_rps == w.peak_rps:  # given (NaN when traffic comes as users)
+        src = f"peak {w.peak_rps:,.0f} req/s given; average = peak / {w.peak_to_average:g}"
+    else:
+        src = (f"{w.daily_active_users:,.0f} users x {w.requests_per_user_per_day:g} requests / 86,400 s = "
+               f"{s.avg_rps:,.1f} req/s average; peak = x {w.peak_to_average:g}")
+    return (f"{src}; x{s.growth_factor:.2f} over {w.horizon_months:g} months at {w.monthly_growth:.1%}/month -> "
+            f"{s.peak_rps_horizon:,.0f} req/s peak at the horizon")
+
+
+def _compute(w: object, s: object) -> str:
+    return (f"offered load {s.offered_vcpu:,.1f} busy vCPU ({s.peak_rps:,.0f} req/s x {w.cpu_ms_per_request:g} ms); "
+            f"the smallest M/M/c pool with p99 <= {w.latency_target_ms:g} ms and utilisation <= "
+            f"{w.target_cpu_utilization:.0%} (square-root staffing check: {s.vcpu_sqrt_staffing:,.0f})")
 
 
 def _azs(w: object, s: object, p: SizingPolicy) -> str:
@@ -139,4 +158,37 @@ def availability(ctx: Context, opt: pd.DataFrame, by_tier: np.ndarray, base: np.
         verdict = ">=" if a >= target else "<"
         out.append(f"{why}; {verdict} target {pct(target)}; SLA floor {pct(opt.sla_floor_pct.iat[i])} "
                    "(published SLAs composed: the contractual minimum)")
+    return out
+
+
+def option(ctx: Context, opt: pd.DataFrame) -> list[str]:
+    """Per option row: why the compute was sized as it was (rejected rows keep their reasons instead)."""
+    p = ctx.policy
+    name = str(opt.option.iat[0])
+    out = []
+    for i, r in enumerate(opt.itertuples(index=False)):
+        if not r.instance_type:
+            out.append("")
+        elif name == "vertical":
+            cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa))
+            target = ctx.col("availability_target")[i]
+            single = f"one instance is designed for {pct(r.single_instance_pct)}"
+            out.append(f"cheapest instance whose USL capacity {cap:,.1f} ({r.instance_vcpu:g} vCPU, sigma "
+                       f"{p.usl_sigma:g}, kappa {p.usl_kappa:g}) carries the horizon need of "
+                       f"{ctx.col('vcpu_needed_horizon')[i]:,.0f} vCPU and whose baseline sustains "
+                       f"{ctx.col('offered_vcpu_horizon')[i] / ctx.col('target_cpu_utilization')[i]:,.2f}; "
+                       + (f"a standby pair since {single} < target {pct(target)}" if r.instances_desired > 1 else
+                          f"no standby: {single} >= target {pct(target)}"))
+        elif name == "horizontal":
+            cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa))
+            out.append(f"cheapest fleet bill among current-generation general-purpose and compute families, x86 and "
+                       f"Graviton, {p.fleet_min_vcpu}-{p.fleet_max_vcpu} vCPU (${r.instance_hourly_usd / cap:.4f} per "
+                       f"usable vCPU-hour on demand); min = quietest hour of the load profile, max = horizon peak x "
+                       f"{1 + p.burst_headroom:g}; {r.instance_hours:,.0f} instance-hours a month (not "
+                       f"{r.instances_desired * HOURS_PER_MONTH:,.0f} at peak x {HOURS_PER_MONTH})")
+        elif name == "containers":
+            out.append(f"Fargate tasks autoscaled like the fleet; {r.instance_hours:,.0f} task-hours a month")
+        else:
+            out.append(f"Little's law: concurrency = rate x duration; within the account limit "
+                       f"{p.lambda_concurrency_limit:,}")
     return out
