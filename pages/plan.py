@@ -33,8 +33,9 @@ with results:
         m1.metric("Monthly", f"${rec.monthly_usd:,.0f}")
         m2.metric("Annual", f"${rec.annual_usd:,.0f}")
         m3.metric("Designed-for availability", pct(rec.availability_pct),
-                  delta=f"target {pct(workload.availability_target)}; SLA floor {pct(rec.row.sla_floor_pct)}",
-                  delta_color="off")
+                  delta=f"target {pct(workload.availability_target)}", delta_color="off",
+                  help=f"From failure rates and recovery times; it decides the architecture. The SLA floor "
+                       f"(published SLAs composed, the contractual minimum) is {pct(rec.row.sla_floor_pct)}.")
         m4.metric("DR tier", rec.dr_tier.replace("_", " "), delta=plan.sizing.dr_region, delta_color="off")
         st.caption(f"{plan.billing} Public list prices as of {plan.prices_as_of} to "
                    f"{plan.newest_price_as_of}; 730 hours a month.")

@@ -144,17 +144,16 @@ def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, mult
     n = len(wf)
     zero = np.zeros(n)
     without = size_database(wf, tr, zero, zero, multi_az, app_vcpu, db_candidates, policy, book, cloud)
-    cost_without = without["db_hourly_usd"].to_numpy()
-    best_cache: pd.DataFrame | None = None
+    cost_without = without["db_hourly_usd"]
+    best_cache: dict[str, np.ndarray] | None = None
     best_db = without
     best_cached_cost = np.full(n, np.inf)
     if policy.cache_mode != "never":
         for fraction in policy.cache_sizes_tried:
             cache = size_cache(wf, tr, multi_az, cache_candidates, policy, fraction)
-            db = size_database(wf, tr, cache["cache_data_fraction"].to_numpy(), cache["cache_hit_ratio"].to_numpy(),
-                               multi_az, app_vcpu, db_candidates, policy, book, cloud)
-            total = np.where(cache["cache_used"].to_numpy(), cache["cache_hourly_usd"].to_numpy()
-                             + db["db_hourly_usd"].to_numpy(), np.inf)
+            db = size_database(wf, tr, cache["cache_data_fraction"], cache["cache_hit_ratio"], multi_az, app_vcpu,
+                               db_candidates, policy, book, cloud)
+            total = np.where(cache["cache_used"], cache["cache_hourly_usd"] + db["db_hourly_usd"], np.inf)
             better = total < best_cached_cost
             best_cached_cost = np.where(better, total, best_cached_cost)
             best_cache = cache if best_cache is None else _rows_where(better, cache, best_cache)
@@ -166,20 +165,20 @@ def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, mult
            "auto": possible & (best_cached_cost < cost_without)}[policy.cache_mode]
     db = _rows_where(use, best_db, without)
     db["db_hourly_usd_without_cache"] = cost_without
-    db["db_instance_class_without_cache"] = without["db_instance_class"].to_numpy()
-    cache = best_cache.copy()
+    db["db_instance_class_without_cache"] = without["db_instance_class"]
+    cache = dict(best_cache)
     cache["cache_used"] = use
     for col, empty in (("cache_node_type", ""), ("cache_nodes", 0.0), ("cache_shards", 0.0),
                        ("cache_replicas_per_shard", 0), ("cache_hit_ratio", 0.0), ("cache_multi_az", False),
                        ("cache_data_fraction", 0.0), ("cache_working_set_gb", 0.0)):
-        cache[col] = np.where(use, cache[col].to_numpy(), empty)
+        cache[col] = np.where(use, cache[col], empty)
     cache["cache_hourly_usd_with_database"] = best_cached_cost
-    return cache, db
+    return pd.DataFrame(cache, index=wf.index), pd.DataFrame(db, index=wf.index)
 
 
-def _rows_where(mask: np.ndarray, a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``a`` where ``mask``, else of ``b`` (same columns and index)."""
-    return pd.DataFrame({c: np.where(mask, a[c].to_numpy(), b[c].to_numpy()) for c in a.columns}, index=a.index)
+def _rows_where(mask: np.ndarray, a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per column, ``a``'s value where ``mask``, else ``b``'s."""
+    return {c: np.where(mask, a[c], b[c]) for c in a}
 
 
 def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataFrame:

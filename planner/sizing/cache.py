@@ -58,9 +58,9 @@ def residual_hit_ratio(front_fraction: npt.ArrayLike, behind_fraction: npt.Array
 
 
 def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candidates: pd.DataFrame,
-               policy: SizingPolicy, size_fraction: float = 1.0) -> pd.DataFrame:
-    """The cache each scenario would need to hold ``size_fraction`` of its hot working set: data held, node
-    type, shards, nodes, hit ratio and cost per hour.
+               policy: SizingPolicy, size_fraction: float = 1.0) -> dict[str, np.ndarray]:
+    """The cache each scenario would need to hold ``size_fraction`` of its hot working set, as columns: data
+    held, node type, shards, nodes, hit ratio and cost per hour.
 
     Whether to use it, and which size, is decided with the database (:func:`planner.engine.shared_sizing`)."""
     peak_reads = tr["peak_rps_horizon"].to_numpy() * wf["read_fraction"].to_numpy()
@@ -82,8 +82,7 @@ def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candida
     nodes = np.where(used, pick.units.to_numpy(), 0)
     hits = np.where(used, hit_ratio(held_fraction, hot, policy.hot_read_share), 0.0)
     fits = pick.candidate.to_numpy() >= 0
-    return pd.DataFrame(
-        {
+    return {
             "cache_used": used & fits,
             "cache_size_fraction": np.full(len(wf), size_fraction),
             "cache_data_fraction": np.where(used, held_fraction, 0.0),
@@ -96,6 +95,4 @@ def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candida
             "cache_multi_az": used & multi_az,
             "cache_hit_ratio": hits,
             "cache_hourly_usd": np.where(used & fits, pick.hourly_usd.to_numpy(), np.inf),
-        },
-        index=wf.index,
-    )
+    }

@@ -18,29 +18,33 @@ import pandas as pd
 Evaluate = Callable[[np.ndarray, pd.DataFrame], tuple[np.ndarray, np.ndarray]]
 
 
-def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate) -> pd.DataFrame:
+def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate, key: str = "region") -> pd.DataFrame:
     """Per scenario: ``sku`` ('' when none fits), ``units``, ``hourly_usd`` (cost of all units) and
-    ``candidate`` (row label in ``candidates``, -1 when none fits)."""
+    ``candidate`` (row label in ``candidates``, -1 when none fits). Scenarios choose among the candidates whose
+    ``key`` column equals their entry in ``regions`` (the region, or a finer group such as region/deployment)."""
     n = len(regions)
-    out = pd.DataFrame({"sku": np.full(n, "", dtype=object), "units": np.zeros(n), "hourly_usd": np.full(n, np.inf),
-                        "candidate": np.full(n, -1)})
-    by_region = _split_by_region(candidates)
+    sku = np.full(n, "", dtype=object)
+    units = np.zeros(n)
+    hourly = np.full(n, np.inf)
+    candidate = np.full(n, -1)
+    by_region = _split_by_region(candidates, key)
     for region in pd.unique(regions):
         rows = np.flatnonzero(regions == region)
         cands = by_region.get(region)
         if cands is None:
             continue
-        units, cost = evaluate(rows, cands)
+        u, cost = evaluate(rows, cands)
         cost = np.where(np.isfinite(cost), cost, np.inf)
         best = np.argmin(cost, axis=1)
-        best_cost = cost[np.arange(len(rows)), best]
+        picked = np.arange(len(rows))
+        best_cost = cost[picked, best]
         ok = np.isfinite(best_cost)
         sel = rows[ok]
-        out.loc[sel, "sku"] = cands.sku.to_numpy()[best[ok]]
-        out.loc[sel, "units"] = units[np.arange(len(rows)), best][ok]
-        out.loc[sel, "hourly_usd"] = best_cost[ok]
-        out.loc[sel, "candidate"] = cands.index.to_numpy()[best[ok]]
-    return out
+        sku[sel] = cands.sku.to_numpy()[best[ok]]
+        units[sel] = np.broadcast_to(u, cost.shape)[picked, best][ok]
+        hourly[sel] = best_cost[ok]
+        candidate[sel] = cands.index.to_numpy()[best[ok]]
+    return pd.DataFrame({"sku": sku, "units": units, "hourly_usd": hourly, "candidate": candidate})
 
 
 def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], lower: list[str]) -> pd.DataFrame:
@@ -66,15 +70,15 @@ def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], 
     return c[~dominated]
 
 
-_SPLITS: dict[int, tuple[pd.DataFrame, dict[str, pd.DataFrame]]] = {}
+_SPLITS: dict[tuple[int, str], tuple[pd.DataFrame, dict[str, pd.DataFrame]]] = {}
 
 
-def _split_by_region(candidates: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Candidates per region, split once per candidate table (they are built once per price book)."""
-    hit = _SPLITS.get(id(candidates))
+def _split_by_region(candidates: pd.DataFrame, key: str = "region") -> dict[str, pd.DataFrame]:
+    """Candidates per region (or ``key`` group), split once per candidate table (built once per price book)."""
+    hit = _SPLITS.get((id(candidates), key))
     if hit is None or hit[0] is not candidates:
         # numpy object columns: slicing them per region is far cheaper than slicing Arrow strings
         plain = candidates.astype({c: object for c in candidates.columns if candidates[c].dtype == "str"})
-        hit = (candidates, {r: plain.iloc[pos] for r, pos in candidates.groupby("region").indices.items()})
-        _SPLITS[id(candidates)] = hit
+        hit = (candidates, {r: plain.iloc[pos] for r, pos in candidates.groupby(key).indices.items()})
+        _SPLITS[(id(candidates), key)] = hit
     return hit[1]

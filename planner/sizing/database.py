@@ -69,7 +69,8 @@ def aurora_engine(engine: str) -> str:
 def database_candidates(book: PriceBook, cloud: str, policy: SizingPolicy) -> pd.DataFrame:
     """Every (variant, deployment, class) the database may use, per region: ``hourly_usd`` of the deployment
     (RDS Multi-AZ's own price; Aurora Multi-AZ = writer + one replica in another AZ), ``hourly_single_usd`` of
-    one more reader, specs and effective vCPU. Pareto-pruned within each (region, variant, deployment)."""
+    one more reader, specs and effective vCPU. Pareto-pruned within each (region, variant, deployment);
+    ``group`` = region/deployment, the key a scenario chooses within."""
     def build() -> pd.DataFrame:
         frames = []
         single = instance_candidates(book, cloud, "rds", policy.database_family_pattern, policy.database_engine,
@@ -91,8 +92,9 @@ def database_candidates(book: PriceBook, cloud: str, policy: SizingPolicy) -> pd
         out = pd.concat(frames, ignore_index=True).dropna(subset=["hourly_single_usd"])
         out["effective_vcpu"] = effective_vcpu(out, policy)
         out = out.sort_values(["region", "hourly_usd", "variant", "sku"]).reset_index(drop=True)
-        return pareto_prune(out, ["region", "variant", "deployment"], ["effective_vcpu", "memory_gib"],
-                            ["hourly_usd", "hourly_single_usd"]).reset_index(drop=True)
+        out = pareto_prune(out, ["region", "variant", "deployment"], ["effective_vcpu", "memory_gib"],
+                           ["hourly_usd", "hourly_single_usd"]).reset_index(drop=True)
+        return out.assign(group=out.region + "/" + out.deployment)
 
     key = ("database_candidates", cloud, policy.database_family_pattern, policy.database_engine,
            tuple(sorted(policy.burstable_baselines.items())), policy.consider_aurora)
@@ -119,10 +121,10 @@ def _unit_prices(book: PriceBook, cloud: str, regions: np.ndarray) -> dict[str, 
 
 def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.ndarray, cache_hit: np.ndarray,
                   multi_az: np.ndarray, app_vcpu_horizon: np.ndarray, candidates: pd.DataFrame,
-                  policy: SizingPolicy, book: PriceBook, cloud: str) -> pd.DataFrame:
+                  policy: SizingPolicy, book: PriceBook, cloud: str) -> dict[str, np.ndarray]:
     """Database decision per scenario behind a cache holding ``cache_data_fraction`` of the data and serving
-    ``cache_hit`` of reads (both 0: no cache). ``db_hourly_usd`` is the whole database bill per hour: instances,
-    replicas, storage, IOPS and I/O (on-demand rates)."""
+    ``cache_hit`` of reads (both 0: no cache), as columns. ``db_hourly_usd`` is the whole database bill per
+    hour: instances, replicas, storage, IOPS and I/O (on-demand rates)."""
     p = policy
     n = len(wf)
     peak = tr["peak_rps_horizon"].to_numpy()
@@ -142,7 +144,6 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
     prices = _unit_prices(book, cloud, wf["region"].to_numpy())
     baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
                              p.rds_gp3_baseline_iops[0])
-    results: dict[str, np.ndarray] = {}
 
     def read_path(rows: np.ndarray, cands: pd.DataFrame) -> dict[str, np.ndarray]:
         buffer_gb = cands.memory_gib.to_numpy()[None, :] / GIB_PER_GB * p.db_buffer_memory_fraction
@@ -153,46 +154,44 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
         return {"hit": hit, "iops": iops}
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        # one region and one deployment per call: prices are scalars
+        r0, multi = rows[0], deployment[rows[0]] == "multi-az"
+        dep = "multi-az" if multi else "single-az"
+        price = {k: float(v[r0]) for k, v in prices.items()}
         rp = read_path(rows, cands)
-        iops, dep = rp["iops"], deployment[rows, None]
+        iops = rp["iops"]
         variant = cands.variant.to_numpy()[None, :]
         rds = variant == "rds"
+        memory = cands.memory_gib.to_numpy()[None, :]
         gb = storage_gb[rows, None]
-        multi = dep == "multi-az"
-
-        def per_dep(key: str) -> np.ndarray:
-            return np.where(multi, prices[f"{key}/multi-az"][rows, None], prices[f"{key}/single-az"][rows, None])
-
         extra_iops = np.maximum(iops - baseline_iops[rows, None], 0)
-        gp3 = gb * per_dep("gp3_gb") + extra_iops * per_dep("gp3_iops")
-        io2_gb = np.maximum(gb, iops / p.rds_io2_iops_per_gb)
-        io2 = io2_gb * per_dep("io2_gb") + iops * per_dep("io2_iops")
-        use_io2 = rds & (iops > p.rds_gp3_max_iops)
-        rds_storage = np.where(use_io2, io2, gp3)
-        aurora_gb = np.where(variant == "aurora-io-optimized", prices["aurora_gb/aurora-io-optimized"][rows, None],
-                             prices["aurora_gb/aurora-standard"][rows, None])
-        aurora_io = np.where(variant == "aurora-standard", iops * io_month_per_peak_iops[rows, None] / 1e6
-                             * prices["aurora_io_million"][rows, None], 0.0)
+        gp3 = gb * price[f"gp3_gb/{dep}"] + extra_iops * price[f"gp3_iops/{dep}"]
+        io2 = (np.maximum(gb, iops / p.rds_io2_iops_per_gb) * price[f"io2_gb/{dep}"]
+               + iops * price[f"io2_iops/{dep}"])
+        rds_storage = np.where(iops > p.rds_gp3_max_iops, io2, gp3)
+        aurora_gb = np.where(variant == "aurora-io-optimized", price["aurora_gb/aurora-io-optimized"],
+                             price["aurora_gb/aurora-standard"])
+        aurora_io = np.where(variant == "aurora-standard", price["aurora_io_million"] / 1e6, 0.0) * (
+            iops * io_month_per_peak_iops[rows, None])
         storage_month = np.where(rds, rds_storage, gb * aurora_gb + aurora_io)
         vcpu = cands.effective_vcpu.to_numpy()[None, :]
         spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
         replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
-        max_conn = np.minimum(cands.memory_gib.to_numpy()[None, :] * 2**30 / p.db_bytes_per_connection,
-                              p.db_max_connections)
-        latency_ms = p.db_pages_per_read * (1 - rp["hit"]) * p.db_storage_read_ms
-        buffer_gb = cands.memory_gib.to_numpy()[None, :] / GIB_PER_GB * p.db_buffer_memory_fraction
+        max_conn = np.minimum(memory * 2**30 / p.db_bytes_per_connection, p.db_max_connections)
+        buffer_gb = memory / GIB_PER_GB * p.db_buffer_memory_fraction
         fits = ((vcpu >= primary_vcpu[rows, None]) & (max_conn >= connections[rows, None])
                 & (buffer_gb >= gb * p.db_min_buffer_fraction)
-                & ((cands.memory_gib.to_numpy()[None, :] >= p.db_min_memory_gib) | ~multi)
-                & (cands.deployment.to_numpy()[None, :] == dep)
-                & (latency_ms <= p.db_read_latency_budget_ms)
+                & ((memory >= p.db_min_memory_gib) | (not multi))
+                & (p.db_pages_per_read * (1 - rp["hit"]) * p.db_storage_read_ms <= p.db_read_latency_budget_ms)
                 & ~(rds & (iops > p.rds_io2_max_iops)))
-        replica_storage = np.where(rds, replicas * gb * prices["gp3_gb/single-az"][rows, None], 0.0)
+        replica_storage = np.where(rds, price["gp3_gb/single-az"], 0.0) * replicas * gb
         cost = (cands.hourly_usd.to_numpy()[None, :] + replicas * cands.hourly_single_usd.to_numpy()[None, :]
                 + (storage_month + replica_storage) / HOURS_PER_MONTH)
         return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
 
-    pick = cheapest(wf["region"].to_numpy(), candidates, evaluate)
+    # each scenario chooses among the classes of its own deployment only: split by region/deployment
+    groups = (wf["region"].to_numpy().astype(object) + "/" + deployment.astype(object))
+    pick = cheapest(groups, candidates, evaluate, key="group")
     fits = pick.candidate.to_numpy() >= 0
     chosen = candidates.reindex(pick.candidate.to_numpy())
     memory = chosen.memory_gib.to_numpy()
@@ -208,7 +207,7 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
     provisioned = np.where(volume == "gp3", np.maximum(iops - baseline_iops, 0), np.where(volume == "io2", iops, 0.0))
     storage_billed = np.where(volume == "io2", np.maximum(storage_gb, iops / p.rds_io2_iops_per_gb), storage_gb)
     backup_gb = storage_billed * (1 + p.daily_change_fraction * p.backup_retention_days)
-    results.update({
+    return {
         "db_instance_class": pick.sku.to_numpy(),
         "db_engine_variant": variant,
         "db_multi_az": multi_az,
@@ -231,5 +230,4 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
         "db_backup_billed_gb": backup_gb - storage_billed,
         "db_fits": fits,
         "db_hourly_usd": pick.hourly_usd.to_numpy(),
-    })
-    return pd.DataFrame(results, index=wf.index)
+    }
