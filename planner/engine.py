@@ -26,7 +26,7 @@ from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.sizing import rationale
 from planner.sizing.availability import redundant_pct, serial_pct
-from planner.sizing.cache import size_cache
+from planner.sizing.cache import MAX_SHARDS, size_cache
 from planner.sizing.choose import pareto_prune
 from planner.sizing.compute import az_plan, compute_need
 from planner.sizing.database import database_candidates, multi_az_needed, size_database
@@ -173,6 +173,8 @@ def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, mult
                        ("cache_data_fraction", 0.0), ("cache_working_set_gb", 0.0)):
         cache[col] = np.where(use, cache[col], empty)
     cache["cache_hourly_usd_with_database"] = best_cached_cost
+    # a cache asked for (cache_mode always) that no node type can hold is a missing tier, not a silent omission
+    cache["cache_fits"] = ~((policy.cache_mode == "always") & ~possible & (wf["data_size_gb"].to_numpy() > 0))
     return pd.DataFrame(cache, index=wf.index), pd.DataFrame(db, index=wf.index)
 
 
@@ -192,6 +194,9 @@ def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataF
         for d, r, v, c in zip(ctx.col("db_deployment")[db_missing], ctx.region[db_missing],
                               ctx.col("db_primary_vcpu_needed")[db_missing],
                               ctx.col("db_connections_needed")[db_missing])])
+    no_cache = ~ctx.col("cache_fits")
+    add_reason(opt, no_cache, f"cache: policy.cache_mode is always, but no {p.cache_engine} node type holds even "
+                              f"{min(p.cache_sizes_tried):.1%} of the hot working set within {MAX_SHARDS} shards")
     target = ctx.col("availability_target")
     base_tier = ctx.col("dr_tier_index")
     kind = opt.compute_kind.to_numpy()

@@ -315,6 +315,9 @@ class SizingPolicy(BaseModel):
         rto = [t.rto_minutes for t in self.dr_tiers]
         if rto != sorted(rto, reverse=True):
             raise ValueError("dr_tiers must be ordered from cheapest (largest RTO) to dearest (smallest RTO)")
+        bad = {k: v for k, v in self.burstable_baselines.items() if not 0 < v <= 1}
+        if bad:
+            raise ValueError(f"burstable_baselines values must be in (0, 1], got {bad}")
         if not all(0 < f <= 1 for f in self.cache_sizes_tried):
             raise ValueError(f"cache_sizes_tried values must be in (0, 1], got {list(self.cache_sizes_tried)}")
         low, high = self.rds_gp3_baseline_iops

@@ -218,3 +218,32 @@ def test_well_architected_scenarios_end_to_end(target, rto, option, azs, static,
         (azs, static, multi_az, dr_tier)
     if option == "vertical":
         assert o.row.instances_desired == 1  # one instance, no standby
+
+
+def test_a_cache_that_cannot_be_built_is_a_reason_not_a_silent_omission():
+    p = plan(data_size_gb=1_000_000, hot_data_fraction=1.0, monthly_growth=0.0,
+             policy={"cache_mode": "always", "cache_sizes_tried": [1.0]})
+    o = p.option("horizontal")
+    assert not p.sizing.cache_used and not o.feasible
+    assert any(r.startswith("cache: policy.cache_mode is always, but no redis node type holds") for r in o.reasons)
+
+
+def test_database_engines_are_billed_as_chosen():
+    # a quiet, large database: Aurora's shared volume beats RDS Multi-AZ's doubled gp3
+    quiet = plan(peak_rps=5, data_size_gb=5000, monthly_growth=0.0, availability_target=99.9)
+    o = quiet.option("horizontal")
+    assert quiet.sizing.db_engine_variant.startswith("aurora") and o.feasible
+    db = o.bom[o.bom.component.str.startswith("database")]
+    assert set(db.source_id) != {"missing"} and db.monthly_usd.notna().all()
+    # Aurora I/O-Optimized only: no I/O line, still priced
+    opt = make_plan(Workload(**{**BASE, "peak_rps": 5, "data_size_gb": 5000, "monthly_growth": 0.0},
+                             policy={"database_family_pattern": r"^db\.r6g$"}))
+    assert opt.option("horizontal").feasible
+    # RDS keeps gp3 and bills IOPS above the included baseline when the read path needs them
+    busy = plan(peak_rps=20_000, read_fraction=0.99, data_size_gb=3000, hot_data_fraction=0.9,
+                policy={"cache_mode": "never", "consider_aurora": False})
+    s = busy.sizing
+    assert s.db_engine_variant == "rds" and s.db_peak_iops > s.db_baseline_iops
+    lines = busy.option("horizontal").bom
+    iops = lines[lines.component == "database IOPS"]
+    assert len(iops) == 1 and iops.quantity.iloc[0] == pytest.approx(s.db_provisioned_iops)

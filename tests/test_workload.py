@@ -67,3 +67,21 @@ def test_bad_yaml_names_line():
 
 def test_json_is_accepted():
     assert parse_workload_text('{"peak_rps": 12, "region": "eu-west-1"}').region == "eu-west-1"
+
+
+@pytest.mark.parametrize(
+    ("policy", "message"),
+    [
+        ({"db_pages_per_read": -1}, "policy.db_pages_per_read: value -1: Input should be greater than 0"),
+        ({"failures": {"az_failures_per_year": -0.1}},
+         "policy.failures.az_failures_per_year: value -0.1: Input should be greater than or equal to 0"),
+        ({"cache_sizes_tried": [0.5, 2]}, "cache_sizes_tried values must be in (0, 1], got [0.5, 2.0]"),
+        ({"rds_gp3_baseline_iops": [5000, 1000]}, "rds_gp3_baseline_iops must be 0 <= small <= large"),
+        ({"burstable_baselines": {"small": 1.5}}, "burstable_baselines values must be in (0, 1], got {'small': 1.5}"),
+        ({"db_min_buffer_fraction": 2}, "policy.db_min_buffer_fraction: value 2: Input should be less than or equal"),
+    ],
+)
+def test_new_policy_fields_are_validated_with_the_field_named(policy, message):
+    with pytest.raises(WorkloadError) as err:
+        workload_from_dict({"peak_rps": 10, "policy": policy}, "w.yaml")
+    assert message in str(err.value) and str(err.value).startswith("w.yaml: policy")

@@ -72,8 +72,10 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
                            copies * HOURS_PER_MONTH, purchase[sel], engine=engine, deployment=v)
         bom.service_units(rows[sel], option, "database storage", "rds", "storage", region[sel], storage[sel],
                           dimension=f"aurora/cluster/{v}", sku=f"{v} storage")
-        bom.service_units(rows[sel], option, "database I/O", "rds", "io_requests", region[sel],
-                          ctx.col("db_io_million_month")[sel], dimension=f"aurora/cluster/{v}", sku="1M I/O requests")
+        if v == "aurora-standard":  # I/O-Optimized includes I/O in its instance and storage prices
+            bom.service_units(rows[sel], option, "database I/O", "rds", "io_requests", region[sel],
+                              ctx.col("db_io_million_month")[sel], dimension=f"aurora/cluster/{v}",
+                              sku="1M I/O requests")
         bom.service_units(rows[sel], option, "database backups", "rds", "backup_storage", region[sel],
                           ctx.col("db_backup_billed_gb")[sel], dimension=f"{engine}/any/snapshot", sku="snapshot",
                           note="beyond the free allowance of 100% of the cluster volume")

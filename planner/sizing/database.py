@@ -126,7 +126,6 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
     ``cache_hit`` of reads (both 0: no cache), as columns. ``db_hourly_usd`` is the whole database bill per
     hour: instances, replicas, storage, IOPS and I/O (on-demand rates)."""
     p = policy
-    n = len(wf)
     peak = tr["peak_rps_horizon"].to_numpy()
     read_fraction = wf["read_fraction"].to_numpy()
     hot = wf["hot_data_fraction"].to_numpy()
@@ -225,7 +224,8 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
         "db_baseline_iops": np.where(volume == "gp3", baseline_iops, 0.0),
         "db_volume_type": volume,
         "db_provisioned_iops": provisioned,
-        "db_io_million_month": np.where(volume == "aurora", iops * io_month_per_peak_iops / 1e6, 0.0),
+        # I/O-Optimized bills no I/O requests
+        "db_io_million_month": np.where(variant == "aurora-standard", iops * io_month_per_peak_iops / 1e6, 0.0),
         "db_storage_gb": storage_billed,
         "db_backup_billed_gb": backup_gb - storage_billed,
         "db_fits": fits,
