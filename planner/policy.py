@@ -217,6 +217,9 @@ class SizingPolicy(BaseModel):
     cache_reserved_memory: float = Field(0.25, ge=0, lt=1, description="Node memory kept free for replication "
                                                                        "and snapshots (ElastiCache "
                                                                        "reserved-memory-percent default 25%).")
+    cache_shard_premium: float = Field(
+        0.05, ge=0, le=1, description="Weight of each shard beyond the first when choosing the node type, as a share "
+                                      "of the cache bill (cluster mode and resharding are work); not billed.")
     cache_node_pattern: str = Field(r"^cache\.(t4g|t3|[rm][5-7]g?)$",
                                     description="Regex of ElastiCache families considered (burstable included: a "
                                                 "cache is sized by memory).")

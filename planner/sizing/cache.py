@@ -14,7 +14,9 @@ Working set = hot_data_fraction x data at the horizon x (1 + item overhead).
 A cache is sized for a share of that working set (``policy.cache_sizes_tried``;
 the engine keeps the cheapest whole bill). Usable node memory = node GiB x (1 -
 reserved memory), after ElastiCache's ``reserved-memory-percent`` guidance
-(25 %). Shards = ceil(data / usable); one replica per shard when Multi-AZ.
+(25 %). Shards = ceil(data / usable); one replica per shard when Multi-AZ. Among
+node types, each shard beyond the first weighs ``cache_shard_premium`` more in
+the choice (not in the bill): a single shard is simpler to run.
 """
 
 from __future__ import annotations
@@ -75,11 +77,14 @@ def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candida
         usable_gb = cands.memory_gib.to_numpy() * (1 - policy.cache_reserved_memory) / GIB_PER_GB
         shards = np.maximum(1, np.ceil(working_set_gb[rows, None] / usable_gb[None, :]))
         nodes = shards * per_shard[rows, None]
-        cost = np.where(shards <= MAX_SHARDS, nodes * cands.hourly_usd.to_numpy()[None, :], np.inf)
+        # each shard beyond the first carries a premium for the choice only: near-ties go to fewer shards
+        premium = 1 + policy.cache_shard_premium * (shards - 1)
+        cost = np.where(shards <= MAX_SHARDS, nodes * cands.hourly_usd.to_numpy()[None, :] * premium, np.inf)
         return nodes, cost
 
     pick = cheapest(wf["region"].to_numpy(), candidates, evaluate)
     nodes = np.where(used, pick.units.to_numpy(), 0)
+    unit_usd = candidates.hourly_usd.reindex(pick.candidate.to_numpy()).to_numpy()
     hits = np.where(used, hit_ratio(held_fraction, hot, policy.hot_read_share), 0.0)
     fits = pick.candidate.to_numpy() >= 0
     return {
@@ -94,5 +99,5 @@ def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candida
             "cache_replicas_per_shard": np.where(used, per_shard - 1, 0),
             "cache_multi_az": used & multi_az,
             "cache_hit_ratio": hits,
-            "cache_hourly_usd": np.where(used & fits, pick.hourly_usd.to_numpy(), np.inf),
+            "cache_hourly_usd": np.where(used & fits, nodes * np.nan_to_num(unit_usd), np.inf),
     }
