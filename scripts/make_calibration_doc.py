@@ -59,7 +59,8 @@ below size today's peak in us-east-1 (`python benchmarks/peer_sizing.py`). Diffe
   carries half the peak: x 1.5) and run at 60 % utilisation; the peer sizes one regional cluster for the
   load and normalises to its newest cores (c7a / c8a: one vCPU per physical core), so its vCPU count can
   fall below the offered load (consumer-scale: 324 vCPU for 20,000 req/s x 20 ms = 400 busy vCPU of our
-  reference core). At 99.9 % and below, without static stability, the two agree within 1.5x.
+  reference core). At 99.9 % and below, without static stability, the two agree within 2x (0.7-1.8x):
+  the peer's floor of three instances dominates small loads, its faster cores the large ones.
 * **Database memory, 7-90x more in the peer**: its RDS model keeps the state in memory (300 GB -> an
   r5.8xlarge with 244 GiB), the rule this calibration retired: at tens to hundreds of reads per second the
   misses of a small buffer cost a few hundred IOPS, which gp3's included 3,000-12,000 IOPS serve for free. Our
