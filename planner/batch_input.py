@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from planner.errors import PlannerError, unknown_name
 from planner.policy import SizingPolicy
@@ -26,10 +26,22 @@ from planner.pricing.book import PriceBook
 from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors, field_constraints
 
 POLICY_PREFIX = "policy."
-# policy fields a CSV column can override: the scalar ones
-POLICY_COLUMNS: tuple[str, ...] = tuple(
-    POLICY_PREFIX + name for name, f in SizingPolicy.model_fields.items()
-    if f.annotation in (int, float, bool, str))
+SCALARS = (int, float, bool, str)
+
+
+def _scalar_fields(model: type[BaseModel], prefix: str) -> list[str]:
+    """Dotted names of a model's scalar fields, nested models included (``failures.az_failures_per_year``)."""
+    out = []
+    for name, f in model.model_fields.items():
+        if f.annotation in SCALARS:
+            out.append(prefix + name)
+        elif isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel):
+            out += _scalar_fields(f.annotation, f"{prefix}{name}.")
+    return out
+
+
+# policy fields a CSV column can override: the scalar ones, nested ones by dotted name
+POLICY_COLUMNS: tuple[str, ...] = tuple(_scalar_fields(SizingPolicy, POLICY_PREFIX))
 
 
 class BatchFileError(PlannerError):
@@ -181,7 +193,7 @@ def _policies(raw: pd.DataFrame, lines: list[int]) -> tuple[np.ndarray, dict[str
     bad = np.zeros(len(raw), dtype=bool)
     for key in pd.unique(keys):
         values = dict(zip(cols, key.split("\x1f")))
-        overrides = {c.removeprefix(POLICY_PREFIX): v for c, v in values.items() if v != ""}
+        overrides = _nest({c.removeprefix(POLICY_PREFIX): v for c, v in values.items() if v != ""})
         try:
             policies[key] = SizingPolicy.model_validate(overrides)
         except ValidationError as exc:
@@ -191,6 +203,19 @@ def _policies(raw: pd.DataFrame, lines: list[int]) -> tuple[np.ndarray, dict[str
                 col = POLICY_PREFIX + field
                 errors += [RowError(lines[r], col, values.get(col, ""), msg) for r in rows]
     return np.where(bad, None, keys), policies, errors
+
+
+def _nest(flat: dict[str, str]) -> dict[str, object]:
+    """``{"failures.az_failures_per_year": "0.5"}`` -> ``{"failures": {"az_failures_per_year": "0.5"}}``: a
+    column per nested tunable (policy.failures.*, policy.availability.*)."""
+    out: dict[str, object] = {}
+    for dotted, value in flat.items():
+        *parents, leaf = dotted.split(".")
+        node = out
+        for part in parents:
+            node = node.setdefault(part, {})  # type: ignore[assignment]
+        node[leaf] = value  # type: ignore[index]
+    return out
 
 
 def read_batch(path: str | Path, book: PriceBook) -> BatchInput:

@@ -218,3 +218,16 @@ def test_usage_errors(tmp_path, capsys):
     assert "give the scenario CSV and -o OUTPUT" in capsys.readouterr().err
     assert main(["batch", "--template"]) == 0
     assert capsys.readouterr().out.startswith("# planner batch template")
+
+
+def test_nested_policy_columns(tmp_path, book):
+    rows = pd.DataFrame({"name": ["a", "b", "c"], "peak_rps": [200, 200, 200], "availability_target": [99.99] * 3,
+                         "policy.failures.region_failures_per_year": ["", "2", "-1"]})
+    inp = read_batch(_write(tmp_path, rows), book)
+    # row 4 (file numbering) carries a negative rate: named by its full column
+    assert [(e.row, e.column) for e in inp.errors] == [(4, "policy.failures.region_failures_per_year")]
+    result = run_batch(inp, book)
+    h = result.options[result.options.option == "horizontal"].set_index("row")
+    # two region-wide events a year no longer fit 99.99 % in one region: the DR tier is lifted
+    assert h.loc[2, "dr_tier"] == "backup_restore" and h.loc[3, "dr_tier"] != "backup_restore"
+    assert h.loc[3, "monthly_usd"] > h.loc[2, "monthly_usd"]
