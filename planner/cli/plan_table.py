@@ -23,13 +23,14 @@ def print_plan(plan: Plan) -> None:
     else:
         console.print("[bold red]No option meets every target.[/]")
     options = Table(title="Options", header_style="bold")
-    for col, just in [("option", "left"), ("feasible", "left"), ("monthly", "right"), ("availability", "right"),
+    for col, just in [("option", "left"), ("feasible", "left"), ("monthly", "right"), ("designed-for", "right"),
+                      ("SLA floor", "right"),
                       ("DR tier", "left"), ("compute", "left"), ("notes", "left")]:
         options.add_column(col, justify=just)  # type: ignore[arg-type]
     for o in plan.options:
         style = "bold green" if o.recommended else ("dim" if not o.feasible else "")
         options.add_row(o.name, "yes" if o.feasible else "no", _usd(o.monthly_usd), _pct(o.availability_pct),
-                        o.dr_tier, _compute_summary(o), "; ".join(o.reasons), style=style)
+                        _pct(o.row.sla_floor_pct), o.dr_tier, _compute_summary(o), "; ".join(o.reasons), style=style)
     console.print(options)
     decisions = Table(title="Decisions", header_style="bold", show_lines=False)
     decisions.add_column("topic", style="bold")
