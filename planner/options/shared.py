@@ -27,7 +27,6 @@ def bill_shared(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> None:
     option = str(opt.option.iloc[0])
     p, rows, region = ctx.policy, ctx.rows, ctx.region
     _, _, db_purchase = purchase_arrays(ctx.col("purchase_option"))
-    hours = np.full(ctx.n, float(HOURS_PER_MONTH))
 
     used = ctx.col("cache_used") & (ctx.col("cache_node_type") != "")
     bom.instance_hours(rows[used], option, "cache", "elasticache", region[used], ctx.col("cache_node_type")[used],

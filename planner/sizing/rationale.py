@@ -16,6 +16,7 @@ import pandas as pd
 from planner.policy import SizingPolicy
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct
+from planner.sizing.dr import tier_rto_minutes
 from planner.sizing.usl import usl_capacity
 
 if TYPE_CHECKING:
@@ -128,8 +129,6 @@ def _storage(s: object, p: SizingPolicy) -> str:
 
 
 def _dr(w: object, s: object, p: SizingPolicy) -> str:
-    from planner.sizing.dr import tier_rto_minutes
-
     rto = tier_rto_minutes(np.array([s.db_storage_gb]), p)[0]
     i = int(s.dr_tier_index)
     tier = p.dr_tiers[i]
