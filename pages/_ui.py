@@ -7,6 +7,7 @@ import streamlit as st
 from planner.errors import PlannerError
 from planner.plan import Plan, make_plan
 from planner.pricing import PriceBook, default_book
+from planner.report.escaping import markdown_literal
 from planner.share import field_bounds, workload_from_query, workload_to_query
 from planner.workload import Workload, WorkloadError, workload_from_dict
 
@@ -51,7 +52,7 @@ def initial_workload() -> Workload:
     try:
         return workload_from_query(st.query_params.to_dict())
     except WorkloadError as exc:
-        st.warning(f"The link's scenario is invalid, showing defaults instead:\n\n{exc}")
+        st.warning("The link's scenario is invalid, showing defaults instead:\n\n" + markdown_literal(exc))
         return DEFAULT
 
 
@@ -120,7 +121,7 @@ def validated(data: dict[str, object]) -> Workload | None:
         w = workload_from_dict(data, "form")
     except WorkloadError as exc:
         for field, msg in exc.problems:
-            st.error(f"**{field}**: {msg}" if field else msg)
+            st.error(f"**{markdown_literal(field)}**: {markdown_literal(msg)}" if field else markdown_literal(msg))
         return None
     st.query_params.from_dict(workload_to_query(w))
     return w
@@ -140,5 +141,5 @@ def plan_or_error(w: Workload) -> Plan | None:
     try:
         return cached_plan(w.model_dump_json())
     except PlannerError as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(exc))
         return None

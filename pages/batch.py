@@ -11,6 +11,7 @@ from pages._ui import page_menu, price_book
 from planner.batch import errors_frame, run_batch, write_outputs
 from planner.batch_input import BatchFileError, read_batch
 from planner.example import template_csv
+from planner.report.escaping import markdown_literal, spreadsheet_safe
 
 MAX_UPLOAD_MB = 50
 
@@ -23,7 +24,7 @@ upload = st.file_uploader("Scenario CSV", type=["csv"], key="batch_upload")
 if upload is None:
     st.stop()
 if upload.size > MAX_UPLOAD_MB * 2**20:
-    st.error(f"{upload.name} is {upload.size / 2**20:,.1f} MB; the limit here is {MAX_UPLOAD_MB} MB "
+    st.error(f"{markdown_literal(upload.name)} is {upload.size / 2**20:,.1f} MB; the limit here is {MAX_UPLOAD_MB} MB "
              "(use `planner batch` for larger files).")
     st.stop()
 
@@ -44,7 +45,7 @@ def priced(data: bytes, name: str):  # noqa: ANN201
 try:
     result = priced(upload.getvalue(), upload.name)
 except BatchFileError as exc:
-    st.error(str(exc))
+    st.error(markdown_literal(exc))
     st.stop()
 
 ok, bad = len(result.summary), len({e.row for e in result.errors})
@@ -86,5 +87,5 @@ for col, suffix, mime in zip(cols, (".csv", ".parquet", ".json", ".md"),
         col.download_button(f"Download {suffix[1:]}", out.read_bytes(), file_name=out.name, mime=mime,
                             key=f"dl{suffix}")
 if ok:
-    st.download_button("Summary CSV", result.summary.to_csv(index=False), file_name=f"{stem}.summary.csv",
+    st.download_button("Summary CSV", spreadsheet_safe(result.summary).to_csv(index=False), file_name=f"{stem}.summary.csv",
                        mime="text/csv")

@@ -8,6 +8,7 @@ import streamlit as st
 from pages._ui import page_menu, price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.explore import compare_regions, cost_vs_load, crossovers, pair_crossover
+from planner.report.escaping import markdown_literal
 from planner.report.figures import cost_vs_load_figure, regions_figure
 
 
@@ -40,7 +41,7 @@ if high <= low:
 try:
     table = sweep(workload.model_dump_json(), low, high, points)
 except PlannerError as exc:
-    st.error(str(exc))
+    st.error(markdown_literal(exc))
     st.stop()
 cross = pair_crossover(table, "vertical", "horizontal")
 st.plotly_chart(cost_vs_load_figure(table, cross), width="stretch")

@@ -7,6 +7,7 @@ import streamlit as st
 from pages._ui import page_menu, price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.explore import crossovers, growth
+from planner.report.escaping import markdown_literal
 from planner.report.figures import growth_figure
 
 
@@ -23,7 +24,7 @@ workload = sidebar_workload()
 try:
     table = monthly(workload.model_dump_json())
 except PlannerError as exc:
-    st.error(str(exc))
+    st.error(markdown_literal(exc))
     st.stop()
 st.caption("Each month bills that month's traffic and usage with the database, cache and storage provisioned for "
            f"month {workload.horizon_months}, the end of the horizon: month 0 is the Plan page's monthly figure.")

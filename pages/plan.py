@@ -7,7 +7,14 @@ import json
 import pandas as pd
 import streamlit as st
 
-from pages._ui import initial_workload, page_menu, plan_or_error, validated, workload_form
+from pages._ui import (
+    initial_workload,
+    page_menu,
+    plan_or_error,
+    validated,
+    workload_form,
+)
+from planner.report.escaping import markdown_literal, spreadsheet_safe
 from planner.report.figures import cost_breakdown_figure
 from planner.report.formatting import compute_summary, pct
 from planner.report.markdown import render_markdown
@@ -26,7 +33,7 @@ with results:
         st.stop()
     rec = plan.recommended
     if rec is None:
-        st.error("No option meets every target: " + "; ".join(f"{o.name}: {o.reasons[0]}" for o in plan.options))
+        st.error("No option meets every target: " + markdown_literal("; ".join(f"{o.name}: {o.reasons[0]}" for o in plan.options)))
     else:
         st.subheader(f"Recommended: {rec.name}")
         m1, m2, m3, m4 = st.columns(4)
@@ -63,5 +70,5 @@ with results:
     d2.download_button("JSON", json.dumps(plan.to_dict(), indent=2), file_name=f"{stem}.json",
                        mime="application/json")
     bom = pd.concat([o.bom.assign(option=o.name) for o in plan.options if len(o.bom)], ignore_index=True)
-    d3.download_button("Bill of materials (CSV)", bom.to_csv(index=False), file_name=f"{stem}-bom.csv",
+    d3.download_button("Bill of materials (CSV)", spreadsheet_safe(bom).to_csv(index=False), file_name=f"{stem}-bom.csv",
                        mime="text/csv")

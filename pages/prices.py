@@ -10,6 +10,7 @@ from pages._ui import page_menu, price_book
 from planner.errors import PlannerError
 from planner.pricing import PURCHASE_OPTIONS
 from planner.pricing.queries import select_instances, table_ages
+from planner.report.escaping import markdown_literal, spreadsheet_safe
 
 STALE_AFTER_DAYS = 365
 
@@ -53,7 +54,7 @@ try:
     rows = select_instances(catalog, families=families, min_vcpu=min_vcpu, min_memory_gib=min_memory_gib,
                             arch=None if arch == "any" else arch)
 except PlannerError as exc:
-    st.error(str(exc))
+    st.error(markdown_literal(exc))
     st.stop()
 
 if catalog.empty:
@@ -65,7 +66,7 @@ st.subheader(f"{len(rows)} {service} SKUs, cheapest first")
 st.dataframe(rows, hide_index=True, width="stretch",
              column_config={"hourly_usd": st.column_config.NumberColumn(format="$%.4f"),
                             "monthly_usd": st.column_config.NumberColumn(format="$%.2f")})
-st.download_button("Download CSV", rows.to_csv(index=False), file_name=f"{service}-{region}-{option}.csv",
+st.download_button("Download CSV", spreadsheet_safe(rows).to_csv(index=False), file_name=f"{service}-{region}-{option}.csv",
                    mime="text/csv")
 
 st.subheader("Provenance")

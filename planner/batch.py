@@ -21,6 +21,7 @@ from planner.batch_input import BatchInput, RowError
 from planner.engine import OPTIONS, run
 from planner.errors import PlannerError
 from planner.pricing.book import PriceBook
+from planner.report.escaping import markdown_cell, spreadsheet_safe
 
 CHUNK_ROWS = 20_000
 OPTION_COLUMNS = [
@@ -175,11 +176,12 @@ def write_outputs(result: BatchResult, out: Path) -> list[Path]:
 
 
 def _csv(path: Path, df: pd.DataFrame) -> Path:
-    """CSV through Arrow's writer (several times faster than pandas' for large results)."""
+    """CSV through Arrow's writer (several times faster than pandas' for large results); text cells a
+    spreadsheet would evaluate are neutralised (:func:`planner.report.escaping.spreadsheet_safe`)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    table = pa.Table.from_pandas(spreadsheet_safe(df), preserve_index=False)
     write_atomic(path, lambda fh: pacsv.write_csv(table, fh))
     return path
 
@@ -187,7 +189,7 @@ def _csv(path: Path, df: pd.DataFrame) -> Path:
 def render_markdown(result: BatchResult) -> str:
     def table(df: pd.DataFrame) -> list[str]:
         text = df.astype(object).where(df.notna(), "").astype(str)
-        rows = ["| " + " | ".join(v.replace("|", "\\|") for v in r) + " |" for r in text.itertuples(index=False)]
+        rows = ["| " + " | ".join(markdown_cell(v) for v in r) + " |" for r in text.itertuples(index=False)]
         return ["| " + " | ".join(df.columns) + " |", "|" + " --- |" * len(df.columns), *rows]
 
     summary = result.summary.assign(monthly_usd=result.summary.monthly_usd.round(2),

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from planner.report.escaping import spreadsheet_safe
+
 if TYPE_CHECKING:  # pandas is imported by the commands that print tables, not by `planner --version`
     import pandas as pd
 
@@ -50,7 +52,7 @@ def print_frame(df: pd.DataFrame, fmt: OutputFormat, *, title: str = "", caption
     import pandas as pd
 
     if fmt is OutputFormat.csv:
-        df.to_csv(sys.stdout, index=False, lineterminator="\n")
+        spreadsheet_safe(df).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt is OutputFormat.json:
         records = [{k: _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
         print(json.dumps(records, indent=2))
@@ -72,7 +74,7 @@ def print_record(record: Mapping[str, Any], fmt: OutputFormat, *, title: str = "
     elif fmt is OutputFormat.csv:
         import pandas as pd
 
-        pd.DataFrame([clean]).to_csv(sys.stdout, index=False, lineterminator="\n")
+        spreadsheet_safe(pd.DataFrame([clean])).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         table = Table(title=title or None, show_header=False)
         table.add_column("field", style="bold")

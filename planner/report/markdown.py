@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.report.escaping import markdown_cell
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import pct as _pct
 from planner.report.formatting import quantity as _qty
@@ -18,15 +19,11 @@ if TYPE_CHECKING:
     from planner.plan import Plan
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def _table(header: list[str], rows: list[list[object]], align: str = "") -> list[str]:
     align = align or "l" * len(header)
     sep = ["---:" if a == "r" else "---" for a in align]
     out = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
-    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    out += ["| " + " | ".join(markdown_cell(c) for c in r) + " |" for r in rows]
     return out
 
 
@@ -59,7 +56,7 @@ def render_markdown(plan: Plan) -> str:
     from planner import __version__
 
     w, rec = plan.workload, plan.recommended
-    out = [f"# Capacity plan: {w.name}", "",
+    out = [f"# Capacity plan: {markdown_cell(w.name)}", "",
            f"_planner {__version__} · {w.cloud} {w.region} · public list prices as of {plan.prices_as_of} to "
            f"{plan.newest_price_as_of} (USD, 730 h/month)_", ""]
     out += ["## Recommendation", ""]

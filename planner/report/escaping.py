@@ -1,0 +1,60 @@
+"""User text made safe for where it lands: spreadsheets, Markdown tables and the dashboard's Markdown.
+
+* **CSV cells** a spreadsheet would evaluate (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return)
+  get a leading apostrophe, as the OWASP "CSV Injection" page recommends; cells that are plain numbers
+  (``-4``, ``+1.5e3``) are left alone, so numbers stay numbers.
+* **Markdown table cells and headings**: ``|`` escaped, HTML special characters as entities, line breaks
+  as spaces, so a name cannot break the table or inject markup.
+* **Dashboard Markdown** (``st.error`` and friends render Markdown): every Markdown control character is
+  backslash-escaped, so a file name or a shared link cannot render a link or an image.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGER = re.compile(r"^[=+\-@\t\r]")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """``value`` with a leading apostrophe when a spreadsheet would evaluate it; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as formulas; numeric columns untouched."""
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        text = values.where(values.map(type) == str) if values.dtype == object else values
+        risky = (text.str.match(_TRIGGER) & ~text.str.match(_PLAIN_NUMBER)).fillna(False).astype(bool)
+        if risky.any():
+            out[col] = values.where(~risky, "'" + text)
+    safe_names = [spreadsheet_cell(str(c)) for c in out.columns]
+    return out.set_axis(safe_names, axis=1)
+
+
+def markdown_cell(text: object) -> str:
+    """Text for a Markdown table cell or heading: pipes escaped, HTML as entities, one line."""
+    return html.escape(_LINE_BREAKS.sub(" ", str(text)), quote=False).replace("|", "\\|")
+
+
+def markdown_literal(text: object) -> str:
+    """Text shown verbatim through a Markdown renderer: every control character escaped; its lines kept as
+    Markdown line breaks."""
+    return "  \n".join(_MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in _LINE_BREAKS.split(str(text)))
