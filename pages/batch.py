@@ -9,23 +9,23 @@ import streamlit as st
 
 from pages._ui import page_menu, price_book
 from planner.batch import errors_frame, run_batch, write_outputs
-from planner.batch_input import BatchFileError, read_batch
+from planner.batch_input import MAX_BATCH_BYTES, MAX_BATCH_ROWS, BatchFileError, check_batch_size, read_batch
 from planner.example import template_csv
 from planner.report.escaping import markdown_literal, spreadsheet_safe
-
-MAX_UPLOAD_MB = 50
 
 page_menu()
 st.title("Batch what-if")
 st.caption("One scenario per row, columns named as the workload fields (see the template). "
-           f"Up to {MAX_UPLOAD_MB} MB; the same engine and numbers as `planner batch`.")
+           f"Up to {MAX_BATCH_BYTES / 2**20:,.0f} MiB and {MAX_BATCH_ROWS:,} rows; the same engine, numbers and "
+           "limits as `planner batch`.")
 st.download_button("Template CSV", template_csv(), file_name="planner-template.csv", mime="text/csv")
 upload = st.file_uploader("Scenario CSV", type=["csv"], key="batch_upload")
 if upload is None:
     st.stop()
-if upload.size > MAX_UPLOAD_MB * 2**20:
-    st.error(f"{markdown_literal(upload.name)} is {upload.size / 2**20:,.1f} MB; the limit here is {MAX_UPLOAD_MB} MB "
-             "(use `planner batch` for larger files).")
+try:
+    check_batch_size(upload.size, upload.name)
+except BatchFileError as exc:
+    st.error(markdown_literal(exc))
     st.stop()
 
 

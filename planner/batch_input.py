@@ -44,8 +44,19 @@ def _scalar_fields(model: type[BaseModel], prefix: str) -> list[str]:
 POLICY_COLUMNS: tuple[str, ...] = tuple(_scalar_fields(SizingPolicy, POLICY_PREFIX))
 
 
+MAX_BATCH_BYTES = 50 * 2**20  # 50 MiB: about 500,000 scenarios; the dashboard's upload limit too
+MAX_BATCH_ROWS = 500_000
+
+
 class BatchFileError(PlannerError):
     """The file as a whole cannot be read as a scenario CSV."""
+
+
+def check_batch_size(nbytes: int, source: str) -> None:
+    """Refuse a scenario file over :data:`MAX_BATCH_BYTES` (the CLI and the dashboard say the same)."""
+    if nbytes > MAX_BATCH_BYTES:
+        raise BatchFileError(f"{source}: {nbytes / 2**20:,.1f} MiB; scenario files are limited to "
+                             f"{MAX_BATCH_BYTES / 2**20:,.0f} MiB and {MAX_BATCH_ROWS:,} rows: split it")
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,9 @@ def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int]]:
         raise BatchFileError(f"{source}: not a valid CSV ({str(exc).strip()})") from None
     if raw.empty:
         raise BatchFileError(f"{source}: header only, no scenario rows")
+    if len(raw) > MAX_BATCH_ROWS:
+        raise BatchFileError(f"{source}: {len(raw):,} rows; scenario files are limited to "
+                             f"{MAX_BATCH_BYTES / 2**20:,.0f} MiB and {MAX_BATCH_ROWS:,} rows: split it")
     raw.columns = [c.strip() for c in raw.columns]
     known = [*TEXT_FIELDS, *NUMERIC_FIELDS, *POLICY_COLUMNS]
     unknown = [c for c in raw.columns if c not in known]
@@ -222,11 +236,14 @@ def read_batch(path: str | Path, book: PriceBook) -> BatchInput:
     """Read and validate a scenario CSV; raise :class:`BatchFileError` when the file as a whole is unusable."""
     path = Path(path)
     try:
+        check_batch_size(path.stat().st_size, str(path))
         data = path.read_bytes()
     except FileNotFoundError:
         raise BatchFileError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise BatchFileError(f"{path}: is a directory, not a CSV file") from None
+    except PermissionError:
+        raise BatchFileError(f"{path}: permission denied") from None
     raw, lines = read_csv_table(data, str(path))
     wf, flagged = _flag_rows(raw, book)
     errors: list[RowError] = []

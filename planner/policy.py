@@ -21,7 +21,7 @@ class DrTier(BaseModel):
     multi-site active/active (near zero).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str
     rto_minutes: float = Field(ge=0, description="Recovery time this tier achieves [minutes].")
@@ -74,7 +74,7 @@ class Availability(BaseModel):
     therefore conservative.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     ec2_single_instance: float = Field(99.5, description="Amazon Compute SLA, instance level.")
     ec2_multi_az: float = Field(99.99, description="Amazon Compute SLA, region level (instances in >= 2 AZs).")
@@ -105,7 +105,7 @@ class FailureModel(BaseModel):
     override them per workload under ``policy: {failures: {...}}``.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     instance_failures_per_year: float = Field(
         1.0, ge=0, description="Failures of one instance (host fault, retirement, impairment) a year "
@@ -152,7 +152,7 @@ class FailureModel(BaseModel):
 class SizingPolicy(BaseModel):
     """Every tunable of the sizing model, with its default and source."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     # load profile and headroom
     diurnal_profile: tuple[float, ...] = Field(

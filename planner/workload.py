@@ -30,7 +30,8 @@ class PurchaseOption(str, Enum):
 class Workload(BaseModel):
     """A backend workload to size and price."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, validate_default=True,
+                              allow_inf_nan=False)
 
     # identity
     name: str = Field("workload", min_length=1, max_length=120, description="Name shown in reports.")
@@ -139,6 +140,8 @@ def describe_errors(exc: ValidationError) -> list[tuple[str, str]]:
             out.append((loc, f"unknown field (value {err['input']!r}); known fields: {', '.join(fields)}"))
             continue
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "finite_number":
+            msg = "must be a finite number, not NaN or infinity"
         if top in fields and len(err["loc"]) == 1 and err["type"] != "value_error":
             desc = fields[top].description or ""
             out.append((loc, f"value {err['input']!r}: {msg}. {desc}"))
@@ -159,24 +162,53 @@ def workload_from_dict(data: Any, source: str = "") -> Workload:
         raise WorkloadError(describe_errors(exc), source) from None
 
 
+MAX_WORKLOAD_BYTES = 1_000_000  # a workload is a few dozen lines; anything near this is not one
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: a workload never needs them, and nested aliases expand exponentially
+    ("billion laughs")."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"aliases (*{event.anchor}) are not allowed in a workload "
+                                                          "file; write the value out", event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
 def parse_workload_text(text: str, source: str = "<input>") -> Workload:
     """Parse YAML or JSON text (JSON is YAML) into a validated :class:`Workload`."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_WORKLOAD_BYTES:
+        raise WorkloadError([("", f"larger than {MAX_WORKLOAD_BYTES:,} bytes: not a workload file")], source)
     try:
-        data = yaml.safe_load(text) if text.strip() else None
+        data = yaml.load(text, Loader=_NoAliasLoader) if text.strip() else None  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise WorkloadError([("", f"not valid YAML or JSON{where}: {getattr(exc, 'problem', exc)}")], source) from None
+    except RecursionError:
+        raise WorkloadError([("", "nested too deeply to be a workload")], source) from None
     if data is None:
         raise WorkloadError([("", "empty workload file")], source)
     return workload_from_dict(data, source)
 
 
 def load_workload(path: str | Path) -> Workload:
-    """Read a workload from a ``.yaml``/``.yml``/``.json`` file."""
+    """Read a workload from a ``.yaml``/``.yml``/``.json`` file of at most ``MAX_WORKLOAD_BYTES``."""
     path = Path(path)
+    if path.is_dir():
+        raise WorkloadError([("", "is a directory, not a workload file")], str(path))
+    if not path.exists():
+        raise WorkloadError([("", "no such file")], str(path))
+    size = path.stat().st_size
+    if size > MAX_WORKLOAD_BYTES:
+        raise WorkloadError([("", f"is {size:,} bytes; workload files are limited to {MAX_WORKLOAD_BYTES:,} bytes")],
+                            str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise WorkloadError([("", "not a text file (expected YAML or JSON)")], str(path)) from None
+    except OSError as exc:
+        raise WorkloadError([("", f"cannot be read ({exc.strerror or exc})")], str(path)) from None
     return parse_workload_text(text, str(path))

@@ -39,16 +39,15 @@ def plan(
     out: Path | None = typer.Option(None, "-o", "--output", help="Write to this file (atomically) instead of stdout."),
 ) -> None:
     """Size a workload, price every option and recommend one."""
-    from planner.plan import make_plan
-    from planner.workload import load_workload, parse_workload_text
+    # read and validate first: a bad file is refused before the heavy imports and the price book load
+    from planner.workload import MAX_WORKLOAD_BYTES, load_workload, parse_workload_text
 
     if workload == "-":
-        w = parse_workload_text(sys.stdin.read(), "<stdin>")
+        w = parse_workload_text(sys.stdin.read(MAX_WORKLOAD_BYTES + 1), "<stdin>")
     else:
-        path = Path(workload)
-        if not path.is_file():
-            raise PlannerError(f"{workload}: no such file")
-        w = load_workload(path)
+        w = load_workload(Path(workload))
+    from planner.plan import make_plan
+
     result = make_plan(w)
     if fmt is PlanFormat.table:
         if out is not None:
