@@ -8,14 +8,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from planner.errors import PlannerError
+
 
 def write_atomic(path: str | Path, write: Callable[[IO[bytes]], None]) -> None:
     """Call ``write`` on a temporary file beside ``path``, then rename it over ``path``.
 
-    On any error the temporary file is removed and ``path`` is left as it was.
+    On any error the temporary file is removed and ``path`` is left as it was; a missing or unwritable folder
+    is a :class:`PlannerError` naming it.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise PlannerError(f"{path}: cannot write there: the folder {folder} does not exist")
+    if path.is_dir():
+        raise PlannerError(f"{path}: is a directory; give a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except PermissionError:
+        raise PlannerError(f"{path}: cannot write there: permission denied on {folder}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)

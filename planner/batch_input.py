@@ -88,51 +88,62 @@ def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BatchFileError(f"{source}: not a CSV file (not UTF-8 text at byte {exc.start})") from None
+        raise BatchFileError(f"{source}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV") from None
 
 
-def _strip_comments(text: str) -> tuple[str, list[int]]:
-    """Drop '#' comment lines and blank lines; keep each kept line's number in the file."""
-    kept, numbers = [], []
-    for i, line in enumerate(text.splitlines(), start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            kept.append(line)
-            numbers.append(i)
-    return "\n".join(kept), numbers
+def _records(text: str, source: str) -> tuple[list[list[str]], list[int]]:
+    """CSV records without blank and '#' comment lines, and each record's row as a spreadsheet numbers it
+    (every record is a row, blank and comment ones too; a quoted cell may span lines within one row)."""
+    reader = csv.reader(io.StringIO(text), strict=True, skipinitialspace=True)
+    records, rows = [], []
+    try:
+        for row, record in enumerate(reader, start=1):
+            if not any(cell.strip() for cell in record) or record[0].lstrip().startswith("#"):
+                continue
+            records.append(record)
+            rows.append(row)
+    except csv.Error as exc:
+        raise BatchFileError(f"{source}: not a valid CSV (line {reader.line_num}: {exc})") from None
+    return records, rows
 
 
-def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int]]:
-    """The raw table (all cells as text) and the file row number of each data row."""
-    text, numbers = _strip_comments(_decode(data, source))
-    if not text:
+def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int], list[RowError]]:
+    """The raw table (all cells as text, stripped), the file line of each data row, and the rows that cannot be
+    read (more cells than the header: named by row, the rest still read; short rows take defaults)."""
+    records, starts = _records(_decode(data, source), source)
+    if not records:
         raise BatchFileError(f"{source}: empty file (expected a header row and one scenario per row; "
                              "`planner batch --template` writes an example)")
-    header = next(csv.reader([text.splitlines()[0]]))
+    header = [h.strip() for h in records[0]]
     if len(header) == 1:
         for sep, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
             if sep in header[0]:
                 raise BatchFileError(f"{source}: the header is one column {header[0][:60]!r}: the file looks "
                                      f"{name}-separated; planner reads comma-separated CSV")
-    names = [h.strip() for h in header]
-    duplicated = sorted({c for c in names if names.count(c) > 1})
+    duplicated = sorted({c for c in header if header.count(c) > 1})
     if duplicated:
         raise BatchFileError(f"{source}: column(s) {', '.join(duplicated)} appear more than once in the header")
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise BatchFileError(f"{source}: not a valid CSV ({str(exc).strip()})") from None
-    if raw.empty:
-        raise BatchFileError(f"{source}: header only, no scenario rows")
-    if len(raw) > MAX_BATCH_ROWS:
-        raise BatchFileError(f"{source}: {len(raw):,} rows; scenario files are limited to "
-                             f"{MAX_BATCH_BYTES / 2**20:,.0f} MiB and {MAX_BATCH_ROWS:,} rows: split it")
-    raw.columns = [c.strip() for c in raw.columns]
     known = [*TEXT_FIELDS, *NUMERIC_FIELDS, *POLICY_COLUMNS]
-    unknown = [c for c in raw.columns if c not in known]
+    unknown = [c for c in header if c not in known]
     if unknown:
         errs = [str(unknown_name("column", c, known)) for c in unknown]
         raise BatchFileError(f"{source}: " + "; ".join(errs))
-    return raw.apply(lambda s: s.str.strip()), numbers[1:len(raw) + 1]
+    rows, lines, errors = [], [], []
+    width = len(header)
+    for record, line in zip(records[1:], starts[1:]):
+        if len(record) > width:
+            errors.append(RowError(line, "", "", f"{len(record)} cells where the header has {width}: a stray comma "
+                                                 "or an unquoted cell"))
+            continue
+        rows.append([c.strip() for c in record] + [""] * (width - len(record)))
+        lines.append(line)
+    if not rows and not errors:
+        raise BatchFileError(f"{source}: header only, no scenario rows")
+    if len(rows) + len(errors) > MAX_BATCH_ROWS:
+        raise BatchFileError(f"{source}: {len(rows) + len(errors):,} rows; scenario files are limited to "
+                             f"{MAX_BATCH_BYTES / 2**20:,.0f} MiB and {MAX_BATCH_ROWS:,} rows: split it")
+    raw = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    return raw, lines, errors
 
 
 def _flag_rows(raw: pd.DataFrame, book: PriceBook) -> tuple[pd.DataFrame, np.ndarray]:
@@ -199,7 +210,7 @@ def _row_errors(raw: pd.DataFrame, i: int, line: int, book: PriceBook) -> list[R
 def _policies(raw: pd.DataFrame, lines: list[int]) -> tuple[np.ndarray, dict[str, SizingPolicy], list[RowError]]:
     """One policy per distinct combination of ``policy.*`` cells; rows of an invalid one are errors."""
     cols = [c for c in raw.columns if c.startswith(POLICY_PREFIX)]
-    if not cols:
+    if not cols or raw.empty:
         return np.full(len(raw), ""), {"": SizingPolicy()}, []
     keys = raw[cols].agg("\x1f".join, axis=1).to_numpy()
     policies: dict[str, SizingPolicy] = {}
@@ -244,9 +255,9 @@ def read_batch(path: str | Path, book: PriceBook) -> BatchInput:
         raise BatchFileError(f"{path}: is a directory, not a CSV file") from None
     except PermissionError:
         raise BatchFileError(f"{path}: permission denied") from None
-    raw, lines = read_csv_table(data, str(path))
+    raw, lines, errors = read_csv_table(data, str(path))
+    rows_read = len(raw) + len(errors)
     wf, flagged = _flag_rows(raw, book)
-    errors: list[RowError] = []
     bad = np.zeros(len(raw), dtype=bool)
     for i in np.flatnonzero(flagged):
         row_errors = _row_errors(raw, i, lines[i], book)
@@ -257,4 +268,4 @@ def read_batch(path: str | Path, book: PriceBook) -> BatchInput:
     bad |= pd.isna(policy_keys)
     frame = wf.assign(row=lines, policy_key=policy_keys)[~bad].reset_index(drop=True)
     errors.sort(key=lambda e: (e.row, e.column))
-    return BatchInput(frame=frame, policies=policies, errors=errors, rows_read=len(raw))
+    return BatchInput(frame=frame, policies=policies, errors=errors, rows_read=rows_read)

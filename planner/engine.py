@@ -77,6 +77,13 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
 
     With ``detail`` the result keeps every bill-of-materials line; without, only each option's total
     (the batch engine's mode: the same numbers, a fraction of the memory)."""
+    # extreme but valid inputs (1e-300 GB, 1e6 req/s) overflow or divide by zero in intermediate arrays; the
+    # rules handle inf and NaN themselves (a class that does not fit costs inf), so numpy need not warn
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        return _run(wf, policy, book, detail)
+
+
+def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) -> EngineResult:
     wf = wf.reset_index(drop=True)
     check_names(wf, book)
     clouds = wf["cloud"].unique()
