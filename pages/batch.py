@@ -9,9 +9,16 @@ import streamlit as st
 
 from pages._ui import page_menu, price_book
 from planner.batch import errors_frame, run_batch, write_outputs
-from planner.batch_input import MAX_BATCH_BYTES, MAX_BATCH_ROWS, BatchFileError, check_batch_size, read_batch
+from planner.batch_input import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_ROWS,
+    BatchFileError,
+    check_batch_size,
+    read_batch,
+)
 from planner.example import template_csv
 from planner.report.escaping import markdown_literal, spreadsheet_safe
+from planner.report.tables import DISPLAY_ROWS, batch_table, blanks_as_dashes
 
 page_menu()
 st.title("Batch what-if")
@@ -55,12 +62,15 @@ else:
     st.warning("No scenario could be priced.")
 if result.errors:
     st.error(f"{bad:,} row(s) not priced:")
-    st.dataframe(errors_frame(result.errors), hide_index=True, width="stretch")
+    errors = errors_frame(result.errors)
+    if len(errors) <= 200:  # short enough to read in full, messages wrapped
+        st.table(blanks_as_dashes(errors), hide_index=True)
+    else:
+        st.dataframe(errors.head(DISPLAY_ROWS), hide_index=True, width="stretch",
+                     column_config={"message": st.column_config.TextColumn(width="large")})
 
 st.subheader("Scenarios")
-st.dataframe(result.summary, hide_index=True, width="stretch",
-             column_config={"monthly_usd": st.column_config.NumberColumn(format="$%.0f"),
-                            "annual_usd": st.column_config.NumberColumn(format="$%.0f")})
+st.dataframe(batch_table(result.summary), hide_index=True, width="stretch")
 if ok:
     st.bar_chart(result.summary.set_index("name").monthly_usd, y_label="USD per month (recommended)")
 
@@ -75,7 +85,10 @@ if only_feasible:
     shown = shown[shown.feasible]
 if only_recommended:
     shown = shown[shown.recommended]
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(batch_table(shown), hide_index=True, width="stretch",
+             column_config={"reason": st.column_config.TextColumn(width="large")})
+if len(shown) > DISPLAY_ROWS or len(result.summary) > DISPLAY_ROWS:
+    st.caption(f"The tables show the first {DISPLAY_ROWS:,} rows; the downloads hold them all.")
 
 stem = Path(upload.name).stem + "-results"
 cols = st.columns(4)

@@ -10,6 +10,8 @@ from planner.errors import PlannerError
 from planner.explore import compare_regions, cost_vs_load, crossovers, pair_crossover
 from planner.report.escaping import markdown_literal
 from planner.report.figures import cost_vs_load_figure, regions_figure
+from planner.report.formatting import usd
+from planner.report.tables import batch_table
 
 
 @st.cache_data(max_entries=32, show_spinner="Sweeping load…")
@@ -57,18 +59,20 @@ if len(changes):
                  column_config={"from peak req/s": st.column_config.NumberColumn(format="%.0f")})
 
 st.subheader("Options side by side")
-wide = table.pivot_table(index="peak_rps", columns="option", values="monthly_usd", dropna=False).round(0)
+wide = table.pivot_table(index="peak_rps", columns="option", values="monthly_usd", dropna=False)
 wide.index = wide.index.map(lambda x: f"{x:,.0f} req/s")
-st.dataframe(wide, width="stretch")
+st.dataframe(wide.map(usd), width="stretch")
 
 st.subheader("Regions")
 regions = list(price_book().regions("aws").region)
-chosen = st.multiselect("Regions", regions, default=[r for r in ("us-east-1", "eu-west-1", "ap-southeast-1",
-                                                                   "sa-east-1", workload.region) if r in regions],
-                        key="compare_regions")
+# the workload's own region first, each region once
+default = list(dict.fromkeys(r for r in (workload.region, "us-east-1", "eu-west-1", "ap-southeast-1", "sa-east-1")
+                             if r in regions))
+chosen = st.multiselect("Regions", regions, default=default, key="compare_regions")
 if chosen:
     per_region = by_region(workload.model_dump_json(), tuple(dict.fromkeys(chosen)))
     st.plotly_chart(regions_figure(per_region), width="stretch")
     best = per_region[per_region.recommended].sort_values("monthly_usd")
-    st.dataframe(best[["region", "option", "monthly_usd", "availability_pct", "dr_tier"]], hide_index=True,
-                 column_config={"monthly_usd": st.column_config.NumberColumn("monthly USD", format="$%.0f")})
+    st.dataframe(batch_table(best[["region", "option", "monthly_usd", "availability_pct", "dr_tier"]]).rename(
+        columns={"monthly_usd": "monthly", "availability_pct": "designed-for availability", "dr_tier": "DR tier"}),
+        hide_index=True)

@@ -9,6 +9,7 @@ from planner.errors import PlannerError
 from planner.explore import crossovers, growth
 from planner.report.escaping import markdown_literal
 from planner.report.figures import growth_figure
+from planner.report.formatting import usd
 
 
 @st.cache_data(max_entries=32, show_spinner="Planning each month…")
@@ -31,8 +32,8 @@ st.caption("Each month bills that month's traffic and usage with the database, c
 rec = table[table.recommended].sort_values("month")
 first, last = rec.iloc[0], rec.iloc[-1]
 c1, c2, c3 = st.columns(3)
-c1.metric("Month 0", f"${first.monthly_usd:,.0f}/month", delta=first.option, delta_color="off")
-c2.metric(f"Month {int(last.month)}", f"${last.monthly_usd:,.0f}/month", delta=last.option, delta_color="off")
+c1.metric("Month 0", usd(first.monthly_usd), delta=f"a month, {first.option}", delta_color="off")
+c2.metric(f"Month {int(last.month)}", usd(last.monthly_usd), delta=f"a month, {last.option}", delta_color="off")
 c3.metric("Growth of the bill", f"x{last.monthly_usd / first.monthly_usd:,.2f}",
           delta=f"traffic and data x{(1 + workload.monthly_growth) ** workload.horizon_months:,.2f}",
           delta_color="off")
@@ -44,4 +45,5 @@ if len(changes):
                 f"**{r.to_option}**.")
 else:
     st.caption(f"The recommendation stays **{first.option}** for the whole horizon.")
-st.dataframe(table.pivot_table(index="month", columns="option", values="monthly_usd").round(0), width="stretch")
+st.dataframe(table.pivot_table(index="month", columns="option", values="monthly_usd", dropna=False).map(usd),
+             width="stretch")

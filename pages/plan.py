@@ -16,8 +16,9 @@ from pages._ui import (
 )
 from planner.report.escaping import markdown_literal, spreadsheet_safe
 from planner.report.figures import cost_breakdown_figure
-from planner.report.formatting import compute_summary, pct
+from planner.report.formatting import pct, usd
 from planner.report.markdown import render_markdown
+from planner.report.tables import bom_table, decisions_table, dr_name, options_table
 
 page_menu()
 st.title("Plan a workload")
@@ -36,33 +37,29 @@ with results:
         st.error("No option meets every target: " + markdown_literal("; ".join(f"{o.name}: {o.reasons[0]}" for o in plan.options)))
     else:
         st.subheader(f"Recommended: {rec.name}")
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Monthly", f"${rec.monthly_usd:,.0f}")
-        m2.metric("Annual", f"${rec.annual_usd:,.0f}")
-        m3.metric("Designed-for availability", pct(rec.availability_pct),
+        m1, m2 = st.columns(2)
+        m1.metric("Monthly", usd(rec.monthly_usd), delta=f"{usd(rec.annual_usd)} a year", delta_color="off")
+        m2.metric("Designed-for availability", pct(rec.availability_pct),
                   delta=f"target {pct(workload.availability_target)}", delta_color="off",
                   help=f"From failure rates and recovery times; it decides the architecture. The SLA floor "
                        f"(published SLAs composed, the contractual minimum) is {pct(rec.row.sla_floor_pct)}.")
-        m4.metric("DR tier", rec.dr_tier.replace("_", " "), delta=plan.sizing.dr_region, delta_color="off")
+        m3, m4 = st.columns(2)
+        m3.metric("Disaster recovery", dr_name(rec.dr_tier), delta=f"in {plan.sizing.dr_region}", delta_color="off")
+        m4.metric("SLA floor", pct(rec.row.sla_floor_pct), delta="contractual minimum", delta_color="off")
         st.caption(f"{plan.billing} Public list prices as of {plan.prices_as_of} to "
                    f"{plan.newest_price_as_of}; 730 hours a month.")
 
     st.markdown("#### Options compared")
-    st.dataframe(pd.DataFrame([{
-        "option": o.name, "feasible": o.feasible, "monthly USD": o.monthly_usd, "designed-for availability %": o.availability_pct,
-        "DR tier": o.dr_tier, "compute": compute_summary(o), "why not": "; ".join(o.reasons),
-    } for o in plan.options]), hide_index=True, width="stretch",
-        column_config={"monthly USD": st.column_config.NumberColumn(format="$%.0f"),
-                       "designed-for availability %": st.column_config.NumberColumn(format="%.4f")})
+    st.table(options_table(plan), hide_index=True)
     st.plotly_chart(cost_breakdown_figure(plan), width="stretch")
 
     st.markdown("#### Decisions")
-    st.dataframe(pd.DataFrame([d.__dict__ for d in plan.decisions]), hide_index=True, width="stretch")
+    st.table(decisions_table(plan), hide_index=True)
 
     with st.expander("Bill of materials"):
         names = [o.name for o in plan.options if len(o.bom)]
         choice = st.selectbox("Option", names, index=names.index(rec.name) if rec else 0, key="bom_option")
-        st.dataframe(plan.option(choice).bom, hide_index=True, width="stretch")
+        st.dataframe(bom_table(plan.option(choice).bom), hide_index=True, width="stretch")
 
     stem = workload.name.replace(" ", "-")
     d1, d2, d3 = st.columns(3)

@@ -11,6 +11,7 @@ from planner.errors import PlannerError
 from planner.pricing import PURCHASE_OPTIONS
 from planner.pricing.queries import select_instances, table_ages
 from planner.report.escaping import markdown_literal, spreadsheet_safe
+from planner.report.tables import blanks_as_dashes
 
 STALE_AFTER_DAYS = 365
 
@@ -62,13 +63,13 @@ if catalog.empty:
     variant = f" ({engine}, {deployment})" if deployment else f" ({engine})" if engine else ""
     st.warning(f"The price book has no {option} prices for {service}{variant} in {region}; "
                f"options priced there: {', '.join(available) or 'none'}.")
-st.subheader(f"{len(rows)} {service} SKUs, cheapest first")
+st.subheader(f"{len(rows):,} {service} SKUs, cheapest first")
 st.dataframe(rows, hide_index=True, width="stretch",
-             column_config={"hourly_usd": st.column_config.NumberColumn(format="$%.4f"),
-                            "monthly_usd": st.column_config.NumberColumn(format="$%.2f")})
+             column_config={"hourly_usd": st.column_config.NumberColumn("hourly USD", format="$%.4f"),
+                            "monthly_usd": st.column_config.NumberColumn("monthly USD", format="$%,.2f")})
 st.download_button("Download CSV", spreadsheet_safe(rows).to_csv(index=False), file_name=f"{service}-{region}-{option}.csv",
                    mime="text/csv")
 
 st.subheader("Provenance")
-st.dataframe(ages, hide_index=True, width="stretch")
-st.dataframe(book.sources.drop(columns="cloud"), hide_index=True, width="stretch")
+st.dataframe(blanks_as_dashes(ages), hide_index=True, width="stretch")
+st.dataframe(blanks_as_dashes(book.sources.drop(columns="cloud")), hide_index=True, width="stretch")

@@ -1,0 +1,95 @@
+"""Tables as people read them: every cell a formatted string (money with separators and no cents above $100,
+percentages with the nines they carry, a dash for what does not apply), for the dashboard and the terminal.
+
+Machine-readable outputs (JSON, CSV, Parquet) keep the raw numbers; these frames are for eyes only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planner.report.formatting import compute_summary, pct, quantity, unit_usd, usd
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planner.plan import Plan
+
+DR_NAMES = {"backup_restore": "backup & restore", "pilot_light": "pilot light", "warm_standby": "warm standby",
+            "multi_site": "active/active"}
+DISPLAY_ROWS = 10_000  # the dashboard shows at most this many rows of a batch; downloads hold them all
+
+
+def dr_name(tier: object) -> str:
+    return DR_NAMES.get(str(tier), str(tier) if tier else "—")
+
+
+def options_table(plan: Plan) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame([{
+        "option": o.name + (" (recommended)" if o.recommended else ""),
+        "feasible": "yes" if o.feasible else "no",
+        "monthly": usd(o.monthly_usd),
+        "designed-for availability": pct(o.availability_pct),
+        "SLA floor": pct(o.row.sla_floor_pct),
+        "DR tier": dr_name(o.dr_tier),
+        "compute": compute_summary(o),
+        "why not": "; ".join(o.reasons) or "—",
+    } for o in plan.options])
+
+
+def decisions_table(plan: Plan) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame([{"topic": d.topic, "decision": d.choice, "rationale": d.rationale} for d in plan.decisions])
+
+
+def bom_table(bom: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame({
+        "component": bom.component, "service": bom.service, "SKU": bom.sku,
+        "quantity": bom.quantity.map(quantity), "unit": bom.unit, "unit price": bom.unit_usd.map(unit_usd),
+        "monthly": bom.monthly_usd.map(usd),
+        "price source": [s + (f" ({n})" if n else "") for s, n in zip(bom.source_id, bom.note)],
+    })
+
+
+def blanks_as_dashes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing and empty cells as a dash (a table for reading shows no ``None``). A column with a dash becomes
+    text throughout (numbers formatted), so it stays one type; columns without one are left as they are."""
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        blank = values.isna() | (values.astype(str) == "")
+        if not blank.any():
+            continue
+        if values.dtype.kind in "fi":
+            out[col] = [("—" if b else quantity(v)) for v, b in zip(values, blank)]
+        else:
+            out[col] = [("—" if b else str(v)) for v, b in zip(values, blank)]
+    return out
+
+
+def batch_table(frame: pd.DataFrame, limit: int = DISPLAY_ROWS) -> pd.DataFrame:
+    """A batch result (summary or options) for reading: money, percentages, booleans and blanks formatted;
+    at most ``limit`` rows."""
+    out = frame.head(limit).copy()
+    for col in out.columns:
+        values = out[col]
+        if col.endswith("_usd"):
+            out[col] = values.map(usd)
+        elif col.endswith("_pct"):
+            out[col] = values.map(pct)
+        elif col == "dr_tier":
+            out[col] = values.map(dr_name)
+        elif values.dtype == bool:
+            out[col] = values.map({True: "yes", False: "no"})
+        elif col in ("row",):
+            continue
+        elif values.dtype.kind == "f":
+            out[col] = values.map(lambda x: "—" if x != x else quantity(x))
+        else:
+            out[col] = blanks_as_dashes(values.to_frame())[col].astype(str)
+    return out

@@ -1,0 +1,48 @@
+"""Tables for reading: no None, no raw floats, money and percentages formatted."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from planner.plan import make_plan
+from planner.report.tables import batch_table, blanks_as_dashes, bom_table, decisions_table, options_table
+from planner.workload import Workload
+
+
+def _no_raw_values(df: pd.DataFrame) -> None:
+    for col in df.columns:
+        for v in df[col]:
+            assert isinstance(v, str) or col == "row", (col, v)
+            assert v not in ("None", "nan", "NaN", "") and "e+" not in str(v), (col, v)
+
+
+def test_plan_tables_read_well(book):
+    plan = make_plan(Workload(name="t", peak_rps=5_000), book)  # vertical is rejected: dashes, not None
+    opts = options_table(plan)
+    _no_raw_values(opts)
+    vertical = opts[opts.option == "vertical"].iloc[0]
+    assert vertical.monthly == "—" and vertical["designed-for availability"] == "—"
+    rec = opts[opts.option.str.endswith("(recommended)")].iloc[0]
+    assert rec.monthly.startswith("$") and "," in rec.monthly and "." not in rec.monthly  # no cents above $100
+    assert rec["designed-for availability"].endswith("%")
+    _no_raw_values(decisions_table(plan))
+    _no_raw_values(bom_table(plan.recommended.bom))
+
+
+def test_batch_table_formats_money_percent_and_blanks():
+    frame = pd.DataFrame({"row": [2, 3], "name": ["a", None], "monthly_usd": [1234.5678, float("nan")],
+                          "availability_pct": [99.99512, 99.9], "feasible": [True, False], "dr_tier": ["pilot_light", ""],
+                          "db_storage_gb": [123.456, float("nan")]})
+    out = batch_table(frame)
+    assert out.monthly_usd.tolist() == ["$1,235", "—"]
+    assert out.availability_pct.tolist() == ["99.9951%", "99.9%"]
+    assert out.feasible.tolist() == ["yes", "no"] and out.dr_tier.tolist() == ["pilot light", "—"]
+    assert out.name.tolist() == ["a", "—"] and out.db_storage_gb.tolist() == ["123", "—"]
+    assert batch_table(pd.concat([frame] * 6), limit=5).shape[0] == 5
+
+
+def test_blanks_as_dashes():
+    out = blanks_as_dashes(pd.DataFrame({"a": [None, "", "x"], "b": [1.0, float("nan"), 2.0]}))
+    assert out.a.tolist() == ["—", "—", "x"] and out.b.tolist() == ["1", "—", "2"]
+    untouched = pd.DataFrame({"c": [1.5, 2.5]})
+    assert blanks_as_dashes(untouched).c.tolist() == [1.5, 2.5]
