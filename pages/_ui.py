@@ -7,6 +7,7 @@ import streamlit as st
 from planner.errors import PlannerError
 from planner.plan import Plan, make_plan
 from planner.pricing import PriceBook, default_book
+from planner.pricing.book import remember
 from planner.report.escaping import markdown_literal
 from planner.share import field_bounds, workload_from_query, workload_to_query
 from planner.workload import Workload, WorkloadError, workload_from_dict
@@ -42,7 +43,9 @@ def price_book() -> PriceBook:
 
 @st.cache_resource(max_entries=128, show_spinner="Sizing and pricing…")
 def cached_plan(workload_json: str) -> Plan:
-    return make_plan(Workload.model_validate_json(workload_json), price_book())
+    plan = make_plan(Workload.model_validate_json(workload_json), price_book())
+    remember(price_book())  # the derived candidate tables, for the next server start
+    return plan
 
 
 def initial_workload() -> Workload:

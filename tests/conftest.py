@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +16,9 @@ from planner.pricing.loader import bundled_folder
 from planner.pricing.manifest import write_manifest
 
 MINI_REGIONS = ["us-east-1", "eu-west-1"]
+
+# the price-book cache of this test run lives in a folder of its own (subprocesses inherit it), never the user's
+os.environ.setdefault("PLANNER_CACHE_DIR", tempfile.mkdtemp(prefix="planner-test-cache-"))
 
 
 @pytest.fixture(scope="session")

@@ -57,6 +57,9 @@ def batch(
                                progress=lambda done, total: bar.update(task, completed=done))
     else:
         result = run_batch(inp, book, chunk_rows=chunk_rows)
+    from planner.pricing.book import remember
+
+    remember(book)
     written = write_outputs(result, out)
     priced = len(result.summary)
     print(f"priced {priced:,} of {inp.rows_read:,} scenarios ({priced * 4:,} options) -> "

@@ -47,8 +47,11 @@ def plan(
     else:
         w = load_workload(Path(workload))
     from planner.plan import make_plan
+    from planner.pricing.book import default_book, remember
 
-    result = make_plan(w)
+    book = default_book()
+    result = make_plan(w, book)
+    remember(book)  # the candidate tables this plan derived, for the next cold start
     if fmt is PlanFormat.table:
         if out is not None:
             raise PlannerError("--format table prints to the terminal; use md or json with --output")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -21,8 +23,9 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     AZs when one instance's designed-for availability (with the DR tier the RTO/RPO asks for) falls short of
     the target. Not elastic: sized once for the horizon."""
     p, av = ctx.policy, ctx.policy.availability
-    cands = _pruned(ctx, instance_candidates(ctx.book, ctx.cloud, "ec2", p.vertical_family_pattern,
-                                             allow_arm64=p.allow_arm64))
+    key = ("vertical", ctx.cloud, p.vertical_family_pattern, p.allow_arm64)
+    cands = _pruned(ctx, key, lambda: instance_candidates(ctx.book, ctx.cloud, "ec2", p.vertical_family_pattern,
+                                                          allow_arm64=p.allow_arm64))
     need = ctx.col("vcpu_needed_horizon")
     single_pct = ctx.designed_for_by_tier(np.array("single"))[ctx.rows, ctx.col("dr_tier_index")]
     pair = single_pct < ctx.col("availability_target")
@@ -49,7 +52,7 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
         compute_availability_pct=np.where(pair, av.active_standby_pair, av.ec2_single_instance))
     frame["single_instance_pct"] = single_pct
     if (~found).any():
-        best = _most_capacity(ctx, cands)
+        best = _most_capacity(ctx, key, cands)
         tail = {r: f"; the most any single instance gives is {b.cap:,.0f} ({b.sku}, {b.vcpu:.0f} vCPU, after USL "
                    f"contention sigma {p.usl_sigma:g}, kappa {p.usl_kappa:g})"
                 for r, b in best.loc[pd.unique(ctx.region[~found])].iterrows()}
@@ -67,9 +70,11 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     """An Auto Scaling group of the instance type with the cheapest fleet for the peak, across current x86 and
     Graviton families; min/desired/max from the load profile; baseline committed, burst on demand or spot."""
     p, av = ctx.policy, ctx.policy.availability
-    cands = _pruned(ctx, instance_candidates(ctx.book, ctx.cloud, "ec2", p.horizontal_family_pattern,
-                                             allow_arm64=p.allow_arm64, min_vcpu=p.fleet_min_vcpu,
-                                             max_vcpu=p.fleet_max_vcpu))
+    cands = _pruned(ctx, ("horizontal", ctx.cloud, p.horizontal_family_pattern, p.allow_arm64, p.fleet_min_vcpu,
+                          p.fleet_max_vcpu),
+                    lambda: instance_candidates(ctx.book, ctx.cloud, "ec2", p.horizontal_family_pattern,
+                                                allow_arm64=p.allow_arm64, min_vcpu=p.fleet_min_vcpu,
+                                                max_vcpu=p.fleet_max_vcpu))
     azs, survive = ctx.col("azs"), ctx.col("survive_az_loss")
     base, burst, _ = purchase_arrays(ctx.col("purchase_option"))
     ebs_hourly = _ebs_usd_per_instance_hour(ctx)
@@ -103,7 +108,7 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     return frame
 
 
-def _most_capacity(ctx: Context, cands: pd.DataFrame) -> pd.DataFrame:
+def _most_capacity(ctx: Context, key: tuple[object, ...], cands: pd.DataFrame) -> pd.DataFrame:
     """Per region, the cheapest of the instances with the most USL capacity (for the rejection message)."""
     p = ctx.policy
 
@@ -112,17 +117,19 @@ def _most_capacity(ctx: Context, cands: pd.DataFrame) -> pd.DataFrame:
         best = best.sort_values(["cap", "hourly_usd"], ascending=[True, False]).groupby("region").tail(1)
         return best.set_index("region")
 
-    return ctx.book.memo(("most_capacity", id(cands), p.usl_sigma, p.usl_kappa), build)
+    return ctx.book.memo(("most_capacity", *key, p.usl_sigma, p.usl_kappa), build)
 
 
-def _pruned(ctx: Context, cands: pd.DataFrame) -> pd.DataFrame:
+def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """Candidates no other type with as many vCPUs and as much memory beats on every rate (see
-    :func:`pareto_prune`)."""
-    rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
-    key = ("pruned_fleet", id(cands))
-    # memory counts too: the single instance needs a minimum, and burstable baselines grow with size
-    return ctx.book.memo(key, lambda: pareto_prune(cands, ["region", "vcpu"], ["memory_gib"], rates)
-                         .reset_index(drop=True))
+    :func:`pareto_prune`), memoised under ``key`` (stable across processes: the book may be cached on disk)."""
+    def build() -> pd.DataFrame:
+        cands = candidates()
+        rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
+        # memory counts too: the single instance needs a minimum, and burstable baselines grow with size
+        return pareto_prune(cands, ["region", "vcpu"], ["memory_gib"], rates).reset_index(drop=True)
+
+    return ctx.book.memo(("pruned_fleet", *key), build)
 
 
 def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:

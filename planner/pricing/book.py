@@ -96,6 +96,16 @@ class PriceBook:
         self.region_table = tables["regions"]
         self.sources = tables["sources"]
         self._memo: dict[tuple[object, ...], object] = {}
+        self.cache_key: str | None = None  # set when the book may be kept on disk (planner.pricing.cache)
+        self.cached_memo_size = -1  # derived tables the cached copy holds (-1: not written yet)
+
+    # derived tables cheap to rebuild and as large as the tables they slice: not worth keeping on disk
+    TRANSIENT_MEMO = frozenset({"instance_rows"})
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        state["_memo"] = {k: v for k, v in self._memo.items() if k[0] not in self.TRANSIENT_MEMO}
+        return state
 
     def memo(self, key: tuple[object, ...], build: Callable[[], M]) -> M:
         """Derived tables computed once per book (the book never changes after load)."""
@@ -361,5 +371,22 @@ def _record(cls: type[T], row: pd.Series) -> T:
 
 @functools.cache
 def default_book() -> PriceBook:
-    """The bundled price book, loaded and validated once per process."""
-    return PriceBook.load()
+    """The bundled price book, loaded and validated once per process, or read from the on-disk cache of an
+    earlier load (:mod:`planner.pricing.cache`); :func:`remember` writes back what a run derived."""
+    from planner.pricing import cache
+
+    folder = bundled_folder()
+    key = cache.fingerprint(folder) if isinstance(folder, Path) else None  # a zipped install is not cached
+    book = cache.load(key) if key else None
+    if book is None:
+        book = PriceBook.load()
+        book.cache_key = key
+        cache.save(book)
+    return book
+
+
+def remember(book: PriceBook) -> None:
+    """Keep the candidate tables a run derived for the next cold start (a no-op when nothing is new)."""
+    from planner.pricing import cache
+
+    cache.save(book)

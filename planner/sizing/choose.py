@@ -70,15 +70,33 @@ def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], 
     return c[~dominated]
 
 
-_SPLITS: dict[tuple[int, str], tuple[pd.DataFrame, dict[str, pd.DataFrame]]] = {}
+class _Split:
+    """One candidate table's rows per region (or ``key`` group), each slice made on first use: a plan needs its
+    own region's, not all of them."""
+
+    def __init__(self, candidates: pd.DataFrame, key: str) -> None:
+        self.candidates = candidates
+        self.positions = candidates.groupby(key).indices
+        self.slices: dict[str, pd.DataFrame] = {}
+
+    def get(self, group: str) -> pd.DataFrame | None:
+        if group not in self.slices:
+            pos = self.positions.get(group)
+            if pos is None:
+                return None
+            part = self.candidates.iloc[pos]
+            # numpy object columns: slicing and comparing them is far cheaper than Arrow strings
+            self.slices[group] = part.astype({c: object for c in part.columns if part[c].dtype == "str"})
+        return self.slices[group]
 
 
-def _split_by_region(candidates: pd.DataFrame, key: str = "region") -> dict[str, pd.DataFrame]:
+_SPLITS: dict[tuple[int, str], _Split] = {}
+
+
+def _split_by_region(candidates: pd.DataFrame, key: str = "region") -> _Split:
     """Candidates per region (or ``key`` group), split once per candidate table (built once per price book)."""
     hit = _SPLITS.get((id(candidates), key))
-    if hit is None or hit[0] is not candidates:
-        # numpy object columns: slicing them per region is far cheaper than slicing Arrow strings
-        plain = candidates.astype({c: object for c in candidates.columns if candidates[c].dtype == "str"})
-        hit = (candidates, {r: plain.iloc[pos] for r, pos in candidates.groupby(key).indices.items()})
+    if hit is None or hit.candidates is not candidates:
+        hit = _Split(candidates, key)
         _SPLITS[(id(candidates), key)] = hit
-    return hit[1]
+    return hit
