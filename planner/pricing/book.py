@@ -104,6 +104,7 @@ class PriceBook:
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
+        state.pop("_recent_factorized", None)  # arrays of one run, keyed by identity
         state["_memo"] = {k: v for k, v in self._memo.items() if k[0] not in self.TRANSIENT_MEMO}
         return state
 
@@ -227,8 +228,19 @@ class PriceBook:
             engine = [d[0] for d in defaults] if engine is None else engine
             deployment = [d[1] for d in defaults] if deployment is None else deployment
         variant = [np.atleast_1d(np.asarray(a, dtype=object)) for a in (engine, deployment)]
-        cols = [np.broadcast_to(a, (n,)) for a in (arrays[0], arrays[1], arrays[2], arrays[3], *variant, arrays[4])]
+        given = [arrays[0], arrays[1], arrays[2], arrays[3], *variant, arrays[4]]
+        cols = [np.broadcast_to(a, (n,)) for a in given]
         lookup = self._instance_lookup
+        if n > 64:  # a batch repeats the same few keys: look each distinct one up once
+            key = np.zeros(n, dtype=np.int64)
+            for a in given:  # mixed-radix code of the varying key columns (scalars add nothing)
+                if len(a) > 1:
+                    codes, values = pd.factorize(a)
+                    key = key * (len(values) + 1) + codes
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            found = np.fromiter((lookup.get(tuple(c[i] for c in cols), -1) for i in first), dtype=int,
+                                count=len(first))
+            return found[inverse.ravel()]
         return np.fromiter((lookup.get(k, -1) for k in zip(*cols)), dtype=int, count=n)
 
     def instance_hourly_usd(self, *args: object, **kwargs: object) -> np.ndarray:
@@ -309,7 +321,7 @@ class PriceBook:
         """Row positions of a flat service price for many regions (a ``global`` row where the region has none);
         -1 where there is none."""
         groups = self._service_groups
-        codes, uniques = pd.factorize(np.asarray(regions, dtype=object))
+        codes, uniques = self._factorized(regions)
         found = np.empty(len(uniques), dtype=int)
         for i, region in enumerate(uniques):
             pos = groups.get((cloud, region, service, item, dimension))
@@ -317,6 +329,18 @@ class PriceBook:
                 pos = groups.get((cloud, "global", service, item, dimension))
             found[i] = -1 if pos is None else int(pos[0])
         return found[codes]
+
+    def _factorized(self, values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``pd.factorize`` of an array, remembered for the last few arrays asked about: a run asks about the
+        same region array for every priced line."""
+        recent = self.__dict__.setdefault("_recent_factorized", [])
+        for array, codes, uniques in recent:
+            if array is values:
+                return codes, uniques
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        recent.insert(0, (values, codes, uniques))
+        del recent[4:]
+        return codes, uniques
 
     @functools.cached_property
     def _service_groups(self) -> dict[tuple[str, ...], np.ndarray]:

@@ -26,7 +26,9 @@ def hourly_fraction_of_peak(shape: npt.ArrayLike, peak_to_average: npt.ArrayLike
     """
     f = np.asarray(shape, dtype=float)
     logf = np.log(f / f.max())
-    p2a = np.atleast_1d(np.asarray(peak_to_average, dtype=float))[:, None]
+    # a batch has few distinct ratios: solve each once
+    p2a_all, inverse = np.unique(np.atleast_1d(np.asarray(peak_to_average, dtype=float)), return_inverse=True)
+    p2a = p2a_all[:, None]
     lo = np.zeros_like(p2a)
     hi = np.ones_like(p2a)
     for _ in range(iterations):
@@ -35,4 +37,4 @@ def hourly_fraction_of_peak(shape: npt.ArrayLike, peak_to_average: npt.ArrayLike
         low = 1.0 / w.mean(axis=1, keepdims=True) < p2a
         lo = np.where(low, mid, lo)
         hi = np.where(low, hi, mid)
-    return np.exp(lo * logf)
+    return np.exp(lo * logf)[inverse.ravel()]
