@@ -8,6 +8,8 @@ scenario row) and look prices up in the :class:`PriceBook` in one go.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -41,6 +43,26 @@ class BomBuilder:
         self.missing: dict[str, dict[int, list[str]]] = {}
         self._n = n
         self._parts: list[dict[str, np.ndarray]] = []
+        self._shared: dict[str, tuple[np.ndarray, dict[int, list[str]], list[dict[str, np.ndarray]]]] = {}
+
+    def shared(self, group: str, option: str, bill: Callable[[str], None]) -> None:
+        """Lines every option has alike (the database, its backups, egress, ...): ``bill(option_name)`` prices
+        them once per run, under a group name; each option then gets a copy of them (totals, missing prices,
+        and the lines themselves in detail mode) at this point of its bill."""
+        if group not in self._shared:
+            key = f"\x00{group}"
+            start = len(self._parts)
+            bill(key)
+            parts = self._parts[start:]
+            del self._parts[start:]
+            self._shared[group] = (self.totals.pop(key, np.zeros(self._n)), self.missing.pop(key, {}), parts)
+        totals, missing, parts = self._shared[group]
+        self.totals[option] = self.totals.setdefault(option, np.zeros(self._n)) + totals
+        where = self.missing.setdefault(option, {})
+        for row, what in missing.items():
+            where.setdefault(row, []).extend(what)
+        for part in parts:
+            self._parts.append({**part, "option": np.full(len(part["option"]), option, dtype=object)})
 
     def _add(self, rows: np.ndarray, option: str, component: str, service: str, sku: npt.ArrayLike,
              quantity: npt.ArrayLike, unit: str, unit_usd: npt.ArrayLike, region: npt.ArrayLike,

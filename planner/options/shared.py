@@ -24,18 +24,23 @@ REQUEST_KB = 1.0  # request headers and body, on top of the response
 
 
 def bill_shared(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> None:
+    """The shared tiers on one option's bill: what every option has alike is priced once per run
+    (:meth:`BomBuilder.shared`), the rest (front door, NAT, inter-AZ, metrics) per option."""
     option = str(opt.option.iloc[0])
+    bom.shared("data tiers", option, lambda key: _bill_data_tiers(ctx, bom, key))
+    _bill_front(ctx, opt, bom, option)
+    _bill_network(ctx, opt, bom, option)
+    bom.shared("usage", option, lambda key: _bill_usage(ctx, bom, key))
+    _bill_metrics(ctx, opt, bom, option)
+
+
+def _bill_data_tiers(ctx: Context, bom: BomBuilder, option: str) -> None:
     p, rows, region = ctx.policy, ctx.rows, ctx.region
     _, _, db_purchase = purchase_arrays(ctx.col("purchase_option"))
-
     used = ctx.col("cache_used") & (ctx.col("cache_node_type") != "")
     bom.instance_hours(rows[used], option, "cache", "elasticache", region[used], ctx.col("cache_node_type")[used],
                        ctx.col("cache_nodes")[used] * HOURS_PER_MONTH, db_purchase[used], engine=p.cache_engine)
-
     _bill_database(ctx, bom, option, db_purchase)
-    _bill_front(ctx, opt, bom, option)
-    _bill_network(ctx, opt, bom, option)
-    _bill_storage_and_monitoring(ctx, opt, bom, option)
 
 
 def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndarray) -> None:
@@ -108,16 +113,17 @@ def _bill_network(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str)
                       azs[nat] * HOURS_PER_MONTH, sku="NAT gateway (one per AZ)")
     bom.service_units(rows[nat], option, "NAT data processed", "nat_gateway", "data_processed", region[nat],
                       (requests * p.outbound_kb_per_request / KB_PER_GB)[nat], sku="GB")
-    free = ctx.book.allowance(ctx.cloud, "data_transfer", "out_to_internet_free_allowance")
-    bom.tiered_units(rows, option, "internet egress", "data_transfer", "out_to_internet", region,
-                     ctx.col("egress_gb_month"), free_units=free, sku="GB out")
     cross = requests * p.backend_kb_per_request / KB_PER_GB * (azs - 1) / np.maximum(azs, 1)
     bom.service_units(rows, option, "inter-AZ transfer", "data_transfer", "inter_az", region, 2 * cross,
                       sku="GB (billed out and in)")
 
 
-def _bill_storage_and_monitoring(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -> None:
+def _bill_usage(ctx: Context, bom: BomBuilder, option: str) -> None:
+    """Egress, object storage, logs and alarms: the same whatever runs the code."""
     p, rows, region = ctx.policy, ctx.rows, ctx.region
+    free = ctx.book.allowance(ctx.cloud, "data_transfer", "out_to_internet_free_allowance")
+    bom.tiered_units(rows, option, "internet egress", "data_transfer", "out_to_internet", region,
+                     ctx.col("egress_gb_month"), free_units=free, sku="GB out")
     s3 = ctx.col("object_storage_gb") > 0
     bom.tiered_units(rows[s3], option, "object storage", "s3", "storage_standard", region[s3],
                      ctx.col("object_storage_gb")[s3], dimension="STANDARD", sku="S3 Standard")
@@ -127,17 +133,20 @@ def _bill_storage_and_monitoring(ctx: Context, opt: pd.DataFrame, bom: BomBuilde
                       (s3_requests * (1 - reads))[s3], dimension="STANDARD", sku="1k PUT/LIST")
     bom.service_units(rows[s3], option, "object storage reads", "s3", "requests_get_other", region[s3],
                       (s3_requests * reads)[s3], dimension="STANDARD", sku="1k GET")
-    # per instance or task; a serverless deployment reports as one unit
-    units = np.ones(ctx.n) if option == "serverless" else np.nan_to_num(opt.instances_desired.to_numpy(dtype=float),
-                                                                        nan=1.0)
-    bom.tiered_units(rows, option, "metrics", "cloudwatch", "custom_metric", region,
-                     p.metrics_per_instance * np.maximum(units, 1), sku="custom metrics")
     logs_gb = ctx.col("monthly_requests") * p.log_bytes_per_request / 2**30
     bom.service_units(rows, option, "log ingestion", "cloudwatch", "logs_ingest_standard", region, logs_gb,
                       dimension="STANDARD", sku="GB ingested")
     bom.service_units(rows, option, "log storage", "cloudwatch", "logs_storage", region, logs_gb,
                       sku="GB-month (one month kept)")
     bom.service_units(rows, option, "alarms", "cloudwatch", "alarm_standard", region, float(p.alarms), sku="alarms")
+
+
+def _bill_metrics(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -> None:
+    # per instance or task; a serverless deployment reports as one unit
+    units = np.ones(ctx.n) if option == "serverless" else np.nan_to_num(opt.instances_desired.to_numpy(dtype=float),
+                                                                        nan=1.0)
+    bom.tiered_units(ctx.rows, option, "metrics", "cloudwatch", "custom_metric", ctx.region,
+                     ctx.policy.metrics_per_instance * np.maximum(units, 1), sku="custom metrics")
 
 
 def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBuilder) -> None:
@@ -148,18 +157,7 @@ def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBui
     dr = ctx.col("dr_region")
     tiers = p.dr_tiers
     storage = ctx.col("db_storage_gb")
-    backups = storage * (1 + p.daily_change_fraction * p.backup_retention_days)
-    aurora = np.char.startswith(ctx.col("db_engine_variant").astype(str), "aurora")
-    bom.service_units(rows[~aurora], option, "DR: backup copies", "rds", "backup_storage", dr[~aurora],
-                      backups[~aurora], dimension="rds/any/snapshot", sku="cross-region automated backups")
-    bom.service_units(rows[aurora], option, "DR: backup copies", "rds", "backup_storage", dr[aurora],
-                      backups[aurora], dimension=f"{aurora_engine(p.database_engine)}/any/snapshot",
-                      sku="cross-region snapshot copies")
-    change_gb = storage * p.daily_change_fraction * 30
-    for target in pd.unique(dr):
-        sel = dr == target
-        bom.service_units(rows[sel], option, "DR: replication transfer", "data_transfer", "out_inter_region",
-                          region[sel], change_gb[sel], dimension=str(target), sku=f"GB to {target}")
+    bom.shared("DR backups", option, lambda key: _bill_dr_backups(ctx, bom, key))
     replica = np.array([tiers[i].database_replica for i in tier_index])
     compute = np.array([tiers[i].compute_fraction for i in tier_index])
     cache = np.array([tiers[i].cache_fraction for i in tier_index])
@@ -193,6 +191,24 @@ def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBui
                       dimension="application", sku="application load balancer")
     bom.service_units(rows[multi_site], option, "DR: DNS failover health checks", "route53",
                       "health_check_aws_endpoint", "global", 2.0, sku="health checks")
+
+
+def _bill_dr_backups(ctx: Context, bom: BomBuilder, option: str) -> None:
+    """Every tier copies the backups to the DR region (cross-region automated backups or snapshot copies)."""
+    p, rows, region, dr = ctx.policy, ctx.rows, ctx.region, ctx.col("dr_region")
+    storage = ctx.col("db_storage_gb")
+    backups = storage * (1 + p.daily_change_fraction * p.backup_retention_days)
+    aurora = np.char.startswith(ctx.col("db_engine_variant").astype(str), "aurora")
+    bom.service_units(rows[~aurora], option, "DR: backup copies", "rds", "backup_storage", dr[~aurora],
+                      backups[~aurora], dimension="rds/any/snapshot", sku="cross-region automated backups")
+    bom.service_units(rows[aurora], option, "DR: backup copies", "rds", "backup_storage", dr[aurora],
+                      backups[aurora], dimension=f"{aurora_engine(p.database_engine)}/any/snapshot",
+                      sku="cross-region snapshot copies")
+    change_gb = storage * p.daily_change_fraction * 30
+    for target in pd.unique(dr):
+        sel = dr == target
+        bom.service_units(rows[sel], option, "DR: replication transfer", "data_transfer", "out_inter_region",
+                          region[sel], change_gb[sel], dimension=str(target), sku=f"GB to {target}")
 
 
 def _bill_dr_compute(ctx: Context, opt: pd.DataFrame, fraction: np.ndarray, bom: BomBuilder, option: str) -> None:
