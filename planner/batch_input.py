@@ -3,9 +3,10 @@
 Validation is vectorised (the constraints are read off the pydantic model, so
 they cannot drift from it); rows it flags are re-validated one by one through
 the model so their messages match ``planner plan``'s exactly. File-level
-faults (not a CSV, wrong delimiter, unknown column, no rows) raise
-:class:`BatchFileError`; row faults become :class:`RowError` records and the
-other rows are still priced.
+faults (too large, not UTF-8 or not a CSV, wrong delimiter, unknown column, no
+rows) raise :class:`BatchFileError`; row faults (bad values, more cells than
+the header) become :class:`RowError` records and the other rows are still
+priced.
 """
 
 from __future__ import annotations
@@ -108,8 +109,8 @@ def _records(text: str, source: str) -> tuple[list[list[str]], list[int]]:
 
 
 def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int], list[RowError]]:
-    """The raw table (all cells as text, stripped), the file line of each data row, and the rows that cannot be
-    read (more cells than the header: named by row, the rest still read; short rows take defaults)."""
+    """The raw table (all cells as text, stripped), the spreadsheet row of each data row, and the rows that
+    cannot be read (more cells than the header: named by row, the rest still read; short rows take defaults)."""
     records, starts = _records(_decode(data, source), source)
     if not records:
         raise BatchFileError(f"{source}: empty file (expected a header row and one scenario per row; "
