@@ -28,8 +28,10 @@ def page_menu() -> None:
     """The page list at the top of the sidebar, drawn by each page itself.
 
     Streamlit's own menu is off (.streamlit/config.toml): opened through a deep link such as /compare it
-    first lists every file of pages/, and the entrypoint's elements are dropped when a page reruns itself.
+    first lists every file of pages/, and the entrypoint's elements are dropped when a page reruns itself,
+    its wide layout too: each page sets it again.
     """
+    st.set_page_config(page_title="planner", page_icon=":bar_chart:", layout="wide")
     with st.sidebar:
         for script, title, icon in PAGES:
             st.page_link(script, label=title, icon=icon)

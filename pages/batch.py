@@ -18,7 +18,7 @@ from planner.batch_input import (
 )
 from planner.example import template_csv
 from planner.report.escaping import markdown_literal, spreadsheet_safe
-from planner.report.tables import DISPLAY_ROWS, batch_table, blanks_as_dashes
+from planner.report.tables import DISPLAY_ROWS, batch_table, blanks_as_dashes, rejection_reasons
 
 page_menu()
 st.title("Batch what-if")
@@ -87,6 +87,10 @@ if only_recommended:
     shown = shown[shown.recommended]
 st.dataframe(batch_table(shown), hide_index=True, width="stretch",
              column_config={"reason": st.column_config.TextColumn(width="large")})
+rejected = shown[shown.reason != ""]
+if len(rejected):
+    with st.expander(f"Why options were rejected ({len(rejected):,} option rows)"):
+        st.table(rejection_reasons(rejected), hide_index=True)
 if len(shown) > DISPLAY_ROWS or len(result.summary) > DISPLAY_ROWS:
     st.caption(f"The tables show the first {DISPLAY_ROWS:,} rows; the downloads hold them all.")
 

@@ -46,3 +46,13 @@ def test_blanks_as_dashes():
     assert out.a.tolist() == ["—", "—", "x"] and out.b.tolist() == ["1", "—", "2"]
     untouched = pd.DataFrame({"c": [1.5, 2.5]})
     assert blanks_as_dashes(untouched).c.tolist() == [1.5, 2.5]
+
+
+def test_rejection_reasons_in_full():
+    from planner.report.tables import rejection_reasons
+
+    frame = pd.DataFrame({"row": [2, 3, 4, 5], "option": ["vertical", "vertical", "serverless", "vertical"],
+                          "reason": ["needs 50 vCPU", "needs 50 vCPU", "cold starts", "needs 90 vCPU"]})
+    out = rejection_reasons(frame)
+    assert out.values.tolist() == [["vertical", "2", "2", "needs 50 vCPU"], ["serverless", "1", "4", "cold starts"],
+                                   ["vertical", "1", "5", "needs 90 vCPU"]]

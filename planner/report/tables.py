@@ -72,6 +72,15 @@ def blanks_as_dashes(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def rejection_reasons(options: pd.DataFrame, limit: int = 200) -> pd.DataFrame:
+    """Each distinct (option, reason) of a batch's rejected options with how many scenarios it hit and the first
+    of their rows, most frequent first: the reasons readable in full."""
+    grouped = (options.groupby(["option", "reason"], sort=False).row.agg(["size", "min"]).reset_index()
+               .sort_values(["size", "min"], ascending=[False, True]).head(limit))
+    return grouped.rename(columns={"size": "scenarios", "min": "first row"})[
+        ["option", "scenarios", "first row", "reason"]].astype({"scenarios": str, "first row": str})
+
+
 def batch_table(frame: pd.DataFrame, limit: int = DISPLAY_ROWS) -> pd.DataFrame:
     """A batch result (summary or options) for reading: money, percentages, booleans and blanks formatted;
     at most ``limit`` rows."""
