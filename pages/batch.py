@@ -18,7 +18,12 @@ from planner.batch_input import (
 )
 from planner.example import template_csv
 from planner.report.escaping import markdown_literal, spreadsheet_safe
-from planner.report.tables import DISPLAY_ROWS, batch_table, blanks_as_dashes, rejection_reasons
+from planner.report.tables import (
+    DISPLAY_ROWS,
+    batch_table,
+    blanks_as_dashes,
+    rejection_reasons,
+)
 
 page_menu()
 st.title("Batch what-if")
