@@ -152,3 +152,16 @@ def test_validate_good_and_bad_folder(capsys, mini_tables):
     assert code == 2
     assert "ec2_on_demand.csv, line 2, column hourly_usd: negative value" in err
     assert "Traceback" not in err
+
+
+def test_rds_service_items_are_reachable(capsys):
+    import json
+
+    from planner.cli import main
+
+    assert main(["prices", "lookup", "aws", "eu-west-1", "rds", "storage", "--dimension", "rds/multi-az/gp3",
+                 "--format", "json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["usd_per_unit"] == 0.254 and record["unit"] == "GB-month"
+    assert main(["prices", "lookup", "aws", "us-east-1", "rds", "storage"]) == 2
+    assert "dimension ''" in capsys.readouterr().err

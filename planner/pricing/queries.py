@@ -85,10 +85,15 @@ def lookup(
 
     ``service`` is an instance service (``ec2``, ``rds``, ``elasticache``; then
     ``name`` is the SKU) or a priced service (``nat_gateway``, ``s3``, ...;
-    then ``name`` is the item, e.g. ``gateway_hour``). Hourly prices also get
+    then ``name`` is the item, e.g. ``gateway_hour``); ``rds storage --dimension
+    rds/multi-az/gp3`` reaches RDS's own service items. Hourly prices also get
     ``monthly_usd`` at 730 hours a month.
     """
-    if service in book.instance_services(cloud):
+    # rds prices both classes (db.m6g.large) and service items (storage, provisioned_iops); item names never
+    # look like SKUs, so a name that is an item of the service is a service price
+    items = set(book.service_prices.loc[(book.service_prices.cloud == cloud)
+                                        & (book.service_prices.service == service), "item"])
+    if service in book.instance_services(cloud) and name not in items:
         price = book.instance_price(cloud, region, service, name, option, engine=engine, deployment=deployment)
         record = price.as_dict()
     else:
