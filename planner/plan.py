@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from planner.engine import EngineResult, run, workloads_frame
@@ -88,17 +89,23 @@ def plan_from_result(workload: Workload, result: EngineResult, row: int, book: P
     """The :class:`Plan` of one scenario row of an engine run."""
     derived = result.sizing.iloc[row]
     sizing = pd.concat([derived, result.workloads.iloc[row].drop(labels=list(derived.index), errors="ignore")])
-    opts = result.options[result.options.row == row]
-    bom = result.bom[result.bom.row == row]
+    opts = result.options
+    bom = result.bom
+    if len(result.workloads) > 1:  # a one-row run (make_plan) needs no filtering
+        opts = opts[opts.row.to_numpy() == row]
+        bom = bom[bom.row.to_numpy() == row]
+    lines = bom.drop(columns=["row", "option"])
+    line_option = bom.option.to_numpy()
+    by_name = {o.option: o for o in opts.itertuples(index=False)}
     options = tuple(
         OptionPlan(
             name=o.option, feasible=bool(o.feasible), reasons=tuple(r for r in o.reasons.split("\n") if r),
             monthly_usd=float(o.monthly_usd), availability_pct=float(o.availability_pct),
             region_availability_pct=float(o.region_availability_pct), dr_tier=o.dr_tier,
             recommended=bool(o.recommended), row=o,
-            bom=bom[bom.option == o.option].drop(columns=["row", "option"]).reset_index(drop=True),
+            bom=lines.iloc[np.flatnonzero(line_option == o.option)].reset_index(drop=True),
         )
-        for o in opts.set_index("option").loc[list(OPTION_ORDER)].reset_index().itertuples(index=False)
+        for o in (by_name[name] for name in OPTION_ORDER)
     )
     used = set(bom.source_id)
     sources = book.sources[(book.sources.cloud == workload.cloud) & book.sources.source_id.isin(used)]
