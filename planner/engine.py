@@ -29,7 +29,7 @@ from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import MAX_SHARDS, size_cache
 from planner.sizing.choose import pareto_prune
 from planner.sizing.compute import az_plan, compute_need
-from planner.sizing.database import database_candidates, multi_az_needed, size_database
+from planner.sizing.database import database_candidates, multi_az_needed, size_database, unit_prices
 from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index, tier_rto_minutes
 from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.traffic import traffic
@@ -150,7 +150,8 @@ def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, mult
     Each candidate's cost rises with load, so the cheapest of them does too."""
     n = len(wf)
     zero = np.zeros(n)
-    without = size_database(wf, tr, zero, zero, multi_az, app_vcpu, db_candidates, policy, book, cloud)
+    prices = unit_prices(book, cloud, wf["region"].to_numpy())
+    without = size_database(wf, tr, zero, zero, multi_az, app_vcpu, db_candidates, policy, book, cloud, prices)
     cost_without = without["db_hourly_usd"]
     best_cache: dict[str, np.ndarray] | None = None
     best_db = without
@@ -159,7 +160,7 @@ def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, mult
         for fraction in policy.cache_sizes_tried:
             cache = size_cache(wf, tr, multi_az, cache_candidates, policy, fraction)
             db = size_database(wf, tr, cache["cache_data_fraction"], cache["cache_hit_ratio"], multi_az, app_vcpu,
-                               db_candidates, policy, book, cloud)
+                               db_candidates, policy, book, cloud, prices)
             total = np.where(cache["cache_used"], cache["cache_hourly_usd"] + db["db_hourly_usd"], np.inf)
             better = total < best_cached_cost
             best_cached_cost = np.where(better, total, best_cached_cost)

@@ -101,7 +101,7 @@ def database_candidates(book: PriceBook, cloud: str, policy: SizingPolicy) -> pd
     return book.memo(key, build)
 
 
-def _unit_prices(book: PriceBook, cloud: str, regions: np.ndarray) -> dict[str, np.ndarray]:
+def unit_prices(book: PriceBook, cloud: str, regions: np.ndarray) -> dict[str, np.ndarray]:
     """Per-scenario storage, IOPS and I/O prices [USD per month unit]; NaN where the book has none."""
     def price(item: str, dimension: str) -> np.ndarray:
         pos = book.service_positions(cloud, regions, "rds", item, dimension)
@@ -121,10 +121,12 @@ def _unit_prices(book: PriceBook, cloud: str, regions: np.ndarray) -> dict[str, 
 
 def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.ndarray, cache_hit: np.ndarray,
                   multi_az: np.ndarray, app_vcpu_horizon: np.ndarray, candidates: pd.DataFrame,
-                  policy: SizingPolicy, book: PriceBook, cloud: str) -> dict[str, np.ndarray]:
+                  policy: SizingPolicy, book: PriceBook, cloud: str,
+                  prices: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Database decision per scenario behind a cache holding ``cache_data_fraction`` of the data and serving
     ``cache_hit`` of reads (both 0: no cache), as columns. ``db_hourly_usd`` is the whole database bill per
-    hour: instances, replicas, storage, IOPS and I/O (on-demand rates)."""
+    hour: instances, replicas, storage, IOPS and I/O (on-demand rates). ``prices`` (from :func:`unit_prices`)
+    may be passed in when the same scenarios are sized several times."""
     p = policy
     peak = tr["peak_rps_horizon"].to_numpy()
     read_fraction = wf["read_fraction"].to_numpy()
@@ -140,7 +142,8 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
     # usage is billed at today's load: I/O requests a month per IOPS at the horizon peak
     io_month_per_peak_iops = SECONDS_PER_MONTH / tr["growth_factor"].to_numpy() / wf["peak_to_average"].to_numpy()
     deployment = np.where(multi_az, "multi-az", "single-az")
-    prices = _unit_prices(book, cloud, wf["region"].to_numpy())
+    if prices is None:
+        prices = unit_prices(book, cloud, wf["region"].to_numpy())
     baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
                              p.rds_gp3_baseline_iops[0])
 
