@@ -15,11 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.batch import run_batch
-from planner.batch_input import POLICY_COLUMNS, BatchFileError, read_batch
+from planner.batch_input import POLICY_COLUMNS, BatchFileError, BatchInput, read_batch
 from planner.engine import run, workloads_frame
 from planner.policy import SizingPolicy
 from planner.pricing import default_book
-from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, WorkloadError, workload_from_dict
+from planner.workload import (
+    NUMERIC_FIELDS,
+    TEXT_FIELDS,
+    Workload,
+    WorkloadError,
+    workload_from_dict,
+)
 
 BAD = Path(__file__).parent / "data" / "bad"
 FIELDS = [*TEXT_FIELDS, *NUMERIC_FIELDS, "policy"]
@@ -162,18 +168,24 @@ def csv_files(draw) -> bytes:
     return text.encode(encoding, errors="replace")
 
 
-@fuzz(1_000)
-@given(csv_files())
-def test_malformed_csvs_are_refused_or_named_row_by_row(data):
-    book = default_book()
+def _read(data: bytes) -> BatchInput | None:
+    """``data`` read as a scenario file; None when refused as a whole (with a message naming the file)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fuzz.csv"
         path.write_bytes(data)
         try:
-            inp = read_batch(path, book)
+            return read_batch(path, default_book())
         except BatchFileError as exc:
             assert str(exc).startswith(f"{path}: "), str(exc)
-            return
+            return None
+
+
+@fuzz(1_000)
+@given(csv_files())
+def test_malformed_csvs_are_refused_or_named_row_by_row(data):
+    inp = _read(data)
+    if inp is None:
+        return
     assert inp.rows_read >= 1
     named = {e.row for e in inp.errors}
     for e in inp.errors:
@@ -188,13 +200,8 @@ def test_malformed_csvs_are_refused_or_named_row_by_row(data):
 @fuzz(40)
 @given(csv_files())
 def test_good_rows_of_malformed_csvs_are_still_priced(data):
-    book = default_book()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "fuzz.csv"
-        path.write_bytes(data)
-        try:
-            inp = read_batch(path, book)
-        except BatchFileError:
-            return
-    result = run_batch(inp, book)
+    inp = _read(data)
+    if inp is None:
+        return
+    result = run_batch(inp, default_book())
     assert sorted(result.summary.row) == sorted(inp.frame.row)
