@@ -8,6 +8,7 @@ column beside the decision; reports only render these columns. Batches skip them
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str, list[str]]:
     """``*_why`` columns for AZs, cache, database and DR, one string per scenario."""
-    rows = [(w, s) for w, s in zip(wf.itertuples(index=False), sz.itertuples(index=False))]
+    rows = list(zip(_records(wf), _records(sz)))
     return {
         "traffic_why": [_traffic(w, s) for w, s in rows],
         "compute_why": [_compute(w, s) for w, s in rows],
@@ -37,6 +38,12 @@ def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str
         "db_storage_why": [_storage(s, policy) for _, s in rows],
         "dr_why": [_dr(w, s, policy) for w, s in rows],
     }
+
+
+def _records(frame: pd.DataFrame) -> list[SimpleNamespace]:
+    """One attribute bag per row: a frame of a hundred columns is read column by column, once."""
+    columns = {c: frame[c].tolist() for c in frame.columns}
+    return [SimpleNamespace(**{c: v[i] for c, v in columns.items()}) for i in range(len(frame))]
 
 
 def _traffic(w: object, s: object) -> str:
@@ -165,7 +172,7 @@ def option(ctx: Context, opt: pd.DataFrame) -> list[str]:
     p = ctx.policy
     name = str(opt.option.iat[0])
     out = []
-    for i, r in enumerate(opt.itertuples(index=False)):
+    for i, r in enumerate(_records(opt)):
         if not r.instance_type:
             out.append("")
         elif name == "vertical":
