@@ -129,9 +129,10 @@ class PriceBook:
         return sorted(set(self.region_table.cloud))
 
     def regions(self, cloud: str = "aws") -> pd.DataFrame:
-        """Regions of ``cloud`` with name, geography and usable AZ count."""
+        """Regions of ``cloud`` with name, geography and usable AZ count (one shared frame: read, never change)."""
         self._check_cloud(cloud)
-        return self.region_table[self.region_table.cloud == cloud].drop(columns="cloud").reset_index(drop=True)
+        return self.memo(("regions", cloud), lambda: self.region_table[self.region_table.cloud == cloud]
+                         .drop(columns="cloud").reset_index(drop=True))
 
     def instance_services(self, cloud: str = "aws") -> list[str]:
         return sorted(set(self.instance_prices.service[self.instance_prices.cloud == cloud]))
