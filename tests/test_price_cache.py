@@ -61,6 +61,10 @@ def test_a_broken_cache_file_is_ignored(cache_in):
     cache_in.mkdir()
     (cache_in / "pricebook-abc.pickle").write_bytes(b"not a pickle")
     assert cache.load("abc") is None
+    import pickle
+
+    (cache_in / "pricebook-abc.pickle").write_bytes(pickle.dumps({"not": "a book"}))
+    assert cache.load("abc") is None
 
 
 def test_an_unwritable_or_disabled_cache_is_ignored(tmp_path, monkeypatch):

@@ -75,6 +75,10 @@ def load(key: str) -> PriceBook | None:
             book = pickle.load(fh)  # noqa: S301 (the user's own cache file, keyed by content)
     except Exception:  # a truncated or foreign file: rebuild
         return None
+    from planner.pricing.book import PriceBook
+
+    if not isinstance(book, PriceBook):
+        return None
     book.cache_key = key
     book.cached_memo_size = _kept(book)
     return book
