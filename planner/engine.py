@@ -29,8 +29,13 @@ from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import MAX_SHARDS, size_cache
 from planner.sizing.choose import pareto_prune
 from planner.sizing.compute import az_plan, compute_need
-from planner.sizing.database import database_candidates, multi_az_needed, size_database, unit_prices
-from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index, tier_rto_minutes
+from planner.sizing.database import (
+    database_candidates,
+    multi_az_needed,
+    size_database,
+    unit_prices,
+)
+from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index
 from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.traffic import traffic
 from planner.workload import NUMERIC_FIELDS, Workload
@@ -106,8 +111,12 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
     unsized = ~options.sized.to_numpy()
     options["monthly_usd"] = np.where(unsized, np.nan, totals)
     options.loc[unsized, ["availability_pct", "region_availability_pct", "sla_floor_pct"]] = np.nan
-    base_tier = sz["dr_tier_index"].to_numpy()[options.row.to_numpy()]
+    # an option with no bill keeps the DR tier its RTO/RPO ask for, not one lifted for an availability it lacks
+    rows = options.row.to_numpy()
+    base_tier = sz["dr_tier_index"].to_numpy()[rows]
     options.loc[unsized, "dr_tier"] = [policy.dr_tiers[i].name for i in base_tier[unsized]]
+    options.loc[unsized, "dr_tier_index"] = base_tier[unsized]
+    options.loc[unsized, "dr_rto_minutes"] = ctx.tier_rto_minutes[rows[unsized], base_tier[unsized]]
     options.loc[unsized, "dr_upgraded_for_availability"] = False
     options["recommended"] = _recommend(options)
     return EngineResult(workloads=wf, sizing=sz, options=options, bom=lines, policy=policy)
@@ -226,6 +235,7 @@ def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataF
     opt["sla_floor_pct"] = np.where(active_active, redundant_pct(sla_region, 2), sla_region)
     opt["dr_tier"] = [p.dr_tiers[i].name for i in tier]
     opt["dr_tier_index"] = tier
+    opt["dr_rto_minutes"] = ctx.tier_rto_minutes[rows, tier]  # what the tier achieves for this database
     opt["dr_upgraded_for_availability"] = tier != base_tier
     if bom.detail:
         opt["availability_why"] = rationale.availability(ctx, opt, by_tier, base_tier, tier)
@@ -235,7 +245,7 @@ def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataF
                           for a, t in zip(availability[low], target[low])])
     storage = ctx.col("db_storage_gb")
     unmet = ~dr_targets_met(tier, ctx.col("rto_minutes"), ctx.col("rpo_minutes"), storage, p)
-    best_rto = tier_rto_minutes(storage, p)[:, -1]
+    best_rto = ctx.tier_rto_minutes[:, -1]
     add_reason(opt, unmet, [f"no DR tier reaches RTO {rto:g} min / RPO {rpo:g} min (best: {p.dr_tiers[-1].name}, "
                             f"{b:g} / {p.dr_tiers[-1].rpo_minutes:g} min)"
                             for rto, rpo, b in zip(ctx.col("rto_minutes")[unmet], ctx.col("rpo_minutes")[unmet],

@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from planner.sizing.dr import tier_rto_minutes
-
 if TYPE_CHECKING:
     from planner.plan import OptionPlan, Plan
 
@@ -41,8 +39,7 @@ def _compute(o: OptionPlan) -> dict[str, Any]:
 
 def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
     s, w = plan.sizing, plan.workload
-    i = next(k for k, t in enumerate(w.policy.dr_tiers) if t.name == o.dr_tier)
-    tier = w.policy.dr_tiers[i]
+    tier = w.policy.dr_tiers[int(o.row.dr_tier_index)]
     return {
         "name": o.name,
         "feasible": o.feasible,
@@ -81,7 +78,7 @@ def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
             "dr": {
                 "tier": o.dr_tier,
                 "region": s.dr_region,
-                "rto_minutes": float(tier_rto_minutes([s.db_storage_gb], w.policy)[0, i]),
+                "rto_minutes": float(o.row.dr_rto_minutes),
                 "rpo_minutes": tier.rpo_minutes,
             },
         },

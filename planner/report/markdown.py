@@ -11,7 +11,6 @@ from planner.report.formatting import quantity as _qty
 from planner.report.formatting import unit_usd as _unit_usd
 from planner.report.formatting import usd as _usd
 from planner.report.mermaid import mermaid
-from planner.sizing.dr import tier_rto_minutes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,13 +60,11 @@ def render_markdown(plan: Plan) -> str:
            f"{plan.newest_price_as_of} (USD, 730 h/month)_", ""]
     out += ["## Recommendation", ""]
     if rec is not None:
-        i = next(k for k, t in enumerate(w.policy.dr_tiers) if t.name == rec.dr_tier)
-        tier = w.policy.dr_tiers[i]
-        rto = float(tier_rto_minutes([plan.sizing.db_storage_gb], w.policy)[0, i])
+        tier = w.policy.dr_tiers[int(rec.row.dr_tier_index)]
         out += [f"**{rec.name}** — **{_usd(rec.monthly_usd)}/month** ({_usd(rec.annual_usd)}/year), designed-for "
                 f"availability **{_pct(rec.availability_pct)}** (target {_pct(w.availability_target)}; SLA floor "
                 f"{_pct(rec.row.sla_floor_pct)}), disaster recovery **{rec.dr_tier.replace('_', ' ')}** in "
-                f"{plan.sizing.dr_region} (RTO {rto:,.0f} min, RPO {tier.rpo_minutes:g} min; targets "
+                f"{plan.sizing.dr_region} (RTO {rec.row.dr_rto_minutes:,.0f} min, RPO {tier.rpo_minutes:g} min; targets "
                 f"{w.rto_minutes:g} / {w.rpo_minutes:g} min).", "", f"_{plan.billing}_", ""]
         out.append(next(d.rationale for d in plan.decisions if d.topic == "recommendation").capitalize() + ".")
     else:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str, list[str]]:
     """``*_why`` columns for AZs, cache, database and DR, one string per scenario."""
     rows = list(zip(_records(wf), _records(sz)))
+    tier_rto = tier_rto_minutes(sz["db_storage_gb"].to_numpy(), policy)
     return {
         "traffic_why": [_traffic(w, s) for w, s in rows],
         "compute_why": [_compute(w, s) for w, s in rows],
@@ -36,7 +37,7 @@ def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str
         "db_class_why": [_db_class(w, s, policy) for w, s in rows],
         "db_replicas_why": [_replicas(s) for _, s in rows],
         "db_storage_why": [_storage(s, policy) for _, s in rows],
-        "dr_why": [_dr(w, s, policy) for w, s in rows],
+        "dr_why": [_dr(w, s, rto, policy) for (w, s), rto in zip(rows, tier_rto)],
     }
 
 
@@ -135,8 +136,8 @@ def _storage(s: object, p: SizingPolicy) -> str:
             f"{p.backup_retention_days} days, {s.db_backup_billed_gb:,.0f} GB beyond the free allowance")
 
 
-def _dr(w: object, s: object, p: SizingPolicy) -> str:
-    rto = tier_rto_minutes(np.array([s.db_storage_gb]), p)[0]
+def _dr(w: object, s: object, rto: np.ndarray, p: SizingPolicy) -> str:
+    """``rto``: the recovery time each tier achieves for this scenario's database."""
     i = int(s.dr_tier_index)
     tier = p.dr_tiers[i]
     restore = (f" ({tier.rto_minutes:g} + {s.db_storage_gb:,.0f} GB / {tier.restore_gb_per_minute:g} GB/min restore)"
