@@ -160,7 +160,7 @@ def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, mult
     n = len(wf)
     zero = np.zeros(n)
     prices = unit_prices(book, cloud, wf["region"].to_numpy())
-    without = size_database(wf, tr, zero, zero, multi_az, app_vcpu, db_candidates, policy, book, cloud, prices)
+    without = size_database(wf, tr, zero, zero, multi_az, app_vcpu, db_candidates, policy, prices)
     cost_without = without["db_hourly_usd"]
     best_cache: dict[str, np.ndarray] | None = None
     best_db = without
@@ -169,7 +169,7 @@ def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, mult
         for fraction in policy.cache_sizes_tried:
             cache = size_cache(wf, tr, multi_az, cache_candidates, policy, fraction)
             db = size_database(wf, tr, cache["cache_data_fraction"], cache["cache_hit_ratio"], multi_az, app_vcpu,
-                               db_candidates, policy, book, cloud, prices)
+                               db_candidates, policy, prices)
             total = np.where(cache["cache_used"], cache["cache_hourly_usd"] + db["db_hourly_usd"], np.inf)
             better = total < best_cached_cost
             best_cached_cost = np.where(better, total, best_cached_cost)

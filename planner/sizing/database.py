@@ -119,14 +119,29 @@ def unit_prices(book: PriceBook, cloud: str, regions: np.ndarray) -> dict[str, n
     return out
 
 
+def read_path(memory_gib: np.ndarray, data_gb: np.ndarray, cache_data_fraction: np.ndarray, hot: np.ndarray,
+              reads: np.ndarray, writes: np.ndarray, policy: SizingPolicy) -> tuple[np.ndarray, np.ndarray]:
+    """Buffer-cache hit ratio and storage IOPS of a class with ``memory_gib`` behind a cache holding
+    ``cache_data_fraction`` of the data (arrays broadcast: one class per scenario, or scenarios x classes).
+
+    The buffer holds ``db_buffer_memory_fraction`` of memory, the next-hottest data after the cache
+    (:func:`planner.sizing.cache.residual_hit_ratio`); misses cost ``db_pages_per_read`` storage reads, writes
+    ``db_iops_per_write``."""
+    p = policy
+    buffer_gb = memory_gib / GIB_PER_GB * p.db_buffer_memory_fraction
+    with np.errstate(divide="ignore", invalid="ignore"):
+        behind = np.where(data_gb > 0, buffer_gb / data_gb, 1.0)
+    hit = residual_hit_ratio(cache_data_fraction, behind, hot, p.hot_read_share)
+    return hit, reads * p.db_pages_per_read * (1 - hit) + writes * p.db_iops_per_write
+
+
 def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.ndarray, cache_hit: np.ndarray,
                   multi_az: np.ndarray, app_vcpu_horizon: np.ndarray, candidates: pd.DataFrame,
-                  policy: SizingPolicy, book: PriceBook, cloud: str,
-                  prices: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+                  policy: SizingPolicy, prices: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Database decision per scenario behind a cache holding ``cache_data_fraction`` of the data and serving
     ``cache_hit`` of reads (both 0: no cache), as columns. ``db_hourly_usd`` is the whole database bill per
-    hour: instances, replicas, storage, IOPS and I/O (on-demand rates). ``prices`` (from :func:`unit_prices`)
-    may be passed in when the same scenarios are sized several times."""
+    hour: instances, replicas, storage, IOPS and I/O (on-demand rates) at ``prices`` (:func:`unit_prices` of
+    the scenarios' regions)."""
     p = policy
     peak = tr["peak_rps_horizon"].to_numpy()
     read_fraction = wf["read_fraction"].to_numpy()
@@ -142,29 +157,19 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
     # usage is billed at today's load: I/O requests a month per IOPS at the horizon peak
     io_month_per_peak_iops = SECONDS_PER_MONTH / tr["growth_factor"].to_numpy() / wf["peak_to_average"].to_numpy()
     deployment = np.where(multi_az, "multi-az", "single-az")
-    if prices is None:
-        prices = unit_prices(book, cloud, wf["region"].to_numpy())
     baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
                              p.rds_gp3_baseline_iops[0])
-
-    def read_path(rows: np.ndarray, cands: pd.DataFrame) -> dict[str, np.ndarray]:
-        buffer_gb = cands.memory_gib.to_numpy()[None, :] / GIB_PER_GB * p.db_buffer_memory_fraction
-        with np.errstate(divide="ignore", invalid="ignore"):
-            behind = np.where(data_gb[rows, None] > 0, buffer_gb / data_gb[rows, None], 1.0)
-        hit = residual_hit_ratio(cache_data_fraction[rows, None], behind, hot[rows, None], p.hot_read_share)
-        iops = reads[rows, None] * p.db_pages_per_read * (1 - hit) + writes[rows, None] * p.db_iops_per_write
-        return {"hit": hit, "iops": iops}
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         # one region and one deployment per call: prices are scalars
         r0, multi = rows[0], deployment[rows[0]] == "multi-az"
         dep = "multi-az" if multi else "single-az"
         price = {k: float(v[r0]) for k, v in prices.items()}
-        rp = read_path(rows, cands)
-        iops = rp["iops"]
+        memory = cands.memory_gib.to_numpy()[None, :]
+        hit, iops = read_path(memory, data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
+                              reads[rows, None], writes[rows, None], p)
         variant = cands.variant.to_numpy()[None, :]
         rds = variant == "rds"
-        memory = cands.memory_gib.to_numpy()[None, :]
         gb = storage_gb[rows, None]
         extra_iops = np.maximum(iops - baseline_iops[rows, None], 0)
         gp3 = gb * price[f"gp3_gb/{dep}"] + extra_iops * price[f"gp3_iops/{dep}"]
@@ -184,7 +189,7 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
         fits = ((vcpu >= primary_vcpu[rows, None]) & (max_conn >= connections[rows, None])
                 & (buffer_gb >= gb * p.db_min_buffer_fraction)
                 & ((memory >= p.db_min_memory_gib) | (not multi))
-                & (p.db_pages_per_read * (1 - rp["hit"]) * p.db_storage_read_ms <= p.db_read_latency_budget_ms)
+                & (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms <= p.db_read_latency_budget_ms)
                 & ~(rds & (iops > p.rds_io2_max_iops)))
         replica_storage = np.where(rds, price["gp3_gb/single-az"], 0.0) * replicas * gb
         cost = (cands.hourly_usd.to_numpy()[None, :] + replicas * cands.hourly_single_usd.to_numpy()[None, :]
@@ -198,12 +203,8 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
     chosen = candidates.reindex(pick.candidate.to_numpy())
     memory = chosen.memory_gib.to_numpy()
     variant = np.where(fits, chosen.variant.to_numpy(dtype=object), "")
-    # the chosen class's read path, recomputed per scenario (one candidate each)
-    buffer_gb = np.nan_to_num(memory) / GIB_PER_GB * p.db_buffer_memory_fraction
-    with np.errstate(divide="ignore", invalid="ignore"):
-        behind = np.where(data_gb > 0, buffer_gb / data_gb, 1.0)
-    hit = residual_hit_ratio(cache_data_fraction, behind, hot, p.hot_read_share)
-    iops = reads * p.db_pages_per_read * (1 - hit) + writes * p.db_iops_per_write
+    # the chosen class's read path (one class per scenario)
+    hit, iops = read_path(np.nan_to_num(memory), data_gb, cache_data_fraction, hot, reads, writes, p)
     rds = variant == "rds"
     volume = np.where(rds, np.where(iops > p.rds_gp3_max_iops, "io2", "gp3"), np.where(fits, "aurora", ""))
     provisioned = np.where(volume == "gp3", np.maximum(iops - baseline_iops, 0), np.where(volume == "io2", iops, 0.0))
