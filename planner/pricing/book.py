@@ -99,8 +99,9 @@ class PriceBook:
         self.cache_key: str | None = None  # set when the book may be kept on disk (planner.pricing.cache)
         self.cached_memo_size = -1  # derived tables the cached copy holds (-1: not written yet)
 
-    # derived tables cheap to rebuild and as large as the tables they slice: not worth keeping on disk
-    TRANSIENT_MEMO = frozenset({"instance_rows"})
+    # derived entries not worth keeping on disk: slices as large as the tables they come from, and small
+    # per-region lookups that rebuild in microseconds (keeping them would rewrite the cache on every new region)
+    TRANSIENT_MEMO = frozenset({"instance_rows", "tiers", "allowance", "regions"})
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
