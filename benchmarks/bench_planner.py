@@ -116,16 +116,30 @@ def bench_cold_start(repeat: int) -> dict[str, float]:
     return out
 
 
+def peer_desires(reads: int, writes: int, latency_ms: float, state_gib: int) -> tuple[object, object]:
+    """The peer's two requests for one load: a stateless Java app (the latency as its service time) and an RDS
+    database of ``state_gib``. Raises ImportError without the bench extra (also used by peer_sizing.py)."""
+    from service_capacity_modeling.interface import (
+        CapacityDesires,
+        DataShape,
+        QueryPattern,
+        certain_float,
+        certain_int,
+    )
+
+    pattern = {"estimated_read_per_second": certain_int(reads), "estimated_write_per_second": certain_int(writes)}
+    app = CapacityDesires(service_tier=1, query_pattern=QueryPattern(
+        **pattern, estimated_mean_read_latency_ms=certain_float(latency_ms),
+        estimated_mean_write_latency_ms=certain_float(latency_ms)),
+        data_shape=DataShape(estimated_state_size_gib=certain_int(1)))
+    db = CapacityDesires(service_tier=1, query_pattern=QueryPattern(**pattern),
+                         data_shape=DataShape(estimated_state_size_gib=certain_int(state_gib)))
+    return app, db
+
+
 def bench_peer(repeat: int) -> list[dict[str, object]]:
     try:
         from service_capacity_modeling.capacity_planner import planner as peer
-        from service_capacity_modeling.interface import (
-            CapacityDesires,
-            DataShape,
-            QueryPattern,
-            certain_float,
-            certain_int,
-        )
     except ImportError:
         print("  peer: service-capacity-modeling is not installed (pip install '.[bench]'); skipped")
         return []
@@ -136,14 +150,7 @@ def bench_peer(repeat: int) -> list[dict[str, object]]:
     book = default_book()
     rows = []
     for rps in (100, 1_000, 10_000):
-        reads, writes = int(rps * 0.9), int(rps * 0.1)
-        app = CapacityDesires(service_tier=1, query_pattern=QueryPattern(
-            estimated_read_per_second=certain_int(reads), estimated_write_per_second=certain_int(writes),
-            estimated_mean_read_latency_ms=certain_float(50), estimated_mean_write_latency_ms=certain_float(50)),
-            data_shape=DataShape(estimated_state_size_gib=certain_int(1)))
-        db = CapacityDesires(service_tier=1, query_pattern=QueryPattern(
-            estimated_read_per_second=certain_int(reads), estimated_write_per_second=certain_int(writes)),
-            data_shape=DataShape(estimated_state_size_gib=certain_int(100)))
+        app, db = peer_desires(int(rps * 0.9), int(rps * 0.1), latency_ms=50, state_gib=100)
         ours_w = Workload(peak_rps=rps, peak_to_average=1, data_size_gb=100)
         timings: dict[str, list[float]] = {"app": [], "db": [], "ours": []}
         for i in range(repeat + 1):  # the first round warms caches and is dropped

@@ -24,15 +24,10 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     try:
         from service_capacity_modeling.capacity_planner import planner as peer
-        from service_capacity_modeling.interface import (
-            CapacityDesires,
-            DataShape,
-            QueryPattern,
-            certain_float,
-            certain_int,
-        )
     except ImportError:
         sys.exit("service-capacity-modeling is not installed: pip install '.[bench]'")
+    from bench_planner import peer_desires
+
     from planner.plan import make_plan
     from planner.workload import Workload
 
@@ -45,13 +40,7 @@ def main() -> None:
         w = Workload(name=name, **{**fields, "region": "us-east-1", "monthly_growth": 0.0})
         reads = max(int(w.peak_rps * w.read_fraction), 1)
         writes = max(int(w.peak_rps * (1 - w.read_fraction)), 1)
-        pattern = {"estimated_read_per_second": certain_int(reads), "estimated_write_per_second": certain_int(writes)}
-        app = CapacityDesires(service_tier=1, query_pattern=QueryPattern(
-            **pattern, estimated_mean_read_latency_ms=certain_float(w.cpu_ms_per_request),
-            estimated_mean_write_latency_ms=certain_float(w.cpu_ms_per_request)),
-            data_shape=DataShape(estimated_state_size_gib=certain_int(1)))
-        db = CapacityDesires(service_tier=1, query_pattern=QueryPattern(**pattern),
-                             data_shape=DataShape(estimated_state_size_gib=certain_int(int(w.data_size_gb))))
+        app, db = peer_desires(reads, writes, w.cpu_ms_per_request, int(w.data_size_gb))
         a = peer.plan_certain(model_name="org.netflix.stateless-java", region="us-east-1", desires=app)[0]
         a = a.candidate_clusters.regional[0]
         d_plans = peer.plan_certain(model_name="org.netflix.rds", region="us-east-1", desires=db)

@@ -53,11 +53,15 @@ class BatchFileError(PlannerError):
     """The file as a whole cannot be read as a scenario CSV."""
 
 
+def _too_large(source: str, what: str) -> BatchFileError:
+    return BatchFileError(f"{source}: {what}; scenario files are limited to {MAX_BATCH_BYTES / 2**20:,.0f} MiB and "
+                          f"{MAX_BATCH_ROWS:,} rows: split it")
+
+
 def check_batch_size(nbytes: int, source: str) -> None:
     """Refuse a scenario file over :data:`MAX_BATCH_BYTES` (the CLI and the dashboard say the same)."""
     if nbytes > MAX_BATCH_BYTES:
-        raise BatchFileError(f"{source}: {nbytes / 2**20:,.1f} MiB; scenario files are limited to "
-                             f"{MAX_BATCH_BYTES / 2**20:,.0f} MiB and {MAX_BATCH_ROWS:,} rows: split it")
+        raise _too_large(source, f"{nbytes / 2**20:,.1f} MiB")
 
 
 @dataclass(frozen=True)
@@ -141,8 +145,7 @@ def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int], l
     if not rows and not errors:
         raise BatchFileError(f"{source}: header only, no scenario rows")
     if len(rows) + len(errors) > MAX_BATCH_ROWS:
-        raise BatchFileError(f"{source}: {len(rows) + len(errors):,} rows; scenario files are limited to "
-                             f"{MAX_BATCH_BYTES / 2**20:,.0f} MiB and {MAX_BATCH_ROWS:,} rows: split it")
+        raise _too_large(source, f"{len(rows) + len(errors):,} rows")
     raw = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     return raw, lines, errors
 
