@@ -8,7 +8,7 @@ import pytest
 from planner.policy import SizingPolicy
 from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import hit_ratio, residual_hit_ratio
-from planner.sizing.compute import az_plan, fleet_units, spread_over_azs
+from planner.sizing.compute import FleetNeed, az_plan, fleet_units, spread_over_azs, units_for
 from planner.sizing.database import multi_az_needed
 from planner.sizing.dr import dr_targets_met, dr_tier_index, tier_rto_minutes
 from planner.sizing.profile import hourly_fraction_of_peak
@@ -91,11 +91,23 @@ def test_az_plan_follows_availability_target():
 
 def test_fleet_units_min_desired_max():
     frac = hourly_fraction_of_peak(POLICY.diurnal_profile, [3.0])
-    u = fleet_units(np.array([20.0]), np.array([30.0]), frac, np.array([2.0]), np.array([2]), np.array([False]), 0.3)
+    need = FleetNeed(np.array([20.0]), np.array([30.0]), np.array([20.0]), np.array([30.0]))
+    u = fleet_units(need, frac, np.array([2.0]), np.array([2.0]), np.array([2]), np.array([False]), 0.3)
     assert u["instances_desired"][0] == 10  # 20 vCPU / 2 per instance, 5 per AZ
     assert u["instances_max"][0] == 20  # 30 x 1.3 = 39 -> 20 instances -> 10 per AZ
     assert 2 <= u["instances_min"][0] < 10
     assert u["instances_min"][0] * 730 < u["instance_hours"][0] < 10 * 730
+
+
+def test_units_count_cores_for_servers_and_usl_capacity_for_throughput():
+    cap2 = float(usl_capacity(2, POLICY.usl_sigma, POLICY.usl_kappa))  # 1.96
+    # 0.3 busy vCPU whose p99 needs 2 servers: one 2-vCPU box, though its USL capacity is 1.96 < 2
+    assert units_for(np.array(2.0), np.array(0.3 / 0.6), np.array(2.0), np.array(cap2)) == 1
+    # throughput-bound: 99 single-core units of load at target utilisation take ceil(99 / 1.96) = 51 boxes,
+    # more than the 50 the 100 servers alone ask
+    assert units_for(np.array(100.0), np.array(99.0), np.array(2.0), np.array(cap2)) == 51
+    # an exact fit does not round up on float noise
+    assert units_for(np.array(20.0), np.array(0.1 * 3 * 20), np.array(2.0), np.array(0.6)) == 10  # 6.000000000000001 / 0.6
 
 
 def test_load_profile_matches_peak_to_average():

@@ -11,7 +11,7 @@ import pandas as pd
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.sizing.availability import designed_for_pct, region_outages
-from planner.sizing.compute import fleet_units
+from planner.sizing.compute import FleetNeed, fleet_units
 from planner.sizing.dr import tier_rto_minutes
 
 OPTION_COLUMNS = ["row", "option", "feasible", "reasons", "instance_type", "instance_vcpu", "instances_min",
@@ -72,11 +72,15 @@ class Context:
         return np.stack([designed_for_pct(outages, p.failures, self.tier_rto_minutes[:, i], aa)
                          for i, aa in enumerate(self.active_active_tiers)], axis=1)
 
-    def elastic_units(self, capacity_per_unit: np.ndarray) -> dict[str, np.ndarray]:
-        """Fleet units of every scenario for a capacity per unit (see :func:`fleet_units`)."""
-        return fleet_units(self.col("vcpu_needed"), self.col("vcpu_needed_horizon"), self.hourly_fraction,
-                           capacity_per_unit, self.col("azs"), self.col("survive_az_loss"),
-                           self.policy.burst_headroom)
+    @functools.cached_property
+    def fleet_need(self) -> FleetNeed:
+        return FleetNeed(self.col("vcpu_needed"), self.col("vcpu_needed_horizon"), self.col("capacity_needed"),
+                         self.col("capacity_needed_horizon"))
+
+    def elastic_units(self, cores_per_unit: np.ndarray, capacity_per_unit: np.ndarray) -> dict[str, np.ndarray]:
+        """Fleet units of every scenario for units of these cores and USL capacity (see :func:`fleet_units`)."""
+        return fleet_units(self.fleet_need, self.hourly_fraction, cores_per_unit, capacity_per_unit,
+                           self.col("azs"), self.col("survive_az_loss"), self.policy.burst_headroom)
 
 
 def option_frame(ctx: Context, option: str, **columns: object) -> pd.DataFrame:

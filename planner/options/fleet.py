@@ -13,7 +13,7 @@ from planner.options.purchase import purchase_arrays
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.choose import cheapest, pareto_prune
-from planner.sizing.compute import fleet_units
+from planner.sizing.compute import fleet_units, units_for
 from planner.sizing.database import burstable_share
 from planner.sizing.usl import usl_capacity
 
@@ -26,21 +26,19 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     key = ("vertical", ctx.cloud, p.vertical_family_pattern, p.allow_arm64)
     cands = _pruned(ctx, key, lambda: instance_candidates(ctx.book, ctx.cloud, "ec2", p.vertical_family_pattern,
                                                           allow_arm64=p.allow_arm64))
-    need = ctx.col("vcpu_needed_horizon")
+    servers, need = ctx.col("vcpu_needed_horizon"), ctx.col("capacity_needed_horizon")
     single_pct = ctx.designed_for_by_tier(np.array("single"))[ctx.rows, ctx.col("dr_tier_index")]
     pair = single_pct < ctx.col("availability_target")
     count = np.where(pair, 2.0, 1.0)
 
-    # a burstable instance serves bursts on all its vCPUs but sustains only its baseline share of them
-    sustained_need = ctx.col("offered_vcpu_horizon") / ctx.col("target_cpu_utilization")
-
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         vcpu = c.vcpu.to_numpy()
         cap = usl_capacity(vcpu, p.usl_sigma, p.usl_kappa)[None, :]
-        sustained = (vcpu * burstable_share(c.sku, p))[None, :]
+        # a burstable instance serves bursts on all its vCPUs but sustains only its baseline share of them
+        sustained = c.sustained_vcpu.to_numpy()[None, :]
         units = np.broadcast_to(count[rows, None], (len(rows), len(c)))
-        fits = ((cap >= need[rows, None]) & (sustained >= sustained_need[rows, None])
-                & (c.memory_gib.to_numpy()[None, :] >= p.vertical_min_memory_gib))
+        fits = (units_for(servers[rows, None], need[rows, None], vcpu[None, :], cap) <= 1)
+        fits &= (sustained >= need[rows, None]) & (c.memory_gib.to_numpy()[None, :] >= p.vertical_min_memory_gib)
         return units, np.where(fits, units * c.hourly_usd.to_numpy()[None, :], np.inf)
 
     pick = cheapest(ctx.region, cands, evaluate)
@@ -56,7 +54,8 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
         tail = {r: f"; the most any single instance gives is {b.cap:,.0f} ({b.sku}, {b.vcpu:.0f} vCPU, after USL "
                    f"contention sigma {p.usl_sigma:g}, kappa {p.usl_kappa:g})"
                 for r, b in best.loc[pd.unique(ctx.region[~found])].iterrows()}
-        msgs = [f"needs {n:,.0f} vCPU at the horizon peak{tail[r]}" for r, n in zip(ctx.region[~found], need[~found])]
+        msgs = [f"needs {n:,.1f} vCPU of capacity at the horizon peak{tail[r]}"
+                for r, n in zip(ctx.region[~found], need[~found])]
         add_reason(frame, ~found, msgs)
     base, _, _ = purchase_arrays(ctx.col("purchase_option"))
     rows = ctx.rows[found]
@@ -82,9 +81,11 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         # the cost billed below, for every candidate: baseline hours at the committed rate, the rest at the
         # burst rate, plus root volumes; so the cheapest fleet is the cheapest bill
-        cap = np.broadcast_to(usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa), (len(rows), len(c)))
-        u = fleet_units(ctx.col("vcpu_needed")[rows], ctx.col("vcpu_needed_horizon")[rows],
-                        ctx.hourly_fraction[rows], cap, azs[rows], survive[rows], p.burst_headroom)
+        shape = (len(rows), len(c))
+        cores = np.broadcast_to(c.vcpu.to_numpy(), shape)
+        cap = np.broadcast_to(usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa), shape)
+        u = fleet_units(ctx.fleet_need.take(rows), ctx.hourly_fraction[rows], cores, cap, azs[rows], survive[rows],
+                        p.burst_headroom)
         base_hours = u["instances_min"] * HOURS_PER_MONTH
         cost = (base_hours * _rate(c, base[rows]) + (u["instance_hours"] - base_hours) * _rate(c, burst[rows])
                 + u["instance_hours"] * ebs_hourly[rows, None]) / HOURS_PER_MONTH
@@ -93,7 +94,7 @@ def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.candidate.to_numpy() >= 0
     vcpu = np.nan_to_num(_vcpu(cands, pick), nan=1.0)
-    units = ctx.elastic_units(usl_capacity(vcpu, p.usl_sigma, p.usl_kappa))
+    units = ctx.elastic_units(vcpu, usl_capacity(vcpu, p.usl_sigma, p.usl_kappa))
     frame = option_frame(ctx, "horizontal", instance_type=pick.sku.to_numpy(), instance_vcpu=_vcpu(cands, pick),
                          azs=azs, front="alb",
                          compute_availability_pct=av.ec2_multi_az, **units)
@@ -125,9 +126,11 @@ def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.D
     :func:`pareto_prune`), memoised under ``key`` (stable across processes: the book may be cached on disk)."""
     def build() -> pd.DataFrame:
         cands = candidates()
+        cands["sustained_vcpu"] = cands.vcpu.to_numpy() * burstable_share(cands.sku, ctx.policy)
         rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
-        # memory counts too: the single instance needs a minimum, and burstable baselines grow with size
-        return pareto_prune(cands, ["region", "vcpu"], ["memory_gib"], rates).reset_index(drop=True)
+        # memory counts too (the single instance needs a minimum), and so does the sustained share: a cheaper
+        # burstable type with the same vCPUs and memory does not replace a fixed-performance one
+        return pareto_prune(cands, ["region", "vcpu"], ["memory_gib", "sustained_vcpu"], rates).reset_index(drop=True)
 
     return ctx.book.memo(("pruned_fleet", *key), build)
 

@@ -20,7 +20,7 @@ def containers(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     """
     p, av = ctx.policy, ctx.policy.availability
     cap = np.full(ctx.n, float(usl_capacity(p.fargate_task_vcpu, p.usl_sigma, p.usl_kappa)))
-    units = ctx.elastic_units(cap)
+    units = ctx.elastic_units(np.full(ctx.n, float(p.fargate_task_vcpu)), cap)
     arch = "linux/arm64" if p.allow_arm64 else "linux/x86_64"
     sku = f"{p.fargate_task_vcpu:g} vCPU / {p.fargate_task_memory_gb:g} GB task ({arch.split('/')[1]})"
     frame = option_frame(ctx, "containers", instance_type=sku, azs=ctx.col("azs"), front="alb",

@@ -3,8 +3,8 @@ validating 160,000 price rows again.
 
 The cache is a pickle of the loaded :class:`PriceBook` (tables, lookups and the derived candidate tables built
 so far), keyed by a fingerprint of everything it was built from: the manifest's bytes (which carry every
-table's SHA-256), each listed file's size and modification time, and the versions of planner, pandas and
-Python. Any change gives a new key, so a stale cache is never read; ``planner prices validate`` never uses it.
+table's SHA-256), each listed file's size and modification time, the same of planner's own modules, and the
+versions of planner, pandas and Python. Any change gives a new key, so a stale cache is never read; ``planner prices validate`` never uses it.
 
 It lives in ``$PLANNER_CACHE_DIR``, else ``$XDG_CACHE_HOME/planner``, else ``~/.cache/planner``; set
 ``PLANNER_CACHE_DIR=off`` to disable it. A cache that cannot be read or written is ignored: it only saves time.
@@ -56,6 +56,12 @@ def fingerprint(folder: Path) -> str | None:
     for path in sorted(folder.rglob("*.csv")):
         st = path.stat()
         h.update(f"{path.relative_to(folder)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    # the derived tables are built by planner's code: an edited module (a development checkout, a patched
+    # install) must not read candidates its old version derived
+    code = Path(__file__).resolve().parents[1]
+    for path in sorted(code.rglob("*.py")):
+        st = path.stat()
+        h.update(f"{path.relative_to(code)}:{st.st_size}:{st.st_mtime_ns}".encode())
     h.update(f"{__version__}|{pd.__version__}|{platform.python_implementation()}|{sys.version_info[:2]}".encode())
     return h.hexdigest()[:32]
 

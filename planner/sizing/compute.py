@@ -2,7 +2,15 @@
 
 Offered load a = peak_rps x cpu_ms_per_request / 1000 [busy vCPUs, Erlangs];
 the smallest c meeting utilisation and p99 comes from :func:`min_servers`
-(M/M/c). Fleets spread over k AZs; surviving the loss of one means each AZ
+(M/M/c). Two needs follow, checked separately against a unit (instance or
+task) of n vCPUs: its n cores must add up to the c servers of the queue (an
+integer, a statement about latency), and its Universal Scalability Law
+capacity C(n) must add up to the throughput a / target utilisation (a
+statement about contention). Comparing C(n) with the integer c would let the
+rounding of c plus a few percent of contention buy a whole extra unit: a
+2-vCPU box (C = 1.96) would not "carry" c = 2 for 0.3 busy vCPUs.
+
+Fleets spread over k AZs; surviving the loss of one means each AZ
 holds capacity / (k - 1), i.e. k x ceil(n / (k - 1)) in all (AWS
 Well-Architected Reliability pillar, REL10-BP01 "static stability").
 """
@@ -13,13 +21,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from typing import NamedTuple
+
 from planner.policy import SizingPolicy
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.queueing import min_servers, square_root_staffing
 
 
 def compute_need(wf: pd.DataFrame, tr: pd.DataFrame) -> pd.DataFrame:
-    """vCPU needed now and at the horizon peak (in single-core units), with the square-root check."""
+    """vCPU needed now and at the horizon peak: M/M/c servers (``vcpu_needed*``, cores) and the throughput at
+    target utilisation (``capacity_needed*``, single-core units after contention), with the square-root check."""
     s = wf["cpu_ms_per_request"].to_numpy() / 1000
     target = wf["latency_target_ms"].to_numpy() / 1000
     util = wf["target_cpu_utilization"].to_numpy()
@@ -31,6 +42,8 @@ def compute_need(wf: pd.DataFrame, tr: pd.DataFrame) -> pd.DataFrame:
             "offered_vcpu_horizon": a_hz,
             "vcpu_needed": min_servers(a_now, s, target, util),
             "vcpu_needed_horizon": min_servers(a_hz, s, target, util),
+            "capacity_needed": a_now / util,
+            "capacity_needed_horizon": a_hz / util,
             "vcpu_sqrt_staffing": square_root_staffing(a_now),
         },
         index=wf.index,
@@ -57,10 +70,30 @@ def spread_over_azs(units: npt.ArrayLike, azs: npt.ArrayLike, survive: npt.Array
     return per_az * k
 
 
+class FleetNeed(NamedTuple):
+    """Per scenario: M/M/c servers (cores) and throughput (single-core units) needed now and at the horizon."""
+
+    servers: np.ndarray
+    servers_horizon: np.ndarray
+    capacity: np.ndarray
+    capacity_horizon: np.ndarray
+
+    def take(self, rows: np.ndarray) -> FleetNeed:
+        return FleetNeed(*(v[rows] for v in self))
+
+
+def units_for(servers: np.ndarray, capacity: np.ndarray, cores_per_unit: np.ndarray,
+              capacity_per_unit: np.ndarray) -> np.ndarray:
+    """Whole units whose cores cover ``servers`` and whose USL capacity covers ``capacity`` (see module doc).
+
+    The 1e-9 keeps an exact fit (20 cores on 10 two-core units) from rounding up on float noise."""
+    return np.maximum(np.ceil(servers / cores_per_unit - 1e-9), np.ceil(capacity / capacity_per_unit - 1e-9))
+
+
 def fleet_units(
-    need_vcpu: np.ndarray,
-    need_vcpu_horizon: np.ndarray,
+    need: FleetNeed,
     hourly_fraction: np.ndarray,
+    cores_per_unit: np.ndarray,
     capacity_per_unit: np.ndarray,
     azs: np.ndarray,
     survive: np.ndarray,
@@ -68,22 +101,26 @@ def fleet_units(
 ) -> dict[str, np.ndarray]:
     """Units (instances or tasks) of an autoscaled fleet per scenario (and per candidate SKU).
 
-    ``capacity_per_unit`` is (scenarios,) or (scenarios, candidates). Each hour
-    holds ceil(need x hour's share of peak / capacity) units, spread over the
-    AZs; ``instances_min`` is the quietest hour, ``instances_desired`` the
-    peak now, ``instances_max`` the horizon peak x (1 + burst headroom), and
-    ``instance_hours`` the month's total (mean hourly count x 730).
+    ``cores_per_unit`` and ``capacity_per_unit`` are (scenarios,) or (scenarios, candidates). Each hour
+    holds the units (:func:`units_for`) of the need x hour's share of peak, spread over the AZs;
+    ``instances_min`` is the quietest hour, ``instances_desired`` the peak now, ``instances_max`` the
+    horizon peak x (1 + burst headroom), and ``instance_hours`` the month's total (mean hourly count x 730).
     """
-    cap = capacity_per_unit if capacity_per_unit.ndim == 2 else capacity_per_unit[:, None]
+    two_d = np.ndim(capacity_per_unit) == 2
+    cap = capacity_per_unit if two_d else np.asarray(capacity_per_unit)[:, None]
+    cores = np.broadcast_to(cores_per_unit if two_d else np.asarray(cores_per_unit)[:, None], cap.shape)
     k, sv = azs[:, None], survive[:, None]
-    hourly_need = need_vcpu[:, None, None] * hourly_fraction[:, None, :]
-    per_hour = spread_over_azs(np.ceil(hourly_need / cap[:, :, None] - 1e-9), k[:, :, None], sv[:, :, None])
-    peak = spread_over_azs(np.ceil(need_vcpu[:, None] / cap - 1e-9), k, sv)
-    horizon = need_vcpu_horizon[:, None] * (1 + burst_headroom)
+    frac = hourly_fraction[:, None, :]
+    per_hour_units = units_for(need.servers[:, None, None] * frac, need.capacity[:, None, None] * frac,
+                               cores[:, :, None], cap[:, :, None])
+    per_hour = spread_over_azs(per_hour_units, k[:, :, None], sv[:, :, None])
+    peak = spread_over_azs(units_for(need.servers[:, None], need.capacity[:, None], cores, cap), k, sv)
+    grow = 1 + burst_headroom
+    horizon = units_for(need.servers_horizon[:, None] * grow, need.capacity_horizon[:, None] * grow, cores, cap)
     out = {
         "instances_min": per_hour.min(axis=2),
         "instances_desired": peak,
-        "instances_max": np.maximum(spread_over_azs(np.ceil(horizon / cap - 1e-9), k, sv), peak),
+        "instances_max": np.maximum(spread_over_azs(horizon, k, sv), peak),
         "instance_hours": per_hour.mean(axis=2) * HOURS_PER_MONTH,
     }
-    return out if capacity_per_unit.ndim == 2 else {key: v[:, 0] for key, v in out.items()}
+    return out if two_d else {key: v[:, 0] for key, v in out.items()}

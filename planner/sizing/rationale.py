@@ -180,10 +180,10 @@ def option(ctx: Context, opt: pd.DataFrame) -> list[str]:
             cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa))
             target = ctx.col("availability_target")[i]
             single = f"one instance is designed for {pct(r.single_instance_pct)}"
-            out.append(f"cheapest instance whose USL capacity {cap:,.1f} ({r.instance_vcpu:g} vCPU, sigma "
-                       f"{p.usl_sigma:g}, kappa {p.usl_kappa:g}) carries the horizon need of "
-                       f"{ctx.col('vcpu_needed_horizon')[i]:,.0f} vCPU and whose baseline sustains "
-                       f"{ctx.col('offered_vcpu_horizon')[i] / ctx.col('target_cpu_utilization')[i]:,.2f}; "
+            out.append(f"cheapest instance with the {ctx.col('vcpu_needed_horizon')[i]:,.0f} cores the p99 target "
+                       f"needs at the horizon and whose USL capacity {cap:,.2f} ({r.instance_vcpu:g} vCPU, sigma "
+                       f"{p.usl_sigma:g}, kappa {p.usl_kappa:g}) and baseline sustain the "
+                       f"{ctx.col('capacity_needed_horizon')[i]:,.2f} busy-vCPU throughput at target utilisation; "
                        + (f"a standby pair since {single} < target {pct(target)}" if r.instances_desired > 1 else
                           f"no standby: {single} >= target {pct(target)}"))
         elif name == "horizontal":
