@@ -17,7 +17,7 @@ import pandas as pd
 
 from planner.bom import BomBuilder
 from planner.errors import PlannerError, unknown_name
-from planner.options.context import Context, add_reason
+from planner.options.context import Columns, Context, add_reason, stack_options
 from planner.options.fleet import horizontal, vertical
 from planner.options.managed import containers, serverless
 from planner.options.shared import bill_dr, bill_shared
@@ -40,7 +40,7 @@ from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.traffic import traffic
 from planner.workload import NUMERIC_FIELDS, Workload
 
-OptionFn = Callable[[Context, BomBuilder], pd.DataFrame]
+OptionFn = Callable[[Context, BomBuilder], Columns]
 OPTIONS: dict[str, OptionFn] = {
     "vertical": vertical,
     "horizontal": horizontal,
@@ -100,25 +100,25 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
                                                                          wf["peak_to_average"].to_numpy()),
                   policy=policy, book=book, cloud=cloud)
     bom = BomBuilder(book, cloud, len(wf), detail=detail)
-    frames = [_finish_option(ctx, fn(ctx, bom), bom) for fn in OPTIONS.values()]
-    options = pd.concat(frames, ignore_index=True)
+    o = stack_options([_finish_option(ctx, fn(ctx, bom), bom) for fn in OPTIONS.values()])
+    rows = o["row"]
     # an option is sized when its compute and the shared database could be sized; otherwise it has no bill
-    has_database = (sz["db_instance_class"].to_numpy() != "")[options.row.to_numpy()]
-    options["sized"] = (options.instance_type.to_numpy() != "") & has_database
-    lines = _drop_unsized(options, bom.frame())
-    _flag_missing_prices(options, bom.missing, len(wf))
+    o["sized"] = (o["instance_type"] != "") & (ctx.col("db_instance_class") != "")[rows]
+    unsized = ~o["sized"]
+    lines = _drop_unsized(o, bom.frame())
+    _flag_missing_prices(o, bom.missing, len(wf))
     totals = np.concatenate([bom.totals.get(name, np.zeros(len(wf))) for name in OPTIONS])
-    unsized = ~options.sized.to_numpy()
-    options["monthly_usd"] = np.where(unsized, np.nan, totals)
-    options.loc[unsized, ["availability_pct", "region_availability_pct", "sla_floor_pct"]] = np.nan
+    o["monthly_usd"] = np.where(unsized, np.nan, totals)
+    for col in ("availability_pct", "region_availability_pct", "sla_floor_pct"):
+        o[col] = np.where(unsized, np.nan, o[col])
     # an option with no bill keeps the DR tier its RTO/RPO ask for, not one lifted for an availability it lacks
-    rows = options.row.to_numpy()
-    base_tier = sz["dr_tier_index"].to_numpy()[rows]
-    options.loc[unsized, "dr_tier"] = [policy.dr_tiers[i].name for i in base_tier[unsized]]
-    options.loc[unsized, "dr_tier_index"] = base_tier[unsized]
-    options.loc[unsized, "dr_rto_minutes"] = ctx.tier_rto_minutes[rows[unsized], base_tier[unsized]]
-    options.loc[unsized, "dr_upgraded_for_availability"] = False
-    options["recommended"] = _recommend(options)
+    base_tier = ctx.col("dr_tier_index")[rows]
+    o["dr_tier"][unsized] = [policy.dr_tiers[i].name for i in base_tier[unsized]]
+    o["dr_tier_index"][unsized] = base_tier[unsized]
+    o["dr_rto_minutes"][unsized] = ctx.tier_rto_minutes[rows[unsized], base_tier[unsized]]
+    o["dr_upgraded_for_availability"][unsized] = False
+    o["recommended"] = _recommend(o["row"], o["feasible"], o["monthly_usd"])
+    options = pd.DataFrame(o)
     return EngineResult(workloads=wf, sizing=sz, options=options, bom=lines, policy=policy)
 
 
@@ -127,56 +127,92 @@ def shared_sizing(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, cloud
     """Traffic, compute need, AZs, cache, database and DR tier: what every option shares, each decision with
     its one-line rationale (the ``*_why`` columns, when ``explain``)."""
     tr = traffic(wf)
+    cols = {**{c: wf[c].to_numpy() for c in wf.columns}, **{c: tr[c].to_numpy() for c in tr.columns}}
     regions = book.regions(cloud)
     az_count = regions.set_index("region").az_count.reindex(wf["region"]).to_numpy()
-    target = wf["availability_target"].to_numpy()
+    target = cols["availability_target"]
     az = az_plan(target, az_count, policy)
     need = compute_need(wf, tr)
-    multi_az = multi_az_needed(target, wf["rto_minutes"].to_numpy(), policy)
+    multi_az = multi_az_needed(target, cols["rto_minutes"], policy)
     cache_cands = book.memo(("cache_candidates", cloud, policy.cache_node_pattern, policy.cache_engine), lambda: (
         pareto_prune(instance_candidates(book, cloud, "elasticache", policy.cache_node_pattern, policy.cache_engine),
                      ["region"], ["memory_gib"], ["hourly_usd"]).reset_index(drop=True)))
-    cache, db = _cache_or_not(wf, tr, need["vcpu_needed_horizon"].to_numpy(), multi_az, cache_cands,
+    cache, db = _cache_or_not(cols, need["vcpu_needed_horizon"].to_numpy(), multi_az, cache_cands,
                               database_candidates(book, cloud, policy), policy, book, cloud)
-    rto, rpo = wf["rto_minutes"].to_numpy(), wf["rpo_minutes"].to_numpy()
-    tier = dr_tier_index(rto, rpo, db["db_storage_gb"].to_numpy(), policy)
-    pairs = {r: dr_region(r, regions, policy) for r in wf["region"].unique()}
-    dr = pd.DataFrame({"dr_tier_index": tier, "dr_region": wf["region"].map(pairs).to_numpy()})
-    sz = pd.concat([tr, need, az, cache, db, dr], axis=1)
+    tier = dr_tier_index(cols["rto_minutes"], cols["rpo_minutes"], db["db_storage_gb"], policy)
+    pairs = {r: dr_region(r, regions, policy) for r in pd.unique(cols["region"])}
+    dr = {"dr_tier_index": tier, "dr_region": np.array([pairs[r] for r in cols["region"]], dtype=object)}
+    sz = pd.DataFrame({**{c: tr[c].to_numpy() for c in tr.columns}, **{c: need[c].to_numpy() for c in need.columns},
+                       **{c: az[c].to_numpy() for c in az.columns}, **cache, **db, **dr}, index=wf.index)
     if explain:
         for name, why in rationale.shared(wf, sz, policy).items():
             sz[name] = why
     return sz
 
 
-def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, multi_az: np.ndarray,
+STACK_ROWS = 20_000  # rows per sizing call: a single plan sizes all its variants in one call, a batch chunk one
+
+
+def _stacked(size: Callable[[np.ndarray, np.ndarray], dict[str, np.ndarray]], variants: int,
+             n: int) -> list[dict[str, np.ndarray]]:
+    """``size(variant, scenario)`` of ``variants`` variants of ``n`` scenarios, split back per variant.
+
+    Each call gets several variants stacked as rows (``variant`` and ``scenario`` index each row), up to
+    :data:`STACK_ROWS` rows: one vectorised call instead of one per variant where scenarios are few, the same
+    memory bound where they are many."""
+    per_call = max(1, STACK_ROWS // max(n, 1))
+    out: list[dict[str, np.ndarray]] = []
+    for start in range(0, variants, per_call):
+        ids = np.arange(start, min(start + per_call, variants))
+        result = size(np.repeat(ids, n), np.tile(np.arange(n), len(ids)))
+        out += [{c: v[j * n:(j + 1) * n] for c, v in result.items()} for j in range(len(ids))]
+    return out
+
+
+def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: np.ndarray,
                   cache_candidates: pd.DataFrame, db_candidates: pd.DataFrame, policy: SizingPolicy,
-                  book: PriceBook, cloud: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  book: PriceBook, cloud: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Size the database alone and behind caches of each size in ``policy.cache_sizes_tried``; keep the cheapest
     whole bill (cache + database instances, storage and IOPS) under ``cache_mode`` auto, the cheapest cached
     one under ``always``, none under ``never``.
 
     Each candidate's cost rises with load, so the cheapest of them does too."""
-    n = len(wf)
-    zero = np.zeros(n)
-    prices = unit_prices(book, cloud, wf["region"].to_numpy())
-    without = size_database(wf, tr, zero, zero, multi_az, app_vcpu, db_candidates, policy, prices)
+    n = len(app_vcpu)
+    prices = unit_prices(book, cloud, cols["region"])
+    fractions = np.asarray(policy.cache_sizes_tried if policy.cache_mode != "never" else [], dtype=float)
+
+    def take(scenario: np.ndarray) -> dict[str, np.ndarray]:
+        return cols if len(scenario) == n else {c: v[scenario] for c, v in cols.items()}
+
+    def caches(variant: np.ndarray, scenario: np.ndarray) -> dict[str, np.ndarray]:
+        return size_cache(take(scenario), multi_az[scenario], cache_candidates, policy, fractions[variant])
+
+    sized_caches = _stacked(caches, len(fractions), n)
+
+    def databases(variant: np.ndarray, scenario: np.ndarray) -> dict[str, np.ndarray]:
+        # variant 0: no cache; variant i: behind the cache of size i - 1
+        held = np.zeros(len(variant))
+        hit = np.zeros(len(variant))
+        for i, cache in enumerate(sized_caches, start=1):
+            mine = variant == i
+            held[mine] = cache["cache_data_fraction"][scenario[mine]]
+            hit[mine] = cache["cache_hit_ratio"][scenario[mine]]
+        return size_database(take(scenario), held, hit, multi_az[scenario], app_vcpu[scenario], db_candidates,
+                             policy, {k: v[scenario] for k, v in prices.items()})
+
+    without, *behind = _stacked(databases, 1 + len(sized_caches), n)
     cost_without = without["db_hourly_usd"]
     best_cache: dict[str, np.ndarray] | None = None
     best_db = without
     best_cached_cost = np.full(n, np.inf)
-    if policy.cache_mode != "never":
-        for fraction in policy.cache_sizes_tried:
-            cache = size_cache(wf, tr, multi_az, cache_candidates, policy, fraction)
-            db = size_database(wf, tr, cache["cache_data_fraction"], cache["cache_hit_ratio"], multi_az, app_vcpu,
-                               db_candidates, policy, prices)
-            total = np.where(cache["cache_used"], cache["cache_hourly_usd"] + db["db_hourly_usd"], np.inf)
-            better = total < best_cached_cost
-            best_cached_cost = np.where(better, total, best_cached_cost)
-            best_cache = cache if best_cache is None else _rows_where(better, cache, best_cache)
-            best_db = _rows_where(better, db, best_db)
+    for cache, db in zip(sized_caches, behind):
+        total = np.where(cache["cache_used"], cache["cache_hourly_usd"] + db["db_hourly_usd"], np.inf)
+        better = total < best_cached_cost
+        best_cached_cost = np.where(better, total, best_cached_cost)
+        best_cache = cache if best_cache is None else _rows_where(better, cache, best_cache)
+        best_db = _rows_where(better, db, best_db)
     if best_cache is None:
-        best_cache = size_cache(wf, tr, multi_az, cache_candidates, policy, policy.cache_sizes_tried[0])
+        best_cache = size_cache(cols, multi_az, cache_candidates, policy, policy.cache_sizes_tried[0])
     possible = np.isfinite(best_cached_cost)
     use = {"always": possible, "never": np.zeros(n, dtype=bool),
            "auto": possible & (best_cached_cost < cost_without)}[policy.cache_mode]
@@ -191,8 +227,8 @@ def _cache_or_not(wf: pd.DataFrame, tr: pd.DataFrame, app_vcpu: np.ndarray, mult
         cache[col] = np.where(use, cache[col], empty)
     cache["cache_hourly_usd_with_database"] = best_cached_cost
     # a cache asked for (cache_mode always) that no node type can hold is a missing tier, not a silent omission
-    cache["cache_fits"] = ~((policy.cache_mode == "always") & ~possible & (wf["data_size_gb"].to_numpy() > 0))
-    return pd.DataFrame(cache, index=wf.index), pd.DataFrame(db, index=wf.index)
+    cache["cache_fits"] = ~((policy.cache_mode == "always") & ~possible & (cols["data_size_gb"] > 0))
+    return cache, db
 
 
 def _rows_where(mask: np.ndarray, a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -200,7 +236,7 @@ def _rows_where(mask: np.ndarray, a: dict[str, np.ndarray], b: dict[str, np.ndar
     return {c: np.where(mask, a[c], b[c]) for c in a}
 
 
-def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataFrame:
+def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
     """Shared-tier reasons, availability (designed-for and SLA floor), DR tier lifted where one region cannot
     reach the target, then bill the shared tiers and the DR footprint."""
     p, av = ctx.policy, ctx.policy.availability
@@ -216,30 +252,30 @@ def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataF
                               f"{min(p.cache_sizes_tried):.1%} of the hot working set within {MAX_SHARDS} shards")
     target = ctx.col("availability_target")
     base_tier = ctx.col("dr_tier_index")
-    kind = opt.compute_kind.to_numpy()
+    kind = opt["compute_kind"]
     by_tier = ctx.designed_for_by_tier(kind)
     tiers = np.arange(len(p.dr_tiers))
     enough = (by_tier >= target[:, None]) & (tiers[None, :] >= base_tier[:, None])
     tier = np.where(enough.any(axis=1), enough.argmax(axis=1), len(p.dr_tiers) - 1)
     rows = np.arange(ctx.n)
     availability = by_tier[rows, tier]
-    front = opt.front.to_numpy()
+    front = opt["front"]
     front_pct = np.select([front == "alb", front == "api_gateway"], [av.load_balancer, av.api_gateway], 100.0)
     cache_pct = np.where(ctx.col("cache_used"), np.where(ctx.col("cache_multi_az"), av.cache_multi_az,
                                                           av.cache_single_node), 100.0)
     db_pct = np.where(ctx.col("db_multi_az"), av.rds_multi_az, av.rds_single_az)
-    sla_region = serial_pct(front_pct, opt.compute_availability_pct.to_numpy(), cache_pct, db_pct)
+    sla_region = serial_pct(front_pct, opt["compute_availability_pct"].astype(float), cache_pct, db_pct)
     active_active = ctx.active_active_tiers[tier]
     opt["region_availability_pct"] = by_tier[rows, base_tier]
     opt["availability_pct"] = availability
     opt["sla_floor_pct"] = np.where(active_active, redundant_pct(sla_region, 2), sla_region)
-    opt["dr_tier"] = [p.dr_tiers[i].name for i in tier]
+    opt["dr_tier"] = np.array([t.name for t in p.dr_tiers], dtype=object)[tier]
     opt["dr_tier_index"] = tier
     opt["dr_rto_minutes"] = ctx.tier_rto_minutes[rows, tier]  # what the tier achieves for this database
     opt["dr_upgraded_for_availability"] = tier != base_tier
     if bom.detail:
-        opt["availability_why"] = rationale.availability(ctx, opt, by_tier, base_tier, tier)
-        opt["option_why"] = rationale.option(ctx, opt)
+        opt["availability_why"] = np.array(rationale.availability(ctx, opt, by_tier, base_tier, tier), dtype=object)
+        opt["option_why"] = np.array(rationale.option(ctx, opt), dtype=object)
     low = availability < target
     add_reason(opt, low, [f"designed-for availability {a:.4g}% < target {t:g}% even with {p.dr_tiers[-1].name}"
                           for a, t in zip(availability[low], target[low])])
@@ -255,31 +291,34 @@ def _finish_option(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> pd.DataF
     return opt
 
 
-def _drop_unsized(options: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+def _drop_unsized(options: Columns, lines: pd.DataFrame) -> pd.DataFrame:
     """An option whose compute could not be sized has no bill: its shared-tier lines alone would mislead."""
-    unsized = set(options.loc[~options.sized, ["row", "option"]].itertuples(index=False, name=None))
-    if not unsized or lines.empty:
+    unsized = ~options["sized"]
+    if not unsized.any() or lines.empty:
         return lines
-    drop = np.array([key in unsized for key in zip(lines.row, lines.option)])
-    return lines[~drop].reset_index(drop=True)
+    drop = set(zip(options["row"][unsized].tolist(), options["option"][unsized].tolist()))
+    keep = np.array([key not in drop for key in zip(lines.row.tolist(), lines.option.tolist())])
+    return lines[keep].reset_index(drop=True)
 
 
-def _flag_missing_prices(options: pd.DataFrame, missing: dict[str, dict[int, list[str]]], n: int) -> None:
+def _flag_missing_prices(options: Columns, missing: dict[str, dict[int, list[str]]], n: int) -> None:
     """An option with a line the price book cannot price is not feasible: say which prices are missing.
 
     ``options`` holds ``n`` rows per option, in :data:`OPTIONS` order."""
     for i, name in enumerate(OPTIONS):
         for row, what in missing.get(name, {}).items():
-            mask = np.zeros(len(options), dtype=bool)
+            mask = np.zeros(len(options["row"]), dtype=bool)
             mask[i * n + row] = True
             add_reason(options, mask, "no price for " + ", ".join(what))
 
 
-def _recommend(options: pd.DataFrame) -> np.ndarray:
-    """The cheapest feasible option of each scenario."""
-    cost = np.where(options.feasible.to_numpy(), options.monthly_usd.to_numpy(), np.inf)
-    order = pd.DataFrame({"row": options.row, "cost": cost, "i": np.arange(len(options))})
-    best = order[np.isfinite(order.cost)].sort_values(["row", "cost"]).drop_duplicates("row").i.to_numpy()
-    out = np.zeros(len(options), dtype=bool)
+def _recommend(rows: np.ndarray, feasible: np.ndarray, monthly_usd: np.ndarray) -> np.ndarray:
+    """The cheapest feasible option of each scenario (the first listed of equals)."""
+    cost = np.where(feasible.astype(bool), monthly_usd.astype(float), np.inf)
+    order = np.lexsort((np.arange(len(rows)), cost, rows))  # by row, then cost, then position
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = rows[order][1:] != rows[order][:-1]
+    best = order[first & np.isfinite(cost[order])]
+    out = np.zeros(len(rows), dtype=bool)
     out[best] = True
     return out

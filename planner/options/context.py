@@ -83,22 +83,42 @@ class Context:
                            self.col("azs"), self.col("survive_az_loss"), self.policy.burst_headroom)
 
 
-def option_frame(ctx: Context, option: str, **columns: object) -> pd.DataFrame:
-    """An options frame with every column of :data:`OPTION_COLUMNS` (missing ones empty)."""
+Columns = dict[str, np.ndarray]
+"""Rows of one option for every scenario, column by column: the engine's working form (a DataFrame is built
+once, at the end of a run; building and indexing one per step cost more than the sizing itself)."""
+
+
+def option_frame(ctx: Context, option: str, **columns: object) -> Columns:
+    """An option's columns, every one of :data:`OPTION_COLUMNS` (missing ones empty), each a writable array of
+    one element per scenario."""
     base: dict[str, object] = {"row": ctx.rows, "option": option, "feasible": True, "reasons": "",
-                               "instance_type": "", "instance_vcpu": np.nan, "instances_min": np.nan, "instances_desired": np.nan,
-                               "instances_max": np.nan, "azs": np.nan, "instance_hours": 0.0, "front": "",
-                               "compute_availability_pct": np.nan, "compute_kind": "fleet"}
+                               "instance_type": "", "instance_vcpu": np.nan, "instances_min": np.nan,
+                               "instances_desired": np.nan, "instances_max": np.nan, "azs": np.nan,
+                               "instance_hours": 0.0, "front": "", "compute_availability_pct": np.nan,
+                               "compute_kind": "fleet"}
     base.update(columns)
-    return pd.DataFrame(base)[OPTION_COLUMNS]
+    return {c: _column(base[c], ctx.n) for c in OPTION_COLUMNS}
 
 
-def add_reason(frame: pd.DataFrame, mask: np.ndarray, messages: list[str] | str) -> None:
+def _column(value: object, n: int) -> np.ndarray:
+    a = np.asarray(value)
+    if a.dtype.kind in "US":  # numpy fixed-width text would truncate longer values written later
+        a = a.astype(object)
+    return np.array(np.broadcast_to(a, (n,)))
+
+
+def stack_options(frames: list[Columns]) -> Columns:
+    """Options' columns one after another; a column some options lack is empty (NaN) for them."""
+    names = list(dict.fromkeys(c for f in frames for c in f))
+    return {c: np.concatenate([f[c] if c in f else np.full(len(f["row"]), np.nan) for f in frames]) for c in names}
+
+
+def add_reason(frame: Columns, mask: np.ndarray, messages: list[str] | str) -> None:
     """Mark rows infeasible and append a reason to each."""
     mask = np.asarray(mask, dtype=bool)
     if not mask.any():
         return
     msgs = [messages] * int(mask.sum()) if isinstance(messages, str) else messages
-    current = frame.loc[mask, "reasons"].tolist()
-    frame.loc[mask, "reasons"] = [f"{c}\n{m}" if c else m for c, m in zip(current, msgs)]
-    frame.loc[mask, "feasible"] = False
+    current = frame["reasons"][mask]
+    frame["reasons"][mask] = [f"{c}\n{m}" if c else m for c, m in zip(current, msgs)]
+    frame["feasible"][mask] = False

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from planner.bom import BomBuilder
-from planner.options.context import Context, add_reason, option_frame
+from planner.options.context import Columns, Context, add_reason, option_frame
 from planner.options.purchase import purchase_arrays
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
@@ -18,7 +18,7 @@ from planner.sizing.database import burstable_share
 from planner.sizing.usl import usl_capacity
 
 
-def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
+def vertical(ctx: Context, bom: BomBuilder) -> Columns:
     """The smallest single instance whose USL capacity carries the horizon peak; an active/standby pair in two
     AZs when one instance's designed-for availability (with the DR tier the RTO/RPO asks for) falls short of
     the target. Not elastic: sized once for the horizon."""
@@ -65,7 +65,7 @@ def vertical(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     return frame
 
 
-def horizontal(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
+def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     """An Auto Scaling group of the instance type with the cheapest fleet for the peak, across current x86 and
     Graviton families; min/desired/max from the load profile; baseline committed, burst on demand or spot."""
     p, av = ctx.policy, ctx.policy.availability
@@ -155,7 +155,7 @@ def _vcpu(cands: pd.DataFrame, pick: pd.DataFrame) -> np.ndarray:
     return cands.vcpu.reindex(pick.candidate).to_numpy()
 
 
-def _bill_root_volumes(ctx: Context, bom: BomBuilder, option: str, frame: pd.DataFrame, found: np.ndarray) -> None:
-    gb_months = ctx.policy.ebs_gb_per_instance * frame.instance_hours.to_numpy() / HOURS_PER_MONTH
+def _bill_root_volumes(ctx: Context, bom: BomBuilder, option: str, frame: Columns, found: np.ndarray) -> None:
+    gb_months = ctx.policy.ebs_gb_per_instance * frame["instance_hours"] / HOURS_PER_MONTH
     bom.service_units(ctx.rows[found], option, "root volumes", "ebs", "storage", ctx.region[found], gb_months[found],
                       dimension="gp3", sku="gp3")

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 
 from planner.bom import BomBuilder
-from planner.options.context import Context, add_reason, option_frame
+from planner.options.context import Columns, Context, add_reason, option_frame
 from planner.sizing.usl import usl_capacity
 
 MS_PER_S = 1000
 LAMBDA_MB_PER_VCPU = 1769  # AWS Lambda docs: at 1,769 MB a function has the equivalent of one vCPU
 
 
-def containers(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
+def containers(ctx: Context, bom: BomBuilder) -> Columns:
     """ECS service on Fargate: tasks of a fixed size, autoscaled like a fleet, spread over the AZs.
 
     Fargate Savings Plans and Fargate Spot have no rates in the price book, so tasks are billed on demand.
@@ -34,7 +34,7 @@ def containers(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
     return frame
 
 
-def serverless(ctx: Context, bom: BomBuilder) -> pd.DataFrame:
+def serverless(ctx: Context, bom: BomBuilder) -> Columns:
     """Lambda functions behind an API Gateway HTTP API.
 
     Duration = CPU time / vCPU share + time waiting on the database; GB-seconds =

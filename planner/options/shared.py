@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from planner.bom import BomBuilder
-from planner.options.context import Context
+from planner.options.context import Columns, Context
 from planner.options.purchase import purchase_arrays
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.database import aurora_engine
@@ -23,10 +23,10 @@ ALB_GB_PER_LCU_HOUR = 1.0  # EC2/IP targets
 REQUEST_KB = 1.0  # request headers and body, on top of the response
 
 
-def bill_shared(ctx: Context, opt: pd.DataFrame, bom: BomBuilder) -> None:
+def bill_shared(ctx: Context, opt: Columns, bom: BomBuilder) -> None:
     """The shared tiers on one option's bill: what every option has alike is priced once per run
     (:meth:`BomBuilder.shared`), the rest (front door, NAT, inter-AZ, metrics) per option."""
-    option = str(opt.option.iloc[0])
+    option = str(opt["option"][0])
     bom.shared("data tiers", option, lambda key: _bill_data_tiers(ctx, bom, key))
     _bill_front(ctx, opt, bom, option)
     _bill_network(ctx, opt, bom, option)
@@ -85,9 +85,9 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
                           note="beyond the free allowance of 100% of the cluster volume")
 
 
-def _bill_front(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -> None:
+def _bill_front(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:
     rows, region = ctx.rows, ctx.region
-    front = opt.front.to_numpy()
+    front = opt["front"]
     alb = front == "alb"
     avg_rps = ctx.col("avg_rps")
     gb_per_hour = avg_rps * 3600 * (ctx.col("response_kb") + REQUEST_KB) / KB_PER_GB
@@ -102,13 +102,13 @@ def _bill_front(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -
                       HOURS_PER_MONTH, sku="public IPv4")
 
 
-def _bill_network(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -> None:
+def _bill_network(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:
     p, rows, region = ctx.policy, ctx.rows, ctx.region
     requests = ctx.col("monthly_requests")
-    azs = np.nan_to_num(opt.azs.to_numpy(dtype=float), nan=0.0)
+    azs = np.nan_to_num(opt["azs"].astype(float), nan=0.0)
     azs = np.where(azs > 0, azs, ctx.col("azs"))
     # a lone instance with a public address reaches the internet itself; private subnets go through NAT
-    nat = opt.front.to_numpy() != "public_ip"
+    nat = opt["front"] != "public_ip"
     bom.service_units(rows[nat], option, "NAT gateways", "nat_gateway", "gateway_hour", region[nat],
                       azs[nat] * HOURS_PER_MONTH, sku="NAT gateway (one per AZ)")
     bom.service_units(rows[nat], option, "NAT data processed", "nat_gateway", "data_processed", region[nat],
@@ -141,18 +141,18 @@ def _bill_usage(ctx: Context, bom: BomBuilder, option: str) -> None:
     bom.service_units(rows, option, "alarms", "cloudwatch", "alarm_standard", region, float(p.alarms), sku="alarms")
 
 
-def _bill_metrics(ctx: Context, opt: pd.DataFrame, bom: BomBuilder, option: str) -> None:
+def _bill_metrics(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:
     # per instance or task; a serverless deployment reports as one unit
-    units = np.ones(ctx.n) if option == "serverless" else np.nan_to_num(opt.instances_desired.to_numpy(dtype=float),
+    units = np.ones(ctx.n) if option == "serverless" else np.nan_to_num(opt["instances_desired"].astype(float),
                                                                         nan=1.0)
     bom.tiered_units(ctx.rows, option, "metrics", "cloudwatch", "custom_metric", ctx.region,
                      ctx.policy.metrics_per_instance * np.maximum(units, 1), sku="custom metrics")
 
 
-def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBuilder) -> None:
+def bill_dr(ctx: Context, opt: Columns, tier_index: np.ndarray, bom: BomBuilder) -> None:
     """The DR region's footprint for each scenario's DR tier: backup copies and their transfer always; a
     database replica, a share of compute and cache, and a load balancer as the tier requires."""
-    option = str(opt.option.iloc[0])
+    option = str(opt["option"][0])
     p, rows, region = ctx.policy, ctx.rows, ctx.region
     dr = ctx.col("dr_region")
     tiers = p.dr_tiers
@@ -186,7 +186,7 @@ def bill_dr(ctx: Context, opt: pd.DataFrame, tier_index: np.ndarray, bom: BomBui
     has = nodes > 0
     bom.instance_hours(rows[has], option, "DR: cache", "elasticache", dr[has], ctx.col("cache_node_type")[has],
                        nodes[has] * HOURS_PER_MONTH, engine=p.cache_engine, fallback_region=region[has])
-    has = lb & (opt.front.to_numpy() == "alb")
+    has = lb & (opt["front"] == "alb")
     bom.service_units(rows[has], option, "DR: load balancer", "elb", "alb_hour", dr[has], HOURS_PER_MONTH,
                       dimension="application", sku="application load balancer")
     bom.service_units(rows[multi_site], option, "DR: DNS failover health checks", "route53",
@@ -211,15 +211,15 @@ def _bill_dr_backups(ctx: Context, bom: BomBuilder, option: str) -> None:
                           region[sel], change_gb[sel], dimension=str(target), sku=f"GB to {target}")
 
 
-def _bill_dr_compute(ctx: Context, opt: pd.DataFrame, fraction: np.ndarray, bom: BomBuilder, option: str) -> None:
+def _bill_dr_compute(ctx: Context, opt: Columns, fraction: np.ndarray, bom: BomBuilder, option: str) -> None:
     """Standing compute in the DR region: the tier's share of the primary's unit-hours (same load profile),
     at least two units, on demand."""
     if option == "serverless":
         return  # pay-per-request: nothing stands idle in the DR region
-    desired = np.nan_to_num(opt.instances_desired.to_numpy(dtype=float))
+    desired = np.nan_to_num(opt["instances_desired"].astype(float))
     floor = np.minimum(desired, 2) * HOURS_PER_MONTH
-    hours = np.where(fraction > 0, np.maximum(opt.instance_hours.to_numpy(dtype=float) * fraction, floor), 0.0)
-    has = (hours > 0) & (opt.instance_type.to_numpy() != "")
+    hours = np.where(fraction > 0, np.maximum(opt["instance_hours"].astype(float) * fraction, floor), 0.0)
+    has = (hours > 0) & (opt["instance_type"] != "")
     rows, dr = ctx.rows[has], ctx.col("dr_region")[has]
     if option == "containers":
         p = ctx.policy
@@ -229,5 +229,5 @@ def _bill_dr_compute(ctx: Context, opt: pd.DataFrame, fraction: np.ndarray, bom:
         bom.service_units(rows, option, "DR: tasks (memory)", "fargate", "memory_gb_hour", dr,
                           hours[has] * p.fargate_task_memory_gb, dimension=arch)
         return
-    bom.instance_hours(rows, option, "DR: compute", "ec2", dr, opt.instance_type.to_numpy()[has], hours[has],
+    bom.instance_hours(rows, option, "DR: compute", "ec2", dr, opt["instance_type"][has], hours[has],
                        fallback_region=ctx.region[has])

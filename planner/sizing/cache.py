@@ -21,6 +21,8 @@ the choice (not in the bill): a single shard is simpler to run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -59,16 +61,18 @@ def residual_hit_ratio(front_fraction: npt.ArrayLike, behind_fraction: npt.Array
         return np.where(h_front < 1, (h_both - h_front) / (1 - h_front), 1.0)
 
 
-def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candidates: pd.DataFrame,
-               policy: SizingPolicy, size_fraction: float = 1.0) -> dict[str, np.ndarray]:
-    """The cache each scenario would need to hold ``size_fraction`` of its hot working set, as columns: data
-    held, node type, shards, nodes, hit ratio and cost per hour.
+def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates: pd.DataFrame,
+               policy: SizingPolicy, size_fraction: npt.ArrayLike = 1.0) -> dict[str, np.ndarray]:
+    """The cache each scenario (workload and traffic columns ``cols``) would need to hold ``size_fraction`` of
+    its hot working set (one fraction, or one per scenario), as columns: data held, node type, shards, nodes,
+    hit ratio and cost per hour.
 
     Whether to use it, and which size, is decided with the database (:func:`planner.engine.shared_sizing`)."""
-    peak_reads = tr["peak_rps_horizon"].to_numpy() * wf["read_fraction"].to_numpy()
-    used = (wf["data_size_gb"].to_numpy() > 0) & (peak_reads > 0)
-    hot = wf["hot_data_fraction"].to_numpy()
-    data_gb = tr["data_size_gb_horizon"].to_numpy()
+    peak_reads = cols["peak_rps_horizon"] * cols["read_fraction"]
+    used = (cols["data_size_gb"] > 0) & (peak_reads > 0)
+    hot = cols["hot_data_fraction"]
+    data_gb = cols["data_size_gb_horizon"]
+    n = len(hot)
     held_fraction = np.minimum(hot * size_fraction, 1.0)
     working_set_gb = held_fraction * data_gb * (1 + policy.cache_item_overhead)
     per_shard = np.where(multi_az, 2, 1)
@@ -82,14 +86,14 @@ def size_cache(wf: pd.DataFrame, tr: pd.DataFrame, multi_az: np.ndarray, candida
         cost = np.where(shards <= MAX_SHARDS, nodes * cands.hourly_usd.to_numpy()[None, :] * premium, np.inf)
         return nodes, cost
 
-    pick = cheapest(wf["region"].to_numpy(), candidates, evaluate)
+    pick = cheapest(cols["region"], candidates, evaluate)
     nodes = np.where(used, pick.units.to_numpy(), 0)
     unit_usd = candidates.hourly_usd.reindex(pick.candidate.to_numpy()).to_numpy()
     hits = np.where(used, hit_ratio(held_fraction, hot, policy.hot_read_share), 0.0)
     fits = pick.candidate.to_numpy() >= 0
     return {
             "cache_used": used & fits,
-            "cache_size_fraction": np.full(len(wf), size_fraction),
+            "cache_size_fraction": np.broadcast_to(np.asarray(size_fraction, dtype=float), (n,)),
             "cache_data_fraction": np.where(used, held_fraction, 0.0),
             "cache_peak_read_rps": peak_reads,
             "cache_working_set_gb": np.where(used, working_set_gb, 0.0),

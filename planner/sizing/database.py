@@ -28,6 +28,8 @@ Backups beyond the free allowance (100 % of provisioned storage) are billed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -135,18 +137,18 @@ def read_path(memory_gib: np.ndarray, data_gb: np.ndarray, cache_data_fraction: 
     return hit, reads * p.db_pages_per_read * (1 - hit) + writes * p.db_iops_per_write
 
 
-def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.ndarray, cache_hit: np.ndarray,
+def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarray, cache_hit: np.ndarray,
                   multi_az: np.ndarray, app_vcpu_horizon: np.ndarray, candidates: pd.DataFrame,
                   policy: SizingPolicy, prices: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Database decision per scenario behind a cache holding ``cache_data_fraction`` of the data and serving
     ``cache_hit`` of reads (both 0: no cache), as columns. ``db_hourly_usd`` is the whole database bill per
     hour: instances, replicas, storage, IOPS and I/O (on-demand rates) at ``prices`` (:func:`unit_prices` of
-    the scenarios' regions)."""
+    the scenarios' regions). ``cols`` holds the workload and traffic columns of the scenarios."""
     p = policy
-    peak = tr["peak_rps_horizon"].to_numpy()
-    read_fraction = wf["read_fraction"].to_numpy()
-    hot = wf["hot_data_fraction"].to_numpy()
-    data_gb = tr["data_size_gb_horizon"].to_numpy()
+    peak = cols["peak_rps_horizon"]
+    read_fraction = cols["read_fraction"]
+    hot = cols["hot_data_fraction"]
+    data_gb = cols["data_size_gb_horizon"]
     reads = peak * read_fraction * (1 - cache_hit)
     writes = peak * (1 - read_fraction)
     read_vcpu = reads * p.db_cpu_ms_per_read / 1000 / p.db_target_utilization
@@ -155,7 +157,7 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
     connections = app_vcpu_horizon * p.db_connections_per_app_vcpu
     storage_gb = np.maximum(data_gb * (1 + p.storage_overhead), p.min_storage_gb)
     # usage is billed at today's load: I/O requests a month per IOPS at the horizon peak
-    io_month_per_peak_iops = SECONDS_PER_MONTH / tr["growth_factor"].to_numpy() / wf["peak_to_average"].to_numpy()
+    io_month_per_peak_iops = SECONDS_PER_MONTH / cols["growth_factor"] / cols["peak_to_average"]
     deployment = np.where(multi_az, "multi-az", "single-az")
     baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
                              p.rds_gp3_baseline_iops[0])
@@ -197,7 +199,7 @@ def size_database(wf: pd.DataFrame, tr: pd.DataFrame, cache_data_fraction: np.nd
         return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
 
     # each scenario chooses among the classes of its own deployment only: split by region/deployment
-    groups = (wf["region"].to_numpy().astype(object) + "/" + deployment.astype(object))
+    groups = cols["region"].astype(object) + "/" + deployment.astype(object)
     pick = cheapest(groups, candidates, evaluate, key="group")
     fits = pick.candidate.to_numpy() >= 0
     chosen = candidates.reindex(pick.candidate.to_numpy())

@@ -21,7 +21,7 @@ from planner.sizing.dr import tier_rto_minutes
 from planner.sizing.usl import usl_capacity
 
 if TYPE_CHECKING:
-    from planner.options.context import Context
+    from planner.options.context import Columns, Context
 
 
 def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str, list[str]]:
@@ -41,10 +41,11 @@ def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str
     }
 
 
-def _records(frame: pd.DataFrame) -> list[SimpleNamespace]:
+def _records(frame: pd.DataFrame | Columns) -> list[SimpleNamespace]:
     """One attribute bag per row: a frame of a hundred columns is read column by column, once."""
-    columns = {c: frame[c].tolist() for c in frame.columns}
-    return [SimpleNamespace(**{c: v[i] for c, v in columns.items()}) for i in range(len(frame))]
+    columns = {c: frame[c].tolist() for c in frame}
+    n = len(next(iter(columns.values()), []))
+    return [SimpleNamespace(**{c: v[i] for c, v in columns.items()}) for i in range(n)]
 
 
 def _traffic(w: object, s: object) -> str:
@@ -150,28 +151,28 @@ def _dr(w: object, s: object, rto: np.ndarray, p: SizingPolicy) -> str:
     return why
 
 
-def availability(ctx: Context, opt: pd.DataFrame, by_tier: np.ndarray, base: np.ndarray, tier: np.ndarray) -> list[str]:
+def availability(ctx: Context, opt: Columns, by_tier: np.ndarray, base: np.ndarray, tier: np.ndarray) -> list[str]:
     """Per option row: the designed-for estimate, the DR lift where one region falls short, the SLA floor."""
     p = ctx.policy
     out = []
     for i in range(ctx.n):
         target = ctx.col("availability_target")[i]
         a, b, t = by_tier[i, tier[i]], int(base[i]), int(tier[i])
-        why = (f"designed-for {pct(a)} from failure rates and recovery times ({opt.compute_kind.iat[i]} compute, "
+        why = (f"designed-for {pct(a)} from failure rates and recovery times ({opt['compute_kind'][i]} compute, "
                f"{'Multi-AZ' if ctx.col('db_multi_az')[i] else 'single-AZ'} database, {p.dr_tiers[t].name})")
         if t != b:
             why += (f"; one region with {p.dr_tiers[b].name} gives {pct(by_tier[i, b])} < target {pct(target)}, "
                     f"so {p.dr_tiers[t].name} is the cheapest DR tier that lifts it")
         verdict = ">=" if a >= target else "<"
-        out.append(f"{why}; {verdict} target {pct(target)}; SLA floor {pct(opt.sla_floor_pct.iat[i])} "
+        out.append(f"{why}; {verdict} target {pct(target)}; SLA floor {pct(opt['sla_floor_pct'][i])} "
                    "(published SLAs composed: the contractual minimum)")
     return out
 
 
-def option(ctx: Context, opt: pd.DataFrame) -> list[str]:
+def option(ctx: Context, opt: Columns) -> list[str]:
     """Per option row: why the compute was sized as it was (rejected rows keep their reasons instead)."""
     p = ctx.policy
-    name = str(opt.option.iat[0])
+    name = str(opt["option"][0])
     out = []
     for i, r in enumerate(_records(opt)):
         if not r.instance_type:
