@@ -95,9 +95,10 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
     if len(clouds) != 1:
         raise PlannerError(f"one run prices one cloud; found {', '.join(clouds)}")
     cloud = str(clouds[0])
-    sz = shared_sizing(wf, policy, book, cloud, explain=detail)
-    ctx = Context(wf=wf, sz=sz, hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile,
-                                                                         wf["peak_to_average"].to_numpy()),
+    inputs = {c: wf[c].to_numpy() for c in wf.columns}
+    sz = shared_sizing(inputs, policy, book, cloud, explain=detail)
+    ctx = Context(columns={**inputs, **sz}, n=len(wf),
+                  hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile, inputs["peak_to_average"]),
                   policy=policy, book=book, cloud=cloud)
     bom = BomBuilder(book, cloud, len(wf), detail=detail)
     o = stack_options([_finish_option(ctx, fn(ctx, bom), bom) for fn in OPTIONS.values()])
@@ -118,35 +119,33 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
     o["dr_rto_minutes"][unsized] = ctx.tier_rto_minutes[rows[unsized], base_tier[unsized]]
     o["dr_upgraded_for_availability"][unsized] = False
     o["recommended"] = _recommend(o["row"], o["feasible"], o["monthly_usd"])
-    options = pd.DataFrame(o)
-    return EngineResult(workloads=wf, sizing=sz, options=options, bom=lines, policy=policy)
+    return EngineResult(workloads=wf, sizing=pd.DataFrame(sz), options=pd.DataFrame(o), bom=lines, policy=policy)
 
 
-def shared_sizing(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, cloud: str, *,
-                  explain: bool = True) -> pd.DataFrame:
-    """Traffic, compute need, AZs, cache, database and DR tier: what every option shares, each decision with
-    its one-line rationale (the ``*_why`` columns, when ``explain``)."""
+def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, cloud: str, *,
+                  explain: bool = True) -> Columns:
+    """Traffic, compute need, AZs, cache, database and DR tier of the workload columns ``wf``: what every
+    option shares, each decision with its one-line rationale (the ``*_why`` columns, when ``explain``)."""
     tr = traffic(wf)
-    cols = {**{c: wf[c].to_numpy() for c in wf.columns}, **{c: tr[c].to_numpy() for c in tr.columns}}
+    cols = {**wf, **tr}
     regions = book.regions(cloud)
     az_count = regions.set_index("region").az_count.reindex(wf["region"]).to_numpy()
-    target = cols["availability_target"]
+    target = wf["availability_target"]
     az = az_plan(target, az_count, policy)
     need = compute_need(wf, tr)
-    multi_az = multi_az_needed(target, cols["rto_minutes"], policy)
+    multi_az = multi_az_needed(target, wf["rto_minutes"], policy)
     cache_cands = book.memo(("cache_candidates", cloud, policy.cache_node_pattern, policy.cache_engine), lambda: (
         pareto_prune(instance_candidates(book, cloud, "elasticache", policy.cache_node_pattern, policy.cache_engine),
                      ["region"], ["memory_gib"], ["hourly_usd"]).reset_index(drop=True)))
-    cache, db = _cache_or_not(cols, need["vcpu_needed_horizon"].to_numpy(), multi_az, cache_cands,
+    cache, db = _cache_or_not(cols, need["vcpu_needed_horizon"], multi_az, cache_cands,
                               database_candidates(book, cloud, policy), policy, book, cloud)
-    tier = dr_tier_index(cols["rto_minutes"], cols["rpo_minutes"], db["db_storage_gb"], policy)
-    pairs = {r: dr_region(r, regions, policy) for r in pd.unique(cols["region"])}
-    dr = {"dr_tier_index": tier, "dr_region": np.array([pairs[r] for r in cols["region"]], dtype=object)}
-    sz = pd.DataFrame({**{c: tr[c].to_numpy() for c in tr.columns}, **{c: need[c].to_numpy() for c in need.columns},
-                       **{c: az[c].to_numpy() for c in az.columns}, **cache, **db, **dr}, index=wf.index)
+    tier = dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], db["db_storage_gb"], policy)
+    pairs = {r: dr_region(r, regions, policy) for r in pd.unique(wf["region"])}
+    dr = {"dr_tier_index": tier, "dr_region": np.array([pairs[r] for r in wf["region"]], dtype=object)}
+    sz = {**tr, **need, **az, **cache, **db, **dr}
     if explain:
         for name, why in rationale.shared(wf, sz, policy).items():
-            sz[name] = why
+            sz[name] = np.array(why, dtype=object)
     return sz
 
 

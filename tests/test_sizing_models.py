@@ -85,8 +85,8 @@ def test_survive_one_az_arithmetic():
 def test_az_plan_follows_availability_target():
     # WA 3 9s: two AZs; WA 4 9s: three, statically stable (from 99.95 %); a two-AZ region keeps two
     az = az_plan([99.0, 99.9, 99.95, 99.99, 99.99], [3, 3, 3, 3, 2], POLICY)
-    assert az.azs.tolist() == [2, 2, 3, 3, 2]
-    assert az.survive_az_loss.tolist() == [False, False, True, True, True]
+    assert az["azs"].tolist() == [2, 2, 3, 3, 2]
+    assert az["survive_az_loss"].tolist() == [False, False, True, True, True]
 
 
 def test_fleet_units_min_desired_max():

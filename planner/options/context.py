@@ -21,18 +21,14 @@ OPTION_COLUMNS = ["row", "option", "feasible", "reasons", "instance_type", "inst
 
 @dataclass(frozen=True)
 class Context:
-    """Inputs (``wf``) and shared sizing (``sz``) of all scenarios, one row each, plus policy and prices."""
+    """Inputs and shared sizing of all scenarios as columns (one element per scenario), plus policy and prices."""
 
-    wf: pd.DataFrame
-    sz: pd.DataFrame
+    columns: dict[str, np.ndarray]
+    n: int
     hourly_fraction: np.ndarray  # (scenarios, 24): capacity needed each hour / peak capacity
     policy: SizingPolicy
     book: PriceBook
     cloud: str
-
-    @property
-    def n(self) -> int:
-        return len(self.wf)
 
     @property
     def rows(self) -> np.ndarray:
@@ -42,15 +38,9 @@ class Context:
     def region(self) -> np.ndarray:
         return self.col("region")
 
-    @functools.cached_property
-    def _columns(self) -> dict[str, np.ndarray]:
-        cols = {c: self.wf[c].to_numpy() for c in self.wf.columns}
-        cols.update({c: self.sz[c].to_numpy() for c in self.sz.columns})
-        return cols
-
     def col(self, name: str) -> np.ndarray:
-        """A sizing column (or, failing that, an input column) as a numpy array, converted once."""
-        return self._columns[name]
+        """A sizing column (or, failing that, an input column) as a numpy array."""
+        return self.columns[name]
 
     @functools.cached_property
     def tier_rto_minutes(self) -> np.ndarray:

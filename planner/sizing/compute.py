@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from planner.policy import SizingPolicy
@@ -28,35 +28,32 @@ from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.queueing import min_servers, square_root_staffing
 
 
-def compute_need(wf: pd.DataFrame, tr: pd.DataFrame) -> pd.DataFrame:
+def compute_need(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """vCPU needed now and at the horizon peak: M/M/c servers (``vcpu_needed*``, cores) and the throughput at
     target utilisation (``capacity_needed*``, single-core units after contention), with the square-root check."""
-    s = wf["cpu_ms_per_request"].to_numpy() / 1000
-    target = wf["latency_target_ms"].to_numpy() / 1000
-    util = wf["target_cpu_utilization"].to_numpy()
-    a_now = tr["peak_rps"].to_numpy() * s
-    a_hz = tr["peak_rps_horizon"].to_numpy() * s
-    return pd.DataFrame(
-        {
-            "offered_vcpu": a_now,
-            "offered_vcpu_horizon": a_hz,
-            "vcpu_needed": min_servers(a_now, s, target, util),
-            "vcpu_needed_horizon": min_servers(a_hz, s, target, util),
-            "capacity_needed": a_now / util,
-            "capacity_needed_horizon": a_hz / util,
-            "vcpu_sqrt_staffing": square_root_staffing(a_now),
-        },
-        index=wf.index,
-    )
+    s = wf["cpu_ms_per_request"] / 1000
+    target = wf["latency_target_ms"] / 1000
+    util = wf["target_cpu_utilization"]
+    a_now = tr["peak_rps"] * s
+    a_hz = tr["peak_rps_horizon"] * s
+    return {
+        "offered_vcpu": a_now,
+        "offered_vcpu_horizon": a_hz,
+        "vcpu_needed": min_servers(a_now, s, target, util),
+        "vcpu_needed_horizon": min_servers(a_hz, s, target, util),
+        "capacity_needed": a_now / util,
+        "capacity_needed_horizon": a_hz / util,
+        "vcpu_sqrt_staffing": square_root_staffing(a_now),
+    }
 
 
-def az_plan(availability_pct: npt.ArrayLike, region_az_count: npt.ArrayLike, policy: SizingPolicy) -> pd.DataFrame:
+def az_plan(availability_pct: npt.ArrayLike, region_az_count: npt.ArrayLike, policy: SizingPolicy) -> dict[str, np.ndarray]:
     """AZ count and whether capacity must survive losing one AZ, per availability target."""
     avail = np.asarray(availability_pct, dtype=float)
     survive = avail >= policy.survive_az_loss_min_availability
     wanted = np.where(survive, policy.azs_when_surviving, policy.azs_default)
     azs = np.minimum(wanted, np.asarray(region_az_count, dtype=int))
-    return pd.DataFrame({"azs": azs, "survive_az_loss": survive & (azs >= 2)})
+    return {"azs": azs, "survive_az_loss": survive & (azs >= 2)}
 
 
 def spread_over_azs(units: npt.ArrayLike, azs: npt.ArrayLike, survive: npt.ArrayLike) -> np.ndarray:

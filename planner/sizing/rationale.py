@@ -24,10 +24,11 @@ if TYPE_CHECKING:
     from planner.options.context import Columns, Context
 
 
-def shared(wf: pd.DataFrame, sz: pd.DataFrame, policy: SizingPolicy) -> dict[str, list[str]]:
-    """``*_why`` columns for AZs, cache, database and DR, one string per scenario."""
+def shared(wf: Columns, sz: Columns, policy: SizingPolicy) -> dict[str, list[str]]:
+    """``*_why`` columns for AZs, cache, database and DR, one string per scenario, from the input and sizing
+    columns."""
     rows = list(zip(_records(wf), _records(sz)))
-    tier_rto = tier_rto_minutes(sz["db_storage_gb"].to_numpy(), policy)
+    tier_rto = tier_rto_minutes(np.asarray(sz["db_storage_gb"]), policy)
     return {
         "traffic_why": [_traffic(w, s) for w, s in rows],
         "compute_why": [_compute(w, s) for w, s in rows],

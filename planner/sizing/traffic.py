@@ -8,8 +8,9 @@ monthly_requests = avg_rps x 3,600 x 730; growth compounds monthly,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
-import pandas as pd
 
 from planner.pricing.units import HOURS_PER_MONTH
 
@@ -17,26 +18,25 @@ SECONDS_PER_DAY = 86_400
 KB_PER_GB = 1024 * 1024  # AWS bills transfer in GB of 1,024^3 bytes
 
 
-def traffic(wf: pd.DataFrame) -> pd.DataFrame:
-    """Derived traffic columns for each workload row of ``wf``."""
-    by_users = wf["daily_active_users"] * wf["requests_per_user_per_day"] / SECONDS_PER_DAY
-    peak_given = wf["peak_rps"].notna()
-    avg_rps = np.where(peak_given, wf["peak_rps"] / wf["peak_to_average"], by_users)
-    peak_rps = np.where(peak_given, wf["peak_rps"], by_users * wf["peak_to_average"])
-    growth = (1.0 + wf["monthly_growth"].to_numpy()) ** wf["horizon_months"].to_numpy()
+def traffic(wf: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Derived traffic columns for the workload columns ``wf`` (one element per scenario)."""
+    peak_to_average = wf["peak_to_average"].astype(float)
+    by_users = wf["daily_active_users"].astype(float) * wf["requests_per_user_per_day"] / SECONDS_PER_DAY
+    given = wf["peak_rps"].astype(float)
+    peak_given = ~np.isnan(given)
+    avg_rps = np.where(peak_given, given / peak_to_average, by_users)
+    peak_rps = np.where(peak_given, given, by_users * peak_to_average)
+    growth = (1.0 + wf["monthly_growth"].astype(float)) ** wf["horizon_months"].astype(float)
     monthly_requests = avg_rps * 3600 * HOURS_PER_MONTH
-    return pd.DataFrame(
-        {
-            "avg_rps": avg_rps,
-            "peak_rps": peak_rps,
-            "growth_factor": growth,
-            "avg_rps_horizon": avg_rps * growth,
-            "peak_rps_horizon": peak_rps * growth,
-            "monthly_requests": monthly_requests,
-            "monthly_requests_horizon": monthly_requests * growth,
-            "egress_gb_month": monthly_requests * wf["response_kb"].to_numpy() / KB_PER_GB,
-            "data_size_gb_horizon": wf["data_size_gb"].to_numpy() * growth,
-            "object_storage_gb_horizon": wf["object_storage_gb"].to_numpy() * growth,
-        },
-        index=wf.index,
-    )
+    return {
+        "avg_rps": avg_rps,
+        "peak_rps": peak_rps,
+        "growth_factor": growth,
+        "avg_rps_horizon": avg_rps * growth,
+        "peak_rps_horizon": peak_rps * growth,
+        "monthly_requests": monthly_requests,
+        "monthly_requests_horizon": monthly_requests * growth,
+        "egress_gb_month": monthly_requests * wf["response_kb"] / KB_PER_GB,
+        "data_size_gb_horizon": wf["data_size_gb"] * growth,
+        "object_storage_gb_horizon": wf["object_storage_gb"] * growth,
+    }
