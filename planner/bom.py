@@ -176,11 +176,23 @@ class BomBuilder:
         self._add(rows, option, component, service, sku or item, quantity, unit, blended, region, dates, sources,
                   note)
 
-    def frame(self) -> pd.DataFrame:
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every line so far, column by column (:data:`BOM_COLUMNS`)."""
         if not self._parts:
-            return pd.DataFrame(columns=BOM_COLUMNS)
-        frame = pd.DataFrame({c: np.concatenate([p[c] for p in self._parts]) for c in BOM_COLUMNS})
-        for c in ("quantity", "unit_usd", "monthly_usd"):
-            frame[c] = frame[c].astype(float)
-        frame["row"] = frame["row"].astype(int)
-        return frame
+            return {c: np.array([], dtype=float if c in _NUMERIC else object) for c in BOM_COLUMNS}
+        out = {c: np.concatenate([p[c] for p in self._parts]) for c in BOM_COLUMNS}
+        for c in _NUMERIC:
+            out[c] = out[c].astype(float)
+        out["row"] = out["row"].astype(int)
+        return out
+
+    def frame(self) -> pd.DataFrame:
+        return bom_frame(self.columns())
+
+
+_NUMERIC = ("row", "quantity", "unit_usd", "monthly_usd")
+
+
+def bom_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Bill-of-materials columns as a frame with :data:`BOM_COLUMNS` (empty ones keep the columns)."""
+    return pd.DataFrame({c: columns[c] for c in BOM_COLUMNS})

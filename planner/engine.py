@@ -9,13 +9,14 @@ chunks large frames through the same function.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from planner.bom import BomBuilder
+from planner.bom import BomBuilder, bom_frame
 from planner.errors import PlannerError, unknown_name
 from planner.options.context import Columns, Context, add_reason, stack_options
 from planner.options.fleet import horizontal, vertical
@@ -51,25 +52,43 @@ OPTIONS: dict[str, OptionFn] = {
 
 @dataclass(frozen=True)
 class EngineResult:
-    """Every intermediate of a run: inputs, shared sizing, options and bill of materials."""
+    """Every intermediate of a run: inputs, shared sizing, options and bill of materials.
+
+    The engine works on columns (``*_columns``: one array per column); the frames are built from them when
+    first asked for, since a single plan reads a handful of values and need not pay for three wide frames."""
 
     workloads: pd.DataFrame
-    sizing: pd.DataFrame
-    options: pd.DataFrame
-    bom: pd.DataFrame
+    sizing_columns: Columns  # shared sizing, one element per scenario
+    option_columns: Columns  # one element per scenario x option, options in OPTIONS order
+    bom_columns: Columns  # one element per bill-of-materials line, BOM_COLUMNS
     policy: SizingPolicy
+
+    @functools.cached_property
+    def sizing(self) -> pd.DataFrame:
+        return pd.DataFrame(self.sizing_columns)
+
+    @functools.cached_property
+    def options(self) -> pd.DataFrame:
+        return pd.DataFrame(self.option_columns)
+
+    @functools.cached_property
+    def bom(self) -> pd.DataFrame:
+        return bom_frame(self.bom_columns)
 
 
 def workloads_frame(workloads: Sequence[Workload]) -> pd.DataFrame:
     """One row per workload with every field but the policy; numeric fields as float (None -> NaN)."""
-    wf = pd.DataFrame([w.model_dump(mode="json", exclude={"policy"}) for w in workloads])
-    wf[list(NUMERIC_FIELDS)] = wf[list(NUMERIC_FIELDS)].astype(float)
-    return wf
+    dumps = [w.model_dump(mode="json", exclude={"policy"}) for w in workloads]
+    columns: dict[str, object] = {c: [d[c] for d in dumps] for c in dumps[0]} if dumps else {}
+    for c in NUMERIC_FIELDS:
+        if c in columns:
+            columns[c] = np.array([np.nan if v is None else v for v in columns[c]], dtype=float)
+    return pd.DataFrame(columns)
 
 
 def check_names(wf: pd.DataFrame, book: PriceBook) -> None:
     """Clouds and regions must be in the price book; the error names the first bad one with close matches."""
-    for cloud, region in wf[["cloud", "region"]].drop_duplicates().itertuples(index=False):
+    for cloud, region in dict.fromkeys(zip(wf["cloud"].tolist(), wf["region"].tolist())):
         if cloud not in book.clouds():
             raise unknown_name("cloud", cloud, book.clouds())
         known = book.regions(cloud).region
@@ -106,7 +125,7 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
     # an option is sized when its compute and the shared database could be sized; otherwise it has no bill
     o["sized"] = (o["instance_type"] != "") & (ctx.col("db_instance_class") != "")[rows]
     unsized = ~o["sized"]
-    lines = _drop_unsized(o, bom.frame())
+    lines = _drop_unsized(o, bom.columns())
     _flag_missing_prices(o, bom.missing, len(wf))
     totals = np.concatenate([bom.totals.get(name, np.zeros(len(wf))) for name in OPTIONS])
     o["monthly_usd"] = np.where(unsized, np.nan, totals)
@@ -119,7 +138,7 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
     o["dr_rto_minutes"][unsized] = ctx.tier_rto_minutes[rows[unsized], base_tier[unsized]]
     o["dr_upgraded_for_availability"][unsized] = False
     o["recommended"] = _recommend(o["row"], o["feasible"], o["monthly_usd"])
-    return EngineResult(workloads=wf, sizing=pd.DataFrame(sz), options=pd.DataFrame(o), bom=lines, policy=policy)
+    return EngineResult(workloads=wf, sizing_columns=sz, option_columns=o, bom_columns=lines, policy=policy)
 
 
 def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, cloud: str, *,
@@ -290,14 +309,14 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
     return opt
 
 
-def _drop_unsized(options: Columns, lines: pd.DataFrame) -> pd.DataFrame:
+def _drop_unsized(options: Columns, lines: Columns) -> Columns:
     """An option whose compute could not be sized has no bill: its shared-tier lines alone would mislead."""
     unsized = ~options["sized"]
-    if not unsized.any() or lines.empty:
+    if not unsized.any() or not len(lines["row"]):
         return lines
     drop = set(zip(options["row"][unsized].tolist(), options["option"][unsized].tolist()))
-    keep = np.array([key not in drop for key in zip(lines.row.tolist(), lines.option.tolist())])
-    return lines[keep].reset_index(drop=True)
+    keep = np.array([key not in drop for key in zip(lines["row"].tolist(), lines["option"].tolist())])
+    return {c: v[keep] for c, v in lines.items()}
 
 
 def _flag_missing_prices(options: Columns, missing: dict[str, dict[int, list[str]]], n: int) -> None:

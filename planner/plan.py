@@ -9,11 +9,13 @@ provenance of every price used.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from planner.bom import BOM_COLUMNS
 from planner.engine import EngineResult, run, workloads_frame
 from planner.explain import Decision, assumptions, billing_month, decisions
 from planner.pricing.book import PriceBook, default_book
@@ -35,7 +37,7 @@ class OptionPlan:
     region_availability_pct: float
     dr_tier: str
     recommended: bool
-    row: pd.Series = field(repr=False)
+    row: SimpleNamespace = field(repr=False)  # every column of the engine's options row, as attributes
     bom: pd.DataFrame = field(repr=False)
 
     @property
@@ -87,29 +89,33 @@ def make_plan(workload: Workload, book: PriceBook | None = None) -> Plan:
 
 def plan_from_result(workload: Workload, result: EngineResult, row: int, book: PriceBook) -> Plan:
     """The :class:`Plan` of one scenario row of an engine run."""
-    derived = result.sizing.iloc[row]
-    sizing = pd.concat([derived, result.workloads.iloc[row].drop(labels=list(derived.index), errors="ignore")])
-    opts = result.options
-    bom = result.bom
-    if len(result.workloads) > 1:  # a one-row run (make_plan) needs no filtering
-        opts = opts[opts.row.to_numpy() == row]
-        bom = bom[bom.row.to_numpy() == row]
-    lines = bom.drop(columns=["row", "option"])
-    line_option = bom.option.to_numpy()
-    by_name = {o.option: o for o in opts.itertuples(index=False)}
+    sz, o, lines = result.sizing_columns, result.option_columns, result.bom_columns
+    values = {c: v[row] for c, v in sz.items()}
+    values.update({c: v for c, v in result.workloads.iloc[row].items() if c not in values})
+    sizing = pd.Series(values, dtype=object)
+    mine = np.flatnonzero(o["row"] == row)
+    by_name = {str(o["option"][i]): SimpleNamespace(**{c: _scalar(v[i]) for c, v in o.items()}) for i in mine}
+    line_rows = lines["row"] == row
+    line_option = lines["option"]
+    shown = [c for c in BOM_COLUMNS if c not in ("row", "option")]
     options = tuple(
         OptionPlan(
-            name=o.option, feasible=bool(o.feasible), reasons=tuple(r for r in o.reasons.split("\n") if r),
-            monthly_usd=float(o.monthly_usd), availability_pct=float(o.availability_pct),
-            region_availability_pct=float(o.region_availability_pct), dr_tier=o.dr_tier,
-            recommended=bool(o.recommended), row=o,
-            bom=lines.iloc[np.flatnonzero(line_option == o.option)].reset_index(drop=True),
+            name=r.option, feasible=bool(r.feasible), reasons=tuple(x for x in r.reasons.split("\n") if x),
+            monthly_usd=float(r.monthly_usd), availability_pct=float(r.availability_pct),
+            region_availability_pct=float(r.region_availability_pct), dr_tier=r.dr_tier,
+            recommended=bool(r.recommended), row=r,
+            bom=pd.DataFrame({c: lines[c][line_rows & (line_option == r.option)] for c in shown}),
         )
-        for o in (by_name[name] for name in OPTION_ORDER)
+        for r in (by_name[name] for name in OPTION_ORDER)
     )
-    used = set(bom.source_id)
+    used = set(lines["source_id"][line_rows].tolist())
     sources = book.sources[(book.sources.cloud == workload.cloud) & book.sources.source_id.isin(used)]
     plan = Plan(workload=workload, sizing=sizing, options=options, decisions=(), assumptions=(),
                 sources=sources.drop(columns="cloud").reset_index(drop=True))
     return Plan(workload=workload, sizing=sizing, options=options, decisions=tuple(decisions(plan)),
                 assumptions=tuple(assumptions(plan)), sources=plan.sources, billing=billing_month(plan))
+
+
+def _scalar(value: object) -> object:
+    """A numpy scalar as the Python value it holds (what a row read from a frame gives)."""
+    return value.item() if isinstance(value, np.generic) else value
