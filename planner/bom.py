@@ -22,8 +22,13 @@ BOM_COLUMNS = ["row", "option", "component", "service", "sku", "quantity", "unit
 
 def _arr(value: npt.ArrayLike | str, n: int) -> np.ndarray:
     """A scalar or a length-n array as a length-n array: text as objects, numbers as floats."""
-    a = np.asarray(value)
-    return np.broadcast_to(a.astype(object if a.dtype.kind in "OUS" else float), (n,))
+    a = value if isinstance(value, np.ndarray) else np.asarray(value)
+    kind = a.dtype.kind
+    if kind in "US":
+        a = a.astype(object)
+    elif kind not in "Of":
+        a = a.astype(float)
+    return a if a.ndim == 1 else np.full(n, a[()], dtype=a.dtype)
 
 
 class BomBuilder:
@@ -42,8 +47,9 @@ class BomBuilder:
         self.totals: dict[str, np.ndarray] = {}
         self.missing: dict[str, dict[int, list[str]]] = {}
         self._n = n
-        self._parts: list[dict[str, np.ndarray]] = []
-        self._shared: dict[str, tuple[np.ndarray, dict[int, list[str]], list[dict[str, np.ndarray]]]] = {}
+        # each part: its line count and its columns, an array or one value for all its lines
+        self._parts: list[tuple[int, dict[str, object]]] = []
+        self._shared: dict[str, tuple[np.ndarray, dict[int, list[str]], list[tuple[int, dict[str, object]]]]] = {}
 
     def shared(self, group: str, option: str, bill: Callable[[str], None]) -> None:
         """Lines every option has alike (the database, its backups, egress, ...): ``bill(option_name)`` prices
@@ -61,8 +67,7 @@ class BomBuilder:
         where = self.missing.setdefault(option, {})
         for row, what in missing.items():
             where.setdefault(row, []).extend(what)
-        for part in parts:
-            self._parts.append({**part, "option": np.full(len(part["option"]), option, dtype=object)})
+        self._parts += [(count, {**columns, "option": option}) for count, columns in parts]
 
     def _add(self, rows: np.ndarray, option: str, component: str, service: str, sku: npt.ArrayLike,
              quantity: npt.ArrayLike, unit: str, unit_usd: npt.ArrayLike, region: npt.ArrayLike,
@@ -70,8 +75,8 @@ class BomBuilder:
         n = len(rows)
         if n == 0:
             return
-        quantity = _arr(quantity, n).astype(float)
-        unit_usd = _arr(unit_usd, n).astype(float)
+        quantity = _arr(quantity, n).astype(float, copy=False)
+        unit_usd = _arr(unit_usd, n).astype(float, copy=False)
         keep = quantity > 0
         if not keep.any():
             return
@@ -86,14 +91,19 @@ class BomBuilder:
                 where.setdefault(int(r), []).append(f"{service} {k} in {g}")
         if not self.detail:
             return
+        every = bool(keep.all())
+
+        def kept(value: object) -> object:  # one value stays one value; arrays keep the priced lines
+            if isinstance(value, np.ndarray) and value.ndim:
+                return value if every else value[keep]
+            return value.item() if isinstance(value, np.ndarray) else value
+
         columns = {
-            "row": rows, "option": option, "component": component, "service": service, "sku": _arr(sku, n),
+            "row": rows, "option": option, "component": component, "service": service, "sku": sku,
             "quantity": quantity, "unit": unit, "unit_usd": unit_usd, "monthly_usd": monthly,
-            "region": _arr(region, n), "prices_as_of": _arr(prices_as_of, n), "source_id": _arr(source_id, n),
-            "note": _arr(note, n),
+            "region": region, "prices_as_of": prices_as_of, "source_id": source_id, "note": note,
         }
-        self._parts.append({k: np.broadcast_to(np.asarray(v, dtype=object if isinstance(v, str) else None), (n,))[keep]
-                            for k, v in columns.items()})
+        self._parts.append((int(keep.sum()), {k: kept(v) for k, v in columns.items()}))
 
     def instance_hours(self, rows: np.ndarray, option: str, component: str, service: str, region: npt.ArrayLike,
                        sku: npt.ArrayLike, hours: npt.ArrayLike, purchase: npt.ArrayLike | str = "on_demand",
@@ -178,11 +188,16 @@ class BomBuilder:
 
     def columns(self) -> dict[str, np.ndarray]:
         """Every line so far, column by column (:data:`BOM_COLUMNS`)."""
-        if not self._parts:
-            return {c: np.array([], dtype=float if c in _NUMERIC else object) for c in BOM_COLUMNS}
-        out = {c: np.concatenate([p[c] for p in self._parts]) for c in BOM_COLUMNS}
-        for c in _NUMERIC:
-            out[c] = out[c].astype(float)
+        counts = [count for count, _ in self._parts]
+        out = {}
+        for c in BOM_COLUMNS:
+            values = [columns[c] for _, columns in self._parts]
+            kind = float if c in _NUMERIC else object
+            if not any(isinstance(v, np.ndarray) for v in values):  # one value per part: repeat each
+                out[c] = np.repeat(np.array(values, dtype=kind), counts)
+            else:
+                out[c] = np.concatenate([np.asarray(v, dtype=kind) if isinstance(v, np.ndarray)
+                                         else np.full(k, v, dtype=kind) for v, k in zip(values, counts)])
         out["row"] = out["row"].astype(int)
         return out
 
