@@ -49,7 +49,7 @@ def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
               progress: Progress | None = None) -> BatchResult:
     """Price every valid scenario; ``progress(done, total)`` is called after each chunk."""
     frame, total = inp.frame, len(inp.frame)
-    parts: list[pd.DataFrame] = []
+    parts: list[dict[str, np.ndarray]] = []
     done = 0
     for (_, key), group in frame.groupby(["cloud", "policy_key"], sort=False):
         policy = inp.policies[key]
@@ -60,77 +60,101 @@ def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
             done += len(chunk)
             if progress:
                 progress(done, total)
-    options = (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OPTION_COLUMNS))
-    order = {name: i for i, name in enumerate(OPTIONS)}
-    options = options.sort_values(["row", "option"], key=lambda s: s.map(order) if s.name == "option" else s)
-    options = options.reset_index(drop=True)[OPTION_COLUMNS]
-    return BatchResult(options=options, summary=summarise(options), errors=inp.errors,
+    if not parts:
+        empty = pd.DataFrame(columns=OPTION_COLUMNS)
+        return BatchResult(options=empty, summary=pd.DataFrame(columns=SUMMARY_COLUMNS), errors=inp.errors,
+                           prices_as_of=book.oldest_prices_as_of)
+    options = {c: np.concatenate([p[c] for p in parts]) for c in OPTION_COLUMNS}
+    rows = options["row"]
+    if len(rows) > 1 and (np.diff(rows) < 0).any():  # policies grouped out of row order: restore it
+        order = np.argsort(rows, kind="stable")  # stable: each row's options stay in OPTIONS order
+        options = {c: v[order] for c, v in options.items()}
+    return BatchResult(options=pd.DataFrame(options), summary=summarise(options), errors=inp.errors,
                        prices_as_of=book.oldest_prices_as_of)
 
 
-def _chunk_rows(chunk: pd.DataFrame, result) -> pd.DataFrame:  # noqa: ANN001 - EngineResult
-    o, sz = result.options, result.sizing
-    i = o.row.to_numpy()
-    cache_used = sz.cache_used.to_numpy(dtype=bool)[i]
-    sized = o.sized.to_numpy(dtype=bool)
+def _chunk_rows(chunk: pd.DataFrame, result) -> dict[str, np.ndarray]:  # noqa: ANN001 - EngineResult
+    """One chunk's options as columns, scenario by scenario (each scenario's options in OPTIONS order)."""
+    o, sz = result.option_columns, result.sizing_columns
+    k = len(OPTIONS)
+    # the engine lists option by option: read its columns scenario by scenario instead
+    order = np.arange(len(o["row"])).reshape(k, -1).T.ravel()
+    i = o["row"][order]
+    cache_used = sz["cache_used"].astype(bool)[i]
+    sized = o["sized"][order].astype(bool)
+
+    def opt(col: str) -> np.ndarray:
+        return o[col][order]
 
     def when_sized(col: str) -> np.ndarray:
-        return np.where(sized, o[col].to_numpy(dtype=float), np.nan)
+        return np.where(sized, opt(col).astype(float), np.nan)
 
-    return pd.DataFrame({
+    monthly = opt("monthly_usd").astype(float)
+    return {
         "row": chunk.row.to_numpy()[i],
-        "name": chunk.name.to_numpy()[i],
-        "region": chunk.region.to_numpy()[i],
-        "option": o.option.to_numpy(),
-        "feasible": o.feasible.to_numpy(),
-        "reason": o.reasons.str.replace("\n", "; ", regex=False).to_numpy(dtype=object),
-        "monthly_usd": o.monthly_usd.to_numpy(),
-        "annual_usd": o.monthly_usd.to_numpy() * 12,
-        "recommended": o.recommended.to_numpy(),
-        "availability_pct": o.availability_pct.to_numpy(),
-        "sla_floor_pct": o.sla_floor_pct.to_numpy(),
-        "dr_tier": o.dr_tier.to_numpy(),
-        "instance_type": np.where(sized, o.instance_type.to_numpy(dtype=object), ""),
+        "name": chunk.name.to_numpy(dtype=object)[i],
+        "region": chunk.region.to_numpy(dtype=object)[i],
+        "option": opt("option"),
+        "feasible": opt("feasible").astype(bool),
+        "reason": np.array([r.replace("\n", "; ") for r in opt("reasons")], dtype=object),
+        "monthly_usd": monthly,
+        "annual_usd": monthly * 12,
+        "recommended": opt("recommended").astype(bool),
+        "availability_pct": opt("availability_pct").astype(float),
+        "sla_floor_pct": opt("sla_floor_pct").astype(float),
+        "dr_tier": opt("dr_tier"),
+        "instance_type": np.where(sized, opt("instance_type"), ""),
         "instances_min": when_sized("instances_min"),
         "instances_desired": when_sized("instances_desired"),
         "instances_max": when_sized("instances_max"),
         "azs": when_sized("azs"),
-        "cache_node_type": np.where(cache_used, sz.cache_node_type.to_numpy(dtype=object)[i], ""),
-        "cache_nodes": np.where(cache_used, sz.cache_nodes.to_numpy()[i], 0),
-        "db_engine_variant": sz.db_engine_variant.to_numpy()[i],
-        "db_instance_class": sz.db_instance_class.to_numpy()[i],
-        "db_multi_az": sz.db_multi_az.to_numpy()[i],
-        "db_read_replicas": sz.db_read_replicas.to_numpy()[i],
-        "db_storage_gb": sz.db_storage_gb.to_numpy()[i],
-        "db_provisioned_iops": sz.db_provisioned_iops.to_numpy()[i],
-        "peak_rps": sz.peak_rps.to_numpy()[i],
-        "vcpu_needed": sz.vcpu_needed.to_numpy()[i],
-    })
+        "cache_node_type": np.where(cache_used, sz["cache_node_type"][i], ""),
+        "cache_nodes": np.where(cache_used, sz["cache_nodes"][i], 0),
+        "db_engine_variant": sz["db_engine_variant"][i],
+        "db_instance_class": sz["db_instance_class"][i],
+        "db_multi_az": sz["db_multi_az"][i],
+        "db_read_replicas": sz["db_read_replicas"][i],
+        "db_storage_gb": sz["db_storage_gb"][i],
+        "db_provisioned_iops": sz["db_provisioned_iops"][i],
+        "peak_rps": sz["peak_rps"][i],
+        "vcpu_needed": sz["vcpu_needed"][i],
+    }
 
 
-def summarise(options: pd.DataFrame) -> pd.DataFrame:
-    """One row per scenario: the recommended option and its cost (none when no option is feasible)."""
-    if options.empty:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    first = options.drop_duplicates("row").set_index("row")
-    rec = options[options.recommended].set_index("row")
-    # the feasible options of each scenario, in option order, without a per-group Python join
-    rows = options.row.to_numpy()
-    codes, uniq = pd.factorize(rows)
-    joined = np.full(len(uniq), "", dtype=object)
-    for name in OPTIONS:
-        sel = (options.option.to_numpy() == name) & options.feasible.to_numpy(dtype=bool)
-        hit = np.zeros(len(uniq), dtype=bool)
-        hit[codes[sel]] = True
-        joined = np.where(hit, np.where(joined == "", name, joined + "," + name), joined)
-    feasible = pd.Series(joined, index=uniq)
-    out = pd.DataFrame({"row": first.index, "name": first.name.to_numpy(), "region": first.region.to_numpy()})
-    out["recommended"] = rec.option.reindex(out.row).fillna("").to_numpy()
-    for col in ("monthly_usd", "annual_usd", "availability_pct", "sla_floor_pct"):
-        out[col] = rec[col].reindex(out.row).to_numpy()
-    out["dr_tier"] = rec.dr_tier.reindex(out.row).fillna("").to_numpy()
-    out["feasible_options"] = feasible.reindex(out.row).fillna("").to_numpy()
-    return out[SUMMARY_COLUMNS]
+def summarise(options: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per scenario: the recommended option and its cost (none when no option is feasible).
+
+    ``options`` lists every scenario's options together, in OPTIONS order (as :func:`run_batch` builds it)."""
+    k = len(OPTIONS)
+
+    def per_scenario(col: str) -> np.ndarray:
+        return np.asarray(options[col]).reshape(-1, k)
+
+    rec = per_scenario("recommended").astype(bool)
+    has = rec.any(axis=1)
+    pick = rec.argmax(axis=1)
+    n = len(pick)
+
+    def recommended(col: str, empty: object) -> np.ndarray:
+        return np.where(has, per_scenario(col)[np.arange(n), pick], empty)
+
+    # the feasible options of each scenario, in option order: one label per combination of the four
+    feasible = per_scenario("feasible").astype(bool)
+    code = (feasible * (1 << np.arange(k))).sum(axis=1)
+    labels = np.array([",".join(name for j, name in enumerate(OPTIONS) if c >> j & 1) for c in range(1 << k)],
+                      dtype=object)
+    return pd.DataFrame({
+        "row": per_scenario("row")[:, 0],
+        "name": per_scenario("name")[:, 0],
+        "region": per_scenario("region")[:, 0],
+        "recommended": recommended("option", ""),
+        "monthly_usd": recommended("monthly_usd", np.nan).astype(float),
+        "annual_usd": recommended("annual_usd", np.nan).astype(float),
+        "availability_pct": recommended("availability_pct", np.nan).astype(float),
+        "sla_floor_pct": recommended("sla_floor_pct", np.nan).astype(float),
+        "dr_tier": recommended("dr_tier", ""),
+        "feasible_options": labels[code],
+    }, columns=SUMMARY_COLUMNS)
 
 
 def errors_frame(errors: list[RowError]) -> pd.DataFrame:

@@ -63,8 +63,9 @@ def spread_over_azs(units: npt.ArrayLike, azs: npt.ArrayLike, survive: npt.Array
     """
     n = np.maximum(np.asarray(units, dtype=float), 1.0)
     k = np.asarray(azs, dtype=float)
-    per_az = np.where(np.asarray(survive, dtype=bool) & (k >= 2), np.ceil(n / np.maximum(k - 1, 1)), np.ceil(n / k))
-    return per_az * k
+    # the divisor is per scenario: work it out before broadcasting over candidates and hours
+    per_az_divisor = np.where(np.asarray(survive, dtype=bool) & (k >= 2), np.maximum(k - 1, 1), k)
+    return np.ceil(n / per_az_divisor) * k
 
 
 class FleetNeed(NamedTuple):
@@ -105,11 +106,12 @@ def fleet_units(
     """
     two_d = np.ndim(capacity_per_unit) == 2
     cap = capacity_per_unit if two_d else np.asarray(capacity_per_unit)[:, None]
-    cores = np.broadcast_to(cores_per_unit if two_d else np.asarray(cores_per_unit)[:, None], cap.shape)
+    cores = cores_per_unit if two_d else np.asarray(cores_per_unit)[:, None]
     k, sv = azs[:, None], survive[:, None]
-    frac = hourly_fraction[:, None, :]
-    per_hour_units = units_for(need.servers[:, None, None] * frac, need.capacity[:, None, None] * frac,
-                               cores[:, :, None], cap[:, :, None])
+    # units = max(ceil(servers / cores), ceil(capacity / cap)) = ceil(max(...)), and every hour's need is the
+    # peak's times the hour's share: one (scenarios, candidates) ratio, then two passes over the hours
+    per_peak = np.maximum(need.servers[:, None] / cores, need.capacity[:, None] / cap)
+    per_hour_units = np.ceil(per_peak[:, :, None] * hourly_fraction[:, None, :] - 1e-9)
     per_hour = spread_over_azs(per_hour_units, k[:, :, None], sv[:, :, None])
     peak = spread_over_azs(units_for(need.servers[:, None], need.capacity[:, None], cores, cap), k, sv)
     grow = 1 + burst_headroom

@@ -168,8 +168,11 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         dep = "multi-az" if multi else "single-az"
         price = {k: float(v[r0]) for k, v in prices.items()}
         memory = cands.memory_gib.to_numpy()[None, :]
-        hit, iops = read_path(memory, data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
+        # the read path depends on a class's memory only: work it out once per distinct size
+        sizes, size_of = np.unique(memory, return_inverse=True)
+        hit, iops = read_path(sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
                               reads[rows, None], writes[rows, None], p)
+        hit, iops = hit[:, size_of.ravel()], iops[:, size_of.ravel()]
         variant = cands.variant.to_numpy()[None, :]
         rds = variant == "rds"
         gb = storage_gb[rows, None]
