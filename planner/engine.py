@@ -32,6 +32,7 @@ from planner.sizing.choose import pareto_prune
 from planner.sizing.compute import az_plan, compute_need
 from planner.sizing.database import (
     database_candidates,
+    database_floor,
     multi_az_needed,
     size_database,
     unit_prices,
@@ -168,23 +169,31 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, cloud: str
     return sz
 
 
-STACK_ROWS = 20_000  # rows per sizing call: a single plan sizes all its variants in one call, a batch chunk one
+STACK_ROWS = 20_000  # rows per sizing call: a plan's variants share one call, a batch chunk's take a few
 
 
-def _stacked(size: Callable[[np.ndarray, np.ndarray], dict[str, np.ndarray]], variants: int,
-             n: int) -> list[dict[str, np.ndarray]]:
-    """``size(variant, scenario)`` of ``variants`` variants of ``n`` scenarios, split back per variant.
+def _stacked(size: Callable[[np.ndarray, np.ndarray], dict[str, np.ndarray]], variant: np.ndarray,
+             scenario: np.ndarray) -> dict[str, np.ndarray]:
+    """``size(variant, scenario)`` over (variant, scenario) pairs, :data:`STACK_ROWS` pairs a call: several
+    variants of a few scenarios in one vectorised call, many scenarios within the same memory bound."""
+    parts = [size(variant[i:i + STACK_ROWS], scenario[i:i + STACK_ROWS])
+             for i in range(0, max(len(variant), 1), STACK_ROWS)]
+    return {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
 
-    Each call gets several variants stacked as rows (``variant`` and ``scenario`` index each row), up to
-    :data:`STACK_ROWS` rows: one vectorised call instead of one per variant where scenarios are few, the same
-    memory bound where they are many."""
-    per_call = max(1, STACK_ROWS // max(n, 1))
-    out: list[dict[str, np.ndarray]] = []
-    for start in range(0, variants, per_call):
-        ids = np.arange(start, min(start + per_call, variants))
-        result = size(np.repeat(ids, n), np.tile(np.arange(n), len(ids)))
-        out += [{c: v[j * n:(j + 1) * n] for c, v in result.items()} for j in range(len(ids))]
-    return out
+
+def _variant(stacked: dict[str, np.ndarray], variant: np.ndarray, scenario: np.ndarray, v: int,
+             template: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Variant ``v``'s results as full columns (``template``'s values where it was not sized) and where it was."""
+    mine = variant == v
+    rows = scenario[mine]
+    out = {}
+    for c, values in template.items():
+        full = values.copy()
+        full[rows] = stacked[c][mine]
+        out[c] = full
+    present = np.zeros(len(next(iter(template.values()))), dtype=bool)
+    present[rows] = True
+    return out, present
 
 
 def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: np.ndarray,
@@ -192,20 +201,25 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
                   book: PriceBook, cloud: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Size the database alone and behind caches of each size in ``policy.cache_sizes_tried``; keep the cheapest
     whole bill (cache + database instances, storage and IOPS) under ``cache_mode`` auto, the cheapest cached
-    one under ``always``, none under ``never``.
+    one under ``always``, none under ``never``. Under auto, the database is sized behind caches only where the
+    cheapest cache plus :func:`database_floor` undercuts it alone (elsewhere no cache can pay).
 
     Each candidate's cost rises with load, so the cheapest of them does too."""
     n = len(app_vcpu)
+    everyone = np.arange(n)
     prices = unit_prices(book, cloud, cols["region"])
     fractions = np.asarray(policy.cache_sizes_tried if policy.cache_mode != "never" else [], dtype=float)
 
     def take(scenario: np.ndarray) -> dict[str, np.ndarray]:
-        return cols if len(scenario) == n else {c: v[scenario] for c, v in cols.items()}
+        return cols if len(scenario) == n and (scenario == everyone).all() else {c: v[scenario] for c, v in cols.items()}
 
     def caches(variant: np.ndarray, scenario: np.ndarray) -> dict[str, np.ndarray]:
         return size_cache(take(scenario), multi_az[scenario], cache_candidates, policy, fractions[variant])
 
-    sized_caches = _stacked(caches, len(fractions), n)
+    sized_caches: list[dict[str, np.ndarray]] = []
+    if len(fractions):
+        stacked_caches = _stacked(caches, np.repeat(np.arange(len(fractions)), n), np.tile(everyone, len(fractions)))
+        sized_caches = [{c: x[v * n:(v + 1) * n] for c, x in stacked_caches.items()} for v in range(len(fractions))]
 
     def databases(variant: np.ndarray, scenario: np.ndarray) -> dict[str, np.ndarray]:
         # variant 0: no cache; variant i: behind the cache of size i - 1
@@ -218,13 +232,32 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
         return size_database(take(scenario), held, hit, multi_az[scenario], app_vcpu[scenario], db_candidates,
                              policy, {k: v[scenario] for k, v in prices.items()})
 
-    without, *behind = _stacked(databases, 1 + len(sized_caches), n)
+    cache_cost = np.stack([np.where(c["cache_used"], c["cache_hourly_usd"], np.inf) for c in sized_caches]
+                          ) if sized_caches else np.full((1, n), np.inf)
+    bound = np.full(n, np.nan)  # where the database was not sized behind caches: what any would cost at least
+    if policy.cache_mode == "auto":
+        # sized first, alone, so the bound can spare the rest
+        without = _stacked(databases, np.zeros(n, dtype=int), everyone)
+        least = cache_cost.min(axis=0) + database_floor(cols, multi_az, app_vcpu, db_candidates, policy, prices)
+        spared = least >= without["db_hourly_usd"]
+        bound = np.where(spared, least, np.nan)
+        worth = np.flatnonzero(~spared)
+        variant = np.repeat(np.arange(1, len(sized_caches) + 1), len(worth))
+        scenario = np.tile(worth, len(sized_caches))
+    else:
+        without = None
+        variant = np.repeat(np.arange(len(sized_caches) + 1), n)
+        scenario = np.tile(everyone, len(sized_caches) + 1)
+    stacked = _stacked(databases, variant, scenario)
+    if without is None:
+        without = {c: v[:n] for c, v in stacked.items()}
     cost_without = without["db_hourly_usd"]
     best_cache: dict[str, np.ndarray] | None = None
     best_db = without
     best_cached_cost = np.full(n, np.inf)
-    for cache, db in zip(sized_caches, behind):
-        total = np.where(cache["cache_used"], cache["cache_hourly_usd"] + db["db_hourly_usd"], np.inf)
+    for i, cache in enumerate(sized_caches, start=1):
+        db, sized = _variant(stacked, variant, scenario, i, without)
+        total = np.where(sized & cache["cache_used"], cache["cache_hourly_usd"] + db["db_hourly_usd"], np.inf)
         better = total < best_cached_cost
         best_cached_cost = np.where(better, total, best_cached_cost)
         best_cache = cache if best_cache is None else _rows_where(better, cache, best_cache)
@@ -243,7 +276,9 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
                        ("cache_replicas_per_shard", 0), ("cache_hit_ratio", 0.0), ("cache_multi_az", False),
                        ("cache_data_fraction", 0.0), ("cache_working_set_gb", 0.0)):
         cache[col] = np.where(use, cache[col], empty)
-    cache["cache_hourly_usd_with_database"] = best_cached_cost
+    # the cheapest cached bill; where it was not worked out, the bound that spared it
+    cache["cache_hourly_usd_with_database"] = np.where(np.isnan(bound), best_cached_cost, bound)
+    cache["cache_bill_is_bound"] = ~np.isnan(bound)
     # a cache asked for (cache_mode always) that no node type can hold is a missing tier, not a silent omission
     cache["cache_fits"] = ~((policy.cache_mode == "always") & ~possible & (cols["data_size_gb"] > 0))
     return cache, db

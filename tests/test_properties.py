@@ -75,3 +75,49 @@ def test_same_input_same_output(base):
     b = run(workloads_frame([w]), POLICY, default_book())
     pd.testing.assert_frame_equal(a.options, b.options)
     pd.testing.assert_frame_equal(a.bom, b.bom)
+
+
+def _varied_workloads(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return workloads_frame([Workload(
+        name=f"w{i}", peak_rps=float(rng.lognormal(5, 1.8)), data_size_gb=float(rng.lognormal(4, 2)),
+        read_fraction=float(rng.uniform(0.3, 1)), hot_data_fraction=float(rng.uniform(0.02, 1)),
+        availability_target=float(rng.choice([99.0, 99.5, 99.9, 99.95])), rto_minutes=float(rng.choice([15, 240, 1440])),
+        region=str(rng.choice(["us-east-1", "eu-west-1", "ap-southeast-2"]))) for i in range(n)])
+
+
+def test_database_floor_bounds_every_cached_database():
+    # the bound that spares sizing the database behind caches never exceeds what any cache leaves it to cost
+    from planner.engine import shared_sizing
+    from planner.sizing.database import database_candidates, database_floor, size_database, unit_prices
+    book, wf = default_book(), _varied_workloads(300, 1)
+    cols = {c: wf[c].to_numpy() for c in wf.columns}
+    sz = shared_sizing(cols, POLICY, book, "aws", explain=False)
+    cols.update(sz)
+    prices = unit_prices(book, "aws", cols["region"])
+    cands = database_candidates(book, "aws", POLICY)
+    app_vcpu, multi = sz["vcpu_needed_horizon"], sz["db_multi_az"]
+    floor = database_floor(cols, multi, app_vcpu, cands, POLICY, prices)
+    rng = np.random.default_rng(2)
+    for held in (np.zeros(300), rng.uniform(0, 1, 300)):
+        hit = np.where(held > 0, rng.uniform(0, 1, 300), 0.0)
+        db = size_database(cols, held, hit, multi, app_vcpu, cands, POLICY, prices)
+        fits = np.isfinite(db["db_hourly_usd"])
+        assert fits.sum() > 250
+        assert (floor[fits] <= db["db_hourly_usd"][fits] + 1e-9).all()
+
+
+def test_sparing_hopeless_cache_sizings_changes_no_decision(monkeypatch):
+    # with the bound switched off every scenario is sized behind every cache: the same choices come out
+    import planner.engine as engine
+
+    book, wf = default_book(), _varied_workloads(400, 3)
+    spared = run(wf, POLICY, book, detail=False).sizing
+    monkeypatch.setattr(engine, "database_floor", lambda *a, **k: np.full(len(wf), -np.inf))
+    full = run(wf, POLICY, book, detail=False).sizing
+    assert 0 < full.cache_used.sum() < len(wf)  # both outcomes occur
+    for col in ("cache_used", "cache_node_type", "cache_nodes", "db_instance_class", "db_engine_variant",
+                "db_read_replicas", "db_hourly_usd"):
+        pd.testing.assert_series_equal(spared[col], full[col], check_exact=False, rtol=1e-12)
+    assert (spared.cache_bill_is_bound.to_numpy() <= ~spared.cache_used.to_numpy()).all()
+    assert spared.cache_bill_is_bound.sum() > 0

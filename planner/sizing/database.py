@@ -121,6 +121,41 @@ def unit_prices(book: PriceBook, cloud: str, regions: np.ndarray) -> dict[str, n
     return out
 
 
+def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
+                   candidates: pd.DataFrame, policy: SizingPolicy, prices: dict[str, np.ndarray]) -> np.ndarray:
+    """A lower bound of :func:`size_database`'s ``db_hourly_usd`` whatever cache sits in front: the cheapest
+    class that meets what no cache relieves (the writes' vCPU, connections, the minimum buffer, Multi-AZ
+    memory), with no replica and storage at its per-GB price alone.
+
+    A cache of cost C cannot pay where C + this bound >= the database's bill without a cache, so the engine
+    sizes the database behind caches only where it could."""
+    p = policy
+    peak, read_fraction = cols["peak_rps_horizon"], cols["read_fraction"]
+    write_vcpu = peak * (1 - read_fraction) * p.db_cpu_ms_per_write / 1000 / p.db_target_utilization
+    connections = app_vcpu_horizon * p.db_connections_per_app_vcpu
+    storage_gb = np.maximum(cols["data_size_gb_horizon"] * (1 + p.storage_overhead), p.min_storage_gb)
+    deployment = np.where(multi_az, "multi-az", "single-az")
+
+    def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        r0, multi = rows[0], deployment[rows[0]] == "multi-az"
+        dep = "multi-az" if multi else "single-az"
+        variant = cands.variant.to_numpy()
+        per_gb = np.select([variant == "rds", variant == "aurora-io-optimized"],
+                           [min(prices[f"gp3_gb/{dep}"][r0], prices[f"io2_gb/{dep}"][r0]),
+                            prices["aurora_gb/aurora-io-optimized"][r0]], prices["aurora_gb/aurora-standard"][r0])
+        memory = cands.memory_gib.to_numpy()[None, :]
+        max_conn = np.minimum(memory * 2**30 / p.db_bytes_per_connection, p.db_max_connections)
+        fits = ((cands.effective_vcpu.to_numpy()[None, :] >= write_vcpu[rows, None])
+                & (max_conn >= connections[rows, None])
+                & (memory / GIB_PER_GB * p.db_buffer_memory_fraction >= storage_gb[rows, None] * p.db_min_buffer_fraction)
+                & ((memory >= p.db_min_memory_gib) | (not multi)))
+        cost = cands.hourly_usd.to_numpy()[None, :] + storage_gb[rows, None] * per_gb[None, :] / HOURS_PER_MONTH
+        return np.zeros(cost.shape), np.where(fits & np.isfinite(cost), cost, np.inf)
+
+    groups = cols["region"].astype(object) + "/" + deployment.astype(object)
+    return cheapest(groups, candidates, evaluate, key="group").hourly_usd.to_numpy()
+
+
 def read_path(memory_gib: np.ndarray, data_gb: np.ndarray, cache_data_fraction: np.ndarray, hot: np.ndarray,
               reads: np.ndarray, writes: np.ndarray, policy: SizingPolicy) -> tuple[np.ndarray, np.ndarray]:
     """Buffer-cache hit ratio and storage IOPS of a class with ``memory_gib`` behind a cache holding

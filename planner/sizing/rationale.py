@@ -86,6 +86,9 @@ def _cache(w: object, s: object, p: SizingPolicy) -> str:
             return "policy.cache_mode is never"
         if not np.isfinite(with_cache):
             return f"no cache: {alone}; no cache size could be priced"
+        if s.cache_bill_is_bound:
+            return (f"a cache does not pay: {alone} vs at least {_usd(with_cache)} for the cheapest cache + the "
+                    "least any database costs behind it (writes, connections and storage stay)")
         return f"a cache does not pay: {alone} vs {_usd(with_cache)} for the cheapest cache + database"
     pays = (f"cache + database {_usd(with_cache)} vs {alone}" if p.cache_mode == "auto"
             else "policy.cache_mode is always")
