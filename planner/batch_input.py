@@ -103,7 +103,7 @@ def _records(text: str, source: str) -> tuple[list[list[str]], list[int]]:
     records, rows = [], []
     try:
         for row, record in enumerate(reader, start=1):
-            if not any(cell.strip() for cell in record) or record[0].lstrip().startswith("#"):
+            if not "".join(record).strip() or record[0].lstrip().startswith("#"):
                 continue
             records.append(record)
             rows.append(row)
@@ -133,21 +133,25 @@ def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int], l
     if unknown:
         errs = [str(unknown_name("column", c, known)) for c in unknown]
         raise BatchFileError(f"{source}: " + "; ".join(errs))
-    rows, lines, errors = [], [], []
     width = len(header)
-    for record, line in zip(records[1:], starts[1:]):
-        if len(record) > width:
-            errors.append(RowError(line, "", "", f"{len(record)} cells where the header has {width}: a stray comma "
-                                                 "or an unquoted cell"))
-            continue
-        rows.append([c.strip() for c in record] + [""] * (width - len(record)))
-        lines.append(line)
-    if not rows and not errors:
+    body, body_lines = records[1:], starts[1:]
+    wide = [i for i, record in enumerate(body) if len(record) > width]
+    errors = [RowError(body_lines[i], "", "", f"{len(body[i])} cells where the header has {width}: a stray comma "
+                                              "or an unquoted cell") for i in wide]
+    if wide:
+        skip = set(wide)
+        body = [r for i, r in enumerate(body) if i not in skip]
+        body_lines = [x for i, x in enumerate(body_lines) if i not in skip]
+    if not body and not errors:
         raise BatchFileError(f"{source}: header only, no scenario rows")
-    if len(rows) + len(errors) > MAX_BATCH_ROWS:
-        raise _too_large(source, f"{len(rows) + len(errors):,} rows")
-    raw = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
-    return raw, lines, errors
+    if len(body) + len(errors) > MAX_BATCH_ROWS:
+        raise _too_large(source, f"{len(body) + len(errors):,} rows")
+    # short rows are padded (their missing cells take defaults); cells are stripped column by column
+    body = [r if len(r) == width else r + [""] * (width - len(r)) for r in body]
+    raw = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header, dtype=object)
+    for c in raw.columns:
+        raw[c] = raw[c].fillna("").astype(str).str.strip().astype(object)
+    return raw, body_lines, errors
 
 
 def _flag_rows(raw: pd.DataFrame, book: PriceBook) -> tuple[pd.DataFrame, np.ndarray]:

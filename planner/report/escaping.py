@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_TRIGGER = re.compile(r"^[=+\-@\t\r]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -42,9 +41,12 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             continue
         text = values.where(values.map(type) == str) if values.dtype == object else values
-        risky = (text.str.match(_TRIGGER) & ~text.str.match(_PLAIN_NUMBER)).fillna(False).astype(bool)
-        if risky.any():
-            out[col] = values.where(~risky, "'" + text)
+        # a first-character test over the column, the full rule only on the few cells it flags
+        flagged = text.str[:1].isin(FORMULA_TRIGGERS).to_numpy(dtype=bool)
+        if flagged.any():
+            fixed = values.to_numpy(dtype=object).copy()
+            fixed[flagged] = [spreadsheet_cell(v) for v in fixed[flagged]]
+            out[col] = pd.Series(fixed, index=values.index, dtype=values.dtype)
     safe_names = [spreadsheet_cell(str(c)) for c in out.columns]
     return out.set_axis(safe_names, axis=1)
 
