@@ -8,10 +8,12 @@ each file written atomically.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,9 +23,13 @@ from planner.batch_input import BatchInput, RowError
 from planner.engine import OPTIONS, run
 from planner.errors import PlannerError
 from planner.pricing.book import PriceBook
-from planner.report.escaping import markdown_cell, spreadsheet_safe
+from planner.report.escaping import markdown_cell, spreadsheet_safe_table
 from planner.report.tables import batch_table
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+T = TypeVar("T", pd.DataFrame, dict)
 CHUNK_ROWS = 20_000
 OPTION_COLUMNS = [
     "row", "name", "region", "option", "feasible", "reason", "monthly_usd", "annual_usd", "recommended",
@@ -39,10 +45,16 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class BatchResult:
-    options: pd.DataFrame  # one row per scenario x option, OPTION_COLUMNS
+    option_columns: dict[str, np.ndarray]  # one element per scenario x option, OPTION_COLUMNS
     summary: pd.DataFrame  # one row per scenario, SUMMARY_COLUMNS
     errors: list[RowError]
     prices_as_of: str
+
+    @functools.cached_property
+    def options(self) -> pd.DataFrame:
+        """The options as a frame, built when first asked for: the CSV and Parquet writers read the columns, so
+        a large batch need not hold both."""
+        return pd.DataFrame(self.option_columns, columns=OPTION_COLUMNS)
 
 
 def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
@@ -61,15 +73,16 @@ def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
             if progress:
                 progress(done, total)
     if not parts:
-        empty = pd.DataFrame(columns=OPTION_COLUMNS)
-        return BatchResult(options=empty, summary=pd.DataFrame(columns=SUMMARY_COLUMNS), errors=inp.errors,
+        empty = {c: np.array([], dtype=object) for c in OPTION_COLUMNS}
+        return BatchResult(option_columns=empty, summary=pd.DataFrame(columns=SUMMARY_COLUMNS), errors=inp.errors,
                            prices_as_of=book.oldest_prices_as_of)
-    options = {c: np.concatenate([p[c] for p in parts]) for c in OPTION_COLUMNS}
+    # column by column, each chunk's copy released once joined: memory holds the chunks plus one column
+    options = {c: np.concatenate([p.pop(c) for p in parts]) for c in OPTION_COLUMNS}
     rows = options["row"]
     if len(rows) > 1 and (np.diff(rows) < 0).any():  # policies grouped out of row order: restore it
         order = np.argsort(rows, kind="stable")  # stable: each row's options stay in OPTIONS order
         options = {c: v[order] for c, v in options.items()}
-    return BatchResult(options=pd.DataFrame(options), summary=summarise(options), errors=inp.errors,
+    return BatchResult(option_columns=options, summary=summarise(options), errors=inp.errors,
                        prices_as_of=book.oldest_prices_as_of)
 
 
@@ -178,11 +191,13 @@ def write_outputs(result: BatchResult, out: Path) -> list[Path]:
         raise PlannerError(f"{out}: unknown output format '{suffix or '(none)'}'; use one of {', '.join(FORMATS)}")
     written = [out]
     if suffix == ".csv":
-        _csv(out, result.options)
+        _csv(out, result.option_columns)
         written.append(_csv(sibling(out, "summary"), result.summary))
     elif suffix == ".parquet":
-        for path, df in ((out, result.options), (sibling(out, "summary"), result.summary)):
-            write_atomic(path, lambda fh, df=df: df.to_parquet(fh, index=False))
+        import pyarrow.parquet as pq
+
+        for path, table in ((out, _arrow(result.option_columns)), (sibling(out, "summary"), _arrow(result.summary))):
+            write_atomic(path, lambda fh, table=table: pq.write_table(table, fh))
         written.append(sibling(out, "summary"))
     elif suffix == ".json":
         doc = {"prices_as_of": result.prices_as_of,
@@ -200,13 +215,24 @@ def write_outputs(result: BatchResult, out: Path) -> list[Path]:
     return written
 
 
-def _csv(path: Path, df: pd.DataFrame) -> Path:
-    """CSV through Arrow's writer (several times faster than pandas' for large results); text cells a
-    spreadsheet would evaluate are neutralised (:func:`planner.report.escaping.spreadsheet_safe`)."""
+def _arrow(columns: pd.DataFrame | dict[str, np.ndarray]) -> pa.Table:
+    """Columns (a frame's or the engine's arrays) as an Arrow table, text as strings."""
     import pyarrow as pa
+
+    if isinstance(columns, pd.DataFrame):
+        return pa.Table.from_pandas(columns, preserve_index=False)
+    # from_pandas: NaN is a missing value (an empty cell), as in the frames
+    return pa.table({c: pa.array(v, type=pa.string() if v.dtype == object else None, from_pandas=True)
+                     for c, v in columns.items()})
+
+
+def _csv(path: Path, columns: pd.DataFrame | dict[str, np.ndarray]) -> Path:
+    """CSV through Arrow's writer (several times faster than pandas' for large results); numbers rounded
+    (:func:`rounded`), text cells a spreadsheet would evaluate neutralised
+    (:func:`planner.report.escaping.spreadsheet_safe_table`)."""
     import pyarrow.csv as pacsv
 
-    table = pa.Table.from_pandas(spreadsheet_safe(rounded(df)), preserve_index=False)
+    table = spreadsheet_safe_table(_arrow(rounded(columns)))
     write_atomic(path, lambda fh: pacsv.write_csv(table, fh))
     return path
 
@@ -226,15 +252,16 @@ def render_markdown(result: BatchResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def rounded(df: pd.DataFrame) -> pd.DataFrame:
+def rounded(columns: T) -> T:
     """Money to the cent and percentages to 1e-4 (enough to tell 99.9975 % from 99.998 %) for files people
-    open; the values in memory and in JSON keep full precision."""
-    out = df.copy()
-    for col in out.columns:
+    open; the values in memory and in JSON keep full precision. A frame or a dict of columns, copied."""
+    out = columns.copy()
+    for col in list(out.keys()):
+        values = out[col]
         if col.endswith("_usd"):
-            out[col] = out[col].round(2)
+            out[col] = values.round(2)
         elif col.endswith("_pct"):
-            out[col] = out[col].round(4)
-        elif out[col].dtype.kind == "f":
-            out[col] = out[col].round(3)
+            out[col] = values.round(4)
+        elif values.dtype.kind == "f":
+            out[col] = values.round(3)
     return out

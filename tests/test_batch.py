@@ -160,6 +160,19 @@ def test_template_round_trip(tmp_path, book):
         assert cost == pytest.approx(make_plan(scenario(name), book).recommended.monthly_usd, rel=1e-9)
 
 
+def test_csv_cells_without_a_value_are_empty(tmp_path, book):
+    # a rejected option has no bill: its cost cells are empty in the CSV (and missing in Parquet), never "nan"
+    path = _write(tmp_path, pd.DataFrame({"name": ["big"], "peak_rps": [20_000]}))
+    result = run_batch(read_batch(path, book), book)
+    write_outputs(result, tmp_path / "out.csv")
+    written = pd.read_csv(tmp_path / "out.csv", keep_default_na=False, dtype=str)
+    vertical = written[written.option == "vertical"].iloc[0]
+    assert vertical.feasible == "false" and vertical.monthly_usd == "" and vertical.instances_min == ""
+    assert not written.isin(["nan", "NaN", "None"]).any().any()
+    write_outputs(result, tmp_path / "out.parquet")
+    assert pd.read_parquet(tmp_path / "out.parquet").monthly_usd.isna().sum() == 1
+
+
 @pytest.mark.parametrize("suffix", [".parquet", ".json", ".md"])
 def test_other_output_formats(tmp_path, book, suffix):
     path = _write(tmp_path, _random_rows(5))
@@ -184,11 +197,13 @@ def test_output_is_never_half_written(tmp_path, book, monkeypatch):
     out.write_bytes(b"previous results")
     result = run_batch(read_batch(path, book), book)
 
-    def broken(self, fh, **kwargs):
+    def broken(table, fh, **kwargs):
         fh.write(b"PAR1 partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    import pyarrow.parquet
+
+    monkeypatch.setattr(pyarrow.parquet, "write_table", broken)
     with pytest.raises(OSError, match="disk full"):
         write_outputs(result, out)
     assert out.read_bytes() == b"previous results"

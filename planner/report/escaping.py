@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -49,6 +50,27 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = pd.Series(fixed, index=values.index, dtype=values.dtype)
     safe_names = [spreadsheet_cell(str(c)) for c in out.columns]
     return out.set_axis(safe_names, axis=1)
+
+
+def spreadsheet_safe_table(table: pa.Table) -> pa.Table:
+    """:func:`spreadsheet_safe` for an Arrow table: a first-character test over each text column, the full rule
+    (:func:`spreadsheet_cell`) only on the cells it flags."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    triggers = pa.array(FORMULA_TRIGGERS)
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            flagged = pc.fill_null(pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=triggers), False)
+            if pc.any(flagged).as_py():
+                values = column.to_pylist()
+                for i in np.flatnonzero(flagged.to_numpy(zero_copy_only=False)):
+                    values[i] = spreadsheet_cell(values[i])
+                column = pa.chunked_array([pa.array(values, type=column.type)])
+        columns.append(column)
+    return pa.table(columns, names=[str(spreadsheet_cell(name)) for name in table.column_names])
 
 
 def markdown_cell(text: object) -> str:
