@@ -201,8 +201,8 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
                   book: PriceBook, cloud: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Size the database alone and behind caches of each size in ``policy.cache_sizes_tried``; keep the cheapest
     whole bill (cache + database instances, storage and IOPS) under ``cache_mode`` auto, the cheapest cached
-    one under ``always``, none under ``never``. Under auto, the database is sized behind caches only where the
-    cheapest cache plus :func:`database_floor` undercuts it alone (elsewhere no cache can pay).
+    one under ``always``, none under ``never``. Under auto, the database is sized behind a cache size only where
+    that cache plus :func:`database_floor` undercuts the database alone (elsewhere that size cannot pay).
 
     Each candidate's cost rises with load, so the cheapest of them does too."""
     n = len(app_vcpu)
@@ -234,16 +234,15 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
 
     cache_cost = np.stack([np.where(c["cache_used"], c["cache_hourly_usd"], np.inf) for c in sized_caches]
                           ) if sized_caches else np.full((1, n), np.inf)
-    bound = np.full(n, np.nan)  # where the database was not sized behind caches: what any would cost at least
+    spared_least = np.full(n, np.inf)  # the least a cache size not worked out could cost with its database
     if policy.cache_mode == "auto":
-        # sized first, alone, so the bound can spare the rest
+        # sized first, alone, so the bound can spare the cache sizes that cannot beat it
         without = _stacked(databases, np.zeros(n, dtype=int), everyone)
-        least = cache_cost.min(axis=0) + database_floor(cols, multi_az, app_vcpu, db_candidates, policy, prices)
-        spared = least >= without["db_hourly_usd"]
-        bound = np.where(spared, least, np.nan)
-        worth = np.flatnonzero(~spared)
-        variant = np.repeat(np.arange(1, len(sized_caches) + 1), len(worth))
-        scenario = np.tile(worth, len(sized_caches))
+        least = cache_cost + database_floor(cols, multi_az, app_vcpu, db_candidates, policy, prices)[None, :]
+        spared = least >= without["db_hourly_usd"][None, :]
+        spared_least = np.where(spared, least, np.inf).min(axis=0)
+        size_index, scenario = np.nonzero(~spared)
+        variant = size_index + 1
     else:
         without = None
         variant = np.repeat(np.arange(len(sized_caches) + 1), n)
@@ -276,9 +275,10 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
                        ("cache_replicas_per_shard", 0), ("cache_hit_ratio", 0.0), ("cache_multi_az", False),
                        ("cache_data_fraction", 0.0), ("cache_working_set_gb", 0.0)):
         cache[col] = np.where(use, cache[col], empty)
-    # the cheapest cached bill; where it was not worked out, the bound that spared it
-    cache["cache_hourly_usd_with_database"] = np.where(np.isnan(bound), best_cached_cost, bound)
-    cache["cache_bill_is_bound"] = ~np.isnan(bound)
+    # the cheapest cached bill; where a size that was not worked out might be cheaper, the bound that spared it
+    is_bound = spared_least < best_cached_cost
+    cache["cache_hourly_usd_with_database"] = np.where(is_bound, spared_least, best_cached_cost)
+    cache["cache_bill_is_bound"] = is_bound
     # a cache asked for (cache_mode always) that no node type can hold is a missing tier, not a silent omission
     cache["cache_fits"] = ~((policy.cache_mode == "always") & ~possible & (cols["data_size_gb"] > 0))
     return cache, db
