@@ -118,7 +118,8 @@ class BomBuilder:
         purchase, engine, deployment = _arr(purchase, n), _arr(engine, n), _arr(deployment, n)
         book = self.book
         pos = book.instance_positions(self.cloud, region, service, sku, purchase, engine, deployment)
-        note = np.where(purchase == "on_demand", "", np.char.add(purchase.astype(str), " rate")).astype(object)
+        codes, options = pd.factorize(purchase)
+        note = np.array(["" if o == "on_demand" else f"{o} rate" for o in options], dtype=object)[codes]
         miss = pos < 0
         if miss.any():
             alt = book.instance_positions(self.cloud, region[miss], service, sku[miss], fallback_purchase,

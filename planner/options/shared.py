@@ -158,10 +158,10 @@ def bill_dr(ctx: Context, opt: Columns, tier_index: np.ndarray, bom: BomBuilder)
     tiers = p.dr_tiers
     storage = ctx.col("db_storage_gb")
     bom.shared("DR backups", option, lambda key: _bill_dr_backups(ctx, bom, key))
-    replica = np.array([tiers[i].database_replica for i in tier_index])
-    compute = np.array([tiers[i].compute_fraction for i in tier_index])
-    cache = np.array([tiers[i].cache_fraction for i in tier_index])
-    lb = np.array([tiers[i].load_balancer for i in tier_index])
+    replica = np.array([t.database_replica for t in tiers])[tier_index]
+    compute = np.array([t.compute_fraction for t in tiers])[tier_index]
+    cache = np.array([t.cache_fraction for t in tiers])[tier_index]
+    lb = np.array([t.load_balancer for t in tiers])[tier_index]
     multi_site = tier_index == len(tiers) - 1
     cls, ok = ctx.col("db_instance_class"), ctx.col("db_instance_class") != ""
     variant = ctx.col("db_engine_variant")
