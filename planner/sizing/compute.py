@@ -56,16 +56,19 @@ def az_plan(availability_pct: npt.ArrayLike, region_az_count: npt.ArrayLike, pol
     return {"azs": azs, "survive_az_loss": survive & (azs >= 2)}
 
 
+def az_divisor(azs: npt.ArrayLike, survive: npt.ArrayLike) -> np.ndarray:
+    """What each AZ must carry a share of: k - 1 AZs' worth when surviving the loss of one, else k."""
+    k = np.asarray(azs, dtype=float)
+    return np.where(np.asarray(survive, dtype=bool) & (k >= 2), np.maximum(k - 1, 1), k)
+
+
 def spread_over_azs(units: npt.ArrayLike, azs: npt.ArrayLike, survive: npt.ArrayLike) -> np.ndarray:
     """Units (instances or tasks) after spreading evenly over ``azs``, with one-AZ-loss headroom where asked.
 
     survive: k x ceil(n / (k - 1)); otherwise k x ceil(n / k) (at least one per AZ).
     """
     n = np.maximum(np.asarray(units, dtype=float), 1.0)
-    k = np.asarray(azs, dtype=float)
-    # the divisor is per scenario: work it out before broadcasting over candidates and hours
-    per_az_divisor = np.where(np.asarray(survive, dtype=bool) & (k >= 2), np.maximum(k - 1, 1), k)
-    return np.ceil(n / per_az_divisor) * k
+    return np.ceil(n / az_divisor(azs, survive)) * np.asarray(azs, dtype=float)
 
 
 class FleetNeed(NamedTuple):
@@ -108,18 +111,21 @@ def fleet_units(
     cap = capacity_per_unit if two_d else np.asarray(capacity_per_unit)[:, None]
     cores = cores_per_unit if two_d else np.asarray(cores_per_unit)[:, None]
     k, sv = azs[:, None], survive[:, None]
-    # units = max(ceil(servers / cores), ceil(capacity / cap)) = ceil(max(...)), and every hour's need is the
-    # peak's times the hour's share: one (scenarios, candidates) ratio, then two passes over the hours
+    # units = max(ceil(servers / cores), ceil(capacity / cap)) = ceil(max(...)); every hour's need is the peak's
+    # times the hour's share; and ceil(ceil(y) / d) = ceil(y / d) for a whole d, so each AZ's units in an hour
+    # are max(1, ceil(peak units per AZ x share)): one pass over the hours, and the quietest hour is the
+    # smallest share
     per_peak = np.maximum(need.servers[:, None] / cores, need.capacity[:, None] / cap)
-    per_hour_units = np.ceil(per_peak[:, :, None] * hourly_fraction[:, None, :] - 1e-9)
-    per_hour = spread_over_azs(per_hour_units, k[:, :, None], sv[:, :, None])
+    per_az = per_peak / az_divisor(azs, survive)[:, None]
+    per_az_hour = np.maximum(np.ceil(per_az[:, :, None] * hourly_fraction[:, None, :] - 1e-9), 1.0)
+    quietest = np.maximum(np.ceil(per_az * hourly_fraction.min(axis=1)[:, None] - 1e-9), 1.0)
     peak = spread_over_azs(units_for(need.servers[:, None], need.capacity[:, None], cores, cap), k, sv)
     grow = 1 + burst_headroom
     horizon = units_for(need.servers_horizon[:, None] * grow, need.capacity_horizon[:, None] * grow, cores, cap)
     out = {
-        "instances_min": per_hour.min(axis=2),
+        "instances_min": quietest * k,
         "instances_desired": peak,
         "instances_max": np.maximum(spread_over_azs(horizon, k, sv), peak),
-        "instance_hours": per_hour.mean(axis=2) * HOURS_PER_MONTH,
+        "instance_hours": per_az_hour.mean(axis=2) * k * HOURS_PER_MONTH,
     }
     return out if two_d else {key: v[:, 0] for key, v in out.items()}
