@@ -82,7 +82,7 @@ class BomBuilder:
             return
         monthly = quantity * unit_usd
         total = self.totals.setdefault(option, np.zeros(self._n))
-        np.add.at(total, rows[keep], np.nan_to_num(monthly[keep]))
+        total[rows[keep]] += np.nan_to_num(monthly[keep])  # a call bills each scenario row at most once
         unpriced = keep & np.isnan(unit_usd)
         if unpriced.any():
             where = self.missing.setdefault(option, {})

@@ -28,8 +28,11 @@ def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate, 
     hourly = np.full(n, np.inf)
     candidate = np.full(n, -1)
     by_region = _split_by_region(candidates, key)
-    for region in pd.unique(regions):
-        rows = np.flatnonzero(regions == region)
+    codes, groups = pd.factorize(np.asarray(regions, dtype=object))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(groups) + 1))
+    for g, region in enumerate(groups):
+        rows = order[bounds[g]:bounds[g + 1]]
         cands = by_region.get(region)
         if cands is None:
             continue
