@@ -118,27 +118,32 @@ class BomBuilder:
         purchase, engine, deployment = _arr(purchase, n), _arr(engine, n), _arr(deployment, n)
         book = self.book
         pos = book.instance_positions(self.cloud, region, service, sku, purchase, engine, deployment)
-        codes, options = pd.factorize(purchase)
-        note = np.array(["" if o == "on_demand" else f"{o} rate" for o in options], dtype=object)[codes]
+        note = np.full(n, "", dtype=object)  # what the line says about its price; read only in detail mode
+        if self.detail:
+            codes, options = pd.factorize(purchase)
+            note = np.array(["" if o == "on_demand" else f"{o} rate" for o in options], dtype=object)[codes]
         miss = pos < 0
         if miss.any():
             alt = book.instance_positions(self.cloud, region[miss], service, sku[miss], fallback_purchase,
                                           engine[miss], deployment[miss])
             pos[miss] = alt
-            changed = miss & (purchase != fallback_purchase)
-            note[changed] = [f"no {p} price; {fallback_purchase} used" for p in purchase[changed]]
+            if self.detail:
+                changed = miss & (purchase != fallback_purchase)
+                note[changed] = [f"no {p} price; {fallback_purchase} used" for p in purchase[changed]]
         miss = pos < 0
         if miss.any() and fallback_region is not None:
             fb = _arr(fallback_region, n)
             pos[miss] = book.instance_positions(self.cloud, fb[miss], service, sku[miss], fallback_purchase,
                                                 engine[miss], deployment[miss])
-            note[miss] = [f"{s} not priced in {r}; {f} price used" for s, r, f in zip(sku[miss], region[miss], fb[miss])]
+            if self.detail:
+                note[miss] = [f"{s} not priced in {r}; {f} price used"
+                              for s, r, f in zip(sku[miss], region[miss], fb[miss])]
         p = book.instance_arrays
         ok = pos >= 0
         safe = np.where(ok, pos, 0)
         unit_usd = np.where(ok, p["hourly_usd"][safe], np.nan)
-        dates = np.where(ok, p["prices_as_of"][safe], "")
-        sources = np.where(ok, p["source_id"][safe], "missing")
+        dates = np.where(ok, p["prices_as_of"][safe], "") if self.detail else ""
+        sources = np.where(ok, p["source_id"][safe], "missing") if self.detail else ""
         self._add(rows, option, component, service, sku, hours, "hour", unit_usd, region, dates, sources, note)
 
     def service_units(self, rows: np.ndarray, option: str, component: str, service: str, item: str,
@@ -154,11 +159,12 @@ class BomBuilder:
         ok = pos >= 0
         safe = np.where(ok, pos, 0)
         unit = s["unit"][safe[0]] if ok.any() else ""
-        sources = np.where(ok, s["source_id"][safe], "missing")
-        notes = np.where(s["estimated"][safe] & ok, "estimated price", note)
+        provenance: tuple[object, object, object] = ("", "", "")  # read only in detail mode
+        if self.detail:
+            provenance = (np.where(ok, s["prices_as_of"][safe], ""), np.where(ok, s["source_id"][safe], "missing"),
+                          np.where(s["estimated"][safe] & ok, "estimated price", note))
         self._add(rows, option, component, service, sku or item, quantity, unit,
-                  np.where(ok, s["usd_per_unit"][safe], np.nan), region,
-                  np.where(ok, s["prices_as_of"][safe], ""), sources, notes)
+                  np.where(ok, s["usd_per_unit"][safe], np.nan), region, *provenance)
 
     def tiered_units(self, rows: np.ndarray, option: str, component: str, service: str, item: str,
                      region: npt.ArrayLike, quantity: npt.ArrayLike, dimension: str = "", free_units: float = 0.0,
