@@ -79,6 +79,9 @@ class _Split:
 
     def __init__(self, candidates: pd.DataFrame, key: str) -> None:
         self.candidates = candidates
+        # numpy object columns: slicing and comparing them is far cheaper than Arrow strings (converted once
+        # for the table, not per slice)
+        self.objects = candidates.astype({c: object for c in candidates.columns if candidates[c].dtype == "str"})
         self.positions = candidates.groupby(key).indices
         self.slices: dict[str, pd.DataFrame] = {}
 
@@ -87,9 +90,7 @@ class _Split:
             pos = self.positions.get(group)
             if pos is None:
                 return None
-            part = self.candidates.iloc[pos]
-            # numpy object columns: slicing and comparing them is far cheaper than Arrow strings
-            self.slices[group] = part.astype({c: object for c in part.columns if part[c].dtype == "str"})
+            self.slices[group] = self.objects.iloc[pos]
         return self.slices[group]
 
 
