@@ -173,6 +173,19 @@ def test_csv_cells_without_a_value_are_empty(tmp_path, book):
     assert pd.read_parquet(tmp_path / "out.parquet").monthly_usd.isna().sum() == 1
 
 
+def test_csv_written_in_slices_is_the_same_file(tmp_path, book, monkeypatch):
+    import planner.batch as batch
+
+    result = run_batch(read_batch(_write(tmp_path, _random_rows(12)), book), book)
+    write_outputs(result, tmp_path / "whole.csv")
+    monkeypatch.setattr(batch, "CSV_SLICE_ROWS", 5)  # 48 option rows in 10 slices, 12 summary rows in 3
+    write_outputs(result, tmp_path / "sliced.csv")
+    for kind in ("", ".summary"):
+        whole, sliced = (tmp_path / f"{stem}{kind}.csv" for stem in ("whole", "sliced"))
+        assert sliced.read_bytes() == whole.read_bytes()
+    assert len(pd.read_csv(tmp_path / "sliced.csv")) == 48
+
+
 @pytest.mark.parametrize("suffix", [".parquet", ".json", ".md"])
 def test_other_output_formats(tmp_path, book, suffix):
     path = _write(tmp_path, _random_rows(5))
