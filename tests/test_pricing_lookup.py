@@ -187,3 +187,16 @@ def test_tiered_cost_is_continuous_and_monotone():
 def test_tiered_cost_rejects_gaps():
     with pytest.raises(ValueError, match="contiguous"):
         tiered_cost_usd(5, [0, 20], [10, np.inf], [1, 1])
+
+
+def test_key_index_finds_rows_by_composite_key():
+    from planner.pricing.book import KeyIndex
+
+    a = np.array(["x", "x", "y", "y", "x"], dtype=object)
+    b = np.array(["1", "2", "1", "2", "1"], dtype=object)  # ("x", "1") twice: the first row wins
+    index = KeyIndex([a, b])
+    q_a = np.array(["y", "x", "z", None, "x"], dtype=object)
+    q_b = np.array(["2", "1", "1", "1", float("nan")], dtype=object)
+    assert index.positions([q_a, q_b], 5).tolist() == [3, 0, -1, -1, -1]
+    assert index.positions(["x", np.array(["2", "1", "9"], dtype=object)], 3).tolist() == [1, 0, -1]
+    assert index.positions(["y", "1"]).tolist() == [2]
