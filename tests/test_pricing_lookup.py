@@ -200,3 +200,4 @@ def test_key_index_finds_rows_by_composite_key():
     assert index.positions([q_a, q_b], 5).tolist() == [3, 0, -1, -1, -1]
     assert index.positions(["x", np.array(["2", "1", "9"], dtype=object)], 3).tolist() == [1, 0, -1]
     assert index.positions(["y", "1"]).tolist() == [2]
+    assert index.all_positions(["x", "1"]).tolist() == [0, 4] and index.all_positions(["z", "1"]).tolist() == []

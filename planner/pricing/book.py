@@ -168,10 +168,12 @@ class PriceBook:
         return self.memo(("instance_rows",), build).get((cloud, service), self.instance_prices.iloc[0:0])
 
     @functools.cached_property
-    def instance_arrays(self) -> dict[str, np.ndarray]:
-        """Columns of :attr:`instance_prices` as numpy arrays, for positional lookups in hot loops."""
+    def instance_arrays(self) -> dict[str, np.ndarray | Coded]:
+        """Columns of :attr:`instance_prices` for positional lookups in hot loops: prices as a numpy array,
+        the few distinct dates and sources as codes (150,000 strings would take longer to load than to use)."""
         p = self.instance_prices
-        return {c: p[c].to_numpy() for c in ("hourly_usd", "prices_as_of", "source_id")}
+        return {"hourly_usd": p.hourly_usd.to_numpy(), "prices_as_of": Coded(p.prices_as_of.to_numpy(dtype=object)),
+                "source_id": Coded(p.source_id.to_numpy(dtype=object))}
 
     @functools.cached_property
     def service_arrays(self) -> dict[str, np.ndarray]:
@@ -306,14 +308,11 @@ class PriceBook:
                           dimension: str = "") -> np.ndarray:
         """Row positions of a flat service price for many regions (a ``global`` row where the region has none);
         -1 where there is none."""
-        groups = self._service_groups
         codes, uniques = self._factorized(regions)
-        found = np.empty(len(uniques), dtype=int)
-        for i, region in enumerate(uniques):
-            pos = groups.get((cloud, region, service, item, dimension))
-            if pos is None:
-                pos = groups.get((cloud, "global", service, item, dimension))
-            found[i] = -1 if pos is None else int(pos[0])
+        index = self._service_index
+        found = index.positions([cloud, np.asarray(uniques, dtype=object), service, item, dimension], len(uniques))
+        if (found < 0).any():
+            found = np.where(found < 0, index.positions([cloud, "global", service, item, dimension])[0], found)
         return found[codes]
 
     def _factorized(self, values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -329,14 +328,14 @@ class PriceBook:
         return codes, uniques
 
     @functools.cached_property
-    def _service_groups(self) -> dict[tuple[str, ...], np.ndarray]:
-        return self.service_prices.groupby(SERVICE_KEY, sort=False).indices
+    def _service_index(self) -> KeyIndex:
+        return KeyIndex([self.service_prices[c].to_numpy(dtype=object) for c in SERVICE_KEY])
 
     def service_rows(self, cloud: str, region: str, service: str, item: str, dimension: str = "") -> pd.DataFrame:
         """The rows (one per tier) of a service item; a region without its own rows uses ``global`` ones."""
         for r in (region, "global"):
-            pos = self._service_groups.get((cloud, r, service, item, dimension))
-            if pos is not None:
+            pos = self._service_index.all_positions([cloud, r, service, item, dimension])
+            if len(pos):
                 return self.service_prices.iloc[pos].sort_values("tier_start", na_position="first")
         self._check_region(cloud, region)
         s = self.service_prices[(self.service_prices.cloud == cloud)
@@ -377,6 +376,20 @@ class PriceBook:
         return self.manifest[["file", "cloud", "kind", "rows", "prices_as_of", "oldest_prices_as_of", "sources"]]
 
 
+class Coded:
+    """A text column of few distinct values as integer codes: indexing gives the values, as an array would."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.codes, self.values = pd.factorize(values)
+        self.values = np.asarray(self.values, dtype=object)
+
+    def __getitem__(self, index: object) -> np.ndarray:
+        return self.values[self.codes[index]]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
 class KeyIndex:
     """Row positions of a table by a composite text key, held as integers: each key column's values get codes,
     a row's key is their mixed-radix number, and lookups are a binary search in the sorted keys.
@@ -394,8 +407,8 @@ class KeyIndex:
         order = np.argsort(key, kind="stable")  # equal keys: the first row wins, as in the table
         self.keys, self.rows = key[order], order
 
-    def positions(self, given: list[object], n: int = 1) -> np.ndarray:
-        """Row of each lookup (-1 where none); each element of ``given`` a scalar or an array of ``n``."""
+    def _query(self, given: list[object], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each lookup's key and whether every one of its values is in the table."""
         key = np.zeros(n, dtype=np.int64)
         known = np.ones(n, dtype=bool)
         for values, vocab in zip(given, self.vocab):
@@ -405,9 +418,23 @@ class KeyIndex:
             mapped = np.array([vocab.get(u, -1) for u in uniques], dtype=np.int64)[codes]
             known &= mapped >= 0
             key = key * (len(vocab) + 1) + mapped
+        return key, known
+
+    def positions(self, given: list[object], n: int = 1) -> np.ndarray:
+        """Row of each lookup (-1 where none); each element of ``given`` a scalar or an array of ``n``."""
+        if not len(self.keys):
+            return np.full(n, -1)
+        key, known = self._query(given, n)
         at = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
-        hit = known & (self.keys[at] == key) if len(self.keys) else np.zeros(n, dtype=bool)
-        return np.where(hit, self.rows[at] if len(self.keys) else -1, -1)
+        return np.where(known & (self.keys[at] == key), self.rows[at], -1)
+
+    def all_positions(self, given: list[str]) -> np.ndarray:
+        """Every row with this one key, in table order (empty when none)."""
+        key, known = self._query(given, 1)
+        if not known[0]:
+            return np.zeros(0, dtype=int)
+        start, stop = np.searchsorted(self.keys, key[0], side="left"), np.searchsorted(self.keys, key[0], side="right")
+        return np.sort(self.rows[start:stop])
 
 
 def _record(cls: type[T], row: pd.Series) -> T:
