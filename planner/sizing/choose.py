@@ -70,7 +70,14 @@ def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], 
     beats = at_least & (~equal | (a < b)) & (a != b)
     dominated = np.zeros(len(c), dtype=bool)
     dominated[b[beats]] = True
-    return c[~dominated]
+    return _text_as_objects(c[~dominated])
+
+
+def _text_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as numpy objects: what :func:`cheapest` slices and compares fastest (converted once, when
+    a candidate table is built and cached, not on every run)."""
+    text = {c: object for c in frame.columns if frame[c].dtype == "str"}
+    return frame.astype(text) if text else frame
 
 
 class _Split:
@@ -79,9 +86,7 @@ class _Split:
 
     def __init__(self, candidates: pd.DataFrame, key: str) -> None:
         self.candidates = candidates
-        # numpy object columns: slicing and comparing them is far cheaper than Arrow strings (converted once
-        # for the table, not per slice)
-        self.objects = candidates.astype({c: object for c in candidates.columns if candidates[c].dtype == "str"})
+        self.objects = _text_as_objects(candidates)  # a no-op for tables from pareto_prune
         self.positions = candidates.groupby(key).indices
         self.slices: dict[str, pd.DataFrame] = {}
 
