@@ -54,11 +54,38 @@ from planner.batch import run_batch, write_outputs
 book = default_book()
 t0 = time.perf_counter()
 inp = read_batch(sys.argv[1], book)
+t1 = time.perf_counter()
 result = run_batch(inp, book)
+t2 = time.perf_counter()
 write_outputs(result, Path(sys.argv[2]))
-dt = time.perf_counter() - t0
-print(json.dumps({"seconds": dt, "rows": len(result.summary), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+t3 = time.perf_counter()
+print(json.dumps({"seconds": t3 - t0, "read_s": t1 - t0, "engine_s": t2 - t1, "write_s": t3 - t2,
+                  "rows": len(result.summary),
+                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+
+# a command run in this process, reporting its own peak memory: what `/usr/bin/time -f %M` shows
+MEASURED_RUN = """
+import atexit, resource, runpy, sys
+atexit.register(lambda: sys.stderr.write(f"\\nmax_rss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n"))
+sys.argv = sys.argv[1:]
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+"""
+# the libraries a cold `planner plan` imports (see `python -X importtime`): numpy, pandas (and pyarrow, which
+# it loads), pydantic; and besides, scipy.special (Erlang C), typer and rich (the CLI), PyYAML
+CORE_LIBRARIES = "import numpy, pandas, pydantic"
+ALL_LIBRARIES = CORE_LIBRARIES + ", scipy.special, typer, rich.console, rich.table, yaml"
+
+
+def warm_price_cache() -> None:
+    """Figures are for the usual start, with the price book's on-disk cache built by an earlier run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        w, rows = Path(tmp) / "w.yaml", Path(tmp) / "s.csv"
+        cli = [sys.executable, "-m", "planner"]
+        subprocess.run([*cli, "example", "-o", str(w)], check=True, capture_output=True)
+        subprocess.run([*cli, "plan", str(w), "-f", "json"], check=True, capture_output=True)
+        scenario_csv(rows, 200)
+        subprocess.run([*cli, "batch", str(rows), "-o", str(Path(tmp) / "out.csv")], check=True, capture_output=True)
 
 
 def bench_batch(sizes: list[int], repeat: int) -> list[dict[str, float]]:
@@ -73,9 +100,11 @@ def bench_batch(sizes: list[int], repeat: int) -> list[dict[str, float]]:
                                       capture_output=True, text=True, check=True)
                 runs.append(json.loads(proc.stdout))
             seconds = statistics.median(r["seconds"] for r in runs)
-            out.append({"scenarios": n, "seconds": seconds, "scenarios_per_s": n / seconds,
+            parts = {k: statistics.median(r[k] for r in runs) for k in ("read_s", "engine_s", "write_s")}
+            out.append({"scenarios": n, "seconds": seconds, "scenarios_per_s": n / seconds, **parts,
                         "peak_rss_mb": max(r["max_rss_mb"] for r in runs), "runs": len(runs)})
-            print(f"  batch {n:>7,} scenarios: {seconds:6.2f} s  ({n / seconds:8,.0f} scenarios/s), "
+            print(f"  batch {n:>7,} scenarios: {seconds:6.2f} s  ({n / seconds:8,.0f} scenarios/s; read "
+                  f"{parts['read_s']:.2f} s, engine {parts['engine_s']:.2f} s, write {parts['write_s']:.2f} s), "
                   f"peak RSS {out[-1]['peak_rss_mb']:,.0f} MB  (median of {len(runs)})", flush=True)
     return out
 
@@ -98,21 +127,37 @@ def bench_single_plan(repeat: int) -> float:
     return median
 
 
+def _timed(args: list[str]) -> tuple[float, float]:
+    """Wall time [s] and peak memory [MB] of one command run as a new process."""
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", MEASURED_RUN, *args], check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - t
+    kb = [line for line in proc.stderr.splitlines() if line.startswith("max_rss_kb=")]
+    return seconds, int(kb[-1].split("=")[1]) / 1024 if kb else float("nan")
+
+
 def bench_cold_start(repeat: int) -> dict[str, float]:
+    """Cold commands beside the bare import of the libraries they load, measured alternately (noise hits
+    both alike); ratios are of medians."""
     with tempfile.TemporaryDirectory() as tmp:
         w = Path(tmp) / "w.yaml"
-        cli = [sys.executable, "-m", "planner"]
-        subprocess.run([*cli, "example", "-o", str(w)], check=True)
-        out = {}
-        for label, args in (("planner --version", ["--version"]), ("planner plan w.yaml -f json",
-                                                                    ["plan", str(w), "-f", "json"])):
-            times = []
-            for _ in range(repeat):
+        subprocess.run([sys.executable, "-m", "planner", "example", "-o", str(w)], check=True)
+        runs: dict[str, list[tuple[float, float]]] = {k: [] for k in ("version", "plan", "core", "all")}
+        for _ in range(repeat):
+            runs["version"].append(_timed(["planner", "--version"]))
+            runs["plan"].append(_timed(["planner", "plan", str(w), "-f", "json"]))
+            for key, code in (("core", CORE_LIBRARIES), ("all", ALL_LIBRARIES)):
                 t = time.perf_counter()
-                subprocess.run([*cli, *args], check=True, capture_output=True)
-                times.append(time.perf_counter() - t)
-            out[label] = statistics.median(times)
-            print(f"  cold start `{label}`: {out[label] * 1000:6.0f} ms median of {repeat}")
+                subprocess.run([sys.executable, "-c", code], check=True)
+                runs[key].append((time.perf_counter() - t, float("nan")))
+    out = {k: statistics.median(t for t, _ in v) for k, v in runs.items()}
+    out["plan_peak_rss_mb"] = max(m for _, m in runs["plan"])
+    print(f"  cold start `planner --version`: {out['version'] * 1000:6.0f} ms")
+    print(f"  cold start `planner plan w.yaml -f json`: {out['plan'] * 1000:6.0f} ms, peak RSS "
+          f"{out['plan_peak_rss_mb']:.0f} MB (median of {repeat})")
+    print(f"  bare `{CORE_LIBRARIES}`: {out['core'] * 1000:6.0f} ms -> plan / bare = {out['plan'] / out['core']:.2f}x")
+    print(f"  bare import of every library it loads ({ALL_LIBRARIES.removeprefix('import ')}): "
+          f"{out['all'] * 1000:6.0f} ms -> plan / bare = {out['plan'] / out['all']:.2f}x")
     return out
 
 
@@ -200,6 +245,7 @@ def main() -> None:
     os.chdir(REPO)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"{platform.platform()}")
+    warm_price_cache()
     figures = {
         "batch": bench_batch([int(s) for s in args.sizes.split(",")], args.repeat),
         "single_plan_s": bench_single_plan(args.repeat),
