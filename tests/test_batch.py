@@ -160,6 +160,20 @@ def test_template_round_trip(tmp_path, book):
         assert cost == pytest.approx(make_plan(scenario(name), book).recommended.monthly_usd, rel=1e-9)
 
 
+@pytest.mark.parametrize("text", [
+    "name,region,peak_rps\na,us-east-1 ,100\n",   # a space before the delimiter
+    "name,region,peak_rps\na, us-east-1,100\n",   # after it
+    'name,region,peak_rps\na,"us-east-1 ",100\n',  # inside quotes
+    "name,region,peak_rps\na,us-east-1\t,100\n",  # a tab
+    "name,region,peak_rps\na,us-east-1\u00a0,100\n",  # a no-break space
+])
+def test_cells_are_read_without_surrounding_whitespace(tmp_path, book, text):
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    inp = read_batch(path, book)
+    assert not inp.errors and inp.frame.region.tolist() == ["us-east-1"] and inp.frame.peak_rps.tolist() == [100]
+
+
 def test_csv_cells_without_a_value_are_empty(tmp_path, book):
     # a rejected option has no bill: its cost cells are empty in the CSV (and missing in Parquet), never "nan"
     path = _write(tmp_path, pd.DataFrame({"name": ["big"], "peak_rps": [20_000]}))
@@ -259,3 +273,15 @@ def test_nested_policy_columns(tmp_path, book):
     # two region-wide events a year no longer fit 99.99 % in one region: the DR tier is lifted
     assert h.loc[2, "dr_tier"] == "backup_restore" and h.loc[3, "dr_tier"] != "backup_restore"
     assert h.loc[3, "monthly_usd"] > h.loc[2, "monthly_usd"]
+
+
+def test_cells_parse_as_numbers_like_pandas():
+    from planner.batch_input import _numbers
+
+    clean = np.array(["1", "1.5", "-2", "+3", "1e3", ".5", "5.", "inf", "nan", "1e400", ""], dtype=object)
+    messy = np.array(["1", "1_000", "0x10", "1,5", "", "12"], dtype=object)  # Arrow refuses: pandas decides
+    for text in (clean, messy):
+        empty = text == ""
+        want = pd.to_numeric(pd.Series(np.where(empty, None, text), dtype=object), errors="coerce").to_numpy(float)
+        np.testing.assert_array_equal(_numbers(text, empty), want)
+    assert np.isnan(_numbers(messy, messy == "")[1:5]).all()
