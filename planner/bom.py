@@ -8,7 +8,7 @@ scenario row) and look prices up in the :class:`PriceBook` in one go.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 import numpy as np
 import numpy.typing as npt
@@ -49,14 +49,15 @@ class BomBuilder:
         self._n = n
         # each part: its line count and its columns, an array or one value for all its lines
         self._parts: list[tuple[int, dict[str, object]]] = []
-        self._shared: dict[str, tuple[np.ndarray, dict[int, list[str]], list[tuple[int, dict[str, object]]]]] = {}
+        self._shared: dict[Hashable, tuple[np.ndarray, dict[int, list[str]], list[tuple[int, dict[str, object]]]]] = {}
 
-    def shared(self, group: str, option: str, bill: Callable[[str], None]) -> None:
+    def shared(self, group: Hashable, option: str, bill: Callable[[str], None]) -> None:
         """Lines every option has alike (the database, its backups, egress, ...): ``bill(option_name)`` prices
-        them once per run, under a group name; each option then gets a copy of them (totals, missing prices,
-        and the lines themselves in detail mode) at this point of its bill."""
+        them once per run, under a group key (a name, or whatever else tells apart what is billed); each option
+        then gets a copy of them (totals, missing prices, and the lines themselves in detail mode) at this point
+        of its bill."""
         if group not in self._shared:
-            key = f"\x00{group}"
+            key = f"\x00shared {len(self._shared)}"
             start = len(self._parts)
             bill(key)
             parts = self._parts[start:]

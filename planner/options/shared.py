@@ -151,17 +151,33 @@ def _bill_metrics(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> N
 
 def bill_dr(ctx: Context, opt: Columns, tier_index: np.ndarray, bom: BomBuilder) -> None:
     """The DR region's footprint for each scenario's DR tier: backup copies and their transfer always; a
-    database replica, a share of compute and cache, and a load balancer as the tier requires."""
+    database replica, a share of compute and cache, and a load balancer as the tier requires.
+
+    What depends on the tier alone (backups, database replica, cache, DNS failover) is billed once per run for
+    each distinct assignment of tiers to scenarios: options that share their tiers share those lines."""
     option = str(opt["option"][0])
+    p, rows = ctx.policy, ctx.rows
+    dr = ctx.col("dr_region")
+    tiers = p.dr_tiers
+    bom.shared("DR backups", option, lambda key: _bill_dr_backups(ctx, bom, key))
+    bom.shared(("DR data", tier_index.tobytes()), option, lambda key: _bill_dr_data(ctx, bom, key, tier_index))
+    compute = np.array([t.compute_fraction for t in tiers])[tier_index]
+    lb = np.array([t.load_balancer for t in tiers])[tier_index]
+    _bill_dr_compute(ctx, opt, compute, bom, option)
+    has = lb & (opt["front"] == "alb")
+    bom.service_units(rows[has], option, "DR: load balancer", "elb", "alb_hour", dr[has], HOURS_PER_MONTH,
+                      dimension="application", sku="application load balancer")
+
+
+def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.ndarray) -> None:
+    """The DR tier's database replica (RDS read replica or Aurora Global Database secondary) and its storage,
+    its share of the cache, and DNS failover health checks for active/active."""
     p, rows, region = ctx.policy, ctx.rows, ctx.region
     dr = ctx.col("dr_region")
     tiers = p.dr_tiers
     storage = ctx.col("db_storage_gb")
-    bom.shared("DR backups", option, lambda key: _bill_dr_backups(ctx, bom, key))
     replica = np.array([t.database_replica for t in tiers])[tier_index]
-    compute = np.array([t.compute_fraction for t in tiers])[tier_index]
     cache = np.array([t.cache_fraction for t in tiers])[tier_index]
-    lb = np.array([t.load_balancer for t in tiers])[tier_index]
     multi_site = tier_index == len(tiers) - 1
     cls, ok = ctx.col("db_instance_class"), ctx.col("db_instance_class") != ""
     variant = ctx.col("db_engine_variant")
@@ -181,14 +197,10 @@ def bill_dr(ctx: Context, opt: Columns, tier_index: np.ndarray, bom: BomBuilder)
                            engine=aurora_engine(p.database_engine), deployment=v, fallback_region=region[s])
         bom.service_units(rows[s], option, "DR: replica storage", "rds", "storage", dr[s], storage[s],
                           dimension=f"aurora/cluster/{v}", sku=f"{v} storage")
-    _bill_dr_compute(ctx, opt, compute, bom, option)
     nodes = np.ceil(ctx.col("cache_nodes") * cache)
     has = nodes > 0
     bom.instance_hours(rows[has], option, "DR: cache", "elasticache", dr[has], ctx.col("cache_node_type")[has],
                        nodes[has] * HOURS_PER_MONTH, engine=p.cache_engine, fallback_region=region[has])
-    has = lb & (opt["front"] == "alb")
-    bom.service_units(rows[has], option, "DR: load balancer", "elb", "alb_hour", dr[has], HOURS_PER_MONTH,
-                      dimension="application", sku="application load balancer")
     bom.service_units(rows[multi_site], option, "DR: DNS failover health checks", "route53",
                       "health_check_aws_endpoint", "global", 2.0, sku="health checks")
 
