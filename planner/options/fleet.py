@@ -42,9 +42,9 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
         return units, np.where(fits, units * c.hourly_usd.to_numpy()[None, :], np.inf)
 
     pick = cheapest(ctx.region, cands, evaluate)
-    found = pick.candidate.to_numpy() >= 0
+    found = pick.found
     frame = option_frame(
-        ctx, "vertical", instance_type=pick.sku.to_numpy(), instance_vcpu=_vcpu(cands, pick), instances_min=count, instances_desired=count,
+        ctx, "vertical", instance_type=pick.sku, instance_vcpu=pick.of(cands, "vcpu"), instances_min=count, instances_desired=count,
         instances_max=count, azs=count, instance_hours=np.where(found, count * HOURS_PER_MONTH, 0.0),
         front=np.where(pair, "alb", "public_ip"), compute_kind=np.where(pair, "pair", "single"),
         compute_availability_pct=np.where(pair, av.active_standby_pair, av.ec2_single_instance))
@@ -59,7 +59,7 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
         add_reason(frame, ~found, msgs)
     base, _, _ = purchase_arrays(ctx.col("purchase_option"))
     rows = ctx.rows[found]
-    bom.instance_hours(rows, "vertical", "compute", "ec2", ctx.region[found], pick.sku.to_numpy()[found],
+    bom.instance_hours(rows, "vertical", "compute", "ec2", ctx.region[found], pick.sku[found],
                        count[found] * HOURS_PER_MONTH, base[found])
     _bill_root_volumes(ctx, bom, "vertical", frame, found)
     return frame
@@ -92,15 +92,15 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
         return u["instances_desired"], cost
 
     pick = cheapest(ctx.region, cands, evaluate)
-    found = pick.candidate.to_numpy() >= 0
-    vcpu = np.nan_to_num(_vcpu(cands, pick), nan=1.0)
+    found = pick.found
+    vcpu = np.nan_to_num(pick.of(cands, "vcpu"), nan=1.0)
     units = ctx.elastic_units(vcpu, usl_capacity(vcpu, p.usl_sigma, p.usl_kappa))
-    frame = option_frame(ctx, "horizontal", instance_type=pick.sku.to_numpy(), instance_vcpu=_vcpu(cands, pick),
+    frame = option_frame(ctx, "horizontal", instance_type=pick.sku, instance_vcpu=pick.of(cands, "vcpu"),
                          azs=azs, front="alb",
                          compute_availability_pct=av.ec2_multi_az, **units)
-    frame["instance_hourly_usd"] = cands.hourly_usd.reindex(pick.candidate).to_numpy()
+    frame["instance_hourly_usd"] = pick.of(cands, "hourly_usd")
     add_reason(frame, ~found, "no fleet instance type is priced in this region")
-    rows, region, sku = ctx.rows[found], ctx.region[found], pick.sku.to_numpy()[found]
+    rows, region, sku = ctx.rows[found], ctx.region[found], pick.sku[found]
     baseline_hours = units["instances_min"][found] * HOURS_PER_MONTH
     bom.instance_hours(rows, "horizontal", "compute (baseline)", "ec2", region, sku, baseline_hours, base[found])
     bom.instance_hours(rows, "horizontal", "compute (autoscaled)", "ec2", region, sku,
@@ -148,11 +148,6 @@ def _ebs_usd_per_instance_hour(ctx: Context) -> np.ndarray:
     pos = ctx.book.service_positions(ctx.cloud, ctx.region, "ebs", "storage", "gp3")
     gb_month = ctx.book.service_prices.usd_per_unit.to_numpy()[np.maximum(pos, 0)]
     return np.where(pos >= 0, gb_month, 0.0) * ctx.policy.ebs_gb_per_instance / HOURS_PER_MONTH
-
-
-def _vcpu(cands: pd.DataFrame, pick: pd.DataFrame) -> np.ndarray:
-    """vCPUs of each scenario's chosen SKU (NaN where none fits)."""
-    return cands.vcpu.reindex(pick.candidate).to_numpy()
 
 
 def _bill_root_volumes(ctx: Context, bom: BomBuilder, option: str, frame: Columns, found: np.ndarray) -> None:

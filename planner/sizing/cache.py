@@ -87,17 +87,17 @@ def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates:
         return nodes, cost
 
     pick = cheapest(cols["region"], candidates, evaluate)
-    nodes = np.where(used, pick.units.to_numpy(), 0)
-    unit_usd = candidates.hourly_usd.reindex(pick.candidate.to_numpy()).to_numpy()
+    nodes = np.where(used, pick.units, 0)
+    unit_usd = pick.of(candidates, "hourly_usd")
     hits = np.where(used, hit_ratio(held_fraction, hot, policy.hot_read_share), 0.0)
-    fits = pick.candidate.to_numpy() >= 0
+    fits = pick.found
     return {
             "cache_used": used & fits,
             "cache_size_fraction": np.broadcast_to(np.asarray(size_fraction, dtype=float), (n,)),
             "cache_data_fraction": np.where(used, held_fraction, 0.0),
             "cache_peak_read_rps": peak_reads,
             "cache_working_set_gb": np.where(used, working_set_gb, 0.0),
-            "cache_node_type": np.where(used, pick.sku.to_numpy(), ""),
+            "cache_node_type": np.where(used, pick.sku, ""),
             "cache_nodes": nodes,
             "cache_shards": np.where(used, nodes / per_shard, 0),
             "cache_replicas_per_shard": np.where(used, per_shard - 1, 0),

@@ -11,6 +11,7 @@ work is one (scenarios x candidates) matrix per region.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,9 +19,27 @@ import pandas as pd
 Evaluate = Callable[[np.ndarray, pd.DataFrame], tuple[np.ndarray, np.ndarray]]
 
 
-def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate, key: str = "region") -> pd.DataFrame:
-    """Per scenario: ``sku`` ('' when none fits), ``units``, ``hourly_usd`` (cost of all units) and
-    ``candidate`` (row label in ``candidates``, -1 when none fits). Scenarios choose among the candidates whose
+@dataclass(frozen=True)
+class Pick:
+    """Each scenario's choice: ``sku`` ('' when none fits), ``units``, ``hourly_usd`` (cost of all units) and
+    ``candidate`` (row label in the candidate table, -1 when none fits)."""
+
+    sku: np.ndarray
+    units: np.ndarray
+    hourly_usd: np.ndarray
+    candidate: np.ndarray
+
+    @property
+    def found(self) -> np.ndarray:
+        return self.candidate >= 0
+
+    def of(self, candidates: pd.DataFrame, column: str) -> np.ndarray:
+        """``column`` of each scenario's chosen candidate (NaN where none fits)."""
+        return candidates[column].reindex(self.candidate).to_numpy()
+
+
+def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate, key: str = "region") -> Pick:
+    """Each scenario's cheapest candidate (see :class:`Pick`). Scenarios choose among the candidates whose
     ``key`` column equals their entry in ``regions`` (the region, or a finer group such as region/deployment)."""
     n = len(regions)
     sku = np.full(n, "", dtype=object)
@@ -47,7 +66,7 @@ def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate, 
         units[sel] = np.broadcast_to(u, cost.shape)[picked, best][ok]
         hourly[sel] = best_cost[ok]
         candidate[sel] = cands.index.to_numpy()[best[ok]]
-    return pd.DataFrame({"sku": sku, "units": units, "hourly_usd": hourly, "candidate": candidate})
+    return Pick(sku=sku, units=units, hourly_usd=hourly, candidate=candidate)
 
 
 def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], lower: list[str]) -> pd.DataFrame:

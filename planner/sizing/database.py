@@ -153,7 +153,7 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
         return np.zeros(cost.shape), np.where(fits & np.isfinite(cost), cost, np.inf)
 
     groups = cols["region"].astype(object) + "/" + deployment.astype(object)
-    return cheapest(groups, candidates, evaluate, key="group").hourly_usd.to_numpy()
+    return cheapest(groups, candidates, evaluate, key="group").hourly_usd
 
 
 def read_path(memory_gib: np.ndarray, data_gb: np.ndarray, cache_data_fraction: np.ndarray, hot: np.ndarray,
@@ -239,8 +239,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     # each scenario chooses among the classes of its own deployment only: split by region/deployment
     groups = cols["region"].astype(object) + "/" + deployment.astype(object)
     pick = cheapest(groups, candidates, evaluate, key="group")
-    fits = pick.candidate.to_numpy() >= 0
-    chosen = candidates.reindex(pick.candidate.to_numpy())
+    fits = pick.found
+    chosen = candidates.reindex(pick.candidate)
     memory = chosen.memory_gib.to_numpy()
     variant = np.where(fits, chosen.variant.to_numpy(dtype=object), "")
     # the chosen class's read path (one class per scenario)
@@ -251,11 +251,11 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     storage_billed = np.where(volume == "io2", np.maximum(storage_gb, iops / p.rds_io2_iops_per_gb), storage_gb)
     backup_gb = storage_billed * (1 + p.daily_change_fraction * p.backup_retention_days)
     return {
-        "db_instance_class": pick.sku.to_numpy(),
+        "db_instance_class": pick.sku,
         "db_engine_variant": variant,
         "db_multi_az": multi_az,
         "db_deployment": deployment,
-        "db_read_replicas": pick.units.to_numpy(),
+        "db_read_replicas": pick.units,
         "db_read_rps": reads,
         "db_write_rps": writes,
         "db_read_vcpu": read_vcpu,
@@ -273,5 +273,5 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_storage_gb": storage_billed,
         "db_backup_billed_gb": backup_gb - storage_billed,
         "db_fits": fits,
-        "db_hourly_usd": pick.hourly_usd.to_numpy(),
+        "db_hourly_usd": pick.hourly_usd,
     }
