@@ -100,8 +100,9 @@ class PriceBook:
         self.cached_memo_size = -1  # derived tables the cached copy holds (-1: not written yet)
 
     # derived entries not worth keeping on disk: slices as large as the tables they come from, and small
-    # per-region lookups that rebuild in microseconds (keeping them would rewrite the cache on every new region)
-    TRANSIENT_MEMO = frozenset({"instance_rows", "tiers", "allowance", "regions"})
+    # per-region lookups that rebuild in a millisecond (keeping them would rewrite the cache on every new
+    # region); the free allowances are global, few and slower to find, so they are kept
+    TRANSIENT_MEMO = frozenset({"instance_rows", "tiers", "regions"})
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
