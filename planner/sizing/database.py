@@ -203,24 +203,30 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         dep = "multi-az" if multi else "single-az"
         price = {k: float(v[r0]) for k, v in prices.items()}
         memory = cands.memory_gib.to_numpy()[None, :]
-        # the read path depends on a class's memory only: work it out once per distinct size
-        sizes, size_of = np.unique(memory, return_inverse=True)
-        hit, iops = read_path(sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
-                              reads[rows, None], writes[rows, None], p)
-        hit, iops = hit[:, size_of.ravel()], iops[:, size_of.ravel()]
         variant = cands.variant.to_numpy()[None, :]
         rds = variant == "rds"
+        # the read path, and so storage, IOPS and read latency, depend on a class's memory and its kind of
+        # storage only: work them out once per distinct memory size, then pick each class's column
+        sizes, size_of = np.unique(memory, return_inverse=True)
+        size_of = size_of.ravel()
+        hit, iops = read_path(sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
+                              reads[rows, None], writes[rows, None], p)
         gb = storage_gb[rows, None]
         extra_iops = np.maximum(iops - baseline_iops[rows, None], 0)
         gp3 = gb * price[f"gp3_gb/{dep}"] + extra_iops * price[f"gp3_iops/{dep}"]
         io2 = (np.maximum(gb, iops / p.rds_io2_iops_per_gb) * price[f"io2_gb/{dep}"]
                + iops * price[f"io2_iops/{dep}"])
-        rds_storage = np.where(iops > p.rds_gp3_max_iops, io2, gp3)
-        aurora_gb = np.where(variant == "aurora-io-optimized", price["aurora_gb/aurora-io-optimized"],
-                             price["aurora_gb/aurora-standard"])
-        aurora_io = np.where(variant == "aurora-standard", price["aurora_io_million"] / 1e6, 0.0) * (
-            iops * io_month_per_peak_iops[rows, None])
-        storage_month = np.where(rds, rds_storage, gb * aurora_gb + aurora_io)
+        by_kind = np.concatenate([
+            np.where(iops > p.rds_gp3_max_iops, io2, gp3),  # RDS: gp3, or io2 past gp3's ceiling
+            gb * price["aurora_gb/aurora-standard"] + iops * io_month_per_peak_iops[rows, None]
+            * price["aurora_io_million"] / 1e6,  # Aurora standard bills I/O requests
+            np.broadcast_to(gb * price["aurora_gb/aurora-io-optimized"], iops.shape),  # I/O-Optimized does not
+        ], axis=1)
+        kind = np.select([rds[0], variant[0] == "aurora-standard"], [0, 1], 2)
+        storage_month = by_kind[:, kind * len(sizes) + size_of]
+        reads_in_budget = (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms
+                           <= p.db_read_latency_budget_ms)[:, size_of]
+        past_io2 = (iops > p.rds_io2_max_iops)[:, size_of] & rds
         vcpu = cands.effective_vcpu.to_numpy()[None, :]
         spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
         replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
@@ -228,9 +234,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         buffer_gb = memory / GIB_PER_GB * p.db_buffer_memory_fraction
         fits = ((vcpu >= primary_vcpu[rows, None]) & (max_conn >= connections[rows, None])
                 & (buffer_gb >= gb * p.db_min_buffer_fraction)
-                & ((memory >= p.db_min_memory_gib) | (not multi))
-                & (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms <= p.db_read_latency_budget_ms)
-                & ~(rds & (iops > p.rds_io2_max_iops)))
+                & ((memory >= p.db_min_memory_gib) | (not multi)) & reads_in_budget & ~past_io2)
         replica_storage = np.where(rds, price["gp3_gb/single-az"], 0.0) * replicas * gb
         cost = (cands.hourly_usd.to_numpy()[None, :] + replicas * cands.hourly_single_usd.to_numpy()[None, :]
                 + (storage_month + replica_storage) / HOURS_PER_MONTH)
