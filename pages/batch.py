@@ -60,7 +60,7 @@ except BatchFileError as exc:
     st.error(markdown_literal(exc))
     st.stop()
 
-ok, bad = len(result.summary), len({e.row for e in result.errors})
+ok, bad = result.priced, len({e.row for e in result.errors})
 if ok:
     st.success(f"{ok:,} scenario(s) priced.")
 else:

@@ -45,16 +45,26 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class BatchResult:
+    """Options and summary as columns; the frames are built when first asked for (the CSV and Parquet writers
+    read the columns, so a large batch need not hold both)."""
+
     option_columns: dict[str, np.ndarray]  # one element per scenario x option, OPTION_COLUMNS
-    summary: pd.DataFrame  # one row per scenario, SUMMARY_COLUMNS
+    summary_columns: dict[str, np.ndarray]  # one element per scenario, SUMMARY_COLUMNS
     errors: list[RowError]
     prices_as_of: str
 
     @functools.cached_property
     def options(self) -> pd.DataFrame:
-        """The options as a frame, built when first asked for: the CSV and Parquet writers read the columns, so
-        a large batch need not hold both."""
         return pd.DataFrame(self.option_columns, columns=OPTION_COLUMNS)
+
+    @functools.cached_property
+    def summary(self) -> pd.DataFrame:
+        return pd.DataFrame(self.summary_columns, columns=SUMMARY_COLUMNS)
+
+    @property
+    def priced(self) -> int:
+        """How many scenarios were priced."""
+        return len(self.summary_columns["row"])
 
 
 def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
@@ -73,16 +83,16 @@ def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
             if progress:
                 progress(done, total)
     if not parts:
-        empty = {c: np.array([], dtype=object) for c in OPTION_COLUMNS}
-        return BatchResult(option_columns=empty, summary=pd.DataFrame(columns=SUMMARY_COLUMNS), errors=inp.errors,
-                           prices_as_of=book.oldest_prices_as_of)
+        return BatchResult(option_columns={c: np.array([], dtype=object) for c in OPTION_COLUMNS},
+                           summary_columns={c: np.array([], dtype=object) for c in SUMMARY_COLUMNS},
+                           errors=inp.errors, prices_as_of=book.oldest_prices_as_of)
     # column by column, each chunk's copy released once joined: memory holds the chunks plus one column
     options = {c: np.concatenate([p.pop(c) for p in parts]) for c in OPTION_COLUMNS}
     rows = options["row"]
     if len(rows) > 1 and (np.diff(rows) < 0).any():  # policies grouped out of row order: restore it
         order = np.argsort(rows, kind="stable")  # stable: each row's options stay in OPTIONS order
         options = {c: v[order] for c, v in options.items()}
-    return BatchResult(option_columns=options, summary=summarise(options), errors=inp.errors,
+    return BatchResult(option_columns=options, summary_columns=summarise(options), errors=inp.errors,
                        prices_as_of=book.oldest_prices_as_of)
 
 
@@ -134,7 +144,7 @@ def _chunk_rows(chunk: pd.DataFrame, result) -> dict[str, np.ndarray]:  # noqa: 
     }
 
 
-def summarise(options: dict[str, np.ndarray]) -> pd.DataFrame:
+def summarise(options: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """One row per scenario: the recommended option and its cost (none when no option is feasible).
 
     ``options`` lists every scenario's options together, in OPTIONS order (as :func:`run_batch` builds it)."""
@@ -156,7 +166,7 @@ def summarise(options: dict[str, np.ndarray]) -> pd.DataFrame:
     code = (feasible * (1 << np.arange(k))).sum(axis=1)
     labels = np.array([",".join(name for j, name in enumerate(OPTIONS) if c >> j & 1) for c in range(1 << k)],
                       dtype=object)
-    return pd.DataFrame({
+    return {
         "row": per_scenario("row")[:, 0],
         "name": per_scenario("name")[:, 0],
         "region": per_scenario("region")[:, 0],
@@ -167,7 +177,7 @@ def summarise(options: dict[str, np.ndarray]) -> pd.DataFrame:
         "sla_floor_pct": recommended("sla_floor_pct", np.nan).astype(float),
         "dr_tier": recommended("dr_tier", ""),
         "feasible_options": labels[code],
-    }, columns=SUMMARY_COLUMNS)
+    }
 
 
 def errors_frame(errors: list[RowError]) -> pd.DataFrame:
@@ -192,11 +202,12 @@ def write_outputs(result: BatchResult, out: Path) -> list[Path]:
     written = [out]
     if suffix == ".csv":
         _csv(out, result.option_columns)
-        written.append(_csv(sibling(out, "summary"), result.summary))
+        written.append(_csv(sibling(out, "summary"), result.summary_columns))
     elif suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        for path, table in ((out, _arrow(result.option_columns)), (sibling(out, "summary"), _arrow(result.summary))):
+        for path, table in ((out, _arrow(result.option_columns)),
+                            (sibling(out, "summary"), _arrow(result.summary_columns))):
             write_atomic(path, lambda fh, table=table: pq.write_table(table, fh))
         written.append(sibling(out, "summary"))
     elif suffix == ".json":

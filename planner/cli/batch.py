@@ -61,7 +61,7 @@ def batch(
 
     remember(book)
     written = write_outputs(result, out)
-    priced = len(result.summary)
+    priced = result.priced
     print(f"priced {priced:,} of {inp.rows_read:,} scenarios ({priced * 4:,} options) -> "
           + ", ".join(str(p) for p in written), file=sys.stderr)
     if result.errors:
