@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from planner.plan import make_plan
 from planner.report.tables import batch_table, blanks_as_dashes, bom_table, decisions_table, options_table
@@ -56,3 +57,22 @@ def test_rejection_reasons_in_full():
     out = rejection_reasons(frame)
     assert out.values.tolist() == [["vertical", "2", "2", "needs 50 vCPU"], ["serverless", "1", "4", "cold starts"],
                                    ["vertical", "1", "5", "needs 90 vCPU"]]
+
+
+def test_cost_vs_load_figure_keeps_the_load_axis_on_the_swept_range():
+    import math
+
+    import numpy as np
+
+    from planner.explore import cost_vs_load, pair_crossover
+    from planner.report.figures import cost_vs_load_figure
+    from planner.workload import Workload
+
+    table = cost_vs_load(Workload(name="t", peak_rps=500), np.geomspace(10, 20_000, 8))
+    cross = pair_crossover(table, "vertical", "horizontal")
+    assert cross is not None
+    fig = cost_vs_load_figure(table, cross)
+    # on a log axis annotations take log10 units: the label sits at the crossover, not at 10^crossover
+    (note,) = fig.layout.annotations
+    assert note.x == pytest.approx(math.log10(cross)) and f"{cross:,.0f} req/s" in note.text
+    assert fig.layout.shapes[0].x0 == pytest.approx(cross)

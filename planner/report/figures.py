@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -42,8 +43,11 @@ def cost_vs_load_figure(table: pd.DataFrame, crossover_rps: float | None = None)
                         line={"color": OPTION_COLORS.get(option)},
                         hovertemplate="%{x:,.0f} req/s: $%{y:,.0f}/month<extra>" + option + "</extra>")
     if crossover_rps is not None:
-        fig.add_vline(x=crossover_rps, line_dash="dash", line_color="grey",
-                      annotation_text=f"horizontal cheaper from {crossover_rps:,.0f} req/s")
+        fig.add_vline(x=crossover_rps, line_dash="dash", line_color="grey")
+        # on a log axis an annotation's x is in log10 units (add_vline's own annotation gets this wrong and
+        # stretches the axis to 10^crossover)
+        fig.add_annotation(x=math.log10(crossover_rps), y=1, yref="paper", yanchor="bottom", showarrow=False,
+                           xanchor="left", text=f"horizontal cheaper from {crossover_rps:,.0f} req/s")
     fig.update_layout(title="Cost vs load (feasible options)", xaxis_title="peak requests per second",
                       yaxis_title="USD per month", xaxis_type="log", yaxis_type="log", **LAYOUT)
     return fig
