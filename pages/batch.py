@@ -48,7 +48,8 @@ def priced(data: bytes, name: str):  # noqa: ANN201
         path.write_bytes(data)
         inp = read_batch(path, price_book())
     bar = st.progress(0.0, text="Pricing scenarios…")
-    result = run_batch(inp, price_book(), chunk_rows=5_000,
+    # in this process: forking a web server's threads is not safe
+    result = run_batch(inp, price_book(), chunk_rows=5_000, workers=1,
                        progress=lambda done, total: bar.progress(done / max(total, 1), text=f"{done:,} of {total:,}"))
     bar.empty()
     return result

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
@@ -22,6 +24,7 @@ from planner.atomic import write_atomic, write_text_atomic
 from planner.batch_input import BatchInput, RowError
 from planner.engine import OPTIONS, run
 from planner.errors import PlannerError
+from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.report.escaping import markdown_cell, spreadsheet_safe_table
 from planner.report.tables import batch_table
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 T = TypeVar("T", pd.DataFrame, dict)
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 10_000
 OPTION_COLUMNS = [
     "row", "name", "region", "option", "feasible", "reason", "monthly_usd", "annual_usd", "recommended",
     "availability_pct", "sla_floor_pct", "dr_tier", "instance_type", "instances_min", "instances_desired",
@@ -68,20 +71,26 @@ class BatchResult:
 
 
 def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
-              progress: Progress | None = None) -> BatchResult:
-    """Price every valid scenario; ``progress(done, total)`` is called after each chunk."""
+              progress: Progress | None = None, workers: int | None = None) -> BatchResult:
+    """Price every valid scenario; ``progress(done, total)`` is called after each chunk.
+
+    Chunks run in ``workers`` processes (default: one per CPU, at most :data:`MAX_WORKERS`) where there are
+    several chunks and the platform forks: the children share the loaded price book with this process and
+    send back only their chunk's result columns. ``workers=1`` prices in this process (the dashboard does:
+    a web server's threads are no place to fork)."""
     frame, total = inp.frame, len(inp.frame)
+    groups = frame.groupby(["cloud", "policy_key"], sort=False).indices
+    jobs = [(key, start) for key, rows in groups.items() for start in range(0, len(rows), chunk_rows)]
+    task = _Task(frame=frame, groups=groups, chunk_rows=chunk_rows, policies=inp.policies, book=book)
+    workers = min(MAX_WORKERS, _usable_cpus()) if workers is None else workers
     parts: list[dict[str, np.ndarray]] = []
-    done = 0
-    for (_, key), group in frame.groupby(["cloud", "policy_key"], sort=False):
-        policy = inp.policies[key]
-        for start in range(0, len(group), chunk_rows):
-            chunk = group.iloc[start:start + chunk_rows]
-            parts.append(_chunk_rows(chunk, run(chunk.drop(columns=["row", "policy_key"]), policy, book,
-                                                detail=False)))
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+    if workers > 1 and len(jobs) > 1 and "fork" in mp.get_all_start_methods():
+        # fork: the children start with this process's memory (the task is not pickled)
+        with mp.get_context("fork").Pool(min(workers, len(jobs)), initializer=_adopt, initargs=(task,)) as pool:
+            results = pool.imap(_price_adopted, jobs)
+            parts = _collect(results, total, progress)
+    else:
+        parts = _collect((task.price(job) for job in jobs), total, progress)
     if not parts:
         return BatchResult(option_columns={c: np.array([], dtype=object) for c in OPTION_COLUMNS},
                            summary_columns={c: np.array([], dtype=object) for c in SUMMARY_COLUMNS},
@@ -94,6 +103,58 @@ def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
         options = {c: v[order] for c, v in options.items()}
     return BatchResult(option_columns=options, summary_columns=summarise(options), errors=inp.errors,
                        prices_as_of=book.oldest_prices_as_of)
+
+
+MAX_WORKERS = 4
+
+
+@dataclass(frozen=True)
+class _Task:
+    """What pricing a chunk needs: the scenarios, their groups by cloud and policy, the policies, the book."""
+
+    frame: pd.DataFrame
+    groups: dict[tuple[str, str], np.ndarray]
+    chunk_rows: int
+    policies: dict[str, SizingPolicy]
+    book: PriceBook
+
+    def price(self, job: tuple[tuple[str, str], int]) -> dict[str, np.ndarray]:
+        """One chunk (a group's ``chunk_rows`` scenarios from ``start``) priced, as result columns."""
+        (cloud_and_key, start) = job
+        chunk = self.frame.iloc[self.groups[cloud_and_key][start:start + self.chunk_rows]]
+        result = run(chunk.drop(columns=["row", "policy_key"]), self.policies[cloud_and_key[1]], self.book,
+                     detail=False)
+        return _chunk_rows(chunk, result)
+
+
+_ADOPTED: list[_Task] = []  # in a worker process: the task it was forked with
+
+
+def _adopt(task: _Task) -> None:
+    _ADOPTED[:] = [task]
+
+
+def _price_adopted(job: tuple[tuple[str, str], int]) -> dict[str, np.ndarray]:
+    return _ADOPTED[0].price(job)
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (a container's limit where the platform says)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _collect(results: Iterable[dict[str, np.ndarray]], total: int,
+             progress: Progress | None) -> list[dict[str, np.ndarray]]:
+    parts, done = [], 0
+    for part in results:
+        parts.append(part)
+        done += len(part["row"]) // len(OPTIONS)
+        if progress:
+            progress(done, total)
+    return parts
 
 
 def _chunk_rows(chunk: pd.DataFrame, result) -> dict[str, np.ndarray]:  # noqa: ANN001 - EngineResult

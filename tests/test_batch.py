@@ -70,6 +70,18 @@ def test_batch_equals_plan_row_by_row(tmp_path, book):
         assert got.db_instance_class.iloc[0] == plan.sizing.db_instance_class
 
 
+def test_worker_processes_give_the_same_result(tmp_path, book):
+    # 24 scenarios in chunks of 5 over two policies: the forked workers' result is the one-process result
+    inp = read_batch(_write(tmp_path, _random_rows(24)), book)
+    seen: list[tuple[int, int]] = []
+    one = run_batch(inp, book, chunk_rows=5, workers=1)
+    two = run_batch(inp, book, chunk_rows=5, workers=2, progress=lambda d, t: seen.append((d, t)))
+    pd.testing.assert_frame_equal(one.options, two.options)
+    pd.testing.assert_frame_equal(one.summary, two.summary)
+    assert one.options.row.is_monotonic_increasing and len(one.options) == 96
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (24, 24) and len(seen) >= 5
+
+
 def test_mixed_good_and_bad_rows(tmp_path, book, capsys):
     rows = _random_rows(6).astype(object)
     rows.loc[1, "peak_rps"] = "-4"
@@ -249,6 +261,15 @@ def test_stale_errors_file_is_removed(tmp_path, capsys):
     (tmp_path / "out.errors.csv").write_text("row,column,value,message\n9,x,y,old\n")
     assert main(["batch", str(path), "-o", str(tmp_path / "out.csv"), "--quiet"]) == 0
     assert not (tmp_path / "out.errors.csv").exists()
+
+
+def test_cli_workers_option(tmp_path, capsys):
+    path = _write(tmp_path, _random_rows(250))
+    for n in ("1", "2"):
+        assert main(["batch", str(path), "-o", str(tmp_path / f"w{n}.csv"), "--quiet", "--chunk-rows", "100",
+                     "--workers", n]) == 0
+    assert (tmp_path / "w1.csv").read_bytes() == (tmp_path / "w2.csv").read_bytes()
+    assert main(["batch", str(path), "-o", str(tmp_path / "x.csv"), "--workers", "-1"]) == 2
 
 
 def test_usage_errors(tmp_path, capsys):

@@ -21,7 +21,9 @@ def batch(
     template: bool = typer.Option(False, "--template", help="Write a documented template CSV (to --output or "
                                                             "stdout) and exit."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no per-row error lines."),
-    chunk_rows: int = typer.Option(20_000, min=100, help="Scenarios priced at a time (bounds memory)."),
+    chunk_rows: int = typer.Option(10_000, min=100, help="Scenarios priced at a time (bounds memory)."),
+    workers: int = typer.Option(0, min=0, max=64, help="Processes pricing chunks at once; 0: one per CPU, up "
+                                                       "to 4 (each holds one chunk's working memory)."),
 ) -> int:
     """Price every scenario of a CSV: exit 0 when every row was priced, 1 when some rows were invalid (the
     others are priced and the bad ones listed), 2 when the file or the arguments cannot be used."""
@@ -53,10 +55,10 @@ def batch(
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), transient=True) as bar:
             task = bar.add_task("pricing scenarios", total=len(inp.frame))
-            result = run_batch(inp, book, chunk_rows=chunk_rows,
+            result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None,
                                progress=lambda done, total: bar.update(task, completed=done))
     else:
-        result = run_batch(inp, book, chunk_rows=chunk_rows)
+        result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None)
     from planner.pricing.book import remember
 
     remember(book)
