@@ -8,6 +8,7 @@ provenance of every price used.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -38,11 +39,16 @@ class OptionPlan:
     dr_tier: str
     recommended: bool
     row: SimpleNamespace = field(repr=False)  # every column of the engine's options row, as attributes
-    bom: pd.DataFrame = field(repr=False)
+    bom_columns: dict[str, np.ndarray] = field(repr=False)  # this option's bill-of-materials lines, by column
 
     @property
     def annual_usd(self) -> float:
         return self.monthly_usd * 12
+
+    @functools.cached_property
+    def bom(self) -> pd.DataFrame:
+        """The bill of materials (every BOM_COLUMNS column but ``row`` and ``option``), built when first read."""
+        return pd.DataFrame(self.bom_columns)
 
 
 @dataclass(frozen=True)
@@ -104,14 +110,15 @@ def plan_from_result(workload: Workload, result: EngineResult, row: int, book: P
             monthly_usd=float(r.monthly_usd), availability_pct=float(r.availability_pct),
             region_availability_pct=float(r.region_availability_pct), dr_tier=r.dr_tier,
             recommended=bool(r.recommended), row=r,
-            bom=pd.DataFrame({c: lines[c][line_rows & (line_option == r.option)] for c in shown}),
+            bom_columns={c: lines[c][line_rows & (line_option == r.option)] for c in shown},
         )
         for r in (by_name[name] for name in OPTION_ORDER)
     )
     used = set(lines["source_id"][line_rows].tolist())
-    sources = book.sources[(book.sources.cloud == workload.cloud) & book.sources.source_id.isin(used)]
-    plan = Plan(workload=workload, sizing=sizing, options=options, decisions=(), assumptions=(),
-                sources=sources.drop(columns="cloud").reset_index(drop=True))
+    cited = book.memo(("sources", workload.cloud), lambda: book.sources[book.sources.cloud == workload.cloud]
+                      .drop(columns="cloud").reset_index(drop=True))
+    sources = cited[cited.source_id.isin(used)].reset_index(drop=True)
+    plan = Plan(workload=workload, sizing=sizing, options=options, decisions=(), assumptions=(), sources=sources)
     return Plan(workload=workload, sizing=sizing, options=options, decisions=tuple(decisions(plan)),
                 assumptions=tuple(assumptions(plan)), sources=plan.sources, billing=billing_month(plan))
 
