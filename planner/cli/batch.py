@@ -52,11 +52,14 @@ def batch(
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+        # refreshed from the callback, not by rich's own thread: the batch forks its workers, and a process
+        # should not fork while another of its threads may hold a lock
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), transient=True) as bar:
+                      TimeRemainingColumn(), transient=True, auto_refresh=False) as bar:
             task = bar.add_task("pricing scenarios", total=len(inp.frame))
+            bar.refresh()
             result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None,
-                               progress=lambda done, total: bar.update(task, completed=done))
+                               progress=lambda done, total: bar.update(task, completed=done, refresh=True))
     else:
         result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None)
     from planner.pricing.book import remember
