@@ -179,6 +179,11 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def parse_workload_text(text: str, source: str = "<input>") -> Workload:
     """Parse YAML or JSON text (JSON is YAML) into a validated :class:`Workload`."""
+    return workload_from_dict(read_workload_data(text, source), source)
+
+
+def read_workload_data(text: str, source: str = "<input>") -> Any:
+    """YAML or JSON text (JSON is YAML) as data, not yet validated: at most ``MAX_WORKLOAD_BYTES``, no aliases."""
     if len(text.encode("utf-8", errors="replace")) > MAX_WORKLOAD_BYTES:
         raise WorkloadError([("", f"larger than {MAX_WORKLOAD_BYTES:,} bytes: not a workload file")], source)
     try:
@@ -191,11 +196,17 @@ def parse_workload_text(text: str, source: str = "<input>") -> Workload:
         raise WorkloadError([("", "nested too deeply to be a workload")], source) from None
     if data is None:
         raise WorkloadError([("", "empty workload file")], source)
-    return workload_from_dict(data, source)
+    return data
 
 
 def load_workload(path: str | Path) -> Workload:
     """Read a workload from a ``.yaml``/``.yml``/``.json`` file of at most ``MAX_WORKLOAD_BYTES``."""
+    return parse_workload_text(*read_workload_file(path))
+
+
+def read_workload_file(path: str | Path) -> tuple[str, str]:
+    """The text of a workload file and its name for messages; refused with a clear message when it is a
+    directory, missing, too large or not text."""
     path = Path(path)
     if path.is_dir():
         raise WorkloadError([("", "is a directory, not a workload file")], str(path))
@@ -211,4 +222,4 @@ def load_workload(path: str | Path) -> Workload:
         raise WorkloadError([("", "not a text file (expected YAML or JSON)")], str(path)) from None
     except OSError as exc:
         raise WorkloadError([("", f"cannot be read ({exc.strerror or exc})")], str(path)) from None
-    return parse_workload_text(text, str(path))
+    return text, str(path)

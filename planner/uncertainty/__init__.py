@@ -1,0 +1,1 @@
+"""Uncertain inputs: ranges in the workload, Monte Carlo through the engine, percentiles and sensitivity."""
