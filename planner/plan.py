@@ -8,10 +8,11 @@ provenance of every price used.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,11 @@ from planner.explain import Decision, assumptions, billing_month, decisions
 from planner.pricing.book import PriceBook, default_book
 from planner.workload import Workload
 
-SCHEMA_VERSION = "1.1"
+if TYPE_CHECKING:
+    from planner.uncertainty.monte_carlo import Uncertainty
+    from planner.uncertainty.ranges import UncertainWorkload
+
+SCHEMA_VERSION = "1.2"
 OPTION_ORDER = ("vertical", "horizontal", "containers", "serverless")
 
 
@@ -60,6 +65,7 @@ class Plan:
     assumptions: tuple[str, ...]
     sources: pd.DataFrame = field(repr=False)
     billing: str = ""  # which month the monthly figure bills (see planner.explain.billing_month)
+    uncertainty: Uncertainty | None = None  # the Monte Carlo summary when inputs were given as ranges
 
     @property
     def recommended(self) -> OptionPlan | None:
@@ -91,6 +97,17 @@ def make_plan(workload: Workload, book: PriceBook | None = None) -> Plan:
     book = book or default_book()
     result = run(workloads_frame([workload]), workload.policy, book)
     return plan_from_result(workload, result, 0, book)
+
+
+def make_uncertain_plan(uw: UncertainWorkload, samples: int, seed: int, book: PriceBook | None = None) -> Plan:
+    """The plan at the medians of the ranges, with the Monte Carlo summary over ``samples`` draws of them
+    (:func:`planner.uncertainty.monte_carlo.simulate`)."""
+    from planner.uncertainty.monte_carlo import check_samples, simulate
+
+    check_samples(samples)
+    book = book or default_book()
+    plan = make_plan(uw.workload, book)
+    return dataclasses.replace(plan, uncertainty=simulate(uw, samples, seed, book))
 
 
 def plan_from_result(workload: Workload, result: EngineResult, row: int, book: PriceBook) -> Plan:

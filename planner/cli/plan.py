@@ -12,6 +12,9 @@ import typer
 from planner.errors import PlannerError
 
 
+DEFAULT_SAMPLES = 1_000
+
+
 class PlanFormat(str, Enum):
     md = "md"
     json = "json"
@@ -37,20 +40,31 @@ def plan(
     fmt: PlanFormat = typer.Option(PlanFormat.table, "--format", "-f", help="md (design review), json (contract) "
                                                                              "or table (terminal)."),
     out: Path | None = typer.Option(None, "-o", "--output", help="Write to this file (atomically) instead of stdout."),
+    samples: int | None = typer.Option(None, "--samples", help="Monte Carlo samples of the inputs given as ranges "
+                                                               "(1-1,000,000; default 1,000 when there are ranges)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the samples: the same seed gives the same numbers."),
 ) -> None:
-    """Size a workload, price every option and recommend one."""
+    """Size a workload, price every option and recommend one. Inputs given as ranges ({low, high}: a 90 %
+    interval) are sampled: the report adds each option's P10/P50/P90 bill and what drives it."""
     # read and validate first: a bad file is refused before the heavy imports and the price book load
-    from planner.workload import MAX_WORKLOAD_BYTES, load_workload, parse_workload_text
+    from planner.uncertainty.monte_carlo import check_samples
+    from planner.uncertainty.ranges import load_uncertain, parse_uncertain_text
+    from planner.workload import MAX_WORKLOAD_BYTES
 
+    if samples is not None:
+        check_samples(samples)
     if workload == "-":
-        w = parse_workload_text(sys.stdin.read(MAX_WORKLOAD_BYTES + 1), "<stdin>")
+        uw = parse_uncertain_text(sys.stdin.read(MAX_WORKLOAD_BYTES + 1), "<stdin>")
     else:
-        w = load_workload(Path(workload))
-    from planner.plan import make_plan
+        uw = load_uncertain(workload)
+    from planner.plan import make_plan, make_uncertain_plan
     from planner.pricing.book import default_book, remember
 
     book = default_book()
-    result = make_plan(w, book)
+    if uw.ranges or samples is not None:
+        result = make_uncertain_plan(uw, DEFAULT_SAMPLES if samples is None else samples, seed, book)
+    else:
+        result = make_plan(uw.workload, book)
     remember(book)  # the candidate tables this plan derived, for the next cold start
     if fmt is PlanFormat.table:
         if out is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.table import Table
 
 from planner.cli.render import _console
@@ -32,6 +33,8 @@ def print_plan(plan: Plan) -> None:
         options.add_row(o.name, "yes" if o.feasible else "no", _usd(o.monthly_usd), _pct(o.availability_pct),
                         _pct(o.row.sla_floor_pct), o.dr_tier, _compute_summary(o), "; ".join(o.reasons), style=style)
     console.print(options)
+    if plan.uncertainty is not None:
+        _print_uncertainty(console, plan)
     decisions = Table(title="Decisions", header_style="bold", show_lines=False)
     decisions.add_column("topic", style="bold")
     decisions.add_column("decision")
@@ -39,3 +42,29 @@ def print_plan(plan: Plan) -> None:
     for d in plan.decisions:
         decisions.add_row(d.topic, d.choice, d.rationale)
     console.print(decisions)
+
+
+def _print_uncertainty(console: Console, plan: Plan) -> None:
+    u = plan.uncertainty
+    assert u is not None
+    band = Table(title=f"Uncertainty: {u.samples:,} samples (seed {u.seed}) of the inputs given as ranges",
+                 header_style="bold")
+    for col in ("option", "P10", "P50", "P90", "feasible in", "cheapest in"):
+        band.add_column(col, justify="left" if col == "option" else "right")
+    for o in u.options:
+        band.add_row(o.name, _usd(o.p10_usd), _usd(o.p50_usd), _usd(o.p90_usd), f"{o.p_feasible:.0%}",
+                     f"{o.p_cheapest:.0%}", style="bold green" if o.name == u.recommended else "")
+    console.print(band)
+    if u.recommended:
+        console.print(f"Under uncertainty: [bold green]{u.recommended}[/] ({u.rule}); cheapest in "
+                      f"{u.p_recommendation_holds:.0%} of samples; recommended bill P10 {_usd(u.bill_p10_usd)}, "
+                      f"P50 {_usd(u.bill_p50_usd)}, P90 {_usd(u.bill_p90_usd)} a month")
+    tornado = Table(title="What moves the bill (each input at its low and high, the others at their medians)",
+                    header_style="bold")
+    for col in ("input", "low", "high", "bill at low", "bill at high", "swing", "rank corr."):
+        tornado.add_column(col, justify="left" if col == "input" else "right")
+    for sw in u.sensitivity:
+        tornado.add_row(sw.field, f"{sw.low_value:,.4g}", f"{sw.high_value:,.4g}", _usd(sw.low_usd),
+                        _usd(sw.high_usd), _usd(sw.swing_usd), f"{sw.rank_correlation:+.2f}")
+    console.print(tornado)
+

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from planner.plan import OptionPlan, Plan
+    from planner.uncertainty.monte_carlo import Uncertainty
 
 
 def _num(x: Any) -> float | None:
@@ -123,4 +124,23 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "assumptions": list(plan.assumptions),
         "sources": plan.sources.to_dict(orient="records"),
         "policy": plan.workload.policy.model_dump(mode="json", by_alias=True),
+        "uncertainty": uncertainty_to_dict(plan.uncertainty) if plan.uncertainty else None,
+    }
+
+
+def uncertainty_to_dict(u: Uncertainty) -> dict[str, Any]:
+    """The Monte Carlo summary (``docs/plan-json.md``, ``uncertainty``)."""
+    return {
+        "samples": u.samples,
+        "seed": u.seed,
+        "recommended": u.recommended,
+        "rule": u.rule,
+        "p_recommendation_holds": _num(u.p_recommendation_holds),
+        "bill_p10_usd": _num(u.bill_p10_usd), "bill_p50_usd": _num(u.bill_p50_usd),
+        "bill_p90_usd": _num(u.bill_p90_usd),
+        "options": [{"name": o.name, "p10_usd": _num(o.p10_usd), "p50_usd": _num(o.p50_usd), "p90_usd": _num(o.p90_usd),
+                     "p_feasible": o.p_feasible, "p_cheapest": o.p_cheapest} for o in u.options],
+        "sensitivity": [{"field": s.field, "low": s.low_value, "high": s.high_value, "low_usd": _num(s.low_usd),
+                         "high_usd": _num(s.high_usd), "swing_usd": _num(s.swing_usd),
+                         "rank_correlation": _num(s.rank_correlation)} for s in u.sensitivity],
     }

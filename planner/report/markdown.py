@@ -70,6 +70,8 @@ def render_markdown(plan: Plan) -> str:
     else:
         out.append("**No option meets every target.** " +
                    next(d.rationale for d in plan.decisions if d.topic == "recommendation") + ".")
+    if plan.uncertainty is not None:
+        out += ["", *_uncertainty_section(plan)]
     out += ["", "## Workload", ""]
     out += _table(["input", "value"], _workload_rows(plan))
     out += ["", "## Options compared", ""]
@@ -98,3 +100,31 @@ def render_markdown(plan: Plan) -> str:
                   [[s.source_id, s.repo or "—", (s.commit or "—")[:12], s.path or "—",
                     s.data_date_max or "—", s.notes] for s in plan.sources.itertuples(index=False)])
     return "\n".join(out) + "\n"
+
+
+def _uncertainty_section(plan: Plan) -> list[str]:
+    """Percentiles per option and the tornado, when inputs were ranges."""
+    u = plan.uncertainty
+    assert u is not None
+    ranges = ", ".join(f"{s.field} {s.low_value:,.4g}-{s.high_value:,.4g}" for s in u.sensitivity)
+    out = ["## Uncertainty", "",
+           f"_{u.samples:,} samples (seed {u.seed}) of the inputs given as 90 % intervals ({ranges}); the rest of "
+           "this report is the plan at their medians._", ""]
+    if u.recommended:
+        out.append(f"Under uncertainty: **{u.recommended}** ({u.rule}); it is the cheapest feasible option in "
+                   f"{u.p_recommendation_holds:.0%} of samples. The recommended bill lies between "
+                   f"{_usd(u.bill_p10_usd)} (P10) and {_usd(u.bill_p90_usd)} (P90) a month, median "
+                   f"{_usd(u.bill_p50_usd)}.")
+    else:
+        out.append("Under uncertainty: no option is feasible in any sample.")
+    out += ["", *_table(["option", "P10", "P50", "P90", "feasible in", "cheapest in"],
+                        [[f"**{o.name}**" if o.name == u.recommended else o.name, _usd(o.p10_usd), _usd(o.p50_usd),
+                          _usd(o.p90_usd), f"{o.p_feasible:.0%}", f"{o.p_cheapest:.0%}"] for o in u.options],
+                        "lrrrrr")]
+    if u.sensitivity:
+        out += ["", "What moves the bill (each input at its low and high, the others at their medians):", ""]
+        out += _table(["input", "low", "high", "bill at low", "bill at high", "swing", "rank correlation"],
+                      [[s.field, f"{s.low_value:,.4g}", f"{s.high_value:,.4g}", _usd(s.low_usd), _usd(s.high_usd),
+                        _usd(s.swing_usd), f"{s.rank_correlation:+.2f}"] for s in u.sensitivity], "lrrrrrr")
+    return out
+

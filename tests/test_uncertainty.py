@@ -1,0 +1,151 @@
+"""Ranges in, percentiles and sensitivity out: distributions checked at their given points, the Monte Carlo
+checked against plain plans, and every bad range named by field."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from planner.cli import main
+from planner.plan import make_plan, make_uncertain_plan
+from planner.pricing import default_book
+from planner.report.markdown import render_markdown
+from planner.uncertainty.monte_carlo import RULE, sample_frame, simulate
+from planner.uncertainty.ranges import Range, parse_uncertain_text, uncertain_from_dict
+from planner.workload import WorkloadError
+
+RANGED = {"name": "checkout", "peak_rps": {"low": 300, "high": 900}, "data_size_gb": {"low": 50, "high": 400},
+          "read_fraction": {"low": 0.8, "high": 0.97}, "monthly_growth": {"low": 0, "mid": 0.03, "high": 0.08}}
+
+
+@pytest.fixture(scope="module")
+def book():
+    return default_book()
+
+
+@pytest.fixture(scope="module")
+def ranged():
+    return uncertain_from_dict(RANGED)
+
+
+def test_each_kind_of_range_passes_through_its_three_points(ranged):
+    # lognormal: median = geometric mean sqrt(300 x 900) = 519.6; logit-normal: median on the logit midpoint;
+    # normal: the given mid. Each at 5 % / 50 % / 95 % returns low / mid / high.
+    assert ranged.workload.peak_rps == pytest.approx(math.sqrt(300 * 900))
+    logit = (math.log(0.8 / 0.2) + math.log(0.97 / 0.03)) / 2
+    assert ranged.workload.read_fraction == pytest.approx(1 / (1 + math.exp(-logit)))  # 0.9192
+    assert ranged.workload.monthly_growth == 0.03
+    for r in ranged.ranges:
+        assert r.quantile([0.05, 0.5, 0.95]) == pytest.approx([r.low, r.mid, r.high])
+    # the lognormal's 84th percentile is one sigma up: mid x exp((ln 900 - ln 519.6) / 1.645)
+    peak = ranged.range("peak_rps")
+    assert peak.quantile(0.841344746) == pytest.approx(519.615 * math.exp(math.log(900 / 519.615) / 1.6448536), rel=1e-5)
+    # fractions stay inside (0, 1) and the clipped normal inside the field's bounds
+    assert 0 < ranged.range("read_fraction").quantile(1e-9) and ranged.range("read_fraction").quantile(1 - 1e-9) < 1
+    assert ranged.range("monthly_growth").quantile(0.001) == 0.0
+
+
+def test_samples_are_reproducible_and_follow_the_ranges(ranged):
+    a, b, c = (sample_frame(ranged, 20_000, seed) for seed in (7, 7, 8))
+    assert a.equals(b) and not a.equals(c)
+    peak = a.peak_rps.to_numpy()
+    assert np.percentile(peak, [5, 50, 95]) == pytest.approx([300, 519.6, 900], rel=0.03)
+    assert a.horizon_months.nunique() == 1 and a.region.nunique() == 1  # the rest as given
+
+
+@pytest.mark.parametrize("text, field, message", [
+    ("peak_rps: {low: 900, high: 300}", "peak_rps", "low 900 is above high 300"),
+    ("peak_rps: {low: -1, high: 3}", "peak_rps.low", "must be > 0"),
+    ("data_size_gb: {low: 0, high: 30}\npeak_rps: 5", "data_size_gb.low", "lognormal; low must be above 0"),
+    ("read_fraction: {low: 0.5, high: 1.2}\npeak_rps: 5", "read_fraction.high", "must be <= 1"),
+    ("hot_data_fraction: {low: 0.1, high: 1}\npeak_rps: 5", "hot_data_fraction", "strictly between 0 and 1"),
+    ("latency_target_ms: {low: 100, high: 200}\npeak_rps: 5", "latency_target_ms", "takes no range"),
+    ("availability_target: {low: 99, high: 99.9}\npeak_rps: 5", "availability_target", "takes no range"),
+    ("peak_rps: {low: 1}", "peak_rps", "needs both low and high"),
+    ("peak_rps: {low: 1, high: 3, top: 4}", "peak_rps", "unknown key(s) top"),
+    ("peak_rps: {low: 1, mid: 5, high: 3}", "peak_rps.mid", "must lie between low 1 and high 3"),
+    ("peak_rps: {low: 1, high: .nan}", "peak_rps.high", "must be a finite number"),
+])
+def test_bad_ranges_are_named_by_field(text, field, message):
+    with pytest.raises(WorkloadError) as err:
+        parse_uncertain_text(text, "w.yaml")
+    assert any(f == field and message in m for f, m in err.value.problems), err.value.problems
+
+
+def test_without_ranges_every_sample_is_the_plan(book):
+    # no range: all samples are the same workload, so each band collapses onto make_plan's bill
+    plain = uncertain_from_dict({"name": "fixed", "peak_rps": 400})
+    u = simulate(plain, 50, 1, book)
+    plan = make_plan(plain.workload, book)
+    for band, o in zip(u.options, plan.options):
+        assert band.name == o.name
+        if o.feasible:
+            assert (band.p10_usd, band.p50_usd, band.p90_usd) == pytest.approx((o.monthly_usd,) * 3, rel=1e-9)
+            assert band.p_feasible == 1.0
+        else:
+            assert band.p_feasible == 0.0 and math.isnan(band.p50_usd)
+        assert band.p_cheapest == (1.0 if o.recommended else 0.0)
+    assert u.recommended == plan.recommended.name and u.sensitivity == ()
+
+
+def test_monte_carlo_bands_recommendation_and_tornado(ranged, book):
+    u = simulate(ranged, 2_000, 7, book)
+    assert u.samples == 2_000 and u.rule == RULE
+    for o in u.options:
+        assert 0 <= o.p_feasible <= 1 and 0 <= o.p_cheapest <= o.p_feasible
+        if o.p_feasible:
+            assert o.p10_usd <= o.p50_usd <= o.p90_usd
+    assert sum(o.p_cheapest for o in u.options) == pytest.approx(1.0)  # some option fits every sample here
+    # the rule: lowest P50 among options feasible in >= 95 % of samples
+    sure = [o for o in u.options if o.p_feasible >= 0.95]
+    assert u.recommended == min(sure, key=lambda o: o.p50_usd).name
+    assert u.bill_p10_usd <= u.bill_p50_usd <= u.bill_p90_usd
+    # traffic drives this bill: largest swing, strong positive rank correlation
+    top = u.sensitivity[0]
+    assert top.field == "peak_rps" and top.low_usd < top.high_usd and top.rank_correlation > 0.8
+    assert [s.swing_usd for s in u.sensitivity] == sorted((s.swing_usd for s in u.sensitivity), reverse=True)
+    # each end of the tornado is a plain plan with that input at its end and the others at their medians
+    at_low = make_plan(ranged.workload.model_copy(update={"peak_rps": 300.0}), book)
+    assert top.low_usd == pytest.approx(at_low.recommended.monthly_usd, rel=1e-9)
+
+
+def test_uncertainty_in_json_markdown_and_cli(ranged, book, tmp_path, capsys):
+    plan = make_uncertain_plan(ranged, 500, 3, book)
+    doc = plan.to_dict()
+    assert doc["schema_version"] == "1.2"
+    block = doc["uncertainty"]
+    assert block["samples"] == 500 and block["seed"] == 3 and block["recommended"]
+    assert [o["name"] for o in block["options"]] == ["vertical", "horizontal", "containers", "serverless"]
+    assert set(block["options"][1]) == {"name", "p10_usd", "p50_usd", "p90_usd", "p_feasible", "p_cheapest"}
+    assert {s["field"] for s in block["sensitivity"]} == {"peak_rps", "data_size_gb", "read_fraction",
+                                                          "monthly_growth"}
+    assert set(block["sensitivity"][0]) >= {"field", "low_usd", "high_usd", "swing_usd"}
+    json.dumps(doc, allow_nan=False)  # no NaN in the contract
+    assert make_plan(ranged.workload, book).to_dict()["uncertainty"] is None
+    md = render_markdown(plan)
+    assert "## Uncertainty" in md and "What moves the bill" in md and "| peak_rps |" in md
+    path = tmp_path / "w.yaml"
+    path.write_text("name: c\npeak_rps: {low: 300, high: 900}\n")
+    assert main(["plan", str(path), "-f", "json", "--samples", "200", "--seed", "5"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["uncertainty"]["samples"] == 200 and out["uncertainty"]["seed"] == 5
+    assert main(["plan", str(path), "--samples", "0"]) == 2
+    assert "--samples 0: must be between 1 and 1,000,000" in capsys.readouterr().err
+    assert main(["plan", str(path), "--samples", "2000000"]) == 2
+
+
+def test_cpu_samples_stay_below_the_latency_target(book):
+    # a CPU-time range reaching the p99 target: samples are capped at 90 % of it, so every one can be sized
+    u = uncertain_from_dict({"name": "slow", "peak_rps": 50, "cpu_ms_per_request": {"low": 50, "high": 240}})
+    frame = sample_frame(u, 5_000, 1)
+    assert frame.cpu_ms_per_request.max() <= 0.9 * 250
+    assert simulate(u, 300, 1, book).recommended is not None
+
+
+def test_range_quantile_is_a_pure_function():
+    r = Range("peak_rps", 10, 20, 80)
+    assert r.quantile([0.05, 0.5, 0.95]) == pytest.approx([10, 20, 80])
+    assert r.quantile(0.25) < 20 < r.quantile(0.75)
