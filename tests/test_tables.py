@@ -76,3 +76,10 @@ def test_cost_vs_load_figure_keeps_the_load_axis_on_the_swept_range():
     (note,) = fig.layout.annotations
     assert note.x == pytest.approx(math.log10(cross)) and f"{cross:,.0f} req/s" in note.text
     assert fig.layout.shapes[0].x0 == pytest.approx(cross)
+
+
+def test_probabilities_never_round_a_rare_event_away():
+    from planner.report.formatting import share
+
+    assert [share(p) for p in (0, 0.004, 0.005, 0.5, 0.994, 0.996, 1)] == ["0%", "<1%", "<1%", "50%", "99%", ">99%",
+                                                                            "100%"]

@@ -149,3 +149,24 @@ def test_range_quantile_is_a_pure_function():
     r = Range("peak_rps", 10, 20, 80)
     assert r.quantile([0.05, 0.5, 0.95]) == pytest.approx([10, 20, 80])
     assert r.quantile(0.25) < 20 < r.quantile(0.75)
+
+
+def test_policy_defaults_that_move_the_bill_most(ranged, book):
+    from planner.uncertainty.monte_carlo import POLICY_CANDIDATES, _policy_ends
+
+    u = simulate(ranged, 200, 1, book)
+    assert len(u.policy_sensitivity) == 3
+    swings = [s.swing_usd for s in u.policy_sensitivity]
+    assert swings == sorted(swings, reverse=True) and swings[0] > 0
+    top = u.policy_sensitivity[0]
+    name = top.field.removeprefix("policy.")
+    assert name in POLICY_CANDIDATES
+    # each end is a plain plan at the medians with that default changed
+    low_plan = make_plan(ranged.workload.model_copy(
+        update={"policy": ranged.workload.policy.model_copy(update={name: top.low_value})}), book)
+    assert top.low_usd == pytest.approx(low_plan.recommended.monthly_usd, rel=1e-9)
+    policy = ranged.workload.policy
+    assert _policy_ends(policy, "usl_sigma") == pytest.approx((0.01, 0.03))  # halved, raised by half
+    assert _policy_ends(policy, "hot_read_share") == pytest.approx((0.45, 0.95))  # a share: halfway to 0 and 1
+    assert [s["field"] for s in make_uncertain_plan(ranged, 50, 1, book).to_dict()["uncertainty"][
+        "policy_sensitivity"]] == [s.field for s in u.policy_sensitivity]

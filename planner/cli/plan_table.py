@@ -9,6 +9,7 @@ from planner.cli.render import _console
 from planner.plan import Plan
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import pct as _pct
+from planner.report.formatting import share as _share
 from planner.report.formatting import usd as _usd
 
 
@@ -52,12 +53,12 @@ def _print_uncertainty(console: Console, plan: Plan) -> None:
     for col in ("option", "P10", "P50", "P90", "feasible in", "cheapest in"):
         band.add_column(col, justify="left" if col == "option" else "right")
     for o in u.options:
-        band.add_row(o.name, _usd(o.p10_usd), _usd(o.p50_usd), _usd(o.p90_usd), f"{o.p_feasible:.0%}",
-                     f"{o.p_cheapest:.0%}", style="bold green" if o.name == u.recommended else "")
+        band.add_row(o.name, _usd(o.p10_usd), _usd(o.p50_usd), _usd(o.p90_usd), _share(o.p_feasible),
+                     _share(o.p_cheapest), style="bold green" if o.name == u.recommended else "")
     console.print(band)
     if u.recommended:
         console.print(f"Under uncertainty: [bold green]{u.recommended}[/] ({u.rule}); cheapest in "
-                      f"{u.p_recommendation_holds:.0%} of samples; recommended bill P10 {_usd(u.bill_p10_usd)}, "
+                      f"{_share(u.p_recommendation_holds)} of samples; recommended bill P10 {_usd(u.bill_p10_usd)}, "
                       f"P50 {_usd(u.bill_p50_usd)}, P90 {_usd(u.bill_p90_usd)} a month")
     tornado = Table(title="What moves the bill (each input at its low and high, the others at their medians)",
                     header_style="bold")
@@ -67,4 +68,12 @@ def _print_uncertainty(console: Console, plan: Plan) -> None:
         tornado.add_row(sw.field, f"{sw.low_value:,.4g}", f"{sw.high_value:,.4g}", _usd(sw.low_usd),
                         _usd(sw.high_usd), _usd(sw.swing_usd), f"{sw.rank_correlation:+.2f}")
     console.print(tornado)
+    if u.policy_sensitivity:
+        policy = Table(title="The policy defaults that move it most (halved and raised by half)", header_style="bold")
+        for col in ("policy default", "low", "high", "bill at low", "bill at high", "swing"):
+            policy.add_column(col, justify="left" if col == "policy default" else "right")
+        for sw in u.policy_sensitivity:
+            policy.add_row(sw.field, f"{sw.low_value:,.4g}", f"{sw.high_value:,.4g}", _usd(sw.low_usd),
+                           _usd(sw.high_usd), _usd(sw.swing_usd))
+        console.print(policy)
 

@@ -18,6 +18,16 @@ def pct(x: float) -> str:
     return f"{x:.{4 if x >= 99.99 else 3}f}".rstrip("0").rstrip(".") + "%"
 
 
+def share(p: float) -> str:
+    """A probability as a whole percentage that never rounds a rare event away: <1 %, >99 %."""
+    text = f"{p:.0%}"
+    if p > 0 and text == "0%":
+        return "<1%"
+    if p < 1 and text == "100%":
+        return ">99%"
+    return text
+
+
 def usd(x: float | None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"

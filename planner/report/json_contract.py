@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from planner.plan import OptionPlan, Plan
-    from planner.uncertainty.monte_carlo import Uncertainty
+    from planner.uncertainty.monte_carlo import Swing, Uncertainty
 
 
 def _num(x: Any) -> float | None:
@@ -140,7 +140,11 @@ def uncertainty_to_dict(u: Uncertainty) -> dict[str, Any]:
         "bill_p90_usd": _num(u.bill_p90_usd),
         "options": [{"name": o.name, "p10_usd": _num(o.p10_usd), "p50_usd": _num(o.p50_usd), "p90_usd": _num(o.p90_usd),
                      "p_feasible": o.p_feasible, "p_cheapest": o.p_cheapest} for o in u.options],
-        "sensitivity": [{"field": s.field, "low": s.low_value, "high": s.high_value, "low_usd": _num(s.low_usd),
-                         "high_usd": _num(s.high_usd), "swing_usd": _num(s.swing_usd),
-                         "rank_correlation": _num(s.rank_correlation)} for s in u.sensitivity],
+        "sensitivity": [_swing(s) for s in u.sensitivity],
+        "policy_sensitivity": [_swing(s) for s in u.policy_sensitivity],
     }
+
+
+def _swing(s: Swing) -> dict[str, Any]:
+    return {"field": s.field, "low": s.low_value, "high": s.high_value, "low_usd": _num(s.low_usd),
+            "high_usd": _num(s.high_usd), "swing_usd": _num(s.swing_usd), "rank_correlation": _num(s.rank_correlation)}

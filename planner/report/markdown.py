@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from planner.report.escaping import markdown_cell
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import pct as _pct
+from planner.report.formatting import share as _share
 from planner.report.formatting import quantity as _qty
 from planner.report.formatting import unit_usd as _unit_usd
 from planner.report.formatting import usd as _usd
@@ -112,19 +113,25 @@ def _uncertainty_section(plan: Plan) -> list[str]:
            "this report is the plan at their medians._", ""]
     if u.recommended:
         out.append(f"Under uncertainty: **{u.recommended}** ({u.rule}); it is the cheapest feasible option in "
-                   f"{u.p_recommendation_holds:.0%} of samples. The recommended bill lies between "
+                   f"{_share(u.p_recommendation_holds)} of samples. The recommended bill lies between "
                    f"{_usd(u.bill_p10_usd)} (P10) and {_usd(u.bill_p90_usd)} (P90) a month, median "
                    f"{_usd(u.bill_p50_usd)}.")
     else:
         out.append("Under uncertainty: no option is feasible in any sample.")
     out += ["", *_table(["option", "P10", "P50", "P90", "feasible in", "cheapest in"],
                         [[f"**{o.name}**" if o.name == u.recommended else o.name, _usd(o.p10_usd), _usd(o.p50_usd),
-                          _usd(o.p90_usd), f"{o.p_feasible:.0%}", f"{o.p_cheapest:.0%}"] for o in u.options],
+                          _usd(o.p90_usd), _share(o.p_feasible), _share(o.p_cheapest)] for o in u.options],
                         "lrrrrr")]
     if u.sensitivity:
         out += ["", "What moves the bill (each input at its low and high, the others at their medians):", ""]
         out += _table(["input", "low", "high", "bill at low", "bill at high", "swing", "rank correlation"],
                       [[s.field, f"{s.low_value:,.4g}", f"{s.high_value:,.4g}", _usd(s.low_usd), _usd(s.high_usd),
                         _usd(s.swing_usd), f"{s.rank_correlation:+.2f}"] for s in u.sensitivity], "lrrrrrr")
+    if u.policy_sensitivity:
+        out += ["", "The policy defaults that move it most (halved and raised by half; a share moved halfway to 0 "
+                    "and to 1):", ""]
+        out += _table(["policy default", "low", "high", "bill at low", "bill at high", "swing"],
+                      [[s.field, f"{s.low_value:,.4g}", f"{s.high_value:,.4g}", _usd(s.low_usd), _usd(s.high_usd),
+                        _usd(s.swing_usd)] for s in u.policy_sensitivity], "lrrrrr")
     return out
 

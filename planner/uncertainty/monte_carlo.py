@@ -67,6 +67,7 @@ class Uncertainty:
     bill_p50_usd: float
     bill_p90_usd: float
     sensitivity: tuple[Swing, ...]  # largest swing first
+    policy_sensitivity: tuple[Swing, ...] = ()  # the policy defaults that move the bill most, largest first
 
     @property
     def p_recommendation_holds(self) -> float:
@@ -160,7 +161,7 @@ def simulate(uw: UncertainWorkload, samples: int, seed: int, book: PriceBook) ->
     b10, b50, b90 = _percentiles(bill)
     return Uncertainty(samples=samples, seed=seed, options=tuple(bands), recommended=_recommend(bands), rule=RULE,
                        bill_p10_usd=b10, bill_p50_usd=b50, bill_p90_usd=b90,
-                       sensitivity=_tornado(uw, wf, bill, book))
+                       sensitivity=_tornado(uw, wf, bill, book), policy_sensitivity=_policy_tornado(uw, book))
 
 
 def _tornado(uw: UncertainWorkload, samples: pd.DataFrame, bill: np.ndarray, book: PriceBook) -> tuple[Swing, ...]:
@@ -178,3 +179,48 @@ def _tornado(uw: UncertainWorkload, samples: pd.DataFrame, bill: np.ndarray, boo
                     _rank_correlation(samples[r.field].to_numpy(dtype=float), bill))
               for r, (lo, hi) in zip(uw.ranges, ends)]
     return tuple(sorted(swings, key=lambda s: -np.nan_to_num(s.swing_usd, nan=-1.0)))
+
+
+# policy defaults whose values are estimates rather than facts (contention, database CPU per request, locality,
+# overheads): each is halved and raised by half (see _policy_ends), at the inputs' medians
+POLICY_CANDIDATES = ("usl_sigma", "burst_headroom", "db_cpu_ms_per_read", "db_cpu_ms_per_write", "hot_read_share",
+                     "cache_item_overhead", "backend_wait_ms", "db_pages_per_read")
+POLICY_FACTORS = (0.5, 1.5)
+POLICY_SHOWN = 3
+
+
+def _policy_tornado(uw: UncertainWorkload, book: PriceBook) -> tuple[Swing, ...]:
+    """The :data:`POLICY_SHOWN` policy defaults (of :data:`POLICY_CANDIDATES`) whose change from half to 1.5x
+    moves the recommended bill at the medians most."""
+    policy = uw.workload.policy
+    wf = workloads_frame([uw.workload])
+    swings = []
+    for name in POLICY_CANDIDATES:
+        ends = _policy_ends(policy, name)
+        bills = []
+        for v in ends:
+            changed = policy.model_copy(update={name: v})
+            o = run(wf, changed, book, detail=False).option_columns
+            bills.append(_bill({c: np.asarray(o[c]).reshape(len(OPTIONS), -1).T
+                                for c in ("monthly_usd", "feasible", "recommended")})[0])
+        swings.append(Swing(f"policy.{name}", ends[0], ends[1], float(bills[0]), float(bills[1]), float("nan")))
+    ranked = sorted(swings, key=lambda s: -np.nan_to_num(s.swing_usd, nan=-1.0))
+    return tuple(ranked[:POLICY_SHOWN])
+
+
+def _policy_ends(policy: object, name: str) -> tuple[float, float]:
+    """A policy default halved and raised by half, inside the field's bounds; a share of a whole moved halfway
+    to 0 and halfway to 1 instead."""
+    import annotated_types as at
+
+    value = float(getattr(policy, name))
+    lo, hi = -np.inf, np.inf
+    for m in type(policy).model_fields[name].metadata:
+        if isinstance(m, at.Ge | at.Gt):
+            lo = max(lo, float(m.ge if isinstance(m, at.Ge) else m.gt))
+        elif isinstance(m, at.Le | at.Lt):
+            hi = min(hi, float(m.le if isinstance(m, at.Le) else m.lt))
+    if name.endswith(("_share", "_fraction")):  # a share of a whole: halfway to none, halfway to all
+        return value / 2, value + (min(hi, 1.0) - value) / 2
+    low, high = (value * f for f in POLICY_FACTORS)
+    return max(low, lo), min(high, hi)
