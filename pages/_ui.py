@@ -18,6 +18,7 @@ DEFAULT = Workload(name="my-service", peak_rps=500)
 PAGES = (
     ("pages/plan.py", "Plan", ":material/calculate:"),
     ("pages/compare.py", "Compare", ":material/compare_arrows:"),
+    ("pages/uncertainty.py", "Uncertainty", ":material/stacked_line_chart:"),
     ("pages/batch.py", "Batch what-if", ":material/table_view:"),
     ("pages/growth.py", "Growth", ":material/trending_up:"),
     ("pages/prices.py", "Prices", ":material/price_check:"),

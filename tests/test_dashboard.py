@@ -102,6 +102,23 @@ def test_growth_page_follows_the_growth_rate():
 
 # -- batch ------------------------------------------------------------------
 
+def test_uncertainty_page_shows_bands_and_what_drives_the_bill():
+    at = page("uncertainty", peak_rps="400")
+    assert not at.exception
+    assert at.subheader[0].value.startswith("Under uncertainty: ")
+    assert metric(at, "Recommendation holds in").endswith("%")
+    p10, p90 = (float(x.strip().lstrip("P109 $").replace(",", "")) for x in
+                next(m.delta for m in at.metric if m.label == "Recommended bill, median").split("–"))
+    assert p10 < float(metric(at, "Recommended bill, median").lstrip("$").replace(",", "")) < p90
+    # peak traffic and database size are ranges by default; the tornado table lists both
+    shown = at.dataframe[-1].value
+    assert set(shown["input"]) == {"peak_rps", "data_size_gb"}
+    # a range whose low is above its high is reported by field, not a traceback
+    at.number_input(key="low_peak_rps").set_value(5000.0).run()
+    assert not at.exception
+    assert any("peak\\_rps" in e.value and "above high 600" in e.value for e in at.error)  # Markdown-escaped
+
+
 def test_batch_page_waits_for_an_upload():
     at = page("batch")
     assert not at.exception
@@ -145,12 +162,12 @@ def test_prices_page_reports_missing_prices():
                and "on_demand" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("name", ["plan", "compare", "growth", "batch", "prices"])
+@pytest.mark.parametrize("name", ["plan", "compare", "uncertainty", "growth", "batch", "prices"])
 def test_every_page_renders(name):
     assert not page(name).exception
 
 
-@pytest.mark.parametrize("name", ["plan", "compare", "growth", "batch", "prices"])
+@pytest.mark.parametrize("name", ["plan", "compare", "uncertainty", "growth", "batch", "prices"])
 def test_every_page_lists_every_page(name):
     links = [e for e in page(name).sidebar if type(e).__name__ == "PageLink"]
-    assert [link.label for link in links] == ["Plan", "Compare", "Batch what-if", "Growth", "Prices"]
+    assert [link.label for link in links] == ["Plan", "Compare", "Uncertainty", "Batch what-if", "Growth", "Prices"]

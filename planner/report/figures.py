@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from planner.report.breakdown import GROUPS, cost_breakdown
+from planner.report.formatting import share
 
 if TYPE_CHECKING:
     from planner.plan import Plan
+    from planner.uncertainty.monte_carlo import Swing, Uncertainty
 
 OPTION_COLORS = {"vertical": "#636EFA", "horizontal": "#00CC96", "containers": "#AB63FA", "serverless": "#FFA15A"}
 LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "height": 380,
@@ -81,3 +84,48 @@ def growth_figure(table: pd.DataFrame) -> go.Figure:
                       yaxis2={"title": "count", "overlaying": "y", "side": "right", "rangemode": "tozero"},
                       **LAYOUT)
     return fig
+
+
+def cost_distribution_figure(u: Uncertainty) -> go.Figure:
+    """Each option's monthly bill over the samples where it is feasible (box: quartiles; whiskers: 1.5 IQR)."""
+    fig = go.Figure()
+    for j, band in enumerate(u.options):
+        values = u.costs[:, j]
+        values = values[np.isfinite(values)]
+        if not len(values):
+            continue
+        fig.add_box(y=values, name=f"{band.name} (feasible in {share(band.p_feasible)})", boxpoints=False,
+                    marker_color=OPTION_COLORS.get(band.name), hovertemplate="$%{y:,.0f}/month<extra></extra>")
+    fig.update_layout(title=f"Monthly cost over {u.samples:,} samples (feasible samples only)",
+                      yaxis_title="USD per month", showlegend=False, **LAYOUT)
+    return fig
+
+
+def tornado_figure(swings: tuple[Swing, ...], base_usd: float, title: str) -> go.Figure:
+    """One bar per input from the bill at its low to the bill at its high (others at their medians), the
+    largest swing on top; the line is the bill with every input at its median."""
+    fig = go.Figure()
+    rows = list(reversed(swings))  # plotly draws the first category at the bottom
+    labels = [f"{s.field} ({s.low_value:,.4g} to {s.high_value:,.4g})" for s in rows]
+    fig.add_bar(y=labels, x=[s.low_usd - base_usd for s in rows], base=base_usd, orientation="h", name="input at low",
+                marker_color="#636EFA", hovertemplate="$%{x:,.0f}/month at low<extra></extra>")
+    fig.add_bar(y=labels, x=[s.high_usd - base_usd for s in rows], base=base_usd, orientation="h",
+                name="input at high", marker_color="#EF553B", hovertemplate="$%{x:,.0f}/month at high<extra></extra>")
+    fig.add_vline(x=base_usd, line_dash="dash", line_color="grey")
+    fig.update_layout(barmode="group", title=title, xaxis_title="recommended bill, USD per month", **LAYOUT)
+    return fig
+
+
+def cheapest_figure(u: Uncertainty) -> go.Figure:
+    """How often each option is the cheapest feasible one, and how often it is feasible at all."""
+    fig = go.Figure()
+    names = [b.name for b in u.options]
+    fig.add_bar(x=names, y=[b.p_cheapest for b in u.options], name="cheapest feasible",
+                marker_color=[OPTION_COLORS.get(n) for n in names], hovertemplate="%{y:.0%}<extra>cheapest</extra>")
+    fig.add_scatter(x=names, y=[b.p_feasible for b in u.options], mode="markers", name="feasible",
+                    marker={"symbol": "line-ew-open", "size": 30, "color": "black"},
+                    hovertemplate="%{y:.0%}<extra>feasible</extra>")
+    fig.update_layout(title="Probability of being the cheapest feasible option", yaxis_tickformat=".0%",
+                      yaxis_range=[0, 1.05], **LAYOUT)
+    return fig
+

@@ -9,7 +9,7 @@ input's samples and the bill of the option recommended in that sample.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -68,6 +68,9 @@ class Uncertainty:
     bill_p90_usd: float
     sensitivity: tuple[Swing, ...]  # largest swing first
     policy_sensitivity: tuple[Swing, ...] = ()  # the policy defaults that move the bill most, largest first
+    costs: np.ndarray = field(default_factory=lambda: np.zeros((0, len(OPTIONS))), repr=False, compare=False)
+    # (samples, options): each sample's monthly bill per option, NaN where that option is not feasible
+    bill_at_medians_usd: float = float("nan")  # the cheapest feasible bill with every range at its median
 
     @property
     def p_recommendation_holds(self) -> float:
@@ -151,17 +154,19 @@ def simulate(uw: UncertainWorkload, samples: int, seed: int, book: PriceBook) ->
     wf = sample_frame(uw, samples, seed)
     priced = _price(wf, uw, book)
     bands = []
+    costs = np.where(priced["feasible"].astype(bool), priced["monthly_usd"].astype(float), np.nan)
     for j, name in enumerate(OPTIONS):
         feasible = priced["feasible"][:, j].astype(bool)
-        cost = np.where(feasible, priced["monthly_usd"][:, j].astype(float), np.nan)
-        p10, p50, p90 = _percentiles(cost)
+        p10, p50, p90 = _percentiles(costs[:, j])
         bands.append(OptionBand(name, p10, p50, p90, float(feasible.mean()),
                                 float(priced["recommended"][:, j].astype(bool).mean())))
     bill = _bill(priced)
     b10, b50, b90 = _percentiles(bill)
+    at_medians = _bill(_price(workloads_frame([uw.workload]), uw, book))[0]
     return Uncertainty(samples=samples, seed=seed, options=tuple(bands), recommended=_recommend(bands), rule=RULE,
                        bill_p10_usd=b10, bill_p50_usd=b50, bill_p90_usd=b90,
-                       sensitivity=_tornado(uw, wf, bill, book), policy_sensitivity=_policy_tornado(uw, book))
+                       sensitivity=_tornado(uw, wf, bill, book), policy_sensitivity=_policy_tornado(uw, book),
+                       costs=costs, bill_at_medians_usd=float(at_medians))
 
 
 def _tornado(uw: UncertainWorkload, samples: pd.DataFrame, bill: np.ndarray, book: PriceBook) -> tuple[Swing, ...]:

@@ -113,6 +113,21 @@ def _median(field: str, low: float, high: float) -> float:
     return (low + high) / 2
 
 
+def default_interval(field: str, value: float) -> tuple[float, float]:
+    """A starting 90 % interval around ``value`` for a form: /1.5 to x1.5 for traffic and sizes, one logit unit
+    either side for shares, +/- 0.02 a month for growth; inside the field's bounds."""
+    kind = RANGED_FIELDS[field]
+    if kind == "positive":
+        low, high = value / 1.5, value * 1.5
+    elif kind == "fraction":
+        y = math.log(value / (1 - value)) if 0 < value < 1 else 0.0
+        low, high = 1 / (1 + math.exp(1 - y)), 1 / (1 + math.exp(-1 - y))
+    else:
+        low, high = value - 0.02, value + 0.02
+    lo, hi = (float(v) for v in _clip_to_field(field, np.array([low, high])))
+    return min(lo, value), max(hi, value)
+
+
 def _range(field: str, value: dict[str, Any]) -> tuple[Range | None, list[tuple[str, str]]]:
     """A validated range, or the problems with it (each naming the field)."""
     problems: list[tuple[str, str]] = []

@@ -1,0 +1,106 @@
+"""Uncertainty: give inputs as ranges, see each option's cost band, how sure the recommendation is and which
+input drives the bill."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from pages._ui import page_menu, price_book, sidebar_workload
+from planner.errors import PlannerError
+from planner.plan import Plan, make_uncertain_plan
+from planner.report.escaping import markdown_literal
+from planner.report.figures import cheapest_figure, cost_distribution_figure, tornado_figure
+from planner.report.formatting import share, usd
+from planner.uncertainty.ranges import RANGED_FIELDS, default_interval, uncertain_from_dict
+from planner.workload import Workload, WorkloadError
+
+LABELS = {"peak_rps": "Peak requests/s", "daily_active_users": "Daily active users",
+          "requests_per_user_per_day": "Requests per user per day", "peak_to_average": "Peak / average",
+          "cpu_ms_per_request": "CPU ms per request", "response_kb": "Response KB", "data_size_gb": "Database size (GB)",
+          "object_storage_gb": "Object storage (GB)", "read_fraction": "Read share", "hot_data_fraction": "Hot share of data",
+          "monthly_growth": "Monthly growth"}
+FIRST_RANGED = ("peak_rps", "daily_active_users", "data_size_gb")  # on by default: what is least known
+
+
+@st.cache_data(max_entries=32, show_spinner="Sampling and pricing…")
+def uncertain_plan(data_json: str, samples: int, seed: int) -> Plan:
+    return make_uncertain_plan(uncertain_from_dict(json.loads(data_json), "form"), samples, seed, price_book())
+
+
+def range_inputs(w: Workload) -> dict[str, dict[str, float]]:
+    """A toggle and a 90 % interval for every field that takes a range; the sidebar value is the median."""
+    ranges: dict[str, dict[str, float]] = {}
+    fields = [f for f in RANGED_FIELDS if getattr(w, f) is not None and (getattr(w, f) > 0 or f == "monthly_growth")]
+    for field in fields:
+        value = float(getattr(w, field))
+        on = st.toggle(LABELS[field], value=field in FIRST_RANGED, key=f"range_{field}",
+                       help=f"Give {field} as a 90 % interval around the sidebar's value ({value:,.4g}), its median.")
+        if not on:
+            continue
+        st.caption(f"median {value:,.4g} (the sidebar's value)")
+        low, high = default_interval(field, value)
+        c1, c2 = st.columns(2)
+        lo = c1.number_input("low (5th percentile)", value=low, key=f"low_{field}", format="%.4g")
+        hi = c2.number_input("high (95th percentile)", value=high, key=f"high_{field}", format="%.4g")
+        ranges[field] = {"low": lo, "mid": value, "high": hi}
+    return ranges
+
+
+page_menu()
+st.title("Uncertainty")
+workload = sidebar_workload()
+st.caption("Inputs nobody knows exactly, given as 90 % intervals (switch a field to a range on the left): each is sampled from a distribution through the "
+           "interval (lognormal for traffic and sizes, logit-normal for shares, normal for growth) around the "
+           "sidebar's value as its median, and every sample is priced through the same engine as a batch.")
+settings, results = st.columns([1, 2], gap="large")
+with settings:
+    ranges = range_inputs(workload)
+    samples = st.select_slider("Samples", options=[100, 300, 1_000, 3_000, 10_000], value=1_000, key="samples")
+    seed = int(st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="seed",
+                               help="The same seed gives the same samples and numbers."))
+data = {**workload.model_dump(mode="json"), **ranges}
+try:
+    plan = uncertain_plan(json.dumps(data, sort_keys=True), samples, seed)
+except WorkloadError as exc:
+    with results:
+        for field, msg in exc.problems:
+            st.error(f"**{markdown_literal(field)}**: {markdown_literal(msg)}" if field else markdown_literal(msg))
+    st.stop()
+except PlannerError as exc:
+    results.error(markdown_literal(exc))
+    st.stop()
+u = plan.uncertainty
+assert u is not None
+with results:
+    if u.recommended:
+        st.subheader(f"Under uncertainty: {u.recommended}")
+    else:
+        st.subheader("No option is feasible in any sample")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Recommended bill, median", usd(u.bill_p50_usd), delta=f"P10 {usd(u.bill_p10_usd)} – P90 "
+              f"{usd(u.bill_p90_usd)}", delta_color="off")
+    c2.metric("Recommendation holds in", share(u.p_recommendation_holds), delta="of samples", delta_color="off")
+    c3.metric("At the medians", usd(u.bill_at_medians_usd), delta=plan.recommended.name if plan.recommended else "—",
+              delta_color="off")
+    st.caption(f"Rule: {u.rule}. {u.samples:,} samples, seed {u.seed}.")
+    st.plotly_chart(cost_distribution_figure(u), width="stretch")
+    bands = pd.DataFrame([{"option": b.name, "P10": usd(b.p10_usd), "P50": usd(b.p50_usd), "P90": usd(b.p90_usd),
+                           "feasible in": share(b.p_feasible), "cheapest in": share(b.p_cheapest)} for b in u.options])
+    st.dataframe(bands, hide_index=True, width="stretch")
+    st.plotly_chart(cheapest_figure(u), width="stretch")
+    if u.sensitivity:
+        st.plotly_chart(tornado_figure(u.sensitivity, u.bill_at_medians_usd,
+                                       "What moves the bill: each range at its low and high, the others at their "
+                                       "medians"), width="stretch")
+        st.dataframe(pd.DataFrame([{"input": s.field, "swing": usd(s.swing_usd),
+                                    "rank correlation": f"{s.rank_correlation:+.2f}"} for s in u.sensitivity]),
+                     hide_index=True, width="stretch")
+    else:
+        st.info("Turn on a range to see which input drives the bill.")
+    if u.policy_sensitivity:
+        st.plotly_chart(tornado_figure(u.policy_sensitivity, u.bill_at_medians_usd,
+                                       "The policy defaults that move it most (halved and raised by half)"),
+                        width="stretch")
