@@ -21,19 +21,23 @@ import numpy as np
 import pandas as pd
 
 from planner.atomic import write_atomic, write_text_atomic
-from planner.batch_input import BatchInput, RowError
+from planner.batch_input import RANGE_COLUMNS, BatchInput, RowError
 from planner.engine import OPTIONS, run
 from planner.errors import PlannerError
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.report.escaping import markdown_cell, spreadsheet_safe_table
 from planner.report.tables import batch_table
+from planner.uncertainty.monte_carlo import check_samples, keep_cpu_below_target, uniforms
+from planner.uncertainty.monte_carlo import summarise as summarise_samples
+from planner.uncertainty.ranges import quantile
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 T = TypeVar("T", pd.DataFrame, dict)
 CHUNK_ROWS = 10_000
+DEFAULT_SAMPLES = 1_000  # draws per scenario that gives ranges
 OPTION_COLUMNS = [
     "row", "name", "region", "option", "feasible", "reason", "monthly_usd", "annual_usd", "recommended",
     "availability_pct", "sla_floor_pct", "dr_tier", "instance_type", "instances_min", "instances_desired",
@@ -58,11 +62,11 @@ class BatchResult:
 
     @functools.cached_property
     def options(self) -> pd.DataFrame:
-        return pd.DataFrame(self.option_columns, columns=OPTION_COLUMNS)
+        return pd.DataFrame(self.option_columns)  # OPTION_COLUMNS, then the uncertainty columns if any
 
     @functools.cached_property
     def summary(self) -> pd.DataFrame:
-        return pd.DataFrame(self.summary_columns, columns=SUMMARY_COLUMNS)
+        return pd.DataFrame(self.summary_columns)  # SUMMARY_COLUMNS, then the uncertainty columns if any
 
     @property
     def priced(self) -> int:
@@ -71,38 +75,69 @@ class BatchResult:
 
 
 def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
-              progress: Progress | None = None, workers: int | None = None) -> BatchResult:
+              progress: Progress | None = None, workers: int | None = None, samples: int = DEFAULT_SAMPLES,
+              seed: int = 0) -> BatchResult:
     """Price every valid scenario; ``progress(done, total)`` is called after each chunk.
 
     Chunks run in ``workers`` processes (default: one per CPU, at most :data:`MAX_WORKERS`) where there are
     several chunks and the platform forks: the children share the loaded price book with this process and
     send back only their chunk's result columns. ``workers=1`` prices in this process (the dashboard does:
-    a web server's threads are no place to fork)."""
-    frame, total = inp.frame, len(inp.frame)
-    groups = frame.groupby(["cloud", "policy_key"], sort=False).indices
-    jobs = [(key, start) for key, rows in groups.items() for start in range(0, len(rows), chunk_rows)]
-    task = _Task(frame=frame, groups=groups, chunk_rows=chunk_rows, policies=inp.policies, book=book)
-    workers = min(MAX_WORKERS, _usable_cpus()) if workers is None else workers
-    parts: list[dict[str, np.ndarray]] = []
-    if workers > 1 and len(jobs) > 1 and "fork" in mp.get_all_start_methods():
-        # fork: the children start with this process's memory (the task is not pickled)
-        with mp.get_context("fork").Pool(min(workers, len(jobs)), initializer=_adopt, initargs=(task,)) as pool:
-            results = pool.imap(_price_adopted, jobs)
-            parts = _collect(results, total, progress)
-    else:
-        parts = _collect((task.price(job) for job in jobs), total, progress)
+    a web server's threads are no place to fork).
+
+    Scenarios giving inputs as ranges are priced at their medians, then ``samples`` draws of their ranges (with
+    ``seed``, as ``planner plan`` draws them) go through the same engine: their rows gain P10/P50/P90 columns
+    (:func:`_uncertainty_columns`)."""
+    check_samples(samples)
+    frame = inp.frame
+    ranged = _ranged_rows(inp)
+    total = len(frame) + len(ranged) * samples
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], total)
+
+    parts = _price_all(frame, inp.policies, book, chunk_rows, workers, step, slim=False)
     if not parts:
         return BatchResult(option_columns={c: np.array([], dtype=object) for c in OPTION_COLUMNS},
                            summary_columns={c: np.array([], dtype=object) for c in SUMMARY_COLUMNS},
                            errors=inp.errors, prices_as_of=book.oldest_prices_as_of)
     # column by column, each chunk's copy released once joined: memory holds the chunks plus one column
-    options = {c: np.concatenate([p.pop(c) for p in parts]) for c in OPTION_COLUMNS}
-    rows = options["row"]
-    if len(rows) > 1 and (np.diff(rows) < 0).any():  # policies grouped out of row order: restore it
-        order = np.argsort(rows, kind="stable")  # stable: each row's options stay in OPTIONS order
-        options = {c: v[order] for c, v in options.items()}
-    return BatchResult(option_columns=options, summary_columns=summarise(options), errors=inp.errors,
+    options = _in_row_order({c: np.concatenate([p.pop(c) for p in parts]) for c in OPTION_COLUMNS})
+    summary = summarise(options)
+    if len(ranged):
+        draws = _draws(inp, ranged, samples, seed)
+        slim = _in_row_order({c: np.concatenate([p[c] for p in parts])
+                              for parts in [_price_all(draws, inp.policies, book, chunk_rows, workers, step,
+                                                       slim=True)] for c in SLIM_COLUMNS})
+        more_options, more_summary = _uncertainty_columns(options["row"], summary["row"], slim, samples)
+        options.update(more_options)
+        summary.update(more_summary)
+    return BatchResult(option_columns=options, summary_columns=summary, errors=inp.errors,
                        prices_as_of=book.oldest_prices_as_of)
+
+
+def _in_row_order(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    rows = columns["row"]
+    if len(rows) > 1 and (np.diff(rows) < 0).any():  # policies grouped out of row order: restore it
+        order = np.argsort(rows, kind="stable")  # stable: each row's options (and samples) keep their order
+        return {c: v[order] for c, v in columns.items()}
+    return columns
+
+
+def _price_all(frame: pd.DataFrame, policies: dict[str, SizingPolicy], book: PriceBook, chunk_rows: int,
+               workers: int | None, step: Callable[[int], None], *, slim: bool) -> list[dict[str, np.ndarray]]:
+    """Every scenario of ``frame`` priced, chunk by chunk, in worker processes where there are several chunks."""
+    groups = frame.groupby(["cloud", "policy_key"], sort=False).indices
+    jobs = [(key, start) for key, rows in groups.items() for start in range(0, len(rows), chunk_rows)]
+    task = _Task(frame=frame, groups=groups, chunk_rows=chunk_rows, policies=policies, book=book, slim=slim)
+    workers = min(MAX_WORKERS, _usable_cpus()) if workers is None else workers
+    if workers > 1 and len(jobs) > 1 and "fork" in mp.get_all_start_methods():
+        # fork: the children start with this process's memory (the task is not pickled)
+        with mp.get_context("fork").Pool(min(workers, len(jobs)), initializer=_adopt, initargs=(task,)) as pool:
+            return _collect(pool.imap(_price_adopted, jobs), step)
+    return _collect((task.price(job) for job in jobs), step)
 
 
 MAX_WORKERS = 4
@@ -117,13 +152,19 @@ class _Task:
     chunk_rows: int
     policies: dict[str, SizingPolicy]
     book: PriceBook
+    slim: bool = False  # only what the Monte Carlo summary reads (SLIM_COLUMNS)
 
     def price(self, job: tuple[tuple[str, str], int]) -> dict[str, np.ndarray]:
         """One chunk (a group's ``chunk_rows`` scenarios from ``start``) priced, as result columns."""
         (cloud_and_key, start) = job
         chunk = self.frame.iloc[self.groups[cloud_and_key][start:start + self.chunk_rows]]
-        result = run(chunk.drop(columns=["row", "policy_key"]), self.policies[cloud_and_key[1]], self.book,
-                     detail=False)
+        inputs = chunk.drop(columns=["row", "policy_key", *(c for c in chunk.columns if c in RANGE_COLUMNS)])
+        result = run(inputs, self.policies[cloud_and_key[1]], self.book, detail=False)
+        if self.slim:
+            o, k = result.option_columns, len(OPTIONS)
+            order = np.arange(len(o["row"])).reshape(k, -1).T.ravel()  # scenario by scenario
+            return {"row": chunk.row.to_numpy()[o["row"][order]],
+                    **{c: np.asarray(o[c])[order] for c in SLIM_COLUMNS if c != "row"}}
         return _chunk_rows(chunk, result)
 
 
@@ -146,15 +187,67 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _collect(results: Iterable[dict[str, np.ndarray]], total: int,
-             progress: Progress | None) -> list[dict[str, np.ndarray]]:
-    parts, done = [], 0
+def _collect(results: Iterable[dict[str, np.ndarray]], step: Callable[[int], None]) -> list[dict[str, np.ndarray]]:
+    parts = []
     for part in results:
         parts.append(part)
-        done += len(part["row"]) // len(OPTIONS)
-        if progress:
-            progress(done, total)
+        step(len(part["row"]) // len(OPTIONS))
     return parts
+
+
+SLIM_COLUMNS = ("row", "monthly_usd", "feasible", "recommended")
+
+
+def _ranged_rows(inp: BatchInput) -> np.ndarray:
+    """Positions in ``inp.frame`` of the scenarios giving some input as a range."""
+    mids = [inp.frame[f"{f}.mid"].to_numpy(dtype=float) for f in inp.ranged_fields]
+    return np.flatnonzero(np.any([np.isfinite(m) for m in mids], axis=0)) if mids else np.zeros(0, dtype=int)
+
+
+def _draws(inp: BatchInput, ranged: np.ndarray, samples: int, seed: int) -> pd.DataFrame:
+    """``samples`` rows per ranged scenario (consecutive), each range drawn as :func:`planner.plan` draws it for the
+    same ranges and seed (the same uniforms field by field), the other inputs as given."""
+    frame = inp.frame
+    have = {f: np.isfinite(frame[f"{f}.mid"].to_numpy(dtype=float)) for f in inp.ranged_fields}
+    draws = frame.iloc[np.repeat(ranged, samples)].reset_index(drop=True)
+    fields_of = [tuple(f for f in inp.ranged_fields if have[f][i]) for i in ranged]
+    for fields in dict.fromkeys(fields_of):  # scenarios with the same ranged fields share the draws
+        members = np.array([j for j, f in enumerate(fields_of) if f == fields])
+        u = uniforms(list(fields), samples, seed)
+        at = (members[:, None] * samples + np.arange(samples)[None, :]).ravel()
+        for f in fields:
+            low, mid, high = (frame[f"{f}.{end}"].to_numpy(dtype=float)[ranged[members], None]
+                              for end in ("low", "mid", "high"))
+            draws.loc[at, f] = quantile(f, low, mid, high, u[f][None, :]).ravel()
+    keep_cpu_below_target(draws)
+    return draws
+
+
+def _uncertainty_columns(option_rows: np.ndarray, summary_rows: np.ndarray, slim: dict[str, np.ndarray],
+                         samples: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per option of each ranged scenario: P10/P50/P90 monthly and the probabilities; per ranged scenario: the
+    recommended bill's P10/P50/P90 and the recommendation under :data:`RULE` (NaN or '' for the others)."""
+    k = len(OPTIONS)
+    rows = slim["row"].reshape(-1, samples, k)[:, 0, 0]
+    s = summarise_samples(*(np.asarray(slim[c]).reshape(-1, samples, k)
+                            for c in ("monthly_usd", "feasible", "recommended")))
+    at = {r: i for i, r in enumerate(rows.tolist())}
+    scen = np.array([at.get(r, -1) for r in summary_rows.tolist()])
+    has = scen >= 0
+    names = np.array([*OPTIONS, ""], dtype=object)
+    summary = {
+        "bill_p10_usd": np.where(has, s.bill_p10_usd[scen], np.nan),
+        "bill_p50_usd": np.where(has, s.bill_p50_usd[scen], np.nan),
+        "bill_p90_usd": np.where(has, s.bill_p90_usd[scen], np.nan),
+        "recommended_under_uncertainty": np.where(has, names[s.recommended[scen]], ""),
+        "p_recommendation_holds": np.where(has, s.p_recommendation_holds[scen], np.nan),
+    }
+    opt_scen = np.repeat(scen, k)  # options are listed scenario by scenario, k each
+    j = np.tile(np.arange(k), len(scen))
+    ok = opt_scen >= 0
+    options = {c: np.where(ok, getattr(s, c)[opt_scen, j], np.nan)
+               for c in ("p10_usd", "p50_usd", "p90_usd", "p_feasible", "p_cheapest")}
+    return options, summary
 
 
 def _chunk_rows(chunk: pd.DataFrame, result) -> dict[str, np.ndarray]:  # noqa: ANN001 - EngineResult

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from planner.errors import PlannerError, unknown_name
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
+from planner.uncertainty.ranges import RANGED_FIELDS, parse_range
 from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors, field_constraints
 
 POLICY_PREFIX = "policy."
@@ -79,12 +80,67 @@ class RowError:
 
 @dataclass(frozen=True)
 class BatchInput:
-    """The valid scenarios (``frame``: workload columns plus ``row``), their policies, and the row errors."""
+    """The valid scenarios (``frame``: workload columns plus ``row``, and ``<field>.low/.mid/.high`` for every
+    field some row gives as a range, NaN where a row does not), their policies, and the row errors."""
 
     frame: pd.DataFrame
     policies: dict[str, SizingPolicy]  # policy key -> policy; frame["policy_key"] points here
     errors: list[RowError]
     rows_read: int
+
+    @property
+    def ranged_fields(self) -> list[str]:
+        """Fields some scenario gives as a range."""
+        return [f for f in RANGED_FIELDS if f"{f}.low" in self.frame]
+
+
+RANGE_ENDS = ("low", "mid", "high")
+RANGE_COLUMNS = tuple(f"{f}.{end}" for f in RANGED_FIELDS for end in RANGE_ENDS)
+
+
+def _apply_ranges(raw: pd.DataFrame, lines: list[int]) -> tuple[pd.DataFrame, dict[str, np.ndarray],
+                                                                 list[RowError], np.ndarray]:
+    """Rows giving a field as ``<field>.low`` and ``<field>.high`` (and optionally ``.mid``): each range
+    validated as in a workload file (errors by row and column); the field's own cell set to the range's median,
+    so the plan of the row is the plan at its medians. Returns the updated cells, (rows, 3) arrays of low, mid,
+    high per ranged field (NaN where a row gives a number), the errors and the rows they spoil."""
+    bad = np.zeros(len(raw), dtype=bool)
+    errors: list[RowError] = []
+    ranges: dict[str, np.ndarray] = {}
+    for field in RANGED_FIELDS:
+        cols = [f"{field}.{end}" for end in RANGE_ENDS]
+        if not any(c in raw for c in cols):
+            continue
+        cells = np.stack([raw[c].to_numpy(dtype=object) if c in raw else np.full(len(raw), "", dtype=object)
+                          for c in cols], axis=1)
+        given = (cells != "").any(axis=1)
+        ends = np.full((len(raw), 3), np.nan)
+        point = raw[field].to_numpy(dtype=object) if field in raw else np.full(len(raw), "", dtype=object)
+        for i in np.flatnonzero(given):
+            if point[i] != "":
+                errors.append(RowError(lines[i], field, str(point[i]), f"give {field} or {field}.low and "
+                                                                       f"{field}.high (a range), not both"))
+                bad[i] = True
+                continue
+            values: dict[str, object] = {}
+            for end, cell in zip(RANGE_ENDS, cells[i]):
+                if cell == "":
+                    continue
+                number = _numbers(np.array([cell], dtype=object), np.array([False]))[0]
+                values[end] = number if np.isfinite(number) else cell
+            r, problems = parse_range(field, values)
+            for where, msg in problems:
+                column = where if "." in where else f"{field}.low"
+                errors.append(RowError(lines[i], column, str(cells[i][RANGE_ENDS.index(column.rsplit(".", 1)[1])]),
+                                       msg))
+            if r is None:
+                bad[i] = True
+                continue
+            ends[i] = (r.low, r.mid, r.high)
+        ranges[field] = ends
+        medians = np.array([repr(float(m)) for m in ends[:, 1]], dtype=object)
+        raw = raw.assign(**{field: np.where(np.isfinite(ends[:, 1]), medians, point)})
+    return raw, ranges, errors, bad
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -138,10 +194,12 @@ def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int], l
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if duplicated:
         raise BatchFileError(f"{source}: column(s) {', '.join(duplicated)} appear more than once in the header")
-    known = [*TEXT_FIELDS, *NUMERIC_FIELDS, *POLICY_COLUMNS]
+    known = [*TEXT_FIELDS, *NUMERIC_FIELDS, *RANGE_COLUMNS, *POLICY_COLUMNS]
     unknown = [c for c in header if c not in known]
     if unknown:
-        errs = [str(unknown_name("column", c, known)) for c in unknown]
+        plain = [*TEXT_FIELDS, *NUMERIC_FIELDS]  # a plain name is suggested plain names; a dotted one, dotted
+        errs = [str(unknown_name("column", c, [k for k in known if ("." in k) == ("." in c)] or plain))
+                for c in unknown]
         raise BatchFileError(f"{source}: " + "; ".join(errs))
     width = len(header)
     body, body_lines = records[1:], starts[1:]
@@ -222,7 +280,8 @@ def _flag_rows(raw: pd.DataFrame, book: PriceBook) -> tuple[pd.DataFrame, np.nda
 
 def _row_errors(raw: pd.DataFrame, i: int, line: int, book: PriceBook) -> list[RowError]:
     """Exact messages for one flagged row, through the pydantic model and the price book."""
-    data = {k: v for k, v in raw.iloc[i].items() if v != "" and not k.startswith(POLICY_PREFIX)}
+    data = {k: v for k, v in raw.iloc[i].items() if v != "" and not k.startswith(POLICY_PREFIX)
+            and k not in RANGE_COLUMNS}
     try:
         w = Workload.model_validate(data)
     except ValidationError as exc:
@@ -290,8 +349,10 @@ def read_batch(path: str | Path, book: PriceBook) -> BatchInput:
         raise BatchFileError(f"{path}: permission denied") from None
     raw, lines, errors = read_csv_table(data, str(path))
     rows_read = len(raw) + len(errors)
+    raw, ranges, range_errors, bad = _apply_ranges(raw, lines)
+    errors += range_errors
     wf, flagged = _flag_rows(raw, book)
-    bad = np.zeros(len(raw), dtype=bool)
+    flagged &= ~bad
     for i in np.flatnonzero(flagged):
         row_errors = _row_errors(raw, i, lines[i], book)
         errors += row_errors
@@ -299,6 +360,7 @@ def read_batch(path: str | Path, book: PriceBook) -> BatchInput:
     policy_keys, policies, policy_errors = _policies(raw, lines)
     errors += policy_errors
     bad |= pd.isna(policy_keys)
-    frame = wf.assign(row=lines, policy_key=policy_keys)[~bad].reset_index(drop=True)
+    ends = {f"{field}.{end}": values[:, j] for field, values in ranges.items() for j, end in enumerate(RANGE_ENDS)}
+    frame = wf.assign(row=lines, policy_key=policy_keys, **ends)[~bad].reset_index(drop=True)
     errors.sort(key=lambda e: (e.row, e.column))
     return BatchInput(frame=frame, policies=policies, errors=errors, rows_read=rows_read)

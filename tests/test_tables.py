@@ -83,3 +83,9 @@ def test_probabilities_never_round_a_rare_event_away():
 
     assert [share(p) for p in (0, 0.004, 0.005, 0.5, 0.994, 0.996, 1)] == ["0%", "<1%", "<1%", "50%", "99%", ">99%",
                                                                             "100%"]
+
+
+def test_batch_table_formats_probabilities_from_samples():
+    frame = pd.DataFrame({"row": [2, 3], "p_feasible": [0.003, float("nan")], "p50_usd": [1234.5, float("nan")]})
+    shown = batch_table(frame)
+    assert shown.p_feasible.tolist() == ["<1%", "—"] and shown.p50_usd.tolist() == ["$1,234", "—"]

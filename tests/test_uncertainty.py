@@ -170,3 +170,99 @@ def test_policy_defaults_that_move_the_bill_most(ranged, book):
     assert _policy_ends(policy, "hot_read_share") == pytest.approx((0.45, 0.95))  # a share: halfway to 0 and 1
     assert [s["field"] for s in make_uncertain_plan(ranged, 50, 1, book).to_dict()["uncertainty"][
         "policy_sensitivity"]] == [s.field for s in u.policy_sensitivity]
+
+
+def test_summary_rule_on_synthetic_samples():
+    from planner.uncertainty.monte_carlo import summarise
+
+    # 2 scenarios x 100 samples x 3 options; scenario 0: option 1 feasible everywhere at 200, option 0 cheaper
+    # (100) but feasible in 60 %; scenario 1: nothing reaches 95 %: the most often feasible wins (option 2, 80 %)
+    rng = np.random.default_rng(0)
+    monthly = np.empty((2, 100, 3))
+    monthly[...] = [100.0, 200.0, 300.0]
+    feasible = np.zeros((2, 100, 3), dtype=bool)
+    feasible[0, :60, 0] = feasible[0, :, 1] = True
+    feasible[1, :50, 0], feasible[1, :80, 2] = True, True
+    cheapest = np.zeros_like(feasible)
+    for i in range(2):
+        for k in range(100):
+            fits = np.flatnonzero(feasible[i, k])
+            if len(fits):
+                cheapest[i, k, fits[np.argmin(monthly[i, k, fits])]] = True
+    s = summarise(monthly + rng.normal(0, 1e-9, monthly.shape), feasible, cheapest)
+    assert s.recommended.tolist() == [1, 2]
+    assert s.p_feasible[0].tolist() == pytest.approx([0.6, 1.0, 0.0]) and np.isnan(s.p50_usd[0, 2])
+    assert s.p_cheapest[0].tolist() == pytest.approx([0.6, 0.4, 0.0])
+    assert s.p_recommendation_holds.tolist() == pytest.approx([0.4, 0.3])  # option 2 cheapest where 0 is not
+    assert s.bill_p50_usd[0] == pytest.approx(100.0)
+
+
+# -- batch ----------------------------------------------------------------------
+
+BATCH = ("name,peak_rps,peak_rps.low,peak_rps.high,data_size_gb.low,data_size_gb.mid,data_size_gb.high\n"
+         "fixed,400,,,,,\n"
+         "ranged,,300,900,50,,400\n"
+         "skewed,,300,900,50,300,400\n"
+         "both,400,300,900,,,\n"
+         "inverted,,900,300,,,\n"
+         "half,100,,,50,,\n"
+         "words,,a lot,900,,,\n")
+
+
+def test_batch_rows_with_ranges_match_the_plan_under_uncertainty(tmp_path, book):
+    from planner.batch import run_batch, write_outputs
+    from planner.batch_input import read_batch
+
+    path = tmp_path / "in.csv"
+    path.write_text(BATCH)
+    inp = read_batch(path, book)
+    assert [(e.row, e.column) for e in inp.errors] == [(5, "peak_rps"), (6, "peak_rps.low"), (7, "data_size_gb.low"),
+                                                       (8, "peak_rps.low")]
+    assert "not both" in inp.errors[0].message and "above high 300" in inp.errors[1].message
+    assert "needs both low and high" in inp.errors[2].message and "finite number" in inp.errors[3].message
+    seen = []
+    result = run_batch(inp, book, samples=300, seed=4, workers=1, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (3 + 2 * 300, 3 + 2 * 300)
+    summary, options = result.summary.set_index("name"), result.options
+    assert np.isnan(summary.loc["fixed", "bill_p50_usd"]) and summary.loc["fixed", "recommended_under_uncertainty"] == ""
+    for name, mid in (("ranged", None), ("skewed", 300)):
+        data_range = {"low": 50, "high": 400, **({"mid": mid} if mid else {})}
+        u = simulate(uncertain_from_dict({"name": name, "peak_rps": {"low": 300, "high": 900},
+                                          "data_size_gb": data_range}), 300, 4, book)
+        row = summary.loc[name]
+        assert row.bill_p50_usd == pytest.approx(u.bill_p50_usd, rel=1e-12)
+        assert row.bill_p90_usd == pytest.approx(u.bill_p90_usd, rel=1e-12)
+        assert row.recommended_under_uncertainty == u.recommended
+        got = options[options.row == row.row].set_index("option")
+        for band in u.options:
+            assert got.loc[band.name, "p_feasible"] == band.p_feasible
+            assert got.loc[band.name, "p50_usd"] == pytest.approx(band.p50_usd, rel=1e-12, nan_ok=True)
+    # the plan of a ranged row is the plan at its medians
+    at_medians = make_plan(uncertain_from_dict({"name": "ranged", "peak_rps": {"low": 300, "high": 900},
+                                                "data_size_gb": {"low": 50, "high": 400}}).workload, book)
+    assert summary.loc["ranged", "monthly_usd"] == pytest.approx(at_medians.recommended.monthly_usd, rel=1e-12)
+    write_outputs(result, tmp_path / "out.csv")
+    header = (tmp_path / "out.summary.csv").read_text().splitlines()[0]
+    assert header.endswith('"bill_p10_usd","bill_p50_usd","bill_p90_usd","recommended_under_uncertainty",'
+                           '"p_recommendation_holds"')
+
+
+def test_batch_without_ranges_keeps_its_columns(tmp_path, book):
+    from planner.batch import OPTION_COLUMNS, SUMMARY_COLUMNS, run_batch
+    from planner.batch_input import read_batch
+
+    path = tmp_path / "in.csv"
+    path.write_text("name,peak_rps\na,100\n")
+    result = run_batch(read_batch(path, book), book)
+    assert list(result.options.columns) == OPTION_COLUMNS and list(result.summary.columns) == SUMMARY_COLUMNS
+
+
+def test_batch_cli_samples_and_bad_columns(tmp_path, capsys):
+    path = tmp_path / "in.csv"
+    path.write_text("name,peak_rps.low,peak_rps.high\na,100,300\n")
+    assert main(["batch", str(path), "-o", str(tmp_path / "o.csv"), "--samples", "50", "--seed", "1", "-q"]) == 0
+    assert main(["batch", str(path), "-o", str(tmp_path / "o.csv"), "--samples", "0"]) == 2
+    assert "--samples 0: must be between 1 and 1,000,000" in capsys.readouterr().err
+    path.write_text("name,peak_rps.lo,peak_rps.high\na,100,300\n")
+    assert main(["batch", str(path), "-o", str(tmp_path / "o.csv")]) == 2
+    assert "unknown column 'peak_rps.lo'; did you mean peak_rps.low" in capsys.readouterr().err

@@ -24,6 +24,9 @@ def batch(
     chunk_rows: int = typer.Option(10_000, min=100, help="Scenarios priced at a time (bounds memory)."),
     workers: int = typer.Option(0, min=0, max=64, help="Processes pricing chunks at once; 0: one per CPU, up "
                                                        "to 4 (each holds one chunk's working memory)."),
+    samples: int = typer.Option(1_000, "--samples", help="Draws per scenario that gives inputs as ranges "
+                                                         "(<field>.low / .high columns), 1-1,000,000."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the draws: the same seed gives the same numbers."),
 ) -> int:
     """Price every scenario of a CSV: exit 0 when every row was priced, 1 when some rows were invalid (the
     others are priced and the bad ones listed), 2 when the file or the arguments cannot be used."""
@@ -46,6 +49,9 @@ def batch(
     from planner.batch_input import read_batch
     from planner.pricing import default_book
 
+    from planner.uncertainty.monte_carlo import check_samples
+
+    check_samples(samples)
     book = default_book()
     inp = read_batch(scenarios, book)
     show = not quiet and sys.stderr.isatty()
@@ -56,12 +62,13 @@ def batch(
         # should not fork while another of its threads may hold a lock
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), transient=True, auto_refresh=False) as bar:
-            task = bar.add_task("pricing scenarios", total=len(inp.frame))
+            task = bar.add_task("pricing scenarios", total=None)
             bar.refresh()
-            result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None,
-                               progress=lambda done, total: bar.update(task, completed=done, refresh=True))
+            result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None, samples=samples,
+                               seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total,
+                                                                                  refresh=True))
     else:
-        result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None)
+        result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None, samples=samples, seed=seed)
     from planner.pricing.book import remember
 
     remember(book)

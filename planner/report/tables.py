@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planner.report.formatting import compute_summary, pct, quantity, unit_usd, usd
+from planner.report.formatting import compute_summary, pct, quantity, share, unit_usd, usd
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,6 +91,8 @@ def batch_table(frame: pd.DataFrame, limit: int = DISPLAY_ROWS) -> pd.DataFrame:
             out[col] = values.map(usd)
         elif col.endswith("_pct"):
             out[col] = values.map(pct)
+        elif col.startswith("p_"):  # a probability from the samples
+            out[col] = values.map(lambda x: "—" if x != x else share(x))
         elif col == "dr_tier":
             out[col] = values.map(dr_name)
         elif values.dtype == bool:

@@ -9,6 +9,7 @@ input's samples and the bill of the option recommended in that sample.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,16 +89,23 @@ def sample_frame(uw: UncertainWorkload, samples: int, seed: int) -> pd.DataFrame
     """``samples`` workload rows: every ranged field drawn from its distribution (fields in a fixed order, so a
     seed always gives the same rows), the rest as given."""
     check_samples(samples)
-    rng = np.random.default_rng(seed)
     base = workloads_frame([uw.workload])
     wf = base.loc[np.zeros(samples, dtype=int)].reset_index(drop=True)
-    for r in sorted(uw.ranges, key=lambda r: r.field):
-        wf[r.field] = r.sample(rng, samples)
-    _keep_cpu_below_target(wf)
+    draws = uniforms([r.field for r in uw.ranges], samples, seed)
+    for r in uw.ranges:
+        wf[r.field] = r.quantile(draws[r.field])
+    keep_cpu_below_target(wf)
     return wf
 
 
-def _keep_cpu_below_target(wf: pd.DataFrame) -> None:
+def uniforms(fields: list[str], samples: int, seed: int) -> dict[str, np.ndarray]:
+    """The uniform draws behind each ranged field's samples: one stream per seed, taken field by field in name
+    order, so the same ranges and seed give the same samples wherever they are priced (a plan, a batch row)."""
+    rng = np.random.default_rng(seed)
+    return {f: rng.random(samples) for f in sorted(fields)}
+
+
+def keep_cpu_below_target(wf: pd.DataFrame) -> None:
     cap = wf["latency_target_ms"].to_numpy() * CPU_SHARE_OF_LATENCY
     wf["cpu_ms_per_request"] = np.minimum(wf["cpu_ms_per_request"].to_numpy(), cap)
 
@@ -120,24 +128,6 @@ def _bill(priced: dict[str, np.ndarray]) -> np.ndarray:
     return np.where(rec.any(axis=1), np.nanmax(np.where(rec, bill, -np.inf), axis=1), np.nan)
 
 
-def _percentiles(values: np.ndarray) -> tuple[float, float, float]:
-    values = values[np.isfinite(values)]
-    if not len(values):
-        return (float("nan"),) * 3
-    p10, p50, p90 = np.percentile(values, [10, 50, 90])
-    return float(p10), float(p50), float(p90)
-
-
-def _recommend(bands: list[OptionBand]) -> str | None:
-    sure = [b for b in bands if b.p_feasible >= FEASIBLE_ENOUGH]
-    if sure:
-        return min(sure, key=lambda b: b.p50_usd).name
-    possible = [b for b in bands if b.p_feasible > 0]
-    if not possible:
-        return None
-    return max(possible, key=lambda b: (b.p_feasible, -b.p50_usd)).name
-
-
 def _rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
     """Spearman's rho: Pearson's correlation of the ranks (ties share their mean rank)."""
     ok = np.isfinite(x) & np.isfinite(y)
@@ -149,22 +139,61 @@ def _rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
+@dataclass(frozen=True)
+class Summary:
+    """Monte Carlo summaries of many scenarios at once: arrays of (scenarios, options) or (scenarios,)."""
+
+    p10_usd: np.ndarray
+    p50_usd: np.ndarray
+    p90_usd: np.ndarray
+    p_feasible: np.ndarray
+    p_cheapest: np.ndarray
+    bill_p10_usd: np.ndarray
+    bill_p50_usd: np.ndarray
+    bill_p90_usd: np.ndarray
+    recommended: np.ndarray  # index into OPTIONS under :data:`RULE`, -1 where no option is ever feasible
+
+    @property
+    def p_recommendation_holds(self) -> np.ndarray:
+        rows = np.arange(len(self.recommended))
+        return np.where(self.recommended >= 0, self.p_cheapest[rows, np.maximum(self.recommended, 0)], np.nan)
+
+
+def summarise(monthly_usd: np.ndarray, feasible: np.ndarray, recommended: np.ndarray) -> Summary:
+    """Percentiles, probabilities and the recommendation under :data:`RULE` of (scenarios, samples, options)
+    arrays: each option's monthly bill, whether it is feasible, whether it is the cheapest feasible one."""
+    feasible = feasible.astype(bool)
+    recommended = recommended.astype(bool)
+    costs = np.where(feasible, monthly_usd.astype(float), np.nan)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an option never feasible has no percentiles (NaN)
+        p10, p50, p90 = np.nanpercentile(costs, [10, 50, 90], axis=1)
+        bill = np.where(recommended.any(axis=2), np.nanmax(np.where(recommended, costs, -np.inf), axis=2), np.nan)
+        b10, b50, b90 = np.nanpercentile(bill, [10, 50, 90], axis=1)
+    p_feasible, p_cheapest = feasible.mean(axis=1), recommended.mean(axis=1)
+    sure = p_feasible >= FEASIBLE_ENOUGH
+    by_median = np.argmin(np.where(sure, np.nan_to_num(p50, nan=np.inf), np.inf), axis=1)
+    # otherwise the most often feasible, the cheaper median first among equals
+    most = p_feasible == p_feasible.max(axis=1, keepdims=True)
+    fallback = np.argmin(np.where(most, np.nan_to_num(p50, nan=np.inf), np.inf), axis=1)
+    choice = np.where(sure.any(axis=1), by_median, np.where(p_feasible.max(axis=1) > 0, fallback, -1))
+    return Summary(p10, p50, p90, p_feasible, p_cheapest, b10, b50, b90, choice)
+
+
 def simulate(uw: UncertainWorkload, samples: int, seed: int, book: PriceBook) -> Uncertainty:
     """Sample the ranges, price every sample through the engine and summarise (see the module docstring)."""
     wf = sample_frame(uw, samples, seed)
     priced = _price(wf, uw, book)
-    bands = []
-    costs = np.where(priced["feasible"].astype(bool), priced["monthly_usd"].astype(float), np.nan)
-    for j, name in enumerate(OPTIONS):
-        feasible = priced["feasible"][:, j].astype(bool)
-        p10, p50, p90 = _percentiles(costs[:, j])
-        bands.append(OptionBand(name, p10, p50, p90, float(feasible.mean()),
-                                float(priced["recommended"][:, j].astype(bool).mean())))
+    s = summarise(*(priced[c][None] for c in ("monthly_usd", "feasible", "recommended")))
+    bands = tuple(OptionBand(name, float(s.p10_usd[0, j]), float(s.p50_usd[0, j]), float(s.p90_usd[0, j]),
+                             float(s.p_feasible[0, j]), float(s.p_cheapest[0, j])) for j, name in enumerate(OPTIONS))
     bill = _bill(priced)
-    b10, b50, b90 = _percentiles(bill)
     at_medians = _bill(_price(workloads_frame([uw.workload]), uw, book))[0]
-    return Uncertainty(samples=samples, seed=seed, options=tuple(bands), recommended=_recommend(bands), rule=RULE,
-                       bill_p10_usd=b10, bill_p50_usd=b50, bill_p90_usd=b90,
+    costs = np.where(priced["feasible"].astype(bool), priced["monthly_usd"].astype(float), np.nan)
+    rec = int(s.recommended[0])
+    return Uncertainty(samples=samples, seed=seed, options=bands, recommended=list(OPTIONS)[rec] if rec >= 0 else None,
+                       rule=RULE, bill_p10_usd=float(s.bill_p10_usd[0]), bill_p50_usd=float(s.bill_p50_usd[0]),
+                       bill_p90_usd=float(s.bill_p90_usd[0]),
                        sensitivity=_tornado(uw, wf, bill, book), policy_sensitivity=_policy_tornado(uw, book),
                        costs=costs, bill_at_medians_usd=float(at_medians))
 
@@ -178,7 +207,7 @@ def _tornado(uw: UncertainWorkload, samples: pd.DataFrame, bill: np.ndarray, boo
     wf = base.loc[np.zeros(2 * len(uw.ranges), dtype=int)].reset_index(drop=True)
     for i, r in enumerate(uw.ranges):
         wf.loc[2 * i, r.field], wf.loc[2 * i + 1, r.field] = r.low, r.high
-    _keep_cpu_below_target(wf)
+    keep_cpu_below_target(wf)
     ends = _bill(_price(wf, uw, book)).reshape(-1, 2)
     swings = [Swing(r.field, r.low, r.high, float(lo), float(hi),
                     _rank_correlation(samples[r.field].to_numpy(dtype=float), bill))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from planner.workload import Workload, WorkloadError, field_constraints, workload_from_dict
 
@@ -58,31 +59,39 @@ class Range:
     def kind(self) -> Kind:
         return RANGED_FIELDS[self.field]
 
-    def _to_normal(self, x: np.ndarray | float) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
-        if self.kind == "positive":
-            return np.log(x)
-        if self.kind == "fraction":
-            return np.log(x / (1 - x))
-        return x
-
-    def _from_normal(self, y: np.ndarray) -> np.ndarray:
-        if self.kind == "positive":
-            return np.exp(y)
-        if self.kind == "fraction":
-            return 1 / (1 + np.exp(-y))
-        return y
-
     def quantile(self, p: np.ndarray | float) -> np.ndarray:
-        """The value at probability ``p`` (two-piece normal in the transformed scale), within the field's
-        bounds."""
-        z = np.asarray(_normal_ppf(np.asarray(p, dtype=float)))
-        lo, mid, hi = (float(v) for v in self._to_normal(np.array([self.low, self.mid, self.high])))
-        y = np.where(z < 0, mid + z * (mid - lo) / Z90, mid + z * (hi - mid) / Z90)
-        return _clip_to_field(self.field, self._from_normal(y))
+        """The value at probability ``p`` (see :func:`quantile`)."""
+        return quantile(self.field, self.low, self.mid, self.high, p)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.quantile(rng.random(n))
+
+
+def _to_normal(kind: Kind, x: np.ndarray) -> np.ndarray:
+    if kind == "positive":
+        return np.log(x)
+    if kind == "fraction":
+        return np.log(x / (1 - x))
+    return x
+
+
+def _from_normal(kind: Kind, y: np.ndarray) -> np.ndarray:
+    if kind == "positive":
+        return np.exp(y)
+    if kind == "fraction":
+        return 1 / (1 + np.exp(-y))
+    return y
+
+
+def quantile(field: str, low: npt.ArrayLike, mid: npt.ArrayLike, high: npt.ArrayLike,
+             p: npt.ArrayLike) -> np.ndarray:
+    """The value of ``field`` at probability ``p`` for ranges (low, mid, high), all broadcast together: a
+    two-piece normal in the field's transformed scale through the three points, within the field's bounds."""
+    kind = RANGED_FIELDS[field]
+    z = np.asarray(_normal_ppf(np.asarray(p, dtype=float)))
+    lo, md, hi = (_to_normal(kind, np.asarray(v, dtype=float)) for v in (low, mid, high))
+    y = np.where(z < 0, md + z * (md - lo) / Z90, md + z * (hi - md) / Z90)
+    return _clip_to_field(field, _from_normal(kind, y))
 
 
 def _normal_ppf(p: np.ndarray) -> np.ndarray:
@@ -128,7 +137,7 @@ def default_interval(field: str, value: float) -> tuple[float, float]:
     return min(lo, value), max(hi, value)
 
 
-def _range(field: str, value: dict[str, Any]) -> tuple[Range | None, list[tuple[str, str]]]:
+def parse_range(field: str, value: dict[str, Any]) -> tuple[Range | None, list[tuple[str, str]]]:
     """A validated range, or the problems with it (each naming the field)."""
     problems: list[tuple[str, str]] = []
     unknown = sorted(set(value) - {"low", "mid", "high"})
@@ -198,7 +207,7 @@ def uncertain_from_dict(data: Any, source: str = "") -> UncertainWorkload:
             problems.append((field, f"takes no range (it is a target or a choice, or not a number); ranges are "
                                     f"allowed on {takes}"))
             continue
-        r, bad = _range(field, value)
+        r, bad = parse_range(field, value)
         problems += bad
         if r is not None:
             ranges.append(r)
