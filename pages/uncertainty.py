@@ -14,6 +14,7 @@ from planner.plan import Plan, make_uncertain_plan
 from planner.report.escaping import markdown_literal
 from planner.report.figures import cheapest_figure, cost_distribution_figure, tornado_figure
 from planner.report.formatting import share, usd
+from planner.report.markdown import render_markdown
 from planner.uncertainty.ranges import RANGED_FIELDS, default_interval, uncertain_from_dict
 from planner.workload import Workload, WorkloadError
 
@@ -104,3 +105,9 @@ with results:
         st.plotly_chart(tornado_figure(u.policy_sensitivity, u.bill_at_medians_usd,
                                        "The policy defaults that move it most (halved and raised by half)"),
                         width="stretch")
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in plan.workload.name) or "plan"
+    d1, d2 = st.columns(2)
+    d1.download_button("Markdown report (with the uncertainty section)", render_markdown(plan),
+                       file_name=f"{stem}-uncertainty.md", mime="text/markdown")
+    d2.download_button("JSON (with the uncertainty block)", json.dumps(plan.to_dict(), indent=2),
+                       file_name=f"{stem}-uncertainty.json", mime="application/json")
