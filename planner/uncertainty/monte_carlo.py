@@ -123,9 +123,14 @@ def _price(wf: pd.DataFrame, uw: UncertainWorkload, book: PriceBook) -> dict[str
 
 def _bill(priced: dict[str, np.ndarray]) -> np.ndarray:
     """Each scenario's recommended (cheapest feasible) bill; NaN where no option is feasible."""
-    rec = priced["recommended"].astype(bool)
-    bill = np.where(rec, priced["monthly_usd"].astype(float), np.nan)
-    return np.where(rec.any(axis=1), np.nanmax(np.where(rec, bill, -np.inf), axis=1), np.nan)
+    return recommended_bill(priced["monthly_usd"], priced["recommended"])
+
+
+def recommended_bill(monthly_usd: np.ndarray, recommended: np.ndarray) -> np.ndarray:
+    """The bill of the recommended option, options on the last axis; NaN where none is recommended."""
+    rec = recommended.astype(bool)
+    chosen = np.where(rec, monthly_usd.astype(float), -np.inf).max(axis=-1)
+    return np.where(rec.any(axis=-1), chosen, np.nan)
 
 
 def _rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
@@ -168,7 +173,7 @@ def summarise(monthly_usd: np.ndarray, feasible: np.ndarray, recommended: np.nda
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an option never feasible has no percentiles (NaN)
         p10, p50, p90 = np.nanpercentile(costs, [10, 50, 90], axis=1)
-        bill = np.where(recommended.any(axis=2), np.nanmax(np.where(recommended, costs, -np.inf), axis=2), np.nan)
+        bill = recommended_bill(costs, recommended)
         b10, b50, b90 = np.nanpercentile(bill, [10, 50, 90], axis=1)
     p_feasible, p_cheapest = feasible.mean(axis=1), recommended.mean(axis=1)
     sure = p_feasible >= FEASIBLE_ENOUGH
