@@ -111,7 +111,7 @@ def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
         slim = _in_row_order({c: np.concatenate([p[c] for p in parts])
                               for parts in [_price_all(draws, inp.policies, book, chunk_rows, workers, step,
                                                        slim=True)] for c in SLIM_COLUMNS})
-        more_options, more_summary = _uncertainty_columns(options["row"], summary["row"], slim, samples)
+        more_options, more_summary = _uncertainty_columns(summary["row"], slim, samples)
         options.update(more_options)
         summary.update(more_summary)
     return BatchResult(option_columns=options, summary_columns=summary, errors=inp.errors,
@@ -223,7 +223,7 @@ def _draws(inp: BatchInput, ranged: np.ndarray, samples: int, seed: int) -> pd.D
     return draws
 
 
-def _uncertainty_columns(option_rows: np.ndarray, summary_rows: np.ndarray, slim: dict[str, np.ndarray],
+def _uncertainty_columns(summary_rows: np.ndarray, slim: dict[str, np.ndarray],
                          samples: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Per option of each ranged scenario: P10/P50/P90 monthly and the probabilities; per ranged scenario: the
     recommended bill's P10/P50/P90 and the recommendation under :data:`RULE` (NaN or '' for the others)."""
@@ -234,7 +234,7 @@ def _uncertainty_columns(option_rows: np.ndarray, summary_rows: np.ndarray, slim
     at = {r: i for i, r in enumerate(rows.tolist())}
     scen = np.array([at.get(r, -1) for r in summary_rows.tolist()])
     has = scen >= 0
-    names = np.array([*OPTIONS, ""], dtype=object)
+    names = np.array([*OPTIONS, ""], dtype=object)  # index -1 (no option ever feasible) reads ""
     summary = {
         "bill_p10_usd": np.where(has, s.bill_p10_usd[scen], np.nan),
         "bill_p50_usd": np.where(has, s.bill_p50_usd[scen], np.nan),

@@ -114,6 +114,7 @@ def _apply_ranges(raw: pd.DataFrame, lines: list[int]) -> tuple[pd.DataFrame, di
         cells = np.stack([raw[c].to_numpy(dtype=object) if c in raw else np.full(len(raw), "", dtype=object)
                           for c in cols], axis=1)
         given = (cells != "").any(axis=1)
+        numbers = np.stack([_numbers(cells[:, j], cells[:, j] == "") for j in range(len(RANGE_ENDS))], axis=1)
         ends = np.full((len(raw), 3), np.nan)
         point = raw[field].to_numpy(dtype=object) if field in raw else np.full(len(raw), "", dtype=object)
         for i in np.flatnonzero(given):
@@ -123,11 +124,9 @@ def _apply_ranges(raw: pd.DataFrame, lines: list[int]) -> tuple[pd.DataFrame, di
                 bad[i] = True
                 continue
             values: dict[str, object] = {}
-            for end, cell in zip(RANGE_ENDS, cells[i]):
-                if cell == "":
-                    continue
-                number = _numbers(np.array([cell], dtype=object), np.array([False]))[0]
-                values[end] = number if np.isfinite(number) else cell
+            for end, cell, number in zip(RANGE_ENDS, cells[i], numbers[i]):
+                if cell != "":  # a cell that is not a finite number goes on as text: parse_range names it
+                    values[end] = float(number) if np.isfinite(number) else cell
             r, problems = parse_range(field, values)
             for where, msg in problems:
                 column = where if "." in where else f"{field}.low"
