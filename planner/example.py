@@ -69,6 +69,8 @@ def template_csv() -> str:
            "# subset: a missing column or an empty cell takes the default). Lines starting with # are ignored.",
            "# Give traffic as peak_rps, or as daily_active_users with requests_per_user_per_day.",
            f"# Sizing policy overrides: add columns named policy.<field>, e.g. {', '.join(POLICY_COLUMNS[:3])}.",
+           "# Uncertain inputs: instead of a field, give <field>.low and <field>.high (a 90 % interval) and optionally",
+           "# <field>.mid (the median), e.g. peak_rps.low,peak_rps.high; ranged rows gain P10/P50/P90 columns.",
            "#"]
     out += [f"# {name}: {fields[name].description}" for name in columns]
     policy_fields = sorted({k for v in SCENARIOS.values() for k in v.get("policy", {})})  # type: ignore[union-attr]
