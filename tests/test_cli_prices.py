@@ -165,3 +165,32 @@ def test_rds_service_items_are_reachable(capsys):
     assert record["usd_per_unit"] == 0.254 and record["unit"] == "GB-month"
     assert main(["prices", "lookup", "aws", "us-east-1", "rds", "storage"]) == 2
     assert "dimension ''" in capsys.readouterr().err
+
+
+def test_coverage_by_role(capsys):
+    import copy
+
+    from planner.pricing import default_book
+    from planner.pricing.coverage import ROLES, coverage
+
+    book = default_book()
+    table = coverage(book).set_index(["region", "role"])
+    assert len(table) == book.regions("aws").shape[0] * len(ROLES) and (table.status != "missing").all()
+    assert table.loc[("us-east-1", "NAT"), "status"] == "listed"
+    nat = table.loc[("ap-south-1", "NAT")]  # NAT priced by an estimate scaled from a listed region
+    assert nat.status == "estimated" and "nat_gateway gateway_hour" in nat.detail
+    # without its load-balancer prices a region says so, role by role
+    doctored = copy.copy(book)
+    s = book.service_prices
+    doctored.service_prices = s[~((s.region == "eu-west-1") & (s.service == "elb"))]
+    gaps = coverage(doctored).set_index(["region", "role"])
+    lb = gaps.loc[("eu-west-1", "load balancer")]
+    assert lb.status == "missing" and "elb alb_hour" in lb.detail
+    assert gaps.loc[("eu-west-2", "load balancer"), "status"] == "listed"
+    assert main(["prices", "coverage", "--region", "us-east-1", "-f", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["role"] for r in rows] == list(ROLES) and {r["status"] for r in rows} == {"listed"}
+    assert main(["prices", "coverage"]) == 0
+    assert "price coverage by role" in capsys.readouterr().out
+    assert main(["prices", "coverage", "--region", "mars-1"]) == 2
+    assert "unknown region 'mars-1'" in capsys.readouterr().err

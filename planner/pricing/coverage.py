@@ -10,8 +10,12 @@ bundled tables.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from planner.pricing.book import PriceBook
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -25,20 +29,21 @@ class InstanceNeed:
     min_memory_gib: float
     arch: str | None
     why: str
+    role: str  # the architecture role it serves (see ROLES)
 
 
 INSTANCE_NEEDS: tuple[InstanceNeed, ...] = (
-    InstanceNeed("ec2", "", "", 2, 4, "x86_64", "horizontal option, x86 instance types"),
-    InstanceNeed("ec2", "", "", 2, 4, "arm64", "horizontal option, Graviton instance types"),
-    InstanceNeed("ec2", "", "", 64, 256, None, "vertical option, a large single instance"),
+    InstanceNeed("ec2", "", "", 2, 4, "x86_64", "horizontal option, x86 instance types", "VM fleet"),
+    InstanceNeed("ec2", "", "", 2, 4, "arm64", "horizontal option, Graviton instance types", "VM fleet"),
+    InstanceNeed("ec2", "", "", 64, 256, None, "vertical option, a large single instance", "one big VM"),
     *(
-        InstanceNeed("rds", engine, deployment, vcpu, mem, None, f"database {engine} {deployment}")
+        InstanceNeed("rds", engine, deployment, vcpu, mem, None, f"database {engine} {deployment}", "database")
         for engine in ("postgresql", "mysql")
         for deployment in ("single-az", "multi-az")
         for vcpu, mem in ((2, 1), (16, 128))
     ),
-    InstanceNeed("elasticache", "redis", "", 2, 0.5, None, "cache, small node"),
-    InstanceNeed("elasticache", "redis", "", 8, 100, None, "cache, large node for sharding"),
+    InstanceNeed("elasticache", "redis", "", 2, 0.5, None, "cache, small node", "cache"),
+    InstanceNeed("elasticache", "redis", "", 8, 100, None, "cache, large node for sharding", "cache"),
 )
 
 # (service, item, dimension) priced by every plan.
@@ -101,3 +106,64 @@ def coverage_gaps(book: PriceBook, cloud: str = "aws") -> list[str]:
             if (region, service, item, dimension) not in have and ("global", service, item, dimension) not in have:
                 gaps.append(f"{region}: no price for {service} {item}{' ' + dimension if dimension else ''}")
     return gaps
+
+
+# the architecture role each priced service serves (what `planner prices coverage` reports on)
+ROLE_OF_SERVICE = {"elb": "load balancer", "nat_gateway": "NAT", "data_transfer": "network transfer",
+                   "s3": "object storage", "ebs": "block storage", "rds": "database", "cloudwatch": "monitoring",
+                   "lambda": "functions", "apigateway": "functions", "fargate": "containers", "vpc": "public address",
+                   "route53": "DR failover DNS"}
+ROLES = ("VM fleet", "one big VM", "containers", "functions", "database", "cache", "load balancer", "NAT",
+         "network transfer", "object storage", "block storage", "monitoring", "public address", "DR failover DNS")
+LISTED, ESTIMATED, MISSING = "listed", "estimated", "missing"
+
+
+def coverage(book: PriceBook, cloud: str = "aws") -> pd.DataFrame:
+    """Per region and architecture role: ``listed`` (every price it needs is in the book), ``estimated``
+    (some are flagged estimates scaled from another region) or ``missing`` (some price is absent: a plan there
+    says which and cannot recommend the options that need it), with the prices concerned in ``detail``."""
+    import pandas as pd
+
+    regions = list(book.regions(cloud).region)
+    missing: dict[tuple[str, str], list[str]] = {}
+    for gap_region, role, what in _gaps(book, cloud):
+        missing.setdefault((gap_region, role), []).append(what)
+    s = book.service_prices[book.service_prices.cloud == cloud]
+    estimated: dict[tuple[str, str], list[str]] = {}
+    wanted = {(svc, item, dim) for svc, item, dim in SERVICE_NEEDS}
+    flagged = s[s.source_id.str.startswith("estimate")]
+    for r in flagged.itertuples(index=False):
+        if (r.service, r.item, r.dimension) in wanted:
+            estimated.setdefault((r.region, ROLE_OF_SERVICE[r.service]), []).append(f"{r.service} {r.item}")
+    rows = []
+    for region in regions:
+        for role in ROLES:
+            if (region, role) in missing:
+                status, detail = MISSING, missing[(region, role)]
+            elif (region, role) in estimated:
+                status, detail = ESTIMATED, estimated[(region, role)]
+            else:
+                status, detail = LISTED, []
+            rows.append({"cloud": cloud, "region": region, "role": role, "status": status,
+                         "detail": "; ".join(sorted(set(detail)))})
+    return pd.DataFrame(rows)
+
+
+def _gaps(book: PriceBook, cloud: str) -> list[tuple[str, str, str]]:
+    """(region, role, what) for every need the book cannot serve (see :func:`coverage_gaps`)."""
+    out = []
+    for gap in coverage_gaps(book, cloud):
+        region, what = gap.split(": ", 1)
+        out.append((region, _role_of_gap(what), what))
+    return out
+
+
+def _role_of_gap(what: str) -> str:
+    for need in INSTANCE_NEEDS:
+        if need.why in what:
+            return need.role
+    for service, role in ROLE_OF_SERVICE.items():
+        if what.startswith(f"no price for {service} "):
+            return role
+    return "other"
+
