@@ -69,7 +69,10 @@ def _settled(page) -> None:  # noqa: ANN001
 
 
 def _monthly(page) -> str:  # noqa: ANN001
-    return page.get_by_test_id("stMetricValue").first.inner_text()
+    """The "Monthly" metric's value (by its label: while Streamlit reruns, the first metric on the page can
+    briefly be another one)."""
+    metric = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text("Monthly"))
+    return metric.get_by_test_id("stMetricValue").first.inner_text()
 
 
 def test_plan_page_in_a_real_browser(server, browser):
@@ -83,6 +86,7 @@ def test_plan_page_in_a_real_browser(server, browser):
     page.wait_for_function(
         "prev => document.querySelector('[data-testid=\"stMetricValue\"]')?.innerText !== prev", arg=before,
         timeout=90_000)
+    _settled(page)
     after = _monthly(page)
     assert int(after.strip("$").replace(",", "")) > int(before.strip("$").replace(",", ""))
     page.wait_for_function("() => window.location.search.includes('peak_rps=5000')", timeout=30_000)
