@@ -6,7 +6,6 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from planner.bom import BomBuilder
 from planner.options.context import Columns, Context, add_reason, option_frame

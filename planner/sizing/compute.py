@@ -17,11 +17,11 @@ Well-Architected Reliability pillar, REL10-BP01 "static stability").
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
-
 from collections.abc import Mapping
 from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from planner.policy import SizingPolicy
 from planner.pricing.units import HOURS_PER_MONTH

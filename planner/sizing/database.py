@@ -29,8 +29,10 @@ Backups beyond the free allowance (100 % of provisioned storage) are billed.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from planner.policy import SizingPolicy
@@ -121,6 +123,52 @@ def unit_prices(book: PriceBook, cloud: str, regions: np.ndarray) -> dict[str, n
     return out
 
 
+class Demand(NamedTuple):
+    """What the database must serve, per scenario, at the horizon peak behind a cache serving ``cache_hit``."""
+
+    reads: np.ndarray  # reads/s that reach the database
+    writes: np.ndarray  # writes/s (no cache relieves them)
+    read_vcpu: np.ndarray
+    write_vcpu: np.ndarray
+    connections: np.ndarray
+    storage_gb: np.ndarray  # provisioned: data x (1 + overhead), at least the minimum
+    deployment: np.ndarray  # "multi-az" or "single-az"
+
+
+def demand(cols: Mapping[str, np.ndarray], cache_hit: npt.ArrayLike, multi_az: np.ndarray,
+           app_vcpu_horizon: np.ndarray, policy: SizingPolicy) -> Demand:
+    """Reads, writes and their vCPU at target utilisation (utilisation law), connections from the app's vCPUs,
+    storage with its overhead (see the module docstring)."""
+    p = policy
+    peak, read_fraction = cols["peak_rps_horizon"], cols["read_fraction"]
+    reads = peak * read_fraction * (1 - np.asarray(cache_hit))
+    writes = peak * (1 - read_fraction)
+    return Demand(reads=reads, writes=writes,
+                  read_vcpu=reads * p.db_cpu_ms_per_read / 1000 / p.db_target_utilization,
+                  write_vcpu=writes * p.db_cpu_ms_per_write / 1000 / p.db_target_utilization,
+                  connections=app_vcpu_horizon * p.db_connections_per_app_vcpu,
+                  storage_gb=np.maximum(cols["data_size_gb_horizon"] * (1 + p.storage_overhead), p.min_storage_gb),
+                  deployment=np.where(multi_az, "multi-az", "single-az"))
+
+
+def _fits_any_cache(cands: pd.DataFrame, vcpu_needed: np.ndarray, connections: np.ndarray,
+                    storage_gb: np.ndarray, multi: bool, policy: SizingPolicy) -> np.ndarray:
+    """(scenarios, classes): the class has ``vcpu_needed`` and meets what no cache relieves: connections, a
+    buffer of the minimum share of the data, and Multi-AZ's minimum memory (arguments are per-scenario
+    columns, shape (scenarios, 1))."""
+    p = policy
+    memory = cands.memory_gib.to_numpy()[None, :]
+    max_conn = np.minimum(memory * 2**30 / p.db_bytes_per_connection, p.db_max_connections)
+    return ((cands.effective_vcpu.to_numpy()[None, :] >= vcpu_needed) & (max_conn >= connections)
+            & (memory / GIB_PER_GB * p.db_buffer_memory_fraction >= storage_gb * p.db_min_buffer_fraction)
+            & ((memory >= p.db_min_memory_gib) | (not multi)))
+
+
+def _groups(cols: Mapping[str, np.ndarray], deployment: np.ndarray) -> np.ndarray:
+    """The group a scenario chooses its class in: its region and deployment (a ``group`` of the candidates)."""
+    return cols["region"].astype(object) + "/" + deployment.astype(object)
+
+
 def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
                    candidates: pd.DataFrame, policy: SizingPolicy, prices: dict[str, np.ndarray]) -> np.ndarray:
     """A lower bound of :func:`size_database`'s ``db_hourly_usd`` whatever cache sits in front: the cheapest
@@ -130,30 +178,21 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     A cache of cost C cannot pay where C + this bound >= the database's bill without a cache, so the engine
     sizes the database behind caches only where it could."""
     p = policy
-    peak, read_fraction = cols["peak_rps_horizon"], cols["read_fraction"]
-    write_vcpu = peak * (1 - read_fraction) * p.db_cpu_ms_per_write / 1000 / p.db_target_utilization
-    connections = app_vcpu_horizon * p.db_connections_per_app_vcpu
-    storage_gb = np.maximum(cols["data_size_gb_horizon"] * (1 + p.storage_overhead), p.min_storage_gb)
-    deployment = np.where(multi_az, "multi-az", "single-az")
+    d = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy)
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        r0, multi = rows[0], deployment[rows[0]] == "multi-az"
+        r0, multi = rows[0], d.deployment[rows[0]] == "multi-az"
         dep = "multi-az" if multi else "single-az"
         variant = cands.variant.to_numpy()
         per_gb = np.select([variant == "rds", variant == "aurora-io-optimized"],
                            [min(prices[f"gp3_gb/{dep}"][r0], prices[f"io2_gb/{dep}"][r0]),
                             prices["aurora_gb/aurora-io-optimized"][r0]], prices["aurora_gb/aurora-standard"][r0])
-        memory = cands.memory_gib.to_numpy()[None, :]
-        max_conn = np.minimum(memory * 2**30 / p.db_bytes_per_connection, p.db_max_connections)
-        fits = ((cands.effective_vcpu.to_numpy()[None, :] >= write_vcpu[rows, None])
-                & (max_conn >= connections[rows, None])
-                & (memory / GIB_PER_GB * p.db_buffer_memory_fraction >= storage_gb[rows, None] * p.db_min_buffer_fraction)
-                & ((memory >= p.db_min_memory_gib) | (not multi)))
-        cost = cands.hourly_usd.to_numpy()[None, :] + storage_gb[rows, None] * per_gb[None, :] / HOURS_PER_MONTH
+        gb = d.storage_gb[rows, None]
+        fits = _fits_any_cache(cands, d.write_vcpu[rows, None], d.connections[rows, None], gb, multi, p)
+        cost = cands.hourly_usd.to_numpy()[None, :] + gb * per_gb[None, :] / HOURS_PER_MONTH
         return np.zeros(cost.shape), np.where(fits & np.isfinite(cost), cost, np.inf)
 
-    groups = cols["region"].astype(object) + "/" + deployment.astype(object)
-    return cheapest(groups, candidates, evaluate, key="group").hourly_usd
+    return cheapest(_groups(cols, d.deployment), candidates, evaluate, key="group").hourly_usd
 
 
 def read_path(memory_gib: np.ndarray, data_gb: np.ndarray, cache_data_fraction: np.ndarray, hot: np.ndarray,
@@ -180,20 +219,13 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     hour: instances, replicas, storage, IOPS and I/O (on-demand rates) at ``prices`` (:func:`unit_prices` of
     the scenarios' regions). ``cols`` holds the workload and traffic columns of the scenarios."""
     p = policy
-    peak = cols["peak_rps_horizon"]
-    read_fraction = cols["read_fraction"]
     hot = cols["hot_data_fraction"]
     data_gb = cols["data_size_gb_horizon"]
-    reads = peak * read_fraction * (1 - cache_hit)
-    writes = peak * (1 - read_fraction)
-    read_vcpu = reads * p.db_cpu_ms_per_read / 1000 / p.db_target_utilization
-    write_vcpu = writes * p.db_cpu_ms_per_write / 1000 / p.db_target_utilization
+    reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment = demand(
+        cols, cache_hit, multi_az, app_vcpu_horizon, policy)
     primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
-    connections = app_vcpu_horizon * p.db_connections_per_app_vcpu
-    storage_gb = np.maximum(data_gb * (1 + p.storage_overhead), p.min_storage_gb)
     # usage is billed at today's load: I/O requests a month per IOPS at the horizon peak
     io_month_per_peak_iops = SECONDS_PER_MONTH / cols["growth_factor"] / cols["peak_to_average"]
-    deployment = np.where(multi_az, "multi-az", "single-az")
     baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
                              p.rds_gp3_baseline_iops[0])
 
@@ -230,19 +262,15 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         vcpu = cands.effective_vcpu.to_numpy()[None, :]
         spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
         replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
-        max_conn = np.minimum(memory * 2**30 / p.db_bytes_per_connection, p.db_max_connections)
-        buffer_gb = memory / GIB_PER_GB * p.db_buffer_memory_fraction
-        fits = ((vcpu >= primary_vcpu[rows, None]) & (max_conn >= connections[rows, None])
-                & (buffer_gb >= gb * p.db_min_buffer_fraction)
-                & ((memory >= p.db_min_memory_gib) | (not multi)) & reads_in_budget & ~past_io2)
+        fits = (_fits_any_cache(cands, primary_vcpu[rows, None], connections[rows, None], gb, multi, p)
+                & reads_in_budget & ~past_io2)
         replica_storage = np.where(rds, price["gp3_gb/single-az"], 0.0) * replicas * gb
         cost = (cands.hourly_usd.to_numpy()[None, :] + replicas * cands.hourly_single_usd.to_numpy()[None, :]
                 + (storage_month + replica_storage) / HOURS_PER_MONTH)
         return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
 
     # each scenario chooses among the classes of its own deployment only: split by region/deployment
-    groups = cols["region"].astype(object) + "/" + deployment.astype(object)
-    pick = cheapest(groups, candidates, evaluate, key="group")
+    pick = cheapest(_groups(cols, deployment), candidates, evaluate, key="group")
     fits = pick.found
     chosen = candidates.reindex(pick.candidate)
     memory = chosen.memory_gib.to_numpy()
