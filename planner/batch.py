@@ -160,11 +160,9 @@ class _Task:
         chunk = self.frame.iloc[self.groups[cloud_and_key][start:start + self.chunk_rows]]
         inputs = chunk.drop(columns=["row", "policy_key", *(c for c in chunk.columns if c in RANGE_COLUMNS)])
         result = run(inputs, self.policies[cloud_and_key[1]], self.book, detail=False)
-        if self.slim:
-            o, k = result.option_columns, len(OPTIONS)
-            order = np.arange(len(o["row"])).reshape(k, -1).T.ravel()  # scenario by scenario
-            return {"row": chunk.row.to_numpy()[o["row"][order]],
-                    **{c: np.asarray(o[c])[order] for c in SLIM_COLUMNS if c != "row"}}
+        if self.slim:  # scenario by scenario, each scenario's options in OPTIONS order
+            return {"row": chunk.row.to_numpy()[result.per_scenario("row").ravel()],
+                    **{c: result.per_scenario(c).ravel() for c in SLIM_COLUMNS if c != "row"}}
         return _chunk_rows(chunk, result)
 
 
@@ -252,16 +250,14 @@ def _uncertainty_columns(summary_rows: np.ndarray, slim: dict[str, np.ndarray],
 
 def _chunk_rows(chunk: pd.DataFrame, result) -> dict[str, np.ndarray]:  # noqa: ANN001 - EngineResult
     """One chunk's options as columns, scenario by scenario (each scenario's options in OPTIONS order)."""
-    o, sz = result.option_columns, result.sizing_columns
-    k = len(OPTIONS)
-    # the engine lists option by option: read its columns scenario by scenario instead
-    order = np.arange(len(o["row"])).reshape(k, -1).T.ravel()
-    i = o["row"][order]
-    cache_used = sz["cache_used"].astype(bool)[i]
-    sized = o["sized"][order].astype(bool)
+    sz = result.sizing_columns
 
     def opt(col: str) -> np.ndarray:
-        return o[col][order]
+        return result.per_scenario(col).ravel()
+
+    i = opt("row")
+    cache_used = sz["cache_used"].astype(bool)[i]
+    sized = opt("sized").astype(bool)
 
     def when_sized(col: str) -> np.ndarray:
         return np.where(sized, opt(col).astype(float), np.nan)

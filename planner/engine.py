@@ -76,6 +76,11 @@ class EngineResult:
     def bom(self) -> pd.DataFrame:
         return bom_frame(self.bom_columns)
 
+    def per_scenario(self, column: str) -> np.ndarray:
+        """An option column as (scenarios, options), options in :data:`OPTIONS` order (the engine lists option
+        by option)."""
+        return np.asarray(self.option_columns[column]).reshape(len(OPTIONS), -1).T
+
 
 def workloads_frame(workloads: Sequence[Workload]) -> pd.DataFrame:
     """One row per workload with every field but the policy; numeric fields as float (None -> NaN)."""

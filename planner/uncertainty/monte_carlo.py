@@ -17,6 +17,7 @@ import pandas as pd
 
 from planner.engine import OPTIONS, run, workloads_frame
 from planner.errors import PlannerError
+from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.uncertainty.ranges import UncertainWorkload
 
@@ -112,12 +113,15 @@ def keep_cpu_below_target(wf: pd.DataFrame) -> None:
 
 def _price(wf: pd.DataFrame, uw: UncertainWorkload, book: PriceBook) -> dict[str, np.ndarray]:
     """(scenarios, options) arrays of the monthly bill, feasibility and the recommended option."""
-    k = len(OPTIONS)
+    return _price_with(wf, uw.workload.policy, book)
+
+
+def _price_with(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook) -> dict[str, np.ndarray]:
     out: dict[str, list[np.ndarray]] = {"monthly_usd": [], "feasible": [], "recommended": []}
     for start in range(0, len(wf), SAMPLE_CHUNK):
-        o = run(wf.iloc[start:start + SAMPLE_CHUNK], uw.workload.policy, book, detail=False).option_columns
-        for c in out:  # the engine lists option by option: (options, scenarios) -> (scenarios, options)
-            out[c].append(np.asarray(o[c]).reshape(k, -1).T)
+        result = run(wf.iloc[start:start + SAMPLE_CHUNK], policy, book, detail=False)
+        for c in out:
+            out[c].append(result.per_scenario(c))
     return {c: np.concatenate(v) for c, v in out.items()}
 
 
@@ -236,12 +240,7 @@ def _policy_tornado(uw: UncertainWorkload, book: PriceBook) -> tuple[Swing, ...]
     swings = []
     for name in POLICY_CANDIDATES:
         ends = _policy_ends(policy, name)
-        bills = []
-        for v in ends:
-            changed = policy.model_copy(update={name: v})
-            o = run(wf, changed, book, detail=False).option_columns
-            bills.append(_bill({c: np.asarray(o[c]).reshape(len(OPTIONS), -1).T
-                                for c in ("monthly_usd", "feasible", "recommended")})[0])
+        bills = [_bill(_price_with(wf, policy.model_copy(update={name: v}), book))[0] for v in ends]
         swings.append(Swing(f"policy.{name}", ends[0], ends[1], float(bills[0]), float(bills[1]), float("nan")))
     ranked = sorted(swings, key=lambda s: -np.nan_to_num(s.swing_usd, nan=-1.0))
     return tuple(ranked[:POLICY_SHOWN])
