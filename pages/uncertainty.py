@@ -5,17 +5,25 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import streamlit as st
 
 from pages._ui import page_menu, price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.plan import Plan, make_uncertain_plan
 from planner.report.escaping import markdown_literal
-from planner.report.figures import cheapest_figure, cost_distribution_figure, tornado_figure
+from planner.report.figures import (
+    cheapest_figure,
+    cost_distribution_figure,
+    tornado_figure,
+)
 from planner.report.formatting import share, usd
 from planner.report.markdown import render_markdown
-from planner.uncertainty.ranges import RANGED_FIELDS, default_interval, uncertain_from_dict
+from planner.report.tables import swings_table, uncertainty_table
+from planner.uncertainty.ranges import (
+    RANGED_FIELDS,
+    default_interval,
+    uncertain_from_dict,
+)
 from planner.workload import Workload, WorkloadError
 
 LABELS = {"peak_rps": "Peak requests/s", "daily_active_users": "Daily active users",
@@ -88,17 +96,13 @@ with results:
               delta_color="off")
     st.caption(f"Rule: {u.rule}. {u.samples:,} samples, seed {u.seed}.")
     st.plotly_chart(cost_distribution_figure(u), width="stretch")
-    bands = pd.DataFrame([{"option": b.name, "P10": usd(b.p10_usd), "P50": usd(b.p50_usd), "P90": usd(b.p90_usd),
-                           "feasible in": share(b.p_feasible), "cheapest in": share(b.p_cheapest)} for b in u.options])
-    st.dataframe(bands, hide_index=True, width="stretch")
+    st.dataframe(uncertainty_table(u), hide_index=True, width="stretch")
     st.plotly_chart(cheapest_figure(u), width="stretch")
     if u.sensitivity:
         st.plotly_chart(tornado_figure(u.sensitivity, u.bill_at_medians_usd,
                                        "What moves the bill: each range at its low and high, the others at their "
                                        "medians"), width="stretch")
-        st.dataframe(pd.DataFrame([{"input": s.field, "swing": usd(s.swing_usd),
-                                    "rank correlation": f"{s.rank_correlation:+.2f}"} for s in u.sensitivity]),
-                     hide_index=True, width="stretch")
+        st.dataframe(swings_table(u.sensitivity), hide_index=True, width="stretch")
     else:
         st.info("Turn on a range to see which input drives the bill.")
     if u.policy_sensitivity:

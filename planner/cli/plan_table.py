@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 
@@ -11,6 +13,10 @@ from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import pct as _pct
 from planner.report.formatting import share as _share
 from planner.report.formatting import usd as _usd
+from planner.report.tables import swings_table, uncertainty_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def print_plan(plan: Plan) -> None:
@@ -48,32 +54,25 @@ def print_plan(plan: Plan) -> None:
 def _print_uncertainty(console: Console, plan: Plan) -> None:
     u = plan.uncertainty
     assert u is not None
-    band = Table(title=f"Uncertainty: {u.samples:,} samples (seed {u.seed}) of the inputs given as ranges",
-                 header_style="bold")
-    for col in ("option", "P10", "P50", "P90", "feasible in", "cheapest in"):
-        band.add_column(col, justify="left" if col == "option" else "right")
-    for o in u.options:
-        band.add_row(o.name, _usd(o.p10_usd), _usd(o.p50_usd), _usd(o.p90_usd), _share(o.p_feasible),
-                     _share(o.p_cheapest), style="bold green" if o.name == u.recommended else "")
-    console.print(band)
+    _print_table(console, uncertainty_table(u),
+                 f"Uncertainty: {u.samples:,} samples (seed {u.seed}) of the inputs given as ranges",
+                 highlight=u.recommended)
     if u.recommended:
         console.print(f"Under uncertainty: [bold green]{u.recommended}[/] ({u.rule}); cheapest in "
                       f"{_share(u.p_recommendation_holds)} of samples; recommended bill P10 {_usd(u.bill_p10_usd)}, "
                       f"P50 {_usd(u.bill_p50_usd)}, P90 {_usd(u.bill_p90_usd)} a month")
-    tornado = Table(title="What moves the bill (each input at its low and high, the others at their medians)",
-                    header_style="bold")
-    for col in ("input", "low", "high", "bill at low", "bill at high", "swing", "rank corr."):
-        tornado.add_column(col, justify="left" if col == "input" else "right")
-    for sw in u.sensitivity:
-        tornado.add_row(sw.field, f"{sw.low_value:,.4g}", f"{sw.high_value:,.4g}", _usd(sw.low_usd),
-                        _usd(sw.high_usd), _usd(sw.swing_usd), f"{sw.rank_correlation:+.2f}")
-    console.print(tornado)
+    _print_table(console, swings_table(u.sensitivity),
+                 "What moves the bill (each input at its low and high, the others at their medians)")
     if u.policy_sensitivity:
-        policy = Table(title="The policy defaults that move it most (halved and raised by half)", header_style="bold")
-        for col in ("policy default", "low", "high", "bill at low", "bill at high", "swing"):
-            policy.add_column(col, justify="left" if col == "policy default" else "right")
-        for sw in u.policy_sensitivity:
-            policy.add_row(sw.field, f"{sw.low_value:,.4g}", f"{sw.high_value:,.4g}", _usd(sw.low_usd),
-                           _usd(sw.high_usd), _usd(sw.swing_usd))
-        console.print(policy)
+        _print_table(console, swings_table(u.policy_sensitivity, "policy default", correlation=False),
+                     "The policy defaults that move it most (halved and raised by half)")
 
+
+def _print_table(console: Console, frame: pd.DataFrame, title: str, highlight: str | None = None) -> None:
+    """A table of formatted cells: its first column left, the rest right; the row named ``highlight`` bold."""
+    table = Table(title=title, header_style="bold")
+    for i, col in enumerate(frame.columns):
+        table.add_column(col, justify="left" if i == 0 else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(*row, style="bold green" if highlight and row[0] == highlight else "")
+    console.print(table)

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from planner.report.escaping import markdown_cell
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import pct as _pct
-from planner.report.formatting import share as _share
 from planner.report.formatting import quantity as _qty
+from planner.report.formatting import share as _share
 from planner.report.formatting import unit_usd as _unit_usd
 from planner.report.formatting import usd as _usd
 from planner.report.mermaid import mermaid
+from planner.report.tables import swings_table, uncertainty_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,20 +119,19 @@ def _uncertainty_section(plan: Plan) -> list[str]:
                    f"{_usd(u.bill_p50_usd)}.")
     else:
         out.append("Under uncertainty: no option is feasible in any sample.")
-    out += ["", *_table(["option", "P10", "P50", "P90", "feasible in", "cheapest in"],
-                        [[f"**{o.name}**" if o.name == u.recommended else o.name, _usd(o.p10_usd), _usd(o.p50_usd),
-                          _usd(o.p90_usd), _share(o.p_feasible), _share(o.p_cheapest)] for o in u.options],
-                        "lrrrrr")]
+    bands = uncertainty_table(u)
+    bands["option"] = [f"**{o}**" if o == u.recommended else o for o in bands["option"]]
+    out += ["", *_frame_table(bands)]
     if u.sensitivity:
         out += ["", "What moves the bill (each input at its low and high, the others at their medians):", ""]
-        out += _table(["input", "low", "high", "bill at low", "bill at high", "swing", "rank correlation"],
-                      [[s.field, f"{s.low_value:,.4g}", f"{s.high_value:,.4g}", _usd(s.low_usd), _usd(s.high_usd),
-                        _usd(s.swing_usd), f"{s.rank_correlation:+.2f}"] for s in u.sensitivity], "lrrrrrr")
+        out += _frame_table(swings_table(u.sensitivity))
     if u.policy_sensitivity:
         out += ["", "The policy defaults that move it most (halved and raised by half; a share moved halfway to 0 "
                     "and to 1):", ""]
-        out += _table(["policy default", "low", "high", "bill at low", "bill at high", "swing"],
-                      [[s.field, f"{s.low_value:,.4g}", f"{s.high_value:,.4g}", _usd(s.low_usd), _usd(s.high_usd),
-                        _usd(s.swing_usd)] for s in u.policy_sensitivity], "lrrrrr")
+        out += _frame_table(swings_table(u.policy_sensitivity, "policy default", correlation=False))
     return out
 
+
+def _frame_table(frame: pd.DataFrame) -> list[str]:
+    """A table of formatted cells (:mod:`planner.report.tables`): its first column left, the rest right."""
+    return _table(list(frame.columns), frame.to_numpy().tolist(), "l" + "r" * (len(frame.columns) - 1))

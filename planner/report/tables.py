@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from planner.plan import Plan
+    from planner.uncertainty.monte_carlo import Swing, Uncertainty
 
 DR_NAMES = {"backup_restore": "backup & restore", "pilot_light": "pilot light", "warm_standby": "warm standby",
             "multi_site": "active/active"}
@@ -43,6 +44,28 @@ def decisions_table(plan: Plan) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame([{"topic": d.topic, "decision": d.choice, "rationale": d.rationale} for d in plan.decisions])
+
+
+def uncertainty_table(u: Uncertainty) -> pd.DataFrame:
+    """Each option's bill over the samples: percentiles where it is feasible, how often it is, and how often it
+    is the cheapest."""
+    import pandas as pd
+
+    return pd.DataFrame([{"option": b.name, "P10": usd(b.p10_usd), "P50": usd(b.p50_usd), "P90": usd(b.p90_usd),
+                          "feasible in": share(b.p_feasible), "cheapest in": share(b.p_cheapest)}
+                         for b in u.options])
+
+
+def swings_table(swings: tuple[Swing, ...], label: str = "input", *, correlation: bool = True) -> pd.DataFrame:
+    """A tornado as a table: each input at its low and high, the bill at each and the swing (and the input's
+    rank correlation with the bill over the samples)."""
+    import pandas as pd
+
+    return pd.DataFrame([{label: s.field, "low": f"{s.low_value:,.4g}", "high": f"{s.high_value:,.4g}",
+                          "bill at low": usd(s.low_usd), "bill at high": usd(s.high_usd), "swing": usd(s.swing_usd),
+                          **({"rank correlation": f"{s.rank_correlation:+.2f}"} if correlation else {})}
+                         for s in swings], columns=[label, "low", "high", "bill at low", "bill at high", "swing",
+                                                    *(["rank correlation"] if correlation else [])])
 
 
 def bom_table(bom: pd.DataFrame) -> pd.DataFrame:
