@@ -171,7 +171,7 @@ def test_coverage_by_role(capsys):
     import copy
 
     from planner.pricing import default_book
-    from planner.pricing.coverage import ROLES, coverage
+    from planner.pricing.coverage import ROLES, coverage, coverage_by_role
 
     book = default_book()
     table = coverage(book).set_index(["region", "role"])
@@ -179,6 +179,13 @@ def test_coverage_by_role(capsys):
     assert table.loc[("us-east-1", "NAT"), "status"] == "listed"
     nat = table.loc[("ap-south-1", "NAT")]  # NAT priced by an estimate scaled from a listed region
     assert nat.status == "estimated" and "nat_gateway gateway_hour" in nat.detail
+    by_role = coverage_by_role(coverage(book)).set_index("role")
+    n_estimated = int((table.xs("NAT", level="role").status == "estimated").sum())
+    assert by_role.loc["NAT", "listed in"] == len(book.regions("aws")) - n_estimated
+    assert by_role.loc["NAT", "estimated in"].startswith(f"{n_estimated}: ") and "ap-south-1" in by_role.loc[
+        "NAT", "estimated in"]
+    assert by_role.loc["VM fleet", "estimated in"] == "—" and (by_role["missing in"] == "—").all()
+    assert coverage(book, region="ap-south-1").role.tolist() == list(ROLES)
     # without its load-balancer prices a region says so, role by role
     doctored = copy.copy(book)
     s = book.service_prices

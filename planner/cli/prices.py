@@ -105,28 +105,13 @@ def coverage_command(
 ) -> None:
     """Whether every architecture role is priced in every region: listed, estimated (a flagged estimate scaled
     from another region) or missing (plans there say which price and cannot recommend what needs it)."""
-    from planner.pricing.coverage import ESTIMATED, LISTED, MISSING, ROLES, coverage
+    from planner.pricing.coverage import coverage, coverage_by_role
 
-    book = _book()
-    if region is not None:
-        book.regions(cloud)  # an unknown cloud is named with close matches
-        book._check_region(cloud, region)
-    table = coverage(book, cloud)
+    table = coverage(_book(), cloud, region)
     if region is not None or fmt is not OutputFormat.table:
-        shown = table[table.region == region] if region is not None else table
-        print_frame(shown.reset_index(drop=True), fmt, title=f"{cloud} {region or ''} price coverage by role")
+        print_frame(table, fmt, title=f"{cloud} {region or ''} price coverage by role")
         return
-    # one row per role: the regions where it is not simply listed
-    import pandas as pd
-
-    def regions_with(status: str, role: str) -> str:
-        names = table.region[(table.role == role) & (table.status == status)].tolist()
-        return f"{len(names)}: {', '.join(names)}" if names else "—"
-
-    summary = pd.DataFrame([{"role": role, "listed in": int(((table.role == role) & (table.status == LISTED)).sum()),
-                             "estimated in": regions_with(ESTIMATED, role), "missing in": regions_with(MISSING, role)}
-                            for role in ROLES])
-    print_frame(summary, fmt, title=f"{cloud} price coverage by role ({table.region.nunique()} regions)",
+    print_frame(coverage_by_role(table), fmt, title=f"{cloud} price coverage by role ({table.region.nunique()} regions)",
                 caption="`--region R` shows one region with the prices concerned; `-f csv` every region and role")
 
 

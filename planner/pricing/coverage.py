@@ -118,13 +118,17 @@ ROLES = ("VM fleet", "one big VM", "containers", "functions", "database", "cache
 LISTED, ESTIMATED, MISSING = "listed", "estimated", "missing"
 
 
-def coverage(book: PriceBook, cloud: str = "aws") -> pd.DataFrame:
-    """Per region and architecture role: ``listed`` (every price it needs is in the book), ``estimated``
-    (some are flagged estimates scaled from another region) or ``missing`` (some price is absent: a plan there
-    says which and cannot recommend the options that need it), with the prices concerned in ``detail``."""
+def coverage(book: PriceBook, cloud: str = "aws", region: str | None = None) -> pd.DataFrame:
+    """Per region (or only ``region``) and architecture role: ``listed`` (every price it needs is in the book),
+    ``estimated`` (some are flagged estimates scaled from another region) or ``missing`` (some price is absent:
+    a plan there says which and cannot recommend the options that need it), with the prices concerned in
+    ``detail``. An unknown cloud or region is named with close matches."""
     import pandas as pd
 
     regions = list(book.regions(cloud).region)
+    if region is not None:
+        book._check_region(cloud, region)
+        regions = [region]
     missing: dict[tuple[str, str], list[str]] = {}
     for gap_region, role, what in _gaps(book, cloud):
         missing.setdefault((gap_region, role), []).append(what)
@@ -166,4 +170,18 @@ def _role_of_gap(what: str) -> str:
         if what.startswith(f"no price for {service} "):
             return role
     return "other"
+
+
+def coverage_by_role(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`coverage` table read role by role: in how many regions it is listed, and the regions where it
+    is estimated or missing."""
+    import pandas as pd
+
+    def regions_with(role: str, status: str) -> str:
+        names = table.region[(table.role == role) & (table.status == status)].tolist()
+        return f"{len(names)}: {', '.join(names)}" if names else "—"
+
+    return pd.DataFrame([{"role": role, "listed in": int(((table.role == role) & (table.status == LISTED)).sum()),
+                          "estimated in": regions_with(role, ESTIMATED), "missing in": regions_with(role, MISSING)}
+                         for role in ROLES])
 
