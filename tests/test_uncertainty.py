@@ -89,6 +89,7 @@ def test_without_ranges_every_sample_is_the_plan(book):
             assert band.p_feasible == 0.0 and math.isnan(band.p50_usd)
         assert band.p_cheapest == (1.0 if o.recommended else 0.0)
     assert u.recommended == plan.recommended.name and u.sensitivity == ()
+    assert u.bill_at_medians_usd == pytest.approx(plan.recommended.monthly_usd, rel=1e-12)
 
 
 def test_monte_carlo_bands_recommendation_and_tornado(ranged, book):
@@ -110,6 +111,7 @@ def test_monte_carlo_bands_recommendation_and_tornado(ranged, book):
     # each end of the tornado is a plain plan with that input at its end and the others at their medians
     at_low = make_plan(ranged.workload.model_copy(update={"peak_rps": 300.0}), book)
     assert top.low_usd == pytest.approx(at_low.recommended.monthly_usd, rel=1e-9)
+    assert u.bill_at_medians_usd == pytest.approx(make_plan(ranged.workload, book).recommended.monthly_usd, rel=1e-12)
 
 
 def test_uncertainty_in_json_markdown_and_cli(ranged, book, tmp_path, capsys):

@@ -196,32 +196,29 @@ def simulate(uw: UncertainWorkload, samples: int, seed: int, book: PriceBook) ->
     s = summarise(*(priced[c][None] for c in ("monthly_usd", "feasible", "recommended")))
     bands = tuple(OptionBand(name, float(s.p10_usd[0, j]), float(s.p50_usd[0, j]), float(s.p90_usd[0, j]),
                              float(s.p_feasible[0, j]), float(s.p_cheapest[0, j])) for j, name in enumerate(OPTIONS))
-    bill = _bill(priced)
-    at_medians = _bill(_price(workloads_frame([uw.workload]), uw, book))[0]
+    at_medians, sensitivity = _tornado(uw, wf, _bill(priced), book)
     costs = np.where(priced["feasible"].astype(bool), priced["monthly_usd"].astype(float), np.nan)
     rec = int(s.recommended[0])
     return Uncertainty(samples=samples, seed=seed, options=bands, recommended=list(OPTIONS)[rec] if rec >= 0 else None,
                        rule=RULE, bill_p10_usd=float(s.bill_p10_usd[0]), bill_p50_usd=float(s.bill_p50_usd[0]),
-                       bill_p90_usd=float(s.bill_p90_usd[0]),
-                       sensitivity=_tornado(uw, wf, bill, book), policy_sensitivity=_policy_tornado(uw, book),
-                       costs=costs, bill_at_medians_usd=float(at_medians))
+                       bill_p90_usd=float(s.bill_p90_usd[0]), sensitivity=sensitivity,
+                       policy_sensitivity=_policy_tornado(uw, book), costs=costs, bill_at_medians_usd=at_medians)
 
 
-def _tornado(uw: UncertainWorkload, samples: pd.DataFrame, bill: np.ndarray, book: PriceBook) -> tuple[Swing, ...]:
-    """Each ranged input at its low, then its high, the others at their medians: two scenarios per input,
-    priced in one engine call."""
-    if not uw.ranges:
-        return ()
+def _tornado(uw: UncertainWorkload, samples: pd.DataFrame, bill: np.ndarray,
+             book: PriceBook) -> tuple[float, tuple[Swing, ...]]:
+    """The bill with every range at its median, and each ranged input at its low, then its high, the others at
+    their medians: priced in one engine call."""
     base = workloads_frame([uw.workload])
-    wf = base.loc[np.zeros(2 * len(uw.ranges), dtype=int)].reset_index(drop=True)
+    ends = base.loc[np.zeros(2 * len(uw.ranges), dtype=int)].reset_index(drop=True)
     for i, r in enumerate(uw.ranges):
-        wf.loc[2 * i, r.field], wf.loc[2 * i + 1, r.field] = r.low, r.high
-    keep_cpu_below_target(wf)
-    ends = _bill(_price(wf, uw, book)).reshape(-1, 2)
+        ends.loc[2 * i, r.field], ends.loc[2 * i + 1, r.field] = r.low, r.high
+    keep_cpu_below_target(ends)  # as the samples are; the medians are the workload as validated
+    bills = _bill(_price(pd.concat([base, ends], ignore_index=True), uw, book))
     swings = [Swing(r.field, r.low, r.high, float(lo), float(hi),
                     _rank_correlation(samples[r.field].to_numpy(dtype=float), bill))
-              for r, (lo, hi) in zip(uw.ranges, ends)]
-    return tuple(sorted(swings, key=lambda s: -np.nan_to_num(s.swing_usd, nan=-1.0)))
+              for r, (lo, hi) in zip(uw.ranges, bills[1:].reshape(-1, 2))]
+    return float(bills[0]), tuple(sorted(swings, key=lambda s: -np.nan_to_num(s.swing_usd, nan=-1.0)))
 
 
 # policy defaults whose values are estimates rather than facts (contention, database CPU per request, locality,
