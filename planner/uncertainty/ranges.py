@@ -114,26 +114,23 @@ def _clip_to_field(field: str, x: np.ndarray) -> np.ndarray:
 def _median(field: str, low: float, high: float) -> float:
     """The default median: the midpoint in the field's transformed scale."""
     kind = RANGED_FIELDS[field]
-    if kind == "positive":
-        return math.sqrt(low * high)
-    if kind == "fraction":
-        y = (math.log(low / (1 - low)) + math.log(high / (1 - high))) / 2
-        return 1 / (1 + math.exp(-y))
-    return (low + high) / 2
+    return float(_from_normal(kind, (_to_normal(kind, np.float64(low)) + _to_normal(kind, np.float64(high))) / 2))
+
+
+# half the width of a form's starting interval, in each kind's transformed scale: /1.5 to x1.5, one logit
+# unit, 0.02 a month
+DEFAULT_HALF_WIDTH: dict[Kind, float] = {"positive": math.log(1.5), "fraction": 1.0, "rate": 0.02}
 
 
 def default_interval(field: str, value: float) -> tuple[float, float]:
-    """A starting 90 % interval around ``value`` for a form: /1.5 to x1.5 for traffic and sizes, one logit unit
-    either side for shares, +/- 0.02 a month for growth; inside the field's bounds."""
+    """A starting 90 % interval around ``value`` for a form (:data:`DEFAULT_HALF_WIDTH` either side in the field's
+    transformed scale), inside the field's bounds."""
     kind = RANGED_FIELDS[field]
-    if kind == "positive":
-        low, high = value / 1.5, value * 1.5
-    elif kind == "fraction":
-        y = math.log(value / (1 - value)) if 0 < value < 1 else 0.0
-        low, high = 1 / (1 + math.exp(1 - y)), 1 / (1 + math.exp(-1 - y))
-    else:
-        low, high = value - 0.02, value + 0.02
-    lo, hi = (float(v) for v in _clip_to_field(field, np.array([low, high])))
+    # a share of exactly 0 or 1 has no logit: start from an even share
+    y = _to_normal(kind, np.float64(value)) if kind != "fraction" or 0 < value < 1 else np.float64(0.0)
+    half = DEFAULT_HALF_WIDTH[kind]
+    ends = _from_normal(kind, np.array([y - half, y + half]))
+    lo, hi = (float(v) for v in _clip_to_field(field, ends))
     return min(lo, value), max(hi, value)
 
 
