@@ -14,6 +14,27 @@ from planner.workload import Workload, WorkloadError, workload_from_dict
 
 DEFAULT = Workload(name="my-service", peak_rps=500)
 
+# the form's label of every numeric workload field (the Uncertainty page names its ranges alike)
+FIELD_LABELS = {
+    "daily_active_users": "Daily active users",
+    "requests_per_user_per_day": "Requests per user per day",
+    "peak_rps": "Peak requests/s",
+    "peak_to_average": "Peak / average",
+    "read_fraction": "Read share",
+    "cpu_ms_per_request": "CPU ms per request",
+    "response_kb": "Response KB",
+    "latency_target_ms": "p99 latency target (ms)",
+    "data_size_gb": "Database size (GB)",
+    "hot_data_fraction": "Hot share of data",
+    "object_storage_gb": "Object storage (GB)",
+    "monthly_growth": "Monthly growth",
+    "horizon_months": "Horizon (months)",
+    "availability_target": "Availability target (%)",
+    "rto_minutes": "RTO (minutes)",
+    "rpo_minutes": "RPO (minutes)",
+    "target_cpu_utilization": "CPU utilisation target",
+}
+
 # (script, title, icon) of every page, in menu order; app.py builds the navigation from it
 PAGES = (
     ("pages/plan.py", "Plan", ":material/calculate:"),
@@ -62,14 +83,14 @@ def initial_workload() -> Workload:
         return DEFAULT
 
 
-def _number(label: str, field: str, value: float | None, *, step: float | None = None, fmt: str | None = None,
+def _number(field: str, value: float | None, *, step: float | None = None, fmt: str | None = None,
             container=st) -> float:  # noqa: ANN001 - a streamlit container
     low, high = field_bounds(field)
     desc = Workload.model_fields[field].description
     default = Workload.model_fields[field].default
     v = value if value is not None else (default if default is not None else low or 0.0)
-    return container.number_input(label, min_value=low, max_value=high, value=float(v), step=step, format=fmt,
-                                  help=desc, key=field)
+    return container.number_input(FIELD_LABELS[field], min_value=low, max_value=high, value=float(v), step=step,
+                                  format=fmt, help=desc, key=field)
 
 
 def workload_form(w: Workload) -> dict[str, object]:
@@ -84,40 +105,37 @@ def workload_form(w: Workload) -> dict[str, object]:
         by_users = st.radio("Traffic given as", ["peak requests/s", "daily active users"], horizontal=True,
                             index=1 if w.peak_rps is None else 0, key="traffic_mode") == "daily active users"
         if by_users:
-            data["daily_active_users"] = _number("Daily active users", "daily_active_users",
-                                                 w.daily_active_users or 10_000, step=1000.0)
-            data["requests_per_user_per_day"] = _number("Requests per user per day", "requests_per_user_per_day",
-                                                        w.requests_per_user_per_day or 100, step=10.0)
+            data["daily_active_users"] = _number("daily_active_users", w.daily_active_users or 10_000, step=1000.0)
+            data["requests_per_user_per_day"] = _number("requests_per_user_per_day", w.requests_per_user_per_day or 100,
+                                                        step=10.0)
         else:
-            data["peak_rps"] = _number("Peak requests/s", "peak_rps", w.peak_rps or 500, step=50.0)
-        data["peak_to_average"] = _number("Peak / average", "peak_to_average", w.peak_to_average, step=0.5)
-        data["read_fraction"] = _number("Read share", "read_fraction", w.read_fraction, step=0.05)
-        data["cpu_ms_per_request"] = _number("CPU ms per request", "cpu_ms_per_request", w.cpu_ms_per_request,
+            data["peak_rps"] = _number("peak_rps", w.peak_rps or 500, step=50.0)
+        data["peak_to_average"] = _number("peak_to_average", w.peak_to_average, step=0.5)
+        data["read_fraction"] = _number("read_fraction", w.read_fraction, step=0.05)
+        data["cpu_ms_per_request"] = _number("cpu_ms_per_request", w.cpu_ms_per_request,
                                              step=5.0)
-        data["response_kb"] = _number("Response KB", "response_kb", w.response_kb, step=5.0)
-        data["latency_target_ms"] = _number("p99 latency target (ms)", "latency_target_ms", w.latency_target_ms,
+        data["response_kb"] = _number("response_kb", w.response_kb, step=5.0)
+        data["latency_target_ms"] = _number("latency_target_ms", w.latency_target_ms,
                                             step=10.0)
     with st.expander("Data", expanded=True):
-        data["data_size_gb"] = _number("Database size (GB)", "data_size_gb", w.data_size_gb, step=10.0)
-        data["hot_data_fraction"] = _number("Hot share of data", "hot_data_fraction", w.hot_data_fraction, step=0.05)
-        data["object_storage_gb"] = _number("Object storage (GB)", "object_storage_gb", w.object_storage_gb,
+        data["data_size_gb"] = _number("data_size_gb", w.data_size_gb, step=10.0)
+        data["hot_data_fraction"] = _number("hot_data_fraction", w.hot_data_fraction, step=0.05)
+        data["object_storage_gb"] = _number("object_storage_gb", w.object_storage_gb,
                                             step=100.0)
-        data["monthly_growth"] = _number("Monthly growth", "monthly_growth", w.monthly_growth, step=0.01,
+        data["monthly_growth"] = _number("monthly_growth", w.monthly_growth, step=0.01,
                                          fmt="%.3f")
-        data["horizon_months"] = int(_number("Horizon (months)", "horizon_months", w.horizon_months, step=1.0,
+        data["horizon_months"] = int(_number("horizon_months", w.horizon_months, step=1.0,
                                              fmt="%.0f"))
     with st.expander("Reliability", expanded=True):
-        data["availability_target"] = _number("Availability target (%)", "availability_target",
-                                              w.availability_target, step=0.05, fmt="%.3f")
-        data["rto_minutes"] = _number("RTO (minutes)", "rto_minutes", w.rto_minutes, step=15.0)
-        data["rpo_minutes"] = _number("RPO (minutes)", "rpo_minutes", w.rpo_minutes, step=5.0)
+        data["availability_target"] = _number("availability_target", w.availability_target, step=0.05, fmt="%.3f")
+        data["rto_minutes"] = _number("rto_minutes", w.rto_minutes, step=15.0)
+        data["rpo_minutes"] = _number("rpo_minutes", w.rpo_minutes, step=5.0)
     with st.expander("Money", expanded=True):
         options = ["on_demand", "savings_1yr", "savings_3yr", "spot_mix"]
         data["purchase_option"] = st.selectbox("Purchase option", options, index=options.index(w.purchase_option),
                                                key="purchase_option",
                                                help=Workload.model_fields["purchase_option"].description)
-        data["target_cpu_utilization"] = _number("CPU utilisation target", "target_cpu_utilization",
-                                                 w.target_cpu_utilization, step=0.05)
+        data["target_cpu_utilization"] = _number("target_cpu_utilization", w.target_cpu_utilization, step=0.05)
     return data
 
 

@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from pages._ui import page_menu, price_book, sidebar_workload
+from pages._ui import FIELD_LABELS, page_menu, price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.plan import Plan, make_uncertain_plan
 from planner.report.escaping import markdown_literal
@@ -26,11 +26,6 @@ from planner.uncertainty.ranges import (
 )
 from planner.workload import Workload, WorkloadError
 
-LABELS = {"peak_rps": "Peak requests/s", "daily_active_users": "Daily active users",
-          "requests_per_user_per_day": "Requests per user per day", "peak_to_average": "Peak / average",
-          "cpu_ms_per_request": "CPU ms per request", "response_kb": "Response KB", "data_size_gb": "Database size (GB)",
-          "object_storage_gb": "Object storage (GB)", "read_fraction": "Read share", "hot_data_fraction": "Hot share of data",
-          "monthly_growth": "Monthly growth"}
 FIRST_RANGED = ("peak_rps", "daily_active_users", "data_size_gb")  # on by default: what is least known
 
 
@@ -45,7 +40,7 @@ def range_inputs(w: Workload) -> dict[str, dict[str, float]]:
     fields = [f for f in RANGED_FIELDS if getattr(w, f) is not None and (getattr(w, f) > 0 or f == "monthly_growth")]
     for field in fields:
         value = float(getattr(w, field))
-        on = st.toggle(LABELS[field], value=field in FIRST_RANGED, key=f"range_{field}",
+        on = st.toggle(FIELD_LABELS[field], value=field in FIRST_RANGED, key=f"range_{field}",
                        help=f"Give {field} as a 90 % interval around the sidebar's value ({value:,.4g}), its median.")
         if not on:
             continue
@@ -61,9 +56,10 @@ def range_inputs(w: Workload) -> dict[str, dict[str, float]]:
 page_menu()
 st.title("Uncertainty")
 workload = sidebar_workload()
-st.caption("Inputs nobody knows exactly, given as 90 % intervals (switch a field to a range on the left): each is sampled from a distribution through the "
-           "interval (lognormal for traffic and sizes, logit-normal for shares, normal for growth) around the "
-           "sidebar's value as its median, and every sample is priced through the same engine as a batch.")
+st.caption("Inputs nobody knows exactly, given as 90 % intervals (switch a field to a range on the left): each is "
+           "sampled from a distribution through the interval (lognormal for traffic and sizes, logit-normal for "
+           "shares, normal for growth) around the sidebar's value as its median, and every sample is priced through "
+           "the same engine as a batch.")
 settings, results = st.columns([1, 2], gap="large")
 with settings:
     ranges = range_inputs(workload)

@@ -216,7 +216,8 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     fractions = np.asarray(policy.cache_sizes_tried if policy.cache_mode != "never" else [], dtype=float)
 
     def take(scenario: np.ndarray) -> dict[str, np.ndarray]:
-        return cols if len(scenario) == n and (scenario == everyone).all() else {c: v[scenario] for c, v in cols.items()}
+        whole = len(scenario) == n and (scenario == everyone).all()
+        return cols if whole else {c: v[scenario] for c, v in cols.items()}
 
     def caches(variant: np.ndarray, scenario: np.ndarray) -> dict[str, np.ndarray]:
         return size_cache(take(scenario), multi_az[scenario], cache_candidates, policy, fractions[variant])
