@@ -114,6 +114,29 @@ def test_monte_carlo_bands_recommendation_and_tornado(ranged, book):
     assert u.bill_at_medians_usd == pytest.approx(make_plan(ranged.workload, book).recommended.monthly_usd, rel=1e-12)
 
 
+def test_uncertainty_figures_draw_the_bands_and_the_tornado(ranged, book):
+    from planner.report.figures import (
+        cheapest_figure,
+        cost_distribution_figure,
+        tornado_figure,
+    )
+
+    u = simulate(ranged, 500, 3, book)
+    boxes = cost_distribution_figure(u).data
+    feasible = [j for j, o in enumerate(u.options) if o.p_feasible]
+    assert len(boxes) == len(feasible)
+    for box, j in zip(boxes, feasible):
+        assert box.name.startswith(u.options[j].name)
+        assert sorted(box.y) == sorted(u.costs[np.isfinite(u.costs[:, j]), j])
+    bars, marks = cheapest_figure(u).data
+    assert list(bars.y) == [o.p_cheapest for o in u.options] and not bars.showlegend
+    assert list(marks.y) == [o.p_feasible for o in u.options]
+    low, high = tornado_figure(u.sensitivity, u.bill_at_medians_usd, "t").data
+    top = u.sensitivity[0]  # drawn last: plotly puts the first category at the bottom
+    assert low.y[-1].startswith(top.field) and low.base == u.bill_at_medians_usd
+    assert low.x[-1] + low.base == pytest.approx(top.low_usd) and high.x[-1] + high.base == pytest.approx(top.high_usd)
+
+
 def test_uncertainty_in_json_markdown_and_cli(ranged, book, tmp_path, capsys):
     plan = make_uncertain_plan(ranged, 500, 3, book)
     doc = plan.to_dict()

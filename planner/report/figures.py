@@ -120,12 +120,13 @@ def cheapest_figure(u: Uncertainty) -> go.Figure:
     """How often each option is the cheapest feasible one, and how often it is feasible at all."""
     fig = go.Figure()
     names = [b.name for b in u.options]
-    fig.add_bar(x=names, y=[b.p_cheapest for b in u.options], name="cheapest feasible",
+    # the bars take each option's colour, which a single legend swatch cannot show: the axis names them
+    fig.add_bar(x=names, y=[b.p_cheapest for b in u.options], name="cheapest feasible", showlegend=False,
                 marker_color=[OPTION_COLORS.get(n) for n in names], hovertemplate="%{y:.0%}<extra>cheapest</extra>")
     fig.add_scatter(x=names, y=[b.p_feasible for b in u.options], mode="markers", name="feasible",
                     marker={"symbol": "line-ew-open", "size": 30, "color": "black"},
                     hovertemplate="%{y:.0%}<extra>feasible</extra>")
     fig.update_layout(title="Probability of being the cheapest feasible option", yaxis_tickformat=".0%",
-                      yaxis_range=[0, 1.05], **LAYOUT)
+                      yaxis_title="share of samples (bar: cheapest feasible)", yaxis_range=[0, 1.05], **LAYOUT)
     return fig
 
