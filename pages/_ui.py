@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from planner.errors import PlannerError
@@ -11,6 +13,9 @@ from planner.pricing.book import remember
 from planner.report.escaping import markdown_literal
 from planner.share import field_bounds, workload_from_query, workload_to_query
 from planner.workload import Workload, WorkloadError, workload_from_dict
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 DEFAULT = Workload(name="my-service", peak_rps=500)
 
@@ -44,6 +49,12 @@ PAGES = (
     ("pages/growth.py", "Growth", ":material/trending_up:"),
     ("pages/prices.py", "Prices", ":material/price_check:"),
 )
+
+
+def headline(container: DeltaGenerator, label: str, value: str, note: str, **kwargs: object) -> None:
+    """A headline number with a grey note under it. Streamlit's metric shows the note as its delta; the note
+    is not a change, so it gets neither colour nor arrow."""
+    container.metric(label, value, delta=note, delta_color="off", delta_arrow="off", **kwargs)
 
 
 def page_menu() -> None:

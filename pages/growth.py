@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import page_menu, price_book, sidebar_workload
+from pages._ui import headline, page_menu, price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.explore import crossovers, growth
 from planner.report.escaping import markdown_literal
@@ -32,11 +32,10 @@ st.caption("Each month bills that month's traffic and usage with the database, c
 rec = table[table.recommended].sort_values("month")
 first, last = rec.iloc[0], rec.iloc[-1]
 c1, c2, c3 = st.columns(3)
-c1.metric("Month 0", usd(first.monthly_usd), delta=f"a month, {first.option}", delta_color="off")
-c2.metric(f"Month {int(last.month)}", usd(last.monthly_usd), delta=f"a month, {last.option}", delta_color="off")
-c3.metric("Growth of the bill", f"x{last.monthly_usd / first.monthly_usd:,.2f}",
-          delta=f"traffic and data x{(1 + workload.monthly_growth) ** workload.horizon_months:,.2f}",
-          delta_color="off")
+headline(c1, "Month 0", usd(first.monthly_usd), f"a month, {first.option}")
+headline(c2, f"Month {int(last.month)}", usd(last.monthly_usd), f"a month, {last.option}")
+headline(c3, "Growth of the bill", f"x{last.monthly_usd / first.monthly_usd:,.2f}",
+         f"traffic and data x{(1 + workload.monthly_growth) ** workload.horizon_months:,.2f}")
 st.plotly_chart(growth_figure(table), width="stretch")
 changes = crossovers(table, key="month")
 if len(changes):

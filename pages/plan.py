@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages._ui import (
+    headline,
     initial_workload,
     page_menu,
     plan_or_error,
@@ -38,14 +39,14 @@ with results:
     else:
         st.subheader(f"Recommended: {rec.name}")
         m1, m2 = st.columns(2)
-        m1.metric("Monthly", usd(rec.monthly_usd), delta=f"{usd(rec.annual_usd)} a year", delta_color="off")
-        m2.metric("Designed-for availability", pct(rec.availability_pct),
-                  delta=f"target {pct(workload.availability_target)}", delta_color="off",
-                  help=f"From failure rates and recovery times; it decides the architecture. The SLA floor "
+        headline(m1, "Monthly", usd(rec.monthly_usd), f"{usd(rec.annual_usd)} a year")
+        headline(m2, "Designed-for availability", pct(rec.availability_pct),
+                 f"target {pct(workload.availability_target)}",
+                 help=f"From failure rates and recovery times; it decides the architecture. The SLA floor "
                        f"(published SLAs composed, the contractual minimum) is {pct(rec.row.sla_floor_pct)}.")
         m3, m4 = st.columns(2)
-        m3.metric("Disaster recovery", dr_name(rec.dr_tier), delta=f"in {plan.sizing.dr_region}", delta_color="off")
-        m4.metric("SLA floor", pct(rec.row.sla_floor_pct), delta="contractual minimum", delta_color="off")
+        headline(m3, "Disaster recovery", dr_name(rec.dr_tier), f"in {plan.sizing.dr_region}")
+        headline(m4, "SLA floor", pct(rec.row.sla_floor_pct), "contractual minimum")
         st.caption(f"{plan.billing} Public list prices as of {plan.prices_as_of} to "
                    f"{plan.newest_price_as_of}; 730 hours a month.")
 

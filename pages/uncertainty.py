@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from pages._ui import FIELD_LABELS, page_menu, price_book, sidebar_workload
+from pages._ui import FIELD_LABELS, headline, page_menu, price_book, sidebar_workload
 from planner.errors import PlannerError
 from planner.plan import Plan, make_uncertain_plan
 from planner.report.escaping import markdown_literal
@@ -85,11 +85,10 @@ with results:
     else:
         st.subheader("No option is feasible in any sample")
     c1, c2, c3 = st.columns(3)
-    c1.metric("Recommended bill, median", usd(u.bill_p50_usd), delta=f"P10 {usd(u.bill_p10_usd)} – P90 "
-              f"{usd(u.bill_p90_usd)}", delta_color="off")
-    c2.metric("Recommendation holds in", share(u.p_recommendation_holds), delta="of samples", delta_color="off")
-    c3.metric("At the medians", usd(u.bill_at_medians_usd), delta=plan.recommended.name if plan.recommended else "—",
-              delta_color="off")
+    headline(c1, "Recommended bill, median", usd(u.bill_p50_usd),
+             f"P10 {usd(u.bill_p10_usd)} – P90 {usd(u.bill_p90_usd)}")
+    headline(c2, "Recommendation holds in", share(u.p_recommendation_holds), "of samples")
+    headline(c3, "At the medians", usd(u.bill_at_medians_usd), plan.recommended.name if plan.recommended else "—")
     st.caption(f"Rule: {u.rule}. {u.samples:,} samples, seed {u.seed}.")
     st.plotly_chart(cost_distribution_figure(u), width="stretch")
     st.dataframe(uncertainty_table(u), hide_index=True, width="stretch")
