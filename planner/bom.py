@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from planner.clouds.catalog import PriceRef
 from planner.pricing.book import PriceBook
 
 BOM_COLUMNS = ["row", "option", "component", "service", "sku", "quantity", "unit", "unit_usd", "monthly_usd",
@@ -193,6 +194,21 @@ class BomBuilder:
         note = f"tiered; first {free_units:g} {unit} free" if free_units else "tiered"
         self._add(rows, option, component, service, sku or item, quantity, unit, blended, region, dates, sources,
                   note)
+
+    def priced(self, rows: np.ndarray, option: str, component: str, ref: PriceRef | None, region: npt.ArrayLike,
+               quantity: npt.ArrayLike, *, free_units: float = 0.0, sku: str = "", note: str | None = None) -> None:
+        """Units of a cloud catalog's price reference (nothing where the cloud does not bill the role): the
+        quantity converted by ``ref.per_unit``, flat or tiered as the reference says."""
+        if ref is None or len(rows) == 0:
+            return
+        quantity = np.asarray(quantity, dtype=float) * ref.per_unit if ref.per_unit != 1 else quantity
+        label = sku or ref.sku
+        if ref.tiered:
+            self.tiered_units(rows, option, component, ref.service, ref.item, region, quantity,
+                              dimension=ref.dimension, free_units=free_units, sku=label)
+        else:
+            self.service_units(rows, option, component, ref.service, ref.item, region, quantity,
+                               dimension=ref.dimension, sku=label, note=ref.note if note is None else note)
 
     def columns(self) -> dict[str, np.ndarray]:
         """Every line so far, column by column (:data:`BOM_COLUMNS`)."""

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from planner.bom import BomBuilder, bom_frame
+from planner.clouds import CloudCatalog, catalog_for
 from planner.errors import PlannerError, unknown_name
 from planner.options.context import Columns, Context, add_reason, stack_options
 from planner.options.fleet import horizontal, vertical
@@ -120,11 +121,13 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
     if len(clouds) != 1:
         raise PlannerError(f"one run prices one cloud; found {', '.join(clouds)}")
     cloud = str(clouds[0])
+    catalog = catalog_for(cloud)
+    policy = catalog.policy_for(policy)
     inputs = {c: wf[c].to_numpy() for c in wf.columns}
-    sz = shared_sizing(inputs, policy, book, cloud, explain=detail)
+    sz = shared_sizing(inputs, policy, book, catalog, explain=detail)
     ctx = Context(columns={**inputs, **sz}, n=len(wf),
                   hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile, inputs["peak_to_average"]),
-                  policy=policy, book=book, cloud=cloud)
+                  policy=policy, book=book, catalog=catalog)
     bom = BomBuilder(book, cloud, len(wf), detail=detail)
     o = stack_options([_finish_option(ctx, fn(ctx, bom), bom) for fn in OPTIONS.values()])
     rows = o["row"]
@@ -147,10 +150,12 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
     return EngineResult(workloads=wf, sizing_columns=sz, option_columns=o, bom_columns=lines, policy=policy)
 
 
-def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, cloud: str, *,
+def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: CloudCatalog, *,
                   explain: bool = True) -> Columns:
     """Traffic, compute need, AZs, cache, database and DR tier of the workload columns ``wf``: what every
-    option shares, each decision with its one-line rationale (the ``*_why`` columns, when ``explain``)."""
+    option shares, each decision with its one-line rationale (the ``*_why`` columns, when ``explain``).
+    ``policy`` is already the cloud's (:meth:`CloudCatalog.policy_for`)."""
+    cloud = catalog.name
     tr = traffic(wf)
     cols = {**wf, **tr}
     regions = book.regions(cloud)
@@ -160,10 +165,11 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, cloud: str
     need = compute_need(wf, tr)
     multi_az = multi_az_needed(target, wf["rto_minutes"], policy)
     cache_cands = book.memo(("cache_candidates", cloud, policy.cache_node_pattern, policy.cache_engine), lambda: (
-        pareto_prune(instance_candidates(book, cloud, "elasticache", policy.cache_node_pattern, policy.cache_engine),
+        pareto_prune(instance_candidates(book, cloud, catalog.cache_service, policy.cache_node_pattern,
+                                         policy.cache_engine),
                      ["region"], ["memory_gib"], ["hourly_usd"]).reset_index(drop=True)))
     cache, db = _cache_or_not(cols, need["vcpu_needed_horizon"], multi_az, cache_cands,
-                              database_candidates(book, cloud, policy), policy, book, cloud)
+                              database_candidates(book, catalog, policy), policy, book, catalog)
     tier = dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], db["db_storage_gb"], policy)
     pairs = {r: dr_region(r, regions, policy) for r in pd.unique(wf["region"])}
     dr = {"dr_tier_index": tier, "dr_region": np.array([pairs[r] for r in wf["region"]], dtype=object)}
@@ -203,7 +209,7 @@ def _variant(stacked: dict[str, np.ndarray], variant: np.ndarray, scenario: np.n
 
 def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: np.ndarray,
                   cache_candidates: pd.DataFrame, db_candidates: pd.DataFrame, policy: SizingPolicy,
-                  book: PriceBook, cloud: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+                  book: PriceBook, catalog: CloudCatalog) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Size the database alone and behind caches of each size in ``policy.cache_sizes_tried``; keep the cheapest
     whole bill (cache + database instances, storage and IOPS) under ``cache_mode`` auto, the cheapest cached
     one under ``always``, none under ``never``. Under auto, the database is sized behind a cache size only where
@@ -212,7 +218,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     Each candidate's cost rises with load, so the cheapest of them does too."""
     n = len(app_vcpu)
     everyone = np.arange(n)
-    prices = unit_prices(book, cloud, cols["region"])
+    prices = unit_prices(book, catalog, cols["region"], policy)
     fractions = np.asarray(policy.cache_sizes_tried if policy.cache_mode != "never" else [], dtype=float)
 
     def take(scenario: np.ndarray) -> dict[str, np.ndarray]:
@@ -236,7 +242,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
             held[mine] = cache["cache_data_fraction"][scenario[mine]]
             hit[mine] = cache["cache_hit_ratio"][scenario[mine]]
         return size_database(take(scenario), held, hit, multi_az[scenario], app_vcpu[scenario], db_candidates,
-                             policy, {k: v[scenario] for k, v in prices.items()})
+                             policy, {k: v[scenario] for k, v in prices.items()}, catalog)
 
     cache_cost = np.stack([np.where(c["cache_used"], c["cache_hourly_usd"], np.inf) for c in sized_caches]
                           ) if sized_caches else np.full((1, n), np.inf)
@@ -244,7 +250,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     if policy.cache_mode == "auto":
         # sized first, alone, so the bound can spare the cache sizes that cannot beat it
         without = _stacked(databases, np.zeros(n, dtype=int), everyone)
-        least = cache_cost + database_floor(cols, multi_az, app_vcpu, db_candidates, policy, prices)[None, :]
+        least = cache_cost + database_floor(cols, multi_az, app_vcpu, db_candidates, policy, prices, catalog)[None, :]
         spared = least >= without["db_hourly_usd"][None, :]
         spared_least = np.where(spared, least, np.inf).min(axis=0)
         size_index, scenario = np.nonzero(~spared)

@@ -88,20 +88,21 @@ def _varied_workloads(n: int, seed: int) -> pd.DataFrame:
 
 def test_database_floor_bounds_every_cached_database():
     # the bound that spares sizing the database behind caches never exceeds what any cache leaves it to cost
+    from planner.clouds import catalog_for
     from planner.engine import shared_sizing
     from planner.sizing.database import database_candidates, database_floor, size_database, unit_prices
-    book, wf = default_book(), _varied_workloads(300, 1)
+    book, wf, aws = default_book(), _varied_workloads(300, 1), catalog_for("aws")
     cols = {c: wf[c].to_numpy() for c in wf.columns}
-    sz = shared_sizing(cols, POLICY, book, "aws", explain=False)
+    sz = shared_sizing(cols, POLICY, book, aws, explain=False)
     cols.update(sz)
-    prices = unit_prices(book, "aws", cols["region"])
-    cands = database_candidates(book, "aws", POLICY)
+    prices = unit_prices(book, aws, cols["region"], POLICY)
+    cands = database_candidates(book, aws, POLICY)
     app_vcpu, multi = sz["vcpu_needed_horizon"], sz["db_multi_az"]
-    floor = database_floor(cols, multi, app_vcpu, cands, POLICY, prices)
+    floor = database_floor(cols, multi, app_vcpu, cands, POLICY, prices, aws)
     rng = np.random.default_rng(2)
     for held in (np.zeros(300), rng.uniform(0, 1, 300)):
         hit = np.where(held > 0, rng.uniform(0, 1, 300), 0.0)
-        db = size_database(cols, held, hit, multi, app_vcpu, cands, POLICY, prices)
+        db = size_database(cols, held, hit, multi, app_vcpu, cands, POLICY, prices, aws)
         fits = np.isfinite(db["db_hourly_usd"])
         assert fits.sum() > 250
         assert (floor[fits] <= db["db_hourly_usd"][fits] + 1e-9).all()

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.clouds.catalog import CloudCatalog
+from planner.options.purchase import purchase_arrays
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.sizing.availability import designed_for_pct, region_outages
@@ -27,7 +29,11 @@ class Context:
     hourly_fraction: np.ndarray  # (scenarios, 24): capacity needed each hour / peak capacity
     policy: SizingPolicy
     book: PriceBook
-    cloud: str
+    catalog: CloudCatalog
+
+    @property
+    def cloud(self) -> str:
+        return self.catalog.name
 
     @property
     def rows(self) -> np.ndarray:
@@ -36,6 +42,16 @@ class Context:
     @property
     def region(self) -> np.ndarray:
         return self.col("region")
+
+    @functools.cached_property
+    def purchase(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(baseline compute, burst compute, database/cache) price-book purchase options per scenario."""
+        return purchase_arrays(self.col("purchase_option"), self.catalog.purchase_plan)
+
+    def allowance(self, role: str) -> float:
+        """The always-free allowance of a role on this cloud (0 where there is none)."""
+        where = self.catalog.allowances.get(role)
+        return self.book.allowance(self.cloud, *where) if where else 0.0
 
     def col(self, name: str) -> np.ndarray:
         """A sizing column (or, failing that, an input column) as a numpy array."""

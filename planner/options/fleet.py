@@ -9,12 +9,10 @@ import pandas as pd
 
 from planner.bom import BomBuilder
 from planner.options.context import Columns, Context, add_reason, option_frame
-from planner.options.purchase import purchase_arrays
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.choose import cheapest, pareto_prune
 from planner.sizing.compute import fleet_units, units_for
-from planner.sizing.database import burstable_share
 from planner.sizing.usl import usl_capacity
 
 
@@ -24,7 +22,8 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
     the target. Not elastic: sized once for the horizon."""
     p, av = ctx.policy, ctx.policy.availability
     key = ("vertical", ctx.cloud, p.vertical_family_pattern, p.allow_arm64)
-    cands = _pruned(ctx, key, lambda: instance_candidates(ctx.book, ctx.cloud, "ec2", p.vertical_family_pattern,
+    cands = _pruned(ctx, key, lambda: instance_candidates(ctx.book, ctx.cloud, ctx.catalog.compute_service,
+                                                          p.vertical_family_pattern,
                                                           allow_arm64=p.allow_arm64))
     servers, need = ctx.col("vcpu_needed_horizon"), ctx.col("capacity_needed_horizon")
     single_pct = ctx.designed_for_by_tier(np.array("single"))[ctx.rows, ctx.col("dr_tier_index")]
@@ -57,9 +56,9 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
         msgs = [f"needs {n:,.1f} vCPU of capacity at the horizon peak{tail[r]}"
                 for r, n in zip(ctx.region[~found], need[~found])]
         add_reason(frame, ~found, msgs)
-    base, _, _ = purchase_arrays(ctx.col("purchase_option"))
+    base, _, _ = ctx.purchase
     rows = ctx.rows[found]
-    bom.instance_hours(rows, "vertical", "compute", "ec2", ctx.region[found], pick.sku[found],
+    bom.instance_hours(rows, "vertical", "compute", ctx.catalog.compute_service, ctx.region[found], pick.sku[found],
                        count[found] * HOURS_PER_MONTH, base[found])
     _bill_root_volumes(ctx, bom, "vertical", frame, found)
     return frame
@@ -71,11 +70,12 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     p, av = ctx.policy, ctx.policy.availability
     cands = _pruned(ctx, ("horizontal", ctx.cloud, p.horizontal_family_pattern, p.allow_arm64, p.fleet_min_vcpu,
                           p.fleet_max_vcpu),
-                    lambda: instance_candidates(ctx.book, ctx.cloud, "ec2", p.horizontal_family_pattern,
+                    lambda: instance_candidates(ctx.book, ctx.cloud, ctx.catalog.compute_service,
+                                                p.horizontal_family_pattern,
                                                 allow_arm64=p.allow_arm64, min_vcpu=p.fleet_min_vcpu,
                                                 max_vcpu=p.fleet_max_vcpu))
     azs, survive = ctx.col("azs"), ctx.col("survive_az_loss")
-    base, burst, _ = purchase_arrays(ctx.col("purchase_option"))
+    base, burst, _ = ctx.purchase
     ebs_hourly = _ebs_usd_per_instance_hour(ctx)
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -102,8 +102,9 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     add_reason(frame, ~found, "no fleet instance type is priced in this region")
     rows, region, sku = ctx.rows[found], ctx.region[found], pick.sku[found]
     baseline_hours = units["instances_min"][found] * HOURS_PER_MONTH
-    bom.instance_hours(rows, "horizontal", "compute (baseline)", "ec2", region, sku, baseline_hours, base[found])
-    bom.instance_hours(rows, "horizontal", "compute (autoscaled)", "ec2", region, sku,
+    service = ctx.catalog.compute_service
+    bom.instance_hours(rows, "horizontal", "compute (baseline)", service, region, sku, baseline_hours, base[found])
+    bom.instance_hours(rows, "horizontal", "compute (autoscaled)", service, region, sku,
                        units["instance_hours"][found] - baseline_hours, burst[found])
     _bill_root_volumes(ctx, bom, "horizontal", frame, found)
     return frame
@@ -126,7 +127,7 @@ def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.D
     :func:`pareto_prune`), memoised under ``key`` (stable across processes: the book may be cached on disk)."""
     def build() -> pd.DataFrame:
         cands = candidates()
-        cands["sustained_vcpu"] = cands.vcpu.to_numpy() * burstable_share(cands.sku, ctx.policy)
+        cands["sustained_vcpu"] = cands.vcpu.to_numpy() * ctx.catalog.sustained_share(cands.sku, ctx.policy)
         rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
         # memory counts too (the single instance needs a minimum), and so does the sustained share: a cheaper
         # burstable type with the same vCPUs and memory does not replace a fixed-performance one
@@ -145,12 +146,15 @@ def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:
 
 
 def _ebs_usd_per_instance_hour(ctx: Context) -> np.ndarray:
-    pos = ctx.book.service_positions(ctx.cloud, ctx.region, "ebs", "storage", "gp3")
+    ref = ctx.catalog.price("root_volume")
+    if ref is None:
+        return np.zeros(ctx.n)
+    pos = ctx.book.service_positions(ctx.cloud, ctx.region, ref.service, ref.item, ref.dimension)
     gb_month = ctx.book.service_prices.usd_per_unit.to_numpy()[np.maximum(pos, 0)]
     return np.where(pos >= 0, gb_month, 0.0) * ctx.policy.ebs_gb_per_instance / HOURS_PER_MONTH
 
 
 def _bill_root_volumes(ctx: Context, bom: BomBuilder, option: str, frame: Columns, found: np.ndarray) -> None:
     gb_months = ctx.policy.ebs_gb_per_instance * frame["instance_hours"] / HOURS_PER_MONTH
-    bom.service_units(ctx.rows[found], option, "root volumes", "ebs", "storage", ctx.region[found], gb_months[found],
-                      dimension="gp3", sku="gp3")
+    bom.priced(ctx.rows[found], option, "root volumes", ctx.catalog.price("root_volume"), ctx.region[found],
+               gb_months[found])

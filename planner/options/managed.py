@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.bom import BomBuilder
+from planner.clouds.catalog import PriceRef
 from planner.options.context import Columns, Context, add_reason, option_frame
 from planner.sizing.usl import usl_capacity
 
@@ -20,16 +21,16 @@ def containers(ctx: Context, bom: BomBuilder) -> Columns:
     p, av = ctx.policy, ctx.policy.availability
     cap = np.full(ctx.n, float(usl_capacity(p.fargate_task_vcpu, p.usl_sigma, p.usl_kappa)))
     units = ctx.elastic_units(np.full(ctx.n, float(p.fargate_task_vcpu)), cap)
-    arch = "linux/arm64" if p.allow_arm64 else "linux/x86_64"
-    sku = f"{p.fargate_task_vcpu:g} vCPU / {p.fargate_task_memory_gb:g} GB task ({arch.split('/')[1]})"
+    arch = "arm64" if p.allow_arm64 else "x86_64"
+    sku = f"{p.fargate_task_vcpu:g} vCPU / {p.fargate_task_memory_gb:g} GB task ({arch})"
     frame = option_frame(ctx, "containers", instance_type=sku, azs=ctx.col("azs"), front="alb",
                          compute_availability_pct=av.fargate, **units)
     task_hours = units["instance_hours"]
-    note = "on demand: no Fargate Savings Plan or Spot rates in the price book"
-    bom.service_units(ctx.rows, "containers", "tasks (vCPU)", "fargate", "vcpu_hour", ctx.region,
-                      task_hours * p.fargate_task_vcpu, dimension=arch, sku=sku, note=note)
-    bom.service_units(ctx.rows, "containers", "tasks (memory)", "fargate", "memory_gb_hour", ctx.region,
-                      task_hours * p.fargate_task_memory_gb, dimension=arch, sku=sku, note=note)
+    cat = ctx.catalog
+    bom.priced(ctx.rows, "containers", "tasks (vCPU)", _arch(cat.price("container_vcpu"), arch), ctx.region,
+               task_hours * p.fargate_task_vcpu, sku=sku)
+    bom.priced(ctx.rows, "containers", "tasks (memory)", _arch(cat.price("container_memory"), arch), ctx.region,
+               task_hours * p.fargate_task_memory_gb, sku=sku)
     return frame
 
 
@@ -47,7 +48,8 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
     memory_gb = p.lambda_memory_mb / 1024
     concurrency_peak = ctx.col("peak_rps_horizon") * duration_ms / MS_PER_S
     arch = "arm64" if p.allow_arm64 else "x86_64"
-    frame = option_frame(ctx, "serverless", instance_type=f"Lambda {p.lambda_memory_mb} MB ({arch})",
+    frame = option_frame(ctx, "serverless", instance_type=f"{ctx.catalog.product('function')} {p.lambda_memory_mb} MB "
+                                                          f"({arch})",
                          instances_desired=np.ceil(ctx.col("peak_rps") * duration_ms / MS_PER_S),
                          instances_max=np.ceil(concurrency_peak), front="api_gateway", compute_kind="managed",
                          compute_availability_pct=av.lambda_)
@@ -64,13 +66,17 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
                              f"{d + p.lambda_cold_start_ms:,.0f} ms > {t:,.0f} ms target"
                              for r, d, t in zip(ctx.col("avg_rps")[cold], duration_ms[cold], target[cold])])
     requests = ctx.col("monthly_requests")
-    free_requests = ctx.book.allowance(ctx.cloud, "lambda", "free_tier_requests")
-    free_gb_s = ctx.book.allowance(ctx.cloud, "lambda", "free_tier_duration")
-    bom.service_units(ctx.rows, "serverless", "function requests", "lambda", "requests", ctx.region,
-                      np.maximum(requests - free_requests, 0) / 1e6, dimension=arch,
-                      note=f"after the free {free_requests / 1e6:g}M requests a month")
-    bom.tiered_units(ctx.rows, "serverless", "function duration", "lambda", "duration", ctx.region,
-                     requests * duration_ms / MS_PER_S * memory_gb, dimension=arch, free_units=free_gb_s)
-    bom.tiered_units(ctx.rows, "serverless", "API Gateway HTTP API", "apigateway", "http_api_requests", ctx.region,
-                     requests / 1e6)
+    cat = ctx.catalog
+    free_requests = ctx.allowance("function_requests")
+    bom.priced(ctx.rows, "serverless", "function requests", _arch(cat.price("function_requests"), arch), ctx.region,
+               np.maximum(requests - free_requests, 0) / 1e6,
+               note=f"after the free {free_requests / 1e6:g}M requests a month")
+    bom.priced(ctx.rows, "serverless", "function duration", _arch(cat.price("function_duration"), arch), ctx.region,
+               requests * duration_ms / MS_PER_S * memory_gb, free_units=ctx.allowance("function_duration"))
+    bom.priced(ctx.rows, "serverless", cat.product("api_gateway"), cat.price("api_requests"),
+               ctx.region, requests / 1e6)
     return frame
+
+
+def _arch(ref: PriceRef | None, arch: str) -> PriceRef | None:
+    return ref.formatted(arch=arch) if ref else None

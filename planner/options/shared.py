@@ -13,9 +13,8 @@ import pandas as pd
 
 from planner.bom import BomBuilder
 from planner.options.context import Columns, Context
-from planner.options.purchase import purchase_arrays
+from planner.clouds.catalog import PriceRef
 from planner.pricing.units import HOURS_PER_MONTH
-from planner.sizing.database import aurora_engine
 from planner.sizing.traffic import KB_PER_GB
 
 ALB_NEW_CONNECTIONS_PER_LCU = 25.0  # per second
@@ -36,117 +35,124 @@ def bill_shared(ctx: Context, opt: Columns, bom: BomBuilder) -> None:
 
 def _bill_data_tiers(ctx: Context, bom: BomBuilder, option: str) -> None:
     p, rows, region = ctx.policy, ctx.rows, ctx.region
-    _, _, db_purchase = purchase_arrays(ctx.col("purchase_option"))
+    _, _, db_purchase = ctx.purchase
     used = ctx.col("cache_used") & (ctx.col("cache_node_type") != "")
-    bom.instance_hours(rows[used], option, "cache", "elasticache", region[used], ctx.col("cache_node_type")[used],
-                       ctx.col("cache_nodes")[used] * HOURS_PER_MONTH, db_purchase[used], engine=p.cache_engine)
+    bom.instance_hours(rows[used], option, "cache", ctx.catalog.cache_service, region[used],
+                       ctx.col("cache_node_type")[used], ctx.col("cache_nodes")[used] * HOURS_PER_MONTH,
+                       db_purchase[used], engine=p.cache_engine)
     _bill_database(ctx, bom, option, db_purchase)
 
 
 def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndarray) -> None:
-    """Instances, replicas, storage, IOPS and backups of the database, RDS or Aurora."""
-    p, rows, region = ctx.policy, ctx.rows, ctx.region
+    """Instances, replicas, storage, IOPS, I/O and backups of the database, per the cloud's variant."""
+    p, region = ctx.policy, ctx.region
     cls, variant, deployment = ctx.col("db_instance_class"), ctx.col("db_engine_variant"), ctx.col("db_deployment")
     replicas, storage, volume = ctx.col("db_read_replicas"), ctx.col("db_storage_gb"), ctx.col("db_volume_type")
-    rds = (cls != "") & (variant == "rds")
-    bom.instance_hours(rows[rds], option, "database", "rds", region[rds], cls[rds], HOURS_PER_MONTH, purchase[rds],
-                       engine=p.database_engine, deployment=deployment[rds])
-    has = rds & (replicas > 0)
-    bom.instance_hours(rows[has], option, "database read replicas", "rds", region[has], cls[has],
-                       replicas[has] * HOURS_PER_MONTH, purchase[has], engine=p.database_engine,
-                       deployment="single-az")
-    for dep in ("single-az", "multi-az"):
-        for vol in ("gp3", "io2"):
-            sel = rds & (deployment == dep) & (volume == vol)
-            bom.service_units(rows[sel], option, "database storage", "rds", "storage", region[sel], storage[sel],
-                              dimension=f"rds/{dep}/{vol}", sku=vol)
-            bom.service_units(rows[sel], option, "database IOPS", "rds", "provisioned_iops", region[sel],
-                              ctx.col("db_provisioned_iops")[sel], dimension=f"rds/{dep}/{vol}",
-                              sku=f"{vol} IOPS" + (" above the included baseline" if vol == "gp3" else ""))
-    bom.service_units(rows[has], option, "replica storage", "rds", "storage", region[has],
-                      storage[has] * replicas[has], dimension="rds/single-az/gp3", sku="gp3")
-    bom.service_units(rows[rds], option, "database backups", "rds", "backup_storage", region[rds],
-                      ctx.col("db_backup_billed_gb")[rds], dimension="rds/any/snapshot", sku="snapshot",
-                      note="beyond the free allowance of 100% of provisioned storage")
-    engine = aurora_engine(p.database_engine)
-    for v in ("aurora-standard", "aurora-io-optimized"):
-        sel = (cls != "") & (variant == v)
-        copies = np.where(deployment == "multi-az", 2.0, 1.0)[sel] + replicas[sel]
-        bom.instance_hours(rows[sel], option, "database (writer + readers)", "rds", region[sel], cls[sel],
-                           copies * HOURS_PER_MONTH, purchase[sel], engine=engine, deployment=v)
-        bom.service_units(rows[sel], option, "database storage", "rds", "storage", region[sel], storage[sel],
-                          dimension=f"aurora/cluster/{v}", sku=f"{v} storage")
-        if v == "aurora-standard":  # I/O-Optimized includes I/O in its instance and storage prices
-            bom.service_units(rows[sel], option, "database I/O", "rds", "io_requests", region[sel],
-                              ctx.col("db_io_million_month")[sel], dimension=f"aurora/cluster/{v}",
-                              sku="1M I/O requests")
-        bom.service_units(rows[sel], option, "database backups", "rds", "backup_storage", region[sel],
-                          ctx.col("db_backup_billed_gb")[sel], dimension=f"{engine}/any/snapshot", sku="snapshot",
-                          note="beyond the free allowance of 100% of the cluster volume")
+    for v in ctx.catalog.databases:
+        mine = (cls != "") & (variant == v.name)
+        if not mine.any():
+            continue
+        engine = v.engine[p.database_engine]
+        rows = ctx.rows[mine]
+        dep, vol, reps = deployment[mine], volume[mine], replicas[mine]
+        price_dep = np.array([v.deployment[d] for d in dep], dtype=object)
+        if v.multi_az_copies:  # Multi-AZ: a writer and standby readers priced as instances
+            copies = np.where(dep == "multi-az", v.multi_az_copies, 1.0) + reps
+            bom.instance_hours(rows, option, "database (writer + readers)", v.service, region[mine], cls[mine],
+                               copies * HOURS_PER_MONTH, purchase[mine], engine=engine, deployment=price_dep)
+        else:
+            bom.instance_hours(rows, option, "database", v.service, region[mine], cls[mine], HOURS_PER_MONTH,
+                               purchase[mine], engine=engine, deployment=price_dep)
+            has = reps > 0
+            bom.instance_hours(rows[has], option, "database read replicas", v.service, region[mine][has],
+                               cls[mine][has], reps[has] * HOURS_PER_MONTH, purchase[mine][has], engine=engine,
+                               deployment=v.deployment["single-az"])
+        for d in ("single-az", "multi-az"):
+            for kind in sorted(set(vol)):
+                sel = (dep == d) & (vol == kind)
+                fill = {"volume": str(kind), "engine": engine}
+                bom.priced(rows[sel], option, "database storage", _ref(v.storage_ref.get(d), fill), region[mine][sel],
+                           storage[mine][sel])
+                if v.storage == "provisioned":
+                    bom.priced(rows[sel], option, "database IOPS", _ref(v.iops_ref.get(d), fill), region[mine][sel],
+                               ctx.col("db_provisioned_iops")[mine][sel],
+                               sku=f"{kind} IOPS" + (" above the included baseline" if kind == "gp3" else ""))
+        has = reps > 0
+        bom.priced(rows[has], option, "replica storage", _ref(v.replica_storage_ref, {"volume": "gp3",
+                                                                                      "engine": engine}),
+                   region[mine][has], (storage[mine] * reps)[has])
+        bom.priced(rows, option, "database I/O", v.io_requests_ref, region[mine], ctx.col("db_io_million_month")[mine])
+        bom.priced(rows, option, "database backups", _ref(v.backup_ref, {"engine": engine}), region[mine],
+                   ctx.col("db_backup_billed_gb")[mine])
+
+
+def _ref(ref: PriceRef | None, fill: dict[str, str]) -> PriceRef | None:
+    return ref.formatted(**fill) if ref else None
 
 
 def _bill_front(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:
-    rows, region = ctx.rows, ctx.region
+    rows, region, cat = ctx.rows, ctx.region, ctx.catalog
     front = opt["front"]
     alb = front == "alb"
     avg_rps = ctx.col("avg_rps")
     gb_per_hour = avg_rps * 3600 * (ctx.col("response_kb") + REQUEST_KB) / KB_PER_GB
-    lcu = np.maximum(avg_rps / ctx.policy.requests_per_connection / ALB_NEW_CONNECTIONS_PER_LCU,
-                     gb_per_hour / ALB_GB_PER_LCU_HOUR)
-    bom.service_units(rows[alb], option, "load balancer", "elb", "alb_hour", region[alb], HOURS_PER_MONTH,
-                      dimension="application", sku="application load balancer")
-    bom.service_units(rows[alb], option, "load balancer capacity", "elb", "alb_lcu_hour", region[alb],
-                      lcu[alb] * HOURS_PER_MONTH, dimension="application", sku="LCU")
+    if cat.load_balancer_capacity == "lcu":
+        usage = np.maximum(avg_rps / ctx.policy.requests_per_connection / ALB_NEW_CONNECTIONS_PER_LCU,
+                           gb_per_hour / ALB_GB_PER_LCU_HOUR) * HOURS_PER_MONTH
+    else:  # data processed
+        usage = gb_per_hour * HOURS_PER_MONTH
+    bom.priced(rows[alb], option, "load balancer", cat.price("lb_hour"), region[alb], HOURS_PER_MONTH)
+    bom.priced(rows[alb], option, "load balancer capacity", cat.price("lb_capacity"), region[alb], usage[alb])
     ip = front == "public_ip"
-    bom.service_units(rows[ip], option, "public IPv4 address", "vpc", "public_ipv4_in_use", region[ip],
-                      HOURS_PER_MONTH, sku="public IPv4")
+    bom.priced(rows[ip], option, "public IPv4 address", cat.price("public_ip"), region[ip], HOURS_PER_MONTH)
 
 
 def _bill_network(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:
-    p, rows, region = ctx.policy, ctx.rows, ctx.region
+    p, rows, region, cat = ctx.policy, ctx.rows, ctx.region, ctx.catalog
     requests = ctx.col("monthly_requests")
     azs = np.nan_to_num(opt["azs"].astype(float), nan=0.0)
     azs = np.where(azs > 0, azs, ctx.col("azs"))
     # a lone instance with a public address reaches the internet itself; private subnets go through NAT
     nat = opt["front"] != "public_ip"
-    bom.service_units(rows[nat], option, "NAT gateways", "nat_gateway", "gateway_hour", region[nat],
-                      azs[nat] * HOURS_PER_MONTH, sku="NAT gateway (one per AZ)")
-    bom.service_units(rows[nat], option, "NAT data processed", "nat_gateway", "data_processed", region[nat],
-                      (requests * p.outbound_kb_per_request / KB_PER_GB)[nat], sku="GB")
+    if cat.nat_billing == "per_az":  # a gateway in each AZ
+        units = azs
+    else:  # per VM behind it, up to a cap; a serverless deployment counts as one
+        vms = 1.0 if option == "serverless" else np.nan_to_num(opt["instances_desired"].astype(float), nan=1.0)
+        units = np.clip(vms, 1, cat.nat_max_billed_vms) * np.ones(ctx.n)
+    bom.priced(rows[nat], option, "NAT gateways", cat.price("nat_hour"), region[nat],
+               (units * HOURS_PER_MONTH)[nat])
+    bom.priced(rows[nat], option, "NAT data processed", cat.price("nat_data"), region[nat],
+               (requests * p.outbound_kb_per_request / KB_PER_GB)[nat])
     cross = requests * p.backend_kb_per_request / KB_PER_GB * (azs - 1) / np.maximum(azs, 1)
-    bom.service_units(rows, option, "inter-AZ transfer", "data_transfer", "inter_az", region, 2 * cross,
-                      sku="GB (billed out and in)")
+    bom.priced(rows, option, "inter-AZ transfer", cat.price("inter_az"), region, 2 * cross)
 
 
 def _bill_usage(ctx: Context, bom: BomBuilder, option: str) -> None:
     """Egress, object storage, logs and alarms: the same whatever runs the code."""
-    p, rows, region = ctx.policy, ctx.rows, ctx.region
-    free = ctx.book.allowance(ctx.cloud, "data_transfer", "out_to_internet_free_allowance")
-    bom.tiered_units(rows, option, "internet egress", "data_transfer", "out_to_internet", region,
-                     ctx.col("egress_gb_month"), free_units=free, sku="GB out")
+    p, rows, region, cat = ctx.policy, ctx.rows, ctx.region, ctx.catalog
+    bom.priced(rows, option, "internet egress", cat.price("egress"), region, ctx.col("egress_gb_month"),
+               free_units=ctx.allowance("egress"))
     s3 = ctx.col("object_storage_gb") > 0
-    bom.tiered_units(rows[s3], option, "object storage", "s3", "storage_standard", region[s3],
-                     ctx.col("object_storage_gb")[s3], dimension="STANDARD", sku="S3 Standard")
+    bom.priced(rows[s3], option, "object storage", cat.price("object_storage"), region[s3],
+               ctx.col("object_storage_gb")[s3])
     s3_requests = ctx.col("monthly_requests") * p.s3_requests_per_request / 1000
     reads = ctx.col("read_fraction")
-    bom.service_units(rows[s3], option, "object storage writes", "s3", "requests_put_copy_post_list", region[s3],
-                      (s3_requests * (1 - reads))[s3], dimension="STANDARD", sku="1k PUT/LIST")
-    bom.service_units(rows[s3], option, "object storage reads", "s3", "requests_get_other", region[s3],
-                      (s3_requests * reads)[s3], dimension="STANDARD", sku="1k GET")
+    bom.priced(rows[s3], option, "object storage writes", cat.price("object_writes"), region[s3],
+               (s3_requests * (1 - reads))[s3])
+    bom.priced(rows[s3], option, "object storage reads", cat.price("object_reads"), region[s3],
+               (s3_requests * reads)[s3])
     logs_gb = ctx.col("monthly_requests") * p.log_bytes_per_request / 2**30
-    bom.service_units(rows, option, "log ingestion", "cloudwatch", "logs_ingest_standard", region, logs_gb,
-                      dimension="STANDARD", sku="GB ingested")
-    bom.service_units(rows, option, "log storage", "cloudwatch", "logs_storage", region, logs_gb,
-                      sku="GB-month (one month kept)")
-    bom.service_units(rows, option, "alarms", "cloudwatch", "alarm_standard", region, float(p.alarms), sku="alarms")
+    bom.priced(rows, option, "log ingestion", cat.price("log_ingest"), region, logs_gb)
+    bom.priced(rows, option, "log storage", cat.price("log_storage"), region, logs_gb)
+    bom.priced(rows, option, "alarms", cat.price("alarms"), region, float(p.alarms))
 
 
 def _bill_metrics(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:
     # per instance or task; a serverless deployment reports as one unit
     units = np.ones(ctx.n) if option == "serverless" else np.nan_to_num(opt["instances_desired"].astype(float),
                                                                         nan=1.0)
-    bom.tiered_units(ctx.rows, option, "metrics", "cloudwatch", "custom_metric", ctx.region,
-                     ctx.policy.metrics_per_instance * np.maximum(units, 1), sku="custom metrics")
+    bom.priced(ctx.rows, option, "metrics", ctx.catalog.price("metrics"), ctx.region,
+               ctx.policy.metrics_per_instance * np.maximum(units, 1))
 
 
 def bill_dr(ctx: Context, opt: Columns, tier_index: np.ndarray, bom: BomBuilder) -> None:
@@ -165,14 +171,13 @@ def bill_dr(ctx: Context, opt: Columns, tier_index: np.ndarray, bom: BomBuilder)
     lb = np.array([t.load_balancer for t in tiers])[tier_index]
     _bill_dr_compute(ctx, opt, compute, bom, option)
     has = lb & (opt["front"] == "alb")
-    bom.service_units(rows[has], option, "DR: load balancer", "elb", "alb_hour", dr[has], HOURS_PER_MONTH,
-                      dimension="application", sku="application load balancer")
+    bom.priced(rows[has], option, "DR: load balancer", ctx.catalog.price("lb_hour"), dr[has], HOURS_PER_MONTH)
 
 
 def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.ndarray) -> None:
-    """The DR tier's database replica (RDS read replica or Aurora Global Database secondary) and its storage,
-    its share of the cache, and DNS failover health checks for active/active."""
-    p, rows, region = ctx.policy, ctx.rows, ctx.region
+    """The DR tier's database replica (a cross-region read replica, or for Aurora a Global Database secondary)
+    and its storage, its share of the cache, and DNS failover health checks for active/active."""
+    p, rows, region, cat = ctx.policy, ctx.rows, ctx.region, ctx.catalog
     dr = ctx.col("dr_region")
     tiers = p.dr_tiers
     storage = ctx.col("db_storage_gb")
@@ -181,46 +186,48 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
     multi_site = tier_index == len(tiers) - 1
     cls, ok = ctx.col("db_instance_class"), ctx.col("db_instance_class") != ""
     variant = ctx.col("db_engine_variant")
-    sel = replica & ok & (variant == "rds")
-    dep = np.where(multi_site, ctx.col("db_deployment"), "single-az")
-    bom.instance_hours(rows[sel], option, "DR: database replica", "rds", dr[sel], cls[sel], HOURS_PER_MONTH,
-                       engine=p.database_engine, deployment=dep[sel], fallback_region=region[sel])
-    for d in ("single-az", "multi-az"):
-        s = sel & (dep == d)
-        bom.service_units(rows[s], option, "DR: replica storage", "rds", "storage", dr[s], storage[s],
-                          dimension=f"rds/{d}/gp3", sku="gp3")
-    # Aurora Global Database: a secondary cluster (one instance, two when active/active Multi-AZ) and its volume
-    for v in ("aurora-standard", "aurora-io-optimized"):
-        s = replica & ok & (variant == v)
-        copies = np.where(multi_site & (ctx.col("db_deployment") == "multi-az"), 2.0, 1.0)[s]
-        bom.instance_hours(rows[s], option, "DR: database replica", "rds", dr[s], cls[s], copies * HOURS_PER_MONTH,
-                           engine=aurora_engine(p.database_engine), deployment=v, fallback_region=region[s])
-        bom.service_units(rows[s], option, "DR: replica storage", "rds", "storage", dr[s], storage[s],
-                          dimension=f"aurora/cluster/{v}", sku=f"{v} storage")
+    for v in cat.databases:
+        engine = v.engine.get(p.database_engine, "")
+        sel = replica & ok & (variant == v.name)
+        dep = np.where(multi_site, ctx.col("db_deployment"), "single-az")[sel]
+        if v.multi_az_copies:  # a secondary cluster: one instance, two when active/active Multi-AZ
+            copies = np.where(dep == "multi-az", v.multi_az_copies, 1.0)
+            bom.instance_hours(rows[sel], option, "DR: database replica", v.service, dr[sel], cls[sel],
+                               copies * HOURS_PER_MONTH, engine=engine, deployment=v.deployment["single-az"],
+                               fallback_region=region[sel])
+        else:
+            bom.instance_hours(rows[sel], option, "DR: database replica", v.service, dr[sel], cls[sel],
+                               HOURS_PER_MONTH, engine=engine,
+                               deployment=np.array([v.deployment[d] for d in dep], dtype=object),
+                               fallback_region=region[sel])
+        for d in ("single-az", "multi-az"):
+            s = dep == d
+            bom.priced(rows[sel][s], option, "DR: replica storage", _ref(v.storage_ref.get(d), {
+                "volume": "gp3", "engine": engine}), dr[sel][s], storage[sel][s])
     nodes = np.ceil(ctx.col("cache_nodes") * cache)
     has = nodes > 0
-    bom.instance_hours(rows[has], option, "DR: cache", "elasticache", dr[has], ctx.col("cache_node_type")[has],
+    bom.instance_hours(rows[has], option, "DR: cache", cat.cache_service, dr[has], ctx.col("cache_node_type")[has],
                        nodes[has] * HOURS_PER_MONTH, engine=p.cache_engine, fallback_region=region[has])
-    bom.service_units(rows[multi_site], option, "DR: DNS failover health checks", "route53",
-                      "health_check_aws_endpoint", "global", 2.0, sku="health checks")
+    bom.priced(rows[multi_site], option, "DR: DNS failover health checks", cat.price("dns_health_check"), "global",
+               2.0)
 
 
 def _bill_dr_backups(ctx: Context, bom: BomBuilder, option: str) -> None:
     """Every tier copies the backups to the DR region (cross-region automated backups or snapshot copies)."""
-    p, rows, region, dr = ctx.policy, ctx.rows, ctx.region, ctx.col("dr_region")
+    p, rows, region, dr, cat = ctx.policy, ctx.rows, ctx.region, ctx.col("dr_region"), ctx.catalog
     storage = ctx.col("db_storage_gb")
     backups = storage * (1 + p.daily_change_fraction * p.backup_retention_days)
-    aurora = np.char.startswith(ctx.col("db_engine_variant").astype(str), "aurora")
-    bom.service_units(rows[~aurora], option, "DR: backup copies", "rds", "backup_storage", dr[~aurora],
-                      backups[~aurora], dimension="rds/any/snapshot", sku="cross-region automated backups")
-    bom.service_units(rows[aurora], option, "DR: backup copies", "rds", "backup_storage", dr[aurora],
-                      backups[aurora], dimension=f"{aurora_engine(p.database_engine)}/any/snapshot",
-                      sku="cross-region snapshot copies")
+    variant = ctx.col("db_engine_variant")
+    for v in cat.databases:
+        sel = variant == v.name
+        ref = _ref(v.backup_ref, {"engine": v.engine.get(p.database_engine, "")})
+        label = "cross-region snapshot copies" if v.multi_az_copies else "cross-region automated backups"
+        bom.priced(rows[sel], option, "DR: backup copies", ref, dr[sel], backups[sel], sku=label, note="")
     change_gb = storage * p.daily_change_fraction * 30
     for target in pd.unique(dr):
         sel = dr == target
-        bom.service_units(rows[sel], option, "DR: replication transfer", "data_transfer", "out_inter_region",
-                          region[sel], change_gb[sel], dimension=str(target), sku=f"GB to {target}")
+        bom.priced(rows[sel], option, "DR: replication transfer", _ref(cat.price("inter_region"), {
+            "dr_region": str(target)}), region[sel], change_gb[sel])
 
 
 def _bill_dr_compute(ctx: Context, opt: Columns, fraction: np.ndarray, bom: BomBuilder, option: str) -> None:
@@ -234,12 +241,12 @@ def _bill_dr_compute(ctx: Context, opt: Columns, fraction: np.ndarray, bom: BomB
     has = (hours > 0) & (opt["instance_type"] != "")
     rows, dr = ctx.rows[has], ctx.col("dr_region")[has]
     if option == "containers":
-        p = ctx.policy
-        arch = "linux/arm64" if p.allow_arm64 else "linux/x86_64"
-        bom.service_units(rows, option, "DR: tasks (vCPU)", "fargate", "vcpu_hour", dr,
-                          hours[has] * p.fargate_task_vcpu, dimension=arch)
-        bom.service_units(rows, option, "DR: tasks (memory)", "fargate", "memory_gb_hour", dr,
-                          hours[has] * p.fargate_task_memory_gb, dimension=arch)
+        p, cat = ctx.policy, ctx.catalog
+        arch = "arm64" if p.allow_arm64 else "x86_64"
+        bom.priced(rows, option, "DR: tasks (vCPU)", _ref(cat.price("container_vcpu"), {"arch": arch}), dr,
+                   hours[has] * p.fargate_task_vcpu, note="")
+        bom.priced(rows, option, "DR: tasks (memory)", _ref(cat.price("container_memory"), {"arch": arch}), dr,
+                   hours[has] * p.fargate_task_memory_gb, note="")
         return
-    bom.instance_hours(rows, option, "DR: compute", "ec2", dr, opt["instance_type"][has], hours[has],
-                       fallback_region=ctx.region[has])
+    bom.instance_hours(rows, option, "DR: compute", ctx.catalog.compute_service, dr, opt["instance_type"][has],
+                       hours[has], fallback_region=ctx.region[has])

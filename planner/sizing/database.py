@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
@@ -43,21 +44,12 @@ from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
 from planner.sizing.choose import cheapest, pareto_prune
 
 SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
-VARIANTS = ("rds", "aurora-standard", "aurora-io-optimized")
 
 
-def burstable_share(skus: pd.Series, policy: SizingPolicy) -> np.ndarray:
-    """Sustained share of each vCPU: 1 for fixed-performance classes, the size's baseline for burstable
-    (t-class) ones (``policy.burstable_baselines``, AWS burstable performance docs)."""
-    size = skus.str.rsplit(".", n=1).str[-1]
-    burstable = skus.str.match(r"^(db\.|cache\.)?t\d").to_numpy()
-    share = size.map(policy.burstable_baselines).fillna(0.0).to_numpy(dtype=float)
-    return np.where(burstable, share, 1.0)
-
-
-def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy) -> np.ndarray:
-    """vCPUs a class can sustain (see :func:`burstable_share`)."""
-    return cands.vcpu.to_numpy() * burstable_share(cands.sku, policy)
+def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy, catalog: CloudCatalog) -> np.ndarray:
+    """vCPUs a class can sustain: all of a fixed-performance class's, a burstable one's baseline share
+    (:attr:`CloudCatalog.sustained_share`)."""
+    return cands.vcpu.to_numpy() * catalog.sustained_share(cands.sku, policy)
 
 
 def multi_az_needed(availability_pct: np.ndarray, rto_minutes: np.ndarray, policy: SizingPolicy) -> np.ndarray:
@@ -66,61 +58,99 @@ def multi_az_needed(availability_pct: np.ndarray, rto_minutes: np.ndarray, polic
     return (availability_pct >= policy.multi_az_min_availability) | (rto_minutes < policy.single_az_restore_minutes)
 
 
-def aurora_engine(engine: str) -> str:
-    return "aurora-mysql" if engine in ("mysql", "mariadb") else "aurora-postgresql"
-
-
-def database_candidates(book: PriceBook, cloud: str, policy: SizingPolicy) -> pd.DataFrame:
+def database_candidates(book: PriceBook, catalog: CloudCatalog, policy: SizingPolicy) -> pd.DataFrame:
     """Every (variant, deployment, class) the database may use, per region: ``hourly_usd`` of the deployment
-    (RDS Multi-AZ's own price; Aurora Multi-AZ = writer + one replica in another AZ), ``hourly_single_usd`` of
-    one more reader, specs and effective vCPU. Pareto-pruned within each (region, variant, deployment);
+    (the Multi-AZ class's own price, or the single class x ``multi_az_copies``: Aurora Multi-AZ = writer + one
+    replica in another AZ), ``hourly_single_usd`` of one more reader, specs and effective vCPU. Variants are
+    the cloud's (:attr:`CloudCatalog.databases`). Pareto-pruned within each (region, variant, deployment);
     ``group`` = region/deployment, the key a scenario chooses within."""
     def build() -> pd.DataFrame:
         frames = []
-        single = instance_candidates(book, cloud, "rds", policy.database_family_pattern, policy.database_engine,
-                                     "single-az")
-        singles = single.set_index(["region", "sku"]).hourly_usd
-        for dep, frame in (("single-az", single),
-                           ("multi-az", instance_candidates(book, cloud, "rds", policy.database_family_pattern,
-                                                            policy.database_engine, "multi-az"))):
-            key = pd.MultiIndex.from_frame(frame[["region", "sku"]])
-            frames.append(frame.assign(variant="rds", deployment=dep,
-                                       hourly_single_usd=singles.reindex(key).to_numpy()))
-        if policy.consider_aurora:
-            for variant in VARIANTS[1:]:
-                one = instance_candidates(book, cloud, "rds", policy.database_family_pattern,
-                                          aurora_engine(policy.database_engine), variant)
-                for dep, copies in (("single-az", 1.0), ("multi-az", 2.0)):
-                    frames.append(one.assign(variant=variant, deployment=dep, hourly_single_usd=one.hourly_usd,
-                                             hourly_usd=one.hourly_usd * copies))
+        for v in catalog.databases:
+            engine = v.engine.get(policy.database_engine)
+            if engine is None or (v.optional and not policy.consider_aurora):
+                continue
+            single = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
+                                         v.deployment["single-az"])
+            if v.multi_az_copies:
+                multi = single.assign(hourly_usd=single.hourly_usd * v.multi_az_copies)
+            else:
+                multi = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
+                                            v.deployment["multi-az"])
+            singles = single.set_index(["region", "sku"]).hourly_usd
+            for dep, frame in (("single-az", single), ("multi-az", multi)):
+                key = pd.MultiIndex.from_frame(frame[["region", "sku"]])
+                frames.append(frame.assign(variant=v.name, deployment=dep,
+                                           hourly_single_usd=singles.reindex(key).to_numpy()))
+        if not frames:
+            return pd.DataFrame(columns=["region", "sku", "hourly_usd", "variant", "deployment", "hourly_single_usd",
+                                         "vcpu", "memory_gib", "effective_vcpu", "group"])
         out = pd.concat(frames, ignore_index=True).dropna(subset=["hourly_single_usd"])
-        out["effective_vcpu"] = effective_vcpu(out, policy)
+        out["effective_vcpu"] = effective_vcpu(out, policy, catalog)
         out = out.sort_values(["region", "hourly_usd", "variant", "sku"]).reset_index(drop=True)
         out = pareto_prune(out, ["region", "variant", "deployment"], ["effective_vcpu", "memory_gib"],
                            ["hourly_usd", "hourly_single_usd"]).reset_index(drop=True)
         return out.assign(group=out.region + "/" + out.deployment)
 
-    key = ("database_candidates", cloud, policy.database_family_pattern, policy.database_engine,
+    key = ("database_candidates", catalog.name, policy.database_family_pattern, policy.database_engine,
            tuple(sorted(policy.burstable_baselines.items())), policy.consider_aurora)
     return book.memo(key, build)
 
 
-def unit_prices(book: PriceBook, cloud: str, regions: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-scenario storage, IOPS and I/O prices [USD per month unit]; NaN where the book has none."""
-    def price(item: str, dimension: str) -> np.ndarray:
-        pos = book.service_positions(cloud, regions, "rds", item, dimension)
+def unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, policy: SizingPolicy
+                ) -> dict[str, np.ndarray]:
+    """Per-scenario storage, IOPS and I/O prices [USD per month unit] of each database variant of the cloud,
+    keyed ``variant/deployment/what`` (``what``: ``gb``, ``iops``, and for provisioned storage ``io2_gb``,
+    ``io2_iops``; ``variant/io_million``; ``variant/replica_gb``); NaN where the book has none."""
+    def price(ref: PriceRef | None, **fill: str) -> np.ndarray:
+        if ref is None:
+            return np.full(len(regions), np.nan)
+        ref = ref.formatted(**fill)
+        pos = book.service_positions(catalog.name, regions, ref.service, ref.item, ref.dimension)
         return np.where(pos >= 0, book.service_arrays["usd_per_unit"][np.maximum(pos, 0)], np.nan)
 
     out = {}
-    for dep in ("single-az", "multi-az"):
-        out[f"gp3_gb/{dep}"] = price("storage", f"rds/{dep}/gp3")
-        out[f"gp3_iops/{dep}"] = price("provisioned_iops", f"rds/{dep}/gp3")
-        out[f"io2_gb/{dep}"] = price("storage", f"rds/{dep}/io2")
-        out[f"io2_iops/{dep}"] = price("provisioned_iops", f"rds/{dep}/io2")
-    out["aurora_gb/aurora-standard"] = price("storage", "aurora/cluster/aurora-standard")
-    out["aurora_gb/aurora-io-optimized"] = price("storage", "aurora/cluster/aurora-io-optimized")
-    out["aurora_io_million"] = price("io_requests", "aurora/cluster/aurora-standard")
+    for v in catalog.databases:
+        engine = v.engine.get(policy.database_engine, "")
+        for dep in ("single-az", "multi-az"):
+            storage, iops = v.storage_ref.get(dep), v.iops_ref.get(dep)
+            out[f"{v.name}/{dep}/gb"] = price(storage, volume="gp3", engine=engine)
+            if v.storage == "provisioned":
+                out[f"{v.name}/{dep}/iops"] = price(iops, volume="gp3")
+                out[f"{v.name}/{dep}/io2_gb"] = price(storage, volume="io2")
+                out[f"{v.name}/{dep}/io2_iops"] = price(iops, volume="io2")
+        out[f"{v.name}/io_million"] = price(v.io_requests_ref)
+        # replicas with no storage of their own (Aurora's share the cluster volume) add none
+        out[f"{v.name}/replica_gb"] = (price(v.replica_storage_ref, volume="gp3", engine=engine)
+                                       if v.replica_storage_ref else np.zeros(len(regions)))
     return out
+
+
+def _storage_month(v: DatabaseVariant, price: Mapping[str, float], dep: str, gb: np.ndarray, iops: np.ndarray,
+                   io_month_per_peak_iops: np.ndarray, baseline_iops: np.ndarray, policy: SizingPolicy
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(monthly storage + IOPS + I/O bill, whether the volume can deliver the IOPS) of variant ``v`` for
+    volumes of ``gb`` serving ``iops`` at the horizon peak (arrays broadcast), after ``v.storage``."""
+    p = policy
+    per_gb = price[f"{v.name}/{dep}/gb"]
+    if v.storage == "provisioned":  # gp3 with its baseline, more IOPS provisioned; io2 past gp3's ceiling
+        gp3 = gb * per_gb + np.maximum(iops - baseline_iops, 0) * price[f"{v.name}/{dep}/iops"]
+        io2 = (np.maximum(gb, iops / p.rds_io2_iops_per_gb) * price[f"{v.name}/{dep}/io2_gb"]
+               + iops * price[f"{v.name}/{dep}/io2_iops"])
+        return np.where(iops > p.rds_gp3_max_iops, io2, gp3), iops <= p.rds_io2_max_iops
+    if v.storage == "per_request":  # I/O requests billed at today's load
+        return gb * per_gb + iops * io_month_per_peak_iops * price[f"{v.name}/io_million"] / 1e6, np.ones_like(
+            iops, dtype=bool)
+    if v.storage == "scaled":  # IOPS come with size: a volume large enough for them
+        return np.maximum(gb, iops / v.iops_per_gb) * per_gb, iops <= v.max_iops
+    return np.broadcast_to(gb * per_gb, np.broadcast_shapes(np.shape(gb), np.shape(iops))), np.ones_like(
+        iops, dtype=bool)
+
+
+def _per_gb_floor(v: DatabaseVariant, price: Mapping[str, float], dep: str) -> float:
+    """The least a GB of the variant's storage costs a month (the cheaper volume where there are two)."""
+    gb = price[f"{v.name}/{dep}/gb"]
+    return min(gb, price[f"{v.name}/{dep}/io2_gb"]) if v.storage == "provisioned" else gb
 
 
 class Demand(NamedTuple):
@@ -170,7 +200,8 @@ def _groups(cols: Mapping[str, np.ndarray], deployment: np.ndarray) -> np.ndarra
 
 
 def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
-                   candidates: pd.DataFrame, policy: SizingPolicy, prices: dict[str, np.ndarray]) -> np.ndarray:
+                   candidates: pd.DataFrame, policy: SizingPolicy, prices: dict[str, np.ndarray],
+                   catalog: CloudCatalog) -> np.ndarray:
     """A lower bound of :func:`size_database`'s ``db_hourly_usd`` whatever cache sits in front: the cheapest
     class that meets what no cache relieves (the writes' vCPU, connections, the minimum buffer, Multi-AZ
     memory), with no replica and storage at its per-GB price alone.
@@ -183,10 +214,9 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         r0, multi = rows[0], d.deployment[rows[0]] == "multi-az"
         dep = "multi-az" if multi else "single-az"
-        variant = cands.variant.to_numpy()
-        per_gb = np.select([variant == "rds", variant == "aurora-io-optimized"],
-                           [min(prices[f"gp3_gb/{dep}"][r0], prices[f"io2_gb/{dep}"][r0]),
-                            prices["aurora_gb/aurora-io-optimized"][r0]], prices["aurora_gb/aurora-standard"][r0])
+        price = {k: float(v[r0]) for k, v in prices.items()}
+        floor = {name: _per_gb_floor(catalog.database(name), price, dep) for name in pd.unique(cands.variant)}
+        per_gb = cands.variant.map(floor).to_numpy(dtype=float)
         gb = d.storage_gb[rows, None]
         fits = _fits_any_cache(cands, d.write_vcpu[rows, None], d.connections[rows, None], gb, multi, p)
         cost = cands.hourly_usd.to_numpy()[None, :] + gb * per_gb[None, :] / HOURS_PER_MONTH
@@ -213,11 +243,13 @@ def read_path(memory_gib: np.ndarray, data_gb: np.ndarray, cache_data_fraction: 
 
 def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarray, cache_hit: np.ndarray,
                   multi_az: np.ndarray, app_vcpu_horizon: np.ndarray, candidates: pd.DataFrame,
-                  policy: SizingPolicy, prices: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+                  policy: SizingPolicy, prices: dict[str, np.ndarray], catalog: CloudCatalog
+                  ) -> dict[str, np.ndarray]:
     """Database decision per scenario behind a cache holding ``cache_data_fraction`` of the data and serving
     ``cache_hit`` of reads (both 0: no cache), as columns. ``db_hourly_usd`` is the whole database bill per
     hour: instances, replicas, storage, IOPS and I/O (on-demand rates) at ``prices`` (:func:`unit_prices` of
-    the scenarios' regions). ``cols`` holds the workload and traffic columns of the scenarios."""
+    the scenarios' regions), each variant's storage billed as the cloud's catalog says. ``cols`` holds the
+    workload and traffic columns of the scenarios."""
     p = policy
     hot = cols["hot_data_fraction"]
     data_gb = cols["data_size_gb_horizon"]
@@ -235,38 +267,28 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         dep = "multi-az" if multi else "single-az"
         price = {k: float(v[r0]) for k, v in prices.items()}
         memory = cands.memory_gib.to_numpy()[None, :]
-        variant = cands.variant.to_numpy()[None, :]
-        rds = variant == "rds"
-        # the read path, and so storage, IOPS and read latency, depend on a class's memory and its kind of
-        # storage only: work them out once per distinct memory size, then pick each class's column
+        variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
+        # the read path, and so storage, IOPS and read latency, depend on a class's memory and its variant's
+        # storage only: work them out once per distinct memory size and variant, then pick each class's column
         sizes, size_of = np.unique(memory, return_inverse=True)
         size_of = size_of.ravel()
         hit, iops = read_path(sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
                               reads[rows, None], writes[rows, None], p)
         gb = storage_gb[rows, None]
-        extra_iops = np.maximum(iops - baseline_iops[rows, None], 0)
-        gp3 = gb * price[f"gp3_gb/{dep}"] + extra_iops * price[f"gp3_iops/{dep}"]
-        io2 = (np.maximum(gb, iops / p.rds_io2_iops_per_gb) * price[f"io2_gb/{dep}"]
-               + iops * price[f"io2_iops/{dep}"])
-        by_kind = np.concatenate([
-            np.where(iops > p.rds_gp3_max_iops, io2, gp3),  # RDS: gp3, or io2 past gp3's ceiling
-            gb * price["aurora_gb/aurora-standard"] + iops * io_month_per_peak_iops[rows, None]
-            * price["aurora_io_million"] / 1e6,  # Aurora standard bills I/O requests
-            np.broadcast_to(gb * price["aurora_gb/aurora-io-optimized"], iops.shape),  # I/O-Optimized does not
-        ], axis=1)
-        kind = np.select([rds[0], variant[0] == "aurora-standard"], [0, 1], 2)
-        storage_month = by_kind[:, kind * len(sizes) + size_of]
+        bills, delivers = zip(*(_storage_month(catalog.database(v), price, dep, gb, iops, io_month_per_peak_iops[
+            rows, None], baseline_iops[rows, None], p) for v in variants))
+        column = variant_of.ravel() * len(sizes) + size_of
+        storage_month = np.concatenate(bills, axis=1)[:, column]
         reads_in_budget = (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms
                            <= p.db_read_latency_budget_ms)[:, size_of]
-        past_io2 = (iops > p.rds_io2_max_iops)[:, size_of] & rds
         vcpu = cands.effective_vcpu.to_numpy()[None, :]
         spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
         replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
         fits = (_fits_any_cache(cands, primary_vcpu[rows, None], connections[rows, None], gb, multi, p)
-                & reads_in_budget & ~past_io2)
-        replica_storage = np.where(rds, price["gp3_gb/single-az"], 0.0) * replicas * gb
+                & reads_in_budget & np.concatenate(delivers, axis=1)[:, column])
+        replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of.ravel()][None, :]
         cost = (cands.hourly_usd.to_numpy()[None, :] + replicas * cands.hourly_single_usd.to_numpy()[None, :]
-                + (storage_month + replica_storage) / HOURS_PER_MONTH)
+                + (storage_month + replica_gb * replicas * gb) / HOURS_PER_MONTH)
         return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
 
     # each scenario chooses among the classes of its own deployment only: split by region/deployment
@@ -277,11 +299,19 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     variant = np.where(fits, chosen.variant.to_numpy(dtype=object), "")
     # the chosen class's read path (one class per scenario)
     hit, iops = read_path(np.nan_to_num(memory), data_gb, cache_data_fraction, hot, reads, writes, p)
-    rds = variant == "rds"
-    volume = np.where(rds, np.where(iops > p.rds_gp3_max_iops, "io2", "gp3"), np.where(fits, "aurora", ""))
-    provisioned = np.where(volume == "gp3", np.maximum(iops - baseline_iops, 0), np.where(volume == "io2", iops, 0.0))
-    storage_billed = np.where(volume == "io2", np.maximum(storage_gb, iops / p.rds_io2_iops_per_gb), storage_gb)
+    spec = {v.name: v for v in catalog.databases}
+    storage = np.array([spec[v].storage if v else "" for v in variant], dtype=object)
+    provisioned, scaled = storage == "provisioned", storage == "scaled"
+    per_gb_iops = np.array([spec[v].iops_per_gb if v else 0.0 for v in variant])
+    volume = np.where(provisioned, np.where(iops > p.rds_gp3_max_iops, "io2", "gp3"),
+                      np.array([spec[v].volume if v else "" for v in variant], dtype=object))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        storage_billed = np.select([volume == "io2", scaled],
+                                   [np.maximum(storage_gb, iops / p.rds_io2_iops_per_gb),
+                                    np.maximum(storage_gb, iops / np.where(scaled, per_gb_iops, 1.0))], storage_gb)
+    baseline = np.select([volume == "gp3", scaled], [baseline_iops, storage_billed * per_gb_iops], 0.0)
     backup_gb = storage_billed * (1 + p.daily_change_fraction * p.backup_retention_days)
+    free_backup = np.array([spec[v].free_backup_fraction if v else 0.0 for v in variant])
     return {
         "db_instance_class": pick.sku,
         "db_engine_variant": variant,
@@ -297,13 +327,14 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_memory_gib": memory,
         "db_buffer_hit_ratio": np.where(fits, hit, np.nan),
         "db_peak_iops": np.where(fits, iops, np.nan),
-        "db_baseline_iops": np.where(volume == "gp3", baseline_iops, 0.0),
+        "db_baseline_iops": baseline,
         "db_volume_type": volume,
-        "db_provisioned_iops": provisioned,
-        # I/O-Optimized bills no I/O requests
-        "db_io_million_month": np.where(variant == "aurora-standard", iops * io_month_per_peak_iops / 1e6, 0.0),
+        "db_provisioned_iops": np.select([volume == "gp3", volume == "io2"], [np.maximum(iops - baseline_iops, 0),
+                                                                              iops], 0.0),
+        # only per-request storage bills I/O requests
+        "db_io_million_month": np.where(storage == "per_request", iops * io_month_per_peak_iops / 1e6, 0.0),
         "db_storage_gb": storage_billed,
-        "db_backup_billed_gb": backup_gb - storage_billed,
+        "db_backup_billed_gb": np.maximum(backup_gb - storage_billed * free_backup, 0.0),
         "db_fits": fits,
         "db_hourly_usd": pick.hourly_usd,
     }

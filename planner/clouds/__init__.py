@@ -1,0 +1,24 @@
+"""Cloud catalogs: each cloud's services, price references, SLAs and region facts (see :mod:`.catalog`)."""
+
+from __future__ import annotations
+
+from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
+from planner.errors import unknown_name
+
+
+def catalogs() -> dict[str, CloudCatalog]:
+    """Every cloud the planner knows, by name (imported on first use)."""
+    from planner.clouds import aws
+
+    return {c.name: c for c in (aws.CATALOG,)}
+
+
+def catalog_for(cloud: str) -> CloudCatalog:
+    """The catalog of ``cloud``; an unknown name raises with close matches."""
+    known = catalogs()
+    if cloud not in known:
+        raise unknown_name("cloud", cloud, known)
+    return known[cloud]
+
+
+__all__ = ["CloudCatalog", "DatabaseVariant", "PriceRef", "catalog_for", "catalogs"]

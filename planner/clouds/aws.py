@@ -1,0 +1,107 @@
+"""Amazon Web Services: EC2, RDS / Aurora, ElastiCache, Fargate, Lambda, ALB and the rest, as priced in
+``pricing_data/aws``. The sizing policy's defaults are AWS's, so this catalog overrides none of them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
+from planner.policy import DEFAULT_DR_REGIONS, Availability, SizingPolicy
+
+
+def burstable_share(skus: pd.Series, policy: SizingPolicy) -> np.ndarray:
+    """Sustained share of each vCPU: 1 for fixed-performance classes, the size's baseline for burstable
+    (t-class) ones (``policy.burstable_baselines``, AWS burstable performance docs)."""
+    size = skus.str.rsplit(".", n=1).str[-1]
+    burstable = skus.str.match(r"^(db\.|cache\.)?t\d").to_numpy()
+    share = size.map(policy.burstable_baselines).fillna(0.0).to_numpy(dtype=float)
+    return np.where(burstable, share, 1.0)
+
+
+_FARGATE_NOTE = "on demand: no Fargate Savings Plan or Spot rates in the price book"
+_RDS_STORAGE = {d: PriceRef("rds", "storage", f"rds/{d}/{{volume}}", "{volume}") for d in ("single-az", "multi-az")}
+_RDS_IOPS = {d: PriceRef("rds", "provisioned_iops", f"rds/{d}/{{volume}}", "{volume} IOPS") for d in
+             ("single-az", "multi-az")}
+
+
+def _aurora(name: str, label: str, storage: str) -> DatabaseVariant:
+    engine = {"postgresql": "aurora-postgresql", "mysql": "aurora-mysql", "mariadb": "aurora-mysql"}
+    backup = PriceRef("rds", "backup_storage", "{engine}/any/snapshot", "snapshot",
+                      note="beyond the free allowance of 100% of the cluster volume")
+    ref = PriceRef("rds", "storage", f"aurora/cluster/{name}", f"{name} storage")
+    return DatabaseVariant(
+        name=name, label=label, service="rds", storage=storage, engine=engine,  # type: ignore[arg-type]
+        deployment={"single-az": name, "multi-az": name}, multi_az_copies=2.0,
+        storage_ref={"single-az": ref, "multi-az": ref},
+        io_requests_ref=(PriceRef("rds", "io_requests", f"aurora/cluster/{name}", "1M I/O requests")
+                         if storage == "per_request" else None),
+        backup_ref=backup, volume="aurora", optional=True)
+
+
+CATALOG = CloudCatalog(
+    name="aws",
+    label="AWS",
+    products={
+        "fleet": "EC2 Auto Scaling group", "single_vm": "EC2 instance", "containers": "ECS on Fargate",
+        "functions": "Lambda behind API Gateway", "database": "RDS / Aurora", "cache": "ElastiCache",
+        "load_balancer": "Application Load Balancer", "nat": "NAT gateway", "object_storage": "S3",
+        "monitoring": "CloudWatch", "dns": "Route 53", "function": "Lambda", "api_gateway": "API Gateway HTTP API",
+    },
+    compute_service="ec2",
+    cache_service="elasticache",
+    databases=(
+        DatabaseVariant(
+            name="rds", label="RDS", service="rds", storage="provisioned",
+            engine={"postgresql": "postgresql", "mysql": "mysql", "mariadb": "mariadb"},
+            storage_ref=_RDS_STORAGE, iops_ref=_RDS_IOPS,
+            backup_ref=PriceRef("rds", "backup_storage", "rds/any/snapshot", "snapshot",
+                                note="beyond the free allowance of 100% of provisioned storage"),
+            replica_storage_ref=PriceRef("rds", "storage", "rds/single-az/gp3", "gp3")),
+        _aurora("aurora-standard", "Aurora (standard I/O)", "per_request"),
+        _aurora("aurora-io-optimized", "Aurora I/O-Optimized", "included"),
+    ),
+    prices={
+        "root_volume": PriceRef("ebs", "storage", "gp3", "gp3"),
+        "lb_hour": PriceRef("elb", "alb_hour", "application", "application load balancer"),
+        "lb_capacity": PriceRef("elb", "alb_lcu_hour", "application", "LCU"),
+        "public_ip": PriceRef("vpc", "public_ipv4_in_use", "", "public IPv4"),
+        "nat_hour": PriceRef("nat_gateway", "gateway_hour", "", "NAT gateway (one per AZ)"),
+        "nat_data": PriceRef("nat_gateway", "data_processed", "", "GB"),
+        "inter_az": PriceRef("data_transfer", "inter_az", "", "GB (billed out and in)"),
+        "inter_region": PriceRef("data_transfer", "out_inter_region", "{dr_region}", "GB to {dr_region}"),
+        "egress": PriceRef("data_transfer", "out_to_internet", "", "GB out", tiered=True),
+        "object_storage": PriceRef("s3", "storage_standard", "STANDARD", "S3 Standard", tiered=True),
+        "object_writes": PriceRef("s3", "requests_put_copy_post_list", "STANDARD", "1k PUT/LIST"),
+        "object_reads": PriceRef("s3", "requests_get_other", "STANDARD", "1k GET"),
+        "log_ingest": PriceRef("cloudwatch", "logs_ingest_standard", "STANDARD", "GB ingested"),
+        "log_storage": PriceRef("cloudwatch", "logs_storage", "", "GB-month (one month kept)"),
+        "alarms": PriceRef("cloudwatch", "alarm_standard", "", "alarms"),
+        "metrics": PriceRef("cloudwatch", "custom_metric", "", "custom metrics", tiered=True),
+        "dns_health_check": PriceRef("route53", "health_check_aws_endpoint", "", "health checks"),
+        "container_vcpu": PriceRef("fargate", "vcpu_hour", "linux/{arch}", note=_FARGATE_NOTE),
+        "container_memory": PriceRef("fargate", "memory_gb_hour", "linux/{arch}", note=_FARGATE_NOTE),
+        "function_requests": PriceRef("lambda", "requests", "{arch}"),
+        "function_duration": PriceRef("lambda", "duration", "{arch}", tiered=True),
+        "api_requests": PriceRef("apigateway", "http_api_requests", "", "http_api_requests", tiered=True),
+    },
+    allowances={
+        "egress": ("data_transfer", "out_to_internet_free_allowance"),
+        "function_requests": ("lambda", "free_tier_requests"),
+        "function_duration": ("lambda", "free_tier_duration"),
+    },
+    purchase_plan={
+        "on_demand": ("on_demand", "on_demand", "on_demand"),
+        "savings_1yr": ("savings_1yr", "on_demand", "reserved_1yr"),
+        "savings_3yr": ("savings_3yr", "on_demand", "reserved_3yr"),
+        "spot_mix": ("on_demand", "spot", "on_demand"),
+    },
+    nat_billing="per_az",
+    nat_max_billed_vms=0,
+    load_balancer_capacity="lcu",
+    dr_regions=DEFAULT_DR_REGIONS,
+    default_region="us-east-1",
+    availability=Availability(),
+    sla_as_of="2025-01",
+    sustained_share=burstable_share,
+)
