@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from planner.clouds import catalog_for
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct as _pct
 
@@ -71,12 +72,10 @@ def _cache(plan: Plan) -> Decision:
                     s.cache_why)
 
 
-ENGINE_NAMES = {"rds": "RDS", "aurora-standard": "Aurora", "aurora-io-optimized": "Aurora I/O-Optimized"}
-
-
 def _database(plan: Plan) -> list[Decision]:
     s, p = plan.sizing, plan.workload.policy
-    engine = f"{ENGINE_NAMES.get(s.db_engine_variant, '')} {p.database_engine}".strip()
+    variants = {d.name: d.short for d in catalog_for(plan.workload.cloud).databases}
+    engine = f"{variants.get(s.db_engine_variant, '')} {p.database_engine}".strip()
     return [
         Decision("database Multi-AZ", "yes" if s.db_multi_az else "no", s.db_multi_az_why),
         Decision("database class", f"{s.db_instance_class or 'none fits'} ({engine})", s.db_class_why),

@@ -111,7 +111,10 @@ def make_uncertain_plan(uw: UncertainWorkload, samples: int, seed: int, book: Pr
 
 
 def plan_from_result(workload: Workload, result: EngineResult, row: int, book: PriceBook) -> Plan:
-    """The :class:`Plan` of one scenario row of an engine run."""
+    """The :class:`Plan` of one scenario row of an engine run (its workload with the policy the run used: the
+    cloud's defaults filled in, see :meth:`planner.clouds.CloudCatalog.policy_for`)."""
+    if result.policy is not workload.policy:
+        workload = workload.model_copy(update={"policy": result.policy})
     sz, o, lines = result.sizing_columns, result.option_columns, result.bom_columns
     values = {c: v[row] for c, v in sz.items()}
     values.update({c: v for c, v in result.workloads.iloc[row].items() if c not in values})

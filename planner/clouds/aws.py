@@ -25,13 +25,13 @@ _RDS_IOPS = {d: PriceRef("rds", "provisioned_iops", f"rds/{d}/{{volume}}", "{vol
              ("single-az", "multi-az")}
 
 
-def _aurora(name: str, label: str, storage: str) -> DatabaseVariant:
+def _aurora(name: str, label: str, short: str, storage: str) -> DatabaseVariant:
     engine = {"postgresql": "aurora-postgresql", "mysql": "aurora-mysql", "mariadb": "aurora-mysql"}
     backup = PriceRef("rds", "backup_storage", "{engine}/any/snapshot", "snapshot",
                       note="beyond the free allowance of 100% of the cluster volume")
     ref = PriceRef("rds", "storage", f"aurora/cluster/{name}", f"{name} storage")
     return DatabaseVariant(
-        name=name, label=label, service="rds", storage=storage, engine=engine,  # type: ignore[arg-type]
+        name=name, label=label, short=short, service="rds", storage=storage, engine=engine,  # type: ignore[arg-type]
         deployment={"single-az": name, "multi-az": name}, multi_az_copies=2.0,
         storage_ref={"single-az": ref, "multi-az": ref},
         io_requests_ref=(PriceRef("rds", "io_requests", f"aurora/cluster/{name}", "1M I/O requests")
@@ -43,23 +43,23 @@ CATALOG = CloudCatalog(
     name="aws",
     label="AWS",
     products={
-        "fleet": "EC2 Auto Scaling group", "single_vm": "EC2 instance", "containers": "ECS on Fargate",
-        "functions": "Lambda behind API Gateway", "database": "RDS / Aurora", "cache": "ElastiCache",
-        "load_balancer": "Application Load Balancer", "nat": "NAT gateway", "object_storage": "S3",
-        "monitoring": "CloudWatch", "dns": "Route 53", "function": "Lambda", "api_gateway": "API Gateway HTTP API",
+        "fleet": "Auto Scaling group", "vm": "EC2", "containers": "ECS Fargate", "function": "Lambda",
+        "api_gateway": "API Gateway HTTP API", "database": "RDS / Aurora", "cache": "ElastiCache",
+        "load_balancer": "Application Load Balancer", "public_ip": "public IPv4 address", "nat": "NAT gateways",
+        "object_storage": "S3", "monitoring": "CloudWatch", "dns": "Route 53",
     },
     compute_service="ec2",
     cache_service="elasticache",
     databases=(
         DatabaseVariant(
-            name="rds", label="RDS", service="rds", storage="provisioned",
+            name="rds", label="RDS {engine}", short="RDS", service="rds", storage="provisioned",
             engine={"postgresql": "postgresql", "mysql": "mysql", "mariadb": "mariadb"},
             storage_ref=_RDS_STORAGE, iops_ref=_RDS_IOPS,
             backup_ref=PriceRef("rds", "backup_storage", "rds/any/snapshot", "snapshot",
                                 note="beyond the free allowance of 100% of provisioned storage"),
             replica_storage_ref=PriceRef("rds", "storage", "rds/single-az/gp3", "gp3")),
-        _aurora("aurora-standard", "Aurora (standard I/O)", "per_request"),
-        _aurora("aurora-io-optimized", "Aurora I/O-Optimized", "included"),
+        _aurora("aurora-standard", "Aurora (standard I/O)", "Aurora", "per_request"),
+        _aurora("aurora-io-optimized", "Aurora I/O-Optimized", "Aurora I/O-Optimized", "included"),
     ),
     prices={
         "root_volume": PriceRef("ebs", "storage", "gp3", "gp3"),

@@ -63,7 +63,8 @@ class DatabaseVariant:
     """
 
     name: str
-    label: str
+    label: str  # with {engine}: "RDS {engine}"
+    short: str  # in diagrams and decision lists: "RDS"
     service: str
     storage: Literal["provisioned", "per_request", "included", "scaled"]
     engine: Mapping[str, str]  # workload database_engine -> price-book engine
@@ -125,10 +126,13 @@ class CloudCatalog:
         return next(d for d in self.databases if d.name == name)
 
     def policy_for(self, policy: SizingPolicy) -> SizingPolicy:
-        """``policy`` with this cloud's defaults wherever the workload left a cloud-specific field unset."""
-        unset = {k: v for k, v in self.policy_defaults.items() if k not in policy.model_fields_set}
-        if "availability" not in policy.model_fields_set:
-            unset["availability"] = self.availability
-        if "dr_regions" not in policy.model_fields_set:
-            unset["dr_regions"] = dict(self.dr_regions)
-        return policy.model_copy(update=unset) if unset else policy
+        """``policy`` with this cloud's defaults wherever the workload left a cloud-specific field unset (the
+        same object when nothing differs)."""
+        defaults = {**self.policy_defaults, "availability": self.availability, "dr_regions": dict(self.dr_regions)}
+        update = {k: v for k, v in defaults.items() if k not in policy.model_fields_set and getattr(policy, k) != v}
+        return policy.model_copy(update=update) if update else policy
+
+    def database_label(self, variant: str, engine: str) -> str:
+        """How a design review names a database variant with its engine (``RDS postgresql``)."""
+        known = {d.name: d for d in self.databases}
+        return known[variant].label.format(engine=engine) if variant in known else engine

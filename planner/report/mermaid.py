@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.clouds import catalog_for
+
 if TYPE_CHECKING:
     from planner.plan import OptionPlan, Plan
 
@@ -14,33 +16,31 @@ def _q(text: str) -> str:
 
 def mermaid(plan: Plan, o: OptionPlan) -> str:
     s, w, r = plan.sizing, plan.workload, o.row
+    cat = catalog_for(w.cloud)
     lines = ["flowchart LR", f"  users([Users]) -->|{s.peak_rps:,.0f} req/s peak| front"]
-    if r.front == "alb":
-        lines.append(f"  front[{_q('Application Load Balancer')}]")
-    elif r.front == "api_gateway":
-        lines.append(f"  front[{_q('API Gateway HTTP API')}]")
-    else:
-        lines.append(f"  front[{_q('public IPv4 address')}]")
+    front = {"alb": "load_balancer", "api_gateway": "api_gateway"}.get(r.front, "public_ip")
+    lines.append(f"  front[{_q(cat.product(front))}]")
     if o.name == "serverless":
-        compute = f"Lambda<br/>{r.instance_type}<br/>concurrency up to {r.instances_max:,.0f}"
+        compute = f"{cat.product('function')}<br/>{r.instance_type}<br/>concurrency up to {r.instances_max:,.0f}"
     elif o.name == "vertical":
         pair = " x 2 (active/standby)" if r.instances_desired > 1 else ""
-        compute = f"EC2 {r.instance_type}{pair}"
+        compute = f"{cat.product('vm')} {r.instance_type}{pair}"
     else:
-        kind = "ECS Fargate" if o.name == "containers" else "Auto Scaling group"
+        kind = cat.product("containers" if o.name == "containers" else "fleet")
         compute = (f"{kind}<br/>{r.instance_type}<br/>{r.instances_min:.0f} / {r.instances_desired:.0f} / "
                    f"{r.instances_max:.0f} across {r.azs:.0f} AZs")
     lines += [f"  front --> app[{_q(compute)}]"]
     if s.cache_used:
         maz = ", Multi-AZ" if s.cache_multi_az else ""
-        lines.append(f"  app --> cache[({_q(f'ElastiCache {w.policy.cache_engine}<br/>{s.cache_node_type} x {s.cache_nodes:.0f}{maz}')})]")
-    engine = "RDS" if s.db_engine_variant == "rds" else s.db_engine_variant.replace("aurora-", "Aurora ")
+        cache = f"{cat.product('cache')} {w.policy.cache_engine}<br/>{s.cache_node_type} x {s.cache_nodes:.0f}{maz}"
+        lines.append(f"  app --> cache[({_q(cache)})]")
+    engine = {d.name: d.short for d in cat.databases}.get(s.db_engine_variant, "")
     db = (f"{engine} {w.policy.database_engine}<br/>{s.db_instance_class}{' Multi-AZ' if s.db_multi_az else ''}"
           f"<br/>{s.db_storage_gb:,.0f} GB {s.db_volume_type}")
     if s.db_read_replicas > 0:
         db += f"<br/>+ {s.db_read_replicas:.0f} read replica(s)"
     lines.append(f"  app --> db[({_q(db)})]")
     if o.row.front != "public_ip":
-        lines.append(f"  app --> nat[{_q('NAT gateways')}] --> internet((Internet))")
+        lines.append(f"  app --> nat[{_q(cat.product('nat'))}] --> internet((Internet))")
     lines.append(f"  db -. {_q(o.dr_tier.replace('_', ' '))} .-> dr[{_q(f'DR region {s.dr_region}')}]")
     return "\n".join(lines)

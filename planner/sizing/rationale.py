@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.clouds import catalog_for
 from planner.policy import SizingPolicy
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct
@@ -114,8 +115,7 @@ def _multi_az(w: object, s: object, p: SizingPolicy) -> str:
 def _db_class(w: object, s: object, p: SizingPolicy) -> str:
     if not s.db_fits:
         return "no class fits"
-    engine = {"rds": f"RDS {p.database_engine}", "aurora-standard": "Aurora (standard I/O)",
-              "aurora-io-optimized": "Aurora I/O-Optimized"}[s.db_engine_variant]
+    engine = catalog_for(w.cloud).database_label(s.db_engine_variant, p.database_engine)
     storage = (f"{s.db_peak_iops:,.0f} IOPS at the horizon peak, {s.db_baseline_iops:,.0f} included with gp3"
                + (f", {s.db_provisioned_iops:,.0f} provisioned" if s.db_provisioned_iops > 0 else "")
                if s.db_volume_type == "gp3" else
