@@ -25,7 +25,7 @@ from planner.batch_input import RANGE_COLUMNS, BatchInput, RowError
 from planner.engine import OPTIONS, run
 from planner.errors import PlannerError
 from planner.policy import SizingPolicy
-from planner.pricing.book import PriceBook
+from planner.pricing.book import Books, PriceBook, as_books
 from planner.report.escaping import markdown_cell, spreadsheet_safe_table
 from planner.report.tables import batch_table
 from planner.uncertainty.monte_carlo import check_samples, keep_cpu_below_target, uniforms
@@ -74,7 +74,7 @@ class BatchResult:
         return len(self.summary_columns["row"])
 
 
-def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
+def run_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_rows: int = CHUNK_ROWS,
               progress: Progress | None = None, workers: int | None = None, samples: int = DEFAULT_SAMPLES,
               seed: int = 0) -> BatchResult:
     """Price every valid scenario; ``progress(done, total)`` is called after each chunk.
@@ -89,6 +89,10 @@ def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
     (:func:`_uncertainty_columns`)."""
     check_samples(samples)
     frame = inp.frame
+    books = as_books(book)
+    for cloud in pd.unique(frame["cloud"]):
+        books(cloud)  # loaded before the workers fork, so they share it
+    prices_as_of = min((b.oldest_prices_as_of for b in books.loaded()), default="")
     ranged = _ranged_rows(inp)
     total = len(frame) + len(ranged) * samples
     done = [0]
@@ -98,24 +102,24 @@ def run_batch(inp: BatchInput, book: PriceBook, *, chunk_rows: int = CHUNK_ROWS,
         if progress:
             progress(done[0], total)
 
-    parts = _price_all(frame, inp.policies, book, chunk_rows, workers, step, slim=False)
+    parts = _price_all(frame, inp.policies, books, chunk_rows, workers, step, slim=False)
     if not parts:
         return BatchResult(option_columns={c: np.array([], dtype=object) for c in OPTION_COLUMNS},
                            summary_columns={c: np.array([], dtype=object) for c in SUMMARY_COLUMNS},
-                           errors=inp.errors, prices_as_of=book.oldest_prices_as_of)
+                           errors=inp.errors, prices_as_of=prices_as_of)
     # column by column, each chunk's copy released once joined: memory holds the chunks plus one column
     options = _in_row_order({c: np.concatenate([p.pop(c) for p in parts]) for c in OPTION_COLUMNS})
     summary = summarise(options)
     if len(ranged):
         draws = _draws(inp, ranged, samples, seed)
         slim = _in_row_order({c: np.concatenate([p[c] for p in parts])
-                              for parts in [_price_all(draws, inp.policies, book, chunk_rows, workers, step,
+                              for parts in [_price_all(draws, inp.policies, books, chunk_rows, workers, step,
                                                        slim=True)] for c in SLIM_COLUMNS})
         more_options, more_summary = _uncertainty_columns(summary["row"], slim, samples)
         options.update(more_options)
         summary.update(more_summary)
     return BatchResult(option_columns=options, summary_columns=summary, errors=inp.errors,
-                       prices_as_of=book.oldest_prices_as_of)
+                       prices_as_of=prices_as_of)
 
 
 def _in_row_order(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -126,12 +130,12 @@ def _in_row_order(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return columns
 
 
-def _price_all(frame: pd.DataFrame, policies: dict[str, SizingPolicy], book: PriceBook, chunk_rows: int,
+def _price_all(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books: Books, chunk_rows: int,
                workers: int | None, step: Callable[[int], None], *, slim: bool) -> list[dict[str, np.ndarray]]:
     """Every scenario of ``frame`` priced, chunk by chunk, in worker processes where there are several chunks."""
     groups = frame.groupby(["cloud", "policy_key"], sort=False).indices
     jobs = [(key, start) for key, rows in groups.items() for start in range(0, len(rows), chunk_rows)]
-    task = _Task(frame=frame, groups=groups, chunk_rows=chunk_rows, policies=policies, book=book, slim=slim)
+    task = _Task(frame=frame, groups=groups, chunk_rows=chunk_rows, policies=policies, books=books, slim=slim)
     workers = min(MAX_WORKERS, _usable_cpus()) if workers is None else workers
     if workers > 1 and len(jobs) > 1 and "fork" in mp.get_all_start_methods():
         # fork: the children start with this process's memory (the task is not pickled)
@@ -145,13 +149,13 @@ MAX_WORKERS = 4
 
 @dataclass(frozen=True)
 class _Task:
-    """What pricing a chunk needs: the scenarios, their groups by cloud and policy, the policies, the book."""
+    """What pricing a chunk needs: the scenarios, their groups by cloud and policy, the policies, the books."""
 
     frame: pd.DataFrame
     groups: dict[tuple[str, str], np.ndarray]
     chunk_rows: int
     policies: dict[str, SizingPolicy]
-    book: PriceBook
+    books: Books
     slim: bool = False  # only what the Monte Carlo summary reads (SLIM_COLUMNS)
 
     def price(self, job: tuple[tuple[str, str], int]) -> dict[str, np.ndarray]:
@@ -159,7 +163,7 @@ class _Task:
         (cloud_and_key, start) = job
         chunk = self.frame.iloc[self.groups[cloud_and_key][start:start + self.chunk_rows]]
         inputs = chunk.drop(columns=["row", "policy_key", *(c for c in chunk.columns if c in RANGE_COLUMNS)])
-        result = run(inputs, self.policies[cloud_and_key[1]], self.book, detail=False)
+        result = run(inputs, self.policies[cloud_and_key[1]], self.books(cloud_and_key[0]), detail=False)
         if self.slim:  # scenario by scenario, each scenario's options in OPTIONS order
             return {"row": chunk.row.to_numpy()[result.per_scenario("row").ravel()],
                     **{c: result.per_scenario(c).ravel() for c in SLIM_COLUMNS if c != "row"}}

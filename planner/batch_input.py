@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import PlannerError, unknown_name
 from planner.policy import SizingPolicy
-from planner.pricing.book import PriceBook
+from planner.pricing.book import Books, PriceBook, as_books
 from planner.uncertainty.ranges import RANGED_FIELDS, parse_range
 from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors, field_constraints
 
@@ -236,7 +236,7 @@ def _numbers(text: np.ndarray, empty: np.ndarray) -> np.ndarray:
             dtype=float)
 
 
-def _flag_rows(raw: pd.DataFrame, book: PriceBook) -> tuple[pd.DataFrame, np.ndarray]:
+def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarray]:
     """Typed workload columns (defaults filled) and a mask of rows that may be invalid."""
     n = len(raw)
     flagged = np.zeros(n, dtype=bool)
@@ -270,14 +270,14 @@ def _flag_rows(raw: pd.DataFrame, book: PriceBook) -> tuple[pd.DataFrame, np.nda
     flagged |= (wf["name"].str.len() > 120).to_numpy()
     for cloud in pd.unique(wf["cloud"]):
         sel = (wf["cloud"] == cloud).to_numpy()
-        if cloud not in book.clouds():
+        if cloud not in books.clouds():
             flagged |= sel
             continue
-        flagged |= sel & ~wf["region"].isin(set(book.regions(cloud).region)).to_numpy()
+        flagged |= sel & ~wf["region"].isin(set(books(cloud).regions(cloud).region)).to_numpy()
     return wf[[*TEXT_FIELDS, *NUMERIC_FIELDS]], flagged
 
 
-def _row_errors(raw: pd.DataFrame, i: int, line: int, book: PriceBook) -> list[RowError]:
+def _row_errors(raw: pd.DataFrame, i: int, line: int, books: Books) -> list[RowError]:
     """Exact messages for one flagged row, through the pydantic model and the price book."""
     data = {k: v for k, v in raw.iloc[i].items() if v != "" and not k.startswith(POLICY_PREFIX)
             and k not in RANGE_COLUMNS}
@@ -287,13 +287,13 @@ def _row_errors(raw: pd.DataFrame, i: int, line: int, book: PriceBook) -> list[R
         return [RowError(line, field, str(data.get(field.split(".")[0], "")), msg)
                 for field, msg in describe_errors(exc)]
     try:
-        if w.cloud not in book.clouds():
-            raise unknown_name("cloud", w.cloud, book.clouds())
-        known = book.regions(w.cloud).region
+        if w.cloud not in books.clouds():
+            raise unknown_name("cloud", w.cloud, books.clouds())
+        known = books(w.cloud).regions(w.cloud).region
         if w.region not in set(known):
             raise unknown_name("region", w.region, known, context=f"for {w.cloud}")
     except PlannerError as exc:
-        column = "cloud" if w.cloud not in book.clouds() else "region"
+        column = "cloud" if w.cloud not in books.clouds() else "region"
         return [RowError(line, column, getattr(w, column), str(exc))]
     return []
 
@@ -334,9 +334,11 @@ def _nest(flat: dict[str, str]) -> dict[str, object]:
     return out
 
 
-def read_batch(path: str | Path, book: PriceBook) -> BatchInput:
-    """Read and validate a scenario CSV; raise :class:`BatchFileError` when the file as a whole is unusable."""
+def read_batch(path: str | Path, book: PriceBook | Books | None = None) -> BatchInput:
+    """Read and validate a scenario CSV against ``book`` (default: each cloud's bundled book); raise
+    :class:`BatchFileError` when the file as a whole is unusable."""
     path = Path(path)
+    books = as_books(book)
     try:
         check_batch_size(path.stat().st_size, str(path))
         data = path.read_bytes()
@@ -350,10 +352,10 @@ def read_batch(path: str | Path, book: PriceBook) -> BatchInput:
     rows_read = len(raw) + len(errors)
     raw, ranges, range_errors, bad = _apply_ranges(raw, lines)
     errors += range_errors
-    wf, flagged = _flag_rows(raw, book)
+    wf, flagged = _flag_rows(raw, books)
     flagged &= ~bad
     for i in np.flatnonzero(flagged):
-        row_errors = _row_errors(raw, i, lines[i], book)
+        row_errors = _row_errors(raw, i, lines[i], books)
         errors += row_errors
         bad[i] = bool(row_errors)
     policy_keys, policies, policy_errors = _policies(raw, lines)

@@ -198,7 +198,8 @@ class BomBuilder:
     def priced(self, rows: np.ndarray, option: str, component: str, ref: PriceRef | None, region: npt.ArrayLike,
                quantity: npt.ArrayLike, *, free_units: float = 0.0, sku: str = "", note: str | None = None) -> None:
         """Units of a cloud catalog's price reference (nothing where the cloud does not bill the role): the
-        quantity converted by ``ref.per_unit``, flat or tiered as the reference says."""
+        quantity converted by ``ref.per_unit``, flat or tiered as the reference says; ``free_units`` (in the
+        price's unit) come off a tiered quantity."""
         if ref is None or len(rows) == 0:
             return
         quantity = np.asarray(quantity, dtype=float) * ref.per_unit if ref.per_unit != 1 else quantity

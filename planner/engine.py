@@ -96,8 +96,10 @@ def workloads_frame(workloads: Sequence[Workload]) -> pd.DataFrame:
 def check_names(wf: pd.DataFrame, book: PriceBook) -> None:
     """Clouds and regions must be in the price book; the error names the first bad one with close matches."""
     for cloud, region in dict.fromkeys(zip(wf["cloud"].tolist(), wf["region"].tolist())):
+        catalog_for(cloud)  # an unknown cloud is named with close matches
         if cloud not in book.clouds():
-            raise unknown_name("cloud", cloud, book.clouds())
+            raise PlannerError(f"the price book {book.label} has no {cloud} tables (it has: "
+                               f"{', '.join(book.clouds())})")
         known = book.regions(cloud).region
         if region not in set(known):
             raise unknown_name("region", region, known, context=f"for {cloud}")

@@ -31,7 +31,7 @@ def decisions(plan: Plan) -> list[Decision]:
                  s.compute_why),
         Decision("availability zones", f"{int(s.azs)} AZs", s.azs_why),
     ]
-    out += [_option(o) for o in plan.options]
+    out += [_option(o, plan.workload.cloud) for o in plan.options]
     out += [_cache(plan), *_database(plan), _dr(plan)]
     rec = plan.recommended
     if rec is not None:
@@ -48,14 +48,15 @@ def decisions(plan: Plan) -> list[Decision]:
     return out
 
 
-def _option(o: OptionPlan) -> Decision:
+def _option(o: OptionPlan, cloud: str) -> Decision:
     r = o.row
+    group = catalog_for(cloud).product("fleet_short")
     if not o.feasible:
         return Decision(f"option: {o.name}", "rejected", "; ".join(o.reasons))
     choice = {
         "vertical": f"{r.instance_type}{' x 2 (active/standby)' if r.instances_desired > 1 else ''}",
-        "horizontal": f"ASG of {r.instance_type}: min {r.instances_min:.0f} / desired {r.instances_desired:.0f} / "
-                      f"max {r.instances_max:.0f}",
+        "horizontal": f"{group} of {r.instance_type}: min {r.instances_min:.0f} / desired {r.instances_desired:.0f} "
+                      f"/ max {r.instances_max:.0f}",
         "containers": f"{r.instance_type}: min {r.instances_min:.0f} / desired {r.instances_desired:.0f} / "
                       f"max {r.instances_max:.0f} tasks",
         "serverless": f"{r.instance_type}, peak concurrency {r.instances_max:,.0f} at the horizon",
@@ -123,6 +124,7 @@ def billing_month(plan: Plan) -> str:
 
 def assumptions(plan: Plan) -> list[str]:
     w, p = plan.workload, plan.workload.policy
+    cat = catalog_for(w.cloud)
     return [
         f"{HOURS_PER_MONTH} hours a month; prices are public list prices in USD, without tax or support plans.",
         billing_month(plan),
@@ -135,6 +137,8 @@ def assumptions(plan: Plan) -> list[str]:
         f"{p.hot_read_share:.0%} of reads touch the hot {w.hot_data_fraction:.0%} of the data.",
         "Availability: the designed-for estimate adds up failure events a year x minutes each (policy.failures: "
         "instance, AZ and region failures, failovers, updates; AWS Well-Architected availability scenarios) and "
-        "decides the architecture; the SLA floor multiplies AWS SLA commitments and is the contractual minimum.",
+        f"decides the architecture; the SLA floor multiplies {cat.label}'s SLA commitments (as published in "
+        f"{cat.sla_as_of}) and is the contractual minimum.",
         "Lines marked 'estimated price' come from a neighbouring region's price (see the price sources).",
+        *cat.notes,
     ]

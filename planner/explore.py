@@ -43,7 +43,7 @@ def _options(wf: pd.DataFrame, workload: Workload, book: PriceBook) -> pd.DataFr
 def cost_vs_load(workload: Workload, peak_rps: Sequence[float], book: PriceBook | None = None) -> pd.DataFrame:
     """Monthly cost of every option at each peak rate (other inputs as given); NaN where an option
     cannot be sized. Traffic given as users is replaced by the equivalent peak rate."""
-    book = book or default_book()
+    book = book or default_book(workload.cloud)
     wf = _variants(workload, {"peak_rps": [float(x) for x in peak_rps],
                               "daily_active_users": [np.nan] * len(peak_rps),
                               "requests_per_user_per_day": [np.nan] * len(peak_rps)})
@@ -77,7 +77,7 @@ def pair_crossover(table: pd.DataFrame, a: str, b: str, key: str = "peak_rps") -
 
 def compare_regions(workload: Workload, regions: Sequence[str], book: PriceBook | None = None) -> pd.DataFrame:
     """Every option's monthly cost for the same workload in each region."""
-    book = book or default_book()
+    book = book or default_book(workload.cloud)
     wf = _variants(workload, {"region": list(regions)})
     out = _options(wf, workload, book)
     out.insert(0, "region", wf["region"].to_numpy()[out.row.to_numpy()])
@@ -88,7 +88,7 @@ def growth(workload: Workload, book: PriceBook | None = None) -> pd.DataFrame:
     """Month by month (0 .. horizon): traffic, usage and autoscaled capacity grown by (1 + monthly_growth)^month,
     fixed capacity as provisioned for the end of the horizon (the plan's billing rule, so month 0 is the plan's
     monthly figure); cost, instances and the recommended option."""
-    book = book or default_book()
+    book = book or default_book(workload.cloud)
     months = np.arange(workload.horizon_months + 1)
     factor = (1 + workload.monthly_growth) ** months
     changes: dict[str, Sequence[object]] = {
@@ -110,7 +110,7 @@ def growth(workload: Workload, book: PriceBook | None = None) -> pd.DataFrame:
 def sweep_grid(workload: Workload, book: PriceBook | None = None, **axes: Sequence[object]) -> pd.DataFrame:
     """Every combination of the given field values (e.g. ``peak_rps=[...]``, ``availability_target=[...]``),
     priced in one engine run; one row per combination x option, the axes as columns."""
-    book = book or default_book()
+    book = book or default_book(workload.cloud)
     grids = np.meshgrid(*[np.asarray(v, dtype=object) for v in axes.values()], indexing="ij")
     changes = {name: list(g.ravel()) for name, g in zip(axes, grids)}
     if "peak_rps" in changes:

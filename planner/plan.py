@@ -94,7 +94,7 @@ class Plan:
 
 def make_plan(workload: Workload, book: PriceBook | None = None) -> Plan:
     """Size and price one workload."""
-    book = book or default_book()
+    book = book or default_book(workload.cloud)
     result = run(workloads_frame([workload]), workload.policy, book)
     return plan_from_result(workload, result, 0, book)
 
@@ -105,7 +105,7 @@ def make_uncertain_plan(uw: UncertainWorkload, samples: int, seed: int, book: Pr
     from planner.uncertainty.monte_carlo import check_samples, simulate
 
     check_samples(samples)
-    book = book or default_book()
+    book = book or default_book(uw.workload.cloud)
     plan = make_plan(uw.workload, book)
     return dataclasses.replace(plan, uncertainty=simulate(uw, samples, seed, book))
 

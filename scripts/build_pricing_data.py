@@ -25,7 +25,9 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pricing_gcp  # noqa: E402
 from planner.pricing.manifest import write_manifest  # noqa: E402
 from planner.pricing.schema import KINDS  # noqa: E402
 
@@ -518,8 +520,14 @@ def build(src_root: Path, out: Path) -> Report:
     }
     for name, (kind, df) in tables.items():
         write_table(df, kind, aws / name)
-    write_manifest(out, {f"aws/{name}": ("aws", kind) for name, (kind, _) in tables.items()})
-    report.add(f"wrote {len(tables)} tables and MANIFEST.csv to {out}")
+    listed = {f"aws/{name}": ("aws", kind) for name, (kind, _) in tables.items()}
+    for cloud, module in (("gcp", pricing_gcp),):
+        for name, (kind, df) in module.build(src_root / cloud).items():
+            write_table(df, kind, out / cloud / name)
+            listed[f"{cloud}/{name}"] = (cloud, kind)
+            report.add(f"{cloud}/{name}: {len(df):,} rows")
+    write_manifest(out, listed)
+    report.add(f"wrote {len(listed)} tables and MANIFEST.csv to {out}")
     return report
 
 

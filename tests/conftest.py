@@ -33,7 +33,7 @@ def bundled_dir() -> Path:
 
 @pytest.fixture()
 def mini_tables(tmp_path: Path, bundled_dir: Path) -> Callable[[], Path]:
-    """A small valid price-table folder (two regions) in tmp_path; call it to get the path.
+    """A small valid price-table folder (two AWS regions) in tmp_path; call it to get the path.
 
     Tests edit a table with :func:`edit_table` and get a fresh manifest, so a
     failure is about the content they broke, not about a stale checksum.
@@ -41,6 +41,7 @@ def mini_tables(tmp_path: Path, bundled_dir: Path) -> Callable[[], Path]:
     out = tmp_path / "prices"
     (out / "aws").mkdir(parents=True)
     manifest = pd.read_csv(bundled_dir / "MANIFEST.csv", dtype=str, keep_default_na=False)
+    manifest = manifest[manifest.cloud == "aws"]
     for row in manifest.itertuples():
         src = bundled_dir / row.file
         if row.kind in ("instance_prices", "service_prices"):
@@ -51,7 +52,7 @@ def mini_tables(tmp_path: Path, bundled_dir: Path) -> Callable[[], Path]:
             df.to_csv(out / row.file, index=False, lineterminator="\n")
         else:
             shutil.copy(src, out / row.file)
-    shutil.copy(bundled_dir / "MANIFEST.csv", out / "MANIFEST.csv")
+    manifest.to_csv(out / "MANIFEST.csv", index=False, lineterminator="\n")
     refresh_manifest(out)
     return lambda: out
 

@@ -133,7 +133,7 @@ def test_sources(capsys):
 def test_validate_bundled(capsys):
     code, out, err = run(capsys, "prices", "validate")
     assert code == 0, err
-    assert out.startswith("OK: pricing_data: 12 tables")
+    assert out.startswith("OK: pricing_data: 20 tables")
     assert err == ""
 
 

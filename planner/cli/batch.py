@@ -47,12 +47,12 @@ def batch(
 
     from planner.batch import run_batch, write_outputs
     from planner.batch_input import read_batch
-    from planner.pricing import default_book
+    from planner.pricing.book import Books
 
     from planner.uncertainty.monte_carlo import check_samples
 
     check_samples(samples)
-    book = default_book()
+    book = Books()
     inp = read_batch(scenarios, book)
     show = not quiet and sys.stderr.isatty()
     if show:
@@ -71,7 +71,8 @@ def batch(
         result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None, samples=samples, seed=seed)
     from planner.pricing.book import remember
 
-    remember(book)
+    for loaded in book.loaded():
+        remember(loaded)
     written = write_outputs(result, out)
     priced = result.priced
     print(f"priced {priced:,} of {inp.rows_read:,} scenarios ({priced * 4:,} options) -> "

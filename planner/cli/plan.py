@@ -60,7 +60,7 @@ def plan(
     from planner.plan import make_plan, make_uncertain_plan
     from planner.pricing.book import default_book, remember
 
-    book = default_book()
+    book = default_book(uw.workload.cloud)
     if uw.ranges or samples is not None:
         result = make_uncertain_plan(uw, DEFAULT_SAMPLES if samples is None else samples, seed, book)
     else:

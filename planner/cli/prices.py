@@ -14,10 +14,10 @@ prices_app = typer.Typer(help="Browse, look up and validate the bundled price ta
 FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
 
 
-def _book():  # noqa: ANN202 - imported lazily so `planner --version` stays fast
+def _book(cloud: str = "aws"):  # noqa: ANN202 - imported lazily so `planner --version` stays fast
     from planner.pricing import default_book
 
-    return default_book()
+    return default_book(cloud)
 
 
 @prices_app.command("regions")
@@ -28,7 +28,7 @@ def regions(
     """List regions with their names, AZ counts and how many SKUs are priced in each."""
     from planner.pricing.queries import region_summary
 
-    book = _book()
+    book = _book(cloud)
     print_frame(region_summary(book, cloud), fmt, title=f"{cloud} regions (prices as of {book.prices_as_of})")
 
 
@@ -54,7 +54,7 @@ def list_prices(
     """List instance prices with specs, cheapest first."""
     from planner.pricing.queries import select_instances
 
-    book = _book()
+    book = _book(cloud)
     families = [f.strip() for item in family for f in item.split(",") if f.strip()]
     cat = book.catalog(cloud, region, service, option, engine=engine, deployment=deployment)
     rows = select_instances(cat, families=families, min_vcpu=min_vcpu, min_memory_gib=min_memory_gib,
@@ -84,7 +84,7 @@ def lookup(
     """Look up one price, with its date and source."""
     from planner.pricing import queries
 
-    record = queries.lookup(_book(), cloud, region, service, sku, option=option, engine=engine,
+    record = queries.lookup(_book(cloud), cloud, region, service, sku, option=option, engine=engine,
                             deployment=deployment, dimension=dimension)
     print_record(record, fmt, title=f"{cloud} {region} {service} {sku}")
 
@@ -92,9 +92,13 @@ def lookup(
 @prices_app.command("sources")
 def sources(fmt: OutputFormat = FORMAT) -> None:
     """List every price table with its row count, price dates and sources."""
+    from planner.pricing.book import bundled_clouds
     from planner.pricing.queries import table_ages
 
-    print_frame(table_ages(_book()), fmt, title="price tables (MANIFEST.csv)")
+    import pandas as pd
+
+    ages = pd.concat([table_ages(_book(c)) for c in bundled_clouds()], ignore_index=True)
+    print_frame(ages, fmt, title="price tables (MANIFEST.csv)")
 
 
 @prices_app.command("coverage")
@@ -107,7 +111,7 @@ def coverage_command(
     from another region) or missing (plans there say which price and cannot recommend what needs it)."""
     from planner.pricing.coverage import coverage, coverage_by_role
 
-    table = coverage(_book(), cloud, region)
+    table = coverage(_book(cloud), cloud, region)
     if region is not None or fmt is not OutputFormat.table:
         print_frame(table, fmt, title=f"{cloud} {region or ''} price coverage by role")
         return

@@ -46,9 +46,11 @@ CATALOG = CloudCatalog(
         "fleet": "Auto Scaling group", "vm": "EC2", "containers": "ECS Fargate", "function": "Lambda",
         "api_gateway": "API Gateway HTTP API", "database": "RDS / Aurora", "cache": "ElastiCache",
         "load_balancer": "Application Load Balancer", "public_ip": "public IPv4 address", "nat": "NAT gateways",
-        "object_storage": "S3", "monitoring": "CloudWatch", "dns": "Route 53",
+        "object_storage": "S3", "monitoring": "CloudWatch", "dns": "Route 53", "autoscaling": "Auto Scaling",
+        "arm": "Graviton", "fleet_short": "ASG", "tasks": "Fargate tasks", "concurrency_limit": "the account limit",
     },
     compute_service="ec2",
+    architectures=("x86_64", "arm64"),
     cache_service="elasticache",
     databases=(
         DatabaseVariant(
@@ -99,6 +101,7 @@ CATALOG = CloudCatalog(
     nat_billing="per_az",
     nat_max_billed_vms=0,
     load_balancer_capacity="lcu",
+    function_mb_per_vcpu=1769,  # AWS Lambda docs: at 1,769 MB a function has the equivalent of one vCPU
     dr_regions=DEFAULT_DR_REGIONS,
     default_region="us-east-1",
     availability=Availability(),

@@ -95,6 +95,7 @@ class CloudCatalog:
     # role -> the product that plays it, as a design review names it
     products: Mapping[str, str]
     compute_service: str
+    architectures: tuple[str, ...]  # CPU architectures of its VM types (Arm where the cloud has it)
     cache_service: str
     databases: tuple[DatabaseVariant, ...]
     # role -> price reference; None: not billed on this cloud
@@ -106,6 +107,7 @@ class CloudCatalog:
     nat_billing: Literal["per_az", "per_vm"]
     nat_max_billed_vms: int  # per_vm: the charge stops growing at this many VMs
     load_balancer_capacity: Literal["lcu", "gb"]  # what the load balancer's usage is billed by
+    function_mb_per_vcpu: float
     dr_regions: Mapping[str, str]
     default_region: str
     availability: Availability

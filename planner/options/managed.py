@@ -1,4 +1,5 @@
-"""Managed compute options: containers on ECS Fargate and serverless Lambda behind API Gateway."""
+"""Managed compute options: containers (ECS on Fargate, Cloud Run) and functions (Lambda behind API Gateway,
+Cloud Run functions), as the cloud's catalog names them."""
 
 from __future__ import annotations
 
@@ -10,19 +11,20 @@ from planner.options.context import Columns, Context, add_reason, option_frame
 from planner.sizing.usl import usl_capacity
 
 MS_PER_S = 1000
-LAMBDA_MB_PER_VCPU = 1769  # AWS Lambda docs: at 1,769 MB a function has the equivalent of one vCPU
 
 
 def containers(ctx: Context, bom: BomBuilder) -> Columns:
-    """ECS service on Fargate: tasks of a fixed size, autoscaled like a fleet, spread over the AZs.
+    """Containers of a fixed size (ECS on Fargate, Cloud Run with CPU always allocated), autoscaled like a
+    fleet, spread over the AZs.
 
-    Fargate Savings Plans and Fargate Spot have no rates in the price book, so tasks are billed on demand.
+    The price books hold no committed-use or spot rates for containers, so they are billed on demand.
     """
     p, av = ctx.policy, ctx.policy.availability
     cap = np.full(ctx.n, float(usl_capacity(p.fargate_task_vcpu, p.usl_sigma, p.usl_kappa)))
     units = ctx.elastic_units(np.full(ctx.n, float(p.fargate_task_vcpu)), cap)
     arch = "arm64" if p.allow_arm64 else "x86_64"
-    sku = f"{p.fargate_task_vcpu:g} vCPU / {p.fargate_task_memory_gb:g} GB task ({arch})"
+    sku = (f"{p.fargate_task_vcpu:g} vCPU / {p.fargate_task_memory_gb:g} GB task"
+           + _arch_label(ctx.catalog.price("container_vcpu"), arch))
     frame = option_frame(ctx, "containers", instance_type=sku, azs=ctx.col("azs"), front="alb",
                          compute_availability_pct=av.fargate, **units)
     task_hours = units["instance_hours"]
@@ -35,7 +37,7 @@ def containers(ctx: Context, bom: BomBuilder) -> Columns:
 
 
 def serverless(ctx: Context, bom: BomBuilder) -> Columns:
-    """Lambda functions behind an API Gateway HTTP API.
+    """Functions (Lambda behind an API Gateway HTTP API; Cloud Run functions on their own endpoint).
 
     Duration = CPU time / vCPU share + time waiting on the database; GB-seconds =
     requests x duration x memory. Infeasible past the account concurrency limit
@@ -43,13 +45,14 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
     cold starts at low traffic, exceed the p99 target.
     """
     p, av = ctx.policy, ctx.policy.availability
-    vcpu_share = min(1.0, p.lambda_memory_mb / LAMBDA_MB_PER_VCPU)
+    vcpu_share = min(1.0, p.lambda_memory_mb / ctx.catalog.function_mb_per_vcpu)
     duration_ms = ctx.col("cpu_ms_per_request") / vcpu_share + p.backend_wait_ms
     memory_gb = p.lambda_memory_mb / 1024
     concurrency_peak = ctx.col("peak_rps_horizon") * duration_ms / MS_PER_S
     arch = "arm64" if p.allow_arm64 else "x86_64"
-    frame = option_frame(ctx, "serverless", instance_type=f"{ctx.catalog.product('function')} {p.lambda_memory_mb} MB "
-                                                          f"({arch})",
+    label = f"{ctx.catalog.product('function')} {p.lambda_memory_mb} MB"
+    frame = option_frame(ctx, "serverless", instance_type=label + _arch_label(ctx.catalog.price("function_duration"),
+                                                                              arch),
                          instances_desired=np.ceil(ctx.col("peak_rps") * duration_ms / MS_PER_S),
                          instances_max=np.ceil(concurrency_peak), front="api_gateway", compute_kind="managed",
                          compute_availability_pct=av.lambda_)
@@ -73,6 +76,9 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
                note=f"after the free {free_requests / 1e6:g}M requests a month")
     bom.priced(ctx.rows, "serverless", "function duration", _arch(cat.price("function_duration"), arch), ctx.region,
                requests * duration_ms / MS_PER_S * memory_gb, free_units=ctx.allowance("function_duration"))
+    # where CPU is billed apart from memory (Cloud Run functions)
+    bom.priced(ctx.rows, "serverless", "function CPU", cat.price("function_cpu"), ctx.region,
+               requests * duration_ms / MS_PER_S * vcpu_share, free_units=ctx.allowance("function_cpu"))
     bom.priced(ctx.rows, "serverless", cat.product("api_gateway"), cat.price("api_requests"),
                ctx.region, requests / 1e6)
     return frame
@@ -80,3 +86,8 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
 
 def _arch(ref: PriceRef | None, arch: str) -> PriceRef | None:
     return ref.formatted(arch=arch) if ref else None
+
+
+def _arch_label(ref: PriceRef | None, arch: str) -> str:
+    """" (arm64)" where the cloud prices the architecture apart, else nothing."""
+    return f" ({arch})" if ref is not None and "{arch}" in ref.dimension else ""

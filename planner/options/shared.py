@@ -142,7 +142,8 @@ def _bill_usage(ctx: Context, bom: BomBuilder, option: str) -> None:
     bom.priced(rows[s3], option, "object storage reads", cat.price("object_reads"), region[s3],
                (s3_requests * reads)[s3])
     logs_gb = ctx.col("monthly_requests") * p.log_bytes_per_request / 2**30
-    bom.priced(rows, option, "log ingestion", cat.price("log_ingest"), region, logs_gb)
+    bom.priced(rows, option, "log ingestion", cat.price("log_ingest"), region, logs_gb,
+               free_units=ctx.allowance("log_ingest"))
     bom.priced(rows, option, "log storage", cat.price("log_storage"), region, logs_gb)
     bom.priced(rows, option, "alarms", cat.price("alarms"), region, float(p.alarms))
 
@@ -152,7 +153,7 @@ def _bill_metrics(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> N
     units = np.ones(ctx.n) if option == "serverless" else np.nan_to_num(opt["instances_desired"].astype(float),
                                                                         nan=1.0)
     bom.priced(ctx.rows, option, "metrics", ctx.catalog.price("metrics"), ctx.region,
-               ctx.policy.metrics_per_instance * np.maximum(units, 1))
+               ctx.policy.metrics_per_instance * np.maximum(units, 1), free_units=ctx.allowance("metrics"))
 
 
 def bill_dr(ctx: Context, opt: Columns, tier_index: np.ndarray, bom: BomBuilder) -> None:

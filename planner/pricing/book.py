@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import PlannerError, unknown_name
-from planner.pricing.loader import Folder, bundled_folder, load_tables
+from planner.pricing.loader import Folder, bundled_folder, load_tables, manifest_clouds
 from planner.pricing.tiers import Tiers
 from planner.pricing.units import HOURS_PER_MONTH, PURCHASE_OPTIONS
 
@@ -117,13 +117,14 @@ class PriceBook:
         return self._memo[key]  # type: ignore[return-value]
 
     @classmethod
-    def load(cls, folder: Folder | str | None = None) -> PriceBook:
-        """Load and validate a price-table folder (default: the bundled ``pricing_data``)."""
+    def load(cls, folder: Folder | str | None = None, clouds: Sequence[str] | None = None) -> PriceBook:
+        """Load and validate a price-table folder (default: the bundled ``pricing_data``), every cloud's tables
+        or those of ``clouds``."""
         if folder is None:
-            return cls(*load_tables(bundled_folder(), "pricing_data"), label="pricing_data")
+            return cls(*load_tables(bundled_folder(), "pricing_data", clouds), label="pricing_data")
         folder = Path(folder) if isinstance(folder, str) else folder
         label = str(folder)
-        return cls(*load_tables(folder, label), label=label)
+        return cls(*load_tables(folder, label, clouds), label=label)
 
     # -- names ---------------------------------------------------------------
 
@@ -444,19 +445,56 @@ def _record(cls: type[T], row: pd.Series) -> T:
 
 
 @functools.cache
-def default_book() -> PriceBook:
-    """The bundled price book, loaded and validated once per process, or read from the on-disk cache of an
-    earlier load (:mod:`planner.pricing.cache`); :func:`remember` writes back what a run derived."""
+def default_book(cloud: str = "aws") -> PriceBook:
+    """The bundled price book of ``cloud``, loaded and validated once per process, or read from the on-disk
+    cache of an earlier load (:mod:`planner.pricing.cache`); :func:`remember` writes back what a run derived.
+
+    One book per cloud: a plan on one cloud neither loads nor holds the others' tables."""
+    from planner.clouds import catalog_for
     from planner.pricing import cache
 
+    catalog_for(cloud)  # an unknown cloud is named with close matches
     folder = bundled_folder()
     key = cache.fingerprint(folder) if isinstance(folder, Path) else None  # a zipped install is not cached
+    key = f"{cloud}-{key}" if key else None
     book = cache.load(key) if key else None
     if book is None:
-        book = PriceBook.load()
+        book = PriceBook.load(clouds=[cloud])
         book.cache_key = key
         cache.save(book)
     return book
+
+
+def bundled_clouds() -> list[str]:
+    """The clouds the bundled price tables cover (read from the manifest, no table loaded)."""
+    return manifest_clouds(bundled_folder())
+
+
+class Books:
+    """The price book of each cloud a run needs: a given book for the clouds it holds, or each cloud's bundled
+    book (:func:`default_book`), loaded when first asked for."""
+
+    def __init__(self, book: PriceBook | None = None) -> None:
+        self.book = book
+        self._loaded: dict[str, PriceBook] = {}
+
+    def clouds(self) -> list[str]:
+        return self.book.clouds() if self.book is not None else bundled_clouds()
+
+    def __call__(self, cloud: str) -> PriceBook:
+        if cloud not in self._loaded:
+            if cloud not in self.clouds():
+                raise unknown_name("cloud", cloud, self.clouds())
+            self._loaded[cloud] = self.book if self.book is not None else default_book(cloud)
+        return self._loaded[cloud]
+
+    def loaded(self) -> list[PriceBook]:
+        """The books asked for so far, each once."""
+        return list({id(b): b for b in self._loaded.values()}.values())
+
+
+def as_books(book: PriceBook | Books | None) -> Books:
+    return book if isinstance(book, Books) else Books(book)
 
 
 def remember(book: PriceBook) -> None:

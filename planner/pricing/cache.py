@@ -104,9 +104,11 @@ def save(book: PriceBook) -> bool:
         return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        cloud = key.split("-", 1)[0]
         for old in path.parent.glob("pricebook-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)  # one book at a time: an old key is never read again
+            stale = old.name.startswith(f"pricebook-{cloud}-") or old.stem.count("-") == 1  # or from before clouds
+            if old != path and stale:
+                old.unlink(missing_ok=True)  # one book per cloud: an old key is never read again
         write_atomic(path, lambda fh: pickle.dump(book, fh, protocol=PROTOCOL))
     except Exception:  # read-only home, full disk: the cache only saves time
         return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from planner.clouds import CloudCatalog, PriceRef, catalog_for
 from planner.pricing.book import PriceBook
 
 if TYPE_CHECKING:
@@ -32,63 +33,81 @@ class InstanceNeed:
     role: str  # the architecture role it serves (see ROLES)
 
 
-INSTANCE_NEEDS: tuple[InstanceNeed, ...] = (
-    InstanceNeed("ec2", "", "", 2, 4, "x86_64", "horizontal option, x86 instance types", "VM fleet"),
-    InstanceNeed("ec2", "", "", 2, 4, "arm64", "horizontal option, Graviton instance types", "VM fleet"),
-    InstanceNeed("ec2", "", "", 64, 256, None, "vertical option, a large single instance", "one big VM"),
-    *(
-        InstanceNeed("rds", engine, deployment, vcpu, mem, None, f"database {engine} {deployment}", "database")
-        for engine in ("postgresql", "mysql")
-        for deployment in ("single-az", "multi-az")
-        for vcpu, mem in ((2, 1), (16, 128))
-    ),
-    InstanceNeed("elasticache", "redis", "", 2, 0.5, None, "cache, small node", "cache"),
-    InstanceNeed("elasticache", "redis", "", 8, 100, None, "cache, large node for sharding", "cache"),
-)
+# the architecture role each catalog price reference serves (what `planner prices coverage` reports on)
+ROLE_OF_PRICE = {
+    "root_volume": "block storage", "lb_hour": "load balancer", "lb_capacity": "load balancer",
+    "public_ip": "public address", "nat_hour": "NAT", "nat_data": "NAT", "inter_az": "network transfer",
+    "inter_region": "network transfer", "egress": "network transfer", "object_storage": "object storage",
+    "object_writes": "object storage", "object_reads": "object storage", "log_ingest": "monitoring",
+    "log_storage": "monitoring", "alarms": "monitoring", "metrics": "monitoring",
+    "dns_health_check": "DR failover DNS", "container_vcpu": "containers", "container_memory": "containers",
+    "function_requests": "functions", "function_duration": "functions", "function_cpu": "functions",
+    "api_requests": "functions",
+}
+ROLES = ("VM fleet", "one big VM", "containers", "functions", "database", "cache", "load balancer", "NAT",
+         "network transfer", "object storage", "block storage", "monitoring", "public address", "DR failover DNS")
+LISTED, ESTIMATED, MISSING = "listed", "estimated", "missing"
 
-# (service, item, dimension) priced by every plan.
-SERVICE_NEEDS: tuple[tuple[str, str, str], ...] = (
-    ("elb", "alb_hour", "application"),
-    ("elb", "alb_lcu_hour", "application"),
-    ("nat_gateway", "gateway_hour", ""),
-    ("nat_gateway", "data_processed", ""),
-    ("data_transfer", "out_to_internet", ""),
-    ("data_transfer", "inter_az", ""),
-    ("s3", "storage_standard", "STANDARD"),
-    ("s3", "requests_put_copy_post_list", "STANDARD"),
-    ("s3", "requests_get_other", "STANDARD"),
-    ("ebs", "storage", "gp3"),
-    ("ebs", "snapshot_storage", "snapshot-standard"),
-    ("rds", "storage", "rds/single-az/gp3"),
-    ("rds", "storage", "rds/multi-az/gp3"),
-    ("rds", "backup_storage", "rds/any/snapshot"),
-    ("cloudwatch", "custom_metric", ""),
-    ("cloudwatch", "logs_ingest_standard", "STANDARD"),
-    ("cloudwatch", "logs_storage", ""),
-    ("lambda", "requests", "x86_64"),
-    ("lambda", "duration", "x86_64"),
-    ("fargate", "vcpu_hour", "linux/x86_64"),
-    ("fargate", "memory_gb_hour", "linux/x86_64"),
-    ("fargate", "vcpu_hour", "linux/arm64"),
-    ("fargate", "memory_gb_hour", "linux/arm64"),
-    ("lambda", "requests", "arm64"),
-    ("lambda", "duration", "arm64"),
-    ("apigateway", "http_api_requests", ""),
-    ("vpc", "public_ipv4_in_use", ""),
-    ("route53", "health_check_aws_endpoint", ""),
-)
+
+def instance_needs(catalog: CloudCatalog) -> tuple[InstanceNeed, ...]:
+    """What the sizing model needs to find in every region: fleet types, a large single VM, small and large
+    database classes of each engine and deployment, small and large cache nodes. (Arm types are a choice
+    where a region has them, not a need.)"""
+    vm = catalog.compute_service
+    needs = [InstanceNeed(vm, "", "", 2, 4, None, "horizontal option, fleet instance types", "VM fleet")]
+    needs.append(InstanceNeed(vm, "", "", 64, 256, None, "vertical option, a large single instance", "one big VM"))
+    for v in catalog.databases:
+        if v.optional:
+            continue
+        for engine in ("postgresql", "mysql"):
+            for deployment in ("single-az", "multi-az"):
+                for vcpu, mem in ((2, 1), (16, 64)):
+                    needs.append(InstanceNeed(v.service, v.engine[engine], v.deployment[deployment], vcpu, mem,
+                                              None, f"database {engine} {deployment}", "database"))
+    needs += [InstanceNeed(catalog.cache_service, "redis", "", 2, 0.5, None, "cache, small node", "cache"),
+              InstanceNeed(catalog.cache_service, "redis", "", 8, 50, None, "cache, large node for sharding",
+                           "cache")]
+    return tuple(needs)
+
+
+def service_needs(catalog: CloudCatalog) -> tuple[tuple[str, str, str, str], ...]:
+    """(role, service, item, dimension) of every service price the cloud's plans use (placeholders filled with
+    each value they take; the inter-region transfer, priced per pair of regions, is left to the plans)."""
+    out = []
+    for name, ref in catalog.prices.items():
+        if ref is None or name == "inter_region":
+            continue
+        fills = [{"arch": a} for a in catalog.architectures] if "{arch}" in ref.dimension else [{}]
+        out += [(ROLE_OF_PRICE[name], *_key(ref.formatted(**f))) for f in fills]
+    for v in catalog.databases:
+        if v.optional:
+            continue
+        for ref in [*v.storage_ref.values(), v.backup_ref]:
+            if ref is not None:
+                out.append(("database", *_key(ref.formatted(volume="gp3", engine=v.engine["postgresql"]))))
+    return tuple(dict.fromkeys(out))
+
+
+def _key(ref: PriceRef) -> tuple[str, str, str]:
+    return ref.service, ref.item, ref.dimension
 
 
 def coverage_gaps(book: PriceBook, cloud: str = "aws") -> list[str]:
     """One message per (region, need) the price book cannot serve; empty when complete."""
-    gaps: list[str] = []
+    return [f"{region}: {what}" for region, _, what in _gaps(book, cloud)]
+
+
+def _gaps(book: PriceBook, cloud: str) -> list[tuple[str, str, str]]:
+    """(region, role, what) for every need of the cloud's catalog the book cannot serve."""
+    catalog = catalog_for(cloud)
+    gaps: list[tuple[str, str, str]] = []
     prices = book.instance_prices
     specs = book.specs[book.specs.cloud == cloud]
     on_demand = prices[(prices.cloud == cloud) & (prices.option == "on_demand")].merge(
         specs[["service", "sku", "vcpu", "memory_gib", "arch", "generation"]], on=["service", "sku"]
     )
     regions = list(book.regions(cloud).region)
-    for need in INSTANCE_NEEDS:
+    for need in instance_needs(catalog):
         fit = on_demand[
             (on_demand.service == need.service) & (on_demand.engine == need.engine)
             & (on_demand.deployment == need.deployment) & (on_demand.generation == "current")
@@ -97,25 +116,18 @@ def coverage_gaps(book: PriceBook, cloud: str = "aws") -> list[str]:
         if need.arch:
             fit = fit[fit.arch == need.arch]
         for region in sorted(set(regions) - set(fit.region)):
-            gaps.append(f"{region}: no {need.service} SKU for {need.why} "
-                        f"(>= {need.min_vcpu:g} vCPU, >= {need.min_memory_gib:g} GiB{', ' + need.arch if need.arch else ''})")
+            arch = f", {need.arch}" if need.arch else ""
+            gaps.append((region, need.role, f"no {need.service} SKU for {need.why} (>= {need.min_vcpu:g} vCPU, "
+                                            f">= {need.min_memory_gib:g} GiB{arch})"))
     s = book.service_prices[book.service_prices.cloud == cloud]
     have = set(s[["region", "service", "item", "dimension"]].drop_duplicates().itertuples(index=False, name=None))
-    for service, item, dimension in SERVICE_NEEDS:
+    for role, service, item, dimension in service_needs(catalog):
         for region in regions:
             if (region, service, item, dimension) not in have and ("global", service, item, dimension) not in have:
-                gaps.append(f"{region}: no price for {service} {item}{' ' + dimension if dimension else ''}")
+                gaps.append((region, role, f"no price for {service} {item}{' ' + dimension if dimension else ''}"))
     return gaps
 
 
-# the architecture role each priced service serves (what `planner prices coverage` reports on)
-ROLE_OF_SERVICE = {"elb": "load balancer", "nat_gateway": "NAT", "data_transfer": "network transfer",
-                   "s3": "object storage", "ebs": "block storage", "rds": "database", "cloudwatch": "monitoring",
-                   "lambda": "functions", "apigateway": "functions", "fargate": "containers", "vpc": "public address",
-                   "route53": "DR failover DNS"}
-ROLES = ("VM fleet", "one big VM", "containers", "functions", "database", "cache", "load balancer", "NAT",
-         "network transfer", "object storage", "block storage", "monitoring", "public address", "DR failover DNS")
-LISTED, ESTIMATED, MISSING = "listed", "estimated", "missing"
 
 
 def coverage(book: PriceBook, cloud: str = "aws", region: str | None = None) -> pd.DataFrame:
@@ -134,11 +146,19 @@ def coverage(book: PriceBook, cloud: str = "aws", region: str | None = None) -> 
         missing.setdefault((gap_region, role), []).append(what)
     s = book.service_prices[book.service_prices.cloud == cloud]
     estimated: dict[tuple[str, str], list[str]] = {}
-    wanted = {(svc, item, dim) for svc, item, dim in SERVICE_NEEDS}
+    wanted = {(svc, item, dim): role for role, svc, item, dim in service_needs(catalog_for(cloud))}
     flagged = s[s.source_id.str.startswith("estimate")]
     for r in flagged.itertuples(index=False):
-        if (r.service, r.item, r.dimension) in wanted:
-            estimated.setdefault((r.region, ROLE_OF_SERVICE[r.service]), []).append(f"{r.service} {r.item}")
+        role = wanted.get((r.service, r.item, r.dimension))
+        if role:
+            estimated.setdefault((r.region, role), []).append(f"{r.service} {r.item}")
+    # instance prices scaled from another region (a database or cache priced in one region only)
+    p = book.instance_prices
+    scaled = p[(p.cloud == cloud) & (p.option == "on_demand") & p.source_id.str.startswith("estimate")]
+    roles = {n.service: n.role for n in instance_needs(catalog_for(cloud)) if n.role in ("database", "cache")}
+    for (r, service), _ in scaled.groupby(["region", "service"]):
+        if service in roles:
+            estimated.setdefault((r, roles[service]), []).append(f"{service} classes")
     rows = []
     for region in regions:
         for role in ROLES:
@@ -151,25 +171,6 @@ def coverage(book: PriceBook, cloud: str = "aws", region: str | None = None) -> 
             rows.append({"cloud": cloud, "region": region, "role": role, "status": status,
                          "detail": "; ".join(sorted(set(detail)))})
     return pd.DataFrame(rows)
-
-
-def _gaps(book: PriceBook, cloud: str) -> list[tuple[str, str, str]]:
-    """(region, role, what) for every need the book cannot serve (see :func:`coverage_gaps`)."""
-    out = []
-    for gap in coverage_gaps(book, cloud):
-        region, what = gap.split(": ", 1)
-        out.append((region, _role_of_gap(what), what))
-    return out
-
-
-def _role_of_gap(what: str) -> str:
-    for need in INSTANCE_NEEDS:
-        if need.why in what:
-            return need.role
-    for service, role in ROLE_OF_SERVICE.items():
-        if what.startswith(f"no price for {service} "):
-            return role
-    return "other"
 
 
 def coverage_by_role(table: pd.DataFrame) -> pd.DataFrame:

@@ -33,8 +33,10 @@ def bundled_folder() -> Traversable:
     return files("pricing_data")
 
 
-def load_tables(folder: Folder, label: str = "") -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Load every table named in ``folder``'s manifest, validated, concatenated by kind.
+def load_tables(folder: Folder, label: str = "", clouds: Iterable[str] | None = None
+                ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Load every table named in ``folder``'s manifest (only those of ``clouds`` when given), validated,
+    concatenated by kind.
 
     Returns the manifest and one DataFrame per kind, each with a ``cloud``
     column from the manifest. Raises :class:`PriceTableError` listing every
@@ -43,6 +45,14 @@ def load_tables(folder: Folder, label: str = "") -> tuple[pd.DataFrame, dict[str
     label = label or str(folder)
     problems: list[str] = []
     manifest = _read_manifest(folder, label, problems)
+    every = set(manifest["file"])
+    if clouds is not None:
+        wanted = set(clouds)
+        missing = sorted(wanted - set(manifest["cloud"]))
+        if missing:
+            raise PriceTableError([f"{label}/{MANIFEST_NAME}: no tables for cloud(s) {', '.join(missing)} "
+                                   f"(it has: {', '.join(sorted(set(manifest['cloud'])))})"])
+        manifest = manifest[manifest["cloud"].isin(wanted)].reset_index(drop=True)
     by_kind: dict[str, list[pd.DataFrame]] = {k: [] for k in KINDS}
     for row in manifest.itertuples(index=False):
         where = f"{label}/{row.file}"
@@ -65,7 +75,7 @@ def load_tables(folder: Folder, label: str = "") -> tuple[pd.DataFrame, dict[str
         if table is not None:
             lines = np.arange(2, len(table) + 2)
             by_kind[row.kind].append(table.assign(cloud=row.cloud, _file=where, _line=lines))
-    problems.extend(_unlisted_files(folder, label, set(manifest["file"])))
+    problems.extend(_unlisted_files(folder, label, every))
 
     tables = {k: _concat(frames, KINDS[k]) for k, frames in by_kind.items()}
     for kind in KINDS:
@@ -74,6 +84,11 @@ def load_tables(folder: Folder, label: str = "") -> tuple[pd.DataFrame, dict[str
     if problems:
         raise PriceTableError(problems)
     return manifest, {k: t.drop(columns=["_file", "_line"]) for k, t in tables.items()}
+
+
+def manifest_clouds(folder: Folder) -> list[str]:
+    """The clouds a price-table folder has tables for (read from its manifest alone)."""
+    return sorted(set(_read_manifest(folder, str(folder), [])["cloud"]))
 
 
 def _read_manifest(folder: Folder, label: str, problems: list[str]) -> pd.DataFrame:

@@ -72,7 +72,8 @@ def _azs(w: object, s: object, p: SizingPolicy) -> str:
                 f"statically stable, each of {int(s.azs)} AZs holds load / {int(s.azs) - 1} so losing one needs "
                 "no scaling (WA 4 9s scenario)")
     return (f"availability target {pct(w.availability_target)} < {pct(p.survive_az_loss_min_availability)}: "
-            f"{int(s.azs)} AZs, lost capacity replaced by Auto Scaling (WA 3 9s scenario)")
+            f"{int(s.azs)} AZs, lost capacity replaced by {catalog_for(w.cloud).product('autoscaling')} "
+            "(WA 3 9s scenario)")
 
 
 def _usd(hourly: float) -> str:
@@ -175,7 +176,7 @@ def availability(ctx: Context, opt: Columns, by_tier: np.ndarray, base: np.ndarr
 
 def option(ctx: Context, opt: Columns) -> list[str]:
     """Per option row: why the compute was sized as it was (rejected rows keep their reasons instead)."""
-    p = ctx.policy
+    p, cat = ctx.policy, ctx.catalog
     name = str(opt["option"][0])
     out = []
     for i, r in enumerate(_records(opt)):
@@ -194,13 +195,13 @@ def option(ctx: Context, opt: Columns) -> list[str]:
         elif name == "horizontal":
             cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa))
             out.append(f"cheapest fleet bill among current-generation general-purpose and compute families, x86 and "
-                       f"Graviton, {p.fleet_min_vcpu}-{p.fleet_max_vcpu} vCPU (${r.instance_hourly_usd / cap:.4f} per "
+                       f"{cat.product('arm')}, {p.fleet_min_vcpu}-{p.fleet_max_vcpu} vCPU (${r.instance_hourly_usd / cap:.4f} per "
                        f"usable vCPU-hour on demand); min = quietest hour of the load profile, max = horizon peak x "
                        f"{1 + p.burst_headroom:g}; {r.instance_hours:,.0f} instance-hours a month (not "
                        f"{r.instances_desired * HOURS_PER_MONTH:,.0f} at peak x {HOURS_PER_MONTH})")
         elif name == "containers":
-            out.append(f"Fargate tasks autoscaled like the fleet; {r.instance_hours:,.0f} task-hours a month")
+            out.append(f"{cat.product('tasks')} autoscaled like the fleet; {r.instance_hours:,.0f} task-hours a month")
         else:
-            out.append(f"Little's law: concurrency = rate x duration; within the account limit "
+            out.append(f"Little's law: concurrency = rate x duration; within {cat.product('concurrency_limit')} "
                        f"{p.lambda_concurrency_limit:,}")
     return out
