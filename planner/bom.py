@@ -146,6 +146,9 @@ class BomBuilder:
         unit_usd = np.where(ok, p["hourly_usd"][safe], np.nan)
         dates = np.where(ok, p["prices_as_of"][safe], "") if self.detail else ""
         sources = np.where(ok, p["source_id"][safe], "missing") if self.detail else ""
+        if self.detail:  # a class priced in another region and scaled says so, as service lines do
+            est = np.char.startswith(sources.astype(str), "estimate")
+            note[est] = [f"{n}; estimated price" if n else "estimated price" for n in note[est]]
         self._add(rows, option, component, service, sku, hours, "hour", unit_usd, region, dates, sources, note)
 
     def service_units(self, rows: np.ndarray, option: str, component: str, service: str, item: str,

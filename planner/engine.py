@@ -228,7 +228,8 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
         return cols if whole else {c: v[scenario] for c, v in cols.items()}
 
     def caches(variant: np.ndarray, scenario: np.ndarray) -> dict[str, np.ndarray]:
-        return size_cache(take(scenario), multi_az[scenario], cache_candidates, policy, fractions[variant])
+        return size_cache(take(scenario), multi_az[scenario], cache_candidates, policy, fractions[variant],
+                          catalog.cache_copies_min)
 
     sized_caches: list[dict[str, np.ndarray]] = []
     if len(fractions):
@@ -276,7 +277,8 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
         best_cache = cache if best_cache is None else _rows_where(better, cache, best_cache)
         best_db = _rows_where(better, db, best_db)
     if best_cache is None:
-        best_cache = size_cache(cols, multi_az, cache_candidates, policy, policy.cache_sizes_tried[0])
+        best_cache = size_cache(cols, multi_az, cache_candidates, policy, policy.cache_sizes_tried[0],
+                                catalog.cache_copies_min)
     possible = np.isfinite(best_cached_cost)
     use = {"always": possible, "never": np.zeros(n, dtype=bool),
            "auto": possible & (best_cached_cost < cost_without)}[policy.cache_mode]

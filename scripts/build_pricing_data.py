@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pricing_azure  # noqa: E402
 import pricing_gcp  # noqa: E402
 from planner.pricing.manifest import write_manifest  # noqa: E402
 from planner.pricing.schema import KINDS  # noqa: E402
@@ -521,7 +522,7 @@ def build(src_root: Path, out: Path) -> Report:
     for name, (kind, df) in tables.items():
         write_table(df, kind, aws / name)
     listed = {f"aws/{name}": ("aws", kind) for name, (kind, _) in tables.items()}
-    for cloud, module in (("gcp", pricing_gcp),):
+    for cloud, module in (("gcp", pricing_gcp), ("azure", pricing_azure)):
         for name, (kind, df) in module.build(src_root / cloud).items():
             write_table(df, kind, out / cloud / name)
             listed[f"{cloud}/{name}"] = (cloud, kind)

@@ -73,7 +73,7 @@ def test_lookup_table_output(capsys):
         (["prices", "list", "--limit", "-3"], "--limit"),
         (["prices", "list", "--family", "m9z"], "unknown instance family 'm9z'"),
         (["prices", "list", "--region", "mars-1"], "unknown region 'mars-1'"),
-        (["prices", "regions", "--cloud", "azure"], "unknown cloud 'azure'"),
+        (["prices", "regions", "--cloud", "azur"], "unknown cloud 'azur'; did you mean azure"),
         (["prices", "validate", "/no/such/folder"], "is not a folder"),
         (["no-such-command"], "No such command"),
     ],
@@ -133,7 +133,7 @@ def test_sources(capsys):
 def test_validate_bundled(capsys):
     code, out, err = run(capsys, "prices", "validate")
     assert code == 0, err
-    assert out.startswith("OK: pricing_data: 20 tables")
+    assert out.startswith("OK: pricing_data: 27 tables")
     assert err == ""
 
 

@@ -8,9 +8,9 @@ from planner.errors import unknown_name
 
 def catalogs() -> dict[str, CloudCatalog]:
     """Every cloud the planner knows, by name (imported on first use)."""
-    from planner.clouds import aws, gcp
+    from planner.clouds import aws, azure, gcp
 
-    return {c.name: c for c in (aws.CATALOG, gcp.CATALOG)}
+    return {c.name: c for c in (aws.CATALOG, gcp.CATALOG, azure.CATALOG)}
 
 
 def catalog_for(cloud: str) -> CloudCatalog:

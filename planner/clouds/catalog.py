@@ -112,6 +112,7 @@ class CloudCatalog:
     default_region: str
     availability: Availability
     sla_as_of: str  # when the SLA figures were read
+    cache_copies_min: int = 1  # nodes per cache shard even without Multi-AZ (a replica some caches always run)
     # sustained share of each vCPU per SKU: 1 for fixed-performance types, a burstable type's baseline
     sustained_share: Callable[[pd.Series, SizingPolicy], np.ndarray] = field(default=_fixed_performance)
     # policy fields whose defaults are this cloud's (names of families, node types, burstable baselines)

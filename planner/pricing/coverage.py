@@ -59,13 +59,13 @@ def instance_needs(catalog: CloudCatalog) -> tuple[InstanceNeed, ...]:
     for v in catalog.databases:
         if v.optional:
             continue
-        for engine in ("postgresql", "mysql"):
+        for engine in [e for e in ("postgresql", "mysql") if e in v.engine]:
             for deployment in ("single-az", "multi-az"):
                 for vcpu, mem in ((2, 1), (16, 64)):
                     needs.append(InstanceNeed(v.service, v.engine[engine], v.deployment[deployment], vcpu, mem,
                                               None, f"database {engine} {deployment}", "database"))
     needs += [InstanceNeed(catalog.cache_service, "redis", "", 2, 0.5, None, "cache, small node", "cache"),
-              InstanceNeed(catalog.cache_service, "redis", "", 8, 50, None, "cache, large node for sharding",
+              InstanceNeed(catalog.cache_service, "redis", "", 2, 25, None, "cache, large node for sharding",
                            "cache")]
     return tuple(needs)
 
@@ -84,7 +84,8 @@ def service_needs(catalog: CloudCatalog) -> tuple[tuple[str, str, str, str], ...
             continue
         for ref in [*v.storage_ref.values(), v.backup_ref]:
             if ref is not None:
-                out.append(("database", *_key(ref.formatted(volume="gp3", engine=v.engine["postgresql"]))))
+                engine = next(iter(v.engine.values()))
+                out.append(("database", *_key(ref.formatted(volume="gp3", engine=engine))))
     return tuple(dict.fromkeys(out))
 
 

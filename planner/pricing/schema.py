@@ -65,7 +65,8 @@ def _usd(name: str, required: bool = True) -> Column:
     return Column(name, "float", required=required, nonnegative=True)
 
 
-INSTANCE_SERVICES = frozenset({"ec2", "rds", "elasticache", "compute", "cloudsql", "memorystore", "vm"})
+INSTANCE_SERVICES = frozenset({"ec2", "rds", "elasticache", "compute", "cloudsql", "memorystore", "vm",
+                               "postgresql_flexible", "redis_cache"})
 
 KINDS: dict[str, TableKind] = {
     k.name: k

@@ -33,6 +33,7 @@ UNITS: dict[str, str] = {
     "1M requests": "one million requests",
     "requests-month": "requests per month (free-tier allowance)",
     "1M queries": "one million DNS queries",
+    "1M samples": "one million metric samples ingested (Azure Monitor custom metrics)",
     "1M change-records": "one million change records (Aurora backtrack)",
     "1k objects-month": "one thousand objects monitored for a month",
     "alarm-month": "one alarm for a month",

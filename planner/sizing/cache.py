@@ -62,10 +62,12 @@ def residual_hit_ratio(front_fraction: npt.ArrayLike, behind_fraction: npt.Array
 
 
 def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates: pd.DataFrame,
-               policy: SizingPolicy, size_fraction: npt.ArrayLike = 1.0) -> dict[str, np.ndarray]:
+               policy: SizingPolicy, size_fraction: npt.ArrayLike = 1.0, copies_min: int = 1
+               ) -> dict[str, np.ndarray]:
     """The cache each scenario (workload and traffic columns ``cols``) would need to hold ``size_fraction`` of
     its hot working set (one fraction, or one per scenario), as columns: data held, node type, shards, nodes,
-    hit ratio and cost per hour.
+    hit ratio and cost per hour. A shard has a replica when Multi-AZ, and at least ``copies_min`` nodes (a
+    cache tier that always runs a replica).
 
     Whether to use it, and which size, is decided with the database (:func:`planner.engine.shared_sizing`)."""
     peak_reads = cols["peak_rps_horizon"] * cols["read_fraction"]
@@ -75,7 +77,7 @@ def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates:
     n = len(hot)
     held_fraction = np.minimum(hot * size_fraction, 1.0)
     working_set_gb = held_fraction * data_gb * (1 + policy.cache_item_overhead)
-    per_shard = np.where(multi_az, 2, 1)
+    per_shard = np.maximum(np.where(multi_az, 2, 1), copies_min)
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         usable_gb = cands.memory_gib.to_numpy() * (1 - policy.cache_reserved_memory) / GIB_PER_GB
