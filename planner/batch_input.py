@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import PlannerError, unknown_name
 from planner.policy import SizingPolicy
-from planner.pricing.book import Books, PriceBook, as_books
+from planner.pricing.book import Books, PriceBook, as_books, unknown_region
 from planner.uncertainty.ranges import RANGED_FIELDS, parse_range
 from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors, field_constraints
 
@@ -291,7 +291,7 @@ def _row_errors(raw: pd.DataFrame, i: int, line: int, books: Books) -> list[RowE
             raise unknown_name("cloud", w.cloud, books.clouds())
         known = books(w.cloud).regions(w.cloud).region
         if w.region not in set(known):
-            raise unknown_name("region", w.region, known, context=f"for {w.cloud}")
+            raise unknown_region(w.cloud, w.region, known)
     except PlannerError as exc:
         column = "cloud" if w.cloud not in books.clouds() else "region"
         return [RowError(line, column, getattr(w, column), str(exc))]

@@ -18,26 +18,20 @@ import pandas as pd
 
 from planner.bom import BomBuilder, bom_frame
 from planner.clouds import CloudCatalog, catalog_for
-from planner.errors import PlannerError, unknown_name
+from planner.errors import PlannerError
 from planner.options.context import Columns, Context, add_reason, stack_options
 from planner.options.fleet import horizontal, vertical
 from planner.options.managed import containers, serverless
 from planner.options.shared import bill_dr, bill_shared
 from planner.policy import SizingPolicy
-from planner.pricing.book import PriceBook
+from planner.pricing.book import PriceBook, unknown_region
 from planner.pricing.queries import instance_candidates
 from planner.sizing import rationale
 from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import MAX_SHARDS, size_cache
 from planner.sizing.choose import pareto_prune
 from planner.sizing.compute import az_plan, compute_need
-from planner.sizing.database import (
-    database_candidates,
-    database_floor,
-    multi_az_needed,
-    size_database,
-    unit_prices,
-)
+from planner.sizing.database import database_candidates, database_floor, multi_az_needed, size_database, unit_prices
 from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index
 from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.traffic import traffic
@@ -102,7 +96,7 @@ def check_names(wf: pd.DataFrame, book: PriceBook) -> None:
                                f"{', '.join(book.clouds())})")
         known = book.regions(cloud).region
         if region not in set(known):
-            raise unknown_name("region", region, known, context=f"for {cloud}")
+            raise unknown_region(cloud, region, known)
 
 
 def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool = True) -> EngineResult:

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pricing_azure  # noqa: E402
 import pricing_gcp  # noqa: E402
+
 from planner.pricing.manifest import write_manifest  # noqa: E402
 from planner.pricing.schema import KINDS  # noqa: E402
 

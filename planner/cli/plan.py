@@ -11,7 +11,6 @@ import typer
 
 from planner.errors import PlannerError
 
-
 DEFAULT_SAMPLES = 1_000
 
 
@@ -43,6 +42,10 @@ def plan(
     samples: int | None = typer.Option(None, "--samples", help="Monte Carlo samples of the inputs given as ranges "
                                                                "(1-1,000,000; default 1,000 when there are ranges)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the samples: the same seed gives the same numbers."),
+    clouds: str | None = typer.Option(None, "--clouds", help="Plan the workload on each of these clouds (e.g. "
+                                      "aws,gcp,azure), each in its region nearest the workload's, side by side."),
+    cloud_region: list[str] = typer.Option([], "--cloud-region", help="With --clouds: the region to use on a cloud, "
+                                           "CLOUD=REGION (repeat for several)."),
 ) -> None:
     """Size a workload, price every option and recommend one. Inputs given as ranges ({low, high}: a 90 %
     interval) are sampled: the report adds each option's P10/P50/P90 bill and what drives it."""
@@ -57,6 +60,13 @@ def plan(
         uw = parse_uncertain_text(sys.stdin.read(MAX_WORKLOAD_BYTES + 1), "<stdin>")
     else:
         uw = load_uncertain(workload)
+    if clouds is not None:
+        if samples is not None:
+            raise PlannerError("--clouds compares plans at fixed inputs; it does not combine with --samples")
+        _plan_clouds(uw.workload, clouds, cloud_region, fmt, out)
+        return
+    if cloud_region:
+        raise PlannerError("--cloud-region applies with --clouds")
     from planner.plan import make_plan, make_uncertain_plan
     from planner.pricing.book import default_book, remember
 
@@ -79,6 +89,38 @@ def plan(
         from planner.report.markdown import render_markdown
 
         text = render_markdown(result)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from planner.atomic import write_text_atomic
+
+        write_text_atomic(out, text)
+
+
+def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: PlanFormat, out: Path | None) -> None:
+    """``--clouds``: the workload (its ranges at their medians) on several clouds, one table side by side."""
+    from planner.multicloud import clouds_table, parse_clouds, parse_region_overrides, plans_across_clouds
+    from planner.pricing.book import default_book, remember
+
+    names = parse_clouds(clouds)
+    plans = plans_across_clouds(workload, names, parse_region_overrides(cloud_region))  # type: ignore[arg-type]
+    for name in names:
+        remember(default_book(name))
+    if fmt is PlanFormat.table:
+        if out is not None:
+            raise PlannerError("--format table prints to the terminal; use md or json with --output")
+        from planner.cli.plan_table import print_clouds
+
+        print_clouds(plans)
+        return
+    if fmt is PlanFormat.json:
+        table = clouds_table(plans)
+        rows = json.loads(table.to_json(orient="records"))
+        text = json.dumps({"comparison": rows, "plans": [p.to_dict() for p in plans]}, indent=2) + "\n"
+    else:
+        from planner.report.markdown import render_clouds_markdown
+
+        text = render_clouds_markdown(plans)
     if out is None:
         sys.stdout.write(text)
     else:

@@ -16,7 +16,28 @@ from planner.report.formatting import usd as _usd
 from planner.report.tables import swings_table, uncertainty_table
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
+
+
+def print_clouds(plans: Sequence[Plan]) -> None:
+    """The same workload on several clouds: the comparison, the cheapest highlighted."""
+    from planner.multicloud import clouds_table
+    from planner.report.tables import clouds_display
+
+    console = _console()
+    w = plans[0].workload
+    table = clouds_table(plans)
+    console.print(f"[bold]{w.name}[/] on {len(plans)} clouds, each in its nearest equivalent region")
+    shown = clouds_display(table)
+    _print_table(console, shown, "Clouds", highlight=shown.cloud[table.cheapest.to_numpy()].tolist()[0]
+                 if table.cheapest.any() else None)
+    best = table[table.cheapest]
+    if len(best):
+        r = best.iloc[0]
+        console.print(f"Cheapest: [bold green]{r.cloud} {r.region}[/], {r.recommended} at {_usd(r.monthly_usd)}/month. "
+                      "`--format md` adds each cloud's full plan; `--cloud-region CLOUD=REGION` picks a region.")
 
 
 def print_plan(plan: Plan) -> None:

@@ -92,10 +92,10 @@ def lookup(
 @prices_app.command("sources")
 def sources(fmt: OutputFormat = FORMAT) -> None:
     """List every price table with its row count, price dates and sources."""
+    import pandas as pd
+
     from planner.pricing.book import bundled_clouds
     from planner.pricing.queries import table_ages
-
-    import pandas as pd
 
     ages = pd.concat([table_ages(_book(c)) for c in bundled_clouds()], ignore_index=True)
     print_frame(ages, fmt, title="price tables (MANIFEST.csv)")

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from planner.bom import BomBuilder
-from planner.options.context import Columns, Context
 from planner.clouds.catalog import PriceRef
+from planner.options.context import Columns, Context
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.traffic import KB_PER_GB
 

@@ -157,7 +157,7 @@ class PriceBook:
         self._check_cloud(cloud)
         known = self.region_table.region[self.region_table.cloud == cloud]
         if region not in set(known):
-            raise unknown_name("region", region, known, context=f"for {cloud}")
+            raise unknown_region(cloud, region, known)
 
     # -- instances -----------------------------------------------------------
 
@@ -468,6 +468,36 @@ def default_book(cloud: str = "aws") -> PriceBook:
 def bundled_clouds() -> list[str]:
     """The clouds the bundled price tables cover (read from the manifest, no table loaded)."""
     return manifest_clouds(bundled_folder())
+
+
+@functools.cache
+def bundled_region_clouds() -> dict[str, tuple[str, ...]]:
+    """Each region name of the bundled tables -> the clouds that have it (read from the small region tables
+    alone, to tell a user which cloud a misplaced region belongs to)."""
+    import io
+
+    folder = bundled_folder()
+    manifest = pd.read_csv(io.BytesIO(folder.joinpath("MANIFEST.csv").read_bytes()), dtype=str,
+                           keep_default_na=False)
+    out: dict[str, list[str]] = {}
+    for row in manifest[manifest.kind == "regions"].itertuples():
+        regions = pd.read_csv(io.BytesIO(folder.joinpath(row.file).read_bytes()), dtype=str).region
+        for r in regions:
+            out.setdefault(r, []).append(row.cloud)
+    return {r: tuple(c) for r, c in out.items()}
+
+
+def unknown_region(cloud: str, region: str, known: Sequence[str]) -> PlannerError:
+    """An unknown region of ``cloud``, named with close matches, and with the cloud it belongs to if another."""
+    from planner.clouds import catalogs
+
+    owners = [c for c in bundled_region_clouds().get(region, ()) if c != cloud]
+    if owners:
+        example = catalogs()[cloud].default_region if cloud in catalogs() else sorted(known)[0]
+        return PlannerError(f"region '{region}' belongs to {' and '.join(owners)}, not {cloud}; set cloud: "
+                            f"{owners[0]}, or pick a {cloud} region such as {example} (`planner prices regions "
+                            f"--cloud {cloud}` lists them)")
+    return unknown_name("region", region, known, context=f"for {cloud}")
 
 
 class Books:

@@ -15,6 +15,8 @@ from planner.report.mermaid import mermaid
 from planner.report.tables import swings_table, uncertainty_table
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
 
     from planner.plan import Plan
@@ -51,6 +53,23 @@ def _bom_table(bom: pd.DataFrame, total: float) -> list[str]:
     rows.append(["**total**", "", "", "", "", "", f"**{_usd(total)}**", ""])
     return _table(["component", "service", "SKU", "quantity", "unit", "unit USD", "monthly USD", "price source"],
                   rows, "lllrlrrl")
+
+
+def render_clouds_markdown(plans: Sequence[Plan]) -> str:
+    """The same workload on several clouds: one comparison table, then each cloud's full plan."""
+    from planner.multicloud import clouds_table
+    from planner.report.tables import clouds_display
+
+    w = plans[0].workload
+    shown = clouds_display(clouds_table(plans))
+    out = [f"# Cloud comparison: {markdown_cell(w.name)}", "",
+           "Each cloud prices the same workload in its region nearest to the others (planner's equivalent-region "
+           "table; override with `--cloud-region CLOUD=REGION`). The recommended option of each is the cheapest "
+           "that meets every target on that cloud; lines with estimated prices come from a neighbouring region.", ""]
+    out += _table(list(shown.columns), shown.to_numpy().tolist(), "lllrrrl" + "r" * 4 + "l")
+    for p in plans:
+        out += ["", "---", "", render_markdown(p).rstrip("\n")]
+    return "\n".join(out) + "\n"
 
 
 def render_markdown(plan: Plan) -> str:

@@ -127,3 +127,26 @@ def batch_table(frame: pd.DataFrame, limit: int = DISPLAY_ROWS) -> pd.DataFrame:
         else:
             out[col] = blanks_as_dashes(values.to_frame())[col].astype(str)
     return out
+
+
+def clouds_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`planner.multicloud.clouds_table` as people read it: the cheapest marked, money formatted."""
+    import pandas as pd
+
+    from planner.clouds import catalog_for
+
+    def plus(x: float) -> str:
+        return "—" if x != x else ("cheapest" if x == 0 else f"+{x:.1f}%")
+
+    return pd.DataFrame([{
+        "cloud": catalog_for(r.cloud).label + (" (cheapest)" if r.cheapest else ""),
+        "region": r.region,
+        "recommended": r.recommended or "none meets every target",
+        "monthly": usd(r.monthly_usd),
+        "vs cheapest": plus(r.vs_cheapest_pct),
+        "designed-for availability": pct(r.availability_pct),
+        "DR tier": dr_name(r.dr_tier),
+        **{f"{name} monthly": usd(getattr(r, f"{name}_usd")) for name in ("vertical", "horizontal", "containers",
+                                                                        "serverless")},
+        "estimated prices": f"{r.estimated_lines} line(s)" if r.estimated_lines else "none",
+    } for r in table.itertuples()])
