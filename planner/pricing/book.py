@@ -28,6 +28,10 @@ DEFAULT_VARIANT: dict[str, tuple[str, str]] = {
     "ec2": ("", ""),
     "rds": ("postgresql", "single-az"),
     "elasticache": ("redis", ""),
+    "cloudsql": ("postgresql", "single-az"),
+    "memorystore": ("redis", ""),
+    "postgresql_flexible": ("postgresql", "single-az"),
+    "redis_cache": ("redis", ""),
 }
 
 T = TypeVar("T")
