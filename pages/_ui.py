@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from planner.clouds import catalog_for, catalogs
 from planner.errors import PlannerError
 from planner.plan import Plan, make_plan
 from planner.pricing import PriceBook, default_book
@@ -72,14 +75,20 @@ def page_menu() -> None:
 
 
 @st.cache_resource(show_spinner="Loading the price book…")
-def price_book() -> PriceBook:
-    return default_book()
+def price_book(cloud: str = "aws") -> PriceBook:
+    return default_book(cloud)
+
+
+def workload_cloud(workload_json: str) -> str:
+    """The cloud of a workload given as JSON (the cache key the pages pass around)."""
+    return str(json.loads(workload_json).get("cloud") or "aws")
 
 
 @st.cache_resource(max_entries=128, show_spinner="Sizing and pricing…")
 def cached_plan(workload_json: str) -> Plan:
-    plan = make_plan(Workload.model_validate_json(workload_json), price_book())
-    remember(price_book())  # the derived candidate tables, for the next server start
+    w = Workload.model_validate_json(workload_json)
+    plan = make_plan(w, price_book(w.cloud))
+    remember(price_book(w.cloud))  # the derived candidate tables, for the next server start
     return plan
 
 
@@ -106,12 +115,19 @@ def _number(field: str, value: float | None, *, step: float | None = None, fmt: 
 
 def workload_form(w: Workload) -> dict[str, object]:
     """The grouped input form; returns the raw values (validated by the caller)."""
-    regions = list(price_book().regions("aws").region)
-    names = price_book().regions("aws").set_index("region").name
     data: dict[str, object] = {}
     data["name"] = st.text_input("Name", value=w.name, key="name", help=Workload.model_fields["name"].description)
-    data["region"] = st.selectbox("Region", regions, index=regions.index(w.region) if w.region in regions else 0,
-                                  format_func=lambda r: f"{r} — {names[r]}", key="region")
+    clouds = list(catalogs())
+    cloud = st.selectbox("Cloud", clouds, index=clouds.index(w.cloud) if w.cloud in clouds else 0,
+                         format_func=lambda c: catalog_for(c).label, key="cloud",
+                         help=Workload.model_fields["cloud"].description)
+    data["cloud"] = cloud
+    table = price_book(cloud).regions(cloud)
+    regions, names = list(table.region), table.set_index("region").name
+    start = w.region if w.cloud == cloud and w.region in regions else catalog_for(cloud).default_region
+    # one region widget per cloud: a region of one cloud is never offered to another
+    data["region"] = st.selectbox("Region", regions, index=regions.index(start),
+                                  format_func=lambda r: f"{r} — {names[r]}", key=f"region_{cloud}")
     with st.expander("Traffic", expanded=True):
         by_users = st.radio("Traffic given as", ["peak requests/s", "daily active users"], horizontal=True,
                             index=1 if w.peak_rps is None else 0, key="traffic_mode") == "daily active users"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages._ui import page_menu, price_book
+from pages._ui import page_menu
 from planner.batch import errors_frame, run_batch, write_outputs
 from planner.batch_input import (
     MAX_BATCH_BYTES,
@@ -46,10 +46,10 @@ def priced(data: bytes, name: str):  # noqa: ANN201
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        inp = read_batch(path, price_book())
+        inp = read_batch(path)  # each row's cloud gets its own price book
     bar = st.progress(0.0, text="Pricing scenarios…")
     # in this process: forking a web server's threads is not safe
-    result = run_batch(inp, price_book(), chunk_rows=5_000, workers=1,
+    result = run_batch(inp, chunk_rows=5_000, workers=1,
                        progress=lambda done, total: bar.progress(done / max(total, 1), text=f"{done:,} of {total:,}"))
     bar.empty()
     return result

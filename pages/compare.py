@@ -1,31 +1,51 @@
-"""Compare: every option against load, the vertical/horizontal crossover, and the same workload per region."""
+"""Compare: every option against load, the vertical/horizontal crossover, the same workload per region and on
+each cloud."""
 
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
-from pages._ui import page_menu, price_book, sidebar_workload
+from pages._ui import page_menu, price_book, sidebar_workload, workload_cloud
+from planner.clouds import catalog_for, catalogs
+from planner.clouds.regions import equivalent_region
 from planner.errors import PlannerError
 from planner.explore import compare_regions, cost_vs_load, crossovers, pair_crossover
+from planner.multicloud import clouds_table
 from planner.report.escaping import markdown_literal
-from planner.report.figures import cost_vs_load_figure, regions_figure
+from planner.report.figures import clouds_figure, cost_vs_load_figure, regions_figure
 from planner.report.formatting import usd
-from planner.report.tables import batch_table
+from planner.report.tables import batch_table, clouds_display
+
+# regions spread over the world, per cloud, offered by default beside the workload's own
+WORLD = ({"aws": "us-east-1", "gcp": "us-east4", "azure": "eastus"},
+         {"aws": "eu-west-1", "gcp": "europe-west1", "azure": "northeurope"},
+         {"aws": "ap-southeast-1", "gcp": "asia-southeast1", "azure": "southeastasia"},
+         {"aws": "sa-east-1", "gcp": "southamerica-east1", "azure": "brazilsouth"})
 
 
 @st.cache_data(max_entries=32, show_spinner="Sweeping load…")
 def sweep(workload_json: str, low: float, high: float, points: int):  # noqa: ANN201
     from planner.workload import Workload
 
-    return cost_vs_load(Workload.model_validate_json(workload_json), np.geomspace(low, high, points), price_book())
+    return cost_vs_load(Workload.model_validate_json(workload_json), np.geomspace(low, high, points),
+                        price_book(workload_cloud(workload_json)))
+
+
+@st.cache_resource(max_entries=16, show_spinner="Planning on each cloud…")
+def by_cloud(workload_json: str, clouds: tuple[str, ...], overrides: tuple[tuple[str, str], ...]):  # noqa: ANN201
+    from planner.multicloud import plans_across_clouds
+    from planner.workload import Workload
+
+    return plans_across_clouds(Workload.model_validate_json(workload_json), list(clouds), dict(overrides), price_book)
 
 
 @st.cache_data(max_entries=32, show_spinner="Pricing each region…")
 def by_region(workload_json: str, regions: tuple[str, ...]):  # noqa: ANN201
     from planner.workload import Workload
 
-    return compare_regions(Workload.model_validate_json(workload_json), list(regions), price_book())
+    return compare_regions(Workload.model_validate_json(workload_json), list(regions),
+                           price_book(workload_cloud(workload_json)))
 
 
 page_menu()
@@ -48,8 +68,9 @@ except PlannerError as exc:
 cross = pair_crossover(table, "vertical", "horizontal")
 st.plotly_chart(cost_vs_load_figure(table, cross), width="stretch")
 if cross is not None:
-    st.info(f"Vertical → horizontal crossover at about **{cross:,.0f} req/s**: above it an Auto Scaling group "
-            "is cheaper than (or the only option instead of) one big instance.")
+    st.info(f"Vertical → horizontal crossover at about **{cross:,.0f} req/s**: above it a fleet "
+            f"({catalog_for(workload.cloud).product('fleet')}) is cheaper than (or the only option instead of) one "
+            "big instance.")
 else:
     st.caption("In this range a single instance is never the cheaper of vertical and horizontal.")
 changes = crossovers(table)
@@ -64,11 +85,11 @@ wide.index = wide.index.map(lambda x: f"{x:,.0f} req/s")
 st.dataframe(wide.map(usd), width="stretch")
 
 st.subheader("Regions")
-regions = list(price_book().regions("aws").region)
-# the workload's own region first, each region once
-default = list(dict.fromkeys(r for r in (workload.region, "us-east-1", "eu-west-1", "ap-southeast-1", "sa-east-1")
-                             if r in regions))
-chosen = st.multiselect("Regions", regions, default=default, key="compare_regions")
+cloud = workload.cloud
+regions = list(price_book(cloud).regions(cloud).region)
+# the workload's own region first, then a few across the world, each region once
+default = list(dict.fromkeys(r for r in (workload.region, *(m.get(cloud) for m in WORLD)) if r in regions))
+chosen = st.multiselect("Regions", regions, default=default, key=f"compare_regions_{cloud}")
 if chosen:
     per_region = by_region(workload.model_dump_json(), tuple(dict.fromkeys(chosen)))
     st.plotly_chart(regions_figure(per_region), width="stretch")
@@ -76,3 +97,34 @@ if chosen:
     st.dataframe(batch_table(best[["region", "option", "monthly_usd", "availability_pct", "dr_tier"]]).rename(
         columns={"monthly_usd": "monthly", "availability_pct": "designed-for availability", "dr_tier": "DR tier"}),
         hide_index=True)
+
+st.subheader("Clouds")
+st.caption("The same workload on each cloud, in the region nearest to the workload's (planner's equivalent-region "
+           "table; pick another below). Each cloud's recommended option is its cheapest that meets every target.")
+names = list(catalogs())
+picked = st.multiselect("Clouds", names, default=names, format_func=lambda c: catalog_for(c).label,
+                        key="compare_clouds")
+overrides = {}
+if picked:
+    columns = st.columns(len(picked))
+    for col, c in zip(columns, picked):
+        try:
+            near = equivalent_region(workload.cloud, workload.region, c)
+        except PlannerError:
+            near = catalog_for(c).default_region
+        options = list(price_book(c).regions(c).region)
+        overrides[c] = col.selectbox(f"{catalog_for(c).label} region", options, index=options.index(near),
+                                     key=f"cloud_region_{c}_{workload.cloud}_{workload.region}")
+    try:
+        plans = by_cloud(workload.model_dump_json(), tuple(picked), tuple(sorted(overrides.items())))
+    except PlannerError as exc:
+        st.error(markdown_literal(exc))
+        st.stop()
+    table = clouds_table(plans)
+    st.plotly_chart(clouds_figure(table), width="stretch")
+    st.dataframe(clouds_display(table), hide_index=True, width="stretch")
+    estimated = table[table.estimated_lines > 0]
+    if len(estimated):
+        st.caption("Estimated prices: " + "; ".join(
+            f"{catalog_for(r.cloud).label} {r.region}: {r.estimated_lines} line(s) of the recommended bill scaled "
+            "from a neighbouring region" for r in estimated.itertuples()) + ". The Plan page shows them.")

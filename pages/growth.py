@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import headline, page_menu, price_book, sidebar_workload
+from pages._ui import headline, page_menu, price_book, sidebar_workload, workload_cloud
 from planner.errors import PlannerError
 from planner.explore import crossovers, growth
 from planner.report.escaping import markdown_literal
@@ -16,7 +16,7 @@ from planner.report.formatting import usd
 def monthly(workload_json: str):  # noqa: ANN201
     from planner.workload import Workload
 
-    return growth(Workload.model_validate_json(workload_json), price_book())
+    return growth(Workload.model_validate_json(workload_json), price_book(workload_cloud(workload_json)))
 
 
 page_menu()

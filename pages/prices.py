@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from pages._ui import page_menu, price_book
+from planner.clouds import catalog_for, catalogs
 from planner.errors import PlannerError
 from planner.pricing import PURCHASE_OPTIONS
 from planner.pricing.queries import select_instances, table_ages
@@ -16,9 +17,11 @@ from planner.report.tables import blanks_as_dashes
 STALE_AFTER_DAYS = 365
 
 
-book = price_book()
 page_menu()
 st.title("Price book")
+clouds = list(catalogs())
+cloud = st.selectbox("Cloud", clouds, format_func=lambda c: catalog_for(c).label, key="prices_cloud")
+book = price_book(cloud)
 st.caption(f"Bundled public list prices, {book.oldest_prices_as_of} to {book.prices_as_of}. "
            "Every price names its source; see the provenance table below.")
 
@@ -28,12 +31,13 @@ if not stale.empty:
     st.warning(f"{len(stale)} of {len(ages)} tables hold prices older than a year "
                f"(oldest {int(stale.oldest_age_days.max())} days). Check current list prices before committing.")
 
-regions = book.regions("aws")
+regions = book.regions(cloud)
+cat = catalog_for(cloud)
+services = book.instance_services(cloud)
 left, mid, right = st.columns(3)
-service = left.selectbox("Service", book.instance_services("aws"), index=book.instance_services("aws").index("ec2"),
-                         key="service")
-region = mid.selectbox("Region", list(regions.region), index=list(regions.region).index("us-east-1"),
-                       format_func=lambda r: f"{r} — {regions.set_index('region').name[r]}", key="region")
+service = left.selectbox("Service", services, index=services.index(cat.compute_service), key=f"service_{cloud}")
+region = mid.selectbox("Region", list(regions.region), index=list(regions.region).index(cat.default_region),
+                       format_func=lambda r: f"{r} — {regions.set_index('region').name[r]}", key=f"region_{cloud}")
 option = right.selectbox("Purchase option", list(PURCHASE_OPTIONS), key="option", help="\n".join(
     f"- **{k}**: {v}" for k, v in PURCHASE_OPTIONS.items()))
 engine = deployment = None
@@ -43,6 +47,10 @@ if service == "rds":
                                else ["single-az", "multi-az", "multi-az-cluster"])
 elif service == "elasticache":
     engine = left.selectbox("Engine", ["redis", "valkey", "memcached"])
+elif service != cat.compute_service:  # another cloud's database or cache: the engines and deployments it prices
+    mine = book.instance_rows(cloud, service)
+    engine = left.selectbox("Engine", sorted(set(mine.engine)))
+    deployment = mid.selectbox("Deployment", sorted(set(mine.deployment[mine.engine == engine])))
 
 a, b, c = st.columns(3)
 min_vcpu = a.number_input("Minimum vCPU", min_value=0.0, value=0.0, step=1.0, key="min_vcpu")
@@ -50,7 +58,7 @@ min_memory_gib = b.number_input("Minimum memory [GiB]", min_value=0.0, value=0.0
 arch = c.selectbox("Architecture", ["any", "x86_64", "arm64"])
 
 try:
-    catalog = book.catalog("aws", region, service, option, engine=engine, deployment=deployment)
+    catalog = book.catalog(cloud, region, service, option, engine=engine, deployment=deployment)
     families = st.multiselect("Families", sorted(set(catalog.family)))
     rows = select_instances(catalog, families=families, min_vcpu=min_vcpu, min_memory_gib=min_memory_gib,
                             arch=None if arch == "any" else arch)
@@ -59,7 +67,7 @@ except PlannerError as exc:
     st.stop()
 
 if catalog.empty:
-    available = book.available_options("aws", region, service, engine=engine, deployment=deployment)
+    available = book.available_options(cloud, region, service, engine=engine, deployment=deployment)
     variant = f" ({engine}, {deployment})" if deployment else f" ({engine})" if engine else ""
     st.warning(f"The price book has no {option} prices for {service}{variant} in {region}; "
                f"options priced there: {', '.join(available) or 'none'}.")

@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from pages._ui import FIELD_LABELS, headline, page_menu, price_book, sidebar_workload
+from pages._ui import FIELD_LABELS, headline, page_menu, price_book, sidebar_workload, workload_cloud
 from planner.errors import PlannerError
 from planner.plan import Plan, make_uncertain_plan
 from planner.report.escaping import markdown_literal
@@ -31,7 +31,8 @@ FIRST_RANGED = ("peak_rps", "daily_active_users", "data_size_gb")  # on by defau
 
 @st.cache_data(max_entries=32, show_spinner="Sampling and pricing…")
 def uncertain_plan(data_json: str, samples: int, seed: int) -> Plan:
-    return make_uncertain_plan(uncertain_from_dict(json.loads(data_json), "form"), samples, seed, price_book())
+    return make_uncertain_plan(uncertain_from_dict(json.loads(data_json), "form"), samples, seed,
+                               price_book(workload_cloud(data_json)))
 
 
 def range_inputs(w: Workload) -> dict[str, dict[str, float]]:

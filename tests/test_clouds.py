@@ -249,3 +249,18 @@ def test_coverage_reports_listed_and_estimated_per_cloud(capsys):
     code, out, _ = run_cli(capsys, "prices", "coverage", "--cloud", "azure", "--region", "westus", "-f", "csv")
     table = pd.read_csv(io.StringIO(out))
     assert table.set_index("role").status["database"] == "listed"
+
+
+def test_a_policy_read_back_from_json_still_takes_the_clouds_defaults():
+    # JSON carries every policy field, so "set" cannot mean "chosen": fields at the planner-wide default follow
+    # the cloud (the dashboard caches plans by their workload's JSON)
+    w = workload("gcp")
+    again = Workload.model_validate_json(w.model_dump_json())
+    assert "horizontal_family_pattern" in again.policy.model_fields_set
+    assert make_plan(again).recommended.monthly_usd == pytest.approx(make_plan(w).recommended.monthly_usd)
+
+
+def test_a_family_pattern_no_type_matches_is_named():
+    plan = make_plan(workload("azure", policy={"vertical_family_pattern": "^Nope$"}))
+    reasons = " ".join(plan.option("vertical").reasons)
+    assert "no instance type of the families ^Nope$ is priced in eastus" in reasons

@@ -58,6 +58,19 @@ def test_plan_page_reads_the_scenario_from_the_url():
     assert at.number_input(key="peak_rps").value == 20
 
 
+def test_plan_page_plans_on_google_cloud_and_azure():
+    at = page("plan", cloud="gcp", region="us-central1", peak_rps="400")
+    assert not at.exception
+    assert at.selectbox(key="cloud").value == "gcp"
+    assert at.subheader[0].value.startswith("Recommended:")
+    at.selectbox(key="cloud").set_value("azure").run()
+    assert not at.exception
+    # the region list is the cloud's own, starting at its default region
+    assert at.selectbox(key="region_azure").value == "eastus"
+    assert at.query_params["cloud"] == "azure" and at.query_params["region"] == "eastus"
+    assert metric(at, "Monthly").startswith("$")
+
+
 def test_plan_page_warns_on_a_bad_link():
     at = page("plan", peak_rps="-3")
     assert not at.exception
@@ -67,10 +80,16 @@ def test_plan_page_warns_on_a_bad_link():
 
 # -- compare ----------------------------------------------------------------
 
-def test_compare_page_sweeps_load_and_regions():
+def test_compare_page_sweeps_load_regions_and_clouds():
     at = page("compare")
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 2  # cost vs load, regions
+    assert len(at.get("plotly_chart")) == 3  # cost vs load, regions, clouds
+    clouds = at.dataframe[-1].value
+    assert list(clouds.region) == ["us-east-1", "us-east4", "eastus"]
+    assert clouds.cloud.str.endswith("(cheapest)").sum() == 1
+    at.selectbox(key="cloud_region_gcp_aws_us-east-1").set_value("us-central1").run()
+    assert not at.exception
+    assert list(at.dataframe[-1].value.region) == ["us-east-1", "us-central1", "eastus"]
     at.number_input(key="sweep_high").set_value(200).run()
     assert not at.exception
 
@@ -145,16 +164,21 @@ def test_prices_page_reacts_to_filters():
     at.number_input(key="min_vcpu").set_value(64).run()
     big = int(at.subheader[0].value.split()[0].replace(",", ""))
     assert 0 < big < all_ec2
-    at.selectbox(key="service").set_value("rds").run()
+    at.selectbox(key="service_aws").set_value("rds").run()
     assert not at.exception
     assert at.subheader[0].value.endswith("rds SKUs, cheapest first")
+    at.selectbox(key="prices_cloud").set_value("gcp").run()
+    assert not at.exception
+    assert at.subheader[0].value.endswith("compute SKUs, cheapest first")
+    at.selectbox(key="service_gcp").set_value("cloudsql").run()
+    assert not at.exception and at.subheader[0].value.endswith("cloudsql SKUs, cheapest first")
 
 
 def test_prices_page_reports_missing_prices():
     at = page("prices")
-    at.selectbox(key="service").set_value("rds").run()
-    regions = [opt.split(" ")[0] for opt in at.selectbox(key="region").options]
-    at.selectbox(key="region").select_index(regions.index("ap-southeast-4")).run()
+    at.selectbox(key="service_aws").set_value("rds").run()
+    regions = [opt.split(" ")[0] for opt in at.selectbox(key="region_aws").options]
+    at.selectbox(key="region_aws").select_index(regions.index("ap-southeast-4")).run()
     at.selectbox(key="option").set_value("reserved_1yr").run()
     assert not at.exception
     assert at.subheader[0].value.startswith("0 rds SKUs")

@@ -26,6 +26,10 @@ def _fixed_performance(skus: pd.Series, policy: SizingPolicy) -> np.ndarray:
     return np.ones(len(skus))
 
 
+def _at_default(policy: SizingPolicy, name: str) -> bool:
+    return getattr(policy, name) == SizingPolicy.model_fields[name].get_default(call_default_factory=True)
+
+
 @dataclass(frozen=True)
 class PriceRef:
     """Where a role's unit price sits in the price book, and how the BOM line reads.
@@ -129,10 +133,12 @@ class CloudCatalog:
         return next(d for d in self.databases if d.name == name)
 
     def policy_for(self, policy: SizingPolicy) -> SizingPolicy:
-        """``policy`` with this cloud's defaults wherever the workload left a cloud-specific field unset (the
-        same object when nothing differs)."""
+        """``policy`` with this cloud's defaults wherever a cloud-specific field is left at the planner-wide
+        default (unset, or set to that default, as a policy read back from JSON has every field); the same
+        object when nothing differs."""
         defaults = {**self.policy_defaults, "availability": self.availability, "dr_regions": dict(self.dr_regions)}
-        update = {k: v for k, v in defaults.items() if k not in policy.model_fields_set and getattr(policy, k) != v}
+        update = {k: v for k, v in defaults.items()
+                  if getattr(policy, k) != v and (k not in policy.model_fields_set or _at_default(policy, k))}
         return policy.model_copy(update=update) if update else policy
 
     def database_label(self, variant: str, engine: str) -> str:

@@ -52,7 +52,9 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
         best = _most_capacity(ctx, key, cands)
         tail = {r: f"; the most any single instance gives is {b.cap:,.0f} ({b.sku}, {b.vcpu:.0f} vCPU, after USL "
                    f"contention sigma {p.usl_sigma:g}, kappa {p.usl_kappa:g})"
-                for r, b in best.loc[pd.unique(ctx.region[~found])].iterrows()}
+                for r, b in best.loc[best.index.intersection(pd.unique(ctx.region[~found]))].iterrows()}
+        for r in pd.unique(ctx.region[~found]):  # no type of the policy's families at all
+            tail.setdefault(r, f"; no instance type of the families {p.vertical_family_pattern} is priced in {r}")
         msgs = [f"needs {n:,.1f} vCPU of capacity at the horizon peak{tail[r]}"
                 for r, n in zip(ctx.region[~found], need[~found])]
         add_reason(frame, ~found, msgs)

@@ -69,6 +69,25 @@ def regions_figure(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def clouds_figure(table: pd.DataFrame) -> go.Figure:
+    """Each option's monthly bill on each cloud (a :func:`planner.multicloud.clouds_table`), the cheapest
+    recommended bill marked."""
+    from planner.clouds import catalog_for
+
+    labels = [f"{catalog_for(c).label}<br>{r}" for c, r in zip(table.cloud, table.region)]
+    fig = go.Figure()
+    for option, color in OPTION_COLORS.items():
+        fig.add_bar(name=option, x=labels, y=table[f"{option}_usd"], marker_color=color)
+    best = table[table.cheapest]
+    if len(best):
+        i = int(best.index[0])
+        fig.add_annotation(x=labels[i], y=float(best.monthly_usd.iloc[0]), text=f"cheapest: {best.recommended.iloc[0]}",
+                           showarrow=True, arrowhead=2, ay=-40)
+    fig.update_layout(barmode="group", title="The same workload on each cloud (feasible options)",
+                      yaxis_title="USD per month", **LAYOUT)
+    return fig
+
+
 def growth_figure(table: pd.DataFrame) -> go.Figure:
     """Recommended monthly cost and instance count over the horizon; switches of option annotated."""
     rec = table[table.recommended].sort_values("month")
