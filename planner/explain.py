@@ -36,7 +36,7 @@ def decisions(plan: Plan) -> list[Decision]:
     rec = plan.recommended
     if rec is not None:
         out.append(_availability(rec))
-        out.append(Decision("purchase", w.purchase_option, _purchase(w.purchase_option)))
+        out.append(Decision("purchase", w.purchase_option, catalog_for(w.cloud).purchase_notes[w.purchase_option]))
         cheaper = [o for o in plan.options if o is not rec and o.monthly_usd < rec.monthly_usd]
         why = f"cheapest option meeting every target at ${rec.monthly_usd:,.0f}/month"
         if cheaper:
@@ -98,17 +98,6 @@ def _dr(plan: Plan) -> Decision:
 def _availability(o: OptionPlan) -> Decision:
     return Decision("availability estimate", f"{_pct(o.availability_pct)} designed-for, "
                                              f"{_pct(o.row.sla_floor_pct)} SLA floor", o.row.availability_why)
-
-
-def _purchase(option: str) -> str:
-    return {
-        "on_demand": "everything on demand: no commitment",
-        "savings_1yr": "always-on compute at the 1-year Savings Plan rate, database and cache on 1-year "
-                       "reservations; autoscaled capacity on demand",
-        "savings_3yr": "always-on compute at the 3-year Savings Plan rate, database and cache on 3-year "
-                       "reservations; autoscaled capacity on demand",
-        "spot_mix": "baseline on demand, autoscaled capacity on Spot (may be interrupted)",
-    }[option]
 
 
 def billing_month(plan: Plan) -> str:

@@ -98,6 +98,14 @@ CATALOG = CloudCatalog(
         "savings_3yr": ("savings_3yr", "on_demand", "reserved_3yr"),
         "spot_mix": ("on_demand", "spot", "on_demand"),
     },
+    purchase_notes={
+        "on_demand": "everything on demand: no commitment",
+        "savings_1yr": "always-on compute at the 1-year Savings Plan rate, database and cache on 1-year "
+                       "reservations; autoscaled capacity on demand",
+        "savings_3yr": "always-on compute at the 3-year Savings Plan rate, database and cache on 3-year "
+                       "reservations; autoscaled capacity on demand",
+        "spot_mix": "baseline on demand, autoscaled capacity on Spot (may be interrupted)",
+    },
     nat_billing="per_az",
     nat_max_billed_vms=0,
     load_balancer_capacity="lcu",

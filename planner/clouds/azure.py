@@ -97,6 +97,14 @@ CATALOG = CloudCatalog(
         "savings_3yr": ("savings_3yr", "on_demand", "reserved_3yr"),
         "spot_mix": ("on_demand", "spot", "on_demand"),
     },
+    purchase_notes={
+        "on_demand": "everything pay-as-you-go: no commitment",
+        "savings_1yr": "no reservation or savings-plan rates in the price book: everything at pay-as-you-go "
+                       "rates (a commitment would cost less; not priced here)",
+        "savings_3yr": "no reservation or savings-plan rates in the price book: everything at pay-as-you-go "
+                       "rates (a commitment would cost less; not priced here)",
+        "spot_mix": "no Spot rates in the price book: everything at pay-as-you-go rates",
+    },
     nat_billing="per_az",
     nat_max_billed_vms=0,
     load_balancer_capacity="gb",

@@ -87,6 +87,14 @@ CATALOG = CloudCatalog(
         "savings_3yr": ("reserved_3yr", "on_demand", "reserved_3yr"),
         "spot_mix": ("on_demand", "spot", "on_demand"),
     },
+    purchase_notes={
+        "on_demand": "everything on demand: no commitment (no sustained-use discounts applied)",
+        "savings_1yr": "always-on VMs at the 1-year resource-based committed-use rate; Cloud SQL and Memorystore "
+                       "on demand (no committed-use rates in the price book); autoscaled capacity on demand",
+        "savings_3yr": "always-on VMs at the 3-year resource-based committed-use rate; Cloud SQL and Memorystore "
+                       "on demand (no committed-use rates in the price book); autoscaled capacity on demand",
+        "spot_mix": "baseline on demand, autoscaled capacity on Spot VMs (may be preempted)",
+    },
     nat_billing="per_vm",
     nat_max_billed_vms=32,
     load_balancer_capacity="gb",
