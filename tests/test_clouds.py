@@ -264,3 +264,17 @@ def test_a_family_pattern_no_type_matches_is_named():
     plan = make_plan(workload("azure", policy={"vertical_family_pattern": "^Nope$"}))
     reasons = " ".join(plan.option("vertical").reasons)
     assert "no instance type of the families ^Nope$ is priced in eastus" in reasons
+
+
+def test_clouds_figure_draws_every_option_and_names_the_cheapest():
+    from planner.report.figures import clouds_figure
+
+    w = Workload(name="x", region="us-east-1", peak_rps=300)
+    table = clouds_table(plans_across_clouds(w, ["aws", "gcp", "azure"]))
+    fig = clouds_figure(table)
+    assert [t.name for t in fig.data] == ["vertical", "horizontal", "containers", "serverless"]
+    labels = list(fig.data[1].x)
+    cheapest = table.cloud[table.cheapest].iloc[0]
+    assert sum("<b>cheapest:" in x for x in labels) == 1
+    assert catalog_for(cheapest).label in next(x for x in labels if "<b>cheapest:" in x)
+    np.testing.assert_allclose(np.asarray(fig.data[1].y, dtype=float), table.horizontal_usd)

@@ -74,17 +74,15 @@ def clouds_figure(table: pd.DataFrame) -> go.Figure:
     recommended bill marked."""
     from planner.clouds import catalog_for
 
-    labels = [f"{catalog_for(c).label}<br>{r}" for c, r in zip(table.cloud, table.region)]
+    labels = [f"{catalog_for(r.cloud).label}<br>{r.region}" + (f"<br><b>cheapest: {r.recommended}</b>" if r.cheapest
+                                                                 else f"<br>recommended: {r.recommended or 'none fits'}")
+              for r in table.itertuples()]
     fig = go.Figure()
     for option, color in OPTION_COLORS.items():
         fig.add_bar(name=option, x=labels, y=table[f"{option}_usd"], marker_color=color)
-    best = table[table.cheapest]
-    if len(best):
-        i = int(best.index[0])
-        fig.add_annotation(x=labels[i], y=float(best.monthly_usd.iloc[0]), text=f"cheapest: {best.recommended.iloc[0]}",
-                           showarrow=True, arrowhead=2, ay=-40)
+    # three-line axis labels: the legend goes lower
     fig.update_layout(barmode="group", title="The same workload on each cloud (feasible options)",
-                      yaxis_title="USD per month", **LAYOUT)
+                      yaxis_title="USD per month", **{**LAYOUT, "legend": {"orientation": "h", "y": -0.32}})
     return fig
 
 
