@@ -8,13 +8,14 @@ description states its unit, default and allowed range; a bad value raises
 
 from __future__ import annotations
 
+import difflib
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import annotated_types as at
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from planner.errors import PlannerError
 from planner.policy import SizingPolicy
@@ -35,8 +36,9 @@ class Workload(BaseModel):
 
     # identity
     name: str = Field("workload", min_length=1, max_length=120, description="Name shown in reports.")
-    cloud: str = Field("aws", description="Cloud provider; aws is priced today.")
-    region: str = Field("us-east-1", description="Region code of the primary deployment, e.g. eu-west-1.")
+    cloud: str = Field("aws", description="Cloud provider: aws, gcp or azure.")
+    region: str = Field("us-east-1", description="Region code of the primary deployment on that cloud, e.g. "
+                                                 "eu-west-1 (aws), europe-west1 (gcp), westeurope (azure).")
 
     # traffic
     peak_rps: float | None = Field(
@@ -84,6 +86,17 @@ class Workload(BaseModel):
                                                                              "[0-1], 0.05 < x <= 0.95. Default 0.6.")
 
     policy: SizingPolicy = Field(default_factory=SizingPolicy, description="Sizing tunables; override any of them.")
+
+    @field_validator("cloud")
+    @classmethod
+    def _known_cloud(cls, value: str) -> str:
+        from planner.clouds import catalogs
+
+        if value not in catalogs():
+            close = difflib.get_close_matches(value, list(catalogs()), n=1)
+            raise ValueError(f"unknown cloud '{value}'" + (f"; did you mean {close[0]}?" if close else
+                                                           f"; known: {', '.join(catalogs())}"))
+        return value
 
     @model_validator(mode="after")
     def _traffic_given_once(self) -> Workload:
