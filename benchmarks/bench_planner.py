@@ -107,6 +107,8 @@ def warm_price_cache() -> None:
         cli = [sys.executable, "-m", "planner"]
         subprocess.run([*cli, "example", "-o", str(w)], check=True, capture_output=True)
         subprocess.run([*cli, "plan", str(w), "-f", "json"], check=True, capture_output=True)
+        subprocess.run([*cli, "plan", str(w), "--clouds", "aws,gcp,azure", "-f", "json"], check=True,
+                       capture_output=True)
         scenario_csv(rows, 200)
         subprocess.run([*cli, "batch", str(rows), "-o", str(Path(tmp) / "out.csv")], check=True, capture_output=True)
 
@@ -183,6 +185,45 @@ def bench_cold_start(repeat: int) -> dict[str, float]:
     print(f"  bare `{CORE_LIBRARIES}`: {out['core'] * 1000:6.0f} ms -> plan / bare = {out['plan'] / out['core']:.2f}x")
     print(f"  bare import of every library it loads ({ALL_LIBRARIES.removeprefix('import ')}): "
           f"{out['all'] * 1000:6.0f} ms -> plan / bare = {out['plan'] / out['all']:.2f}x")
+    return out
+
+
+CLOUD_REGIONS = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
+
+
+def bench_clouds(repeat: int) -> dict[str, float]:
+    """Per cloud: one plan's compute after start-up and a cold `planner plan` (wall time, peak memory); and the
+    three clouds side by side (`--clouds aws,gcp,azure`), cold."""
+    from planner.plan import make_plan
+    from planner.pricing import default_book
+    from planner.workload import Workload
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for cloud, region in CLOUD_REGIONS.items():
+            w = Workload(cloud=cloud, region=region, peak_rps=500)
+            book = default_book(cloud)
+            make_plan(w, book)
+            times = []
+            for _ in range(max(repeat, 10)):
+                t = time.perf_counter()
+                make_plan(w, book)
+                times.append(time.perf_counter() - t)
+            out[f"{cloud}_plan_s"] = statistics.median(times)
+            path = Path(tmp) / f"{cloud}.yaml"
+            path.write_text(f"cloud: {cloud}\nregion: {region}\npeak_rps: 500\n")
+            cold = [_timed(["planner", "plan", str(path), "-f", "json"]) for _ in range(repeat)]
+            out[f"{cloud}_cold_s"] = statistics.median(t for t, _ in cold)
+            out[f"{cloud}_cold_rss_mb"] = max(m for _, m in cold)
+            print(f"  {cloud}: one plan {out[f'{cloud}_plan_s'] * 1000:6.1f} ms after start-up; cold `planner plan` "
+                  f"{out[f'{cloud}_cold_s']:.2f} s, peak RSS {out[f'{cloud}_cold_rss_mb']:.0f} MB")
+        path = Path(tmp) / "aws.yaml"
+        three = [_timed(["planner", "plan", str(path), "--clouds", "aws,gcp,azure", "-f", "json"])
+                 for _ in range(repeat)]
+        out["three_clouds_cold_s"] = statistics.median(t for t, _ in three)
+        out["three_clouds_cold_rss_mb"] = max(m for _, m in three)
+        print(f"  cold `planner plan --clouds aws,gcp,azure`: {out['three_clouds_cold_s']:.2f} s, peak RSS "
+              f"{out['three_clouds_cold_rss_mb']:.0f} MB (median of {repeat})")
     return out
 
 
@@ -266,17 +307,21 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--parts", default="batch,plan,cold,peer,clouds", help="which figures to measure")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     os.chdir(REPO)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"{platform.platform()}")
     warm_price_cache()
-    figures = {
-        "batch": bench_batch([int(s) for s in args.sizes.split(",")], args.repeat),
-        "single_plan_s": bench_single_plan(args.repeat),
-        "cold_start_s": bench_cold_start(args.repeat),
-        "peer": bench_peer(args.repeat),
+    benches = {
+        "batch": lambda: bench_batch([int(s) for s in args.sizes.split(",")], args.repeat),
+        "plan": lambda: bench_single_plan(args.repeat),
+        "cold": lambda: bench_cold_start(args.repeat),
+        "peer": lambda: bench_peer(args.repeat),
+        "clouds": lambda: bench_clouds(args.repeat),
     }
+    figures = {name: run() for name, run in benches.items() if name in parts}
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 
