@@ -186,16 +186,19 @@ class BomBuilder:
         cost = np.zeros(n)
         dates = np.full(n, "", dtype=object)
         sources = np.full(n, "", dtype=object)
+        label = np.full(n, sku or item, dtype=object)
         unit = ""
         for r in pd.unique(region):
             sel = region == r
             tiers = self.book.tiers(self.cloud, r, service, item, dimension)
             cost[sel] = tiers.cost_usd(billable[sel])
             dates[sel], sources[sel], unit = tiers.prices_as_of, tiers.source_id, tiers.unit
+            beyond = sel & np.isnan(cost)  # past the last priced tier: said so where the price is missing
+            label[beyond] = f"{sku or item} beyond {tiers.tier_end[-1]:,.0f} {tiers.unit} (the last priced tier)"
         with np.errstate(divide="ignore", invalid="ignore"):
             blended = np.where(quantity > 0, cost / quantity, 0.0)
         note = f"tiered; first {free_units:g} {unit} free" if free_units else "tiered"
-        self._add(rows, option, component, service, sku or item, quantity, unit, blended, region, dates, sources,
+        self._add(rows, option, component, service, label, quantity, unit, blended, region, dates, sources,
                   note)
 
     def priced(self, rows: np.ndarray, option: str, component: str, ref: PriceRef | None, region: npt.ArrayLike,

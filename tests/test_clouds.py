@@ -278,3 +278,15 @@ def test_clouds_figure_draws_every_option_and_names_the_cheapest():
     assert sum("<b>cheapest:" in x for x in labels) == 1
     assert catalog_for(cheapest).label in next(x for x in labels if "<b>cheapest:" in x)
     np.testing.assert_allclose(np.asarray(fig.data[1].y, dtype=float), table.horizontal_usd)
+
+
+def test_egress_beyond_azures_last_priced_tier_is_missing_not_free():
+    from planner.pricing.tiers import tiered_cost_usd
+
+    # Microsoft's bandwidth list stops at 500 TB a month ("contact us"): a bill past it has no price
+    cost = tiered_cost_usd([50, 600_000], [0, 100], [100, 512_000], [0.0, 0.087])
+    assert cost[0] == 0 and np.isnan(cost[1])
+    plan = make_plan(workload("azure", peak_rps=20_000, response_kb=40))
+    assert plan.recommended is None
+    assert all("no price for bandwidth GB out beyond 512,000 GB (the last priced tier) in eastus" in " ".join(
+        o.reasons) for o in plan.options)

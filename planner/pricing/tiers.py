@@ -24,9 +24,11 @@ def tiered_cost_usd(
 
     cost(q) = sum_i price_i * clip(q - start_i, 0, end_i - start_i)
 
-    ``tier_end`` may be ``inf`` (or NaN) for the open last tier. Vectorised
-    over ``quantity``; tiers must be sorted and contiguous. Reference: AWS
-    price list tier semantics ("First 10 TB / Next 40 TB / ...").
+    ``tier_end`` may be ``inf`` (or NaN) for the open last tier. A quantity
+    beyond a closed last tier has no price (NaN): the list stops there ("over
+    500 TB: contact us"), and zero would under-bill. Vectorised over
+    ``quantity``; tiers must be sorted and contiguous. Reference: AWS price
+    list tier semantics ("First 10 TB / Next 40 TB / ...").
     """
     q = np.asarray(quantity, dtype=float)
     start = np.asarray(tier_start, dtype=float)
@@ -37,7 +39,8 @@ def tiered_cost_usd(
     if np.any(start[1:] != end[:-1]):
         raise ValueError("tiers must be contiguous: each tier starts where the previous one ends")
     in_tier = np.clip(q[..., None] - start, 0.0, end - start)
-    return in_tier @ price
+    cost = in_tier @ price
+    return np.where(q > end[-1], np.nan, cost) if len(end) else cost
 
 
 @dataclass(frozen=True)
