@@ -34,8 +34,10 @@ def regions(
 
 @prices_app.command("list")
 def list_prices(
-    service: str = typer.Option("ec2", help="Instance service: ec2, rds or elasticache."),
-    region: str = typer.Option("us-east-1", help="Region code."),
+    service: str | None = typer.Option(None, help="Instance service (default: the cloud's VMs): ec2, rds, "
+                                       "elasticache; compute, cloudsql, memorystore; vm, postgresql_flexible, "
+                                       "redis_cache."),
+    region: str | None = typer.Option(None, help="Region code (default: the cloud's default region)."),
     cloud: str = typer.Option("aws", help="Cloud provider."),
     family: list[str] = typer.Option([], help="Instance family, e.g. m7g (repeat or comma-separate)."),
     min_vcpu: float = typer.Option(0, min=0, help="Minimum vCPUs."),
@@ -54,7 +56,11 @@ def list_prices(
     """List instance prices with specs, cheapest first."""
     from planner.pricing.queries import select_instances
 
+    from planner.clouds import catalog_for
+
     book = _book(cloud)
+    service = service or catalog_for(cloud).compute_service
+    region = region or catalog_for(cloud).default_region
     families = [f.strip() for item in family for f in item.split(",") if f.strip()]
     cat = book.catalog(cloud, region, service, option, engine=engine, deployment=deployment)
     rows = select_instances(cat, families=families, min_vcpu=min_vcpu, min_memory_gib=min_memory_gib,
