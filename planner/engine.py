@@ -304,6 +304,11 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
     reach the target, then bill the shared tiers and the DR footprint."""
     p, av = ctx.policy, ctx.policy.availability
     db_missing = ~ctx.col("db_fits")
+    engines = sorted({e for v in ctx.catalog.databases for e in v.engine})
+    if p.database_engine not in engines:  # the cloud's price book has no database of this engine at all
+        add_reason(opt, db_missing, f"database: {ctx.catalog.label}'s price book has no {p.database_engine} "
+                                    f"database (priced: {', '.join(engines)}); set policy.database_engine")
+        db_missing = np.zeros(ctx.n, dtype=bool)
     add_reason(opt, db_missing, [
         f"database: no {p.database_engine} {d} class in {r} has {v:,.1f} vCPU and {c:,.0f} connections with "
         f"storage reads within the {p.db_read_latency_budget_ms:g} ms budget"

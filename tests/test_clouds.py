@@ -290,3 +290,10 @@ def test_egress_beyond_azures_last_priced_tier_is_missing_not_free():
     assert plan.recommended is None
     assert all("no price for bandwidth GB out beyond 512,000 GB (the last priced tier) in eastus" in " ".join(
         o.reasons) for o in plan.options)
+
+
+def test_an_engine_a_cloud_does_not_price_is_named():
+    plan = make_plan(workload("azure", policy={"database_engine": "mysql"}))
+    assert plan.recommended is None
+    assert "database: Azure's price book has no mysql database (priced: postgresql)" in " ".join(
+        plan.option("horizontal").reasons)
