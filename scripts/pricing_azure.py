@@ -233,7 +233,8 @@ def database_tables(src: Path, vm: pd.DataFrame, regions: list[str]) -> tuple[pd
     # zone-redundant HA bills a standby of the same size (Azure docs, "High availability": compute and storage
     # of the standby are billed like the primary's)
     single = inst.assign(deployment=np.where(inst.service == "postgresql_flexible", "single-az", ""))
-    ha = inst[inst.service == "postgresql_flexible"].assign(
+    # the Burstable tier offers no high availability (Azure docs, "High availability concepts")
+    ha = inst[(inst.service == "postgresql_flexible") & ~inst.sku.str.startswith("B_")].assign(
         deployment="multi-az", hourly_usd=lambda d: (d.hourly_usd * 2).round(6),
         notes=lambda d: d.notes + "; zone-redundant HA: primary + standby")
     inst = pd.concat([single, ha], ignore_index=True).assign(option="on_demand", upfront_usd=0.0, payment="",
