@@ -66,8 +66,8 @@ def mismatches(ref: Reference, plan: Plan) -> list[str]:
 
 
 def compare(refs: list[Reference], book: PriceBook | None = None) -> list[tuple[Reference, Plan]]:
-    book = book or default_book()
-    return [(r, make_plan(r.workload, book)) for r in refs]
+    """Each reference planned on its own cloud's book (or on ``book``)."""
+    return [(r, make_plan(r.workload, book or default_book(r.workload.cloud))) for r in refs]
 
 
 def _usd(x: float) -> str:
@@ -86,7 +86,8 @@ def render(pairs: list[tuple[Reference, Plan]], method: str, peer_table: str, pe
         arch = (f"{a['option']}, {a['azs']} AZs{' static' if a['static'] else ''}, "
                 f"{'Multi-AZ' if a['db_multi_az'] else 'single-AZ'} {plan.sizing.db_instance_class}"
                 f"{', cache' if a['cache'] else ''}, {a['dr_tier']}")
-        out.append(f"| {ref.name} | {w.region} | {w.peak_rps:,.0f} | {w.data_size_gb:,.0f} | {w.availability_target:g}% "
+        where = w.region if w.cloud == "aws" else f"{w.region} ({w.cloud})"
+        out.append(f"| {ref.name} | {where} | {w.peak_rps:,.0f} | {w.data_size_gb:,.0f} | {w.availability_target:g}% "
                    f"| {w.rto_minutes:g} | {_usd(ref.total_usd)} | {_usd(rec.monthly_usd)} | "
                    f"{rec.monthly_usd / ref.total_usd:.2f} | {arch} | {'yes' if not bad else '; '.join(bad)} |")
     out += ["", "## Hand derivations", ""]
@@ -96,7 +97,7 @@ def render(pairs: list[tuple[Reference, Plan]], method: str, peer_table: str, pe
                 f"{w.peak_rps:,.0f} req/s peak (peak/average {w.peak_to_average:g}), {w.cpu_ms_per_request:g} ms CPU, "
                 f"{w.read_fraction:.0%} reads, {w.data_size_gb:,.0f} GB growing {w.monthly_growth:.0%}/month for "
                 f"{w.horizon_months} months, {w.availability_target:g}%, RTO {w.rto_minutes:g} / RPO "
-                f"{w.rpo_minutes:g} min, {w.region}, {w.purchase_option}.", "", ref.reasoning.strip(), "",
+                f"{w.rpo_minutes:g} min, {w.cloud} {w.region}, {w.purchase_option}.", "", ref.reasoning.strip(), "",
                 "| component | quantity | unit | unit USD | monthly USD | how |", "|---|---:|---|---:|---:|---|"]
         for component, qty, unit, unit_usd, calc in ref.lines:
             out.append(f"| {component} | {float(qty):,.4g} | {unit} | {float(unit_usd):g} | "
