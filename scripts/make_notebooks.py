@@ -49,6 +49,14 @@ QUICKSTART = [
                   "px.density_heatmap(best, x=\"peak_rps\", y=\"availability_target\", z=\"monthly_usd\",\n"
                   "                   histfunc=\"sum\", text_auto=\".3s\", log_x=True,\n"
                   "                   title=\"Recommended monthly cost by traffic and availability target\")"),
+    new_markdown_cell("## Three clouds\n\nThe same workload on AWS, Google Cloud and Azure, each in the region "
+                      "nearest the workload's (`planner/clouds/regions.py`)."),
+    new_code_cell("from planner.multicloud import clouds_table, plans_across_clouds\n"
+                  "from planner.report.figures import clouds_figure\n\n"
+                  "clouds = clouds_table(plans_across_clouds(workload, [\"aws\", \"gcp\", \"azure\"]))\n"
+                  "clouds[[\"cloud\", \"region\", \"recommended\", \"monthly_usd\", \"vs_cheapest_pct\", "
+                  "\"estimated_lines\"]].round(1)"),
+    new_code_cell("clouds_figure(clouds)"),
 ]
 
 MODELS = [
