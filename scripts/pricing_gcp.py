@@ -176,9 +176,13 @@ def compute_tables(src: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     specs = specs[["service", "sku", "family", "generation", "category", "vcpu", "memory_gib", "arch", "gpu_count"]]
     options = {"on_demand_usd_per_hour": ("on_demand", ""), "spot_usd_per_hour": ("spot", "may be preempted"),
                "cud_1y_usd_per_hour": ("reserved_1yr", ""), "cud_3y_usd_per_hour": ("reserved_3yr", "")}
-    notes = {"on_demand": "list rate; sustained-use discounts not applied",
+    notes = {"on_demand": "list rate (the sustained_use option holds the full-month rate)",
              "reserved_1yr": "1-year resource-based committed use", "reserved_3yr": "3-year resource-based committed use",
              "spot": "Spot VM"}
+    # the sustained-use rate of an instance running all month (the source's monthly price / 730 h)
+    c = c.assign(sud_usd_per_hour=c.on_demand_with_sud_usd_per_month / HOURS_PER_MONTH)
+    options["sud_usd_per_hour"] = ("sustained_use", "")
+    notes["sustained_use"] = "full-month sustained-use rate (automatic; equals on demand where the family has none)"
     frames = []
     for col, (option, interruption) in options.items():
         rows = c[c[col].notna()]
@@ -354,7 +358,8 @@ def build(src: Path) -> dict[str, tuple[str, pd.DataFrame]]:
     tables = {
         "instance_specs.csv": ("instance_specs", pd.concat([specs, db_specs], ignore_index=True)),
         "compute_on_demand.csv": ("instance_prices", compute[compute.option == "on_demand"]),
-        "compute_commitments.csv": ("instance_prices", compute[compute.option != "on_demand"]),
+        "compute_commitments.csv": ("instance_prices", compute[~compute.option.isin(["on_demand", "sustained_use"])]),
+        "compute_sustained_use.csv": ("instance_prices", compute[compute.option == "sustained_use"]),
         "cloudsql_memorystore.csv": ("instance_prices", db_prices),
         "service_prices.csv": ("service_prices", svc),
         "service_rules.csv": ("service_prices", rules),

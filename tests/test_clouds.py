@@ -299,3 +299,18 @@ def test_an_engine_a_cloud_does_not_price_is_named():
     assert plan.recommended is None
     assert "database: Azure's price book has no mysql database (priced: postgresql)" in " ".join(
         plan.option("horizontal").reasons)
+
+
+def test_always_on_gcp_vms_get_the_sustained_use_discount():
+    book = default_book("gcp")
+    # N2 running a whole month: 20 % off the list rate (Compute Engine sustained-use discounts); E2 has none
+    n2 = book.instance_price("gcp", "us-central1", "compute", "n2-standard-2", "sustained_use").hourly_usd
+    assert n2 == pytest.approx(0.097118 * 0.8, rel=1e-3)
+    e2 = book.instance_price("gcp", "us-central1", "compute", "e2-standard-2", "sustained_use").hourly_usd
+    assert e2 == pytest.approx(0.067011)
+    plan = make_plan(workload("gcp", policy={"vertical_family_pattern": "^n2$"}, peak_rps=20,
+                              availability_target=99.0, rto_minutes=1440))
+    line = plan.option("vertical").bom.iloc[0]
+    assert line.component == "compute" and line.note == "sustained_use rate"
+    listed = book.instance_price("gcp", "us-central1", "compute", line.sku).hourly_usd
+    assert line.unit_usd == pytest.approx(listed * 0.8, rel=1e-3)

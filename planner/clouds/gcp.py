@@ -81,19 +81,22 @@ CATALOG = CloudCatalog(
     },
     # savings: resource-based committed use for the always-on VMs and databases (the book has no spend-based
     # flexible CUD rates; Cloud SQL has no committed-use rows, so it stays on demand, noted in the BOM)
+    # on demand: always-on VMs get the automatic sustained-use discount of a full month (where the family has one)
     purchase_plan={
-        "on_demand": ("on_demand", "on_demand", "on_demand"),
+        "on_demand": ("sustained_use", "on_demand", "on_demand"),
         "savings_1yr": ("reserved_1yr", "on_demand", "reserved_1yr"),
         "savings_3yr": ("reserved_3yr", "on_demand", "reserved_3yr"),
-        "spot_mix": ("on_demand", "spot", "on_demand"),
+        "spot_mix": ("sustained_use", "spot", "on_demand"),
     },
     purchase_notes={
-        "on_demand": "everything on demand: no commitment (no sustained-use discounts applied)",
+        "on_demand": "everything on demand: no commitment; always-on VMs at the full-month sustained-use rate "
+                     "(automatic for N1, N2, N2D, C2; other families have none)",
         "savings_1yr": "always-on VMs at the 1-year resource-based committed-use rate; Cloud SQL and Memorystore "
                        "on demand (no committed-use rates in the price book); autoscaled capacity on demand",
         "savings_3yr": "always-on VMs at the 3-year resource-based committed-use rate; Cloud SQL and Memorystore "
                        "on demand (no committed-use rates in the price book); autoscaled capacity on demand",
-        "spot_mix": "baseline on demand, autoscaled capacity on Spot VMs (may be preempted)",
+        "spot_mix": "baseline on demand (at the full-month sustained-use rate where the family has one), "
+                    "autoscaled capacity on Spot VMs (may be preempted)",
     },
     nat_billing="per_vm",
     nat_max_billed_vms=32,
@@ -124,8 +127,9 @@ CATALOG = CloudCatalog(
         "lambda_memory_mb": 2048,
     },
     notes=(
-        "Compute Engine on-demand prices are list rates: sustained-use discounts (N2, N2D, C2 running all "
-        "month) are not applied.",
+        "Always-on Compute Engine VMs are billed at the full-month sustained-use rate (N1, N2, N2D, C2; other "
+        "families have no such discount); autoscaled VM-hours at the list rate, without the partial-month "
+        "discount some of them would earn.",
         "Cloud SQL and Memorystore are priced in us-central1; other regions carry flagged estimates scaled by "
         "the region's Compute Engine price level.",
     ),

@@ -52,4 +52,6 @@ PURCHASE_OPTIONS: dict[str, str] = {
     "savings_1yr": "1-year Compute Savings Plan (EC2: Convertible RI rate as proxy)",
     "savings_3yr": "3-year Compute Savings Plan (EC2: Convertible RI rate as proxy)",
     "spot": "spare capacity at a discount, may be interrupted",
+    "sustained_use": "an instance running the whole month at Google's automatic sustained-use discount "
+                     "(Compute Engine N1, N2, N2D, C2, M1, M2; other families: the on-demand rate)",
 }
