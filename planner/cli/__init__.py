@@ -14,6 +14,7 @@ import typer.main
 from planner import __version__
 from planner.cli.batch import batch
 from planner.cli.dashboard import dashboard
+from planner.cli.diff import diff
 from planner.cli.plan import example, plan
 from planner.cli.prices import prices_app
 from planner.errors import PlannerError
@@ -37,6 +38,7 @@ app.add_typer(prices_app, name="prices")
 app.command("plan")(plan)
 app.command("example")(example)
 app.command("batch")(batch)
+app.command("diff")(diff)
 app.command("dashboard")(dashboard)
 
 

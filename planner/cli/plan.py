@@ -46,7 +46,9 @@ def plan(
                                       "aws,gcp,azure), each in its region nearest the workload's, side by side."),
     cloud_region: list[str] = typer.Option([], "--cloud-region", help="With --clouds: the region to use on a cloud, "
                                            "CLOUD=REGION (repeat for several)."),
-) -> None:
+    fail_above_usd: float | None = typer.Option(None, "--fail-above-usd", min=0, help="Exit 3 when the recommended "
+                                                "monthly bill (with --clouds: the cheapest cloud's) is above this."),
+) -> int:
     """Size a workload, price every option and recommend one. Inputs given as ranges ({low, high}: a 90 %
     interval) are sampled: the report adds each option's P10/P50/P90 bill and what drives it."""
     # read and validate first: a bad file is refused before the heavy imports and the price book load
@@ -63,8 +65,7 @@ def plan(
     if clouds is not None:
         if samples is not None:
             raise PlannerError("--clouds compares plans at fixed inputs; it does not combine with --samples")
-        _plan_clouds(uw.workload, clouds, cloud_region, fmt, out)
-        return
+        return _plan_clouds(uw.workload, clouds, cloud_region, fmt, out, fail_above_usd)
     if cloud_region:
         raise PlannerError("--cloud-region applies with --clouds")
     from planner.plan import make_plan, make_uncertain_plan
@@ -81,13 +82,22 @@ def plan(
 
         _terminal_only(out)
         print_plan(result)
-        return
-    if fmt is PlanFormat.json:
+    elif fmt is PlanFormat.json:
         _emit(json.dumps(result.to_dict(), indent=2) + "\n", out)
     else:
         from planner.report.markdown import render_markdown
 
         _emit(render_markdown(result), out)
+    rec = result.recommended
+    return _gate(rec.monthly_usd if rec else float("nan"), fail_above_usd)
+
+
+def _gate(monthly_usd: float, fail_above_usd: float | None) -> int:
+    """Exit status of a plan under ``--fail-above-usd``: 3 (the gate's message on stderr) or 0."""
+    from planner.cli.diff import report_gates
+    from planner.diff import EXIT_GATE, gates
+
+    return report_gates(gates(None, monthly_usd, fail_above_usd=fail_above_usd), EXIT_GATE)
 
 
 def _terminal_only(out: Path | None) -> None:
@@ -105,7 +115,8 @@ def _emit(text: str, out: Path | None) -> None:
         write_text_atomic(out, text)
 
 
-def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: PlanFormat, out: Path | None) -> None:
+def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: PlanFormat, out: Path | None,
+                 fail_above_usd: float | None) -> int:
     """``--clouds``: the workload (its ranges at their medians) on several clouds, one table side by side."""
     from planner.multicloud import clouds_table, parse_clouds, parse_region_overrides, plans_across_clouds
     from planner.pricing.book import default_book, remember
@@ -114,16 +125,17 @@ def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: Pl
     plans = plans_across_clouds(workload, names, parse_region_overrides(cloud_region))  # type: ignore[arg-type]
     for name in names:
         remember(default_book(name))
+    table = clouds_table(plans)
     if fmt is PlanFormat.table:
         from planner.cli.plan_table import print_clouds
 
         _terminal_only(out)
         print_clouds(plans)
-        return
-    if fmt is PlanFormat.json:
-        rows = json.loads(clouds_table(plans).to_json(orient="records"))
+    elif fmt is PlanFormat.json:
+        rows = json.loads(table.to_json(orient="records"))
         _emit(json.dumps({"comparison": rows, "plans": [p.to_dict() for p in plans]}, indent=2) + "\n", out)
     else:
         from planner.report.markdown import render_clouds_markdown
 
         _emit(render_clouds_markdown(plans), out)
+    return _gate(float(table.monthly_usd.min()), fail_above_usd)

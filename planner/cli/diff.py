@@ -1,0 +1,69 @@
+"""``planner diff A B``: what a change costs, with the budget gates a CI job fails on (exit 3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from planner.cli.plan import PlanFormat, _emit, _terminal_only
+
+FAIL_ABOVE = typer.Option(None, "--fail-above-usd", min=0, help="Exit 3 when the recommended monthly bill is "
+                                                                 "above this many USD.")
+
+
+def diff(
+    old: Path = typer.Argument(..., help="Before: a workload file (.yaml, .yml, .json) or a saved plan JSON."),
+    new: Path = typer.Argument(..., help="After: a workload file or a saved plan JSON."),
+    fmt: PlanFormat = typer.Option(PlanFormat.table, "--format", "-f", help="md (a pull-request comment), json "
+                                                                             "or table (terminal)."),
+    out: Path | None = typer.Option(None, "-o", "--output", help="Write to this file (atomically) instead of stdout."),
+    fail_above_usd: float | None = FAIL_ABOVE,
+    fail_on_increase_pct: float | None = typer.Option(None, "--fail-on-increase-pct", help="Exit 3 when the "
+                                                      "recommended monthly bill rose by more than this many percent."),
+) -> int:
+    """Compare two plans option by option and line by line; gate the new bill on a budget."""
+    from planner.diff import EXIT_GATE, diff_plans, gates, load_side
+
+    d = diff_plans(load_side(old), load_side(new))
+    failures = gates(d, d.new_recommended[1], fail_above_usd=fail_above_usd,
+                     fail_on_increase_pct=fail_on_increase_pct)
+    if fmt is PlanFormat.table:
+        _terminal_only(out)
+        _print_diff(d, failures)
+    elif fmt is PlanFormat.json:
+        _emit(json.dumps({**d.to_dict(), "gate_failures": failures}, indent=2) + "\n", out)
+    else:
+        from planner.report.diff import diff_markdown
+
+        _emit(diff_markdown(d, failures), out)
+    return report_gates(failures, EXIT_GATE)
+
+
+def report_gates(failures: list[str], code: int) -> int:
+    """Each exceeded gate on stderr, and the exit status: ``code`` when any, else 0."""
+    import sys
+
+    for failure in failures:
+        print(f"planner: budget gate: {failure}", file=sys.stderr)
+    return code if failures else 0
+
+
+def _print_diff(d: object, failures: list[str]) -> None:
+    from planner.cli.plan_table import _print_table
+    from planner.cli.render import _console
+    from planner.report.diff import headline, moved_lines, options_frame
+
+    console = _console()
+    w = d.new["workload"]  # type: ignore[attr-defined]
+    console.print(f"[bold]{w['name']}[/] — {w.get('cloud', 'aws')} {w['region']}: {headline(d)}")  # type: ignore[arg-type]
+    _print_table(console, options_frame(d), "Options")  # type: ignore[arg-type]
+    rec = d.new_recommended[0] or d.old_recommended[0]  # type: ignore[attr-defined]
+    if rec:
+        moved = moved_lines(d, rec)  # type: ignore[arg-type]
+        if len(moved):
+            _print_table(console, moved, f"{rec}: lines that moved")
+    if len(d.decisions):  # type: ignore[attr-defined]
+        _print_table(console, d.decisions.rename(columns={"old": "before", "new": "after"}),  # type: ignore[attr-defined]
+                     "Decisions that changed")
