@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from planner.cli.plan import PlanFormat, _emit, _terminal_only
+from planner.cli.plan import CURRENCY, PlanFormat, _emit, _terminal_only
 
 FAIL_ABOVE = typer.Option(None, "--fail-above-usd", min=0, help="Exit 3 when the recommended monthly bill is "
                                                                  "above this many USD.")
@@ -22,22 +22,26 @@ def diff(
     fail_above_usd: float | None = FAIL_ABOVE,
     fail_on_increase_pct: float | None = typer.Option(None, "--fail-on-increase-pct", help="Exit 3 when the "
                                                       "recommended monthly bill rose by more than this many percent."),
+    currency: str = CURRENCY,
 ) -> int:
-    """Compare two plans option by option and line by line; gate the new bill on a budget."""
+    """Compare two plans option by option and line by line; gate the new bill on a budget (in USD)."""
+    from planner.currency import check_code, displayed_in
     from planner.diff import EXIT_GATE, diff_plans, gates, load_side
 
+    shown_in = check_code(currency)
     d = diff_plans(load_side(old), load_side(new))
     failures = gates(d, d.new_recommended[1], fail_above_usd=fail_above_usd,
                      fail_on_increase_pct=fail_on_increase_pct)
-    if fmt is PlanFormat.table:
-        _terminal_only(out)
-        _print_diff(d, failures)
-    elif fmt is PlanFormat.json:
-        _emit(json.dumps({**d.to_dict(), "gate_failures": failures}, indent=2) + "\n", out)
-    else:
-        from planner.report.diff import diff_markdown
+    with displayed_in(shown_in):
+        if fmt is PlanFormat.table:
+            _terminal_only(out)
+            _print_diff(d, failures)
+        elif fmt is PlanFormat.json:
+            _emit(json.dumps({**d.to_dict(), "gate_failures": failures}, indent=2) + "\n", out)
+        else:
+            from planner.report.diff import diff_markdown
 
-        _emit(diff_markdown(d, failures), out)
+            _emit(diff_markdown(d, failures), out)
     return report_gates(failures, EXIT_GATE)
 
 

@@ -12,6 +12,8 @@ import typer
 from planner.errors import PlannerError
 
 DEFAULT_SAMPLES = 1_000
+CURRENCY = typer.Option("USD", "--currency", help="Show amounts in this currency (EUR, GBP, JPY, ...: the bundled "
+                                                  "ECB reference rates, dated in the report); JSON keeps USD.")
 
 
 class PlanFormat(str, Enum):
@@ -48,6 +50,7 @@ def plan(
                                            "CLOUD=REGION (repeat for several)."),
     fail_above_usd: float | None = typer.Option(None, "--fail-above-usd", min=0, help="Exit 3 when the recommended "
                                                 "monthly bill (with --clouds: the cheapest cloud's) is above this."),
+    currency: str = CURRENCY,
 ) -> int:
     """Size a workload, price every option and recommend one. Inputs given as ranges ({low, high}: a 90 %
     interval) are sampled: the report adds each option's P10/P50/P90 bill and what drives it."""
@@ -56,6 +59,9 @@ def plan(
     from planner.uncertainty.ranges import load_uncertain, parse_uncertain_text
     from planner.workload import MAX_WORKLOAD_BYTES
 
+    from planner.currency import check_code, displayed_in
+
+    shown_in = check_code(currency)
     if samples is not None:
         check_samples(samples)
     if workload == "-":
@@ -65,7 +71,8 @@ def plan(
     if clouds is not None:
         if samples is not None:
             raise PlannerError("--clouds compares plans at fixed inputs; it does not combine with --samples")
-        return _plan_clouds(uw.workload, clouds, cloud_region, fmt, out, fail_above_usd)
+        with displayed_in(shown_in):
+            return _plan_clouds(uw.workload, clouds, cloud_region, fmt, out, fail_above_usd)
     if cloud_region:
         raise PlannerError("--cloud-region applies with --clouds")
     from planner.plan import make_plan, make_uncertain_plan
@@ -77,17 +84,22 @@ def plan(
     else:
         result = make_plan(uw.workload, book)
     remember(book)  # the candidate tables this plan derived, for the next cold start
-    if fmt is PlanFormat.table:
-        from planner.cli.plan_table import print_plan
+    with displayed_in(shown_in):
+        if fmt is PlanFormat.table:
+            from planner.cli.plan_table import print_plan
 
-        _terminal_only(out)
-        print_plan(result)
-    elif fmt is PlanFormat.json:
-        _emit(json.dumps(result.to_dict(), indent=2) + "\n", out)
-    else:
-        from planner.report.markdown import render_markdown
+            _terminal_only(out)
+            print_plan(result)
+        elif fmt is PlanFormat.json:
+            from planner.report.json_contract import currency_to_dict
 
-        _emit(render_markdown(result), out)
+            data = result.to_dict()
+            data["display_currency"] = currency_to_dict(result, shown_in) if shown_in.code != "USD" else None
+            _emit(json.dumps(data, indent=2) + "\n", out)
+        else:
+            from planner.report.markdown import render_markdown
+
+            _emit(render_markdown(result), out)
     rec = result.recommended
     return _gate(rec.monthly_usd if rec else float("nan"), fail_above_usd)
 

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.cli.render import _console
+from planner.currency import display_currency
 from planner.plan import Plan
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import pct as _pct
@@ -44,6 +45,8 @@ def print_plan(plan: Plan) -> None:
     console = _console()
     w, rec = plan.workload, plan.recommended
     console.print(f"[bold]{w.name}[/] — {w.cloud} {w.region}, prices as of {plan.prices_as_of}")
+    if display_currency().code != "USD":
+        console.print(f"[dim]{display_currency().statement()}[/]")
     if rec is not None:
         console.print(f"Recommended: [bold green]{rec.name}[/] {_usd(rec.monthly_usd)}/month "
                       f"({_usd(rec.annual_usd)}/year), designed-for availability {_pct(rec.availability_pct)} "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from planner.currency import display_currency
 from planner.report.escaping import markdown_cell
 from planner.report.formatting import quantity, usd
 
@@ -73,6 +74,9 @@ def diff_markdown(d: PlanDiff, gate_failures: list[str] | None = None) -> str:
     w = d.new["workload"]
     out = [f"### Cost diff: {markdown_cell(w['name'])} ({w.get('cloud', 'aws')} {w['region']})", "",
            f"**Recommended: {markdown_cell(headline(d))}**", ""]
+    if display_currency().code != "USD":
+        statement = display_currency().statement()
+        out += [f"_{statement[0].upper()}{statement[1:]}; the budget gates compare USD._", ""]
     for failure in gate_failures or []:
         out.append(f"> :x: **Budget gate:** {markdown_cell(failure)}")
     if gate_failures:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from planner.currency import Currency, display_currency
+
 if TYPE_CHECKING:
     from planner.plan import OptionPlan
 
@@ -29,16 +31,32 @@ def share(p: float) -> str:
 
 
 def usd(x: float | None) -> str:
+    """A USD amount as shown: in the display currency (:func:`planner.currency.displayed_in`; USD unless a report
+    asks for another), no cents from 100 up."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
-    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
+    cur = display_currency()
+    v = cur.amount(x)
+    return _with_symbol(f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}", cur)
 
 
 def unit_usd(x: float) -> str:
-    """A unit price with four significant digits, never in exponent form ($0.0000132)."""
+    """A USD unit price as shown, in the display currency, with four significant digits, never in exponent form
+    ($0.0000132)."""
     if math.isnan(x):
         return "—"
-    return "$" + np.format_float_positional(x, precision=4, unique=False, fractional=False, trim="-")
+    cur = display_currency()
+    return _with_symbol(np.format_float_positional(cur.amount(x), precision=4, unique=False, fractional=False,
+                                                   trim="-"), cur)
+
+
+def money_unit() -> str:
+    """The code amounts are shown in (column headers: ``monthly USD``, ``monthly EUR``)."""
+    return display_currency().code
+
+
+def _with_symbol(number: str, cur: Currency) -> str:
+    return f"{cur.symbol}{number}" if cur.symbol else f"{number} {cur.code}"
 
 
 def quantity(x: float) -> str:

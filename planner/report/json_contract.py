@@ -10,6 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from planner.currency import Currency
     from planner.plan import OptionPlan, Plan
     from planner.uncertainty.monte_carlo import Swing, Uncertainty
 
@@ -125,6 +126,16 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "sources": plan.sources.to_dict(orient="records"),
         "policy": plan.workload.policy.model_dump(mode="json", by_alias=True),
         "uncertainty": uncertainty_to_dict(plan.uncertainty) if plan.uncertainty else None,
+    }
+
+
+def currency_to_dict(plan: Plan, cur: Currency) -> dict[str, Any]:
+    """The plan's bills in a display currency, beside the USD figures the contract keeps
+    (``docs/plan-json.md``, ``display_currency``)."""
+    return {
+        "code": cur.code, "units_per_usd": cur.units_per_usd, "rate_date": cur.rate_date, "source": cur.source,
+        "options": [{"name": o.name, "monthly": _num(cur.amount(o.monthly_usd)), "annual": _num(cur.amount(
+            o.annual_usd))} for o in plan.options],
     }
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.currency import display_currency
 from planner.report.escaping import markdown_cell
 from planner.report.formatting import compute_summary as _compute_summary
+from planner.report.formatting import money_unit
 from planner.report.formatting import pct as _pct
 from planner.report.formatting import quantity as _qty
 from planner.report.formatting import share as _share
@@ -50,8 +52,10 @@ def _workload_rows(plan: Plan) -> list[list[object]]:
 def _bom_table(bom: pd.DataFrame, total: float) -> list[str]:
     rows = [[b.component, b.service, b.sku, _qty(b.quantity), b.unit, _unit_usd(b.unit_usd), _usd(b.monthly_usd),
              b.source_id + (f" ({b.note})" if b.note else "")] for b in bom.itertuples(index=False)]
-    rows.append(["**total**", "", "", "", "", "", f"**{_usd(total)}**", ""])
-    return _table(["component", "service", "SKU", "quantity", "unit", "unit USD", "monthly USD", "price source"],
+    usd_total = "" if display_currency().code == "USD" else f" (${total:,.2f})"
+    rows.append(["**total**", "", "", "", "", "", f"**{_usd(total)}**{usd_total}", ""])
+    unit = money_unit()
+    return _table(["component", "service", "SKU", "quantity", "unit", f"unit {unit}", f"monthly {unit}", "price source"],
                   rows, "lllrlrrl")
 
 
@@ -79,10 +83,14 @@ def render_markdown(plan: Plan) -> str:
     out = [f"# Capacity plan: {markdown_cell(w.name)}", "",
            f"_planner {__version__} · {w.cloud} {w.region} · public list prices as of {plan.prices_as_of} to "
            f"{plan.newest_price_as_of} (USD, 730 h/month)_", ""]
+    if display_currency().code != "USD":
+        statement = display_currency().statement()
+        out += [f"_{statement[0].upper()}{statement[1:]}._", ""]
     out += ["## Recommendation", ""]
     if rec is not None:
         tier = w.policy.dr_tiers[int(rec.row.dr_tier_index)]
-        out += [f"**{rec.name}** — **{_usd(rec.monthly_usd)}/month** ({_usd(rec.annual_usd)}/year), designed-for "
+        both = "" if display_currency().code == "USD" else f" (${rec.monthly_usd:,.0f} a month)"
+        out += [f"**{rec.name}** — **{_usd(rec.monthly_usd)}/month**{both} ({_usd(rec.annual_usd)}/year), designed-for "
                 f"availability **{_pct(rec.availability_pct)}** (target {_pct(w.availability_target)}; SLA floor "
                 f"{_pct(rec.row.sla_floor_pct)}), disaster recovery **{rec.dr_tier.replace('_', ' ')}** in "
                 f"{plan.sizing.dr_region} (RTO {rec.row.dr_rto_minutes:,.0f} min, RPO {tier.rpo_minutes:g} min; targets "
