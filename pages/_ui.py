@@ -85,11 +85,36 @@ def workload_cloud(workload_json: str) -> str:
 
 
 @st.cache_resource(max_entries=128, show_spinner="Sizing and pricing…")
-def cached_plan(workload_json: str) -> Plan:
+def cached_plan(workload_json: str, overlay_name: str = "", overlay_csv: bytes = b"") -> Plan:
+    """The plan of a workload, at list prices or at the negotiated prices of an uploaded overlay."""
     w = Workload.model_validate_json(workload_json)
+    if overlay_csv:
+        from planner.pricing.overlay import load_overlay, overlaid_book
+
+        return make_plan(w, overlaid_book(w.cloud, load_overlay(overlay_name, overlay_csv)))
     plan = make_plan(w, price_book(w.cloud))
     remember(price_book(w.cloud))  # the derived candidate tables, for the next server start
     return plan
+
+
+def negotiated_prices() -> tuple[str, bytes]:
+    """An uploaded overlay of negotiated prices (name and bytes; empty without one), checked: its problems are
+    shown and it is left out until fixed."""
+    from planner.pricing.overlay import load_overlay
+
+    upload = st.file_uploader("Negotiated prices (CSV)", type=["csv"], key="overlay",
+                              help="Discounts and contract rates laid over the list prices: columns cloud, service, "
+                                   "family, sku, discount_pct, hourly_usd (any may be left out; * matches all), "
+                                   "e.g. a row `aws,*,10` under the header `cloud,service,discount_pct`.")
+    if upload is None:
+        return "", b""
+    try:
+        load_overlay(upload.name, upload.getvalue())
+    except PlannerError as exc:
+        st.error(markdown_literal(exc))
+        return "", b""
+    st.caption(f"Prices: list prices with the discounts of {upload.name}.")
+    return upload.name, upload.getvalue()
 
 
 def initial_workload() -> Workload:
@@ -188,9 +213,9 @@ def sidebar_workload() -> Workload:
     return workload
 
 
-def plan_or_error(w: Workload) -> Plan | None:
+def plan_or_error(w: Workload, overlay: tuple[str, bytes] = ("", b"")) -> Plan | None:
     try:
-        return cached_plan(w.model_dump_json())
+        return cached_plan(w.model_dump_json(), *overlay)
     except PlannerError as exc:
         st.error(markdown_literal(exc))
         return None

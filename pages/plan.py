@@ -7,14 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from pages._ui import (
-    headline,
-    initial_workload,
-    page_menu,
-    plan_or_error,
-    validated,
-    workload_form,
-)
+from pages._ui import headline, initial_workload, negotiated_prices, page_menu, plan_or_error, validated, workload_form
 from planner.report.escaping import markdown_literal, spreadsheet_safe
 from planner.report.figures import cost_breakdown_figure
 from planner.report.formatting import pct, usd
@@ -26,11 +19,12 @@ st.title("Plan a workload")
 form, results = st.columns([1, 2], gap="large")
 with form:
     data = workload_form(initial_workload())
+    overlay = negotiated_prices()
 with results:
     workload = validated(data)
     if workload is None:
         st.stop()
-    plan = plan_or_error(workload)
+    plan = plan_or_error(workload, overlay)
     if plan is None:
         st.stop()
     rec = plan.recommended

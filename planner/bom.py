@@ -149,6 +149,8 @@ class BomBuilder:
         if self.detail:  # a class priced in another region and scaled says so, as service lines do
             est = np.char.startswith(sources.astype(str), "estimate")
             note[est] = [f"{n}; estimated price" if n else "estimated price" for n in note[est]]
+            if "overlay_note" in p:
+                note = _joined(note, np.where(ok, p["overlay_note"][safe], ""))
         self._add(rows, option, component, service, sku, hours, "hour", unit_usd, region, dates, sources, note)
 
     def service_units(self, rows: np.ndarray, option: str, component: str, service: str, item: str,
@@ -166,8 +168,11 @@ class BomBuilder:
         unit = s["unit"][safe[0]] if ok.any() else ""
         provenance: tuple[object, object, object] = ("", "", "")  # read only in detail mode
         if self.detail:
+            notes = np.where(s["estimated"][safe] & ok, "estimated price", note)
+            if "overlay_note" in s:
+                notes = _joined(notes.astype(object), np.where(ok, s["overlay_note"][safe], ""))
             provenance = (np.where(ok, s["prices_as_of"][safe], ""), np.where(ok, s["source_id"][safe], "missing"),
-                          np.where(s["estimated"][safe] & ok, "estimated price", note))
+                          notes)
         self._add(rows, option, component, service, sku or item, quantity, unit,
                   np.where(ok, s["usd_per_unit"][safe], np.nan), region, *provenance)
 
@@ -198,6 +203,8 @@ class BomBuilder:
         with np.errstate(divide="ignore", invalid="ignore"):
             blended = np.where(quantity > 0, cost / quantity, 0.0)
         note = f"tiered; first {free_units:g} {unit} free" if free_units else "tiered"
+        negotiated = {self.book.tiers(self.cloud, r, service, item, dimension).overlay_note for r in pd.unique(region)}
+        note = "; ".join([note, *sorted(n for n in negotiated if n)])
         self._add(rows, option, component, service, label, quantity, unit, blended, region, dates, sources,
                   note)
 
@@ -237,6 +244,11 @@ class BomBuilder:
 
 
 _NUMERIC = ("row", "quantity", "unit_usd", "monthly_usd")
+
+
+def _joined(notes: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """Two note columns as one: ``a; b`` where both are given."""
+    return np.array([f"{a}; {b}" if a and b else (a or b) for a, b in zip(notes, more)], dtype=object)
 
 
 def bom_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,15 @@ from typing import Any
 import pandas as pd
 
 from planner.errors import PlannerError
+from planner.pricing.book import PriceBook
 
 EXIT_GATE = 3  # a budget gate was exceeded (usage errors exit 2)
 PLAN_KEYS = ("schema_version", "workload", "options", "decisions", "recommended")
 
 
-def load_side(path: str | Path) -> dict[str, Any]:
-    """A plan document from a saved plan JSON, or from a workload file (YAML or JSON, ranges at their medians)
-    planned now."""
+def load_side(path: str | Path, book_for: Callable[[str], PriceBook] | None = None) -> dict[str, Any]:
+    """A plan document from a saved plan JSON (as saved, its prices included), or from a workload file (YAML or
+    JSON, ranges at their medians) planned now on ``book_for(cloud)`` (default: the bundled book)."""
     from planner.plan import make_plan
     from planner.uncertainty.ranges import uncertain_from_dict
     from planner.workload import read_workload_data, read_workload_file
@@ -37,7 +39,8 @@ def load_side(path: str | Path) -> dict[str, Any]:
             raise PlannerError(f"{source}: a plan document lacks {', '.join(missing)} (save one with "
                                "`planner plan FILE -f json -o plan.json`)")
         return data
-    return make_plan(uncertain_from_dict(data, source).workload).to_dict()
+    workload = uncertain_from_dict(data, source).workload
+    return make_plan(workload, book_for(workload.cloud) if book_for else None).to_dict()
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ class PlannerError(ValueError):
 class PriceTableError(PlannerError):
     """A price table failed validation. ``problems`` holds one message per fault found."""
 
-    def __init__(self, problems: list[str], *, limit: int = 25) -> None:
+    def __init__(self, problems: list[str], *, limit: int = 25, what: str = "the price tables") -> None:
         self.problems = problems
         shown = problems[:limit]
         more = len(problems) - len(shown)
-        text = f"{len(problems)} problem(s) in the price tables:\n" + "\n".join(f"  - {p}" for p in shown)
+        text = f"{len(problems)} problem(s) in {what}:\n" + "\n".join(f"  - {p}" for p in shown)
         if more:
             text += f"\n  ... and {more} more"
         super().__init__(text)

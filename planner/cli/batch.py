@@ -27,6 +27,8 @@ def batch(
     samples: int = typer.Option(1_000, "--samples", help="Draws per scenario that gives inputs as ranges "
                                                          "(<field>.low / .high columns), 1-1,000,000."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draws: the same seed gives the same numbers."),
+    prices: Path | None = typer.Option(None, "--prices", help="Negotiated prices laid over the list prices (an "
+                                                              "overlay CSV, as for planner plan)."),
 ) -> int:
     """Price every scenario of a CSV: exit 0 when every row was priced, 1 when some rows were invalid (the
     others are priced and the bad ones listed), 2 when the file or the arguments cannot be used."""
@@ -51,7 +53,9 @@ def batch(
     from planner.uncertainty.monte_carlo import check_samples
 
     check_samples(samples)
-    book = Books()
+    from planner.pricing.overlay import load_overlay
+
+    book = Books(overlay=load_overlay(prices))
     inp = read_batch(scenarios, book)
     show = not quiet and sys.stderr.isatty()
     if show:

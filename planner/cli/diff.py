@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from planner.cli.plan import CURRENCY, PlanFormat, _emit, _terminal_only
+from planner.cli.plan import CURRENCY, PRICES, PlanFormat, _emit, _terminal_only
 
 FAIL_ABOVE = typer.Option(None, "--fail-above-usd", min=0, help="Exit 3 when the recommended monthly bill is "
                                                                  "above this many USD.")
@@ -23,13 +23,17 @@ def diff(
     fail_on_increase_pct: float | None = typer.Option(None, "--fail-on-increase-pct", help="Exit 3 when the "
                                                       "recommended monthly bill rose by more than this many percent."),
     currency: str = CURRENCY,
+    prices: Path | None = PRICES,
 ) -> int:
     """Compare two plans option by option and line by line; gate the new bill on a budget (in USD)."""
     from planner.currency import check_code, displayed_in
     from planner.diff import EXIT_GATE, diff_plans, gates, load_side
 
+    from planner.pricing.overlay import load_overlay, overlaid_book
+
     shown_in = check_code(currency)
-    d = diff_plans(load_side(old), load_side(new))
+    overlay = load_overlay(prices)
+    d = diff_plans(*(load_side(side, lambda c: overlaid_book(c, overlay)) for side in (old, new)))  # type: ignore[misc]
     failures = gates(d, d.new_recommended[1], fail_above_usd=fail_above_usd,
                      fail_on_increase_pct=fail_on_increase_pct)
     with displayed_in(shown_in):

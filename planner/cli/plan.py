@@ -12,6 +12,9 @@ import typer
 from planner.errors import PlannerError
 
 DEFAULT_SAMPLES = 1_000
+PRICES = typer.Option(None, "--prices", help="Negotiated prices: a CSV of discounts and contract rates laid over "
+                                            "the list prices (columns cloud, service, family, sku, discount_pct, "
+                                            "hourly_usd; see README).")
 CURRENCY = typer.Option("USD", "--currency", help="Show amounts in this currency (EUR, GBP, JPY, ...: the bundled "
                                                   "ECB reference rates, dated in the report); JSON keeps USD.")
 
@@ -51,6 +54,7 @@ def plan(
     fail_above_usd: float | None = typer.Option(None, "--fail-above-usd", min=0, help="Exit 3 when the recommended "
                                                 "monthly bill (with --clouds: the cheapest cloud's) is above this."),
     currency: str = CURRENCY,
+    prices: Path | None = PRICES,
 ) -> int:
     """Size a workload, price every option and recommend one. Inputs given as ranges ({low, high}: a 90 %
     interval) are sampled: the report adds each option's P10/P50/P90 bill and what drives it."""
@@ -61,7 +65,10 @@ def plan(
 
     from planner.currency import check_code, displayed_in
 
+    from planner.pricing.overlay import load_overlay, overlaid_book
+
     shown_in = check_code(currency)
+    overlay = load_overlay(prices)
     if samples is not None:
         check_samples(samples)
     if workload == "-":
@@ -72,18 +79,18 @@ def plan(
         if samples is not None:
             raise PlannerError("--clouds compares plans at fixed inputs; it does not combine with --samples")
         with displayed_in(shown_in):
-            return _plan_clouds(uw.workload, clouds, cloud_region, fmt, out, fail_above_usd)
+            return _plan_clouds(uw.workload, clouds, cloud_region, fmt, out, fail_above_usd, overlay)
     if cloud_region:
         raise PlannerError("--cloud-region applies with --clouds")
     from planner.plan import make_plan, make_uncertain_plan
-    from planner.pricing.book import default_book, remember
+    from planner.pricing.book import remember
 
-    book = default_book(uw.workload.cloud)
+    book = overlaid_book(uw.workload.cloud, overlay)
     if uw.ranges or samples is not None:
         result = make_uncertain_plan(uw, DEFAULT_SAMPLES if samples is None else samples, seed, book)
     else:
         result = make_plan(uw.workload, book)
-    remember(book)  # the candidate tables this plan derived, for the next cold start
+    remember(book)  # the candidate tables this plan derived, for the next cold start (not for negotiated prices)
     with displayed_in(shown_in):
         if fmt is PlanFormat.table:
             from planner.cli.plan_table import print_plan
@@ -128,15 +135,17 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: PlanFormat, out: Path | None,
-                 fail_above_usd: float | None) -> int:
+                 fail_above_usd: float | None, overlay: object = None) -> int:
     """``--clouds``: the workload (its ranges at their medians) on several clouds, one table side by side."""
     from planner.multicloud import clouds_table, parse_clouds, parse_region_overrides, plans_across_clouds
-    from planner.pricing.book import default_book, remember
+    from planner.pricing.book import remember
+    from planner.pricing.overlay import overlaid_book
 
     names = parse_clouds(clouds)
-    plans = plans_across_clouds(workload, names, parse_region_overrides(cloud_region))  # type: ignore[arg-type]
+    plans = plans_across_clouds(workload, names, parse_region_overrides(cloud_region),  # type: ignore[arg-type]
+                                lambda c: overlaid_book(c, overlay))  # type: ignore[arg-type,return-value]
     for name in names:
-        remember(default_book(name))
+        remember(overlaid_book(name, overlay))  # type: ignore[arg-type]
     table = clouds_table(plans)
     if fmt is PlanFormat.table:
         from planner.cli.plan_table import print_clouds

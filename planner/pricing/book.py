@@ -178,8 +178,11 @@ class PriceBook:
         """Columns of :attr:`instance_prices` for positional lookups in hot loops: prices as a numpy array,
         the few distinct dates and sources as codes (150,000 strings would take longer to load than to use)."""
         p = self.instance_prices
-        return {"hourly_usd": p.hourly_usd.to_numpy(), "prices_as_of": Coded(p.prices_as_of.to_numpy(dtype=object)),
-                "source_id": Coded(p.source_id.to_numpy(dtype=object))}
+        out = {"hourly_usd": p.hourly_usd.to_numpy(), "prices_as_of": Coded(p.prices_as_of.to_numpy(dtype=object)),
+               "source_id": Coded(p.source_id.to_numpy(dtype=object))}
+        if "overlay_note" in p:  # a book with negotiated prices (planner.pricing.overlay)
+            out["overlay_note"] = Coded(p.overlay_note.to_numpy(dtype=object))
+        return out
 
     @functools.cached_property
     def service_arrays(self) -> dict[str, np.ndarray]:
@@ -187,6 +190,8 @@ class PriceBook:
         s = self.service_prices
         out = {c: s[c].to_numpy() for c in ("usd_per_unit", "unit", "prices_as_of", "source_id")}
         out["estimated"] = s.source_id.str.startswith("estimate").to_numpy()
+        if "overlay_note" in s:
+            out["overlay_note"] = s.overlay_note.to_numpy(dtype=object)
         return out
 
     @functools.cached_property
@@ -508,8 +513,9 @@ class Books:
     """The price book of each cloud a run needs: a given book for the clouds it holds, or each cloud's bundled
     book (:func:`default_book`), loaded when first asked for."""
 
-    def __init__(self, book: PriceBook | None = None) -> None:
+    def __init__(self, book: PriceBook | None = None, overlay: object = None) -> None:
         self.book = book
+        self.overlay = overlay  # negotiated prices laid over each bundled book (planner.pricing.overlay)
         self._loaded: dict[str, PriceBook] = {}
 
     def clouds(self) -> list[str]:
@@ -519,7 +525,12 @@ class Books:
         if cloud not in self._loaded:
             if cloud not in self.clouds():
                 raise unknown_name("cloud", cloud, self.clouds())
-            self._loaded[cloud] = self.book if self.book is not None else default_book(cloud)
+            if self.book is not None:
+                self._loaded[cloud] = self.book
+            else:
+                from planner.pricing.overlay import overlaid_book
+
+                self._loaded[cloud] = overlaid_book(cloud, self.overlay)  # type: ignore[assignment]
         return self._loaded[cloud]
 
     def loaded(self) -> list[PriceBook]:

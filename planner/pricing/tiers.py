@@ -53,6 +53,7 @@ class Tiers:
     usd_per_unit: np.ndarray
     prices_as_of: str
     source_id: str
+    overlay_note: str = ""  # set when negotiated prices replaced the list prices (planner.pricing.overlay)
 
     @classmethod
     def from_rows(cls, rows: pd.DataFrame) -> Tiers:
@@ -65,6 +66,7 @@ class Tiers:
             usd_per_unit=rows.usd_per_unit.to_numpy(dtype=float),
             prices_as_of=max(rows.prices_as_of.fillna("")),
             source_id=";".join(sorted(set(rows.source_id))),
+            overlay_note=str(rows.overlay_note.iloc[0]) if "overlay_note" in rows else "",
         )
 
     def cost_usd(self, quantity: npt.ArrayLike) -> np.ndarray:
