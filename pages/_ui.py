@@ -183,7 +183,7 @@ def workload_form(w: Workload) -> dict[str, object]:
         data["rto_minutes"] = _number("rto_minutes", w.rto_minutes, step=15.0)
         data["rpo_minutes"] = _number("rpo_minutes", w.rpo_minutes, step=5.0)
     with st.expander("Money", expanded=True):
-        options = ["on_demand", "savings_1yr", "savings_3yr", "spot_mix"]
+        options = ["on_demand", "savings_1yr", "savings_3yr", "spot_mix", "optimise"]
         data["purchase_option"] = st.selectbox("Purchase option", options, index=options.index(w.purchase_option),
                                                key="purchase_option",
                                                help=Workload.model_fields["purchase_option"].description)

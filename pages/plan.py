@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from pages._ui import headline, initial_workload, negotiated_prices, page_menu, plan_or_error, validated, workload_form
+from pages._ui import (headline, initial_workload, negotiated_prices, page_menu, plan_or_error, price_book, validated,
+                       workload_form)
 from planner.report.escaping import markdown_literal, spreadsheet_safe
 from planner.report.figures import cost_breakdown_figure
 from planner.report.formatting import pct, usd
@@ -50,6 +51,19 @@ with results:
 
     st.markdown("#### Decisions")
     st.table(decisions_table(plan), hide_index=True)
+
+    if workload.purchase_option == "optimise":
+        from planner.commitment import commitment_curves
+        from planner.report.figures import commitment_figure
+
+        with st.expander("Commitment", expanded=True):
+            curves = commitment_curves(plan, price_book(workload.cloud))
+            if curves:
+                st.plotly_chart(commitment_figure(curves), width="stretch")
+                st.caption("A committed instance bills every hour; the lowest bill commits the instances that run "
+                           "at least the commitment's break-even share of the day (its rate / the on-demand rate).")
+            else:
+                st.info("No commitment applies: no fleet bill, no term within the horizon, or no commitment rates.")
 
     with st.expander("Bill of materials"):
         names = [o.name for o in plan.options if len(o.bom)]

@@ -36,7 +36,7 @@ def decisions(plan: Plan) -> list[Decision]:
     rec = plan.recommended
     if rec is not None:
         out.append(_availability(rec))
-        out.append(Decision("purchase", w.purchase_option, catalog_for(w.cloud).purchase_notes[w.purchase_option]))
+        out.append(Decision("purchase", w.purchase_option, _purchase(plan, rec)))
         cheaper = [o for o in plan.options if o is not rec and o.monthly_usd < rec.monthly_usd]
         why = f"cheapest option meeting every target at ${rec.monthly_usd:,.0f}/month"
         if cheaper:
@@ -98,6 +98,23 @@ def _dr(plan: Plan) -> Decision:
 def _availability(o: OptionPlan) -> Decision:
     return Decision("availability estimate", f"{_pct(o.availability_pct)} designed-for, "
                                              f"{_pct(o.row.sla_floor_pct)} SLA floor", o.row.availability_why)
+
+
+def _purchase(plan: Plan, rec: OptionPlan) -> str:
+    """What the purchase option buys; for ``optimise`` on a fleet, what it committed and what that saves."""
+    w = plan.workload
+    note = catalog_for(w.cloud).purchase_notes[w.purchase_option]
+    r = rec.row
+    ratio = getattr(r, "commit_ratio", 1.0)
+    if w.purchase_option != "optimise" or rec.name != "horizontal" or not ratio < 1:
+        return note
+    fleet_lines = rec.bom[rec.bom.component.isin(["compute (baseline)", "compute (autoscaled)"])]
+    committed_usd = float(fleet_lines.unit_usd.iloc[0])  # the baseline line: the commitment's rate
+    on_demand_usd = committed_usd / ratio  # ratio = committed rate / the on-demand burst rate
+    return (f"{note}: {r.instances_committed:.0f} of up to {r.instances_desired:.0f} instances committed (those "
+            f"running at least {ratio:.0%} of the day, the break-even of ${committed_usd:.4g} committed vs "
+            f"${on_demand_usd:.4g} on demand); fleet compute ${fleet_lines.monthly_usd.sum():,.0f} vs "
+            f"${r.instance_hours * on_demand_usd:,.0f} all on demand")
 
 
 def billing_month(plan: Plan) -> str:

@@ -26,6 +26,7 @@ class PurchaseOption(str, Enum):
     savings_1yr = "savings_1yr"
     savings_3yr = "savings_3yr"
     spot_mix = "spot_mix"
+    optimise = "optimise"
 
 
 class Workload(BaseModel):
@@ -80,8 +81,9 @@ class Workload(BaseModel):
 
     # money
     purchase_option: PurchaseOption = Field(
-        PurchaseOption.on_demand, description="on_demand, savings_1yr, savings_3yr (commit the baseline) or spot_mix "
-                                              "(baseline on demand, burst on spot). Default on_demand.")
+        PurchaseOption.on_demand, description="on_demand, savings_1yr, savings_3yr (commit the baseline), spot_mix "
+                                              "(baseline on demand, burst on spot) or optimise (the cheapest "
+                                              "commitment mix for the load profile and horizon). Default on_demand.")
     target_cpu_utilization: float = Field(0.6, gt=0.05, le=0.95, description="CPU utilisation to run at, at peak "
                                                                              "[0-1], 0.05 < x <= 0.95. Default 0.6.")
 

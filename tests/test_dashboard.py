@@ -71,6 +71,13 @@ def test_plan_page_plans_on_google_cloud_and_azure():
     assert metric(at, "Monthly").startswith("$")
 
 
+def test_plan_page_draws_the_commitment_curve_when_optimising():
+    at = page("plan", peak_rps="500", purchase_option="optimise", horizon_months="36")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 2  # the cost breakdown and the commitment curve
+    assert any("break-even" in c.value for c in at.caption)
+
+
 def test_plan_page_warns_on_a_bad_link():
     at = page("plan", peak_rps="-3")
     assert not at.exception

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from planner.cli import main
-from planner.plan import make_plan, make_uncertain_plan
+from planner.plan import SCHEMA_VERSION, make_plan, make_uncertain_plan
 from planner.pricing import default_book
 from planner.report.markdown import render_markdown
 from planner.uncertainty.monte_carlo import RULE, sample_frame, simulate
@@ -140,7 +140,7 @@ def test_uncertainty_figures_draw_the_bands_and_the_tornado(ranged, book):
 def test_uncertainty_in_json_markdown_and_cli(ranged, book, tmp_path, capsys):
     plan = make_uncertain_plan(ranged, 500, 3, book)
     doc = plan.to_dict()
-    assert doc["schema_version"] == "1.2"
+    assert doc["schema_version"] == SCHEMA_VERSION
     block = doc["uncertainty"]
     assert block["samples"] == 500 and block["seed"] == 3 and block["recommended"]
     assert [o["name"] for o in block["options"]] == ["vertical", "horizontal", "containers", "serverless"]

@@ -105,7 +105,11 @@ CATALOG = CloudCatalog(
         "savings_3yr": "always-on compute at the 3-year Savings Plan rate, database and cache on 3-year "
                        "reservations; autoscaled capacity on demand",
         "spot_mix": "baseline on demand, autoscaled capacity on Spot (may be interrupted)",
+        "optimise": "the cheapest commitment mix: fleet instances that run at least the break-even share of the "
+                    "day on the Savings Plan of the longest term the horizon covers, the rest on demand; "
+                    "database and cache reserved for that term",
     },
+    commitments={1: ("savings_1yr", "reserved_1yr"), 3: ("savings_3yr", "reserved_3yr")},
     nat_billing="per_az",
     nat_max_billed_vms=0,
     load_balancer_capacity="lcu",

@@ -104,7 +104,10 @@ CATALOG = CloudCatalog(
         "savings_3yr": "no reservation or savings-plan rates in the price book: everything at pay-as-you-go "
                        "rates (a commitment would cost less; not priced here)",
         "spot_mix": "no Spot rates in the price book: everything at pay-as-you-go rates",
+        "optimise": "no reservation or savings-plan rates in the price book: nothing to commit to, everything "
+                    "pay-as-you-go",
     },
+    commitments={},
     nat_billing="per_az",
     nat_max_billed_vms=0,
     load_balancer_capacity="gb",

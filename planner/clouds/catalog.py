@@ -109,6 +109,9 @@ class CloudCatalog:
     # workload purchase_option -> price-book options for (always-on compute, elastic compute, database and cache)
     purchase_plan: Mapping[str, tuple[str, str, str]]
     purchase_notes: Mapping[str, str]  # workload purchase_option -> what it buys on this cloud, in a sentence
+    # commitment term [years] -> the price-book options of (compute, database and cache) it buys: what
+    # purchase_option "optimise" chooses among
+    commitments: Mapping[int, tuple[str, str]]
     nat_billing: Literal["per_az", "per_vm"]
     nat_max_billed_vms: int  # per_vm: the charge stops growing at this many VMs
     load_balancer_capacity: Literal["lcu", "gb"]  # what the load balancer's usage is billed by

@@ -97,7 +97,11 @@ CATALOG = CloudCatalog(
                        "on demand (no committed-use rates in the price book); autoscaled capacity on demand",
         "spot_mix": "baseline on demand (at the full-month sustained-use rate where the family has one), "
                     "autoscaled capacity on Spot VMs (may be preempted)",
+        "optimise": "the cheapest commitment mix: fleet VMs that run at least the break-even share of the day "
+                    "on resource-based committed use of the longest term the horizon covers, the rest on demand "
+                    "(Cloud SQL and Memorystore have no committed-use rates in the price book)",
     },
+    commitments={1: ("reserved_1yr", "reserved_1yr"), 3: ("reserved_3yr", "reserved_3yr")},
     nat_billing="per_vm",
     nat_max_billed_vms=32,
     load_balancer_capacity="gb",

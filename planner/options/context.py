@@ -46,7 +46,8 @@ class Context:
     @functools.cached_property
     def purchase(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(baseline compute, burst compute, database/cache) price-book purchase options per scenario."""
-        return purchase_arrays(self.col("purchase_option"), self.catalog.purchase_plan)
+        return purchase_arrays(self.col("purchase_option"), self.catalog.purchase_plan, self.col("horizon_months"),
+                               self.catalog.commitments)
 
     def allowance(self, role: str) -> float:
         """The always-free allowance of a role on this cloud (0 where there is none)."""
@@ -82,10 +83,11 @@ class Context:
         return FleetNeed(self.col("vcpu_needed"), self.col("vcpu_needed_horizon"), self.col("capacity_needed"),
                          self.col("capacity_needed_horizon"))
 
-    def elastic_units(self, cores_per_unit: np.ndarray, capacity_per_unit: np.ndarray) -> dict[str, np.ndarray]:
+    def elastic_units(self, cores_per_unit: np.ndarray, capacity_per_unit: np.ndarray,
+                      commit_ratio: np.ndarray | float = 1.0) -> dict[str, np.ndarray]:
         """Fleet units of every scenario for units of these cores and USL capacity (see :func:`fleet_units`)."""
         return fleet_units(self.fleet_need, self.hourly_fraction, cores_per_unit, capacity_per_unit,
-                           self.col("azs"), self.col("survive_az_loss"), self.policy.burst_headroom)
+                           self.col("azs"), self.col("survive_az_loss"), self.policy.burst_headroom, commit_ratio)
 
 
 Columns = dict[str, np.ndarray]

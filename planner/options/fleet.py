@@ -78,38 +78,60 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
                                                 max_vcpu=p.fleet_max_vcpu))
     azs, survive = ctx.col("azs"), ctx.col("survive_az_loss")
     base, burst, _ = ctx.purchase
+    optimise = ctx.col("purchase_option") == "optimise"
     ebs_hourly = _ebs_usd_per_instance_hour(ctx)
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        # the cost billed below, for every candidate: baseline hours at the committed rate, the rest at the
+        # the cost billed below, for every candidate: committed hours at the committed rate, the rest at the
         # burst rate, plus root volumes; so the cheapest fleet is the cheapest bill
         shape = (len(rows), len(c))
         cores = np.broadcast_to(c.vcpu.to_numpy(), shape)
         cap = np.broadcast_to(usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa), shape)
+        base_rate, burst_rate = _rate(c, base[rows]), _rate(c, burst[rows])
         u = fleet_units(ctx.fleet_need.take(rows), ctx.hourly_fraction[rows], cores, cap, azs[rows], survive[rows],
-                        p.burst_headroom)
-        base_hours = u["instances_min"] * HOURS_PER_MONTH
-        cost = (base_hours * _rate(c, base[rows]) + (u["instance_hours"] - base_hours) * _rate(c, burst[rows])
+                        p.burst_headroom, _commit_ratio(base_rate, burst_rate, optimise[rows, None]))
+        cost = (u["instances_committed"] * HOURS_PER_MONTH * base_rate + u["burst_hours"] * burst_rate
                 + u["instance_hours"] * ebs_hourly[rows, None]) / HOURS_PER_MONTH
         return u["instances_desired"], cost
 
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.found
     vcpu = np.nan_to_num(pick.of(cands, "vcpu"), nan=1.0)
-    units = ctx.elastic_units(vcpu, usl_capacity(vcpu, p.usl_sigma, p.usl_kappa))
+    ratio = _commit_ratio(_picked_rate(pick, cands, base), _picked_rate(pick, cands, burst), optimise)
+    units = ctx.elastic_units(vcpu, usl_capacity(vcpu, p.usl_sigma, p.usl_kappa), np.nan_to_num(ratio, nan=1.0))
+    committed, burst_hours = units.pop("instances_committed"), units.pop("burst_hours")
     frame = option_frame(ctx, "horizontal", instance_type=pick.sku, instance_vcpu=pick.of(cands, "vcpu"),
                          azs=azs, front="alb",
                          compute_availability_pct=av.ec2_multi_az, **units)
     frame["instance_hourly_usd"] = pick.of(cands, "hourly_usd")
+    frame["instances_committed"] = np.where(found, committed, np.nan)
+    frame["commit_ratio"] = ratio  # the break-even utilisation of the commitment: its rate / the burst rate
     add_reason(frame, ~found, "no fleet instance type is priced in this region")
     rows, region, sku = ctx.rows[found], ctx.region[found], pick.sku[found]
-    baseline_hours = units["instances_min"][found] * HOURS_PER_MONTH
     service = ctx.catalog.compute_service
-    bom.instance_hours(rows, "horizontal", "compute (baseline)", service, region, sku, baseline_hours, base[found])
-    bom.instance_hours(rows, "horizontal", "compute (autoscaled)", service, region, sku,
-                       units["instance_hours"][found] - baseline_hours, burst[found])
+    bom.instance_hours(rows, "horizontal", "compute (baseline)", service, region, sku,
+                       committed[found] * HOURS_PER_MONTH, base[found])
+    bom.instance_hours(rows, "horizontal", "compute (autoscaled)", service, region, sku, burst_hours[found],
+                       burst[found])
     _bill_root_volumes(ctx, bom, "horizontal", frame, found)
     return frame
+
+
+def _commit_ratio(base_rate: np.ndarray, burst_rate: np.ndarray, optimise: np.ndarray) -> np.ndarray:
+    """Where the purchase option optimises: the commitment's rate / the burst rate (its break-even share of
+    hours); elsewhere 1 (commit only what runs every hour, the savings plans' rule)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(optimise, np.minimum(base_rate / burst_rate, 1.0), 1.0)
+
+
+def _picked_rate(pick: object, cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:
+    """The chosen candidate's hourly rate under each scenario's purchase ``option``."""
+    out = np.full(len(option), np.nan)
+    for opt in pd.unique(option):
+        col = "hourly_usd" if opt == "on_demand" else f"hourly_{opt}_usd"
+        sel = option == opt
+        out[sel] = pick.of(cands, col)[sel]  # type: ignore[attr-defined]
+    return out
 
 
 def _most_capacity(ctx: Context, key: tuple[object, ...], cands: pd.DataFrame) -> pd.DataFrame:

@@ -86,6 +86,21 @@ def clouds_figure(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def commitment_figure(curves: list) -> go.Figure:
+    """The fleet's monthly compute bill against the instances committed, one line per commitment, the lowest
+    bill of each marked (:func:`planner.commitment.commitment_curves`)."""
+    fig = go.Figure()
+    for c in curves:
+        fig.add_scatter(x=c.table.committed, y=c.table.monthly_usd, mode="lines", name=c.option)
+        fig.add_scatter(x=[c.best], y=[c.best_usd], mode="markers", marker={"size": 11}, showlegend=False,
+                        name=f"{c.option}: lowest", hovertemplate=f"{c.option}: %{{x}} committed, $%{{y:,.0f}}")
+    if curves:
+        fig.add_hline(y=curves[0].all_on_demand_usd, line_dash="dot", annotation_text="all on demand")
+    fig.update_layout(title="Fleet compute a month against the instances committed", xaxis_title="instances "
+                      "committed", yaxis_title="USD per month", **LAYOUT)
+    return fig
+
+
 def growth_figure(table: pd.DataFrame) -> go.Figure:
     """Recommended monthly cost and instance count over the horizon; switches of option annotated."""
     rec = table[table.recommended].sort_values("month")

@@ -76,6 +76,29 @@ def render_clouds_markdown(plans: Sequence[Plan]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _commitment_section(plan: Plan) -> list[str]:
+    """The commitments the fleet could take, what each breaks even at, and the committed count of the lowest
+    bill (:mod:`planner.commitment`)."""
+    from planner.commitment import commitment_curves
+
+    curves = commitment_curves(plan)
+    if not curves:
+        return ["", "## Commitment", "", "No commitment applies: " + ("the fleet has no bill." if not
+                plan.option("horizontal").feasible else "none of the cloud's commitment terms fits the horizon, "
+                "or the price book has no commitment rates.")]
+    c0 = curves[0]
+    rows = [[c.option, _unit_usd(c.commit_usd), _unit_usd(c.on_demand_usd), f"{c.break_even:.0%}", f"{c.best}",
+             _usd(c.best_usd), f"{_usd(c.all_on_demand_usd - c.best_usd)} "
+             f"({1 - c.best_usd / c.all_on_demand_usd:.0%})"] for c in curves]
+    return ["", f"## Commitment (horizontal: {c0.sku})", "",
+            f"The fleet runs {c0.hourly_units.min():.0f} to {c0.hourly_units.max():.0f} instances over the day "
+            "(today's load profile). A committed instance bills every hour; it pays when it runs at least its "
+            "break-even share of them (commitment rate / on-demand rate), so the lowest bill commits the instances "
+            "that run that long and bursts the rest on demand.", "",
+            *_table(["commitment", "rate", "on demand", "break-even", "committed", "fleet compute a month",
+                     "saving vs all on demand"], rows, "lrrrrrr")]
+
+
 def render_markdown(plan: Plan) -> str:
     from planner import __version__
 
@@ -114,6 +137,8 @@ def render_markdown(plan: Plan) -> str:
         out += ["", f"## Architecture ({rec.name})", "", "```mermaid", mermaid(plan, rec), "```"]
     out += ["", "## Decisions", ""]
     out += _table(["topic", "decision", "rationale"], [[d.topic, d.choice, d.rationale] for d in plan.decisions])
+    if plan.workload.purchase_option == "optimise":
+        out += _commitment_section(plan)
     out += ["", "## Bill of materials", ""]
     for o in sorted(plan.options, key=lambda o: not o.recommended):
         if o.recommended:

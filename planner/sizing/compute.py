@@ -91,6 +91,22 @@ def units_for(servers: np.ndarray, capacity: np.ndarray, cores_per_unit: np.ndar
     return np.maximum(np.ceil(servers / cores_per_unit - 1e-9), np.ceil(capacity / capacity_per_unit - 1e-9))
 
 
+def _per_az_at_peak(need: FleetNeed, cores: np.ndarray, cap: np.ndarray, azs: np.ndarray,
+                    survive: np.ndarray) -> np.ndarray:
+    """(scenarios, candidates) units each AZ holds at today's peak (before rounding up)."""
+    per_peak = np.maximum(need.servers[:, None] / cores, need.capacity[:, None] / cap)
+    return per_peak / az_divisor(azs, survive)[:, None]
+
+
+def hourly_units(need: FleetNeed, hourly_fraction: np.ndarray, cores: float, capacity: float, azs: float,
+                 survive: bool) -> np.ndarray:
+    """The fleet's units in each hour of the day (24,) for one scenario (``need`` of one element) and one unit
+    size, as :func:`fleet_units` counts them."""
+    per_az = _per_az_at_peak(need, np.array([[cores]]), np.array([[capacity]]), np.array([azs]),
+                             np.array([survive]))[0, 0]
+    return np.maximum(np.ceil(per_az * np.asarray(hourly_fraction) - 1e-9), 1.0) * azs
+
+
 def fleet_units(
     need: FleetNeed,
     hourly_fraction: np.ndarray,
@@ -99,6 +115,7 @@ def fleet_units(
     azs: np.ndarray,
     survive: np.ndarray,
     burst_headroom: float,
+    commit_ratio: npt.ArrayLike = 1.0,
 ) -> dict[str, np.ndarray]:
     """Units (instances or tasks) of an autoscaled fleet per scenario (and per candidate SKU).
 
@@ -106,6 +123,12 @@ def fleet_units(
     holds the units (:func:`units_for`) of the need x hour's share of peak, spread over the AZs;
     ``instances_min`` is the quietest hour, ``instances_desired`` the peak now, ``instances_max`` the
     horizon peak x (1 + burst headroom), and ``instance_hours`` the month's total (mean hourly count x 730).
+
+    Commitments: ``instances_committed`` run on a commitment whose rate is ``commit_ratio`` x the burst rate
+    (broadcast like the candidates), the rest (``burst_hours``) at the burst rate. Committing one more unit
+    costs ratio x 24 burst-hours a day and saves the hours it would run, so the cheapest count is the largest
+    k that runs in at least ratio x 24 of the day's hours: the ceil(24 ratio)-th busiest hour's count (the
+    newsvendor rule; ratio 1 commits only what runs every hour, the quietest hour's count).
     """
     two_d = np.ndim(capacity_per_unit) == 2
     cap = capacity_per_unit if two_d else np.asarray(capacity_per_unit)[:, None]
@@ -115,17 +138,25 @@ def fleet_units(
     # times the hour's share; and ceil(ceil(y) / d) = ceil(y / d) for a whole d, so each AZ's units in an hour
     # are max(1, ceil(peak units per AZ x share)): one pass over the hours, and the quietest hour is the
     # smallest share
-    per_peak = np.maximum(need.servers[:, None] / cores, need.capacity[:, None] / cap)
-    per_az = per_peak / az_divisor(azs, survive)[:, None]
+    per_az = _per_az_at_peak(need, cores, cap, azs, survive)
     per_az_hour = np.maximum(np.ceil(per_az[:, :, None] * hourly_fraction[:, None, :] - 1e-9), 1.0)
     quietest = np.maximum(np.ceil(per_az * hourly_fraction.min(axis=1)[:, None] - 1e-9), 1.0)
     peak = spread_over_azs(units_for(need.servers[:, None], need.capacity[:, None], cores, cap), k, sv)
     grow = 1 + burst_headroom
     horizon = units_for(need.servers_horizon[:, None] * grow, need.capacity_horizon[:, None] * grow, cores, cap)
+    ratio = np.asarray(commit_ratio, dtype=float)
+    ratio = np.broadcast_to(ratio if two_d or ratio.ndim == 0 else ratio[:, None], per_az.shape)
+    busiest = np.sort(per_az_hour, axis=2)[:, :, ::-1]
+    rank = np.clip(np.ceil(ratio * 24 - 1e-9).astype(int) - 1, 0, 23)  # the ceil(24 r)-th busiest hour
+    committed = np.take_along_axis(busiest, rank[:, :, None], axis=2)[:, :, 0]
+    committed = np.where(ratio >= 1, quietest, committed)
+    burst_hours = np.maximum(per_az_hour - committed[:, :, None], 0).mean(axis=2) * k * HOURS_PER_MONTH
     out = {
         "instances_min": quietest * k,
         "instances_desired": peak,
         "instances_max": np.maximum(spread_over_azs(horizon, k, sv), peak),
         "instance_hours": per_az_hour.mean(axis=2) * k * HOURS_PER_MONTH,
+        "instances_committed": committed * k,
+        "burst_hours": burst_hours,
     }
     return out if two_d else {key: v[:, 0] for key, v in out.items()}

@@ -1,0 +1,71 @@
+"""purchase_option: optimise commits the fleet instances that run past the commitment's break-even; the curve
+behind it, the horizon rule and the report."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planner.commitment import commitment_curves
+from planner.plan import make_plan
+from planner.report.markdown import render_markdown
+from planner.workload import Workload
+
+
+def workload(**changes: object) -> Workload:
+    return Workload.model_validate({"name": "api", "peak_rps": 500, "data_size_gb": 100, "horizon_months": 36,
+                                    "purchase_option": "optimise", **changes})
+
+
+def test_the_committed_count_is_the_lowest_bill_of_the_curve():
+    plan = make_plan(workload())
+    o = plan.option("horizontal")
+    [one_year, three_year] = commitment_curves(plan)
+    assert (one_year.option, three_year.option) == ("savings_1yr", "savings_3yr")
+    # the engine's rule (the ceil(24 r)-th busiest hour's count) is the brute-force optimum of the curve
+    assert o.row.instances_committed == three_year.best
+    assert three_year.best == int(np.argmin(three_year.table.monthly_usd))
+    fleet = o.bom[o.bom.component.str.startswith("compute (")].monthly_usd.sum()
+    assert fleet == pytest.approx(three_year.best_usd)
+    # a committed unit pays when it runs at least break-even of the hours: the committed count runs that often
+    units = three_year.hourly_units
+    assert (units >= three_year.best).mean() >= three_year.break_even
+    assert (units >= three_year.best + 1).mean() < three_year.break_even
+    assert o.row.commit_ratio == pytest.approx(three_year.break_even)
+
+
+def test_optimise_never_costs_more_than_on_demand_or_a_baseline_commitment():
+    best = make_plan(workload()).option("horizontal").monthly_usd
+    for other in ("on_demand", "savings_3yr"):
+        assert best <= make_plan(workload(purchase_option=other)).option("horizontal").monthly_usd + 1e-9, other
+
+
+@pytest.mark.parametrize(("months", "note"), [(6, None), (12, "savings_1yr rate"), (36, "savings_3yr rate")])
+def test_no_commitment_outlives_the_horizon(months, note):
+    o = make_plan(workload(horizon_months=months)).option("horizontal")
+    notes = set(o.bom.note)
+    if note is None:
+        assert not any("rate" in n for n in notes)  # all on demand
+    else:
+        assert note in notes and not any(t in n for n in notes for t in {"savings_1yr", "savings_3yr"} - {
+            note.split()[0]})
+
+
+def test_clouds_without_commitment_prices_stay_on_demand():
+    optimised = make_plan(workload(cloud="azure", region="eastus"))
+    on_demand = make_plan(workload(cloud="azure", region="eastus", purchase_option="on_demand"))
+    assert optimised.recommended.monthly_usd == pytest.approx(on_demand.recommended.monthly_usd)
+    assert commitment_curves(optimised) == []
+
+
+def test_the_report_shows_the_commitments_and_the_decision_says_what_it_saves():
+    plan = make_plan(workload())
+    text = render_markdown(plan)
+    assert "## Commitment (horizontal: " in text and "| savings_3yr |" in text
+    decision = next(d.rationale for d in plan.decisions if d.topic == "purchase")
+    assert "instances committed" in decision and "all on demand" in decision
+
+
+def test_the_baseline_savings_plans_still_commit_the_quietest_hour():
+    o = make_plan(workload(purchase_option="savings_1yr")).option("horizontal")
+    assert o.row.instances_committed == o.row.instances_min
