@@ -110,7 +110,8 @@ class BomBuilder:
     def instance_hours(self, rows: np.ndarray, option: str, component: str, service: str, region: npt.ArrayLike,
                        sku: npt.ArrayLike, hours: npt.ArrayLike, purchase: npt.ArrayLike | str = "on_demand",
                        engine: npt.ArrayLike | str = "", deployment: npt.ArrayLike | str = "",
-                       fallback_purchase: str = "on_demand", fallback_region: npt.ArrayLike | None = None) -> None:
+                       fallback_purchase: str = "on_demand", fallback_region: npt.ArrayLike | None = None,
+                       extra_note: npt.ArrayLike | str = "") -> None:
         """Instance-hours of a SKU. Where the purchase option has no price, the ``fallback_purchase`` price
         is used; where the region has no price for the SKU, the ``fallback_region`` price (both noted)."""
         n = len(rows)
@@ -151,6 +152,7 @@ class BomBuilder:
             note[est] = [f"{n}; estimated price" if n else "estimated price" for n in note[est]]
             if "overlay_note" in p:
                 note = _joined(note, np.where(ok, p["overlay_note"][safe], ""))
+            note = _joined(note, _arr(extra_note, n))
         self._add(rows, option, component, service, sku, hours, "hour", unit_usd, region, dates, sources, note)
 
     def service_units(self, rows: np.ndarray, option: str, component: str, service: str, item: str,

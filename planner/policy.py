@@ -201,6 +201,14 @@ class SizingPolicy(BaseModel):
                                                           "invocations and reach the p99.")
     backend_wait_ms: float = Field(10, ge=0, description="Time a request waits on database / cache [ms]; billed "
                                                          "by Lambda, not by CPU-bound servers.")
+    # spot
+    spot_burst: bool = Field(False, description="Under purchase_option optimise, run a stateless fleet's burst "
+                                                "capacity on spot (over-provisioned for interruptions) rather "
+                                                "than on demand.")
+    spot_interruption_default: float = Field(
+        0.10, ge=0, lt=0.9, description="Share of spot capacity lost to interruptions where the cloud publishes "
+                                        "no rate for the type [fraction] (Google Spot VMs; AWS types take the "
+                                        "Spot Instance Advisor bucket of the price book). Assumption.")
     # cache
     cache_mode: Literal["auto", "always", "never"] = Field(
         "auto", description="auto: add a cache when cache + a smaller database cost less than the database alone; "

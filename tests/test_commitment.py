@@ -69,3 +69,31 @@ def test_the_report_shows_the_commitments_and_the_decision_says_what_it_saves():
 def test_the_baseline_savings_plans_still_commit_the_quietest_hour():
     o = make_plan(workload(purchase_option="savings_1yr")).option("horizontal")
     assert o.row.instances_committed == o.row.instances_min
+
+
+def test_spot_burst_is_over_provisioned_for_the_advisors_interruption_rate():
+    from planner.pricing import default_book
+    from planner.sizing.spot import overprovision
+
+    plan = make_plan(workload(policy={"spot_burst": True}))
+    o = plan.option("horizontal")
+    burst = o.bom[o.bom.component == "compute (autoscaled)"].iloc[0]
+    spot = default_book("aws").instance_price("aws", "us-east-1", "ec2", burst.sku, "spot")
+    factor = overprovision([spot.interruption], 0.1)[0]
+    assert factor == pytest.approx(1 / (1 - {"<5%": 0.05, "5-10%": 0.10, "10-15%": 0.15, "15-20%": 0.20,
+                                               ">20%": 0.30}[spot.interruption]))
+    assert burst.unit_usd == spot.hourly_usd and "spot over-provisioned for interruptions" in burst.note
+    assert f"Spot Instance Advisor bucket {spot.interruption}" in burst.note
+    # spot burst makes committing less attractive: the break-even against the (cheaper) spot rate is higher
+    on_demand_burst = make_plan(workload()).option("horizontal")
+    assert o.row.commit_ratio > on_demand_burst.row.commit_ratio
+    assert o.row.instances_committed <= on_demand_burst.row.instances_committed
+    assert o.monthly_usd < on_demand_burst.monthly_usd  # here spot, over-provisioned, still undercuts on demand
+
+
+def test_spot_without_a_published_rate_takes_the_policy_default():
+    plan = make_plan(workload(cloud="gcp", region="us-central1",
+                              policy={"spot_burst": True, "spot_interruption_default": 0.2}))
+    burst = plan.option("horizontal").bom
+    burst = burst[burst.component == "compute (autoscaled)"].iloc[0]
+    assert "1.25 x the hours" in burst.note and "20% lost, policy.spot_interruption_default" in burst.note

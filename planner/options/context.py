@@ -47,7 +47,7 @@ class Context:
     def purchase(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(baseline compute, burst compute, database/cache) price-book purchase options per scenario."""
         return purchase_arrays(self.col("purchase_option"), self.catalog.purchase_plan, self.col("horizon_months"),
-                               self.catalog.commitments)
+                               self.catalog.commitments, self.policy.spot_burst)
 
     def allowance(self, role: str) -> float:
         """The always-free allowance of a role on this cloud (0 where there is none)."""

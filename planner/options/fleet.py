@@ -13,6 +13,7 @@ from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.choose import cheapest, pareto_prune
 from planner.sizing.compute import fleet_units, units_for
+from planner.sizing.spot import BUCKET_UPPER, interruption_rate, overprovision
 from planner.sizing.usl import usl_capacity
 
 
@@ -87,7 +88,8 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
         shape = (len(rows), len(c))
         cores = np.broadcast_to(c.vcpu.to_numpy(), shape)
         cap = np.broadcast_to(usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa), shape)
-        base_rate, burst_rate = _rate(c, base[rows]), _rate(c, burst[rows])
+        base_rate = _rate(c, base[rows])
+        burst_rate = _rate(c, burst[rows]) * _spot_factor(burst[rows, None], _buckets(c)[None, :], p)
         u = fleet_units(ctx.fleet_need.take(rows), ctx.hourly_fraction[rows], cores, cap, azs[rows], survive[rows],
                         p.burst_headroom, _commit_ratio(base_rate, burst_rate, optimise[rows, None]))
         cost = (u["instances_committed"] * HOURS_PER_MONTH * base_rate + u["burst_hours"] * burst_rate
@@ -97,7 +99,9 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.found
     vcpu = np.nan_to_num(pick.of(cands, "vcpu"), nan=1.0)
-    ratio = _commit_ratio(_picked_rate(pick, cands, base), _picked_rate(pick, cands, burst), optimise)
+    spot_factor = _spot_factor(burst, pick.of(cands, "spot_interruption") if "spot_interruption" in cands else "",
+                               p)
+    ratio = _commit_ratio(_picked_rate(pick, cands, base), _picked_rate(pick, cands, burst) * spot_factor, optimise)
     units = ctx.elastic_units(vcpu, usl_capacity(vcpu, p.usl_sigma, p.usl_kappa), np.nan_to_num(ratio, nan=1.0))
     committed, burst_hours = units.pop("instances_committed"), units.pop("burst_hours")
     frame = option_frame(ctx, "horizontal", instance_type=pick.sku, instance_vcpu=pick.of(cands, "vcpu"),
@@ -111,10 +115,36 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     service = ctx.catalog.compute_service
     bom.instance_hours(rows, "horizontal", "compute (baseline)", service, region, sku,
                        committed[found] * HOURS_PER_MONTH, base[found])
-    bom.instance_hours(rows, "horizontal", "compute (autoscaled)", service, region, sku, burst_hours[found],
-                       burst[found])
+    extra = np.where(spot_factor > 1, [f"{f:.3g} x the hours: spot over-provisioned for interruptions "
+                                       f"({_bucket_text(b, p)})" for f, b in zip(spot_factor, _chosen_buckets(
+                                           pick, cands))], "")
+    bom.instance_hours(rows, "horizontal", "compute (autoscaled)", service, region, sku,
+                       (burst_hours * spot_factor)[found], burst[found], extra_note=extra[found])
     _bill_root_volumes(ctx, bom, "horizontal", frame, found)
     return frame
+
+
+def _buckets(cands: pd.DataFrame) -> np.ndarray:
+    return cands.spot_interruption.to_numpy() if "spot_interruption" in cands else np.full(len(cands), "")
+
+
+def _chosen_buckets(pick: object, cands: pd.DataFrame) -> np.ndarray:
+    return pick.of(cands, "spot_interruption") if "spot_interruption" in cands else np.full(  # type: ignore[attr-defined]
+        len(pick.sku), "")  # type: ignore[attr-defined]
+
+
+def _spot_factor(burst: np.ndarray, bucket: object, policy: object) -> np.ndarray:
+    """Spot capacity run per unit needed where the burst runs on spot (see :mod:`planner.sizing.spot`); 1
+    elsewhere."""
+    factor = overprovision(np.where(pd.isna(bucket), "", bucket), policy.spot_interruption_default)  # type: ignore
+    return np.where(np.asarray(burst) == "spot", factor, 1.0)
+
+
+def _bucket_text(bucket: object, policy: object) -> str:
+    rate = interruption_rate(["" if pd.isna(bucket) else bucket], policy.spot_interruption_default)[0]  # type: ignore
+    known = isinstance(bucket, str) and bucket in BUCKET_UPPER
+    return (f"Spot Instance Advisor bucket {bucket}: {rate:.0%} lost" if known else
+            f"{rate:.0%} lost, policy.spot_interruption_default")
 
 
 def _commit_ratio(base_rate: np.ndarray, burst_rate: np.ndarray, optimise: np.ndarray) -> np.ndarray:

@@ -9,21 +9,22 @@ import numpy as np
 
 def purchase_arrays(purchase_option: np.ndarray, plan: Mapping[str, tuple[str, str, str]],
                     horizon_months: np.ndarray | None = None,
-                    commitments: Mapping[int, tuple[str, str]] | None = None
+                    commitments: Mapping[int, tuple[str, str]] | None = None, spot_burst: bool = False
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(baseline compute, burst compute, database/cache) price-book options per scenario, after a cloud's
     ``plan`` (:attr:`planner.clouds.CloudCatalog.purchase_plan`).
 
     ``optimise`` commits on the longest of the cloud's ``commitments`` (term in years -> compute and database
     options) that the horizon covers: capacity is not committed for longer than the plan keeps using it. With
-    none (a horizon under a year, or a cloud without commitment prices) everything stays on demand."""
+    none (a horizon under a year, or a cloud without commitment prices) everything stays on demand. With
+    ``spot_burst`` the capacity beyond the commitment runs on spot."""
     horizon = np.full(len(purchase_option), 12.0) if horizon_months is None else np.asarray(horizon_months)
     rows = []
     for option, months in zip(purchase_option, horizon):
         if option == "optimise":
             term = max((t for t in (commitments or {}) if 12 * t <= months), default=None)
             compute, database = commitments[term] if term else ("on_demand", "on_demand")  # type: ignore[index]
-            rows.append((compute, "on_demand", database))
+            rows.append((compute, "spot" if spot_burst else "on_demand", database))
         else:
             rows.append(plan[option])
     return tuple(np.array([r[i] for r in rows], dtype=object) for i in range(3))  # type: ignore[return-value]

@@ -167,6 +167,9 @@ def instance_candidates(
             # no commitment price: the on-demand price applies (as the bill of materials does)
             out[f"hourly_{option}_usd"] = rate.reindex(key).fillna(pd.Series(out.hourly_usd.to_numpy(),
                                                                                index=key)).to_numpy()
+            if option == "spot":  # how often spot capacity of the type is reclaimed (a bucket such as 5-10%)
+                bucket = pd.Series(rows.interruption.to_numpy(), index=rate.index)
+                out["spot_interruption"] = bucket.reindex(key).fillna("").to_numpy(dtype=object)
         return out.sort_values(["region", "hourly_usd", "sku"]).reset_index(drop=True)
 
     key = ("instance_candidates", cloud, service, family_pattern, engine, deployment, allow_arm64, min_vcpu, max_vcpu)
