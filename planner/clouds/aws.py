@@ -92,12 +92,6 @@ CATALOG = CloudCatalog(
         "function_requests": ("lambda", "free_tier_requests"),
         "function_duration": ("lambda", "free_tier_duration"),
     },
-    purchase_plan={
-        "on_demand": ("on_demand", "on_demand", "on_demand"),
-        "savings_1yr": ("savings_1yr", "on_demand", "reserved_1yr"),
-        "savings_3yr": ("savings_3yr", "on_demand", "reserved_3yr"),
-        "spot_mix": ("on_demand", "spot", "on_demand"),
-    },
     purchase_notes={
         "on_demand": "everything on demand: no commitment",
         "savings_1yr": "always-on compute at the 1-year Savings Plan rate, database and cache on 1-year "

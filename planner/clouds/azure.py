@@ -89,14 +89,6 @@ CATALOG = CloudCatalog(
         "function_duration": ("functions", "free_tier_execution_time"),
         "log_ingest": ("log_analytics", "free_tier_ingestion"),
     },
-    # the price book has no reservation, savings-plan or spot rates for Azure: committed and spot choices
-    # fall back to pay-as-you-go, and every such line says so
-    purchase_plan={
-        "on_demand": ("on_demand", "on_demand", "on_demand"),
-        "savings_1yr": ("savings_1yr", "on_demand", "reserved_1yr"),
-        "savings_3yr": ("savings_3yr", "on_demand", "reserved_3yr"),
-        "spot_mix": ("on_demand", "spot", "on_demand"),
-    },
     purchase_notes={
         "on_demand": "everything pay-as-you-go: no commitment",
         "savings_1yr": "no reservation or savings-plan rates in the price book: everything at pay-as-you-go "
@@ -107,6 +99,8 @@ CATALOG = CloudCatalog(
         "optimise": "no reservation or savings-plan rates in the price book: nothing to commit to, everything "
                     "pay-as-you-go",
     },
+    # no reservation, savings-plan or spot rates in the book: committed and spot choices bill pay-as-you-go,
+    # and every such line says so
     commitments={},
     nat_billing="per_az",
     nat_max_billed_vms=0,

@@ -106,8 +106,6 @@ class CloudCatalog:
     prices: Mapping[str, PriceRef | None]
     # always-free allowances: role -> (service, item) of a global rule row
     allowances: Mapping[str, tuple[str, str]]
-    # workload purchase_option -> price-book options for (always-on compute, elastic compute, database and cache)
-    purchase_plan: Mapping[str, tuple[str, str, str]]
     purchase_notes: Mapping[str, str]  # workload purchase_option -> what it buys on this cloud, in a sentence
     # commitment term [years] -> the price-book options of (compute, database and cache) it buys: what
     # purchase_option "optimise" chooses among
@@ -121,11 +119,25 @@ class CloudCatalog:
     availability: Availability
     sla_as_of: str  # when the SLA figures were read
     cache_copies_min: int = 1  # nodes per cache shard even without Multi-AZ (a replica some caches always run)
+    always_on_option: str = "on_demand"  # the rate always-on VMs get uncommitted (GCP: sustained use)
     # sustained share of each vCPU per SKU: 1 for fixed-performance types, a burstable type's baseline
     sustained_share: Callable[[pd.Series, SizingPolicy], np.ndarray] = field(default=_fixed_performance)
     # policy fields whose defaults are this cloud's (names of families, node types, burstable baselines)
     policy_defaults: Mapping[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+    @property
+    def purchase_plan(self) -> dict[str, tuple[str, str, str]]:
+        """Workload purchase_option -> price-book options for (always-on compute, elastic compute, database and
+        cache): the savings options buy the cloud's commitment of that term (where the book has none, the
+        bill falls back to on demand and each line says so); ``optimise`` is chosen per scenario
+        (:func:`planner.options.purchase.purchase_arrays`)."""
+        plan = {"on_demand": (self.always_on_option, "on_demand", "on_demand"),
+                "spot_mix": (self.always_on_option, "spot", "on_demand")}
+        for term in (1, 3):
+            compute, database = self.commitments.get(term, (f"savings_{term}yr", f"reserved_{term}yr"))
+            plan[f"savings_{term}yr"] = (compute, "on_demand", database)
+        return plan
 
     def product(self, role: str) -> str:
         return self.products.get(role, role)

@@ -79,15 +79,6 @@ CATALOG = CloudCatalog(
         "log_ingest": ("cloud_logging", "free_tier_ingestion"),
         "metrics": ("cloud_monitoring", "free_tier_metric_ingestion"),
     },
-    # savings: resource-based committed use for the always-on VMs and databases (the book has no spend-based
-    # flexible CUD rates; Cloud SQL has no committed-use rows, so it stays on demand, noted in the BOM)
-    # on demand: always-on VMs get the automatic sustained-use discount of a full month (where the family has one)
-    purchase_plan={
-        "on_demand": ("sustained_use", "on_demand", "on_demand"),
-        "savings_1yr": ("reserved_1yr", "on_demand", "reserved_1yr"),
-        "savings_3yr": ("reserved_3yr", "on_demand", "reserved_3yr"),
-        "spot_mix": ("sustained_use", "spot", "on_demand"),
-    },
     purchase_notes={
         "on_demand": "everything on demand: no commitment; always-on VMs at the full-month sustained-use rate "
                      "(automatic for N1, N2, N2D, C2; other families have none)",
@@ -101,7 +92,11 @@ CATALOG = CloudCatalog(
                     "on resource-based committed use of the longest term the horizon covers, the rest on demand "
                     "(Cloud SQL and Memorystore have no committed-use rates in the price book)",
     },
+    # resource-based committed use (the book has no spend-based flexible CUD rates; Cloud SQL has no committed-use
+    # rows, so it stays on demand, noted in the BOM)
     commitments={1: ("reserved_1yr", "reserved_1yr"), 3: ("reserved_3yr", "reserved_3yr")},
+    # uncommitted always-on VMs: the automatic full-month sustained-use discount (where the family has one)
+    always_on_option="sustained_use",
     nat_billing="per_vm",
     nat_max_billed_vms=32,
     load_balancer_capacity="gb",
