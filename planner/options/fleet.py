@@ -68,8 +68,10 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
 
 
 def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
-    """An Auto Scaling group of the instance type with the cheapest fleet for the peak, across current x86 and
-    Graviton families; min/desired/max from the load profile; baseline committed, burst on demand or spot."""
+    """An autoscaled fleet (Auto Scaling group, managed instance group, scale set) of the instance type with the
+    cheapest bill for the peak, across current x86 and Arm families; min/desired/max from the load profile; the
+    purchase option's commitment covers what runs every hour (``optimise``: what runs past the commitment's
+    break-even), the rest bursts on demand or on spot (over-provisioned for interruptions)."""
     p, av = ctx.policy, ctx.policy.availability
     cands = _pruned(ctx, ("horizontal", ctx.cloud, p.horizontal_family_pattern, p.allow_arm64, p.fleet_min_vcpu,
                           p.fleet_max_vcpu),
@@ -99,8 +101,8 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.found
     vcpu = np.nan_to_num(pick.of(cands, "vcpu"), nan=1.0)
-    spot_factor = _spot_factor(burst, pick.of(cands, "spot_interruption") if "spot_interruption" in cands else "",
-                               p)
+    buckets = _chosen_buckets(pick, cands)
+    spot_factor = _spot_factor(burst, buckets, p)
     ratio = _commit_ratio(_picked_rate(pick, cands, base), _picked_rate(pick, cands, burst) * spot_factor, optimise)
     units = ctx.elastic_units(vcpu, usl_capacity(vcpu, p.usl_sigma, p.usl_kappa), np.nan_to_num(ratio, nan=1.0))
     committed, burst_hours = units.pop("instances_committed"), units.pop("burst_hours")
@@ -115,9 +117,11 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     service = ctx.catalog.compute_service
     bom.instance_hours(rows, "horizontal", "compute (baseline)", service, region, sku,
                        committed[found] * HOURS_PER_MONTH, base[found])
-    extra = np.where(spot_factor > 1, [f"{f:.3g} x the hours: spot over-provisioned for interruptions "
-                                       f"({_bucket_text(b, p)})" for f, b in zip(spot_factor, _chosen_buckets(
-                                           pick, cands))], "")
+    extra = np.full(ctx.n, "", dtype=object)
+    if bom.detail:  # what the line says; a batch keeps totals only
+        over = np.flatnonzero(spot_factor > 1)
+        extra[over] = [f"{spot_factor[i]:.3g} x the hours: spot over-provisioned for interruptions "
+                       f"({_bucket_text(buckets[i], p)})" for i in over]
     bom.instance_hours(rows, "horizontal", "compute (autoscaled)", service, region, sku,
                        (burst_hours * spot_factor)[found], burst[found], extra_note=extra[found])
     _bill_root_volumes(ctx, bom, "horizontal", frame, found)
