@@ -8,7 +8,7 @@ scenario row) and look prices up in the :class:`PriceBook` in one go.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -195,6 +195,7 @@ class BomBuilder:
         sources = np.full(n, "", dtype=object)
         label = np.full(n, sku or item, dtype=object)
         unit = ""
+        negotiated = set()  # overlay notes of the regions' schedules (planner.pricing.overlay)
         for r in pd.unique(region):
             sel = region == r
             tiers = self.book.tiers(self.cloud, r, service, item, dimension)
@@ -202,21 +203,24 @@ class BomBuilder:
             dates[sel], sources[sel], unit = tiers.prices_as_of, tiers.source_id, tiers.unit
             beyond = sel & np.isnan(cost)  # past the last priced tier: said so where the price is missing
             label[beyond] = f"{sku or item} beyond {tiers.tier_end[-1]:,.0f} {tiers.unit} (the last priced tier)"
+            negotiated.add(tiers.overlay_note)
         with np.errstate(divide="ignore", invalid="ignore"):
             blended = np.where(quantity > 0, cost / quantity, 0.0)
         note = f"tiered; first {free_units:g} {unit} free" if free_units else "tiered"
-        negotiated = {self.book.tiers(self.cloud, r, service, item, dimension).overlay_note for r in pd.unique(region)}
         note = "; ".join([note, *sorted(n for n in negotiated if n)])
         self._add(rows, option, component, service, label, quantity, unit, blended, region, dates, sources,
                   note)
 
     def priced(self, rows: np.ndarray, option: str, component: str, ref: PriceRef | None, region: npt.ArrayLike,
-               quantity: npt.ArrayLike, *, free_units: float = 0.0, sku: str = "", note: str | None = None) -> None:
-        """Units of a cloud catalog's price reference (nothing where the cloud does not bill the role): the
-        quantity converted by ``ref.per_unit``, flat or tiered as the reference says; ``free_units`` (in the
-        price's unit) come off a tiered quantity."""
+               quantity: npt.ArrayLike, *, fill: Mapping[str, str] | None = None, free_units: float = 0.0,
+               sku: str = "", note: str | None = None) -> None:
+        """Units of a cloud catalog's price reference (nothing where the cloud does not bill the role), its
+        ``{name}`` placeholders filled from ``fill``: the quantity converted by ``ref.per_unit``, flat or tiered
+        as the reference says; ``free_units`` (in the price's unit) come off a tiered quantity."""
         if ref is None or len(rows) == 0:
             return
+        if fill:
+            ref = ref.formatted(**fill)
         quantity = np.asarray(quantity, dtype=float) * ref.per_unit if ref.per_unit != 1 else quantity
         label = sku or ref.sku
         if ref.tiered:

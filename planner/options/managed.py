@@ -29,10 +29,10 @@ def containers(ctx: Context, bom: BomBuilder) -> Columns:
                          compute_availability_pct=av.fargate, **units)
     task_hours = units["instance_hours"]
     cat = ctx.catalog
-    bom.priced(ctx.rows, "containers", "tasks (vCPU)", _arch(cat.price("container_vcpu"), arch), ctx.region,
-               task_hours * p.fargate_task_vcpu, sku=sku)
-    bom.priced(ctx.rows, "containers", "tasks (memory)", _arch(cat.price("container_memory"), arch), ctx.region,
-               task_hours * p.fargate_task_memory_gb, sku=sku)
+    bom.priced(ctx.rows, "containers", "tasks (vCPU)", cat.price("container_vcpu"), ctx.region,
+               task_hours * p.fargate_task_vcpu, fill={"arch": arch}, sku=sku)
+    bom.priced(ctx.rows, "containers", "tasks (memory)", cat.price("container_memory"), ctx.region,
+               task_hours * p.fargate_task_memory_gb, fill={"arch": arch}, sku=sku)
     return frame
 
 
@@ -71,21 +71,18 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
     requests = ctx.col("monthly_requests")
     cat = ctx.catalog
     free_requests = ctx.allowance("function_requests")
-    bom.priced(ctx.rows, "serverless", "function requests", _arch(cat.price("function_requests"), arch), ctx.region,
-               np.maximum(requests - free_requests, 0) / 1e6,
+    bom.priced(ctx.rows, "serverless", "function requests", cat.price("function_requests"), ctx.region,
+               np.maximum(requests - free_requests, 0) / 1e6, fill={"arch": arch},
                note=f"after the free {free_requests / 1e6:g}M requests a month")
-    bom.priced(ctx.rows, "serverless", "function duration", _arch(cat.price("function_duration"), arch), ctx.region,
-               requests * duration_ms / MS_PER_S * memory_gb, free_units=ctx.allowance("function_duration"))
+    bom.priced(ctx.rows, "serverless", "function duration", cat.price("function_duration"), ctx.region,
+               requests * duration_ms / MS_PER_S * memory_gb, fill={"arch": arch},
+               free_units=ctx.allowance("function_duration"))
     # where CPU is billed apart from memory (Cloud Run functions)
     bom.priced(ctx.rows, "serverless", "function CPU", cat.price("function_cpu"), ctx.region,
                requests * duration_ms / MS_PER_S * vcpu_share, free_units=ctx.allowance("function_cpu"))
     bom.priced(ctx.rows, "serverless", cat.product("api_gateway"), cat.price("api_requests"),
                ctx.region, requests / 1e6)
     return frame
-
-
-def _arch(ref: PriceRef | None, arch: str) -> PriceRef | None:
-    return ref.formatted(arch=arch) if ref else None
 
 
 def _arch_label(ref: PriceRef | None, arch: str) -> str:

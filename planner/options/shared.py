@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from planner.bom import BomBuilder
-from planner.clouds.catalog import PriceRef
 from planner.options.context import Columns, Context
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.traffic import KB_PER_GB
@@ -71,23 +70,18 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
             for kind in sorted(set(vol)):
                 sel = (dep == d) & (vol == kind)
                 fill = {"volume": str(kind), "engine": engine}
-                bom.priced(rows[sel], option, "database storage", _ref(v.storage_ref.get(d), fill), region[mine][sel],
-                           storage[mine][sel])
+                bom.priced(rows[sel], option, "database storage", v.storage_ref.get(d), region[mine][sel],
+                           storage[mine][sel], fill=fill)
                 if v.storage == "provisioned":
-                    bom.priced(rows[sel], option, "database IOPS", _ref(v.iops_ref.get(d), fill), region[mine][sel],
-                               ctx.col("db_provisioned_iops")[mine][sel],
+                    bom.priced(rows[sel], option, "database IOPS", v.iops_ref.get(d), region[mine][sel],
+                               ctx.col("db_provisioned_iops")[mine][sel], fill=fill,
                                sku=f"{kind} IOPS" + (" above the included baseline" if kind == "gp3" else ""))
         has = reps > 0
-        bom.priced(rows[has], option, "replica storage", _ref(v.replica_storage_ref, {"volume": "gp3",
-                                                                                      "engine": engine}),
-                   region[mine][has], (storage[mine] * reps)[has])
+        bom.priced(rows[has], option, "replica storage", v.replica_storage_ref, region[mine][has],
+                   (storage[mine] * reps)[has], fill={"volume": "gp3", "engine": engine})
         bom.priced(rows, option, "database I/O", v.io_requests_ref, region[mine], ctx.col("db_io_million_month")[mine])
-        bom.priced(rows, option, "database backups", _ref(v.backup_ref, {"engine": engine}), region[mine],
-                   ctx.col("db_backup_billed_gb")[mine])
-
-
-def _ref(ref: PriceRef | None, fill: dict[str, str]) -> PriceRef | None:
-    return ref.formatted(**fill) if ref else None
+        bom.priced(rows, option, "database backups", v.backup_ref, region[mine], ctx.col("db_backup_billed_gb")[mine],
+                   fill={"engine": engine})
 
 
 def _bill_front(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:
@@ -203,8 +197,8 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
                                fallback_region=region[sel])
         for d in ("single-az", "multi-az"):
             s = dep == d
-            bom.priced(rows[sel][s], option, "DR: replica storage", _ref(v.storage_ref.get(d), {
-                "volume": "gp3", "engine": engine}), dr[sel][s], storage[sel][s])
+            bom.priced(rows[sel][s], option, "DR: replica storage", v.storage_ref.get(d), dr[sel][s], storage[sel][s],
+                       fill={"volume": "gp3", "engine": engine})
     nodes = np.ceil(ctx.col("cache_nodes") * cache)
     has = nodes > 0
     bom.instance_hours(rows[has], option, "DR: cache", cat.cache_service, dr[has], ctx.col("cache_node_type")[has],
@@ -221,14 +215,14 @@ def _bill_dr_backups(ctx: Context, bom: BomBuilder, option: str) -> None:
     variant = ctx.col("db_engine_variant")
     for v in cat.databases:
         sel = variant == v.name
-        ref = _ref(v.backup_ref, {"engine": v.engine.get(p.database_engine, "")})
         label = "cross-region snapshot copies" if v.multi_az_copies else "cross-region automated backups"
-        bom.priced(rows[sel], option, "DR: backup copies", ref, dr[sel], backups[sel], sku=label, note="")
+        bom.priced(rows[sel], option, "DR: backup copies", v.backup_ref, dr[sel], backups[sel],
+                   fill={"engine": v.engine.get(p.database_engine, "")}, sku=label, note="")
     change_gb = storage * p.daily_change_fraction * 30
     for target in pd.unique(dr):
         sel = dr == target
-        bom.priced(rows[sel], option, "DR: replication transfer", _ref(cat.price("inter_region"), {
-            "dr_region": str(target)}), region[sel], change_gb[sel])
+        bom.priced(rows[sel], option, "DR: replication transfer", cat.price("inter_region"), region[sel],
+                   change_gb[sel], fill={"dr_region": str(target)})
 
 
 def _bill_dr_compute(ctx: Context, opt: Columns, fraction: np.ndarray, bom: BomBuilder, option: str) -> None:
@@ -244,10 +238,10 @@ def _bill_dr_compute(ctx: Context, opt: Columns, fraction: np.ndarray, bom: BomB
     if option == "containers":
         p, cat = ctx.policy, ctx.catalog
         arch = "arm64" if p.allow_arm64 else "x86_64"
-        bom.priced(rows, option, "DR: tasks (vCPU)", _ref(cat.price("container_vcpu"), {"arch": arch}), dr,
-                   hours[has] * p.fargate_task_vcpu, note="")
-        bom.priced(rows, option, "DR: tasks (memory)", _ref(cat.price("container_memory"), {"arch": arch}), dr,
-                   hours[has] * p.fargate_task_memory_gb, note="")
+        bom.priced(rows, option, "DR: tasks (vCPU)", cat.price("container_vcpu"), dr, hours[has] * p.fargate_task_vcpu,
+                   fill={"arch": arch}, note="")
+        bom.priced(rows, option, "DR: tasks (memory)", cat.price("container_memory"), dr,
+                   hours[has] * p.fargate_task_memory_gb, fill={"arch": arch}, note="")
         return
     bom.instance_hours(rows, option, "DR: compute", ctx.catalog.compute_service, dr, opt["instance_type"][has],
                        hours[has], fallback_region=ctx.region[has])
