@@ -122,3 +122,10 @@ def test_an_uploaded_overlay_is_checked_like_a_file():
     assert load_overlay("upload.csv", b"cloud,discount_pct\ngcp,15\n").rows[0].discount_pct == 15
     with pytest.raises(PlannerError, match="upload.csv, line 2, column cloud: unknown cloud 'gpc'"):
         load_overlay("upload.csv", b"cloud,discount_pct\ngpc,15\n")
+
+
+def test_a_row_for_any_cloud_names_things_some_cloud_has(tmp_path):
+    # a typo in a row that applies to every cloud used to match nothing, silently
+    with pytest.raises(PlannerError, match="line 2, column service: unknown any cloud's service 'ec3'; did you mean"):
+        overlay(tmp_path, "cloud,service,discount_pct\n*,ec3,10\n")
+    assert overlay(tmp_path, "cloud,service,discount_pct\n*,ec2,10\n*,compute,5\n").rows[1].service == "compute"

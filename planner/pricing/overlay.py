@@ -141,8 +141,9 @@ def _number(text: str, source: str, line: int, column: str, problems: list[str])
 
 def check_overlay(overlay: Overlay, book_for: object, problems: list[str] | None = None) -> None:
     """Every cloud, service, family and SKU an overlay names exists (``book_for(cloud)`` gives the cloud's
-    book); unknown names are reported with close matches, with file, line and column (after ``problems``
-    already found)."""
+    book; a row for any cloud names things of at least one); unknown names are reported with close matches,
+    with file, line and column (after ``problems`` already found). Books are loaded only for rows that name
+    something to check."""
     from planner.clouds import catalogs
 
     problems = list(problems or [])
@@ -151,20 +152,20 @@ def check_overlay(overlay: Overlay, book_for: object, problems: list[str] | None
         if r.cloud not in ANY and r.cloud not in catalogs():
             problems.append(f"{where}, column cloud: {unknown_name('cloud', r.cloud, catalogs())}")
             continue
-        for cloud in ([r.cloud] if r.cloud not in ANY else list(catalogs())):
-            book = book_for(cloud)  # type: ignore[operator]
-            services = set(book.instance_prices.service) | set(book.service_prices.service)
-            if r.service not in ANY and r.service not in services:
-                if r.cloud not in ANY:
-                    problems.append(f"{where}, column service: "
-                                    f"{unknown_name(f'{cloud} service', r.service, services)}")
-                continue
-            specs = book.specs if r.service in ANY else book.specs[book.specs.service == r.service]
-            if r.family not in ANY and r.family not in set(specs.family) and r.cloud not in ANY:
-                problems.append(f"{where}, column family: "
-                                f"{unknown_name(f'{cloud} instance family', r.family, specs.family)}")
-            if r.sku not in ANY and r.sku not in set(specs.sku) and r.cloud not in ANY:
-                problems.append(f"{where}, column sku: {unknown_name(f'{cloud} SKU', r.sku, specs.sku)}")
+        if all(v in ANY for v in (r.service, r.family, r.sku)):
+            continue
+        clouds = [r.cloud] if r.cloud not in ANY else list(catalogs())
+        scope = r.cloud if r.cloud not in ANY else "any cloud's"
+        books = [book_for(c) for c in clouds]  # type: ignore[operator]
+        services = {s for b in books for s in (*b.instance_prices.service, *b.service_prices.service)}
+        if r.service not in ANY and r.service not in services:
+            problems.append(f"{where}, column service: {unknown_name(f'{scope} service', r.service, services)}")
+            continue
+        specs = pd.concat([b.specs if r.service in ANY else b.specs[b.specs.service == r.service] for b in books])
+        for column, label in (("family", "instance family"), ("sku", "SKU")):
+            value = getattr(r, column)
+            if value not in ANY and value not in set(specs[column]):
+                problems.append(f"{where}, column {column}: {unknown_name(f'{scope} {label}', value, specs[column])}")
     problems.sort(key=_line_of)
     if problems:
         raise OverlayError(problems)
