@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import PlannerError, unknown_name
-from planner.pricing.loader import Folder, bundled_folder, load_tables, manifest_clouds
+from planner.pricing.loader import Folder, bundled_folder, load_tables, manifest_clouds, read_manifest
 from planner.pricing.tiers import Tiers
 from planner.pricing.units import HOURS_PER_MONTH, PURCHASE_OPTIONS
 
@@ -486,8 +486,7 @@ def bundled_region_clouds() -> dict[str, tuple[str, ...]]:
     import io
 
     folder = bundled_folder()
-    manifest = pd.read_csv(io.BytesIO(folder.joinpath("MANIFEST.csv").read_bytes()), dtype=str,
-                           keep_default_na=False)
+    manifest = read_manifest(folder)
     out: dict[str, list[str]] = {}
     for row in manifest[manifest.kind == "regions"].itertuples():
         regions = pd.read_csv(io.BytesIO(folder.joinpath(row.file).read_bytes()), dtype=str).region

@@ -86,9 +86,14 @@ def load_tables(folder: Folder, label: str = "", clouds: Iterable[str] | None = 
     return manifest, {k: t.drop(columns=["_file", "_line"]) for k, t in tables.items()}
 
 
+def read_manifest(folder: Folder) -> pd.DataFrame:
+    """A price-table folder's manifest alone (no table read)."""
+    return _read_manifest(folder, str(folder), [])
+
+
 def manifest_clouds(folder: Folder) -> list[str]:
     """The clouds a price-table folder has tables for (read from its manifest alone)."""
-    return sorted(set(_read_manifest(folder, str(folder), [])["cloud"]))
+    return sorted(set(read_manifest(folder)["cloud"]))
 
 
 def _read_manifest(folder: Folder, label: str, problems: list[str]) -> pd.DataFrame:

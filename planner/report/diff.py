@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from planner.currency import display_currency
 from planner.report.escaping import markdown_cell
 from planner.report.formatting import quantity, usd
+from planner.report.markdown import table as markdown_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,6 +99,4 @@ def diff_markdown(d: PlanDiff, gate_failures: list[str] | None = None) -> str:
 
 
 def _table(frame: pd.DataFrame, align: str) -> list[str]:
-    sep = ["---:" if a == "r" else "---" for a in align]
-    rows = ["| " + " | ".join(markdown_cell(str(c)) for c in r) + " |" for r in frame.itertuples(index=False)]
-    return ["| " + " | ".join(frame.columns) + " |", "| " + " | ".join(sep) + " |", *rows]
+    return markdown_table(list(frame.columns), frame.astype(str).to_numpy().tolist(), align)

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from planner.plan import Plan
 
 
-def _table(header: list[str], rows: list[list[object]], align: str = "") -> list[str]:
+def table(header: list[str], rows: list[list[object]], align: str = "") -> list[str]:
+    """A Markdown table: a header, the alignment row (l or r per column) and each row's cells escaped."""
     align = align or "l" * len(header)
     sep = ["---:" if a == "r" else "---" for a in align]
     out = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
@@ -55,7 +56,7 @@ def _bom_table(bom: pd.DataFrame, total: float) -> list[str]:
     usd_total = "" if display_currency().code == "USD" else f" (${total:,.2f})"
     rows.append(["**total**", "", "", "", "", "", f"**{_usd(total)}**{usd_total}", ""])
     unit = money_unit()
-    return _table(["component", "service", "SKU", "quantity", "unit", f"unit {unit}", f"monthly {unit}", "price source"],
+    return table(["component", "service", "SKU", "quantity", "unit", f"unit {unit}", f"monthly {unit}", "price source"],
                   rows, "lllrlrrl")
 
 
@@ -70,7 +71,7 @@ def render_clouds_markdown(plans: Sequence[Plan]) -> str:
            "Each cloud prices the same workload in its region nearest to the others (planner's equivalent-region "
            "table; override with `--cloud-region CLOUD=REGION`). The recommended option of each is the cheapest "
            "that meets every target on that cloud; lines with estimated prices come from a neighbouring region.", ""]
-    out += _table(list(shown.columns), shown.to_numpy().tolist(), "lllrrrl" + "r" * 4 + "l")
+    out += table(list(shown.columns), shown.to_numpy().tolist(), "lllrrrl" + "r" * 4 + "l")
     for p in plans:
         out += ["", "---", "", render_markdown(p).rstrip("\n")]
     return "\n".join(out) + "\n"
@@ -95,7 +96,7 @@ def _commitment_section(plan: Plan) -> list[str]:
             "(today's load profile). A committed instance bills every hour; it pays when it runs at least its "
             "break-even share of them (commitment rate / on-demand rate), so the lowest bill commits the instances "
             "that run that long and bursts the rest on demand.", "",
-            *_table(["commitment", "rate", "on demand", "break-even", "committed", "fleet compute a month",
+            *table(["commitment", "rate", "on demand", "break-even", "committed", "fleet compute a month",
                      "saving vs all on demand"], rows, "lrrrrrr")]
 
 
@@ -125,18 +126,18 @@ def render_markdown(plan: Plan) -> str:
     if plan.uncertainty is not None:
         out += ["", *_uncertainty_section(plan)]
     out += ["", "## Workload", ""]
-    out += _table(["input", "value"], _workload_rows(plan))
+    out += table(["input", "value"], _workload_rows(plan))
     out += ["", "## Options compared", ""]
     rows = [[f"**{o.name}**" if o.recommended else o.name, "yes" if o.feasible else "no", _usd(o.monthly_usd),
              _usd(o.annual_usd), _pct(o.availability_pct), o.dr_tier.replace("_", " "), _compute_summary(o),
              "; ".join(o.reasons) or ("recommended" if o.recommended else "")] for o in plan.options]
-    out += _table(["option", "feasible", "monthly", "annual", "designed-for availability", "DR tier", "compute",
+    out += table(["option", "feasible", "monthly", "annual", "designed-for availability", "DR tier", "compute",
                    "notes"],
                   rows, "llrrrlll")
     if rec is not None:
         out += ["", f"## Architecture ({rec.name})", "", "```mermaid", mermaid(plan, rec), "```"]
     out += ["", "## Decisions", ""]
-    out += _table(["topic", "decision", "rationale"], [[d.topic, d.choice, d.rationale] for d in plan.decisions])
+    out += table(["topic", "decision", "rationale"], [[d.topic, d.choice, d.rationale] for d in plan.decisions])
     if plan.workload.purchase_option == "optimise":
         out += _commitment_section(plan)
     out += ["", "## Bill of materials", ""]
@@ -150,7 +151,7 @@ def render_markdown(plan: Plan) -> str:
             out += ["", "</details>"]
     out += ["", "## Assumptions", ""] + [f"- {a}" for a in plan.assumptions]
     out += ["", "## Price provenance", ""]
-    out += _table(["source", "repository", "commit", "path", "data as of", "notes"],
+    out += table(["source", "repository", "commit", "path", "data as of", "notes"],
                   [[s.source_id, s.repo or "—", (s.commit or "—")[:12], s.path or "—",
                     s.data_date_max or "—", s.notes] for s in plan.sources.itertuples(index=False)])
     return "\n".join(out) + "\n"
@@ -186,4 +187,4 @@ def _uncertainty_section(plan: Plan) -> list[str]:
 
 def _frame_table(frame: pd.DataFrame) -> list[str]:
     """A table of formatted cells (:mod:`planner.report.tables`): its first column left, the rest right."""
-    return _table(list(frame.columns), frame.to_numpy().tolist(), "l" + "r" * (len(frame.columns) - 1))
+    return table(list(frame.columns), frame.to_numpy().tolist(), "l" + "r" * (len(frame.columns) - 1))
