@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from planner.cli.plan import CURRENCY, PRICES, PlanFormat, _emit, _terminal_only
+
+if TYPE_CHECKING:
+    from planner.diff import PlanDiff
 
 FAIL_ABOVE = typer.Option(None, "--fail-above-usd", min=0, help="Exit 3 when the recommended monthly bill is "
                                                                  "above this many USD.")
@@ -39,7 +43,7 @@ def diff(
     with displayed_in(shown_in):
         if fmt is PlanFormat.table:
             _terminal_only(out)
-            _print_diff(d, failures)
+            _print_diff(d)
         elif fmt is PlanFormat.json:
             _emit(json.dumps({**d.to_dict(), "gate_failures": failures}, indent=2) + "\n", out)
         else:
@@ -58,20 +62,20 @@ def report_gates(failures: list[str], code: int) -> int:
     return code if failures else 0
 
 
-def _print_diff(d: object, failures: list[str]) -> None:
+def _print_diff(d: PlanDiff) -> None:
+    """The diff in the terminal (the gates exceeded go to stderr with the exit status)."""
     from planner.cli.plan_table import _print_table
     from planner.cli.render import _console
     from planner.report.diff import headline, moved_lines, options_frame
 
     console = _console()
-    w = d.new["workload"]  # type: ignore[attr-defined]
-    console.print(f"[bold]{w['name']}[/] — {w.get('cloud', 'aws')} {w['region']}: {headline(d)}")  # type: ignore[arg-type]
-    _print_table(console, options_frame(d), "Options")  # type: ignore[arg-type]
-    rec = d.new_recommended[0] or d.old_recommended[0]  # type: ignore[attr-defined]
+    w = d.new["workload"]
+    console.print(f"[bold]{w['name']}[/] — {w.get('cloud', 'aws')} {w['region']}: {headline(d)}")
+    _print_table(console, options_frame(d), "Options")
+    rec = d.new_recommended[0] or d.old_recommended[0]
     if rec:
-        moved = moved_lines(d, rec)  # type: ignore[arg-type]
+        moved = moved_lines(d, rec)
         if len(moved):
             _print_table(console, moved, f"{rec}: lines that moved")
-    if len(d.decisions):  # type: ignore[attr-defined]
-        _print_table(console, d.decisions.rename(columns={"old": "before", "new": "after"}),  # type: ignore[attr-defined]
-                     "Decisions that changed")
+    if len(d.decisions):
+        _print_table(console, d.decisions.rename(columns={"old": "before", "new": "after"}), "Decisions that changed")
