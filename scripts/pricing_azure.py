@@ -60,6 +60,9 @@ REGIONS = [
     ("westus3", "West US 3", "North America", 3),
 ]
 
+GEOGRAPHY = {r[0]: r[2] for r in REGIONS}
+AMERICAS = {"North America", "South America"}
+
 # Azure Database for PostgreSQL flexible server classes built from the source's per-vCore prices (westus):
 # General Purpose Ddsv5 (4 GiB per vCore) at the GP_Standard_D2ds_v5 rate, Memory Optimized (8 GiB per vCore) at
 # the MO_Standard_E4s_v3 rate, and the burstable B1ms. B2ms is left out: the source flags its price as
@@ -304,7 +307,7 @@ def service_tables(src: Path, vm: pd.DataFrame, regions: list[str]) -> tuple[pd.
         else:
             spread.append(_spread(g, regions, level, reference, "estimate-azure-scaled-by-vm", "VM price level"))
     svc = pd.concat(spread, ignore_index=True)
-    geo = {r[0]: r[2] for r in REGIONS}
+    geo = GEOGRAPHY
     # internet egress: the zone 1 (North America, Europe) tiers; other zones cost more, so there they are flagged
     bw = m[m.service == "bandwidth"]
     egress = bw[bw["item"] == "internet egress (Microsoft global network routing)"]
@@ -372,7 +375,9 @@ def build(src: Path) -> dict[str, tuple[str, pd.DataFrame]]:
     svc, rules = service_tables(src, vm, regions)
     tables = {
         "instance_specs.csv": ("instance_specs", pd.concat([specs, db_specs], ignore_index=True)),
-        "vm_on_demand.csv": ("instance_prices", vm),
+        # two files (each under 5 MB): the Americas, and the rest of the world
+        "vm_on_demand_americas.csv": ("instance_prices", vm[vm.region.map(GEOGRAPHY).isin(AMERICAS)]),
+        "vm_on_demand_world.csv": ("instance_prices", vm[~vm.region.map(GEOGRAPHY).isin(AMERICAS)]),
         "database_cache.csv": ("instance_prices", db_prices),
         "service_prices.csv": ("service_prices", pd.concat([svc, db_storage], ignore_index=True)),
         "service_rules.csv": ("service_prices", rules),

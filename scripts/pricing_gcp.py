@@ -358,7 +358,9 @@ def build(src: Path) -> dict[str, tuple[str, pd.DataFrame]]:
     tables = {
         "instance_specs.csv": ("instance_specs", pd.concat([specs, db_specs], ignore_index=True)),
         "compute_on_demand.csv": ("instance_prices", compute[compute.option == "on_demand"]),
-        "compute_commitments.csv": ("instance_prices", compute[~compute.option.isin(["on_demand", "sustained_use"])]),
+        "compute_committed_use_1yr.csv": ("instance_prices", compute[compute.option == "reserved_1yr"]),
+        "compute_committed_use_3yr.csv": ("instance_prices", compute[compute.option == "reserved_3yr"]),
+        "compute_spot.csv": ("instance_prices", compute[compute.option == "spot"]),
         "compute_sustained_use.csv": ("instance_prices", compute[compute.option == "sustained_use"]),
         "cloudsql_memorystore.csv": ("instance_prices", db_prices),
         "service_prices.csv": ("service_prices", svc),

@@ -133,7 +133,7 @@ def test_sources(capsys):
 def test_validate_bundled(capsys):
     code, out, err = run(capsys, "prices", "validate")
     assert code == 0, err
-    assert out.startswith("OK: pricing_data: 28 tables")
+    assert out.startswith("OK: pricing_data: 31 tables")
     assert err == ""
 
 
