@@ -143,6 +143,27 @@ GAP_FILLS = [
     ("ebs", "snapshot_storage", "estimate-scaled-by-alb"),
     ("ebs", "provisioned_iops", "estimate-scaled-by-alb"),
     ("ebs", "provisioned_throughput", "estimate-scaled-by-alb"),
+    # the calculator files of these services leave GovCloud (US-West) out
+    *((service, item, "estimate-same-as-us-east-1") for service, item in (
+        ("dynamodb", "read_request_units"), ("dynamodb", "write_request_units"),
+        ("dynamodb", "replicated_write_request_units"), ("dynamodb", "read_capacity_unit_hour"),
+        ("dynamodb", "write_capacity_unit_hour"), ("dynamodb", "replicated_write_capacity_unit_hour"),
+        ("dynamodb", "storage"), ("dynamodb", "pitr_backup_storage"), ("dynamodb", "backup_storage"),
+        ("sqs", "requests"), ("sns", "publish_requests"), ("sns", "deliveries"), ("kinesis", "shard_hour"),
+        ("kinesis", "put_payload_units"), ("waf", "web_acl"), ("waf", "rule"), ("waf", "requests"))),
+]
+
+# DynamoDB, SQS, SNS, Kinesis and WAF: extracted from aws-price-watcher by scripts/extract_aws_extra_services.py
+EXTRA_SERVICES = Path(__file__).resolve().parent / "sources" / "aws-extra-services.csv"
+EXTRA_SOURCES = [
+    {"source_id": f"pricewatcher-{name}", "repo": "iann0036/aws-price-watcher",
+     "commit": "d65c44f0cbfbfc8bf647809576a504ecf1587e8d", "path": f"processed/{file}.json (dates: raw/{file}.json)",
+     "data_date_min": date, "data_date_max": date,
+     "notes": "AWS pricing-calculator file; extracted by scripts/extract_aws_extra_services.py into "
+              "scripts/sources/aws-extra-services.csv"}
+    for name, file, date in (("dynamodb", "dynamodb", "2025-03-12"), ("sqs", "queueservice", "2025-04-02"),
+                             ("sns", "sns", "2025-03-18"), ("kinesis", "kinesis", "2025-03-11"),
+                             ("waf", "waf", "2025-05-14"))
 ]
 
 # Prices no stored source has, typed from AWS's public pricing pages (us-east-1),
@@ -155,6 +176,36 @@ OWN_MANUAL_ROWS = [
     {"service": "apigateway", "region": "global", "item": "http_api_requests", "dimension": "",
      "unit": "1M requests", "usd_per_unit": 0.9, "tier_start": 300.0, "tier_end": float("nan"),
      "notes": "HTTP API: over 300 million requests/month (us-east-1 list price)"},
+    # always-free allowances (tier_end, in the price's unit) and rules of the services issue 14 added
+    {"service": "sqs", "region": "global", "item": "free_tier_requests", "dimension": "", "unit": "1M requests",
+     "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": 1.0,
+     "notes": "always-free tier: the first 1 million SQS requests a month (standard and FIFO together)"},
+    {"service": "sns", "region": "global", "item": "free_tier_publishes", "dimension": "", "unit": "1M requests",
+     "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": 1.0,
+     "notes": "always-free tier: the first 1 million SNS publishes a month"},
+    {"service": "dynamodb", "region": "global", "item": "free_tier_storage", "dimension": "", "unit": "GB-month",
+     "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": 25.0,
+     "notes": "always-free tier: the first 25 GB-month of DynamoDB Standard table storage"},
+    {"service": "cloudfront", "region": "global", "item": "free_tier_data_out", "dimension": "", "unit": "GB",
+     "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": 1024.0,
+     "notes": "always-free tier: the first 1 TB a month of CloudFront data out to the internet"},
+    {"service": "cloudfront", "region": "global", "item": "free_tier_requests", "dimension": "",
+     "unit": "10k requests", "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": 1000.0,
+     "notes": "always-free tier: the first 10 million CloudFront HTTP(S) requests a month"},
+    {"service": "kms", "region": "global", "item": "free_tier_requests", "dimension": "", "unit": "10k requests",
+     "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": 2.0,
+     "notes": "always-free tier: the first 20,000 KMS requests a month"},
+    {"service": "dynamodb", "region": "global", "item": "capacity_unit_bytes", "dimension": "read", "unit": "KB",
+     "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": 4.0,
+     "notes": "one read (capacity or request) unit reads up to 4 KB strongly consistent; eventually "
+              "consistent reads take half a unit"},
+    {"service": "dynamodb", "region": "global", "item": "capacity_unit_bytes", "dimension": "write", "unit": "KB",
+     "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": 1.0, "notes": "one write unit writes up to 1 KB"},
+    *({"service": "s3", "region": "global", "item": "minimum_storage_days", "dimension": cls, "unit": "days",
+       "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": days,
+       "notes": f"{cls}: objects are billed for at least {days:g} days"}
+      for cls, days in (("STANDARD_IA", 30.0), ("ONEZONE_IA", 30.0), ("GLACIER_IR", 90.0), ("GLACIER", 90.0),
+                        ("DEEP_ARCHIVE", 180.0))),
 ]
 
 # Manual rows that are rules (allowances, included baselines) rather than
@@ -441,7 +492,10 @@ def service_tables(src: Path, report: Report) -> tuple[pd.DataFrame, pd.DataFram
             "source_id": st.source_id,
         }
     )
-    svc = pd.concat([svc, st], ignore_index=True)
+    extra = read_source(EXTRA_SERVICES)
+    extra["dimension"] = extra.dimension.fillna("")
+    report.add(f"extra services (DynamoDB, SQS, SNS, Kinesis, WAF): {len(extra)} rows")
+    svc = pd.concat([svc, st, extra], ignore_index=True)
     svc = fill_gaps(svc, report)
 
     manual = read_source(src / "manual_us_east_1.csv")
@@ -487,7 +541,7 @@ def region_table() -> pd.DataFrame:
 
 def sources_table(src: Path) -> pd.DataFrame:
     s = pd.read_csv(src / "sources.csv", keep_default_na=False, dtype=str)
-    return pd.concat([s, pd.DataFrame(OWN_SOURCES)], ignore_index=True)
+    return pd.concat([s, pd.DataFrame(OWN_SOURCES), pd.DataFrame(EXTRA_SOURCES)], ignore_index=True)
 
 
 def write_table(df: pd.DataFrame, kind: str, path: Path) -> None:

@@ -84,7 +84,10 @@ def test_every_region_has_what_the_planner_needs(book):
 def test_estimates_are_flagged_and_cover_only_gaps(book):
     s = book.service_prices
     est = s[s.source_id.str.startswith("estimate")]
-    assert set(est.service) == {"nat_gateway", "data_transfer", "ebs"}
+    assert set(est.service) == {"nat_gateway", "data_transfer", "ebs", "dynamodb", "sqs", "sns", "kinesis", "waf"}
+    # the calculator files of the services added for issue 14 leave out GovCloud (US-West) alone
+    later = est[est.service.isin(["dynamodb", "sqs", "sns", "kinesis", "waf"])]
+    assert set(later.region) == {"us-gov-west-1"}
     assert est.notes.str.startswith("ESTIMATE").all()
     real = s[~s.source_id.str.startswith("estimate")]
     overlap = est.merge(real, on=["region", "service", "item", "dimension"])

@@ -42,6 +42,20 @@ UNITS: dict[str, str] = {
     "secret-month": "one secret for a month",
     "zone-month": "one hosted zone for a month",
     "check-month": "one health check for a month",
+    "RCU-hour": "one DynamoDB read capacity unit (a 4 KB strongly consistent read per second) for one hour",
+    "WCU-hour": "one DynamoDB write capacity unit (a 1 KB write per second) for one hour",
+    "rWCU-hour": "one DynamoDB replicated write capacity unit (global tables) for one hour",
+    "1M RRU": "one million DynamoDB read request units (on-demand reads of up to 4 KB)",
+    "1M WRU": "one million DynamoDB write request units (on-demand writes of up to 1 KB)",
+    "1M rWRU": "one million DynamoDB replicated write request units (global tables, on demand)",
+    "1M deliveries": "one million SNS notifications delivered",
+    "1M PUT payload units": "one million Kinesis PUT payload units (25 KB each)",
+    "shard-hour": "one Kinesis shard for one hour",
+    "stream-hour": "one on-demand Kinesis stream for one hour",
+    "web ACL-month": "one WAF web ACL for a month",
+    "rule-month": "one WAF rule or rule group for a month",
+    "KB": "one kilobyte (a unit size rule)",
+    "days": "days (a minimum storage duration rule)",
 }
 
 # Purchase options of an instance price, and what each means.
