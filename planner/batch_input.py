@@ -25,7 +25,8 @@ from planner.errors import PlannerError, unknown_name
 from planner.policy import SizingPolicy
 from planner.pricing.book import Books, PriceBook, as_books, unknown_region
 from planner.uncertainty.ranges import RANGED_FIELDS, parse_range
-from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors, field_constraints
+from planner.workload import (BOOL_FIELDS, ENUM_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors,
+                              field_constraints)
 
 POLICY_PREFIX = "policy."
 SCALARS = (int, float, bool, str)
@@ -236,6 +237,10 @@ def _numbers(text: np.ndarray, empty: np.ndarray) -> np.ndarray:
             dtype=float)
 
 
+TRUE_WORDS = ("true", "1", "yes", "on", "t", "y")
+FALSE_WORDS = ("false", "0", "no", "off", "f", "n")
+
+
 def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarray]:
     """Typed workload columns (defaults filled) and a mask of rows that may be invalid."""
     n = len(raw)
@@ -260,13 +265,19 @@ def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarra
         default = Workload.model_fields[field].default
         default = getattr(default, "value", default)
         col = raw[field].to_numpy(dtype=object) if field in raw else np.full(n, default, dtype=object)
-        out[field] = np.where(col == "", default, col)
+        col = np.where(col == "", default, col)
+        if field in BOOL_FIELDS:  # as pydantic reads a boolean from text; anything else is flagged
+            words = np.array([str(v).strip().lower() for v in col], dtype=object)
+            flagged |= ~np.isin(words, [*TRUE_WORDS, *FALSE_WORDS])
+            col = np.isin(words, TRUE_WORDS)
+        elif field in ENUM_FIELDS:
+            flagged |= ~np.isin(col, ENUM_FIELDS[field])
+        out[field] = col
     wf = pd.DataFrame(out)
     peak, dau, req = wf["peak_rps"].notna(), wf["daily_active_users"].notna(), wf["requests_per_user_per_day"].notna()
     traffic_once = (peak & ~(dau | req)) | (~peak & dau & req)
     flagged |= ~traffic_once.to_numpy()
     flagged |= (wf["cpu_ms_per_request"] >= wf["latency_target_ms"]).to_numpy()
-    flagged |= ~wf["purchase_option"].isin([p.value for p in Workload.model_fields["purchase_option"].annotation])
     flagged |= (wf["name"].str.len() > 120).to_numpy()
     for cloud in pd.unique(wf["cloud"]):
         sel = (wf["cloud"] == cloud).to_numpy()

@@ -29,12 +29,15 @@ from planner.pricing.queries import instance_candidates
 from planner.sizing import rationale
 from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import MAX_SHARDS, size_cache
+from planner.sizing.cdn import plan_cdn
 from planner.sizing.choose import pareto_prune
 from planner.sizing.compute import az_plan, compute_need
 from planner.sizing.database import database_candidates, database_floor, multi_az_needed, size_database, unit_prices
 from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index
+from planner.sizing.object_storage import object_lifecycle
 from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.traffic import traffic
+from planner.sizing.workers import size_workers
 from planner.workload import NUMERIC_FIELDS, Workload
 
 OptionFn = Callable[[Context, BomBuilder], Columns]
@@ -153,6 +156,8 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
     ``policy`` is already the cloud's (:meth:`CloudCatalog.policy_for`)."""
     cloud = catalog.name
     tr = traffic(wf)
+    egress_free = book.allowance(cloud, *catalog.allowances["egress"]) if "egress" in catalog.allowances else 0.0
+    tr = {**tr, **plan_cdn(wf, tr, book, catalog, policy, egress_free)}  # from here on, what the origin serves
     cols = {**wf, **tr}
     regions = book.regions(cloud)
     az_count = regions.set_index("region").az_count.reindex(wf["region"]).to_numpy()
@@ -169,7 +174,8 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
     tier = dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], db["db_storage_gb"], policy)
     pairs = {r: dr_region(r, regions, policy) for r in pd.unique(wf["region"])}
     dr = {"dr_tier_index": tier, "dr_region": np.array([pairs[r] for r in wf["region"]], dtype=object)}
-    sz = {**tr, **need, **az, **cache, **db, **dr}
+    sz = {**tr, **need, **az, **cache, **db, **dr, **object_lifecycle(cols, tr, catalog, policy),
+          **size_workers(wf, policy)}
     if explain:
         for name, why in rationale.shared(wf, sz, policy).items():
             sz[name] = np.array(why, dtype=object)

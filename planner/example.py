@@ -19,7 +19,11 @@ SECTIONS = {
     "identity": ("name", "cloud", "region"),
     "traffic": ("peak_rps", "daily_active_users", "requests_per_user_per_day", "peak_to_average", "read_fraction",
                 "cpu_ms_per_request", "response_kb", "latency_target_ms"),
-    "data": ("data_size_gb", "monthly_growth", "horizon_months", "object_storage_gb", "hot_data_fraction"),
+    "data": ("data_size_gb", "monthly_growth", "horizon_months", "object_storage_gb", "hot_data_fraction",
+             "object_storage_access", "object_cool_after_days", "object_retention_days"),
+    "edge": ("cacheable_fraction", "cdn_hit_ratio", "cdn", "public"),
+    "asynchronous work": ("async_jobs_per_second", "job_cpu_ms", "job_message_kb", "max_queue_delay_seconds",
+                          "queue_kind"),
     "reliability": ("availability_target", "rto_minutes", "rpo_minutes"),
     "money": ("purchase_option", "target_cpu_utilization"),
 }
@@ -28,6 +32,8 @@ SECTIONS = {
 def _yaml_value(value: object) -> str:
     if value is None:
         return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, str):

@@ -25,12 +25,15 @@ def decisions(plan: Plan) -> list[Decision]:
     (:mod:`planner.sizing.rationale`), here only put in order."""
     w, s = plan.workload, plan.sizing
     out = [
-        Decision("traffic", f"{s.peak_rps:,.0f} req/s peak, {s.monthly_requests / 1e6:,.1f}M requests/month",
+        Decision("traffic", f"{s.peak_rps:,.0f} req/s peak, {s.monthly_requests / 1e6:,.1f}M requests/month"
+                 + (f" at the origin ({s.users_peak_rps:,.0f} req/s at the edge)" if s.cdn_used else ""),
                  s.traffic_why),
         Decision("compute need", f"{s.vcpu_needed:,.0f} vCPU now, {s.vcpu_needed_horizon:,.0f} at the horizon",
                  s.compute_why),
         Decision("availability zones", f"{int(s.azs)} AZs", s.azs_why),
     ]
+    out.insert(1, _cdn(plan))
+    out += _periphery(plan)
     out += [_option(o, plan.workload.cloud) for o in plan.options]
     out += [_cache(plan), *_database(plan), _dr(plan)]
     rec = plan.recommended
@@ -45,6 +48,34 @@ def decisions(plan: Plan) -> list[Decision]:
     else:
         out.append(Decision("recommendation", "none", "no option meets every target: " + "; ".join(
             f"{o.name}: {o.reasons[0]}" for o in plan.options)))
+    return out
+
+
+def _cdn(plan: Plan) -> Decision:
+    s, cat = plan.sizing, catalog_for(plan.workload.cloud)
+    if not s.cdn_used:
+        return Decision("CDN", "none", s.cdn_why)
+    return Decision("CDN", f"{cat.product('cdn')}: {s.cdn_offload:.0%} of requests answered at the edge", s.cdn_why)
+
+
+def _periphery(plan: Plan) -> list[Decision]:
+    """Object storage classes, asynchronous work and the edge's security, where the workload has them."""
+    w, s, cat = plan.workload, plan.sizing, catalog_for(plan.workload.cloud)
+    out = []
+    if w.object_storage_gb > 0:
+        cooled = (f", {s.object_cool_gb:,.0f} GB {cat.object_classes[s.object_class].label} after "
+                  f"{s.object_cool_after_days_applied:g} days" if s.object_class != "hot" else "")
+        out.append(Decision("object storage", f"{s.object_hot_gb:,.0f} GB standard{cooled}", s.objects_why))
+    if s.async_used:
+        carrier = cat.product("stream") if w.queue_kind == "stream" else f"{cat.product('queue')} {w.queue_kind}"
+        rec = plan.recommended
+        workers = (f"; {rec.row.workers:,.0f} x {rec.row.worker_type} at the peak ({rec.name})"
+                   if rec is not None and rec.row.workers > 0 else "")
+        out.append(Decision("asynchronous work", f"{carrier}, {s.worker_vcpu_needed:,.0f} vCPU of workers{workers}",
+                            s.async_why))
+    edge = f"{cat.product('waf')} web ACL + {w.policy.waf_rules} rules" if w.public else "no WAF"
+    out.append(Decision("edge and secrets", f"{edge}; {w.policy.secrets} secrets, {w.policy.kms_keys} key(s)",
+                        s.edge_why))
     return out
 
 

@@ -310,6 +310,27 @@ class SizingPolicy(BaseModel):
     alarms: int = Field(10, ge=0, description="CloudWatch alarms per deployment.")
     s3_requests_per_request: float = Field(0.05, ge=0, description="Object-storage requests per app request when "
                                                                    "object storage is used.")
+    object_size_kb: float = Field(256, gt=0, le=5_000_000_000, description="Mean object size in object storage "
+                                                                         "[KB]: lifecycle transitions and "
+                                                                         "retrievals are per object.")
+    cooled_read_share: float = Field(0.02, ge=0, le=1, description="Share of object reads that touch objects a "
+                                                                   "lifecycle rule has moved to a cooler class "
+                                                                   "[fraction].")
+    # asynchronous work
+    async_peak_seconds: float = Field(3600, gt=0, le=86_400, description="How long the job-rate peak lasts [s]: "
+                                                                          "the backlog a queue absorbs builds over "
+                                                                          "it.")
+    worker_target_utilization: float = Field(0.8, gt=0.05, le=0.95, description="CPU utilisation workers run at "
+                                                                                 "while draining the queue.")
+    # edge and secrets
+    waf_rules: int = Field(5, ge=0, le=1500, description="WAF rules and managed rule groups in the web ACL when "
+                                                         "the workload is public.")
+    secrets: int = Field(5, ge=0, description="Secrets per deployment (database credentials, API keys) in the "
+                                              "secrets manager.")
+    secret_reads_per_instance_hour: float = Field(1, ge=0, description="Secret reads per instance or task per "
+                                                                       "hour (clients cache secrets and refresh "
+                                                                       "them).")
+    kms_keys: int = Field(1, ge=0, description="Customer-managed encryption keys per deployment.")
     # reliability
     availability: Availability = Field(default_factory=Availability)
     failures: FailureModel = Field(default_factory=FailureModel)

@@ -23,7 +23,24 @@ SCENARIOS: dict[str, dict[str, object]] = {
         "availability_target": 99.95, "rto_minutes": 15, "rpo_minutes": 1, "purchase_option": "spot_mix",
         "policy": {"db_cpu_ms_per_read": 5.0},
     },
+    # the architecture's outer parts: a CDN in front, objects cooling to an infrequent-access class, a WAF
+    "media-site": {
+        "name": "media-site", "peak_rps": 3_000, "read_fraction": 0.95, "cpu_ms_per_request": 30,
+        "response_kb": 150, "cacheable_fraction": 0.6, "data_size_gb": 200, "object_storage_gb": 50_000,
+        "object_storage_access": "warm", "object_cool_after_days": 30, "public": True,
+        "availability_target": 99.9, "rto_minutes": 240, "rpo_minutes": 60,
+    },
+    # background jobs through a queue to a worker pool; uploads archived after 90 days, deleted after a year
+    "event-driven-service": {
+        "name": "event-driven-service", "peak_rps": 200, "cpu_ms_per_request": 30, "data_size_gb": 100,
+        "async_jobs_per_second": 100, "job_cpu_ms": 300, "max_queue_delay_seconds": 120,
+        "object_storage_gb": 5_000, "object_storage_access": "archive", "object_cool_after_days": 90,
+        "object_retention_days": 365, "availability_target": 99.9, "rto_minutes": 240, "rpo_minutes": 60,
+    },
 }
+# scenarios in order of size (the first three); the others show the architecture's optional parts
+SIZED_SCENARIOS = ("small-internal-tool", "mid-size-saas", "high-traffic-consumer-app")
+GOLDEN_REPORTS = ("mid-size-saas", "media-site", "event-driven-service")
 
 
 def scenario(name: str) -> Workload:

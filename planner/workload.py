@@ -29,6 +29,24 @@ class PurchaseOption(str, Enum):
     optimise = "optimise"
 
 
+class CdnMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class ObjectAccess(str, Enum):
+    hot = "hot"
+    warm = "warm"
+    archive = "archive"
+
+
+class QueueKind(str, Enum):
+    standard = "standard"
+    fifo = "fifo"
+    stream = "stream"
+
+
 class Workload(BaseModel):
     """A backend workload to size and price."""
 
@@ -70,6 +88,42 @@ class Workload(BaseModel):
                                                                             "1e8. Default 0.")
     hot_data_fraction: float = Field(0.2, gt=0, le=1, description="Share of the data most reads touch [0-1], "
                                                                   "0 < x <= 1. Default 0.2.")
+    object_storage_access: ObjectAccess = Field(
+        ObjectAccess.hot, description="How objects are read once they cool: hot (stay in the standard class), warm "
+                                      "(move to an infrequent-access class) or archive (move to an archive class, "
+                                      "read back rarely and slowly). Default hot.")
+    object_cool_after_days: float = Field(30.0, ge=0, le=3650, description="Days after upload when objects cool "
+                                                                            "and a lifecycle rule moves them [days], "
+                                                                            "0 <= x <= 3,650. Default 30.")
+    object_retention_days: float | None = Field(
+        None, gt=0, le=36_500, description="Days after upload when objects are deleted [days], 0 < x <= 36,500; "
+                                           "empty: kept for ever. Default empty.")
+
+    # edge
+    cacheable_fraction: float = Field(0.0, ge=0, le=1, description="Share of responses (and static assets) a CDN "
+                                                                   "may cache [0-1]. Default 0.")
+    cdn_hit_ratio: float = Field(0.9, ge=0, le=1, description="Share of cacheable requests the CDN answers from "
+                                                              "its edge caches [0-1]. Default 0.9.")
+    cdn: CdnMode = Field(CdnMode.auto, description="auto (a CDN in front where it pays), always or never. "
+                                                   "Default auto.")
+    public: bool = Field(False, description="Reachable from the internet and guarded at the edge: a web "
+                                            "application firewall (web ACL, rules, requests) is planned. "
+                                            "Default false.")
+
+    # asynchronous work
+    async_jobs_per_second: float = Field(0.0, ge=0, le=1_000_000, description="Background jobs queued at peak "
+                                                                                "[jobs/s], 0 <= x <= 1,000,000. "
+                                                                                "Default 0 (none).")
+    job_cpu_ms: float = Field(200.0, gt=0, le=900_000, description="CPU time one job needs on one vCPU [ms], "
+                                                                   "0 < x <= 900,000. Default 200.")
+    job_message_kb: float = Field(4.0, gt=0, le=1024, description="Size of one job's message [KB], 0 < x <= 1,024. "
+                                                                  "Default 4.")
+    max_queue_delay_seconds: float = Field(60.0, gt=0, le=86_400, description="Longest a job may wait in the "
+                                                                              "queue at p99 [s], 0 < x <= 86,400. "
+                                                                              "Default 60.")
+    queue_kind: QueueKind = Field(QueueKind.standard, description="standard (at-least-once queue), fifo (ordered, "
+                                                                  "exactly-once queue) or stream (ordered, "
+                                                                  "replayable stream). Default standard.")
 
     # reliability
     availability_target: float = Field(99.9, ge=90, lt=100, description="Availability target [percent], "
@@ -110,6 +164,9 @@ class Workload(BaseModel):
                              "not both")
         if by_users and (self.daily_active_users is None or self.requests_per_user_per_day is None):
             raise ValueError("daily_active_users and requests_per_user_per_day go together: give both")
+        if self.cacheable_fraction > self.read_fraction:
+            raise ValueError(f"cacheable_fraction ({self.cacheable_fraction:g}) cannot exceed read_fraction "
+                             f"({self.read_fraction:g}): only reads are cacheable")
         if self.cpu_ms_per_request >= self.latency_target_ms:
             raise ValueError(f"cpu_ms_per_request ({self.cpu_ms_per_request:g} ms) must be below latency_target_ms "
                              f"({self.latency_target_ms:g} ms): no number of servers can answer faster than the "
@@ -119,8 +176,12 @@ class Workload(BaseModel):
 
 NUMERIC_FIELDS: tuple[str, ...] = tuple(
     name for name, f in Workload.model_fields.items() if f.annotation in (float, int, float | None))
+BOOL_FIELDS: tuple[str, ...] = tuple(name for name, f in Workload.model_fields.items() if f.annotation is bool)
 TEXT_FIELDS: tuple[str, ...] = tuple(
     name for name in Workload.model_fields if name not in NUMERIC_FIELDS and name != "policy")
+ENUM_FIELDS: dict[str, tuple[str, ...]] = {
+    name: tuple(m.value for m in f.annotation) for name, f in Workload.model_fields.items()
+    if isinstance(f.annotation, type) and issubclass(f.annotation, Enum)}
 
 
 def field_constraints(name: str) -> list[tuple[str, float]]:

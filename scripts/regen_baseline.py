@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO))
 
 from planner.plan import make_plan  # noqa: E402
 from planner.report.markdown import render_markdown  # noqa: E402
-from planner.scenarios import SCENARIOS, scenario  # noqa: E402
+from planner.scenarios import GOLDEN_REPORTS, SCENARIOS, scenario  # noqa: E402
 
 GOLDEN = REPO / "tests" / "golden"
 
@@ -42,8 +42,9 @@ def baseline() -> dict[str, object]:
 def main() -> None:
     GOLDEN.mkdir(parents=True, exist_ok=True)
     (GOLDEN / "scenarios_baseline.json").write_text(json.dumps(baseline(), indent=2, sort_keys=True) + "\n")
-    (GOLDEN / "mid-size-saas.md").write_text(render_markdown(make_plan(scenario("mid-size-saas"))))
-    print(f"wrote {GOLDEN}/scenarios_baseline.json and mid-size-saas.md")
+    for name in GOLDEN_REPORTS:
+        (GOLDEN / f"{name}.md").write_text(render_markdown(make_plan(scenario(name))))
+    print(f"wrote {GOLDEN}/scenarios_baseline.json and {', '.join(f'{n}.md' for n in GOLDEN_REPORTS)}")
 
 
 if __name__ == "__main__":

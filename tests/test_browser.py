@@ -98,13 +98,14 @@ def test_plan_page_in_a_real_browser(server, browser):
 
 def test_batch_upload_in_a_real_browser(server, browser, tmp_path):
     from planner.example import template_csv
+    from planner.scenarios import SCENARIOS
 
     csv = tmp_path / "scenarios.csv"
     csv.write_text(template_csv() + "bad-row,,,-5,,,,,,,,,,,,,,,,,\n")
     page = browser.new_page(viewport={"width": 1500, "height": 1200})
     page.goto(f"{server}/batch", timeout=60_000)
     page.locator("input[type=file]").set_input_files(str(csv))
-    page.get_by_text("3 scenario(s) priced.").wait_for(timeout=90_000)
+    page.get_by_text(f"{len(SCENARIOS)} scenario(s) priced.").wait_for(timeout=90_000)
     page.get_by_text("1 row(s) not priced").wait_for(timeout=30_000)
     page.get_by_text("Download csv").wait_for(timeout=30_000)
     assert page.get_by_test_id("stHelp").count() == 0  # no stray object dumped by Streamlit's magic

@@ -13,7 +13,7 @@ import pytest
 
 from planner.plan import make_plan
 from planner.report.markdown import render_markdown
-from planner.scenarios import SCENARIOS, scenario
+from planner.scenarios import GOLDEN_REPORTS, SCENARIOS, SIZED_SCENARIOS, scenario
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -53,7 +53,7 @@ def test_high_traffic_consumer_app(plans):
 
 
 def test_costs_rise_with_scenario_size(plans):
-    costs = [plans[n].recommended.monthly_usd for n in SCENARIOS]
+    costs = [plans[n].recommended.monthly_usd for n in SIZED_SCENARIOS]
     assert costs == sorted(costs)
 
 
@@ -74,5 +74,6 @@ def test_no_drift_from_baseline(plans):
                     assert math.isclose(o[key], want[key], rel_tol=1e-9), (name, o["name"], key)
 
 
-def test_golden_markdown(plans):
-    assert render_markdown(plans["mid-size-saas"]) == (GOLDEN / "mid-size-saas.md").read_text()
+@pytest.mark.parametrize("name", GOLDEN_REPORTS)
+def test_golden_markdown(plans, name):
+    assert render_markdown(plans[name]) == (GOLDEN / f"{name}.md").read_text()

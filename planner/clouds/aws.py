@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
+from planner.clouds.catalog import CloudCatalog, DatabaseVariant, ObjectClass, PriceRef
 from planner.policy import DEFAULT_DR_REGIONS, Availability, SizingPolicy
 
 
@@ -39,6 +39,36 @@ def _aurora(name: str, label: str, short: str, storage: str) -> DatabaseVariant:
         backup_ref=backup, volume="aurora", optional=True)
 
 
+def cloudfront_geography(region: str) -> str:
+    """The CloudFront pricing geography of users near ``region`` (CloudFront pricing page: the edge location
+    that serves a viewer sets the price; users are taken to live near the region that serves them)."""
+    by_region = {"ap-northeast-1": "Japan", "ap-northeast-3": "Japan", "ap-southeast-2": "Australia",
+                 "ap-southeast-4": "Australia", "ap-south-1": "India", "ap-south-2": "India",
+                 "af-south-1": "South Africa", "il-central-1": "EU"}
+    by_prefix = {"us": "United States", "mx": "United States", "ca": "Canada", "eu": "EU", "me": "Middle East",
+                 "sa": "South America", "ap": "Asia Pacific"}
+    return by_region.get(region) or by_prefix.get(region.split("-", 1)[0], "United States")
+
+
+# S3 storage classes (S3 pricing page; minimum storage durations and the 30 days an object spends in Standard
+# before a lifecycle rule may move it to Standard-IA: S3 User Guide, "Transitioning objects")
+_S3_CLASSES = {
+    "warm": ObjectClass(
+        "S3 Standard-IA", PriceRef("s3", "storage_standard_ia", "STANDARD_IA", "S3 Standard-IA"),
+        PriceRef("s3", "requests_get_other", "STANDARD_IA", "1k GET (Standard-IA)"),
+        PriceRef("s3", "retrieval", "STANDARD_IA", "GB retrieved (Standard-IA)"),
+        PriceRef("s3", "requests_lifecycle_transition", "STANDARD_IA", "1k lifecycle transitions"),
+        min_days=30, min_age_days=30),
+    "archive": ObjectClass(
+        "S3 Glacier Flexible Retrieval", PriceRef("s3", "storage_glacier_flexible_retrieval", "GLACIER",
+                                                   "S3 Glacier Flexible Retrieval"),
+        PriceRef("s3", "requests_get_other", "GLACIER", "1k GET (Glacier)",
+                 note="restore requests are not in the price book: the GET rate, which runs low"),
+        PriceRef("s3", "retrieval_standard", "GLACIER", "GB restored (standard retrieval)"),
+        PriceRef("s3", "requests_lifecycle_transition", "GLACIER", "1k lifecycle transitions"),
+        min_days=90, note="an archived object is read after a restore of 3-5 hours (standard retrieval)"),
+}
+
 CATALOG = CloudCatalog(
     name="aws",
     label="AWS",
@@ -47,7 +77,9 @@ CATALOG = CloudCatalog(
         "api_gateway": "API Gateway HTTP API", "database": "RDS / Aurora", "cache": "ElastiCache",
         "load_balancer": "Application Load Balancer", "public_ip": "public IPv4 address", "nat": "NAT gateways",
         "object_storage": "S3", "monitoring": "CloudWatch", "dns": "Route 53", "autoscaling": "Auto Scaling",
-        "arm": "Graviton", "fleet_short": "ASG", "tasks": "Fargate tasks", "concurrency_limit": "the account limit",
+        "arm": "Graviton", "fleet_short": "ASG", "cdn": "CloudFront", "waf": "AWS WAF",
+        "secrets": "Secrets Manager", "kms": "KMS", "queue": "SQS", "stream": "Kinesis Data Streams",
+        "gateway_endpoint": "VPC gateway endpoint", "tasks": "Fargate tasks", "concurrency_limit": "the account limit",
     },
     compute_service="ec2",
     architectures=("x86_64", "arm64"),
@@ -86,11 +118,31 @@ CATALOG = CloudCatalog(
         "function_requests": PriceRef("lambda", "requests", "{arch}"),
         "function_duration": PriceRef("lambda", "duration", "{arch}", tiered=True),
         "api_requests": PriceRef("apigateway", "http_api_requests", "", "http_api_requests", tiered=True),
+        "cdn_egress": PriceRef("cloudfront", "data_out_to_internet", "{geography}", "GB out at the edge ({geography})",
+                               tiered=True),
+        "cdn_requests": PriceRef("cloudfront", "requests_https", "{geography}", "10k HTTPS requests ({geography})",
+                                 per_unit=1e-4, tiered=True),
+        "queue_requests": PriceRef("sqs", "requests", "{queue}", "1M {queue} queue requests", per_unit=1e-6,
+                                   tiered=True),
+        "stream_shard": PriceRef("kinesis", "shard_hour", "provisioned", "shard-hours (provisioned)"),
+        "stream_payload": PriceRef("kinesis", "put_payload_units", "provisioned", "1M PUT payload units (25 KB)",
+                                   per_unit=1e-6),
+        "waf_acl": PriceRef("waf", "web_acl", "", "web ACL"),
+        "waf_rules": PriceRef("waf", "rule", "", "rules"),
+        "waf_requests": PriceRef("waf", "requests", "", "1M requests inspected", per_unit=1e-6),
+        "secrets": PriceRef("secretsmanager", "secret", "", "secrets"),
+        "secrets_api": PriceRef("secretsmanager", "api_requests", "", "10k API calls", per_unit=1e-4),
+        "kms_keys": PriceRef("kms", "customer_managed_key", "", "customer-managed keys"),
+        "kms_requests": PriceRef("kms", "api_requests", "symmetric", "10k requests", per_unit=1e-4, tiered=True),
     },
     allowances={
         "egress": ("data_transfer", "out_to_internet_free_allowance"),
         "function_requests": ("lambda", "free_tier_requests"),
         "function_duration": ("lambda", "free_tier_duration"),
+        "cdn_egress": ("cloudfront", "free_tier_data_out"),
+        "cdn_requests": ("cloudfront", "free_tier_requests"),
+        "queue_requests": ("sqs", "free_tier_requests"),
+        "kms_requests": ("kms", "free_tier_requests"),
     },
     purchase_notes={
         "on_demand": "everything on demand: no commitment",
@@ -113,4 +165,6 @@ CATALOG = CloudCatalog(
     availability=Availability(),
     sla_as_of="2025-01",
     sustained_share=burstable_share,
+    object_classes=_S3_CLASSES,
+    edge_geography=cloudfront_geography,
 )

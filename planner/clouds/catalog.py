@@ -91,6 +91,27 @@ class DatabaseVariant:
 
 
 @dataclass(frozen=True)
+class ObjectClass:
+    """A storage class objects cool into (workload ``object_storage_access``), and its rules.
+
+    ``min_days``: the class bills an object for at least this many days; ``min_age_days``: a lifecycle rule
+    moves an object into it no sooner than this many days after upload."""
+
+    label: str
+    storage: PriceRef
+    reads: PriceRef
+    retrieval: PriceRef | None
+    transition: PriceRef | None
+    min_days: float
+    min_age_days: float = 0.0
+    note: str = ""  # what a review should know (an archive read takes hours)
+
+
+def _no_edge(region: str) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
 class CloudCatalog:
     """A cloud's services for each role, its price references, SLAs and region facts."""
 
@@ -125,6 +146,11 @@ class CloudCatalog:
     # policy fields whose defaults are this cloud's (names of families, node types, burstable baselines)
     policy_defaults: Mapping[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # workload object_storage_access ("warm", "archive") -> the class objects cool into; an access pattern a cloud
+    # lacks here stays in the standard class, and the plan says so
+    object_classes: Mapping[str, ObjectClass] = field(default_factory=dict)
+    # the CDN's pricing geography for users near a region ("" where the cloud has no CDN prices)
+    edge_geography: Callable[[str], str] = field(default=_no_edge)
 
     @property
     def purchase_plan(self) -> dict[str, tuple[str, str, str]]:

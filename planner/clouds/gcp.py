@@ -10,11 +10,25 @@ for Redis Cluster: 99.99 % with replicas; Cloud Run and Cloud Run functions: 99.
 
 from __future__ import annotations
 
-from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
+from planner.clouds.catalog import CloudCatalog, DatabaseVariant, ObjectClass, PriceRef
 from planner.policy import Availability
 
 _SQL_STORAGE = {d: PriceRef("cloudsql", "storage", f"cloudsql/{d}/ssd", "SSD storage") for d in
                 ("single-az", "multi-az")}
+
+_LOW = "the book has only Standard-class operation prices: Standard's rate, which runs low for this class"
+
+
+def _gcs(cls: str, label: str, min_days: float, note: str = "") -> ObjectClass:
+    """A Cloud Storage class (Cloud Storage pricing page; minimum storage durations: Nearline 30, Coldline 90,
+    Archive 365 days); a lifecycle SetStorageClass is a class A operation."""
+    return ObjectClass(label, PriceRef("cloud_storage", "storage", cls, label),
+                       PriceRef("cloud_storage", "requests_class_b", "STANDARD", "1k class B operations", note=_LOW),
+                       PriceRef("cloud_storage", "retrieval", cls, f"GB retrieved ({label})"),
+                       PriceRef("cloud_storage", "requests_class_a", "STANDARD", "1k lifecycle SetStorageClass",
+                                note=_LOW),
+                       min_days=min_days, note=note)
+
 
 CATALOG = CloudCatalog(
     name="gcp",
@@ -132,4 +146,6 @@ CATALOG = CloudCatalog(
         "Cloud SQL and Memorystore are priced in us-central1; other regions carry flagged estimates scaled by "
         "the region's Compute Engine price level.",
     ),
+    object_classes={"warm": _gcs("NEARLINE", "Nearline storage", 30),
+                    "archive": _gcs("ARCHIVE", "Archive storage", 365)},
 )

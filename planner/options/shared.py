@@ -1,5 +1,5 @@
 """The tiers every option shares, billed per option: cache, database, front door, network,
-object storage, monitoring, and the disaster-recovery footprint.
+object storage, monitoring, the edge, asynchronous work, secrets, and the disaster-recovery footprint.
 
 Load-balancer capacity units follow the ALB pricing page's dimensions (new
 connections / 25 per s, processed GB / 1 per hour; the largest is billed);
@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from planner.bom import BomBuilder
+from planner.options.async_work import bill_async
 from planner.options.context import Columns, Context
+from planner.options.edge import bill_edge, bill_secrets
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.traffic import KB_PER_GB
 
@@ -29,7 +31,10 @@ def bill_shared(ctx: Context, opt: Columns, bom: BomBuilder) -> None:
     _bill_front(ctx, opt, bom, option)
     _bill_network(ctx, opt, bom, option)
     bom.shared("usage", option, lambda key: _bill_usage(ctx, bom, key))
+    bom.shared("edge", option, lambda key: bill_edge(ctx, bom, key))
     _bill_metrics(ctx, opt, bom, option)
+    bill_async(ctx, opt, bom)
+    bill_secrets(ctx, opt, bom)
 
 
 def _bill_data_tiers(ctx: Context, bom: BomBuilder, option: str) -> None:
@@ -126,20 +131,41 @@ def _bill_usage(ctx: Context, bom: BomBuilder, option: str) -> None:
     p, rows, region, cat = ctx.policy, ctx.rows, ctx.region, ctx.catalog
     bom.priced(rows, option, "internet egress", cat.price("egress"), region, ctx.col("egress_gb_month"),
                free_units=ctx.allowance("egress"))
-    s3 = ctx.col("object_storage_gb") > 0
-    bom.priced(rows[s3], option, "object storage", cat.price("object_storage"), region[s3],
-               ctx.col("object_storage_gb")[s3])
-    s3_requests = ctx.col("monthly_requests") * p.s3_requests_per_request / 1000
-    reads = ctx.col("read_fraction")
-    bom.priced(rows[s3], option, "object storage writes", cat.price("object_writes"), region[s3],
-               (s3_requests * (1 - reads))[s3])
-    bom.priced(rows[s3], option, "object storage reads", cat.price("object_reads"), region[s3],
-               (s3_requests * reads)[s3])
+    _bill_objects(ctx, bom, option)
     logs_gb = ctx.col("monthly_requests") * p.log_bytes_per_request / 2**30
     bom.priced(rows, option, "log ingestion", cat.price("log_ingest"), region, logs_gb,
                free_units=ctx.allowance("log_ingest"))
     bom.priced(rows, option, "log storage", cat.price("log_storage"), region, logs_gb)
     bom.priced(rows, option, "alarms", cat.price("alarms"), region, float(p.alarms))
+
+
+def _bill_objects(ctx: Context, bom: BomBuilder, option: str) -> None:
+    """Object storage by class: the standard class, the class a lifecycle rule cools objects into (with the
+    days billed for objects deleted before its minimum duration), transitions, requests and retrievals."""
+    rows, region, cat = ctx.rows, ctx.region, ctx.catalog
+    s3 = ctx.col("object_storage_gb") > 0
+    bom.priced(rows[s3], option, "object storage", cat.price("object_storage"), region[s3],
+               ctx.col("object_hot_gb")[s3])
+    bom.priced(rows[s3], option, "object storage writes", cat.price("object_writes"), region[s3],
+               ctx.col("object_puts_k")[s3])
+    bom.priced(rows[s3], option, "object storage reads", cat.price("object_reads"), region[s3],
+               ctx.col("object_gets_k")[s3])
+    kind = ctx.col("object_class")
+    for name, c in cat.object_classes.items():
+        sel = s3 & (kind == name) & (ctx.col("object_cool_gb") > 0)
+        if not sel.any():
+            continue
+        r = region[sel]
+        early = ctx.col("object_early_delete_gb")[sel]
+        bom.priced(rows[sel], option, "object storage (cooled)", c.storage, r,
+                   ctx.col("object_cool_gb")[sel] + early,
+                   note=c.storage.note or ("" if not early.any() else
+                                           f"includes objects deleted before the {c.min_days:g}-day minimum, "
+                                           "billed to it"))
+        bom.priced(rows[sel], option, "object lifecycle transitions", c.transition, r,
+                   ctx.col("object_transitions_k")[sel])
+        bom.priced(rows[sel], option, "object storage reads (cooled)", c.reads, r, ctx.col("object_cool_gets_k")[sel])
+        bom.priced(rows[sel], option, "object retrievals", c.retrieval, r, ctx.col("object_retrieved_gb")[sel])
 
 
 def _bill_metrics(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:

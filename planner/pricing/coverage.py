@@ -42,10 +42,14 @@ ROLE_OF_PRICE = {
     "log_storage": "monitoring", "alarms": "monitoring", "metrics": "monitoring",
     "dns_health_check": "DR failover DNS", "container_vcpu": "containers", "container_memory": "containers",
     "function_requests": "functions", "function_duration": "functions", "function_cpu": "functions",
-    "api_requests": "functions",
+    "api_requests": "functions", "cdn_egress": "CDN", "cdn_requests": "CDN", "queue_requests": "queues and streams",
+    "stream_shard": "queues and streams", "stream_payload": "queues and streams", "waf_acl": "edge security",
+    "waf_rules": "edge security", "waf_requests": "edge security", "secrets": "secrets and keys",
+    "secrets_api": "secrets and keys", "kms_keys": "secrets and keys", "kms_requests": "secrets and keys",
 }
 ROLES = ("VM fleet", "one big VM", "containers", "functions", "database", "cache", "load balancer", "NAT",
-         "network transfer", "object storage", "block storage", "monitoring", "public address", "DR failover DNS")
+         "network transfer", "object storage", "block storage", "monitoring", "public address", "DR failover DNS",
+         "CDN", "queues and streams", "edge security", "secrets and keys")
 LISTED, ESTIMATED, MISSING = "listed", "estimated", "missing"
 
 
@@ -77,8 +81,15 @@ def service_needs(catalog: CloudCatalog) -> tuple[tuple[str, str, str, str], ...
     for name, ref in catalog.prices.items():
         if ref is None or name == "inter_region":
             continue
-        fills = [{"arch": a} for a in catalog.architectures] if "{arch}" in ref.dimension else [{}]
+        values = {"arch": catalog.architectures, "queue": ("standard", "fifo"),
+                  "geography": sorted({catalog.edge_geography(r) for r in catalog.dr_regions})}
+        fills = [{}]
+        for placeholder, each in values.items():
+            if "{" + placeholder + "}" in ref.dimension:
+                fills = [{**f, placeholder: v} for f in fills for v in each]
         out += [(ROLE_OF_PRICE[name], *_key(ref.formatted(**f))) for f in fills]
+    for c in catalog.object_classes.values():
+        out += [("object storage", *_key(ref)) for ref in (c.storage, c.reads, c.retrieval, c.transition) if ref]
     for v in catalog.databases:
         if v.optional:
             continue

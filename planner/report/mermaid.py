@@ -17,9 +17,17 @@ def _q(text: str) -> str:
 def mermaid(plan: Plan, o: OptionPlan) -> str:
     s, w, r = plan.sizing, plan.workload, o.row
     cat = catalog_for(w.cloud)
-    lines = ["flowchart LR", f"  users([Users]) -->|{s.peak_rps:,.0f} req/s peak| front"]
+    lines = ["flowchart LR"]
+    if s.cdn_used:
+        waf = f"<br/>+ {cat.product('waf')}" if w.public else ""
+        edge = f"{cat.product('cdn')}{waf}<br/>{s.cdn_offload:.0%} answered at the edge"
+        lines += [f"  users([Users]) -->|{s.users_peak_rps:,.0f} req/s peak| cdn", f"  cdn[{_q(edge)}]",
+                  f"  cdn -->|{s.peak_rps:,.0f} req/s| front"]
+    else:
+        lines.append(f"  users([Users]) -->|{s.peak_rps:,.0f} req/s peak| front")
     front = {"alb": "load_balancer", "api_gateway": "api_gateway"}.get(r.front, "public_ip")
-    lines.append(f"  front[{_q(cat.product(front))}]")
+    guard = f"<br/>+ {cat.product('waf')}" if w.public and not s.cdn_used else ""
+    lines.append(f"  front[{_q(cat.product(front) + guard)}]")
     if o.name == "serverless":
         compute = f"{cat.product('function')}<br/>{r.instance_type}<br/>concurrency up to {r.instances_max:,.0f}"
     elif o.name == "vertical":
@@ -40,6 +48,15 @@ def mermaid(plan: Plan, o: OptionPlan) -> str:
     if s.db_read_replicas > 0:
         db += f"<br/>+ {s.db_read_replicas:.0f} read replica(s)"
     lines.append(f"  app --> db[({_q(db)})]")
+    if w.object_storage_gb > 0:
+        classes = (f"<br/>{s.object_cool_gb:,.0f} GB {cat.object_classes[s.object_class].label}"
+                   if s.object_class != "hot" else "")
+        store = f"{cat.product('object_storage')}<br/>{s.object_hot_gb:,.0f} GB standard{classes}"
+        lines.append(f"  app --> objects[({_q(store)})]")
+    if s.async_used:
+        carrier = cat.product("stream") if w.queue_kind == "stream" else f"{cat.product('queue')} {w.queue_kind}"
+        workers = f"{r.workers:,.0f} x {r.worker_type}" if r.workers > 0 else "workers"
+        lines += [f"  app --> queue[{_q(carrier)}]", f"  queue --> workers[{_q(f'workers<br/>{workers}')}]"]
     if o.row.front != "public_ip":
         lines.append(f"  app --> nat[{_q(cat.product('nat'))}] --> internet((Internet))")
     lines.append(f"  db -. {_q(o.dr_tier.replace('_', ' '))} .-> dr[{_q(f'DR region {s.dr_region}')}]")

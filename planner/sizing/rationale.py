@@ -40,6 +40,10 @@ def shared(wf: Columns, sz: Columns, policy: SizingPolicy) -> dict[str, list[str
         "db_replicas_why": [_replicas(s) for _, s in rows],
         "db_storage_why": [_storage(s, policy) for _, s in rows],
         "dr_why": [_dr(w, s, rto, policy) for (w, s), rto in zip(rows, tier_rto)],
+        "cdn_why": [_cdn(w, s) for w, s in rows],
+        "objects_why": [_objects(w, s, policy) for w, s in rows],
+        "async_why": [_async(w, s, policy) for w, s in rows],
+        "edge_why": [_edge(w, s, policy) for w, s in rows],
     }
 
 
@@ -74,6 +78,88 @@ def _azs(w: object, s: object, p: SizingPolicy) -> str:
     return (f"availability target {pct(w.availability_target)} < {pct(p.survive_az_loss_min_availability)}: "
             f"{int(s.azs)} AZs, lost capacity replaced by {catalog_for(w.cloud).product('autoscaling')} "
             "(WA 3 9s scenario)")
+
+
+def _cdn(w: object, s: object) -> str:
+    cat = catalog_for(w.cloud)
+    name = cat.product("cdn")
+    if not s.cdn_priced:
+        return f"{cat.label}'s price book has no CDN prices: every request reaches the origin"
+    if w.cdn == "never":
+        return "cdn: never: every request reaches the origin"
+    costs = (f"${s.cdn_monthly_usd:,.0f}/month at the edge ({s.cdn_geography} prices, after the free tier) vs "
+             f"${s.cdn_egress_saved_usd:,.0f} of internet egress and at least ${s.cdn_compute_saved_usd:,.0f} of "
+             "compute it saves (offloaded vCPU at the cheapest on-demand vCPU-hour)")
+    if not s.cdn_used:
+        if w.cacheable_fraction == 0:
+            return (f"no cacheable responses (cacheable_fraction 0): every request reaches the origin; cdn: always "
+                    f"puts {name} in front anyway")
+        return f"{name} does not pay: {costs}"
+    why = "cdn: always" if w.cdn == "always" else costs
+    return (f"{name} in front: {w.cacheable_fraction:.0%} cacheable x {w.cdn_hit_ratio:.0%} hit ratio = "
+            f"{s.cdn_offload:.0%} of requests answered at the edge, the origin serves "
+            f"{s.peak_rps:,.0f} of {s.users_peak_rps:,.0f} req/s at peak and sends its responses to the CDN, not "
+            f"the internet; {why}")
+
+
+def _objects(w: object, s: object, p: SizingPolicy) -> str:
+    if w.object_storage_gb <= 0:
+        return "no object storage"
+    cat = catalog_for(w.cloud)
+    standard = cat.price("object_storage")
+    label = standard.sku if standard else cat.product("object_storage")
+    endpoint = (f"; the fleet reaches {cat.product('object_storage')} through a {cat.product('gateway_endpoint')} "
+                "(free), not the NAT gateways" if "gateway_endpoint" in cat.products else "")
+    if s.object_class == "hot":
+        if w.object_storage_access != "hot":
+            return (f"{cat.label} has no {w.object_storage_access} storage class priced here: all "
+                    f"{w.object_storage_gb:,.0f} GB stay in {label}{endpoint}")
+        return f"{w.object_storage_gb:,.0f} GB in {label}; objects stay hot (object_storage_access hot){endpoint}"
+    c = cat.object_classes[s.object_class]
+    raised = (f" (raised from {w.object_cool_after_days:g}: {c.label} takes objects no sooner)"
+              if s.object_cool_after_days_applied > w.object_cool_after_days else "")
+    kept = ("kept for ever" if w.object_retention_days != w.object_retention_days
+            else f"deleted after {w.object_retention_days:g} days")
+    early = (f"; {s.object_early_delete_gb:,.0f} GB-month billed for objects deleted before {c.label}'s "
+             f"{c.min_days:g}-day minimum" if s.object_early_delete_gb > 0 else "")
+    note = f"; {c.note}" if c.note else ""
+    return (f"a lifecycle rule moves objects to {c.label} {s.object_cool_after_days_applied:g} days after upload"
+            f"{raised}, {kept}; growing {w.monthly_growth:.1%}/month, {s.object_hot_gb:,.0f} GB are younger and "
+            f"stay in {label}, {s.object_cool_gb:,.0f} GB sit in {c.label}{early}; "
+            f"{s.object_transitions_k * 1000:,.0f} transitions a month ({p.object_size_kb:g} KB objects), "
+            f"{p.cooled_read_share:.0%} of reads hit cooled objects{note}{endpoint}")
+
+
+def _async(w: object, s: object, p: SizingPolicy) -> str:
+    if not s.async_used:
+        return "no background jobs (async_jobs_per_second 0)"
+    cat = catalog_for(w.cloud)
+    avg = w.async_jobs_per_second / w.peak_to_average
+    carrier = (f"{cat.product('stream')}: {s.stream_shards:.0f} shard(s) for {w.async_jobs_per_second:,.0f} records/s "
+               f"of {w.job_message_kb:g} KB (1 MB/s or 1,000 records/s each)" if w.queue_kind == "stream" else
+               f"{cat.product('queue')} {w.queue_kind} queue: {s.queue_requests_month / 1e6:,.1f}M requests a month "
+               "(send, receive, delete per 64 KB) plus idle long polls")
+    role = "stream_shard" if w.queue_kind == "stream" else "queue_requests"
+    if cat.price(role) is None:
+        carrier = f"{cat.label}'s price book has no {'stream' if w.queue_kind == 'stream' else 'queue'} prices: not billed"
+    return (f"{w.async_jobs_per_second:,.4g} jobs/s at peak ({avg:,.4g} average) of {w.job_cpu_ms:g} ms, none waiting "
+            f"over {w.max_queue_delay_seconds:g} s: drain {s.drain_rate_per_s:,.4g} jobs/s = max(average, peak x "
+            f"T / (T + delay)) with a {p.async_peak_seconds / 60:g}-minute peak (the backlog, Little's law), an "
+            f"M/M/c pool of {s.worker_vcpu_needed:,.0f} vCPU at {p.worker_target_utilization:.0%} keeps the p99 wait "
+            f"within the delay; scaled by the hour on queue depth; {carrier}")
+
+
+def _edge(w: object, s: object, p: SizingPolicy) -> str:
+    cat = catalog_for(w.cloud)
+    secrets = (f"{p.secrets} secrets in {cat.product('secrets')}, read about {p.secret_reads_per_instance_hour:g} "
+               f"time(s) per instance-hour (clients cache them), {p.kms_keys} {cat.product('kms')} key(s)"
+               if cat.price("secrets") is not None else f"{cat.label}'s price book has no secrets-manager prices")
+    if not w.public:
+        return f"not public (public: false): no web application firewall; {secrets}"
+    where = "at the CDN, every request the edge receives" if s.cdn_used else "at the load balancer"
+    waf = (f"{cat.product('waf')}: a web ACL with {p.waf_rules} rules inspects requests {where}"
+           if cat.price("waf_acl") is not None else f"{cat.label}'s price book has no WAF prices: not billed")
+    return f"public: {waf}; {secrets}"
 
 
 def _usd(hourly: float) -> str:

@@ -1,0 +1,103 @@
+"""A CDN in front: which requests the edge answers, what the origin still serves, and whether it pays.
+
+With a CDN every response leaves through the edge: the edge answers
+``cacheable_fraction x cdn_hit_ratio`` of requests from its caches (only reads
+are cacheable), the origin serves the rest, and the origin's transfer to the
+CDN replaces internet egress (free from AWS origins to CloudFront, CloudFront
+pricing page). The CDN bills its own data out by edge geography in volume tiers
+and its requests per 10,000.
+
+Under ``cdn: auto`` a CDN is planned where responses are cacheable and its bill
+is below what it saves: the origin's internet egress plus the compute of the
+offloaded requests, costed at the cheapest on-demand vCPU-hour of the fleet's
+families in the region (a lower bound on the saving, so a CDN chosen pays
+whatever runs the code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from planner.clouds.catalog import CloudCatalog
+from planner.errors import UnknownNameError
+from planner.policy import SizingPolicy
+from planner.pricing.book import PriceBook
+from planner.pricing.units import HOURS_PER_MONTH
+from planner.sizing.workers import cheapest_per_vcpu
+
+# the traffic columns the origin serves: scaled by the share the edge does not answer
+ORIGIN_SCALED = ("avg_rps", "peak_rps", "avg_rps_horizon", "peak_rps_horizon", "monthly_requests",
+                 "monthly_requests_horizon")
+
+
+def tiered_usd(book: PriceBook, catalog: CloudCatalog, role: str, region: np.ndarray, quantity: np.ndarray,
+               fill: Mapping[str, np.ndarray] | None = None, free_units: float = 0.0) -> np.ndarray:
+    """Monthly cost of ``quantity`` of a catalog role per scenario, as :meth:`BomBuilder.priced` bills it (the
+    reference's unit conversion, tiers and free allowance); NaN where the book has no price, inf where the
+    cloud does not bill the role at all."""
+    ref = catalog.price(role)
+    if ref is None:
+        return np.full(len(quantity), np.inf)
+    out = np.full(len(quantity), np.nan)
+    names = list((fill or {}).keys())
+    codes, keys = pd.factorize(pd.MultiIndex.from_arrays([region, *(fill or {}).values()]))
+    for i, key in enumerate(keys):
+        sel = codes == i
+        key = key if isinstance(key, tuple) else (key,)
+        r = ref.formatted(**dict(zip(names, map(str, key[1:])))) if names else ref
+        try:
+            tiers = book.tiers(catalog.name, str(key[0]), r.service, r.item, r.dimension)
+        except UnknownNameError:  # a missing price stays NaN here; the bill names it
+            continue
+        units = np.maximum(quantity[sel] * r.per_unit - free_units, 0.0)
+        out[sel] = tiers.cost_usd(units)
+    return out
+
+
+def plan_cdn(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray], book: PriceBook, catalog: CloudCatalog,
+             policy: SizingPolicy, egress_free_gb: float) -> dict[str, np.ndarray]:
+    """CDN columns per scenario, and the traffic the origin serves (``ORIGIN_SCALED`` columns, ``read_fraction``
+    at the origin and its internet ``egress_gb_month``), overriding the users' traffic where a CDN is used."""
+    n = len(tr["avg_rps"])
+    region = np.asarray(wf["region"], dtype=object)
+    mode = np.asarray(wf["cdn"], dtype=object)
+    offload = np.asarray(wf["cacheable_fraction"], dtype=float) * np.asarray(wf["cdn_hit_ratio"], dtype=float)
+    geography = np.array([catalog.edge_geography(r) for r in region], dtype=object)
+    requests, egress_gb = tr["monthly_requests"], tr["egress_gb_month"]
+    priced = catalog.price("cdn_egress") is not None
+    if priced:
+        allowance = {role: book.allowance(catalog.name, *catalog.allowances[role]) if role in catalog.allowances
+                     else 0.0 for role in ("cdn_egress", "cdn_requests")}
+        edge = np.full(n, "global", dtype=object)
+        cdn_usd = (tiered_usd(book, catalog, "cdn_egress", edge, egress_gb, {"geography": geography},
+                              allowance["cdn_egress"])
+                   + tiered_usd(book, catalog, "cdn_requests", edge, requests, {"geography": geography},
+                                allowance["cdn_requests"]))
+    else:
+        cdn_usd = np.full(n, np.inf)
+    egress_usd = tiered_usd(book, catalog, "egress", region, egress_gb, free_units=egress_free_gb)
+    vcpu_hour = cheapest_per_vcpu(book, catalog, policy).usd_per_vcpu_hour.reindex(region).to_numpy(dtype=float)
+    offloaded_vcpu = tr["avg_rps"] * offload * np.asarray(wf["cpu_ms_per_request"], dtype=float) / 1000 / np.asarray(
+        wf["target_cpu_utilization"], dtype=float)
+    compute_saved = np.nan_to_num(offloaded_vcpu * vcpu_hour * HOURS_PER_MONTH)
+    saved = np.nan_to_num(egress_usd) + compute_saved
+    pays = np.isfinite(cdn_usd) & (cdn_usd < saved) & (offload > 0)
+    used = priced & ((mode == "always") | ((mode == "auto") & pays))
+    share = np.where(used, offload, 0.0)
+    out: dict[str, np.ndarray] = {
+        "cdn_used": used, "cdn_offload": share, "cdn_geography": geography,
+        "cdn_monthly_usd": np.where(np.isfinite(cdn_usd), cdn_usd, np.nan), "cdn_egress_saved_usd": egress_usd,
+        "cdn_compute_saved_usd": compute_saved, "cdn_priced": np.full(n, priced),
+        "users_peak_rps": tr["peak_rps"], "edge_requests_month": np.where(used, requests, 0.0),
+        "edge_egress_gb_month": np.where(used, egress_gb, 0.0),
+        "egress_gb_month": np.where(used, 0.0, egress_gb),
+    }
+    for c in ORIGIN_SCALED:
+        out[c] = tr[c] * (1 - share)
+    # only reads are cacheable: the origin's mix has the same writes and fewer reads
+    reads = np.asarray(wf["read_fraction"], dtype=float)
+    out["read_fraction"] = np.where(share < 1, np.clip((reads - share) / np.maximum(1 - share, 1e-12), 0, 1), reads)
+    return out
