@@ -15,7 +15,7 @@ from planner.pricing import PriceBook, default_book
 from planner.pricing.book import remember
 from planner.report.escaping import markdown_literal
 from planner.share import field_bounds, workload_from_query, workload_to_query
-from planner.workload import Workload, WorkloadError, workload_from_dict
+from planner.workload import ENUM_FIELDS, Workload, WorkloadError, workload_from_dict
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
@@ -41,6 +41,14 @@ FIELD_LABELS = {
     "rto_minutes": "RTO (minutes)",
     "rpo_minutes": "RPO (minutes)",
     "target_cpu_utilization": "CPU utilisation target",
+    "object_cool_after_days": "Objects cool after (days)",
+    "object_retention_days": "Objects deleted after (days)",
+    "cacheable_fraction": "Cacheable share of responses",
+    "cdn_hit_ratio": "CDN hit ratio",
+    "async_jobs_per_second": "Background jobs/s at peak",
+    "job_cpu_ms": "CPU ms per job",
+    "job_message_kb": "Job message KB",
+    "max_queue_delay_seconds": "Longest queue wait (s)",
 }
 
 # (script, title, icon) of every page, in menu order; app.py builds the navigation from it
@@ -138,6 +146,13 @@ def _number(field: str, value: float | None, *, step: float | None = None, fmt: 
                                   format=fmt, help=desc, key=field)
 
 
+def _choice(field: str, value: str, label: str) -> str:
+    """A select box of an enumerated workload field's values."""
+    options = list(ENUM_FIELDS[field])
+    return st.selectbox(label, options, index=options.index(value), key=field,
+                        help=Workload.model_fields[field].description)
+
+
 def workload_form(w: Workload) -> dict[str, object]:
     """The grouped input form; returns the raw values (validated by the caller)."""
     data: dict[str, object] = {}
@@ -174,19 +189,38 @@ def workload_form(w: Workload) -> dict[str, object]:
         data["hot_data_fraction"] = _number("hot_data_fraction", w.hot_data_fraction, step=0.05)
         data["object_storage_gb"] = _number("object_storage_gb", w.object_storage_gb,
                                             step=100.0)
+        data["object_storage_access"] = _choice("object_storage_access", w.object_storage_access,
+                                                "Objects once they cool")
+        if data["object_storage_access"] != "hot":
+            data["object_cool_after_days"] = _number("object_cool_after_days", w.object_cool_after_days, step=15.0)
+        if st.checkbox("Delete objects after a while", value=w.object_retention_days is not None,
+                       key="object_retention_on", help=Workload.model_fields["object_retention_days"].description):
+            data["object_retention_days"] = _number("object_retention_days", w.object_retention_days or 365.0,
+                                                    step=30.0)
         data["monthly_growth"] = _number("monthly_growth", w.monthly_growth, step=0.01,
                                          fmt="%.3f")
         data["horizon_months"] = int(_number("horizon_months", w.horizon_months, step=1.0,
                                              fmt="%.0f"))
+    with st.expander("Edge", expanded=False):
+        data["cacheable_fraction"] = _number("cacheable_fraction", w.cacheable_fraction, step=0.05)
+        data["cdn_hit_ratio"] = _number("cdn_hit_ratio", w.cdn_hit_ratio, step=0.05)
+        data["cdn"] = _choice("cdn", w.cdn, "CDN in front")
+        data["public"] = st.checkbox("Public (web application firewall)", value=w.public, key="public",
+                                     help=Workload.model_fields["public"].description)
+    with st.expander("Background jobs", expanded=False):
+        data["async_jobs_per_second"] = _number("async_jobs_per_second", w.async_jobs_per_second, step=10.0)
+        if data["async_jobs_per_second"]:
+            data["job_cpu_ms"] = _number("job_cpu_ms", w.job_cpu_ms, step=50.0)
+            data["job_message_kb"] = _number("job_message_kb", w.job_message_kb, step=1.0)
+            data["max_queue_delay_seconds"] = _number("max_queue_delay_seconds", w.max_queue_delay_seconds,
+                                                      step=30.0)
+            data["queue_kind"] = _choice("queue_kind", w.queue_kind, "Queue")
     with st.expander("Reliability", expanded=True):
         data["availability_target"] = _number("availability_target", w.availability_target, step=0.05, fmt="%.3f")
         data["rto_minutes"] = _number("rto_minutes", w.rto_minutes, step=15.0)
         data["rpo_minutes"] = _number("rpo_minutes", w.rpo_minutes, step=5.0)
     with st.expander("Money", expanded=True):
-        options = ["on_demand", "savings_1yr", "savings_3yr", "spot_mix", "optimise"]
-        data["purchase_option"] = st.selectbox("Purchase option", options, index=options.index(w.purchase_option),
-                                               key="purchase_option",
-                                               help=Workload.model_fields["purchase_option"].description)
+        data["purchase_option"] = _choice("purchase_option", w.purchase_option, "Purchase option")
         data["target_cpu_utilization"] = _number("target_cpu_utilization", w.target_cpu_utilization, step=0.05)
     return data
 
