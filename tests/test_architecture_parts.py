@@ -193,3 +193,16 @@ def test_batch_reads_and_rejects_the_new_fields(tmp_path, book):
     assert result.summary.monthly_usd.iloc[0] == pytest.approx(
         plan(peak_rps=300, public=True, queue_kind="fifo", async_jobs_per_second=10).recommended.monthly_usd,
         rel=1e-9)
+
+
+def test_cost_breakdown_names_the_new_tiers():
+    from planner.report.breakdown import cost_breakdown
+
+    p = plan(peak_rps=2000, response_kb=200, read_fraction=0.95, cacheable_fraction=0.8, public=True,
+             async_jobs_per_second=10)
+    b = cost_breakdown(p)
+    mine = b[b.option == "horizontal"].set_index("group").monthly_usd
+    assert mine["CDN"] == pytest.approx(line(p, "horizontal", "CDN data out") + line(p, "horizontal", "CDN requests"))
+    assert mine["background jobs"] == pytest.approx(line(p, "horizontal", "workers")
+                                                   + line(p, "horizontal", "queue (standard)"))
+    assert mine["security"] > 10  # a web ACL and five rules at least

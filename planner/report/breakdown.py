@@ -9,7 +9,8 @@ import pandas as pd
 if TYPE_CHECKING:
     from planner.plan import Plan
 
-GROUPS = ("compute", "database", "cache", "network", "object storage", "monitoring", "disaster recovery")
+GROUPS = ("compute", "database", "cache", "network", "CDN", "object storage", "background jobs", "security",
+          "monitoring", "disaster recovery")
 
 # first matching prefix wins
 _PREFIXES = (
@@ -18,7 +19,9 @@ _PREFIXES = (
     ("cache", "cache"),
     ("load balancer", "network"), ("public IPv4", "network"), ("NAT", "network"), ("internet egress", "network"),
     ("inter-AZ", "network"),
-    ("object storage", "object storage"),
+    ("object storage", "object storage"), ("object lifecycle", "object storage"), ("object retrievals", "object storage"),
+    ("CDN", "CDN"), ("workers", "background jobs"), ("queue", "background jobs"), ("stream", "background jobs"),
+    ("WAF", "security"), ("secret", "security"), ("encryption key", "security"),
     ("metrics", "monitoring"), ("log ", "monitoring"), ("alarms", "monitoring"),
 )
 

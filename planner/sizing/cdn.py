@@ -65,31 +65,36 @@ def plan_cdn(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray], book: P
     region = np.asarray(wf["region"], dtype=object)
     mode = np.asarray(wf["cdn"], dtype=object)
     offload = np.asarray(wf["cacheable_fraction"], dtype=float) * np.asarray(wf["cdn_hit_ratio"], dtype=float)
-    geography = np.array([catalog.edge_geography(r) for r in region], dtype=object)
+    geography = pd.Series(region).map({r: catalog.edge_geography(r) for r in pd.unique(region)}).to_numpy(
+        dtype=object)
     requests, egress_gb = tr["monthly_requests"], tr["egress_gb_month"]
     priced = catalog.price("cdn_egress") is not None
-    if priced:
+    # weighed only where a CDN is asked for or could pay (a batch of uncacheable rows skips the pricing)
+    weigh = priced & ((mode == "always") | ((mode == "auto") & (offload > 0)))
+    cdn_usd, egress_usd, compute_saved = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n)
+    if weigh.any():
         allowance = {role: book.allowance(catalog.name, *catalog.allowances[role]) if role in catalog.allowances
                      else 0.0 for role in ("cdn_egress", "cdn_requests")}
-        edge = np.full(n, "global", dtype=object)
-        cdn_usd = (tiered_usd(book, catalog, "cdn_egress", edge, egress_gb, {"geography": geography},
-                              allowance["cdn_egress"])
-                   + tiered_usd(book, catalog, "cdn_requests", edge, requests, {"geography": geography},
-                                allowance["cdn_requests"]))
-    else:
-        cdn_usd = np.full(n, np.inf)
-    egress_usd = tiered_usd(book, catalog, "egress", region, egress_gb, free_units=egress_free_gb)
-    vcpu_hour = cheapest_per_vcpu(book, catalog, policy).usd_per_vcpu_hour.reindex(region).to_numpy(dtype=float)
-    offloaded_vcpu = tr["avg_rps"] * offload * np.asarray(wf["cpu_ms_per_request"], dtype=float) / 1000 / np.asarray(
-        wf["target_cpu_utilization"], dtype=float)
-    compute_saved = np.nan_to_num(offloaded_vcpu * vcpu_hour * HOURS_PER_MONTH)
+        edge = np.full(int(weigh.sum()), "global", dtype=object)
+        geo = {"geography": geography[weigh]}
+        cdn_usd[weigh] = (tiered_usd(book, catalog, "cdn_egress", edge, egress_gb[weigh], geo, allowance["cdn_egress"])
+                          + tiered_usd(book, catalog, "cdn_requests", edge, requests[weigh], geo,
+                                       allowance["cdn_requests"]))
+        egress_usd[weigh] = tiered_usd(book, catalog, "egress", region[weigh], egress_gb[weigh],
+                                       free_units=egress_free_gb)
+        vcpu_hour = cheapest_per_vcpu(book, catalog, policy).usd_per_vcpu_hour.reindex(region[weigh]).to_numpy(
+            dtype=float)
+        offloaded_vcpu = (tr["avg_rps"][weigh] * offload[weigh] * np.asarray(wf["cpu_ms_per_request"],
+                                                                              dtype=float)[weigh] / 1000
+                          / np.asarray(wf["target_cpu_utilization"], dtype=float)[weigh])
+        compute_saved[weigh] = np.nan_to_num(offloaded_vcpu * vcpu_hour * HOURS_PER_MONTH)
     saved = np.nan_to_num(egress_usd) + compute_saved
     pays = np.isfinite(cdn_usd) & (cdn_usd < saved) & (offload > 0)
     used = priced & ((mode == "always") | ((mode == "auto") & pays))
     share = np.where(used, offload, 0.0)
     out: dict[str, np.ndarray] = {
         "cdn_used": used, "cdn_offload": share, "cdn_geography": geography,
-        "cdn_monthly_usd": np.where(np.isfinite(cdn_usd), cdn_usd, np.nan), "cdn_egress_saved_usd": egress_usd,
+        "cdn_monthly_usd": cdn_usd, "cdn_egress_saved_usd": egress_usd,
         "cdn_compute_saved_usd": compute_saved, "cdn_priced": np.full(n, priced),
         "users_peak_rps": tr["peak_rps"], "edge_requests_month": np.where(used, requests, 0.0),
         "edge_egress_gb_month": np.where(used, egress_gb, 0.0),
