@@ -201,11 +201,6 @@ OWN_MANUAL_ROWS = [
               "consistent reads take half a unit"},
     {"service": "dynamodb", "region": "global", "item": "capacity_unit_bytes", "dimension": "write", "unit": "KB",
      "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": 1.0, "notes": "one write unit writes up to 1 KB"},
-    *({"service": "s3", "region": "global", "item": "minimum_storage_days", "dimension": cls, "unit": "days",
-       "usd_per_unit": 0.0, "tier_start": 0.0, "tier_end": days,
-       "notes": f"{cls}: objects are billed for at least {days:g} days"}
-      for cls, days in (("STANDARD_IA", 30.0), ("ONEZONE_IA", 30.0), ("GLACIER_IR", 90.0), ("GLACIER", 90.0),
-                        ("DEEP_ARCHIVE", 180.0))),
 ]
 
 # Manual rows that are rules (allowances, included baselines) rather than

@@ -48,7 +48,7 @@ def bill_async(ctx: Context, opt: Columns, bom: BomBuilder) -> None:
         opt["workers"][used] = np.ceil(ctx.col("drain_rate_per_s")[used] * seconds)
         opt["worker_type"][used] = f"{cat.product('function')} {p.lambda_memory_mb} MB"
         pollers = np.full(len(rows), float(LAMBDA_SQS_POLLERS))
-    elif option in ("containers",):
+    elif option == "containers":
         units, hours = worker_units(ctx, np.full(ctx.n, p.fargate_task_vcpu))
         arch = "arm64" if p.allow_arm64 else "x86_64"
         sku = f"{p.fargate_task_vcpu:g} vCPU / {p.fargate_task_memory_gb:g} GB worker task"

@@ -55,7 +55,6 @@ UNITS: dict[str, str] = {
     "web ACL-month": "one WAF web ACL for a month",
     "rule-month": "one WAF rule or rule group for a month",
     "KB": "one kilobyte (a unit size rule)",
-    "days": "days (a minimum storage duration rule)",
 }
 
 # Purchase options of an instance price, and what each means.
