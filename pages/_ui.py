@@ -186,6 +186,7 @@ def workload_form(w: Workload) -> dict[str, object]:
                                             step=10.0)
     with st.expander("Data", expanded=True):
         data["data_size_gb"] = _number("data_size_gb", w.data_size_gb, step=10.0)
+        data["data_model"] = _choice("data_model", w.data_model, "Data model")
         data["hot_data_fraction"] = _number("hot_data_fraction", w.hot_data_fraction, step=0.05)
         data["object_storage_gb"] = _number("object_storage_gb", w.object_storage_gb,
                                             step=100.0)

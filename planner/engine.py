@@ -26,6 +26,7 @@ from planner.options.shared import bill_dr, bill_shared
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook, unknown_region
 from planner.pricing.queries import instance_candidates
+from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing import rationale
 from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import MAX_SHARDS, size_cache
@@ -34,6 +35,7 @@ from planner.sizing.choose import pareto_prune
 from planner.sizing.compute import az_plan, compute_need
 from planner.sizing.database import database_candidates, database_floor, multi_az_needed, size_database, unit_prices
 from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index
+from planner.sizing.keyvalue import size_key_value
 from planner.sizing.object_storage import object_lifecycle
 from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.traffic import traffic
@@ -131,7 +133,7 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
     o = stack_options([_finish_option(ctx, fn(ctx, bom), bom) for fn in OPTIONS.values()])
     rows = o["row"]
     # an option is sized when its compute and the shared database could be sized; otherwise it has no bill
-    o["sized"] = (o["instance_type"] != "") & (ctx.col("db_instance_class") != "")[rows]
+    o["sized"] = (o["instance_type"] != "") & ((ctx.col("db_instance_class") != "") | ctx.col("kv_used"))[rows]
     unsized = ~o["sized"]
     lines = _drop_unsized(o, bom.columns())
     _flag_missing_prices(o, bom.missing, len(wf))
@@ -171,10 +173,17 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
                      ["region"], ["memory_gib"], ["hourly_usd"]).reset_index(drop=True)))
     cache, db = _cache_or_not(cols, need["vcpu_needed_horizon"], multi_az, cache_cands,
                               database_candidates(book, catalog, policy), policy, book, catalog)
+    relational_usd = np.where(cache["cache_used"], cache["cache_hourly_usd_with_database"],
+                              db["db_hourly_usd"]) * HOURS_PER_MONTH
+    kv = size_key_value(cols, hourly_fraction_of_peak(policy.diurnal_profile, wf["peak_to_average"]), relational_usd,
+                        book, catalog, policy)
+    # a key-value store in place of the database needs no cache in front and is Multi-AZ by construction
+    cache = _rows_where(kv["kv_used"], _no_cache(cache), cache)
+    db["db_multi_az"] = db["db_multi_az"] | kv["kv_used"]
     tier = dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], db["db_storage_gb"], policy)
     pairs = {r: dr_region(r, regions, policy) for r in pd.unique(wf["region"])}
     dr = {"dr_tier_index": tier, "dr_region": np.array([pairs[r] for r in wf["region"]], dtype=object)}
-    sz = {**tr, **need, **az, **cache, **db, **dr, **object_lifecycle(cols, tr, catalog, policy),
+    sz = {**tr, **need, **az, **cache, **db, **kv, **dr, **object_lifecycle(cols, tr, catalog, policy),
           **size_workers(wf, policy)}
     if explain:
         for name, why in rationale.shared(wf, sz, policy).items():
@@ -285,12 +294,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     db = _rows_where(use, best_db, without)
     db["db_hourly_usd_without_cache"] = cost_without
     db["db_instance_class_without_cache"] = without["db_instance_class"]
-    cache = dict(best_cache)
-    cache["cache_used"] = use
-    for col, empty in (("cache_node_type", ""), ("cache_nodes", 0.0), ("cache_shards", 0.0),
-                       ("cache_replicas_per_shard", 0), ("cache_hit_ratio", 0.0), ("cache_multi_az", False),
-                       ("cache_data_fraction", 0.0), ("cache_working_set_gb", 0.0)):
-        cache[col] = np.where(use, cache[col], empty)
+    cache = _rows_where(use, best_cache, _no_cache(best_cache))
     # the cheapest cached bill; where a size that was not worked out might be cheaper, the bound that spared it
     is_bound = spared_least < best_cached_cost
     cache["cache_hourly_usd_with_database"] = np.where(is_bound, spared_least, best_cached_cost)
@@ -298,6 +302,16 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     # a cache asked for (cache_mode always) that no node type can hold is a missing tier, not a silent omission
     cache["cache_fits"] = ~((policy.cache_mode == "always") & ~possible & (cols["data_size_gb"] > 0))
     return cache, db
+
+
+def _no_cache(cache: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``cache``'s columns with no cache in any scenario (what a plan without one shows); the priced
+    alternatives (``cache_hourly_usd*``) stay for the rationale."""
+    empty = {"cache_used": False, "cache_node_type": "", "cache_nodes": 0.0, "cache_shards": 0.0,
+             "cache_replicas_per_shard": 0, "cache_hit_ratio": 0.0, "cache_multi_az": False,
+             "cache_data_fraction": 0.0, "cache_working_set_gb": 0.0}
+    n = len(next(iter(cache.values())))
+    return {c: np.full(n, empty[c], dtype=np.asarray(v).dtype) if c in empty else v for c, v in cache.items()}
 
 
 def _rows_where(mask: np.ndarray, a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -309,7 +323,7 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
     """Shared-tier reasons, availability (designed-for and SLA floor), DR tier lifted where one region cannot
     reach the target, then bill the shared tiers and the DR footprint."""
     p, av = ctx.policy, ctx.policy.availability
-    db_missing = ~ctx.col("db_fits")
+    db_missing = ~ctx.col("db_fits") & ~ctx.col("kv_used")
     engines = sorted({e for v in ctx.catalog.databases for e in v.engine})
     if p.database_engine not in engines:  # the cloud's price book has no database of this engine at all
         add_reason(opt, db_missing, f"database: {ctx.catalog.label}'s price book has no {p.database_engine} "
@@ -337,7 +351,8 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
     front_pct = np.select([front == "alb", front == "api_gateway"], [av.load_balancer, av.api_gateway], 100.0)
     cache_pct = np.where(ctx.col("cache_used"), np.where(ctx.col("cache_multi_az"), av.cache_multi_az,
                                                           av.cache_single_node), 100.0)
-    db_pct = np.where(ctx.col("db_multi_az"), av.rds_multi_az, av.rds_single_az)
+    db_pct = np.where(ctx.col("kv_used"), av.key_value,
+                      np.where(ctx.col("db_multi_az"), av.rds_multi_az, av.rds_single_az))
     sla_region = serial_pct(front_pct, opt["compute_availability_pct"].astype(float), cache_pct, db_pct)
     active_active = ctx.active_active_tiers[tier]
     opt["region_availability_pct"] = by_tier[rows, base_tier]

@@ -19,7 +19,7 @@ SECTIONS = {
     "identity": ("name", "cloud", "region"),
     "traffic": ("peak_rps", "daily_active_users", "requests_per_user_per_day", "peak_to_average", "read_fraction",
                 "cpu_ms_per_request", "response_kb", "latency_target_ms"),
-    "data": ("data_size_gb", "monthly_growth", "horizon_months", "object_storage_gb", "hot_data_fraction",
+    "data": ("data_size_gb", "data_model", "monthly_growth", "horizon_months", "object_storage_gb", "hot_data_fraction",
              "object_storage_access", "object_cool_after_days", "object_retention_days"),
     "edge": ("cacheable_fraction", "cdn_hit_ratio", "cdn", "public"),
     "asynchronous work": ("async_jobs_per_second", "job_cpu_ms", "job_message_kb", "max_queue_delay_seconds",

@@ -35,7 +35,7 @@ def decisions(plan: Plan) -> list[Decision]:
     out.insert(1, _cdn(plan))
     out += _periphery(plan)
     out += [_option(o, plan.workload.cloud) for o in plan.options]
-    out += [_cache(plan), *_database(plan), _dr(plan)]
+    out += [_cache(plan), *_data_store(plan), _dr(plan)]
     rec = plan.recommended
     if rec is not None:
         out.append(_availability(rec))
@@ -104,6 +104,19 @@ def _cache(plan: Plan) -> Decision:
                     s.cache_why)
 
 
+def _data_store(plan: Plan) -> list[Decision]:
+    """The relational database's decisions, or the key-value store that replaces it; the weighing of the two
+    wherever the workload's data is key-value."""
+    s, w, cat = plan.sizing, plan.workload, catalog_for(plan.workload.cloud)
+    if w.data_model != "key_value":
+        return _database(plan)
+    if s.kv_used:
+        return [Decision("data store", f"{cat.product('key_value')} ({s.kv_capacity_mode.replace('_', ' ')})",
+                         s.kv_why),
+                Decision("database Multi-AZ", "yes", s.db_multi_az_why)]
+    return [Decision("data store", "relational", s.kv_why), *_database(plan)]
+
+
 def _database(plan: Plan) -> list[Decision]:
     s, p = plan.sizing, plan.workload.policy
     variants = {d.name: d.short for d in catalog_for(plan.workload.cloud).databases}
@@ -151,10 +164,11 @@ def _purchase(plan: Plan, rec: OptionPlan) -> str:
 def billing_month(plan: Plan) -> str:
     """Which month the monthly figure bills: said the same way in every output."""
     w = plan.workload
-    return (f"The monthly figure bills month 1 at today's traffic ({plan.sizing.peak_rps:,.0f} req/s peak): usage and "
-            f"autoscaled capacity at today's load, fixed capacity (database, cache, storage, a single instance) as "
+    where = " at the origin" if plan.sizing.cdn_used else ""
+    return (f"The monthly figure bills month 1 at today's traffic ({plan.sizing.peak_rps:,.0f} req/s peak{where}): "
+            f"usage and autoscaled capacity at today's load, fixed capacity (database, cache, storage, a single instance) as "
             f"provisioned for month {w.horizon_months}, the end of the horizon "
-            f"({plan.sizing.peak_rps_horizon:,.0f} req/s peak, {plan.sizing.data_size_gb_horizon:,.0f} GB); the "
+            f"({plan.sizing.peak_rps_horizon:,.0f} req/s peak{where}, {plan.sizing.data_size_gb_horizon:,.0f} GB); the "
             f"fleet maximum is the horizon peak plus {w.policy.burst_headroom:.0%} headroom. The Growth page's "
             "month 0 is this figure.")
 

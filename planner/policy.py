@@ -88,6 +88,7 @@ class Availability(BaseModel):
     rds_multi_az: float = Field(99.95, description="Amazon RDS SLA, Multi-AZ instance.")
     cache_single_node: float = Field(99.5, description="No SLA for a single node; taken as a single instance.")
     cache_multi_az: float = Field(99.99, description="Amazon ElastiCache SLA, Multi-AZ with automatic failover.")
+    key_value: float = Field(99.99, description="Amazon DynamoDB SLA, standard table (99.999 for global tables).")
 
 
 DEFAULT_BURSTABLE_BASELINES: dict[str, float] = {
@@ -299,6 +300,13 @@ class SizingPolicy(BaseModel):
     single_az_restore_minutes: float = Field(120, ge=0, description="Time to restore a single-AZ database after an "
                                                                     "AZ failure [minutes]; a smaller RTO needs "
                                                                     "Multi-AZ.")
+    kv_item_kb: float = Field(1.0, gt=0, le=400, description="Mean item size in the key-value store [KB] "
+                                                            "(DynamoDB items are at most 400 KB).")
+    kv_eventually_consistent: bool = Field(True, description="Key-value reads are eventually consistent (half a "
+                                                             "read unit each).")
+    kv_target_utilization: float = Field(0.7, gt=0.05, le=0.95, description="Provisioned key-value capacity "
+                                                                            "tracks the load at this utilisation "
+                                                                            "(DynamoDB auto scaling's default 70%).")
     # network and observability
     backend_kb_per_request: float = Field(4, ge=0, description="Bytes between app and database/cache per request "
                                                                "[KB].")

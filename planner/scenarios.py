@@ -37,10 +37,15 @@ SCENARIOS: dict[str, dict[str, object]] = {
         "object_storage_gb": 5_000, "object_storage_access": "archive", "object_cool_after_days": 90,
         "object_retention_days": 365, "availability_target": 99.9, "rto_minutes": 240, "rpo_minutes": 60,
     },
+    # sessions and carts read and written by key: a key-value store weighed against the relational database
+    "key-value-sessions": {
+        "name": "key-value-sessions", "peak_rps": 2_000, "read_fraction": 0.8, "data_size_gb": 50,
+        "data_model": "key_value", "availability_target": 99.95, "rto_minutes": 30, "rpo_minutes": 5,
+    },
 }
 # scenarios in order of size (the first three); the others show the architecture's optional parts
 SIZED_SCENARIOS = ("small-internal-tool", "mid-size-saas", "high-traffic-consumer-app")
-GOLDEN_REPORTS = ("mid-size-saas", "media-site", "event-driven-service")
+GOLDEN_REPORTS = ("mid-size-saas", "media-site", "event-driven-service", "key-value-sessions")
 
 
 def scenario(name: str) -> Workload:

@@ -47,6 +47,11 @@ class QueueKind(str, Enum):
     stream = "stream"
 
 
+class DataModel(str, Enum):
+    relational = "relational"
+    key_value = "key_value"
+
+
 class Workload(BaseModel):
     """A backend workload to size and price."""
 
@@ -98,6 +103,10 @@ class Workload(BaseModel):
     object_retention_days: float | None = Field(
         None, gt=0, le=36_500, description="Days after upload when objects are deleted [days], 0 < x <= 36,500; "
                                            "empty: kept for ever. Default empty.")
+    data_model: DataModel = Field(
+        DataModel.relational, description="relational (a SQL database) or key_value (data read and written by key "
+                                          "only: a key-value store such as DynamoDB is weighed against the "
+                                          "relational database and replaces it where cheaper). Default relational.")
 
     # edge
     cacheable_fraction: float = Field(0.0, ge=0, le=1, description="Share of responses (and static assets) a CDN "

@@ -206,3 +206,47 @@ def test_cost_breakdown_names_the_new_tiers():
     assert mine["background jobs"] == pytest.approx(line(p, "horizontal", "workers")
                                                    + line(p, "horizontal", "queue (standard)"))
     assert mine["security"] > 10  # a web ACL and five rules at least
+
+
+def test_key_value_bill_by_hand():
+    # 2,000 req/s peak, 80 % reads of 1 KB items: 666.7 req/s on average
+    p = plan(peak_rps=2000, read_fraction=0.8, data_size_gb=50, data_model="key_value")
+    s = p.sizing
+    month_s = 3600 * 730
+    rru = 2000 / 3 * 0.8 * month_s * 0.5  # eventually consistent: half a read unit per 4 KB
+    wru = 2000 / 3 * 0.2 * month_s * 1.0
+    assert s.kv_on_demand_usd == pytest.approx(rru / 1e6 * 0.125 + wru / 1e6 * 0.625)
+    assert s.kv_used and s.kv_capacity_mode in ("on_demand", "provisioned")
+    mode_usd = min(s.kv_on_demand_usd, s.kv_provisioned_usd)
+    assert s.kv_monthly_usd == pytest.approx(mode_usd + (50 - 25) * 0.25 + 50 * 0.20)  # storage after 25 GB, PITR
+    assert line(p, "horizontal", "key-value storage") == pytest.approx(25 * 0.25)
+    assert line(p, "horizontal", "database") == 0 and line(p, "horizontal", "cache") == 0
+    assert s.kv_monthly_usd < s.relational_monthly_usd
+    assert "DynamoDB" in mermaid(p, p.recommended)
+
+
+def test_provisioned_capacity_tracks_the_load():
+    from planner.sizing.keyvalue import capacity_unit_hours
+
+    flat = capacity_unit_hours(np.array([700.0]), np.ones((1, 24)), 0.7)
+    assert flat[0] == pytest.approx(1000 * 730)  # 700 units/s at 70 %: 1,000 units every hour
+    idle = capacity_unit_hours(np.array([0.01]), np.ones((1, 24)), 0.7)
+    assert idle[0] == pytest.approx(730)  # at least one unit
+
+
+def test_key_value_global_table_for_a_warm_dr_tier():
+    p = plan(peak_rps=500, data_size_gb=100, data_model="key_value", rto_minutes=30, rpo_minutes=5)
+    assert p.sizing.kv_used and p.recommended.dr_tier != "backup_restore"
+    assert line(p, p.recommended.name, "DR: global table storage") == pytest.approx(100 * 0.25)
+    assert line(p, p.recommended.name, "DR: global table replicated writes") > 0
+    assert line(p, p.recommended.name, "DR: database replica") == 0
+
+
+def test_relational_stays_where_key_value_is_dearer():
+    # heavy writes of large items: 10 KB writes are ten write units each
+    p = make_plan(Workload.model_validate({"peak_rps": 3000, "read_fraction": 0.3, "data_size_gb": 20,
+                                           "data_model": "key_value", "policy": {"kv_item_kb": 10}}))
+    assert not p.sizing.kv_used and "relational database stays" in p.sizing.kv_why
+    assert line(p, "horizontal", "database (writer + readers)") + line(p, "horizontal", "database") > 0
+    gcp = plan(cloud="gcp", region="us-central1", peak_rps=300, data_model="key_value")
+    assert not gcp.sizing.kv_used and "no key-value store prices" in gcp.sizing.kv_why

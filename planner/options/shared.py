@@ -45,6 +45,7 @@ def _bill_data_tiers(ctx: Context, bom: BomBuilder, option: str) -> None:
                        ctx.col("cache_node_type")[used], ctx.col("cache_nodes")[used] * HOURS_PER_MONTH,
                        db_purchase[used], engine=p.cache_engine)
     _bill_database(ctx, bom, option, db_purchase)
+    _bill_key_value(ctx, bom, option)
 
 
 def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndarray) -> None:
@@ -52,8 +53,9 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
     p, region = ctx.policy, ctx.region
     cls, variant, deployment = ctx.col("db_instance_class"), ctx.col("db_engine_variant"), ctx.col("db_deployment")
     replicas, storage, volume = ctx.col("db_read_replicas"), ctx.col("db_storage_gb"), ctx.col("db_volume_type")
+    relational = ~ctx.col("kv_used")
     for v in ctx.catalog.databases:
-        mine = (cls != "") & (variant == v.name)
+        mine = (cls != "") & (variant == v.name) & relational
         if not mine.any():
             continue
         engine = v.engine[p.database_engine]
@@ -87,6 +89,24 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
         bom.priced(rows, option, "database I/O", v.io_requests_ref, region[mine], ctx.col("db_io_million_month")[mine])
         bom.priced(rows, option, "database backups", v.backup_ref, region[mine], ctx.col("db_backup_billed_gb")[mine],
                    fill={"engine": engine})
+
+
+def _bill_key_value(ctx: Context, bom: BomBuilder, option: str) -> None:
+    """The key-value store in place of the database: requests or capacity as its cheaper mode, storage after the
+    free tier, point-in-time recovery (:mod:`planner.sizing.keyvalue`)."""
+    kv, cat = ctx.col("kv_used"), ctx.catalog
+    mode = ctx.col("kv_capacity_mode")
+    for m, roles in (("on_demand", (("kv_read_requests", "kv_read_units_month", "key-value reads"),
+                                    ("kv_write_requests", "kv_write_units_month", "key-value writes"))),
+                     ("provisioned", (("kv_read_capacity", "kv_rcu_hours", "key-value read capacity"),
+                                      ("kv_write_capacity", "kv_wcu_hours", "key-value write capacity")))):
+        sel = kv & (mode == m)
+        for role, column, component in roles:
+            bom.priced(ctx.rows[sel], option, component, cat.price(role), ctx.region[sel], ctx.col(column)[sel])
+    bom.priced(ctx.rows[kv], option, "key-value storage", cat.price("kv_storage"), ctx.region[kv],
+               ctx.col("kv_storage_gb")[kv], free_units=ctx.allowance("kv_storage"))
+    bom.priced(ctx.rows[kv], option, "key-value backups", cat.price("kv_backup"), ctx.region[kv],
+               ctx.col("kv_storage_gb")[kv])
 
 
 def _bill_front(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:
@@ -207,9 +227,10 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
     multi_site = tier_index == len(tiers) - 1
     cls, ok = ctx.col("db_instance_class"), ctx.col("db_instance_class") != ""
     variant = ctx.col("db_engine_variant")
+    kv = ctx.col("kv_used")
     for v in cat.databases:
         engine = v.engine.get(p.database_engine, "")
-        sel = replica & ok & (variant == v.name)
+        sel = replica & ok & (variant == v.name) & ~kv
         dep = np.where(multi_site, ctx.col("db_deployment"), "single-az")[sel]
         if v.multi_az_copies:  # a secondary cluster: one instance, two when active/active Multi-AZ
             copies = np.where(dep == "multi-az", v.multi_az_copies, 1.0)
@@ -225,6 +246,16 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
             s = dep == d
             bom.priced(rows[sel][s], option, "DR: replica storage", v.storage_ref.get(d), dr[sel][s], storage[sel][s],
                        fill={"volume": "gp3", "engine": engine})
+    # a global table replica: every write replicated into the DR region, the data stored again
+    table = replica & kv
+    mode = ctx.col("kv_capacity_mode")
+    for m, role, column in (("on_demand", "kv_replicated_requests", "kv_write_units_month"),
+                            ("provisioned", "kv_replicated_capacity", "kv_wcu_hours")):
+        sel = table & (mode == m)
+        bom.priced(rows[sel], option, "DR: global table replicated writes", cat.price(role), dr[sel],
+                   ctx.col(column)[sel])
+    bom.priced(rows[table], option, "DR: global table storage", cat.price("kv_storage"), dr[table],
+               ctx.col("kv_storage_gb")[table])
     nodes = np.ceil(ctx.col("cache_nodes") * cache)
     has = nodes > 0
     bom.instance_hours(rows[has], option, "DR: cache", cat.cache_service, dr[has], ctx.col("cache_node_type")[has],
@@ -238,13 +269,15 @@ def _bill_dr_backups(ctx: Context, bom: BomBuilder, option: str) -> None:
     p, rows, region, dr, cat = ctx.policy, ctx.rows, ctx.region, ctx.col("dr_region"), ctx.catalog
     storage = ctx.col("db_storage_gb")
     backups = storage * (1 + p.daily_change_fraction * p.backup_retention_days)
-    variant = ctx.col("db_engine_variant")
+    variant, kv = ctx.col("db_engine_variant"), ctx.col("kv_used")
+    bom.priced(rows[kv], option, "DR: backup copies", cat.price("kv_backup_copy"), dr[kv],
+               ctx.col("kv_storage_gb")[kv], sku="cross-region backup copies")
     for v in cat.databases:
-        sel = variant == v.name
+        sel = (variant == v.name) & ~kv
         label = "cross-region snapshot copies" if v.multi_az_copies else "cross-region automated backups"
         bom.priced(rows[sel], option, "DR: backup copies", v.backup_ref, dr[sel], backups[sel],
                    fill={"engine": v.engine.get(p.database_engine, "")}, sku=label, note="")
-    change_gb = storage * p.daily_change_fraction * 30
+    change_gb = np.where(kv, ctx.col("kv_storage_gb"), storage) * p.daily_change_fraction * 30
     for target in pd.unique(dr):
         sel = dr == target
         bom.priced(rows[sel], option, "DR: replication transfer", cat.price("inter_region"), region[sel],

@@ -46,10 +46,13 @@ ROLE_OF_PRICE = {
     "stream_shard": "queues and streams", "stream_payload": "queues and streams", "waf_acl": "edge security",
     "waf_rules": "edge security", "waf_requests": "edge security", "secrets": "secrets and keys",
     "secrets_api": "secrets and keys", "kms_keys": "secrets and keys", "kms_requests": "secrets and keys",
+    **{role: "key-value store" for role in ("kv_read_requests", "kv_write_requests", "kv_read_capacity",
+                                            "kv_write_capacity", "kv_replicated_requests", "kv_replicated_capacity",
+                                            "kv_storage", "kv_backup", "kv_backup_copy")},
 }
 ROLES = ("VM fleet", "one big VM", "containers", "functions", "database", "cache", "load balancer", "NAT",
          "network transfer", "object storage", "block storage", "monitoring", "public address", "DR failover DNS",
-         "CDN", "queues and streams", "edge security", "secrets and keys")
+         "CDN", "queues and streams", "edge security", "secrets and keys", "key-value store")
 LISTED, ESTIMATED, MISSING = "listed", "estimated", "missing"
 
 

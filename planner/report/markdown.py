@@ -42,8 +42,14 @@ def _workload_rows(plan: Plan) -> list[list[object]]:
         ["traffic", f"{traffic}; peak / average {w.peak_to_average:g}; {w.read_fraction:.0%} reads"],
         ["per request", f"{w.cpu_ms_per_request:g} ms CPU, {w.response_kb:g} KB response, p99 target "
                         f"{w.latency_target_ms:g} ms"],
-        ["data", f"{w.data_size_gb:,.0f} GB database ({w.hot_data_fraction:.0%} hot), {w.object_storage_gb:,.0f} GB "
-                 f"object storage, +{w.monthly_growth:.1%}/month over {w.horizon_months} months"],
+        ["data", f"{w.data_size_gb:,.0f} GB {w.data_model.replace('_', '-')} data ({w.hot_data_fraction:.0%} hot), "
+                 f"{w.object_storage_gb:,.0f} GB object storage ({w.object_storage_access}), "
+                 f"+{w.monthly_growth:.1%}/month over {w.horizon_months} months"],
+        *([["edge", f"{w.cacheable_fraction:.0%} cacheable, CDN {w.cdn}{', public' if w.public else ''}"]]
+          if w.cacheable_fraction or w.cdn != "auto" or w.public else []),
+        *([["background jobs", f"{w.async_jobs_per_second:,.4g} jobs/s peak of {w.job_cpu_ms:g} ms, "
+                               f"{w.job_message_kb:g} KB, wait <= {w.max_queue_delay_seconds:g} s, {w.queue_kind}"]]
+          if w.async_jobs_per_second else []),
         ["reliability", f"availability {_pct(w.availability_target)}, RTO {w.rto_minutes:g} min, RPO "
                         f"{w.rpo_minutes:g} min"],
         ["money", f"{w.purchase_option}, CPU utilisation target {w.target_cpu_utilization:.0%}"],

@@ -22,39 +22,15 @@ import numpy as np
 import pandas as pd
 
 from planner.clouds.catalog import CloudCatalog
-from planner.errors import UnknownNameError
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.units import HOURS_PER_MONTH
+from planner.sizing.role_cost import role_cost_usd
 from planner.sizing.workers import cheapest_per_vcpu
 
 # the traffic columns the origin serves: scaled by the share the edge does not answer
 ORIGIN_SCALED = ("avg_rps", "peak_rps", "avg_rps_horizon", "peak_rps_horizon", "monthly_requests",
                  "monthly_requests_horizon")
-
-
-def tiered_usd(book: PriceBook, catalog: CloudCatalog, role: str, region: np.ndarray, quantity: np.ndarray,
-               fill: Mapping[str, np.ndarray] | None = None, free_units: float = 0.0) -> np.ndarray:
-    """Monthly cost of ``quantity`` of a catalog role per scenario, as :meth:`BomBuilder.priced` bills it (the
-    reference's unit conversion, tiers and free allowance); NaN where the book has no price, inf where the
-    cloud does not bill the role at all."""
-    ref = catalog.price(role)
-    if ref is None:
-        return np.full(len(quantity), np.inf)
-    out = np.full(len(quantity), np.nan)
-    names = list((fill or {}).keys())
-    codes, keys = pd.factorize(pd.MultiIndex.from_arrays([region, *(fill or {}).values()]))
-    for i, key in enumerate(keys):
-        sel = codes == i
-        key = key if isinstance(key, tuple) else (key,)
-        r = ref.formatted(**dict(zip(names, map(str, key[1:])))) if names else ref
-        try:
-            tiers = book.tiers(catalog.name, str(key[0]), r.service, r.item, r.dimension)
-        except UnknownNameError:  # a missing price stays NaN here; the bill names it
-            continue
-        units = np.maximum(quantity[sel] * r.per_unit - free_units, 0.0)
-        out[sel] = tiers.cost_usd(units)
-    return out
 
 
 def plan_cdn(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray], book: PriceBook, catalog: CloudCatalog,
@@ -77,10 +53,10 @@ def plan_cdn(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray], book: P
                      else 0.0 for role in ("cdn_egress", "cdn_requests")}
         edge = np.full(int(weigh.sum()), "global", dtype=object)
         geo = {"geography": geography[weigh]}
-        cdn_usd[weigh] = (tiered_usd(book, catalog, "cdn_egress", edge, egress_gb[weigh], geo, allowance["cdn_egress"])
-                          + tiered_usd(book, catalog, "cdn_requests", edge, requests[weigh], geo,
+        cdn_usd[weigh] = (role_cost_usd(book, catalog, "cdn_egress", edge, egress_gb[weigh], geo, allowance["cdn_egress"])
+                          + role_cost_usd(book, catalog, "cdn_requests", edge, requests[weigh], geo,
                                        allowance["cdn_requests"]))
-        egress_usd[weigh] = tiered_usd(book, catalog, "egress", region[weigh], egress_gb[weigh],
+        egress_usd[weigh] = role_cost_usd(book, catalog, "egress", region[weigh], egress_gb[weigh],
                                        free_units=egress_free_gb)
         vcpu_hour = cheapest_per_vcpu(book, catalog, policy).usd_per_vcpu_hour.reindex(region[weigh]).to_numpy(
             dtype=float)

@@ -34,13 +34,16 @@ def shared(wf: Columns, sz: Columns, policy: SizingPolicy) -> dict[str, list[str
         "traffic_why": [_traffic(w, s) for w, s in rows],
         "compute_why": [_compute(w, s) for w, s in rows],
         "azs_why": [_azs(w, s, policy) for w, s in rows],
-        "cache_why": [_cache(w, s, policy) for w, s in rows],
+        "cache_why": [_cache(w, s, policy) if not s.kv_used else
+                      f"none: {catalog_for(w.cloud).product('key_value')} answers reads by key in milliseconds "
+                      "without one (an in-memory accelerator is not modelled)" for w, s in rows],
         "db_multi_az_why": [_multi_az(w, s, policy) for w, s in rows],
         "db_class_why": [_db_class(w, s, policy) for w, s in rows],
         "db_replicas_why": [_replicas(s) for _, s in rows],
         "db_storage_why": [_storage(s, policy) for _, s in rows],
         "dr_why": [_dr(w, s, rto, policy) for (w, s), rto in zip(rows, tier_rto)],
         "cdn_why": [_cdn(w, s) for w, s in rows],
+        "kv_why": [_key_value(w, s, policy) for w, s in rows],
         "objects_why": [_objects(w, s, policy) for w, s in rows],
         "async_why": [_async(w, s, policy) for w, s in rows],
         "edge_why": [_edge(w, s, policy) for w, s in rows],
@@ -162,6 +165,25 @@ def _edge(w: object, s: object, p: SizingPolicy) -> str:
     return f"public: {waf}; {secrets}"
 
 
+def _key_value(w: object, s: object, p: SizingPolicy) -> str:
+    if w.data_model != "key_value":
+        return "data_model relational: a SQL database"
+    cat = catalog_for(w.cloud)
+    if not s.kv_priced:
+        return f"{cat.label}'s price book has no key-value store prices: the relational database is planned"
+    name = cat.product("key_value")
+    modes = (f"on demand ${s.kv_on_demand_usd:,.0f}/month ({s.kv_read_units_month / 1e6:,.0f}M read and "
+             f"{s.kv_write_units_month / 1e6:,.0f}M write units of {p.kv_item_kb:g} KB items"
+             f"{', eventually consistent reads' if p.kv_eventually_consistent else ''}) vs provisioned "
+             f"${s.kv_provisioned_usd:,.0f}/month ({s.kv_rcu_hours:,.0f} read and {s.kv_wcu_hours:,.0f} write "
+             f"capacity unit-hours tracking the load at {p.kv_target_utilization:.0%})")
+    whole = (f"{name} {s.kv_capacity_mode.replace('_', ' ')} ${s.kv_monthly_usd:,.0f}/month with "
+             f"{s.kv_storage_gb:,.0f} GB stored and point-in-time recovery vs the relational database "
+             f"${s.relational_monthly_usd:,.0f}/month")
+    verdict = "the key-value store replaces it" if s.kv_used else "the relational database stays (cheaper)"
+    return f"{modes}; {whole}: {verdict}"
+
+
 def _usd(hourly: float) -> str:
     return f"${hourly * HOURS_PER_MONTH:,.0f}/month"
 
@@ -188,6 +210,8 @@ def _cache(w: object, s: object, p: SizingPolicy) -> str:
 
 
 def _multi_az(w: object, s: object, p: SizingPolicy) -> str:
+    if s.kv_used:
+        return f"{catalog_for(w.cloud).product('key_value')} keeps every table in three AZs"
     if not s.db_multi_az:
         return (f"availability target {pct(w.availability_target)} < {pct(p.multi_az_min_availability)} and RTO "
                 f"{w.rto_minutes:g} min >= {p.single_az_restore_minutes:g} min for a single-AZ restore")
