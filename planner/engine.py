@@ -21,6 +21,7 @@ from planner.clouds import CloudCatalog, catalog_for
 from planner.errors import PlannerError
 from planner.options.context import Columns, Context, add_reason, stack_options
 from planner.options.fleet import horizontal, vertical
+from planner.options.kubernetes import kubernetes
 from planner.options.managed import containers, serverless
 from planner.options.shared import bill_dr, bill_shared
 from planner.policy import SizingPolicy
@@ -47,6 +48,7 @@ OPTIONS: dict[str, OptionFn] = {
     "vertical": vertical,
     "horizontal": horizontal,
     "containers": containers,
+    "kubernetes": kubernetes,
     "serverless": serverless,
 }
 

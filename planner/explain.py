@@ -90,6 +90,9 @@ def _option(o: OptionPlan, cloud: str) -> Decision:
                       f"/ max {r.instances_max:.0f}",
         "containers": f"{r.instance_type}: min {r.instances_min:.0f} / desired {r.instances_desired:.0f} / "
                       f"max {r.instances_max:.0f} tasks",
+        "kubernetes": f"{catalog_for(cloud).product('kubernetes')} {catalog_for(cloud).product('node_group')} of "
+                      f"{r.instance_type} ({r.pods_per_node:.0f} pods each): min {r.instances_min:.0f} / desired "
+                      f"{r.instances_desired:.0f} / max {r.instances_max:.0f} nodes",
         "serverless": f"{r.instance_type}, peak concurrency {r.instances_max:,.0f} at the horizon",
     }[o.name]
     return Decision(f"option: {o.name}", choice, r.option_why)

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from planner.uncertainty.monte_carlo import Uncertainty
     from planner.uncertainty.ranges import UncertainWorkload
 
-SCHEMA_VERSION = "1.3"
-OPTION_ORDER = ("vertical", "horizontal", "containers", "serverless")
+SCHEMA_VERSION = "1.4"
+OPTION_ORDER = ("vertical", "horizontal", "containers", "kubernetes", "serverless")
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ class Availability(BaseModel):
     cache_single_node: float = Field(99.5, description="No SLA for a single node; taken as a single instance.")
     cache_multi_az: float = Field(99.99, description="Amazon ElastiCache SLA, Multi-AZ with automatic failover.")
     key_value: float = Field(99.99, description="Amazon DynamoDB SLA, standard table (99.999 for global tables).")
+    kubernetes: float = Field(99.95, description="Amazon EKS SLA (the control plane's API; running pods do not "
+                                                 "depend on it).")
 
 
 DEFAULT_BURSTABLE_BASELINES: dict[str, float] = {
@@ -192,6 +194,17 @@ class SizingPolicy(BaseModel):
     fleet_max_vcpu: int = Field(16, ge=1, description="Largest instance size considered for a fleet [vCPU].")
     ebs_gb_per_instance: float = Field(20, ge=0, description="Root volume per instance, gp3 [GB].")
     # containers and serverless
+    pod_vcpu: float = Field(0.5, gt=0, le=64, description="CPU request of one application pod on Kubernetes "
+                                                          "[vCPU].")
+    pod_memory_gb: float = Field(1.0, gt=0, le=512, description="Memory request of one application pod [GB].")
+    k8s_daemonset_vcpu: float = Field(0.2, ge=0, le=8, description="CPU every Kubernetes node gives its "
+                                                                   "DaemonSets (CNI, kube-proxy, log and metrics "
+                                                                   "agents) [vCPU].")
+    k8s_daemonset_memory_gb: float = Field(0.5, ge=0, le=64, description="Memory every node gives its "
+                                                                         "DaemonSets [GB].")
+    k8s_max_pods_per_node: int = Field(110, ge=1, le=737, description="Most pods a node runs (the Kubernetes "
+                                                                      "default; EKS with prefix delegation); "
+                                                                      "kube-reserved memory grows with it.")
     fargate_task_vcpu: float = Field(1.0, gt=0, le=16, description="vCPU per Fargate task.")
     fargate_task_memory_gb: float = Field(2.0, gt=0, le=120, description="Memory per Fargate task [GB].")
     lambda_memory_mb: int = Field(1769, ge=128, le=10240, description="Lambda memory [MB]; 1,769 MB = one vCPU "

@@ -250,3 +250,41 @@ def test_relational_stays_where_key_value_is_dearer():
     assert line(p, "horizontal", "database (writer + readers)") + line(p, "horizontal", "database") > 0
     gcp = plan(cloud="gcp", region="us-central1", peak_rps=300, data_model="key_value")
     assert not gcp.sizing.kv_used and "no key-value store prices" in gcp.sizing.kv_why
+
+
+def test_pods_per_node_by_hand():
+    from planner.policy import SizingPolicy
+    from planner.sizing.kubernetes import pods_per_node, reserved_memory_gib, reserved_vcpu
+
+    assert reserved_vcpu(4)[()] == pytest.approx(0.06 + 0.01 + 2 * 0.005)
+    assert reserved_vcpu(16)[()] == pytest.approx(0.08 + 12 * 0.0025)
+    assert reserved_memory_gib(110)[()] == pytest.approx((255 + 11 * 110 + 100) / 1024)
+    p = SizingPolicy()  # pods of 0.5 vCPU / 1 GB, DaemonSets 0.2 vCPU / 0.5 GB a node
+    assert pods_per_node(4, 16, p)[()] == 7  # CPU-bound: (4 - 0.08 - 0.2) / 0.5 = 7.4
+    assert pods_per_node(4, 8, p)[()] == 5  # memory-bound: 8 - 1.53 - 0.5 = 5.97 GB
+    assert pods_per_node(2, 0.5, p)[()] == 0
+    assert pods_per_node(64, 512, p)[()] == 110  # the pod cap
+
+
+def test_kubernetes_option_by_hand():
+    p = plan(peak_rps=500, rto_minutes=15, rpo_minutes=1)
+    k = p.option("kubernetes")
+    assert k.feasible and k.row.pods_per_node >= 1 and k.dr_tier == "warm_standby"
+    assert line(p, "kubernetes", "EKS control plane") == pytest.approx(0.10 * 730)
+    # a warm standby runs a share of the nodes in the DR region, so a control plane there too
+    assert line(p, "kubernetes", "DR: Kubernetes control plane") == pytest.approx(0.10 * 730)
+    assert line(plan(peak_rps=500), "kubernetes", "DR: Kubernetes control plane") == 0  # backup and restore
+    assert "pods fit" in k.row.option_why and "EKS" in mermaid(p, k)
+    # the same instance types with the kubelet's and DaemonSets' share taken, plus a control plane: never cheaper
+    # than the plain fleet
+    for name in ("mid-size-saas", "high-traffic-consumer-app", "media-site"):
+        from planner.scenarios import scenario
+
+        q = make_plan(scenario(name))
+        assert q.option("kubernetes").monthly_usd > q.option("horizontal").monthly_usd, name
+
+
+def test_kubernetes_without_a_fitting_node_is_rejected():
+    p = make_plan(Workload.model_validate({"peak_rps": 100, "policy": {"pod_memory_gb": 200}}))
+    k = p.option("kubernetes")
+    assert not k.feasible and "no node type" in " ".join(k.reasons)

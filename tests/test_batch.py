@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.engine import OPTIONS
 from planner.batch import run_batch, write_outputs
 from planner.batch_input import read_batch
 from planner.cli import main
@@ -53,7 +54,7 @@ def test_batch_equals_plan_row_by_row(tmp_path, book):
     inp = read_batch(_write(tmp_path, rows), book)
     assert inp.errors == []
     result = run_batch(inp, book, chunk_rows=7)  # several chunks and two policies
-    assert len(result.options) == 4 * len(rows)
+    assert len(result.options) == len(OPTIONS) * len(rows)
     for i, row in rows.iterrows():
         plan = make_plan(_as_workload(row), book)
         got = result.options[result.options.row == i + 2].set_index("option")
@@ -78,7 +79,7 @@ def test_worker_processes_give_the_same_result(tmp_path, book):
     two = run_batch(inp, book, chunk_rows=5, workers=2, progress=lambda d, t: seen.append((d, t)))
     pd.testing.assert_frame_equal(one.options, two.options)
     pd.testing.assert_frame_equal(one.summary, two.summary)
-    assert one.options.row.is_monotonic_increasing and len(one.options) == 96
+    assert one.options.row.is_monotonic_increasing and len(one.options) == 24 * len(OPTIONS)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (24, 24) and len(seen) >= 5
 
 
@@ -204,12 +205,12 @@ def test_csv_written_in_slices_is_the_same_file(tmp_path, book, monkeypatch):
 
     result = run_batch(read_batch(_write(tmp_path, _random_rows(12)), book), book)
     write_outputs(result, tmp_path / "whole.csv")
-    monkeypatch.setattr(batch, "CSV_SLICE_ROWS", 5)  # 48 option rows in 10 slices, 12 summary rows in 3
+    monkeypatch.setattr(batch, "CSV_SLICE_ROWS", 5)  # 60 option rows in 12 slices, 12 summary rows in 3
     write_outputs(result, tmp_path / "sliced.csv")
     for kind in ("", ".summary"):
         whole, sliced = (tmp_path / f"{stem}{kind}.csv" for stem in ("whole", "sliced"))
         assert sliced.read_bytes() == whole.read_bytes()
-    assert len(pd.read_csv(tmp_path / "sliced.csv")) == 48
+    assert len(pd.read_csv(tmp_path / "sliced.csv")) == 12 * len(OPTIONS)
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".json", ".md"])
@@ -220,11 +221,11 @@ def test_other_output_formats(tmp_path, book, suffix):
     write_outputs(result, out)
     if suffix == ".parquet":
         back = pd.read_parquet(out)
-        assert len(back) == 20 and pd.read_parquet(tmp_path / "out.summary.parquet").shape[0] == 5
+        assert len(back) == 5 * len(OPTIONS) and pd.read_parquet(tmp_path / "out.summary.parquet").shape[0] == 5
         assert back.monthly_usd.to_numpy() == pytest.approx(result.options.monthly_usd.to_numpy(), nan_ok=True)
     elif suffix == ".json":
         doc = json.loads(out.read_text())
-        assert len(doc["scenarios"]) == 5 and len(doc["options"]) == 20 and doc["errors"] == []
+        assert len(doc["scenarios"]) == 5 and len(doc["options"]) == 5 * len(OPTIONS) and doc["errors"] == []
     else:
         text = out.read_text()
         assert text.startswith("# Batch what-if results") and text.count("\n| ") >= 25

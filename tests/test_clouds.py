@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.plan import OPTION_ORDER
 from planner.cli import main
 from planner.clouds import catalog_for
 from planner.engine import run, workloads_frame
@@ -274,7 +275,7 @@ def test_clouds_figure_draws_every_option_and_names_the_cheapest():
     w = Workload(name="x", region="us-east-1", peak_rps=300)
     table = clouds_table(plans_across_clouds(w, ["aws", "gcp", "azure"]))
     fig = clouds_figure(table)
-    assert [t.name for t in fig.data] == ["vertical", "horizontal", "containers", "serverless"]
+    assert [t.name for t in fig.data] == list(OPTION_ORDER)
     labels = list(fig.data[1].x)
     cheapest = table.cloud[table.cheapest].iloc[0]
     assert sum("<b>cheapest:" in x for x in labels) == 1

@@ -25,10 +25,12 @@ def test_json_contract_has_every_field(default_plan):
     d = json.loads(json.dumps(default_plan.to_dict()))
     assert d["schema_version"] == SCHEMA_VERSION
     assert d["prices_as_of"] and d["recommended"] == "horizontal"
-    assert [o["name"] for o in d["options"]] == ["vertical", "horizontal", "containers", "serverless"]
+    assert [o["name"] for o in d["options"]] == ["vertical", "horizontal", "containers", "kubernetes", "serverless"]
     for o in d["options"]:
         assert set(o) >= {"name", "feasible", "reasons", "monthly_usd", "availability_pct", "bom", "sizing"}
-        assert set(o["sizing"]) == {"compute", "cache", "database", "dr"}
+        assert set(o["sizing"]) == {"compute", "cache", "database", "key_value", "cdn", "object_storage",
+                                    "background_jobs", "dr"}
+        assert o["sizing"]["background_jobs"] is None and o["sizing"]["cdn"]["used"] is False
         assert set(o["sizing"]["compute"]) >= {"instance_type", "instances_min", "instances_desired",
                                                "instances_max", "azs"}
         assert set(o["sizing"]["cache"]) >= {"node_type", "nodes"}

@@ -8,6 +8,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.plan import OPTION_ORDER
 from planner.engine import run, workloads_frame
 from planner.policy import SizingPolicy
 from planner.pricing import default_book
@@ -43,7 +44,7 @@ def _pair(base: dict, **changes) -> pd.DataFrame:
 @given(workloads, st.floats(1.01, 5))
 def test_more_load_never_lowers_cost_or_capacity(base, factor):
     opts = _pair(base, peak_rps=base["peak_rps"] * factor)
-    for option in ("vertical", "horizontal", "containers", "serverless"):
+    for option in OPTION_ORDER:
         lo, hi = opts.loc[(option, 0)], opts.loc[(option, 1)]
         if not (np.isfinite(lo.monthly_usd) and np.isfinite(hi.monthly_usd)):
             continue

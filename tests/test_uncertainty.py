@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from planner.plan import OPTION_ORDER
 from planner.cli import main
 from planner.plan import SCHEMA_VERSION, make_plan, make_uncertain_plan
 from planner.pricing import default_book
@@ -143,7 +144,7 @@ def test_uncertainty_in_json_markdown_and_cli(ranged, book, tmp_path, capsys):
     assert doc["schema_version"] == SCHEMA_VERSION
     block = doc["uncertainty"]
     assert block["samples"] == 500 and block["seed"] == 3 and block["recommended"]
-    assert [o["name"] for o in block["options"]] == ["vertical", "horizontal", "containers", "serverless"]
+    assert [o["name"] for o in block["options"]] == list(OPTION_ORDER)
     assert set(block["options"][1]) == {"name", "p10_usd", "p50_usd", "p90_usd", "p_feasible", "p_cheapest"}
     assert {s["field"] for s in block["sensitivity"]} == {"peak_rps", "data_size_gb", "read_fraction",
                                                           "monthly_growth"}

@@ -34,6 +34,7 @@ CATALOG = CloudCatalog(
     name="azure",
     label="Azure",
     products={
+        "kubernetes": "AKS", "node_group": "node pool",
         "fleet": "Virtual Machine Scale Set", "vm": "Azure VM", "containers": "Container Apps",
         "function": "Azure Functions", "api_gateway": "HTTP trigger of the function",
         "database": "Azure Database for PostgreSQL flexible server", "cache": "Azure Cache for Redis Premium",

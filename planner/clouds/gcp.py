@@ -34,6 +34,7 @@ CATALOG = CloudCatalog(
     name="gcp",
     label="Google Cloud",
     products={
+        "kubernetes": "GKE", "node_group": "node pool",
         "fleet": "managed instance group", "vm": "Compute Engine", "containers": "Cloud Run",
         "function": "Cloud Run functions", "api_gateway": "HTTPS endpoint of the function",
         "database": "Cloud SQL", "cache": "Memorystore for Redis Cluster",

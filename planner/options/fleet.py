@@ -67,11 +67,31 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
     return frame
 
 
+Usable = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]]
+
+
+def _whole_instance(p: object) -> Usable:
+    """An instance serves the application on all its cores: USL capacity of its vCPU count."""
+    def usable(c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        v = c.vcpu.to_numpy()
+        return v, usl_capacity(v, p.usl_sigma, p.usl_kappa)  # type: ignore[attr-defined]
+
+    return usable
+
+
 def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     """An autoscaled fleet (Auto Scaling group, managed instance group, scale set) of the instance type with the
     cheapest bill for the peak, across current x86 and Arm families; min/desired/max from the load profile; the
     purchase option's commitment covers what runs every hour (``optimise``: what runs past the commitment's
     break-even), the rest bursts on demand or on spot (over-provisioned for interruptions)."""
+    return autoscaled_fleet(ctx, bom, "horizontal", _whole_instance(ctx.policy), "compute")
+
+
+def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable, component: str) -> Columns:
+    """The autoscaled fleet of ``option`` whose units serve ``usable(candidates)`` (cores for the M/M/c servers,
+    USL capacity for the throughput) each: the whole instance for a plain fleet, the pods a Kubernetes node
+    runs for a node group (:mod:`planner.options.kubernetes`). Bills ``{component} (baseline)`` and
+    ``(autoscaled)`` lines and root volumes."""
     p, av = ctx.policy, ctx.policy.availability
     cands = _pruned(ctx, ("horizontal", ctx.cloud, p.horizontal_family_pattern, p.allow_arm64, p.fleet_min_vcpu,
                           p.fleet_max_vcpu),
@@ -88,8 +108,9 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
         # the cost billed below, for every candidate: committed hours at the committed rate, the rest at the
         # burst rate, plus root volumes; so the cheapest fleet is the cheapest bill
         shape = (len(rows), len(c))
-        cores = np.broadcast_to(c.vcpu.to_numpy(), shape)
-        cap = np.broadcast_to(usl_capacity(c.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa), shape)
+        per_unit_cores, per_unit_cap = usable(c)
+        cores = np.broadcast_to(per_unit_cores, shape)
+        cap = np.broadcast_to(per_unit_cap, shape)
         base_rate = _rate(c, base[rows])
         burst_rate = _rate(c, burst[rows]) * _spot_factor(burst[rows, None], _buckets(c)[None, :], p)
         u = fleet_units(ctx.fleet_need.take(rows), ctx.hourly_fraction[rows], cores, cap, azs[rows], survive[rows],
@@ -100,31 +121,35 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
 
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.found
-    vcpu = np.nan_to_num(pick.of(cands, "vcpu"), nan=1.0)
+    cores_all, cap_all = usable(cands)
+    picked = cands.assign(usable_cores=cores_all, usable_capacity=cap_all)
+    cores = np.nan_to_num(pick.of(picked, "usable_cores"), nan=1.0)
+    capacity = np.nan_to_num(pick.of(picked, "usable_capacity"), nan=1.0)
     buckets = _chosen_buckets(pick, cands)
     spot_factor = _spot_factor(burst, buckets, p)
     ratio = _commit_ratio(_picked_rate(pick, cands, base), _picked_rate(pick, cands, burst) * spot_factor, optimise)
-    units = ctx.elastic_units(vcpu, usl_capacity(vcpu, p.usl_sigma, p.usl_kappa), np.nan_to_num(ratio, nan=1.0))
+    units = ctx.elastic_units(cores, capacity, np.nan_to_num(ratio, nan=1.0))
     committed, burst_hours = units.pop("instances_committed"), units.pop("burst_hours")
-    frame = option_frame(ctx, "horizontal", instance_type=pick.sku, instance_vcpu=pick.of(cands, "vcpu"),
+    frame = option_frame(ctx, option, instance_type=pick.sku, instance_vcpu=pick.of(cands, "vcpu"),
                          azs=azs, front="alb",
                          compute_availability_pct=av.ec2_multi_az, **units)
     frame["instance_hourly_usd"] = pick.of(cands, "hourly_usd")
     frame["instances_committed"] = np.where(found, committed, np.nan)
     frame["commit_ratio"] = ratio  # the break-even utilisation of the commitment: its rate / the burst rate
+    frame["usable_cores"] = np.where(found, cores, np.nan)
     add_reason(frame, ~found, "no fleet instance type is priced in this region")
     rows, region, sku = ctx.rows[found], ctx.region[found], pick.sku[found]
     service = ctx.catalog.compute_service
-    bom.instance_hours(rows, "horizontal", "compute (baseline)", service, region, sku,
+    bom.instance_hours(rows, option, f"{component} (baseline)", service, region, sku,
                        committed[found] * HOURS_PER_MONTH, base[found])
     extra = np.full(ctx.n, "", dtype=object)
     if bom.detail:  # what the line says; a batch keeps totals only
         over = np.flatnonzero(spot_factor > 1)
         extra[over] = [f"{spot_factor[i]:.3g} x the hours: spot over-provisioned for interruptions "
                        f"({_bucket_text(buckets[i], p)})" for i in over]
-    bom.instance_hours(rows, "horizontal", "compute (autoscaled)", service, region, sku,
+    bom.instance_hours(rows, option, f"{component} (autoscaled)", service, region, sku,
                        (burst_hours * spot_factor)[found], burst[found], extra_note=extra[found])
-    _bill_root_volumes(ctx, bom, "horizontal", frame, found)
+    _bill_root_volumes(ctx, bom, option, frame, found)
     return frame
 
 

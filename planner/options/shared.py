@@ -304,3 +304,6 @@ def _bill_dr_compute(ctx: Context, opt: Columns, fraction: np.ndarray, bom: BomB
         return
     bom.instance_hours(rows, option, "DR: compute", ctx.catalog.compute_service, dr, opt["instance_type"][has],
                        hours[has], fallback_region=ctx.region[has])
+    if option == "kubernetes":  # the standby cluster's own control plane
+        bom.priced(rows, option, "DR: Kubernetes control plane", ctx.catalog.price("k8s_control_plane"), dr,
+                   HOURS_PER_MONTH)

@@ -42,7 +42,7 @@ ROLE_OF_PRICE = {
     "log_storage": "monitoring", "alarms": "monitoring", "metrics": "monitoring",
     "dns_health_check": "DR failover DNS", "container_vcpu": "containers", "container_memory": "containers",
     "function_requests": "functions", "function_duration": "functions", "function_cpu": "functions",
-    "api_requests": "functions", "cdn_egress": "CDN", "cdn_requests": "CDN", "queue_requests": "queues and streams",
+    "api_requests": "functions", "k8s_control_plane": "Kubernetes", "cdn_egress": "CDN", "cdn_requests": "CDN", "queue_requests": "queues and streams",
     "stream_shard": "queues and streams", "stream_payload": "queues and streams", "waf_acl": "edge security",
     "waf_rules": "edge security", "waf_requests": "edge security", "secrets": "secrets and keys",
     "secrets_api": "secrets and keys", "kms_keys": "secrets and keys", "kms_requests": "secrets and keys",
@@ -52,7 +52,7 @@ ROLE_OF_PRICE = {
 }
 ROLES = ("VM fleet", "one big VM", "containers", "functions", "database", "cache", "load balancer", "NAT",
          "network transfer", "object storage", "block storage", "monitoring", "public address", "DR failover DNS",
-         "CDN", "queues and streams", "edge security", "secrets and keys", "key-value store")
+         "CDN", "queues and streams", "edge security", "secrets and keys", "key-value store", "Kubernetes")
 LISTED, ESTIMATED, MISSING = "listed", "estimated", "missing"
 
 

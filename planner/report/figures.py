@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from planner.plan import Plan
     from planner.uncertainty.monte_carlo import Swing, Uncertainty
 
-OPTION_COLORS = {"vertical": "#636EFA", "horizontal": "#00CC96", "containers": "#AB63FA", "serverless": "#FFA15A"}
+OPTION_COLORS = {"vertical": "#636EFA", "horizontal": "#00CC96", "containers": "#AB63FA", "kubernetes": "#19D3F3",
+                 "serverless": "#FFA15A"}
 LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "height": 380,
           "legend": {"orientation": "h", "y": -0.2}}
 

@@ -72,5 +72,5 @@ def compute_summary(o: OptionPlan) -> str:
         return f"{r.instance_type}, concurrency {r.instances_desired:,.0f}–{r.instances_max:,.0f}"
     if o.name == "vertical":
         return f"{r.instance_type} x {r.instances_desired:.0f}"
-    unit = "tasks" if o.name == "containers" else "instances"
+    unit = {"containers": "tasks", "kubernetes": "nodes"}.get(o.name, "instances")
     return f"{r.instance_type}: {r.instances_min:.0f} / {r.instances_desired:.0f} / {r.instances_max:.0f} {unit}"

@@ -40,6 +40,7 @@ def _compute(o: OptionPlan) -> dict[str, Any]:
         "instances_committed": _int(getattr(r, "instances_committed", None)) if o.name == "horizontal" else None,
         "commitment_break_even": _num(getattr(r, "commit_ratio", None))
         if o.name == "horizontal" and getattr(r, "commit_ratio", 1.0) < 1 else None,
+        "pods_per_node": _int(getattr(r, "pods_per_node", None)) if o.name == "kubernetes" else None,
     }
 
 
@@ -81,6 +82,29 @@ def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
                 "peak_iops": _num(s.db_peak_iops),
                 "provisioned_iops": _num(s.db_provisioned_iops),
             },
+            "key_value": {
+                "used": bool(s.kv_used),
+                "capacity_mode": s.kv_capacity_mode if s.kv_used else None,
+                "monthly_usd": _num(s.kv_monthly_usd) if w.data_model == "key_value" else None,
+            },
+            "cdn": {
+                "used": bool(s.cdn_used),
+                "share_at_edge": _num(s.cdn_offload),
+                "geography": s.cdn_geography if s.cdn_used else None,
+            },
+            "object_storage": {
+                "class_cooled_into": s.object_class if s.object_class != "hot" else None,
+                "standard_gb": _num(s.object_hot_gb),
+                "cooled_gb": _num(s.object_cool_gb),
+                "cool_after_days": _num(s.object_cool_after_days_applied),
+            },
+            "background_jobs": {
+                "drain_rate_per_s": _num(s.drain_rate_per_s),
+                "worker_vcpu": _num(s.worker_vcpu_needed),
+                "workers": _int(o.row.workers),
+                "worker_type": o.row.worker_type or None,
+                "stream_shards": _int(s.stream_shards) if w.queue_kind == "stream" and s.async_used else None,
+            } if s.async_used else None,
             "dr": {
                 "tier": o.dr_tier,
                 "region": s.dr_region,

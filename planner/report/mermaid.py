@@ -33,6 +33,10 @@ def mermaid(plan: Plan, o: OptionPlan) -> str:
     elif o.name == "vertical":
         pair = " x 2 (active/standby)" if r.instances_desired > 1 else ""
         compute = f"{cat.product('vm')} {r.instance_type}{pair}"
+    elif o.name == "kubernetes":
+        compute = (f"{cat.product('kubernetes')} {cat.product('node_group')}<br/>{r.instance_type} x "
+                   f"{r.pods_per_node:.0f} pods<br/>{r.instances_min:.0f} / {r.instances_desired:.0f} / "
+                   f"{r.instances_max:.0f} nodes across {r.azs:.0f} AZs")
     else:
         kind = cat.product("containers" if o.name == "containers" else "fleet")
         compute = (f"{kind}<br/>{r.instance_type}<br/>{r.instances_min:.0f} / {r.instances_desired:.0f} / "

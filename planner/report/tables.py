@@ -134,6 +134,7 @@ def clouds_display(table: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     from planner.clouds import catalog_for
+    from planner.plan import OPTION_ORDER
 
     def plus(x: float) -> str:
         return "—" if x != x else ("cheapest" if x == 0 else f"+{x:.1f}%")
@@ -146,7 +147,6 @@ def clouds_display(table: pd.DataFrame) -> pd.DataFrame:
         "vs cheapest": plus(r.vs_cheapest_pct),
         "designed-for availability": pct(r.availability_pct),
         "DR tier": dr_name(r.dr_tier),
-        **{f"{name} monthly": usd(getattr(r, f"{name}_usd")) for name in ("vertical", "horizontal", "containers",
-                                                                        "serverless")},
+        **{f"{name} monthly": usd(getattr(r, f"{name}_usd")) for name in OPTION_ORDER},
         "estimated prices": f"{r.estimated_lines} line(s)" if r.estimated_lines else "none",
     } for r in table.itertuples()])

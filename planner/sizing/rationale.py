@@ -19,6 +19,7 @@ from planner.policy import SizingPolicy
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct
 from planner.sizing.dr import tier_rto_minutes
+from planner.sizing.kubernetes import reserved_memory_gib, reserved_vcpu
 from planner.sizing.usl import usl_capacity
 
 if TYPE_CHECKING:
@@ -311,6 +312,16 @@ def option(ctx: Context, opt: Columns) -> list[str]:
                        f"{r.instances_desired * HOURS_PER_MONTH:,.0f} at peak x {HOURS_PER_MONTH})")
         elif name == "containers":
             out.append(f"{cat.product('tasks')} autoscaled like the fleet; {r.instance_hours:,.0f} task-hours a month")
+        elif name == "kubernetes":
+            v = r.instance_vcpu
+            out.append(f"pods of {p.pod_vcpu:g} vCPU / {p.pod_memory_gb:g} GB; a {v:g}-vCPU node keeps "
+                       f"{reserved_vcpu(v):.2f} vCPU and {reserved_memory_gib(p.k8s_max_pods_per_node):.2f} GiB for "
+                       f"the kubelet (EKS AMI reservations, up to {p.k8s_max_pods_per_node} pods) and "
+                       f"{p.k8s_daemonset_vcpu:g} vCPU / {p.k8s_daemonset_memory_gb:g} GB for DaemonSets, so "
+                       f"{r.pods_per_node:.0f} pods fit ({r.pods_per_node * p.pod_vcpu / v:.0%} of its vCPU serves "
+                       f"the application); the cheapest node-group bill for {r.pods_desired:,.0f} pods at today's "
+                       f"peak, autoscaled like the fleet ({r.instance_hours:,.0f} node-hours a month), plus the "
+                       f"{cat.product('kubernetes')} control plane")
         else:
             out.append(f"Little's law: concurrency = rate x duration; within {cat.product('concurrency_limit')} "
                        f"{p.lambda_concurrency_limit:,}")
