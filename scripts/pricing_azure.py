@@ -94,6 +94,9 @@ BETWEEN_CONTINENTS = 0.05
 
 # Prices no repository source has, typed from Microsoft's public pricing pages (eastus) and flagged unverified.
 MANUAL = [
+    ("aks", "global", "cluster_hour_standard", "", "hour", 0.10, None, None,
+     "AKS Standard tier per cluster (the tier with the financially backed uptime SLA; the Free tier has no "
+     "control-plane charge and no SLA)"),
     ("container_apps", "global", "vcpu_hour", "", "vCPU-hour", 0.0864, None, None,
      "Consumption plan, active usage: $0.000024 per vCPU-second"),
     ("container_apps", "global", "memory_gb_hour", "", "GB-hour", 0.0108, None, None,

@@ -113,6 +113,9 @@ BETWEEN_CONTINENTS = ("VM-to-VM egress: Traffic between continents (excludes Oce
 # instance-based billing (tier 1) stands for always-on containers; Cloud Run functions bill requests, CPU and
 # memory separately; Cloud Logging bills ingestion, 30 days of storage included.
 MANUAL = [
+    ("gke", "global", "cluster_hour", "", "hour", 0.10, None, None,
+     "GKE cluster management fee per cluster (Standard edition); the monthly credit that offsets one zonal or "
+     "Autopilot cluster per billing account is not applied"),
     ("cloud_run", "global", "vcpu_hour", "", "vCPU-hour", 0.0648, None, None,
      "instance-based billing, tier 1: $0.000018 per vCPU-second"),
     ("cloud_run", "global", "memory_gb_hour", "", "GB-hour", 0.0072, None, None,

@@ -288,3 +288,9 @@ def test_kubernetes_without_a_fitting_node_is_rejected():
     p = make_plan(Workload.model_validate({"peak_rps": 100, "policy": {"pod_memory_gb": 200}}))
     k = p.option("kubernetes")
     assert not k.feasible and "no node type" in " ".join(k.reasons)
+
+
+@pytest.mark.parametrize(("cloud", "region", "product"), [("gcp", "us-central1", "GKE"), ("azure", "eastus", "AKS")])
+def test_kubernetes_control_plane_on_the_other_clouds(cloud, region, product):
+    p = plan(cloud=cloud, region=region, peak_rps=300)
+    assert line(p, "kubernetes", f"{product} control plane") == pytest.approx(0.10 * 730)

@@ -69,6 +69,7 @@ CATALOG = CloudCatalog(
         "inter_region": PriceRef("bandwidth", "inter_region", "{dr_region}", "GB to {dr_region}"),
         "egress": PriceRef("bandwidth", "internet_egress", "", "GB out", tiered=True),
         "object_storage": PriceRef("blob_storage", "storage_hot_lrs", "", "Blob Hot LRS"),
+        "k8s_control_plane": PriceRef("aks", "cluster_hour_standard", "", "AKS Standard tier"),
         "object_writes": PriceRef("blob_storage", "write_operations", "", "1k write operations"),
         "object_reads": PriceRef("blob_storage", "read_operations", "", "1k read operations"),
         "log_ingest": PriceRef("log_analytics", "ingestion", "", "GB ingested (31 days kept)", tiered=True),

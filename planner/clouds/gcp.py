@@ -69,6 +69,7 @@ CATALOG = CloudCatalog(
         "inter_region": PriceRef("network", "inter_region", "{dr_region}", "GB to {dr_region}"),
         "egress": PriceRef("network", "internet_egress", "worldwide", "GB out (Premium tier)", tiered=True),
         "object_storage": PriceRef("cloud_storage", "storage", "STANDARD", "Standard storage"),
+        "k8s_control_plane": PriceRef("gke", "cluster_hour", "", "GKE cluster management fee"),
         "object_writes": PriceRef("cloud_storage", "requests_class_a", "STANDARD", "1k class A operations"),
         "object_reads": PriceRef("cloud_storage", "requests_class_b", "STANDARD", "1k class B operations"),
         "log_ingest": PriceRef("cloud_logging", "ingestion", "", "GB ingested (30 days kept)", tiered=True),
