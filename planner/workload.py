@@ -173,6 +173,10 @@ class Workload(BaseModel):
                              "not both")
         if by_users and (self.daily_active_users is None or self.requests_per_user_per_day is None):
             raise ValueError("daily_active_users and requests_per_user_per_day go together: give both")
+        if self.data_model == "key_value" and self.policy.cache_mode == "always":
+            raise ValueError("data_model key_value with policy.cache_mode always: a cache in front of the key-value "
+                             "store is not modelled (reads by key need none); set cache_mode auto, or data_model "
+                             "relational")
         if self.cacheable_fraction > self.read_fraction:
             raise ValueError(f"cacheable_fraction ({self.cacheable_fraction:g}) cannot exceed read_fraction "
                              f"({self.read_fraction:g}): only reads are cacheable")

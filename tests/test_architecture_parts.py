@@ -294,3 +294,11 @@ def test_kubernetes_without_a_fitting_node_is_rejected():
 def test_kubernetes_control_plane_on_the_other_clouds(cloud, region, product):
     p = plan(cloud=cloud, region=region, peak_rps=300)
     assert line(p, "kubernetes", f"{product} control plane") == pytest.approx(0.10 * 730)
+
+
+def test_combinations_that_make_no_sense_are_explained():
+    with pytest.raises(WorkloadError, match="cache in front of the key-value store is not modelled"):
+        workload_from_dict({"peak_rps": 100, "data_model": "key_value", "policy": {"cache_mode": "always"}})
+    p = plan(peak_rps=100, queue_kind="fifo", object_storage_access="archive")
+    assert "queue_kind given but unused" in p.sizing.async_why
+    assert "object_storage_access given but unused" in p.sizing.objects_why

@@ -21,6 +21,7 @@ from planner.report.formatting import pct
 from planner.sizing.dr import tier_rto_minutes
 from planner.sizing.kubernetes import reserved_memory_gib, reserved_vcpu
 from planner.sizing.usl import usl_capacity
+from planner.workload import Workload
 
 if TYPE_CHECKING:
     from planner.options.context import Columns, Context
@@ -108,7 +109,9 @@ def _cdn(w: object, s: object) -> str:
 
 def _objects(w: object, s: object, p: SizingPolicy) -> str:
     if w.object_storage_gb <= 0:
-        return "no object storage"
+        given = _given(w, ("object_storage_access", "object_cool_after_days", "object_retention_days"))
+        return "no object storage" + (f"; {', '.join(given)} given but unused (object_storage_gb 0)" if given
+                                      else "")
     cat = catalog_for(w.cloud)
     standard = cat.price("object_storage")
     label = standard.sku if standard else cat.product("object_storage")
@@ -134,9 +137,20 @@ def _objects(w: object, s: object, p: SizingPolicy) -> str:
             f"{p.cooled_read_share:.0%} of reads hit cooled objects{note}{endpoint}")
 
 
+def _given(w: object, fields: tuple[str, ...]) -> list[str]:
+    """The fields of ``fields`` set away from their defaults (a missing optional value reads NaN in a frame)."""
+    def value(f: str) -> object:
+        v = getattr(w, f)
+        return None if isinstance(v, float) and v != v else v
+
+    return [f for f in fields if value(f) != Workload.model_fields[f].default]
+
+
 def _async(w: object, s: object, p: SizingPolicy) -> str:
     if not s.async_used:
-        return "no background jobs (async_jobs_per_second 0)"
+        given = _given(w, ("queue_kind", "job_cpu_ms", "job_message_kb", "max_queue_delay_seconds"))
+        return "no background jobs (async_jobs_per_second 0)" + (
+            f"; {', '.join(given)} given but unused" if given else "")
     cat = catalog_for(w.cloud)
     avg = w.async_jobs_per_second / w.peak_to_average
     carrier = (f"{cat.product('stream')}: {s.stream_shards:.0f} shard(s) for {w.async_jobs_per_second:,.0f} records/s "
