@@ -206,6 +206,12 @@ def test_cost_breakdown_names_the_new_tiers():
     assert mine["background jobs"] == pytest.approx(line(p, "horizontal", "workers")
                                                    + line(p, "horizontal", "queue (standard)"))
     assert mine["security"] > 10  # a web ACL and five rules at least
+    kv = plan(peak_rps=500, data_model="key_value")
+    b = cost_breakdown(kv)
+    db = b[(b.option == "horizontal") & (b.group == "database")].monthly_usd.sum()
+    assert db == pytest.approx(sum(line(kv, "horizontal", c) for c in (
+        "key-value reads", "key-value writes", "key-value read capacity", "key-value write capacity",
+        "key-value storage", "key-value backups")))
 
 
 def test_key_value_bill_by_hand():

@@ -15,7 +15,7 @@ GROUPS = ("compute", "database", "cache", "network", "CDN", "object storage", "b
 # first matching prefix wins
 _PREFIXES = (
     ("DR:", "disaster recovery"),
-    ("database", "database"), ("replica storage", "database"),
+    ("database", "database"), ("replica storage", "database"), ("key-value", "database"),
     ("cache", "cache"),
     ("load balancer", "network"), ("public IPv4", "network"), ("NAT", "network"), ("internet egress", "network"),
     ("inter-AZ", "network"),
