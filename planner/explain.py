@@ -169,7 +169,8 @@ def billing_month(plan: Plan) -> str:
     w = plan.workload
     where = " at the origin" if plan.sizing.cdn_used else ""
     return (f"The monthly figure bills month 1 at today's traffic ({plan.sizing.peak_rps:,.0f} req/s peak{where}): "
-            f"usage and autoscaled capacity at today's load, fixed capacity (database, cache, storage, a single instance) as "
+            "usage and autoscaled capacity at today's load, fixed capacity (database, cache, storage, a single "
+            "instance) as "
             f"provisioned for month {w.horizon_months}, the end of the horizon "
             f"({plan.sizing.peak_rps_horizon:,.0f} req/s peak{where}, {plan.sizing.data_size_gb_horizon:,.0f} GB); the "
             f"fleet maximum is the horizon peak plus {w.policy.burst_headroom:.0%} headroom. The Growth page's "

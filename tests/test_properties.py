@@ -29,12 +29,27 @@ workloads = st.fixed_dictionaries({
     "rpo_minutes": st.sampled_from([1, 10, 60, 240, 1440]),
     "purchase_option": st.sampled_from(["on_demand", "savings_1yr", "savings_3yr", "spot_mix"]),
     "region": st.sampled_from(["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"]),
+    # the outer parts: a CDN share of the reads, objects cooling, background jobs, a key-value store, a WAF
+    "cacheable_share_of_reads": st.sampled_from([0.0, 0.5, 0.9]),
+    "object_storage_gb": st.sampled_from([0.0, 500.0, 50_000.0]),
+    "object_storage_access": st.sampled_from(["hot", "warm", "archive"]),
+    "async_jobs_per_second": st.sampled_from([0.0, 5.0, 200.0]),
+    "queue_kind": st.sampled_from(["standard", "fifo", "stream"]),
+    "data_model": st.sampled_from(["relational", "key_value"]),
+    "public": st.booleans(),
 })
+
+
+def _workload(base: dict) -> Workload:
+    """The drawn fields as a workload: the cacheable share is drawn as a share of the reads (only reads cache)."""
+    data = dict(base)
+    data["cacheable_fraction"] = data.pop("cacheable_share_of_reads") * data["read_fraction"]
+    return Workload(**{**data, "latency_target_ms": data["cpu_ms_per_request"] * 2 + 50})
 
 
 def _pair(base: dict, **changes) -> pd.DataFrame:
     """Run the base workload and a changed copy in one engine call; options indexed by (row, option)."""
-    w0 = Workload(**{**base, "latency_target_ms": base["cpu_ms_per_request"] * 2 + 50})
+    w0 = _workload(base)
     w1 = w0.model_copy(update=changes)
     result = run(workloads_frame([w0, Workload.model_validate(w1.model_dump())]), POLICY, default_book())
     return result.options.set_index(["option", "row"])
@@ -71,7 +86,7 @@ def test_tighter_recovery_targets_never_pick_a_cheaper_dr_tier(base, shrink):
 @settings(max_examples=10, deadline=None, derandomize=True)
 @given(workloads)
 def test_same_input_same_output(base):
-    w = Workload(**{**base, "latency_target_ms": base["cpu_ms_per_request"] * 2 + 50})
+    w = _workload(base)
     a = run(workloads_frame([w]), POLICY, default_book())
     b = run(workloads_frame([w]), POLICY, default_book())
     pd.testing.assert_frame_equal(a.options, b.options)

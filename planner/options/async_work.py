@@ -44,7 +44,8 @@ def bill_async(ctx: Context, opt: Columns, bom: BomBuilder) -> None:
                    fill={"arch": arch}, note="one invocation per job; the free tier is taken by the API")
         bom.priced(rows, option, "workers: function duration", cat.price("function_duration"), region,
                    jobs * seconds * p.lambda_memory_mb / 1024, fill={"arch": arch})
-        bom.priced(rows, option, "workers: function CPU", cat.price("function_cpu"), region, jobs * seconds * vcpu_share)
+        bom.priced(rows, option, "workers: function CPU", cat.price("function_cpu"), region,
+                   jobs * seconds * vcpu_share)
         opt["workers"][used] = np.ceil(ctx.col("drain_rate_per_s")[used] * seconds)
         opt["worker_type"][used] = f"{cat.product('function')} {p.lambda_memory_mb} MB"
         pollers = np.full(len(rows), float(LAMBDA_SQS_POLLERS))

@@ -47,11 +47,14 @@ def mermaid(plan: Plan, o: OptionPlan) -> str:
         cache = f"{cat.product('cache')} {w.policy.cache_engine}<br/>{s.cache_node_type} x {s.cache_nodes:.0f}{maz}"
         lines.append(f"  app --> cache[({_q(cache)})]")
     engine = {d.name: d.short for d in cat.databases}.get(s.db_engine_variant, "")
-    db = (f"{cat.product('key_value')} ({s.kv_capacity_mode.replace('_', ' ')})<br/>{s.kv_storage_gb:,.0f} GB, "
-          "three AZs" if s.kv_used else None) or (f"{engine} {w.policy.database_engine}<br/>{s.db_instance_class}{' Multi-AZ' if s.db_multi_az else ''}"
-          f"<br/>{s.db_storage_gb:,.0f} GB {s.db_volume_type}")
-    if s.db_read_replicas > 0 and not s.kv_used:
-        db += f"<br/>+ {s.db_read_replicas:.0f} read replica(s)"
+    if s.kv_used:
+        db = (f"{cat.product('key_value')} ({s.kv_capacity_mode.replace('_', ' ')})<br/>{s.kv_storage_gb:,.0f} GB, "
+              "three AZs")
+    else:
+        db = (f"{engine} {w.policy.database_engine}<br/>{s.db_instance_class}{' Multi-AZ' if s.db_multi_az else ''}"
+              f"<br/>{s.db_storage_gb:,.0f} GB {s.db_volume_type}")
+        if s.db_read_replicas > 0:
+            db += f"<br/>+ {s.db_read_replicas:.0f} read replica(s)"
     lines.append(f"  app --> db[({_q(db)})]")
     if w.object_storage_gb > 0:
         classes = (f"<br/>{s.object_cool_gb:,.0f} GB {cat.object_classes[s.object_class].label}"

@@ -53,11 +53,12 @@ def plan_cdn(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray], book: P
                      else 0.0 for role in ("cdn_egress", "cdn_requests")}
         edge = np.full(int(weigh.sum()), "global", dtype=object)
         geo = {"geography": geography[weigh]}
-        cdn_usd[weigh] = (role_cost_usd(book, catalog, "cdn_egress", edge, egress_gb[weigh], geo, allowance["cdn_egress"])
+        cdn_usd[weigh] = (role_cost_usd(book, catalog, "cdn_egress", edge, egress_gb[weigh], geo,
+                                        allowance["cdn_egress"])
                           + role_cost_usd(book, catalog, "cdn_requests", edge, requests[weigh], geo,
-                                       allowance["cdn_requests"]))
+                                          allowance["cdn_requests"]))
         egress_usd[weigh] = role_cost_usd(book, catalog, "egress", region[weigh], egress_gb[weigh],
-                                       free_units=egress_free_gb)
+                                          free_units=egress_free_gb)
         vcpu_hour = cheapest_per_vcpu(book, catalog, policy).usd_per_vcpu_hour.reindex(region[weigh]).to_numpy(
             dtype=float)
         offloaded_vcpu = (tr["avg_rps"][weigh] * offload[weigh] * np.asarray(wf["cpu_ms_per_request"],

@@ -159,7 +159,8 @@ def _async(w: object, s: object, p: SizingPolicy) -> str:
                "(send, receive, delete per 64 KB) plus idle long polls")
     role = "stream_shard" if w.queue_kind == "stream" else "queue_requests"
     if cat.price(role) is None:
-        carrier = f"{cat.label}'s price book has no {'stream' if w.queue_kind == 'stream' else 'queue'} prices: not billed"
+        kind = "stream" if w.queue_kind == "stream" else "queue"
+        carrier = f"{cat.label}'s price book has no {kind} prices: not billed"
     return (f"{w.async_jobs_per_second:,.4g} jobs/s at peak ({avg:,.4g} average) of {w.job_cpu_ms:g} ms, none waiting "
             f"over {w.max_queue_delay_seconds:g} s: drain {s.drain_rate_per_s:,.4g} jobs/s = max(average, peak x "
             f"T / (T + delay)) with a {p.async_peak_seconds / 60:g}-minute peak (the backlog, Little's law), an "
