@@ -47,6 +47,15 @@ def _scalar_fields(model: type[BaseModel], prefix: str) -> list[str]:
 POLICY_COLUMNS: tuple[str, ...] = tuple(_scalar_fields(SizingPolicy, POLICY_PREFIX))
 
 
+def policy_column_is_numeric(column: str) -> bool:
+    """Whether a ``policy.*`` column holds a number (int or float, not a flag or a name)."""
+    model: type[BaseModel] = SizingPolicy
+    *path, last = column.removeprefix(POLICY_PREFIX).split(".")
+    for part in path:
+        model = model.model_fields[part].annotation  # type: ignore[assignment]
+    return model.model_fields[last].annotation in (int, float)
+
+
 MAX_BATCH_BYTES = 50 * 2**20  # 50 MiB: about 500,000 scenarios; the dashboard's upload limit too
 MAX_BATCH_ROWS = 500_000
 
@@ -345,6 +354,20 @@ def _nest(flat: dict[str, str]) -> dict[str, object]:
     return out
 
 
+def _parquet_as_csv(path: Path) -> bytes:
+    """A Parquet scenario file as the CSV text the reader checks (one validation path for both formats)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise BatchFileError(f"{path}: not a readable Parquet file ({exc})") from None
+    if table.num_rows > MAX_BATCH_ROWS:
+        raise BatchFileError(f"{path}: {table.num_rows:,} scenarios; a batch takes at most {MAX_BATCH_ROWS:,}")
+    return table.to_pandas().to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 def read_batch(path: str | Path, book: PriceBook | Books | None = None) -> BatchInput:
     """Read and validate a scenario CSV against ``book`` (default: each cloud's bundled book); raise
     :class:`BatchFileError` when the file as a whole is unusable."""
@@ -352,7 +375,7 @@ def read_batch(path: str | Path, book: PriceBook | Books | None = None) -> Batch
     books = as_books(book)
     try:
         check_batch_size(path.stat().st_size, str(path))
-        data = path.read_bytes()
+        data = _parquet_as_csv(path) if path.suffix.lower() == ".parquet" else path.read_bytes()
     except FileNotFoundError:
         raise BatchFileError(f"{path}: no such file") from None
     except IsADirectoryError:

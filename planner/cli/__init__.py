@@ -17,6 +17,7 @@ from planner.cli.dashboard import dashboard
 from planner.cli.diff import diff
 from planner.cli.plan import example, plan
 from planner.cli.prices import prices_app
+from planner.cli.sweep import sweep
 from planner.errors import PlannerError
 
 EXIT_USAGE = 2
@@ -39,6 +40,7 @@ app.command("plan")(plan)
 app.command("example")(example)
 app.command("batch")(batch)
 app.command("diff")(diff)
+app.command("sweep")(sweep)
 app.command("dashboard")(dashboard)
 
 

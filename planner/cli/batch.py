@@ -13,8 +13,8 @@ EXIT_ROW_ERRORS = 1
 
 
 def batch(
-    scenarios: Path | None = typer.Argument(None, help="Scenario CSV: one row per scenario, columns named as the "
-                                                       "workload fields."),
+    scenarios: Path | None = typer.Argument(None, help="Scenario CSV (or Parquet): one row per scenario, columns "
+                                                       "named as the workload fields."),
     out: Path | None = typer.Option(None, "-o", "--output", help="Results file: .csv, .parquet, .json or .md. A "
                                                                  "summary (.summary.csv/.parquet) and, when rows "
                                                                  "fail, an errors file (.errors.csv) go beside it."),
@@ -78,7 +78,9 @@ def batch(
         remember(loaded)
     written = write_outputs(result, out)
     priced = result.priced
-    print(f"priced {priced:,} of {inp.rows_read:,} scenarios ({priced * 4:,} options) -> "
+    from planner.engine import OPTIONS
+
+    print(f"priced {priced:,} of {inp.rows_read:,} scenarios ({priced * len(OPTIONS):,} options) -> "
           + ", ".join(str(p) for p in written), file=sys.stderr)
     if result.errors:
         if not quiet:
