@@ -59,6 +59,7 @@ PAGES = (
     ("pages/batch.py", "Batch what-if", ":material/table_view:"),
     ("pages/growth.py", "Growth", ":material/trending_up:"),
     ("pages/prices.py", "Prices", ":material/price_check:"),
+    ("pages/saved.py", "Saved", ":material/bookmark:"),
 )
 
 

@@ -198,7 +198,29 @@ def test_every_page_renders(name):
     assert not page(name).exception
 
 
-@pytest.mark.parametrize("name", ["plan", "compare", "uncertainty", "growth", "batch", "prices"])
-def test_every_page_lists_every_page(name):
+@pytest.mark.parametrize("name", ["plan", "compare", "uncertainty", "growth", "batch", "prices", "saved"])
+def test_every_page_lists_every_page(name, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_DB_URL", f"sqlite:///{tmp_path / 'saved.db'}")  # the Saved page opens it
     links = [e for e in page(name).sidebar if type(e).__name__ == "PageLink"]
-    assert [link.label for link in links] == ["Plan", "Compare", "Uncertainty", "Batch what-if", "Growth", "Prices"]
+    assert [link.label for link in links] == ["Plan", "Compare", "Uncertainty", "Batch what-if", "Growth", "Prices",
+                                              "Saved"]
+
+
+# -- saved ------------------------------------------------------------------
+
+def test_saved_page_saves_lists_and_compares(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_DB_URL", f"sqlite:///{tmp_path / 'saved.db'}")
+    at = page("saved")
+    assert not at.exception and any("Nothing saved yet" in i.value for i in at.info)
+    at.text_input[1].set_value("q4, review")
+    at.button[0].click().run()  # the form's Save
+    assert not at.exception and any("Saved #1" in s.value for s in at.success)
+    at.number_input(key="peak_rps").set_value(5000).run()
+    at.button[0].click().run()
+    assert not at.exception and any("Saved #2" in s.value for s in at.success)
+    assert len(at.dataframe) >= 2  # the list and the comparison's options
+    assert any("→" in m.value or "->" in m.value for m in at.markdown)  # the diff's headline
+    from planner.store import list_saved, open_store
+
+    saved = list_saved(open_store(f"sqlite:///{tmp_path / 'saved.db'}"))
+    assert len(saved) == 2 and saved[-1].tags == ("q4", "review") and saved[0].workload["peak_rps"] == 5000

@@ -17,6 +17,7 @@ from planner.cli.dashboard import dashboard
 from planner.cli.diff import diff
 from planner.cli.plan import example, plan
 from planner.cli.prices import prices_app
+from planner.cli.scenarios import scenarios_app
 from planner.cli.sweep import sweep
 from planner.errors import PlannerError
 
@@ -36,6 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(prices_app, name="prices")
+app.add_typer(scenarios_app, name="scenarios")
 app.command("plan")(plan)
 app.command("example")(example)
 app.command("batch")(batch)
