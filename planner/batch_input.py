@@ -382,7 +382,18 @@ def read_batch(path: str | Path, book: PriceBook | Books | None = None) -> Batch
         raise BatchFileError(f"{path}: is a directory, not a CSV file") from None
     except PermissionError:
         raise BatchFileError(f"{path}: permission denied") from None
-    raw, lines, errors = read_csv_table(data, str(path))
+    return read_batch_data(data, str(path), books)
+
+
+def read_batch_data(data: bytes, source: str, book: PriceBook | Books | None = None,
+                    row_offset: int = 0) -> BatchInput:
+    """:func:`read_batch` of CSV text already in memory; ``row_offset`` data rows come before it in the whole
+    input (a slice of a larger table, as the Dask engine reads one), so rows are numbered as in the whole."""
+    books = as_books(book)
+    raw, lines, errors = read_csv_table(data, source)
+    if row_offset:
+        lines = [line + row_offset for line in lines]
+        errors = [RowError(e.row + row_offset, e.column, e.value, e.message) for e in errors]
     rows_read = len(raw) + len(errors)
     raw, ranges, range_errors, bad = _apply_ranges(raw, lines)
     errors += range_errors

@@ -29,6 +29,12 @@ def batch(
     seed: int = typer.Option(0, "--seed", help="Seed of the draws: the same seed gives the same numbers."),
     prices: Path | None = typer.Option(None, "--prices", help="Negotiated prices laid over the list prices (an "
                                                               "overlay CSV, as for planner plan)."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine's processes) or dask (a Dask "
+                                                         "cluster: the input may then be a folder or glob of "
+                                                         "Parquet files and the output is a *.parquet folder)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="With --engine dask: an existing cluster's "
+                                                                   "scheduler, e.g. tcp://host:8786 (default: a "
+                                                                   "local cluster)."),
 ) -> int:
     """Price every scenario of a CSV: exit 0 when every row was priced, 1 when some rows were invalid (the
     others are priced and the bad ones listed), 2 when the file or the arguments cannot be used."""
@@ -44,6 +50,13 @@ def batch(
         return 0
     if scenarios is None or out is None:
         raise PlannerError("give the scenario CSV and -o OUTPUT (or --template)")
+    if engine not in ("local", "dask"):
+        raise PlannerError(f"--engine {engine!r}: use local or dask")
+    if engine == "dask":
+        return _batch_dask(scenarios, out, scheduler=scheduler, workers=workers, samples=samples, seed=seed,
+                           quiet=quiet, prices=prices)
+    if scheduler:
+        raise PlannerError("--scheduler goes with --engine dask")
     if out.suffix.lower() not in (".csv", ".parquet", ".json", ".md"):
         raise PlannerError(f"{out}: unknown output format '{out.suffix or '(none)'}'; use .csv, .parquet, .json or .md")
 
@@ -91,5 +104,47 @@ def batch(
                 print(f"... and {len(result.errors) - limit} more", file=sys.stderr)
         print(f"{len(result.errors)} problem(s) in {len({e.row for e in result.errors})} row(s); see "
               f"{out.with_name(out.stem + '.errors.csv')}", file=sys.stderr)
+        return EXIT_ROW_ERRORS
+    return 0
+
+
+def _batch_dask(scenarios: Path, out: Path, *, scheduler: str | None, workers: int, samples: int, seed: int,
+                quiet: bool, prices: Path | None) -> int:
+    """``planner batch --engine dask``: the same pricing per partition on a Dask cluster."""
+    from planner.batch_dask import run_dask
+    from planner.uncertainty.monte_carlo import check_samples
+
+    check_samples(samples)
+    if prices is not None:
+        raise PlannerError("--prices is not yet taken by the Dask engine; use --engine local")
+    show = not quiet and sys.stderr.isatty()
+
+    def said(link: str) -> None:
+        if not quiet and link:
+            print(f"Dask dashboard: {link}", file=sys.stderr)
+
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), transient=True) as bar:
+            task = bar.add_task("pricing partitions", total=None)
+            run = run_dask(scenarios, out, scheduler=scheduler, workers=workers or 2, samples=samples, seed=seed,
+                           on_client=said, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                   total=total))
+    else:
+        run = run_dask(scenarios, out, scheduler=scheduler, workers=workers or 2, samples=samples, seed=seed,
+                       on_client=said)
+    from planner.engine import OPTIONS
+
+    print(f"priced {run.priced:,} of {run.rows_read:,} scenarios ({run.priced * len(OPTIONS):,} options) in "
+          f"{run.partitions} partition(s) -> {out}/options, {out}/summary", file=sys.stderr)
+    if len(run.errors):
+        if not quiet:
+            for e in run.errors.head(20).itertuples():
+                print(f"{scenarios}: row {e.row}" + (f", column {e.column}" if e.column else "") + f": {e.message}",
+                      file=sys.stderr)
+        print(f"{len(run.errors)} problem(s) in {run.errors.row.nunique()} row(s); see {out}/errors.csv",
+              file=sys.stderr)
         return EXIT_ROW_ERRORS
     return 0
