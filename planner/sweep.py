@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from planner.batch_input import POLICY_COLUMNS
+from planner.clouds.regions import equivalent_region
 from planner.errors import PlannerError, unknown_name
 from planner.workload import ENUM_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS, Workload, field_constraints
 
@@ -69,6 +70,12 @@ def parse_axis(spec: str) -> Axis:
         if bad:
             raise SweepError(f"--grid {spec!r}: {column} takes {', '.join(ENUM_FIELDS[column])}; not "
                              f"{', '.join(map(str, bad))}")
+    if column == "cloud":
+        from planner.clouds import catalogs
+
+        bad = [v for v in values if v not in catalogs()]
+        if bad:
+            raise SweepError(f"--grid {spec!r}: " + str(unknown_name("cloud", str(bad[0]), list(catalogs()))))
     if column in NUMERIC_FIELDS:
         if Workload.model_fields[column].annotation is int:
             values = tuple(dict.fromkeys(int(round(v)) for v in values))
@@ -145,6 +152,8 @@ def base_columns(base: Workload, axes: Sequence[Axis]) -> dict[str, Any]:
             node = node.get(part) if isinstance(node, dict) else None
         if node is not None and not isinstance(node, (dict, list)):
             data[column] = node
+    if "cloud" in swept:
+        data.pop("region", None)  # each cloud's equivalent (see grid_slices), unless region is swept too
     return {k: v for k, v in data.items() if k not in swept and v is not None}
 
 
@@ -158,6 +167,8 @@ def grid_slices(base: Workload, axes: Sequence[Axis], rows: int = SLICE_ROWS) ->
     shape = [len(a.values) for a in axes]
     values = [np.asarray(a.values, dtype=object if isinstance(a.values[0], str) else float) for a in axes]
     width = len(str(max(total - 1, 0)))
+    clouds = next((a.values for a in axes if a.column == "cloud"), ())
+    regions = {c: equivalent_region(base.cloud, base.region, c) for c in clouds}
     for start in range(0, total, rows):
         index = np.arange(start, min(start + rows, total))
         coords = np.unravel_index(index, shape) if axes else ()
@@ -166,6 +177,9 @@ def grid_slices(base: Workload, axes: Sequence[Axis], rows: int = SLICE_ROWS) ->
             frame[column] = value
         for axis, vals, coord in zip(axes, values, coords):
             frame[axis.column] = vals[coord]
+        if "cloud" in frame and "region" not in {a.column for a in axes}:
+            # a cloud axis over the base's region: each cloud's equivalent region, as plan --clouds takes it
+            frame["region"] = frame["cloud"].map(regions)
         yield frame
 
 
@@ -196,4 +210,13 @@ def write_grid(base: Workload, axes: Sequence[Axis], out: Path) -> int:
                 writer.close()
 
     write_atomic(out, csv if suffix == ".csv" else parquet)
+    return grid_rows(axes)
+
+
+def write_grid_parts(base: Workload, axes: Sequence[Axis], folder: Path, rows: int = SLICE_ROWS) -> int:
+    """Write the grid as a new folder of Parquet files of ``rows`` scenarios each (a partition each for the Dask
+    engine); return the row count."""
+    folder.mkdir(parents=True, exist_ok=False)
+    for i, part in enumerate(grid_slices(base, axes, rows)):
+        part.to_parquet(folder / f"part-{i:05d}.parquet", index=False)
     return grid_rows(axes)

@@ -114,3 +114,12 @@ def test_cli_engine_dask(inputs, tmp_path, capsys):
     assert "partitioned Parquet" in capsys.readouterr().err
     assert main(["batch", str(inputs / "whole.csv"), "-o", str(tmp_path / "r.csv"), "--engine", "spark"]) == 2
     assert "use local or dask" in capsys.readouterr().err
+
+
+def test_one_command_sweeps_on_dask(tmp_path, capsys):
+    (tmp_path / "w.yaml").write_text("name: api\npeak_rps: 300\n")
+    code = main(["sweep", str(tmp_path / "w.yaml"), "-g", "peak_rps=10..10000:log:6", "-g", "cloud=aws,gcp",
+                 "--run", "--engine", "dask", "--workers", "1", "-q", "-o", str(tmp_path / "r.parquet")])
+    assert code == 0, capsys.readouterr().err
+    summary = pd.read_parquet(tmp_path / "r.parquet" / "summary")
+    assert len(summary) == 12 and summary.monthly_usd.notna().all()

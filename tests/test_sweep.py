@@ -36,6 +36,7 @@ def test_axes_parse_lists_and_ranges():
     ("data_size_gb=1,,2", "an empty value"),
     ("data_size_gb=1,1", "a value appears twice"),
     ("name=a,b", "unknown field 'name'"),
+    ("cloud=aws,gpc", "unknown cloud 'gpc'; did you mean gcp"),
 ])
 def test_bad_axes_say_what_is_wrong(spec, message):
     with pytest.raises(SweepError, match=message.replace("(", r"\(")):
@@ -76,7 +77,10 @@ def test_cli_writes_or_runs_and_refuses_bad_input(tmp_path, capsys):
     (tmp_path / "w.yaml").write_text("name: api\npeak_rps: 500\n")
     assert main(["sweep", str(tmp_path / "w.yaml"), "-g", "peak_rps=100..1000:3", "-g", "cloud=aws,gcp",
                  "-o", str(tmp_path / "g.csv")]) == 0
-    assert len(pd.read_csv(tmp_path / "g.csv")) == 6 and "6 scenarios (3 x 2)" in capsys.readouterr().err
+    g = pd.read_csv(tmp_path / "g.csv")
+    assert len(g) == 6 and "6 scenarios (3 x 2)" in capsys.readouterr().err
+    # a cloud axis takes each cloud's equivalent of the base region (us-east-1: Google's us-east4)
+    assert set(g[g.cloud == "gcp"].region) == {"us-east4"} and set(g[g.cloud == "aws"].region) == {"us-east-1"}
     assert main(["sweep", str(tmp_path / "w.yaml"), "-g", "purchase_option=on_demand,optimise", "--run", "-q",
                  "-o", str(tmp_path / "r.csv")]) == 0
     assert len(pd.read_csv(tmp_path / "r.summary.csv")) == 2

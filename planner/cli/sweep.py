@@ -21,11 +21,17 @@ def sweep(
     out: Path = typer.Option(..., "-o", "--output", help="The scenario file (.csv or .parquet), or with --run the "
                                                          "results file (.csv, .parquet, .json or .md)."),
     run: bool = typer.Option(False, "--run", help="Price the grid at once, as planner batch would."),
+    engine: str = typer.Option("local", "--engine", help="With --run: local, or dask (any size; the results are "
+                                                         "a *.parquet folder)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="With --engine dask: an existing cluster's "
+                                                                   "scheduler (default: a local cluster)."),
+    workers: int = typer.Option(0, "--workers", min=0, max=64, help="Processes (local) or local Dask workers; "
+                                                                    "0: the default."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> int:
     """Sweep a base workload over a grid: exit 0 when written (and, with --run, every scenario priced), 1 when
     some scenarios could not be priced, 2 when the base, an axis or the output cannot be used."""
-    from planner.sweep import grid_rows, parse_axis, write_grid
+    from planner.sweep import grid_rows, parse_axis, write_grid, write_grid_parts
     from planner.workload import load_workload
 
     workload = load_workload(base)
@@ -43,11 +49,15 @@ def sweep(
     from planner.batch_input import MAX_BATCH_ROWS
     from planner.cli.batch import batch
 
-    if rows > MAX_BATCH_ROWS:
-        raise PlannerError(f"the grid has {rows:,} scenarios; --run prices at most {MAX_BATCH_ROWS:,} at once: "
-                           f"write it with -o grid.parquet and split it, or use fewer points")
+    if engine == "local" and rows > MAX_BATCH_ROWS:
+        raise PlannerError(f"the grid has {rows:,} scenarios; the local engine prices at most {MAX_BATCH_ROWS:,} "
+                           "at once: add --engine dask, or use fewer points")
     with tempfile.TemporaryDirectory(prefix="planner-sweep-") as tmp:
-        scenarios = Path(tmp) / "grid.parquet"
-        write_grid(workload, axes, scenarios)
-        return batch(scenarios, out, template=False, quiet=quiet, chunk_rows=10_000, workers=0, samples=1_000,
-                     seed=0, prices=None)
+        if engine == "dask":  # one Parquet file per slice: one partition each, priced in parallel
+            scenarios = Path(tmp) / "grid"
+            write_grid_parts(workload, axes, scenarios)
+        else:
+            scenarios = Path(tmp) / "grid.parquet"
+            write_grid(workload, axes, scenarios)
+        return batch(scenarios, out, template=False, quiet=quiet, chunk_rows=10_000, workers=workers,
+                     samples=1_000, seed=0, prices=None, engine=engine, scheduler=scheduler)
