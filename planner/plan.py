@@ -66,6 +66,7 @@ class Plan:
     sources: pd.DataFrame = field(repr=False)
     billing: str = ""  # which month the monthly figure bills (see planner.explain.billing_month)
     uncertainty: Uncertainty | None = None  # the Monte Carlo summary when inputs were given as ranges
+    price_book: str = "pricing_data"  # which price book priced it: the bundled tables or a refreshed cache
 
     @property
     def recommended(self) -> OptionPlan | None:
@@ -140,6 +141,7 @@ def plan_from_result(workload: Workload, result: EngineResult, row: int, book: P
     sources = cited[cited.source_id.isin(used)].reset_index(drop=True)
     plan = Plan(workload=workload, sizing=sizing, options=options, decisions=(), assumptions=(), sources=sources)
     return Plan(workload=workload, sizing=sizing, options=options, decisions=tuple(decisions(plan)),
+                price_book=book.label,
                 assumptions=tuple(assumptions(plan)), sources=plan.sources, billing=billing_month(plan))
 
 

@@ -57,8 +57,21 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    price_book: str | None = typer.Option(
+        None, "--price-book", help="Which price book plans use: auto (your refreshed cache when there is a valid "
+                                   "one, else the bundled book), bundled, cache, or a price-table folder. Default: "
+                                   "$PLANNER_PRICE_BOOK, else auto."),
 ) -> None:
     """Cost & capacity planning for backend systems on the cloud."""
+    if price_book is not None:
+        import os
+
+        from planner.pricing.user_cache import ENV_CHOICE
+
+        os.environ[ENV_CHOICE] = price_book
+        from planner.pricing.user_cache import choice
+
+        choice()  # a bad value is one line and exit 2
 
 
 def _fail(message: str) -> int:

@@ -44,7 +44,8 @@ def print_clouds(plans: Sequence[Plan]) -> None:
 def print_plan(plan: Plan) -> None:
     console = _console()
     w, rec = plan.workload, plan.recommended
-    console.print(f"[bold]{w.name}[/] — {w.cloud} {w.region}, prices as of {plan.prices_as_of}")
+    book = "" if plan.price_book == "pricing_data" else f" ({plan.price_book})"
+    console.print(f"[bold]{w.name}[/] — {w.cloud} {w.region}, prices as of {plan.prices_as_of}{book}")
     if display_currency().code != "USD":
         console.print(f"[dim]{display_currency().statement()}[/]")
     if rec is not None:

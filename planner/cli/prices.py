@@ -146,3 +146,42 @@ def validate(
     for cloud in book.clouds():
         for gap in coverage_gaps(book, cloud):
             print(f"warning: {cloud} {gap}", file=sys.stderr)
+
+
+@prices_app.command("update")
+def update_command(
+    cloud: str = typer.Option("azure", "--cloud", help="Cloud whose public price list to fetch: azure (the Azure "
+                                                      "Retail Prices API; AWS and Google Cloud to come)."),
+    regions: str | None = typer.Option(None, "--regions", help="Comma-separated regions (default: every region "
+                                                               "of the price book)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> int:
+    """Fetch current list prices, build and validate a refreshed price book, install it in your price cache
+    (the previous one is kept until the new one is whole). Needs network access; nothing else does."""
+    from planner.pricing.update.run import update
+
+    wanted = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
+    show = not quiet and sys.stderr.isatty()
+    if show:
+        from rich.progress import Progress, SpinnerColumn
+
+        with Progress(SpinnerColumn(), "[progress.description]{task.description}", transient=True) as bar:
+            task = bar.add_task(f"fetching {cloud} prices", total=None)
+            result = update(cloud, wanted, progress=lambda pages: bar.update(
+                task, description=f"fetching {cloud} prices: {pages:,} page(s)"))
+    else:
+        result = update(cloud, wanted)
+    left = f"; {result.unknown_skus:,} priced size(s) without a spec left out" if result.unknown_skus else ""
+    print(f"updated {result.rows:,} {cloud} prices in {len(result.regions)} region(s) from {result.source}{left} "
+          f"-> {result.folder}", file=sys.stderr)
+    return 0
+
+
+@prices_app.command("status")
+def status_command() -> int:
+    """Which price book plans use: the bundled one or your refreshed cache, their dates and ages."""
+    from planner.pricing.book_status import status
+
+    for line in status():
+        print(line)
+    return 0

@@ -10,6 +10,7 @@ arrays for the batch engine. Unknown names raise
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from planner.errors import PlannerError, unknown_name
+from planner.errors import PlannerError, PriceTableError, unknown_name
 from planner.pricing.loader import Folder, bundled_folder, load_tables, manifest_clouds, read_manifest
 from planner.pricing.tiers import Tiers
 from planner.pricing.units import HOURS_PER_MONTH, PURCHASE_OPTIONS
@@ -455,22 +456,43 @@ def _record(cls: type[T], row: pd.Series) -> T:
 
 @functools.cache
 def default_book(cloud: str = "aws") -> PriceBook:
-    """The bundled price book of ``cloud``, loaded and validated once per process, or read from the on-disk
-    cache of an earlier load (:mod:`planner.pricing.cache`); :func:`remember` writes back what a run derived.
+    """The price book of ``cloud`` that plans use: the bundled tables, or the refreshed ones of the user's price
+    cache (:func:`planner.pricing.user_cache.book_folder`), loaded and validated once per process or read from
+    the on-disk cache of an earlier load (:mod:`planner.pricing.cache`); :func:`remember` writes back what a run
+    derived. A refreshed book that does not validate is never used.
 
     One book per cloud: a plan on one cloud neither loads nor holds the others' tables."""
     from planner.clouds import catalog_for
-    from planner.pricing import cache
+    from planner.pricing.user_cache import book_folder, choice
 
     catalog_for(cloud)  # an unknown cloud is named with close matches
-    folder = bundled_folder()
-    key = cache.fingerprint(folder) if isinstance(folder, Path) else None  # a zipped install is not cached
+    chosen, label = book_folder()
+    if chosen is None:
+        return _loaded(None, cloud, "pricing_data")
+    try:
+        return _loaded(chosen, cloud, label)
+    except PriceTableError as e:
+        if choice() != "auto":
+            raise
+        # say why once, and plan on the bundled book
+        print(f"planner: the price cache {chosen} is not valid, so the bundled price book is used: "
+              f"{e.problems[0]}", file=sys.stderr)
+        return _loaded(None, cloud, "pricing_data")
+
+
+def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
+    """``cloud``'s tables of ``folder`` (None: the bundled ones) through the on-disk cache."""
+    from planner.pricing import cache
+
+    source = folder or bundled_folder()
+    key = cache.fingerprint(source) if isinstance(source, Path) else None  # a zipped install is not cached
     key = f"{cloud}-{key}" if key else None
     book = cache.load(key) if key else None
     if book is None:
-        book = PriceBook.load(clouds=[cloud])
+        book = PriceBook.load(folder, clouds=[cloud])
         book.cache_key = key
         cache.save(book)
+    book.label = label
     return book
 
 

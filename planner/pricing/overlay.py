@@ -218,13 +218,18 @@ def apply_overlay(book: object, overlay: Overlay) -> object:
     return PriceBook(book.manifest, tables, label=f"{book.label} + {overlay.source}")
 
 
-@functools.lru_cache(maxsize=8)
 def overlaid_book(cloud: str, overlay: Overlay | None) -> object:
-    """The bundled book of ``cloud`` with ``overlay`` applied (the bundled book itself without one)."""
+    """The book of ``cloud`` that plans use with ``overlay`` applied (that book itself without one)."""
     from planner.pricing.book import default_book
 
-    book = default_book(cloud)
-    return book if overlay is None else apply_overlay(book, overlay)
+    return default_book(cloud) if overlay is None else _overlaid(cloud, overlay)
+
+
+@functools.lru_cache(maxsize=8)
+def _overlaid(cloud: str, overlay: Overlay) -> object:
+    from planner.pricing.book import default_book
+
+    return apply_overlay(default_book(cloud), overlay)
 
 
 def load_overlay(path: str | Path | None, data: bytes | None = None) -> Overlay | None:

@@ -134,6 +134,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "planner_version": __version__,
         "prices_as_of": plan.prices_as_of,
+        "price_book": plan.price_book,
         "newest_price_as_of": plan.newest_price_as_of,
         "workload": plan.workload.model_dump(mode="json", exclude={"policy"}),
         "recommended": rec.name if rec else None,

@@ -112,7 +112,9 @@ def render_markdown(plan: Plan) -> str:
     w, rec = plan.workload, plan.recommended
     out = [f"# Capacity plan: {markdown_cell(w.name)}", "",
            f"_planner {__version__} · {w.cloud} {w.region} · public list prices as of {plan.prices_as_of} to "
-           f"{plan.newest_price_as_of} (USD, 730 h/month)_", ""]
+           f"{plan.newest_price_as_of} (USD, 730 h/month)"
+           + ("" if plan.price_book == "pricing_data" else f" · price book: {markdown_cell(plan.price_book)}")
+           + "_", ""]
     if display_currency().code != "USD":
         statement = display_currency().statement()
         out += [f"_{statement[0].upper()}{statement[1:]}._", ""]

@@ -1,0 +1,56 @@
+"""HTTP for price updates: JSON pages with a timeout, retries with backoff on transient failures, and one clear
+line naming the source when it fails (no traceback, no partial result)."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+from planner.errors import PlannerError
+
+TIMEOUT_S = 30.0
+RETRIES = 3
+BACKOFF_S = 1.0
+RETRY_STATUS = {429, 500, 502, 503, 504}
+USER_AGENT = "planner-price-update (+https://github.com/; list prices only)"
+
+GetJson = Callable[[str], Any]
+
+
+class UpdateError(PlannerError):
+    """A price source could not be fetched or read; the message names the source and why."""
+
+
+def get_json(url: str, *, source: str, timeout: float = TIMEOUT_S, retries: int = RETRIES,
+             sleep: Callable[[float], None] | None = None) -> Any:
+    """The JSON document at ``url``: retried on a timeout, a dropped connection or a 429/5xx answer (``retries``
+    more times, doubling the wait), an :class:`UpdateError` naming ``source`` otherwise."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+    wait = BACKOFF_S
+    for attempt in range(retries + 1):
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - https URLs we build
+                body = response.read()
+            break
+        except urllib.error.HTTPError as e:
+            if e.code not in RETRY_STATUS or attempt == retries:
+                raise UpdateError(f"{source}: HTTP {e.code} {e.reason} from {_short(url)}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as e:
+            if attempt == retries:
+                reason = getattr(e, "reason", e)
+                raise UpdateError(f"{source}: cannot reach {_short(url)} ({reason}); the price cache is "
+                                  "unchanged") from None
+        (sleep or time.sleep)(wait)
+        wait *= 2
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise UpdateError(f"{source}: {_short(url)} did not answer JSON (truncated or changed?)") from None
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 120 else url[:117] + "..."

@@ -1,0 +1,184 @@
+"""``planner prices update``: recorded Azure Retail Prices API pages served on loopback drive the converter and
+the whole update path; nothing here reaches the internet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from planner.cli import main
+from planner.pricing import PriceBook, default_book
+from planner.pricing.loader import bundled_folder
+from planner.pricing.update import azure
+from planner.pricing.update.fetch import UpdateError, get_json
+from planner.pricing.update.run import update
+from planner.pricing.user_cache import read_update
+
+PAGES = json.loads((Path(__file__).parent / "data" / "price_updates" / "azure_retail_eastus.json").read_text())
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    """An empty price cache of its own, the choice left at auto, and books loaded afresh around the test."""
+    monkeypatch.setenv("PLANNER_PRICES_DIR", str(tmp_path / "prices"))
+    monkeypatch.delenv("PLANNER_PRICE_BOOK", raising=False)
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    default_book.cache_clear()
+    yield tmp_path / "prices"
+    default_book.cache_clear()
+
+
+@pytest.fixture()
+def api():
+    """The recorded pages on a loopback HTTP server: the first request answers 503 (a retry must follow)."""
+    state = {"calls": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            state["calls"] += 1
+            if state["calls"] == 1:
+                self.send_error(503, "busy")
+                return
+            page = PAGES[1] if "page2" in self.path else PAGES[0]
+            body = json.dumps({**page, "NextPageLink": f"{base}/prices?page2" if page["NextPageLink"] else None})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"{base}/prices", state
+    server.shutdown()
+
+
+def test_converter_keeps_linux_pay_as_you_go_of_known_sizes():
+    items = [i for p in PAGES for i in p["Items"]]
+    rows, unknown = azure.vm_rows(items, {"Standard_D2s_v5", "Standard_D4s_v5"}, dt.date(2026, 12, 1))
+    assert rows[["sku", "hourly_usd"]].values.tolist() == [["Standard_D2s_v5", 0.1], ["Standard_D4s_v5", 0.2]]
+    assert unknown == 1  # Standard_X9_v9 has no spec in the book; Windows and Spot meters are not Linux PAYG
+    assert set(rows.prices_as_of) == {"2026-12-01"} and set(rows.source_id) == {azure.SOURCE_ID}
+    with pytest.raises(UpdateError, match="lacks armSkuName"):
+        azure.vm_rows([{k: v for k, v in items[0].items() if k != "armSkuName"}], set(), dt.date(2026, 12, 1))
+
+
+def test_update_installs_a_valid_book_that_plans_then_use(cache, api):
+    url, state = api
+    result = update("azure", ["eastus"], api=url)
+    assert state["calls"] == 3  # a 503, then two pages
+    assert result.rows == 2 and result.unknown_skus == 1 and result.folder == cache / "current"
+    book = PriceBook.load(result.folder)  # validates
+    vm = book.instance_prices[(book.instance_prices.cloud == "azure") & (book.instance_prices.region == "eastus")
+                              & (book.instance_prices.service == "vm")]
+    assert dict(zip(vm.sku, vm.hourly_usd)) == {"Standard_D2s_v5": 0.1, "Standard_D4s_v5": 0.2}
+    bundled = PriceBook.load(clouds=["azure"])
+    west = lambda b: b.instance_prices[(b.instance_prices.region == "westeurope")  # noqa: E731
+                                       & (b.instance_prices.service == "vm")].hourly_usd.sum()
+    assert west(book) == pytest.approx(west(bundled))  # other regions untouched
+    provenance = read_update(result.folder)
+    [source] = provenance["sources"]
+    assert source["url"] == url and source["regions"] == ["eastus"] and len(source["sha256"]) == 64
+    assert source["retrieved_at"].startswith(dt.date.today().isoformat()[:4])
+    # plans use it (auto), and say so; --price-book bundled goes back
+    used = default_book("azure")
+    assert used.label.startswith("price cache (updated ") and used.prices_as_of >= dt.date.today().isoformat()[:7]
+    assert main(["--price-book", "bundled", "prices", "status"]) == 0
+    default_book.cache_clear()
+    assert default_book("azure").label == "pricing_data"
+
+
+def test_a_broken_cache_is_never_used(cache, api, capsys, monkeypatch):
+    update("azure", ["eastus"], api=api[0])
+    table = cache / "current" / "azure" / "regions.csv"
+    table.write_text(table.read_text() + "tampered,row,,\n")
+    default_book.cache_clear()
+    assert default_book("azure").label == "pricing_data"  # auto: the bundled book, and a warning says why
+    assert "is not valid, so the bundled price book is used" in capsys.readouterr().err
+    monkeypatch.setenv("PLANNER_PRICE_BOOK", "cache")
+    default_book.cache_clear()
+    with pytest.raises(Exception, match="checksum mismatch"):
+        default_book("azure")
+
+
+def test_unreachable_network_changes_nothing(cache, capsys):
+    before = (Path(str(bundled_folder())) / "MANIFEST.csv").read_bytes()
+    with pytest.raises(UpdateError, match="Azure Retail Prices API: cannot reach .*the price cache is unchanged"):
+        update("azure", ["eastus"], api="http://127.0.0.1:9/prices")
+    assert not (cache / "current").exists()
+    assert (Path(str(bundled_folder())) / "MANIFEST.csv").read_bytes() == before
+
+
+def test_cli_failures_are_one_line_and_exit_2(cache, capsys, monkeypatch):
+    monkeypatch.setattr(azure, "API", "http://127.0.0.1:9/prices")
+    assert main(["prices", "update", "--cloud", "azure", "--regions", "eastus", "-q"]) == 2
+    assert "cannot reach" in capsys.readouterr().err
+    monkeypatch.delenv("PLANNER_GCP_API_KEY", raising=False)
+    assert main(["prices", "update", "--cloud", "gcp"]) == 2
+    assert "needs an API key in $PLANNER_GCP_API_KEY" in capsys.readouterr().err
+    assert main(["prices", "update", "--cloud", "azure", "--regions", "eastuss"]) == 2
+    assert "did you mean eastus" in capsys.readouterr().err
+    assert main(["--price-book", "sideways", "prices", "status"]) == 2
+
+
+def test_bad_answers_name_the_source(cache, api):
+    with pytest.raises(UpdateError, match="a page without 'Items'"):
+        update("azure", ["eastus"], get=lambda url: {"Oops": []})
+    with pytest.raises(UpdateError, match="did not answer JSON"):
+        _truncated(api[0])
+    assert not (cache / "current").exists()
+
+
+def _truncated(url: str) -> None:
+    import urllib.request
+
+    class Short:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *a):
+            return False
+
+        def read(self):
+            return b'{"Items": [ {"armRegionName": "eas'
+
+    original = urllib.request.urlopen
+    urllib.request.urlopen = lambda *a, **k: Short()
+    try:
+        get_json(url, source="Azure Retail Prices API", retries=0)
+    finally:
+        urllib.request.urlopen = original
+
+
+def test_a_full_disk_keeps_the_previous_cache(cache, api, monkeypatch):
+    update("azure", ["eastus"], api=api[0])
+    before = (cache / "current" / "MANIFEST.csv").read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("planner.pricing.update.install.write_manifest", full)
+    with pytest.raises(UpdateError, match="No space left on device.*previous one stays"):
+        update("azure", ["eastus"], get=lambda url: PAGES[0] if "page2" not in url else PAGES[1])
+    assert (cache / "current" / "MANIFEST.csv").read_bytes() == before
+    assert sorted(p.name for p in cache.iterdir()) == ["current"]  # and no half-built folder left behind
+
+
+def test_reports_name_the_refreshed_book(cache, api, tmp_path):
+    update("azure", ["eastus"], api=api[0])
+    default_book.cache_clear()
+    (tmp_path / "w.yaml").write_text("name: api\ncloud: azure\nregion: eastus\npeak_rps: 200\n")
+    assert main(["plan", str(tmp_path / "w.yaml"), "-f", "md", "-o", str(tmp_path / "r.md")]) == 0
+    assert "· price book: price cache (updated " in (tmp_path / "r.md").read_text()
+    assert main(["plan", str(tmp_path / "w.yaml"), "-f", "json", "-o", str(tmp_path / "r.json")]) == 0
+    assert json.loads((tmp_path / "r.json").read_text())["price_book"].startswith("price cache")
