@@ -75,7 +75,7 @@ def test_converter_keeps_linux_pay_as_you_go_of_known_sizes():
 
 def test_update_installs_a_valid_book_that_plans_then_use(cache, api):
     url, state = api
-    result = update("azure", ["eastus"], api=url)
+    result = update("azure", ["eastus"], api=url, min_share=0)
     assert state["calls"] == 3  # a 503, then two pages
     assert result.rows == 2 and result.unknown_skus == 1 and result.folder == cache / "current"
     book = PriceBook.load(result.folder)  # validates
@@ -99,7 +99,7 @@ def test_update_installs_a_valid_book_that_plans_then_use(cache, api):
 
 
 def test_a_broken_cache_is_never_used(cache, api, capsys, monkeypatch):
-    update("azure", ["eastus"], api=api[0])
+    update("azure", ["eastus"], api=api[0], min_share=0)
     table = cache / "current" / "azure" / "regions.csv"
     table.write_text(table.read_text() + "tampered,row,,\n")
     default_book.cache_clear()
@@ -161,7 +161,7 @@ def _truncated(url: str) -> None:
 
 
 def test_a_full_disk_keeps_the_previous_cache(cache, api, monkeypatch):
-    update("azure", ["eastus"], api=api[0])
+    update("azure", ["eastus"], api=api[0], min_share=0)
     before = (cache / "current" / "MANIFEST.csv").read_bytes()
 
     def full(*args, **kwargs):
@@ -169,16 +169,51 @@ def test_a_full_disk_keeps_the_previous_cache(cache, api, monkeypatch):
 
     monkeypatch.setattr("planner.pricing.update.install.write_manifest", full)
     with pytest.raises(UpdateError, match="No space left on device.*previous one stays"):
-        update("azure", ["eastus"], get=lambda url: PAGES[0] if "page2" not in url else PAGES[1])
+        update("azure", ["eastus"], get=lambda url: PAGES[0] if "page2" not in url else PAGES[1], min_share=0)
     assert (cache / "current" / "MANIFEST.csv").read_bytes() == before
     assert sorted(p.name for p in cache.iterdir()) == ["current"]  # and no half-built folder left behind
 
 
 def test_reports_name_the_refreshed_book(cache, api, tmp_path):
-    update("azure", ["eastus"], api=api[0])
+    update("azure", ["eastus"], api=api[0], min_share=0)
     default_book.cache_clear()
     (tmp_path / "w.yaml").write_text("name: api\ncloud: azure\nregion: eastus\npeak_rps: 200\n")
     assert main(["plan", str(tmp_path / "w.yaml"), "-f", "md", "-o", str(tmp_path / "r.md")]) == 0
     assert "· price book: price cache (updated " in (tmp_path / "r.md").read_text()
     assert main(["plan", str(tmp_path / "w.yaml"), "-f", "json", "-o", str(tmp_path / "r.json")]) == 0
     assert json.loads((tmp_path / "r.json").read_text())["price_book"].startswith("price cache")
+
+
+def test_a_partial_answer_is_refused(cache, api):
+    # two sizes priced where the book has hundreds in eastus: taken for a partial answer
+    with pytest.raises(UpdateError, match="the answer for eastus prices 2 VM sizes where the book has"):
+        update("azure", ["eastus"], api=api[0])
+    assert not (cache / "current").exists()
+
+
+def test_prices_diff_lists_the_movers(cache, api, capsys):
+    update("azure", ["eastus"], api=api[0], min_share=0)
+    from planner.pricing.book_diff import diff_books, load_side
+
+    (old, _), (new, _) = load_side("bundled"), load_side("cache")
+    d = diff_books(old, new)
+    movers = d.movers(5)
+    assert movers.what.tolist()[:2] == ["Standard_D2s_v5 on_demand", "Standard_D4s_v5 on_demand"]
+    assert movers.change_pct.tolist()[:2] == [pytest.approx(4.17), pytest.approx(4.17)]  # 0.096 -> 0.1
+    row = d.by_service().set_index(["cloud", "service"]).loc[("azure", "vm")]
+    assert row.changed == 2 and row.gone > 0
+    assert main(["prices", "diff", "bundled", "cache", "-f", "csv"]) == 0
+    assert "2 prices changed" in capsys.readouterr().err
+
+
+def test_plan_compare_prices_shows_the_bill_moving(cache, api, tmp_path, capsys):
+    (tmp_path / "w.yaml").write_text("name: api\ncloud: azure\nregion: eastus\npeak_rps: 50\n")
+    assert main(["plan", str(tmp_path / "w.yaml"), "--compare-prices"]) == 2
+    assert "no refreshed price book" in capsys.readouterr().err
+    update("azure", ["eastus"], api=api[0], min_share=0)
+    default_book.cache_clear()
+    assert main(["plan", str(tmp_path / "w.yaml"), "--compare-prices", "-f", "json", "-o",
+                 str(tmp_path / "d.json")]) == 0
+    d = json.loads((tmp_path / "d.json").read_text())
+    assert d["old_price_book"] == "pricing_data" and d["new_price_book"].startswith("price cache")
+    assert "delta_usd" in d

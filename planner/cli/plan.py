@@ -55,6 +55,9 @@ def plan(
                                                 "monthly bill (with --clouds: the cheapest cloud's) is above this."),
     currency: str = CURRENCY,
     prices: Path | None = PRICES,
+    compare_prices: bool = typer.Option(False, "--compare-prices", help="Plan with the bundled prices and with "
+                                                                       "your refreshed price cache, and show how "
+                                                                       "the bill moves between them."),
 ) -> int:
     """Size a workload, price every option and recommend one. Inputs given as ranges ({low, high}: a 90 %
     interval) are sampled: the report adds each option's P10/P50/P90 bill and what drives it."""
@@ -82,6 +85,12 @@ def plan(
             return _plan_clouds(uw.workload, clouds, cloud_region, fmt, out, fail_above_usd, overlay)
     if cloud_region:
         raise PlannerError("--cloud-region applies with --clouds")
+    if compare_prices:
+        if samples is not None or uw.ranges or overlay is not None:
+            raise PlannerError("--compare-prices compares list prices at fixed inputs (no ranges, --samples or "
+                               "--prices)")
+        with displayed_in(shown_in):
+            return _compare_prices(uw.workload, fmt, out)
     from planner.plan import make_plan, make_uncertain_plan
     from planner.pricing.book import remember
 
@@ -160,3 +169,27 @@ def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: Pl
 
         _emit(render_clouds_markdown(plans), out)
     return _gate(float(table.monthly_usd.min()), fail_above_usd)
+
+
+def _compare_prices(workload: object, fmt: PlanFormat, out: Path | None) -> int:
+    """``planner plan --compare-prices``: the same workload on the bundled book and on the refreshed cache."""
+    from planner.cli.diff import _print_diff
+    from planner.diff import diff_plans
+    from planner.plan import make_plan
+    from planner.pricing.book import book_of
+
+    cloud = workload.cloud  # type: ignore[attr-defined]
+    old, new = book_of(cloud, "bundled"), book_of(cloud, "cache")
+    d = diff_plans(make_plan(workload, old).to_dict(), make_plan(workload, new).to_dict())  # type: ignore[arg-type]
+    if fmt is PlanFormat.table:
+        _terminal_only(out)
+        print(f"bundled prices -> {new.label}", file=sys.stderr)
+        _print_diff(d)
+    elif fmt is PlanFormat.json:
+        _emit(json.dumps({"old_price_book": old.label, "new_price_book": new.label, **d.to_dict()}, indent=2)
+              + "\n", out)
+    else:
+        from planner.report.diff import diff_markdown
+
+        _emit(f"_Bundled prices -> {new.label}._\n\n" + diff_markdown(d, []), out)
+    return 0

@@ -154,11 +154,13 @@ def update_command(
                                                       "Retail Prices API; AWS and Google Cloud to come)."),
     regions: str | None = typer.Option(None, "--regions", help="Comma-separated regions (default: every region "
                                                                "of the price book)."),
+    allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Install even when a region's answer prices "
+                                                                   "fewer than half the sizes the book has there."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> int:
     """Fetch current list prices, build and validate a refreshed price book, install it in your price cache
     (the previous one is kept until the new one is whole). Needs network access; nothing else does."""
-    from planner.pricing.update.run import update
+    from planner.pricing.update.run import MIN_SHARE, update
 
     wanted = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
     show = not quiet and sys.stderr.isatty()
@@ -167,10 +169,11 @@ def update_command(
 
         with Progress(SpinnerColumn(), "[progress.description]{task.description}", transient=True) as bar:
             task = bar.add_task(f"fetching {cloud} prices", total=None)
-            result = update(cloud, wanted, progress=lambda pages: bar.update(
-                task, description=f"fetching {cloud} prices: {pages:,} page(s)"))
+            result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE,
+                            progress=lambda pages: bar.update(task, description=f"fetching {cloud} prices: "
+                                                                                f"{pages:,} page(s)"))
     else:
-        result = update(cloud, wanted)
+        result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE)
     left = f"; {result.unknown_skus:,} priced size(s) without a spec left out" if result.unknown_skus else ""
     print(f"updated {result.rows:,} {cloud} prices in {len(result.regions)} region(s) from {result.source}{left} "
           f"-> {result.folder}", file=sys.stderr)
@@ -184,4 +187,24 @@ def status_command() -> int:
 
     for line in status():
         print(line)
+    return 0
+
+
+@prices_app.command("diff")
+def diff_command(
+    old: str = typer.Argument("bundled", help="bundled, cache or a price-table folder."),
+    new: str = typer.Argument("cache", help="bundled, cache or a price-table folder."),
+    top: int = typer.Option(20, "--top", min=1, help="How many of the largest movers to list."),
+    fmt: OutputFormat = FORMAT,
+) -> int:
+    """What changed between two price books: by service, then the largest movers."""
+    from planner.pricing.book_diff import diff_books, load_side
+
+    (a, a_label), (b, b_label) = load_side(old), load_side(new)
+    d = diff_books(a, b, a_label, b_label)
+    print(f"{a_label} -> {b_label}: {int((d.changes.status == 'changed').sum()):,} prices changed, "
+          f"{int((d.changes.status == 'new').sum()):,} new, {int((d.changes.status == 'gone').sum()):,} gone",
+          file=sys.stderr)
+    print_frame(d.by_service(), fmt, title="By service")
+    print_frame(d.movers(top), fmt, title=f"Largest movers (top {top})")
     return 0

@@ -480,6 +480,20 @@ def default_book(cloud: str = "aws") -> PriceBook:
         return _loaded(None, cloud, "pricing_data")
 
 
+def book_of(cloud: str, which: str) -> PriceBook:
+    """``cloud``'s bundled book (``which`` = ``bundled``) or the refreshed one of the price cache (``cache``),
+    whatever plans use by default: for comparing the two."""
+    from planner.pricing.user_cache import current_folder, read_update
+
+    if which == "bundled":
+        return _loaded(None, cloud, "pricing_data")
+    folder = current_folder()
+    if folder is None:
+        raise PlannerError("no refreshed price book in the cache to compare with; run planner prices update first")
+    updated = read_update(folder).get("updated_at", "")[:10]
+    return _loaded(folder, cloud, f"price cache (updated {updated})" if updated else "price cache")
+
+
 def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
     """``cloud``'s tables of ``folder`` (None: the bundled ones) through the on-disk cache."""
     from planner.pricing import cache

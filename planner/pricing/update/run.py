@@ -14,6 +14,7 @@ from pathlib import Path
 from planner.pricing.update.fetch import GetJson, UpdateError
 
 GCP_KEY_ENV = "PLANNER_GCP_API_KEY"
+MIN_SHARE = 0.5  # an answer pricing under half the sizes a region had is taken for a partial one
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,12 @@ class UpdateResult:
 
 
 def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | None = None,
-           progress: Callable[[int], None] | None = None, api: str | None = None) -> UpdateResult:
-    """Refresh ``cloud``'s prices for ``regions`` (default: every region of the book) and install the result."""
+           progress: Callable[[int], None] | None = None, api: str | None = None,
+           min_share: float = MIN_SHARE) -> UpdateResult:
+    """Refresh ``cloud``'s prices for ``regions`` (default: every region of the book) and install the result.
+
+    A region whose answer prices fewer than ``min_share`` of the sizes the book has there is refused (a partial
+    answer or a changed format would otherwise delete prices)."""
     from planner.pricing.book import PriceBook
     from planner.pricing.loader import bundled_folder
     from planner.pricing.update.install import Refresh, build_and_install
@@ -61,6 +66,15 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     if rows.empty:
         raise UpdateError(f"{azure.SOURCE}: no Linux pay-as-you-go VM prices in the answer for "
                           f"{', '.join(regions)}; the price cache is unchanged")
+    held = book.instance_prices[(book.instance_prices.cloud == cloud) & (book.instance_prices.service == "vm")
+                                & (book.instance_prices.option == "on_demand")].groupby("region").size()
+    fresh = rows.groupby("region").size().reindex(held.index, fill_value=0)
+    short = [(r, int(fresh[r]), int(held[r])) for r in regions if r in held and fresh[r] < min_share * held[r]]
+    if short:
+        r, got, had = short[0]
+        raise UpdateError(f"{azure.SOURCE}: the answer for {r} prices {got:,} VM sizes where the book has {had:,} "
+                          f"(a partial answer or a changed format?); nothing installed. --allow-shrink takes it "
+                          "anyway")
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode("utf-8")).hexdigest()
     refresh = Refresh(cloud=cloud, kind="instance_prices", rows=rows, regions=regions,
                       source_row=azure.source_row(retrieved, regions),
