@@ -186,7 +186,7 @@ def test_reports_name_the_refreshed_book(cache, api, tmp_path):
 
 def test_a_partial_answer_is_refused(cache, api):
     # two sizes priced where the book has hundreds in eastus: taken for a partial answer
-    with pytest.raises(UpdateError, match="the answer for eastus prices 2 VM sizes where the book has"):
+    with pytest.raises(UpdateError, match="the answer for eastus prices 2 sizes where the book has"):
         update("azure", ["eastus"], api=api[0])
     assert not (cache / "current").exists()
 
@@ -217,3 +217,74 @@ def test_plan_compare_prices_shows_the_bill_moving(cache, api, tmp_path, capsys)
     d = json.loads((tmp_path / "d.json").read_text())
     assert d["old_price_book"] == "pricing_data" and d["new_price_book"].startswith("price cache")
     assert "delta_usd" in d
+
+
+# -- AWS bulk offer files -----------------------------------------------------
+
+OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_ec2_us-east-1.json").read_bytes()
+
+
+@pytest.fixture()
+def offers():
+    """The recorded offer file on loopback, honouring Range requests; ``cut`` bytes drop the first answer."""
+    state = {"calls": 0, "ranges": [], "cut": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            state["calls"] += 1
+            start = 0
+            if self.headers.get("Range"):
+                start = int(self.headers["Range"].removeprefix("bytes=").rstrip("-"))
+                state["ranges"].append(start)
+            body = OFFER[start:]
+            self.send_response(206 if start else 200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if state["cut"] and state["calls"] == 1:  # a connection that drops half-way
+                self.wfile.write(body[:state["cut"]])
+                self.wfile.flush()
+                self.connection.shutdown(2)
+                return
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", state
+    server.shutdown()
+
+
+def test_aws_offer_file_converter(tmp_path):
+    from planner.pricing.update import aws
+
+    path = tmp_path / "offer.json"
+    path.write_bytes(OFFER)
+    rows, unknown = aws.ec2_rows(path, "us-east-1", {"m7g.large", "c7g.xlarge", "t4g.small"}, dt.date(2026, 12, 1))
+    # Linux, shared tenancy, used capacity only: Windows, Dedicated and capacity-reservation SKUs are not it
+    assert dict(zip(rows.sku, rows.hourly_usd)) == {"c7g.xlarge": 0.14, "m7g.large": 0.08}
+    assert unknown == 1  # zz9.huge has no spec
+    (tmp_path / "cut.json").write_bytes(OFFER[: len(OFFER) // 2])
+    with pytest.raises(UpdateError, match="is not a whole offer file"):
+        aws.ec2_rows(tmp_path / "cut.json", "us-east-1", {"m7g.large"}, dt.date(2026, 12, 1))
+
+
+def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
+    url, state = offers
+    state["cut"] = 2000  # the first answer stops after 2,000 bytes: the retry asks for the rest
+    result = update("aws", ["us-east-1"], api=url, min_share=0)
+    assert state["ranges"] == [2000] and result.rows == 2 and result.unknown_skus == 1
+    book = PriceBook.load(result.folder)
+    ec2 = book.instance_prices[(book.instance_prices.region == "us-east-1") & (book.instance_prices.service == "ec2")
+                               & (book.instance_prices.option == "on_demand")]
+    assert dict(zip(ec2.sku, ec2.hourly_usd)) == {"c7g.xlarge": 0.14, "m7g.large": 0.08}
+    # reserved, savings-plan and spot rows are untouched
+    bundled = PriceBook.load(clouds=["aws"])
+    others = lambda b: len(b.instance_prices[(b.instance_prices.region == "us-east-1")  # noqa: E731
+                                             & (b.instance_prices.option != "on_demand")])
+    assert others(book) == others(bundled)
+    assert not (cache / "downloads").exists()  # the download is gone once installed
+    [source] = read_update(result.folder)["sources"]
+    assert source["source"] == "AWS Price List bulk API" and len(source["sha256"]) == 64

@@ -9,7 +9,7 @@ import typer
 
 from planner.cli.render import OutputFormat, print_frame, print_record
 
-prices_app = typer.Typer(help="Browse, look up and validate the bundled price tables.", no_args_is_help=True)
+prices_app = typer.Typer(help="Browse, look up, validate and refresh the price tables.", no_args_is_help=True)
 
 FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
 
@@ -150,8 +150,10 @@ def validate(
 
 @prices_app.command("update")
 def update_command(
-    cloud: str = typer.Option("azure", "--cloud", help="Cloud whose public price list to fetch: azure (the Azure "
-                                                      "Retail Prices API; AWS and Google Cloud to come)."),
+    cloud: str = typer.Option(..., "--cloud", help="Cloud whose public price list to fetch: aws (EC2 on demand "
+                                                  "from the AWS Price List bulk offer files) or azure (VMs from "
+                                                  "the Azure Retail Prices API); gcp needs $PLANNER_GCP_API_KEY "
+                                                  "and is to come."),
     regions: str | None = typer.Option(None, "--regions", help="Comma-separated regions (default: every region "
                                                                "of the price book)."),
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Install even when a region's answer prices "
@@ -167,11 +169,19 @@ def update_command(
     if show:
         from rich.progress import Progress, SpinnerColumn
 
-        with Progress(SpinnerColumn(), "[progress.description]{task.description}", transient=True) as bar:
+        from rich.progress import BarColumn, DownloadColumn
+
+        with Progress(SpinnerColumn(), "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                      transient=True) as bar:
             task = bar.add_task(f"fetching {cloud} prices", total=None)
-            result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE,
-                            progress=lambda pages: bar.update(task, description=f"fetching {cloud} prices: "
-                                                                                f"{pages:,} page(s)"))
+
+            def shown(done: int, total: int | None = None) -> None:
+                if cloud == "azure":  # pages of the API
+                    bar.update(task, description=f"fetching {cloud} prices: {done:,} page(s)")
+                else:  # bytes of the offer files
+                    bar.update(task, completed=done, total=total)
+
+            result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE, progress=shown)
     else:
         result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE)
     left = f"; {result.unknown_skus:,} priced size(s) without a spec left out" if result.unknown_skus else ""

@@ -3,11 +3,13 @@ line naming the source when it fails (no traceback, no partial result)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
@@ -54,3 +56,49 @@ def get_json(url: str, *, source: str, timeout: float = TIMEOUT_S, retries: int 
 
 def _short(url: str) -> str:
     return url if len(url) <= 120 else url[:117] + "..."
+
+
+def download(url: str, dest: Path, *, source: str, timeout: float = TIMEOUT_S, retries: int = RETRIES,
+             progress: Callable[[int, int | None], None] | None = None, chunk: int = 1 << 20,
+             sleep: Callable[[float], None] | None = None) -> Path:
+    """Stream ``url`` to ``dest``: written to ``dest.part`` and renamed when whole, resumed from where an earlier
+    attempt stopped (an HTTP Range request; a server that ignores it starts over), retried like
+    :func:`get_json`; a length that does not match the server's is a truncated download."""
+    part = dest.with_name(dest.name + ".part")
+    wait = BACKOFF_S
+    for attempt in range(retries + 1):
+        have = part.stat().st_size if part.exists() else 0
+        headers = {"User-Agent": USER_AGENT, **({"Range": f"bytes={have}-"} if have else {})}
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers),  # noqa: S310
+                                        timeout=timeout) as response:
+                resumed = have and response.status == 206
+                length = response.headers.get("Content-Length")
+                total = (int(length) + (have if resumed else 0)) if length else None
+                done = have if resumed else 0
+                with open(part, "ab" if resumed else "wb") as fh:
+                    while block := response.read(chunk):
+                        fh.write(block)
+                        done += len(block)
+                        if progress:
+                            progress(done, total)
+            if total is not None and done != total:
+                raise ConnectionError(f"got {done:,} of {total:,} bytes")
+            part.replace(dest)
+            return dest
+        except urllib.error.HTTPError as e:
+            if e.code == 416:  # the range is past the end: the part file is whole or stale; start over
+                part.unlink(missing_ok=True)
+            elif e.code not in RETRY_STATUS or attempt == retries:
+                raise UpdateError(f"{source}: HTTP {e.code} {e.reason} from {_short(url)}") from None
+        except OSError as e:
+            if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+                raise UpdateError(f"{source}: the disk is full writing {part}; the price cache is unchanged") \
+                    from None
+            if attempt == retries:
+                reason = getattr(e, "reason", e)
+                raise UpdateError(f"{source}: download of {_short(url)} failed ({reason}); rerun to resume, the "
+                                  "price cache is unchanged") from None
+        (sleep or time.sleep)(wait)
+        wait *= 2
+    raise UpdateError(f"{source}: download of {_short(url)} failed")

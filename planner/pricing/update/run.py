@@ -7,14 +7,18 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from planner.pricing.update.fetch import GetJson, UpdateError
 
 GCP_KEY_ENV = "PLANNER_GCP_API_KEY"
 MIN_SHARE = 0.5  # an answer pricing under half the sizes a region had is taken for a partial one
+SUPPORTED = {"azure": "vm", "aws": "ec2"}  # cloud -> the instance service refreshed
 
 
 @dataclass(frozen=True)
@@ -28,26 +32,34 @@ class UpdateResult:
     unknown_skus: int
 
 
-def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | None = None,
-           progress: Callable[[int], None] | None = None, api: str | None = None,
-           min_share: float = MIN_SHARE) -> UpdateResult:
-    """Refresh ``cloud``'s prices for ``regions`` (default: every region of the book) and install the result.
+@dataclass(frozen=True)
+class _Fetched:
+    rows: pd.DataFrame
+    unknown: int
+    source: str
+    url: str
+    source_row: dict[str, str]
+    digest: str
+    items: int
 
-    A region whose answer prices fewer than ``min_share`` of the sizes the book has there is refused (a partial
-    answer or a changed format would otherwise delete prices)."""
+
+def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | None = None,
+           progress: Callable[..., None] | None = None, api: str | None = None,
+           min_share: float = MIN_SHARE) -> UpdateResult:
+    """Refresh ``cloud``'s on-demand VM prices for ``regions`` (default: every region of the book) and install
+    the result. A region whose answer prices fewer than ``min_share`` of the sizes the book has there is
+    refused (a partial answer or a changed format would otherwise delete prices)."""
     from planner.pricing.book import PriceBook
     from planner.pricing.loader import bundled_folder
     from planner.pricing.update.install import Refresh, build_and_install
-    from planner.pricing.user_cache import current_folder
+    from planner.pricing.user_cache import current_folder, prices_root
 
     if cloud == "gcp" and not os.environ.get(GCP_KEY_ENV):
         raise UpdateError(f"Cloud Billing Catalog API: needs an API key in ${GCP_KEY_ENV} (a Google Cloud API key "
                           "with the Cloud Billing API enabled); the price cache is unchanged")
-    if cloud != "azure":
-        raise UpdateError(f"planner prices update --cloud {cloud}: not available yet (this version refreshes Azure "
-                          "VM prices from the Azure Retail Prices API); the price cache is unchanged")
-    from planner.pricing.update import azure
-
+    if cloud not in SUPPORTED:
+        raise UpdateError(f"planner prices update --cloud {cloud}: not available yet (this version refreshes AWS "
+                          "EC2 and Azure VM on-demand prices); the price cache is unchanged")
     base = current_folder()
     base_label = f"price cache {base}" if base else "bundled pricing_data"
     book = PriceBook.load(base if base else bundled_folder(), clouds=[cloud])
@@ -58,29 +70,76 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
         from planner.errors import unknown_name
 
         raise unknown_name("region", bad[0], sorted(known_regions), context=f"for {cloud}")
-    retrieved = dt.datetime.now(dt.UTC)
-    items = azure.fetch_vm_items(regions, get=get, progress=progress, **({"api": api} if api else {}))
+    service = SUPPORTED[cloud]
     specs = book.specs
-    known = set(specs.sku[(specs.cloud == cloud) & (specs.service == "vm")])
-    rows, unknown = azure.vm_rows(items, known, retrieved.date())
-    if rows.empty:
-        raise UpdateError(f"{azure.SOURCE}: no Linux pay-as-you-go VM prices in the answer for "
-                          f"{', '.join(regions)}; the price cache is unchanged")
-    held = book.instance_prices[(book.instance_prices.cloud == cloud) & (book.instance_prices.service == "vm")
-                                & (book.instance_prices.option == "on_demand")].groupby("region").size()
-    fresh = rows.groupby("region").size().reindex(held.index, fill_value=0)
+    known = set(specs.sku[(specs.cloud == cloud) & (specs.service == service)])
+    retrieved = dt.datetime.now(dt.UTC)
+    downloads = prices_root() / "downloads"
+    if cloud == "azure":
+        fetched = _azure(regions, known, retrieved, get, progress, api)
+    else:
+        fetched = _aws(regions, known, retrieved, downloads, progress, api)
+    if fetched.rows.empty:
+        raise UpdateError(f"{fetched.source}: no on-demand prices in the answer for {', '.join(regions)}; the price "
+                          "cache is unchanged")
+    prices = book.instance_prices
+    held = prices[(prices.cloud == cloud) & (prices.service == service) & (prices.option == "on_demand")
+                  ].groupby("region").size()
+    fresh = fetched.rows.groupby("region").size().reindex(held.index, fill_value=0)
     short = [(r, int(fresh[r]), int(held[r])) for r in regions if r in held and fresh[r] < min_share * held[r]]
     if short:
         r, got, had = short[0]
-        raise UpdateError(f"{azure.SOURCE}: the answer for {r} prices {got:,} VM sizes where the book has {had:,} "
+        raise UpdateError(f"{fetched.source}: the answer for {r} prices {got:,} sizes where the book has {had:,} "
                           f"(a partial answer or a changed format?); nothing installed. --allow-shrink takes it "
                           "anyway")
-    digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode("utf-8")).hexdigest()
-    refresh = Refresh(cloud=cloud, kind="instance_prices", rows=rows, regions=regions,
-                      source_row=azure.source_row(retrieved, regions),
-                      provenance={"source": azure.SOURCE, "url": api or azure.API,
-                                  "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": len(items),
-                                  "rows": len(rows), "unknown_skus": unknown, "sha256": digest},
-                      match={"service": "vm", "option": "on_demand"})
+    refresh = Refresh(cloud=cloud, kind="instance_prices", rows=fetched.rows, regions=regions,
+                      source_row=fetched.source_row,
+                      provenance={"source": fetched.source, "url": fetched.url,
+                                  "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": fetched.items,
+                                  "rows": len(fetched.rows), "unknown_skus": fetched.unknown,
+                                  "sha256": fetched.digest},
+                      match={"service": service, "option": "on_demand"})
     folder = build_and_install(base if base else bundled_folder(), [refresh], base_label)
-    return UpdateResult(folder=folder, source=azure.SOURCE, regions=regions, rows=len(rows), unknown_skus=unknown)
+    shutil.rmtree(downloads, ignore_errors=True)  # kept only to resume an interrupted download
+    return UpdateResult(folder=folder, source=fetched.source, regions=regions, rows=len(fetched.rows),
+                        unknown_skus=fetched.unknown)
+
+
+def _azure(regions: Sequence[str], known: set[str], retrieved: dt.datetime, get: GetJson | None,
+           progress: Callable[..., None] | None, api: str | None) -> _Fetched:
+    from planner.pricing.update import azure
+
+    items = azure.fetch_vm_items(regions, get=get, progress=progress, **({"api": api} if api else {}))
+    rows, unknown = azure.vm_rows(items, known, retrieved.date())
+    digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode("utf-8")).hexdigest()
+    return _Fetched(rows, unknown, azure.SOURCE, api or azure.API, azure.source_row(retrieved, regions), digest,
+                    len(items))
+
+
+def _aws(regions: Sequence[str], known: set[str], retrieved: dt.datetime, downloads: Path,
+         progress: Callable[..., None] | None, api: str | None) -> _Fetched:
+    from planner.pricing.update import aws
+
+    files = aws.fetch_ec2(regions, downloads, progress=progress, **({"api": api} if api else {}))
+    parts: list[pd.DataFrame] = []
+    unknown = 0
+    digest = hashlib.sha256()
+    for region, path in files.items():
+        rows, missing = aws.ec2_rows(path, region, known, retrieved.date())
+        parts.append(rows)
+        unknown += missing
+        digest.update(_file_sha256(path).encode())
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return _Fetched(rows, unknown, aws.SOURCE, aws.ec2_url("<region>", api or aws.API),
+                    aws.source_row(retrieved, regions), digest.hexdigest(), len(files))
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+__all__ = ["GCP_KEY_ENV", "MIN_SHARE", "UpdateResult", "update"]
