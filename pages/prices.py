@@ -1,4 +1,4 @@
-"""Prices: browse the bundled price book, with each table's source and age."""
+"""Prices: browse the price book plans use (bundled, or the refreshed cache), with each table's source and age."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ st.title("Price book")
 clouds = list(catalogs())
 cloud = st.selectbox("Cloud", clouds, format_func=lambda c: catalog_for(c).label, key="prices_cloud")
 book = price_book(cloud)
-st.caption(f"Bundled public list prices, {book.oldest_prices_as_of} to {book.prices_as_of}. "
-           "Every price names its source; see the provenance table below.")
+which = "Bundled public list prices" if book.label == "pricing_data" else f"Public list prices ({book.label})"
+st.caption(f"{which}, {book.oldest_prices_as_of} to {book.prices_as_of}. Every price names its source; see the "
+           "provenance table below. `planner prices update` refreshes them into your price cache; `planner prices "
+           "status` shows which book plans use.")
 
 ages = table_ages(book, dt.date.today())
 stale = ages[ages.oldest_age_days.fillna(0) > STALE_AFTER_DAYS]

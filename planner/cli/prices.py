@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from planner.cli.render import OutputFormat, print_frame, print_record
+from planner.errors import PlannerError
 
 prices_app = typer.Typer(help="Browse, look up, validate and refresh the price tables.", no_args_is_help=True)
 
@@ -150,10 +151,9 @@ def validate(
 
 @prices_app.command("update")
 def update_command(
-    cloud: str = typer.Option(..., "--cloud", help="Cloud whose public price list to fetch: aws (EC2 on demand "
-                                                  "from the AWS Price List bulk offer files) or azure (VMs from "
-                                                  "the Azure Retail Prices API); gcp needs $PLANNER_GCP_API_KEY "
-                                                  "and is to come."),
+    cloud: str = typer.Option("all", "--cloud", help="Cloud whose public price list to fetch: aws (EC2 on demand "
+                                                      "from the AWS Price List bulk offer files), azure (VMs from "
+                                                      "the Azure Retail Prices API), or all (each in turn)."),
     regions: str | None = typer.Option(None, "--regions", help="Comma-separated regions (default: every region "
                                                                "of the price book)."),
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Install even when a region's answer prices "
@@ -165,6 +165,14 @@ def update_command(
     from planner.pricing.update.run import MIN_SHARE, update
 
     wanted = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
+    if cloud == "all":
+        if wanted:
+            raise PlannerError("--regions names one cloud's regions: give --cloud with it")
+        from planner.pricing.update.run import SUPPORTED
+
+        for each in SUPPORTED:
+            update_command(cloud=each, regions=None, allow_shrink=allow_shrink, quiet=quiet)
+        return 0
     show = not quiet and sys.stderr.isatty()
     if show:
         from rich.progress import Progress, SpinnerColumn
