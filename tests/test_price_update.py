@@ -288,3 +288,50 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     assert not (cache / "downloads").exists()  # the download is gone once installed
     [source] = read_update(result.folder)["sources"]
     assert source["source"] == "AWS Price List bulk API" and len(source["sha256"]) == 64
+
+
+# -- Google Cloud Billing Catalog ---------------------------------------------
+
+CATALOG = json.loads((Path(__file__).parent / "data" / "price_updates" / "gcp_catalog_compute.json").read_text())
+
+
+def _catalog(url: str) -> dict:
+    assert "key=test-key" in url  # the key goes to the API ...
+    return CATALOG[1] if "pageToken=page-2" in url else CATALOG[0]
+
+
+def test_gcp_machine_types_are_composed_from_unit_rates(cache, monkeypatch, capsys):
+    monkeypatch.setenv("PLANNER_GCP_API_KEY", "test-key")
+    result = update("gcp", ["us-central1", "us-east1"], get=_catalog, min_share=0)
+    book = PriceBook.load(result.folder)
+    p = book.instance_prices
+    rate = lambda region, sku, option: float(p[(p.cloud == "gcp") & (p.region == region) & (p.sku == sku)  # noqa: E731
+                                             & (p.option == option)].hourly_usd.iloc[0])
+    # n2-standard-2: 2 vCPU x 0.031611 + 8 GiB x 0.004237, the published price; sustained use keeps its ratio
+    assert rate("us-central1", "n2-standard-2", "on_demand") == pytest.approx(2 * 0.031611 + 8 * 0.004237)
+    bundled = PriceBook.load(clouds=["gcp"]).instance_prices
+    old = lambda sku, option: float(bundled[(bundled.region == "us-central1") & (bundled.sku == sku)  # noqa: E731
+                                            & (bundled.option == option)].hourly_usd.iloc[0])
+    assert rate("us-central1", "n2-standard-2", "sustained_use") == pytest.approx(
+        old("n2-standard-2", "sustained_use"), rel=1e-4)
+    assert rate("us-east1", "e2-standard-4", "on_demand") == pytest.approx(4 * 0.021811 + 16 * 0.002923)
+    # GPU and shared-core types, commitments and spot keep the bundled prices
+    for sku, option in (("a2-highgpu-1g", "on_demand"), ("e2-micro", "on_demand"), ("n2-standard-2", "reserved_1yr"),
+                        ("n2-standard-2", "spot")):
+        assert rate("us-central1", sku, option) == pytest.approx(old(sku, option)), (sku, option)
+    # ... but never into the provenance or a message
+    provenance = json.dumps(read_update(result.folder))
+    assert "test-key" not in provenance and "key=***" in provenance
+    from planner.pricing.update.fetch import _short
+
+    assert "test-key" not in _short("https://cloudbilling.googleapis.com/v1/services/x/skus?key=test-key&a=1")
+
+
+def test_gcp_without_a_key_or_with_a_refused_one(cache, monkeypatch):
+    monkeypatch.delenv("PLANNER_GCP_API_KEY", raising=False)
+    with pytest.raises(UpdateError, match="needs an API key"):
+        update("gcp", ["us-central1"], get=_catalog)
+    monkeypatch.setenv("PLANNER_GCP_API_KEY", "test-key")
+    with pytest.raises(UpdateError, match="a page without 'skus'"):
+        update("gcp", ["us-central1"], get=lambda url: {"error": {"code": 403, "message": "API key not valid"}})
+    assert not (cache / "current").exists()

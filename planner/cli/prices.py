@@ -153,7 +153,9 @@ def validate(
 def update_command(
     cloud: str = typer.Option("all", "--cloud", help="Cloud whose public price list to fetch: aws (EC2 on demand "
                                                       "from the AWS Price List bulk offer files), azure (VMs from "
-                                                      "the Azure Retail Prices API), or all (each in turn)."),
+                                                      "the Azure Retail Prices API), gcp (Compute Engine from the "
+                                                      "Cloud Billing Catalog API; key in $PLANNER_GCP_API_KEY), or "
+                                                      "all (each in turn; gcp only with a key)."),
     regions: str | None = typer.Option(None, "--regions", help="Comma-separated regions (default: every region "
                                                                "of the price book)."),
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Install even when a region's answer prices "
@@ -170,7 +172,15 @@ def update_command(
             raise PlannerError("--regions names one cloud's regions: give --cloud with it")
         from planner.pricing.update.run import SUPPORTED
 
+        import os
+
+        from planner.pricing.update.run import GCP_KEY_ENV
+
         for each in SUPPORTED:
+            if each == "gcp" and not os.environ.get(GCP_KEY_ENV):
+                print(f"gcp: skipped (the Cloud Billing Catalog API needs an API key in ${GCP_KEY_ENV})",
+                      file=sys.stderr)
+                continue
             update_command(cloud=each, regions=None, allow_shrink=allow_shrink, quiet=quiet)
         return 0
     show = not quiet and sys.stderr.isatty()

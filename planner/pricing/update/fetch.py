@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -55,6 +56,8 @@ def get_json(url: str, *, source: str, timeout: float = TIMEOUT_S, retries: int 
 
 
 def _short(url: str) -> str:
+    """``url`` for a message: any API key hidden, long queries cut."""
+    url = re.sub(r"([?&]key=)[^&]+", r"\1***", url)
     return url if len(url) <= 120 else url[:117] + "..."
 
 

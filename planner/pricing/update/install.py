@@ -33,7 +33,9 @@ class Refresh:
     regions: Sequence[str]
     source_row: dict[str, str]
     provenance: dict[str, Any]
-    match: dict[str, str] = field(default_factory=dict)  # e.g. {"service": "vm", "option": "on_demand"}
+    # which rows of those regions the fresh ones replace: a column's value, or one of several
+    match: dict[str, str | tuple[str, ...]] = field(default_factory=dict)  # {"service": "vm", "option": "on_demand"}
+    only_priced_skus: bool = False  # replace only the (region, SKU) pairs the fresh rows price; keep the others
 
 
 def build_and_install(base: Folder, refreshes: Sequence[Refresh], base_label: str) -> Path:
@@ -99,7 +101,10 @@ def _write(base: Folder, refreshes: Sequence[Refresh], out: Path, base_label: st
 def _hits(table: pd.DataFrame, r: Refresh) -> pd.Series:
     hit = table.region.isin(list(r.regions))
     for column, value in r.match.items():
-        hit &= table[column] == value
+        hit &= table[column].isin(value if isinstance(value, tuple) else (value,))
+    if r.only_priced_skus:
+        priced = set(zip(r.rows.region, r.rows.sku))
+        hit &= pd.Series([(a, b) in priced for a, b in zip(table.region, table.sku)], index=table.index)
     return hit
 
 

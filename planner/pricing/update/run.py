@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -18,7 +19,7 @@ from planner.pricing.update.fetch import GetJson, UpdateError
 
 GCP_KEY_ENV = "PLANNER_GCP_API_KEY"
 MIN_SHARE = 0.5  # an answer pricing under half the sizes a region had is taken for a partial one
-SUPPORTED = {"azure": "vm", "aws": "ec2"}  # cloud -> the instance service refreshed
+SUPPORTED = {"aws": "ec2", "azure": "vm", "gcp": "compute"}  # cloud -> the instance service refreshed
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,7 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
         raise UpdateError(f"Cloud Billing Catalog API: needs an API key in ${GCP_KEY_ENV} (a Google Cloud API key "
                           "with the Cloud Billing API enabled); the price cache is unchanged")
     if cloud not in SUPPORTED:
-        raise UpdateError(f"planner prices update --cloud {cloud}: not available yet (this version refreshes AWS "
-                          "EC2 and Azure VM on-demand prices); the price cache is unchanged")
+        raise UpdateError(f"planner prices update --cloud {cloud}: unknown; use aws, azure or gcp")
     base = current_folder()
     base_label = f"price cache {base}" if base else "bundled pricing_data"
     book = PriceBook.load(base if base else bundled_folder(), clouds=[cloud])
@@ -77,6 +77,8 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     downloads = prices_root() / "downloads"
     if cloud == "azure":
         fetched = _azure(regions, known, retrieved, get, progress, api)
+    elif cloud == "gcp":
+        fetched = _gcp(regions, book, retrieved, get, progress, api)
     else:
         fetched = _aws(regions, known, retrieved, downloads, progress, api)
     if fetched.rows.empty:
@@ -85,7 +87,8 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     prices = book.instance_prices
     held = prices[(prices.cloud == cloud) & (prices.service == service) & (prices.option == "on_demand")
                   ].groupby("region").size()
-    fresh = fetched.rows.groupby("region").size().reindex(held.index, fill_value=0)
+    fresh = fetched.rows[fetched.rows.option == "on_demand"].groupby("region").size().reindex(held.index,
+                                                                                               fill_value=0)
     short = [(r, int(fresh[r]), int(held[r])) for r in regions if r in held and fresh[r] < min_share * held[r]]
     if short:
         r, got, had = short[0]
@@ -98,7 +101,10 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
                                   "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": fetched.items,
                                   "rows": len(fetched.rows), "unknown_skus": fetched.unknown,
                                   "sha256": fetched.digest},
-                      match={"service": service, "option": "on_demand"})
+                      match={"service": service,
+                             "option": ("on_demand", "sustained_use") if cloud == "gcp" else "on_demand"},
+                      # Compute Engine rates price the types without GPUs or shared cores; the others stay
+                      only_priced_skus=cloud == "gcp")
     folder = build_and_install(base if base else bundled_folder(), [refresh], base_label)
     shutil.rmtree(downloads, ignore_errors=True)  # kept only to resume an interrupted download
     return UpdateResult(folder=folder, source=fetched.source, regions=regions, rows=len(fetched.rows),
@@ -114,6 +120,21 @@ def _azure(regions: Sequence[str], known: set[str], retrieved: dt.datetime, get:
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode("utf-8")).hexdigest()
     return _Fetched(rows, unknown, azure.SOURCE, api or azure.API, azure.source_row(retrieved, regions), digest,
                     len(items))
+
+
+def _gcp(regions: Sequence[str], book: Any, retrieved: dt.datetime, get: GetJson | None,
+         progress: Callable[..., None] | None, api: str | None) -> _Fetched:
+    from planner.pricing.update import gcp
+
+    key = os.environ[GCP_KEY_ENV]
+    skus = gcp.fetch_skus(key, get=get, progress=progress, **({"api": api} if api else {}))
+    rates = gcp.unit_rates(skus, regions)
+    specs = book.specs[(book.specs.cloud == "gcp") & (book.specs.service == "compute")]
+    bundled = book.instance_prices[(book.instance_prices.cloud == "gcp") & (book.instance_prices.service == "compute")]
+    rows, unknown = gcp.machine_rows(rates, specs, bundled, retrieved.date())
+    digest = hashlib.sha256(json.dumps(skus, sort_keys=True).encode("utf-8")).hexdigest()
+    return _Fetched(rows, unknown, gcp.SOURCE, gcp.redact(gcp.skus_url(key, api=api or gcp.API)),
+                    gcp.source_row(retrieved, regions), digest, len(skus))
 
 
 def _aws(regions: Sequence[str], known: set[str], retrieved: dt.datetime, downloads: Path,

@@ -1,0 +1,118 @@
+"""Cloud Billing Catalog API -> the price book's ``instance_prices`` rows of Compute Engine machine types (on
+demand, and the full-month sustained-use rate beside it).
+
+The API (https://cloudbilling.googleapis.com/v1/services/6F81-5844-456A/skus, an API key with the Cloud Billing
+API enabled, ``$PLANNER_GCP_API_KEY``) lists SKUs page by page (``skus``, ``nextPageToken``). Machine types are
+not SKUs: each family bills a vCPU-hour (``<Family> Instance Core running in <place>``) and a GiB-hour of memory
+(``... Instance Ram ...``) in every region of ``serviceRegions``, so a type costs vCPU x core + GiB x RAM
+(Compute Engine pricing page; n2-standard-2 in us-central1: 2 x 0.031611 + 8 x 0.004237 = 0.097118). Types with
+GPUs (priced with their accelerator) and shared-core types keep the bundled prices. The sustained-use rate keeps
+the bundled book's ratio to on demand for the type (the family's automatic discount)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.parse
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from planner.pricing.update.fetch import GetJson, UpdateError, get_json
+
+SOURCE = "Cloud Billing Catalog API"
+SOURCE_ID = "gcp-cloud-billing-catalog"
+API = "https://cloudbilling.googleapis.com"
+COMPUTE_ENGINE = "6F81-5844-456A"
+MAX_PAGES = 1_000
+# "<family> Instance Core running in <place>"; a few families are named in words
+_RESOURCE = re.compile(r"^(?P<family>.+?) (?:Instance )?(?P<kind>Core|Ram) running in ")
+_NAMED = {"n1 predefined": "n1", "compute optimized": "c2", "memory-optimized": "m1", "n2d amd": "n2d",
+          "t2d amd": "t2d", "c2d amd": "c2d", "c3d amd": "c3d", "c4d amd": "c4d", "n4d amd": "n4d"}
+_SKIP = ("Sole Tenancy", "Custom", "Extended", "Commitment", "Reserved", "Premium")
+SHARED_CORE = re.compile(r"^(e2-(micro|small|medium)|f1-micro|g1-small)$")
+
+
+def skus_url(key: str, token: str = "", api: str = API) -> str:
+    query = {"key": key, "currencyCode": "USD", "pageSize": "5000", **({"pageToken": token} if token else {})}
+    return f"{api}/v1/services/{COMPUTE_ENGINE}/skus?{urllib.parse.urlencode(query)}"
+
+
+def redact(url: str) -> str:
+    """A catalog URL without its API key (for messages and provenance)."""
+    return re.sub(r"([?&]key=)[^&]+", r"\1***", url)
+
+
+def fetch_skus(key: str, *, get: GetJson | None = None, api: str = API,
+               progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+    """Every Compute Engine SKU, page by page."""
+    get = get or (lambda url: get_json(url, source=SOURCE))
+    skus: list[dict[str, Any]] = []
+    token, pages = "", 0
+    while True:
+        doc = get(skus_url(key, token, api))
+        if not isinstance(doc, dict) or not isinstance(doc.get("skus"), list):
+            raise UpdateError(f"{SOURCE}: a page without 'skus' (the API's format changed, or the key is refused?)")
+        skus.extend(doc["skus"])
+        token = doc.get("nextPageToken") or ""
+        pages += 1
+        if progress:
+            progress(pages)
+        if not token:
+            return skus
+        if pages >= MAX_PAGES:
+            raise UpdateError(f"{SOURCE}: more than {MAX_PAGES:,} pages; stopped")
+
+
+def unit_rates(skus: Iterable[dict[str, Any]], regions: Sequence[str]) -> pd.DataFrame:
+    """(family, region) -> on-demand USD per vCPU-hour (``core``) and per GiB-hour (``ram``)."""
+    wanted, rows = set(regions), []
+    for sku in skus:
+        try:
+            desc = sku["description"]
+            usage = sku["category"]["usageType"]
+            places = sku["serviceRegions"]
+            expression = sku["pricingInfo"][0]["pricingExpression"]
+            rate = expression["tieredRates"][-1]["unitPrice"]
+        except (KeyError, IndexError, TypeError):
+            raise UpdateError(f"{SOURCE}: a SKU lacks description, category, serviceRegions or pricingInfo (the "
+                              "API's format changed?)") from None
+        match = _RESOURCE.match(desc)
+        if usage != "OnDemand" or not match or any(s in desc for s in _SKIP):
+            continue
+        family = match["family"].lower()
+        family = _NAMED.get(family, family.split()[0])
+        usd = int(rate.get("units") or 0) + int(rate.get("nanos") or 0) / 1e9
+        for region in places:
+            if region in wanted:
+                rows.append({"family": family, "region": region, "kind": match["kind"].lower(), "usd": usd})
+    frame = pd.DataFrame(rows, columns=["family", "region", "kind", "usd"])
+    return frame.pivot_table(index=["family", "region"], columns="kind", values="usd", aggfunc="min").reset_index()
+
+
+def machine_rows(rates: pd.DataFrame, specs: pd.DataFrame, bundled: pd.DataFrame, retrieved: dt.date
+                 ) -> tuple[pd.DataFrame, int]:
+    """On-demand and sustained-use rows of every machine type whose family has both rates in a region; and how
+    many types of the specs had no rate (kept as bundled)."""
+    types = specs[(specs.gpu_count == 0) & ~specs.sku.str.match(SHARED_CORE)][["sku", "family", "vcpu", "memory_gib"]]
+    priced = types.merge(rates.dropna(subset=["core", "ram"]), on="family")
+    priced["hourly_usd"] = (priced.vcpu * priced.core + priced.memory_gib * priced.ram).round(6)
+    od = bundled[bundled.option == "on_demand"].set_index(["region", "sku"]).hourly_usd
+    sud = bundled[bundled.option == "sustained_use"].set_index(["region", "sku"]).hourly_usd
+    ratio = (sud / od).reindex(pd.MultiIndex.from_frame(priced[["region", "sku"]])).fillna(1.0).to_numpy()
+    base = {"service": "compute", "engine": "", "deployment": "", "upfront_usd": 0.0, "payment": "",
+            "interruption": "", "prices_as_of": retrieved.isoformat(), "source_id": SOURCE_ID}
+    on_demand = priced[["region", "sku", "hourly_usd"]].assign(option="on_demand", notes="list rate", **base)
+    sustained = on_demand.assign(option="sustained_use", hourly_usd=(priced.hourly_usd.to_numpy() * ratio).round(6),
+                                 notes="full-month sustained-use rate: the bundled ratio to on demand")
+    rows = pd.concat([on_demand, sustained], ignore_index=True).sort_values(["region", "sku", "option"])
+    return rows.reset_index(drop=True), int((~types.family.isin(rates.family)).sum())
+
+
+def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:
+    day = retrieved.date().isoformat()
+    return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": f"{API}/v1/services/{COMPUTE_ENGINE}/skus",
+            "data_date_min": day, "data_date_max": day,
+            "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: Compute Engine "
+                     "vCPU and memory on-demand rates, machine types composed from them"}
