@@ -88,6 +88,29 @@ def price_book(cloud: str = "aws") -> PriceBook:
     return default_book(cloud)
 
 
+def price_book_choice() -> None:
+    """Where a refreshed price cache exists: a choice between it and the bundled book, for this dashboard server
+    (plans and the price pages reload with the book chosen)."""
+    import os
+
+    from planner.pricing.user_cache import ENV_CHOICE, choice, current_folder
+
+    if current_folder() is None:
+        return
+    labels = {"auto": "refreshed cache (when valid)", "bundled": "bundled"}
+    now = choice() if choice() in labels else "auto"
+    picked = st.radio("Price book", list(labels), index=list(labels).index(now), format_func=labels.get,
+                      horizontal=True, key="price_book_choice",
+                      help="planner prices update refreshes the cache; the choice holds for this dashboard server "
+                           "(planner --price-book does it on the command line).")
+    if picked != now:
+        os.environ[ENV_CHOICE] = picked
+        default_book.cache_clear()
+        price_book.clear()
+        cached_plan.clear()
+        st.rerun()
+
+
 def workload_cloud(workload_json: str) -> str:
     """The cloud of a workload given as JSON (the cache key the pages pass around)."""
     return str(json.loads(workload_json).get("cloud") or "aws")

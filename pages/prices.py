@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from pages._ui import page_menu, price_book
+from pages._ui import page_menu, price_book, price_book_choice
 from planner.clouds import catalog_for, catalogs
 from planner.errors import PlannerError
 from planner.pricing import PURCHASE_OPTIONS
@@ -19,6 +19,7 @@ STALE_AFTER_DAYS = 365
 
 page_menu()
 st.title("Price book")
+price_book_choice()
 clouds = list(catalogs())
 cloud = st.selectbox("Cloud", clouds, format_func=lambda c: catalog_for(c).label, key="prices_cloud")
 book = price_book(cloud)

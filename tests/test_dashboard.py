@@ -224,3 +224,31 @@ def test_saved_page_saves_lists_and_compares(tmp_path, monkeypatch):
 
     saved = list_saved(open_store(f"sqlite:///{tmp_path / 'saved.db'}"))
     assert len(saved) == 2 and saved[-1].tags == ("q4", "review") and saved[0].workload["peak_rps"] == 5000
+
+
+def test_prices_page_switches_between_cache_and_bundled(tmp_path, monkeypatch):
+    import json
+
+    from planner.pricing import default_book
+    from planner.pricing.update.run import update
+
+    pages = json.loads((Path(__file__).parent / "data" / "price_updates" / "azure_retail_eastus.json").read_text())
+    monkeypatch.setenv("PLANNER_PRICES_DIR", str(tmp_path / "prices"))
+    monkeypatch.delenv("PLANNER_PRICE_BOOK", raising=False)
+    default_book.cache_clear()
+    at = page("prices")
+    assert not at.exception and len(at.radio) == 0  # no cache: nothing to choose
+    update("azure", ["eastus"], get=lambda url: pages[1] if "page2" in url else pages[0], min_share=0)
+    default_book.cache_clear()
+    import streamlit as st
+
+    st.cache_resource.clear()  # books an earlier test's server loaded (a running dashboard restarts to see a cache)
+    at = page("prices")
+    at.selectbox(key="prices_cloud").set_value("azure").run()
+    assert at.radio(key="price_book_choice").value == "auto"
+    assert "price cache (updated" in at.caption[0].value
+    at.radio(key="price_book_choice").set_value("bundled").run()
+    assert not at.exception and at.caption[0].value.startswith("Bundled public list prices")
+    monkeypatch.delenv("PLANNER_PRICE_BOOK", raising=False)  # the page set it for the server process
+    default_book.cache_clear()
+    st.cache_resource.clear()
