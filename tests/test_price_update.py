@@ -186,7 +186,7 @@ def test_reports_name_the_refreshed_book(cache, api, tmp_path):
 
 def test_a_partial_answer_is_refused(cache, api):
     # two sizes priced where the book has hundreds in eastus: taken for a partial answer
-    with pytest.raises(UpdateError, match="the answer for eastus prices 2 sizes where the book has"):
+    with pytest.raises(UpdateError, match="the answer for eastus prices 2 vm sizes where the book has"):
         update("azure", ["eastus"], api=api[0])
     assert not (cache / "current").exists()
 
@@ -222,6 +222,7 @@ def test_plan_compare_prices_shows_the_bill_moving(cache, api, tmp_path, capsys)
 # -- AWS bulk offer files -----------------------------------------------------
 
 OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_ec2_us-east-1.json").read_bytes()
+RDS_OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_rds_us-east-1.json").read_bytes()
 
 
 @pytest.fixture()
@@ -236,7 +237,7 @@ def offers():
             if self.headers.get("Range"):
                 start = int(self.headers["Range"].removeprefix("bytes=").rstrip("-"))
                 state["ranges"].append(start)
-            body = OFFER[start:]
+            body = (RDS_OFFER if "AmazonRDS" in self.path else OFFER)[start:]
             self.send_response(206 if start else 200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -275,7 +276,7 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     url, state = offers
     state["cut"] = 2000  # the first answer stops after 2,000 bytes: the retry asks for the rest
     result = update("aws", ["us-east-1"], api=url, min_share=0)
-    assert state["ranges"] == [2000] and result.rows == 2 and result.unknown_skus == 1
+    assert state["ranges"] == [2000] and result.rows == 2 + 5 and result.unknown_skus == 1
     book = PriceBook.load(result.folder)
     ec2 = book.instance_prices[(book.instance_prices.region == "us-east-1") & (book.instance_prices.service == "ec2")
                                & (book.instance_prices.option == "on_demand")]
@@ -286,8 +287,17 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
                                              & (b.instance_prices.option != "on_demand")])
     assert others(book) == others(bundled)
     assert not (cache / "downloads").exists()  # the download is gone once installed
-    [source] = read_update(result.folder)["sources"]
-    assert source["source"] == "AWS Price List bulk API" and len(source["sha256"]) == 64
+    sources = read_update(result.folder)["sources"]
+    assert [s["service"] for s in sources] == ["ec2", "rds"] and all(len(s["sha256"]) == 64 for s in sources)
+    rds = book.instance_prices[(book.instance_prices.region == "us-east-1") & (book.instance_prices.service == "rds")
+                               & (book.instance_prices.option == "on_demand")
+                               & (book.instance_prices.sku == "db.r6g.large")]
+    got = {(e, d): usd for e, d, usd in zip(rds.engine, rds.deployment, rds.hourly_usd)}
+    # each engine and deployment as the book names them; Oracle (licensed) and storage are not instances
+    assert got[("postgresql", "single-az")] == 0.23 and got[("postgresql", "multi-az")] == 0.46
+    assert got[("aurora-postgresql", "aurora-standard")] == 0.265
+    assert got[("aurora-postgresql", "aurora-io-optimized")] == 0.345
+    assert got[("mysql", "multi-az-cluster")] == 0.7 and not any(e == "oracle" for e, _ in got)
 
 
 # -- Google Cloud Billing Catalog ---------------------------------------------

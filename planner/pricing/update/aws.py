@@ -1,5 +1,5 @@
 """AWS Price List bulk offer files -> the price book's ``instance_prices`` rows of EC2 (Linux, shared tenancy,
-on demand).
+on demand) and of RDS / Aurora instances (license-free engines, on demand).
 
 An offer file (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/<region>/index.json,
 public) holds ``products`` (SKU -> ``attributes``: instanceType, operatingSystem, tenancy, preInstalledSw,
@@ -25,30 +25,83 @@ API = "https://pricing.us-east-1.amazonaws.com"
 WANT = {"operatingSystem": "Linux", "tenancy": "Shared", "preInstalledSw": "NA", "capacitystatus": "Used"}
 
 
+# RDS offer files: engines and deployments as the book names them (AWS Price List attributes databaseEngine,
+# deploymentOption; Aurora's I/O-Optimized instances differ only in their usagetype, InstanceUsageIOOptimized)
+RDS_ENGINES = {"PostgreSQL": "postgresql", "MySQL": "mysql", "MariaDB": "mariadb",
+               "Aurora PostgreSQL": "aurora-postgresql", "Aurora MySQL": "aurora-mysql"}
+RDS_DEPLOYMENTS = {"Single-AZ": "single-az", "Multi-AZ": "multi-az", "Multi-AZ (readable standbys)": "multi-az-cluster"}
+
+
+def offer_url(offer: str, region: str, api: str = API) -> str:
+    return f"{api}/offers/v1.0/aws/{offer}/current/{region}/index.json"
+
+
 def ec2_url(region: str, api: str = API) -> str:
-    return f"{api}/offers/v1.0/aws/AmazonEC2/current/{region}/index.json"
+    return offer_url("AmazonEC2", region, api)
+
+
+def fetch_offers(offer: str, regions: Sequence[str], folder: Path, *, api: str = API,
+                 progress: Callable[[int, int | None], None] | None = None) -> dict[str, Path]:
+    """Each region's ``offer`` file (AmazonEC2, AmazonRDS) downloaded into ``folder`` (resumed where an earlier
+    run stopped)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return {r: download(offer_url(offer, r, api), folder / f"{offer}-{r}.json", source=SOURCE, progress=progress)
+            for r in regions}
 
 
 def fetch_ec2(regions: Sequence[str], folder: Path, *, api: str = API,
               progress: Callable[[int, int | None], None] | None = None) -> dict[str, Path]:
-    """Each region's EC2 offer file downloaded into ``folder`` (resumed where an earlier run stopped)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return {r: download(ec2_url(r, api), folder / f"AmazonEC2-{r}.json", source=SOURCE, progress=progress)
-            for r in regions}
+    return fetch_offers("AmazonEC2", regions, folder, api=api, progress=progress)
 
 
 def ec2_rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date) -> tuple[pd.DataFrame, int]:
     """Linux shared-tenancy on-demand hourly prices of instance types the book has specs for, as
     ``instance_prices`` rows; and how many priced types were left out for want of a spec."""
+    return _rows(path, region, known_skus, retrieved, "ec2", _ec2_key, "Linux shared-tenancy EC2")
+
+
+def rds_rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date) -> tuple[pd.DataFrame, int]:
+    """On-demand hourly prices of RDS and Aurora instance classes (license-free engines; single-AZ, Multi-AZ,
+    Multi-AZ DB cluster; Aurora standard and I/O-Optimized) the book has specs for."""
+    return _rows(path, region, known_skus, retrieved, "rds", _rds_key, "license-free RDS instance")
+
+
+def _ec2_key(product: dict[str, Any]) -> tuple[str, str, str] | None:
+    return (product["attributes"]["instanceType"], "", "") if _wanted(product) else None
+
+
+def _rds_key(product: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(class, engine, deployment) of a priced RDS instance product, None for anything else."""
+    a = product.get("attributes", {})
+    engine = RDS_ENGINES.get(a.get("databaseEngine", ""))
+    if (product.get("productFamily") != "Database Instance" or engine is None or "instanceType" not in a
+            or a.get("licenseModel", "No license required").lower() != "no license required"
+            or a.get("locationType", "AWS Region") != "AWS Region"):
+        return None
+    if engine.startswith("aurora"):
+        if a.get("deploymentOption", "Single-AZ") != "Single-AZ":
+            return None
+        deployment = "aurora-io-optimized" if "IOOptimized" in a.get("usagetype", "") else "aurora-standard"
+    else:
+        deployment = RDS_DEPLOYMENTS.get(a.get("deploymentOption", ""))
+        if deployment is None:
+            return None
+    return a["instanceType"], engine, deployment
+
+
+def _rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date, service: str,
+          key: Callable[[dict[str, Any]], tuple[str, str, str] | None], what: str) -> tuple[pd.DataFrame, int]:
     import ijson
 
     try:
         with open(path, "rb") as fh:
-            kept = {sku: p["attributes"]["instanceType"] for sku, p in ijson.kvitems(fh, "products")
-                    if _wanted(p)}
+            kept = {}
+            for sku, product in ijson.kvitems(fh, "products"):
+                k = key(product)
+                if k is not None:
+                    kept[sku] = k
         if not kept:
-            raise UpdateError(f"{SOURCE}: {path.name} has no Linux shared-tenancy EC2 products (the format "
-                              "changed?)")
+            raise UpdateError(f"{SOURCE}: {path.name} has no {what} products (the format changed?)")
         prices: dict[str, float] = {}
         with open(path, "rb") as fh:
             for sku, offers in ijson.kvitems(fh, "terms.OnDemand", use_float=True):
@@ -61,16 +114,18 @@ def ec2_rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date) 
                           "again") from None
     rows, unknown = [], set()
     for sku, usd in prices.items():
-        instance_type = kept[sku]
+        instance_type, engine, deployment = kept[sku]
         if instance_type not in known_skus:
             unknown.add(instance_type)
             continue
-        rows.append({"region": region, "service": "ec2", "sku": instance_type, "engine": "", "deployment": "",
-                     "option": "on_demand", "hourly_usd": usd, "upfront_usd": 0.0, "payment": "", "interruption": "",
-                     "prices_as_of": retrieved.isoformat(), "source_id": SOURCE_ID, "notes": ""})
+        rows.append({"region": region, "service": service, "sku": instance_type, "engine": engine,
+                     "deployment": deployment, "option": "on_demand", "hourly_usd": usd, "upfront_usd": 0.0,
+                     "payment": "", "interruption": "", "prices_as_of": retrieved.isoformat(), "source_id": SOURCE_ID,
+                     "notes": ""})
     frame = pd.DataFrame(rows)
     if len(frame):
-        frame = frame.sort_values("hourly_usd").drop_duplicates(["region", "sku"]).sort_values("sku")
+        frame = (frame.sort_values("hourly_usd").drop_duplicates(["region", "sku", "engine", "deployment"])
+                 .sort_values(["sku", "engine", "deployment"]))
     return frame.reset_index(drop=True), len(unknown)
 
 
@@ -91,7 +146,8 @@ def _hourly(offers: dict[str, Any]) -> float | None:
 
 def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:
     day = retrieved.date().isoformat()
-    return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": f"{API}/offers/v1.0/aws/AmazonEC2/current",
+    return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": f"{API}/offers/v1.0/aws/<offer>/current",
             "data_date_min": day, "data_date_max": day,
             "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: EC2 Linux "
-                     "shared-tenancy on-demand"}
+                     "shared-tenancy and RDS/Aurora license-free on-demand instances (AmazonEC2, AmazonRDS offer "
+                     "files)"}

@@ -19,7 +19,7 @@ from planner.pricing.update.fetch import GetJson, UpdateError
 
 GCP_KEY_ENV = "PLANNER_GCP_API_KEY"
 MIN_SHARE = 0.5  # an answer pricing under half the sizes a region had is taken for a partial one
-SUPPORTED = {"aws": "ec2", "azure": "vm", "gcp": "compute"}  # cloud -> the instance service refreshed
+SUPPORTED = {"aws": ("ec2", "rds"), "azure": ("vm",), "gcp": ("compute",)}  # cloud -> instance services refreshed
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,12 @@ class _Fetched:
 def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | None = None,
            progress: Callable[..., None] | None = None, api: str | None = None,
            min_share: float = MIN_SHARE) -> UpdateResult:
-    """Refresh ``cloud``'s on-demand VM prices for ``regions`` (default: every region of the book) and install
+    """Refresh ``cloud``'s on-demand instance prices (AWS: EC2 and RDS) for ``regions`` (default: every region of the book) and install
     the result. A region whose answer prices fewer than ``min_share`` of the sizes the book has there is
     refused (a partial answer or a changed format would otherwise delete prices)."""
     from planner.pricing.book import PriceBook
     from planner.pricing.loader import bundled_folder
-    from planner.pricing.update.install import Refresh, build_and_install
+    from planner.pricing.update.install import build_and_install
     from planner.pricing.user_cache import current_folder, prices_root
 
     if cloud == "gcp" and not os.environ.get(GCP_KEY_ENV):
@@ -70,20 +70,36 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
         from planner.errors import unknown_name
 
         raise unknown_name("region", bad[0], sorted(known_regions), context=f"for {cloud}")
-    service = SUPPORTED[cloud]
     specs = book.specs
-    known = set(specs.sku[(specs.cloud == cloud) & (specs.service == service)])
+    known = {service: set(specs.sku[(specs.cloud == cloud) & (specs.service == service)])
+             for service in SUPPORTED[cloud]}
     retrieved = dt.datetime.now(dt.UTC)
     downloads = prices_root() / "downloads"
     if cloud == "azure":
-        fetched = _azure(regions, known, retrieved, get, progress, api)
+        parts = {"vm": _azure(regions, known["vm"], retrieved, get, progress, api)}
     elif cloud == "gcp":
-        fetched = _gcp(regions, book, retrieved, get, progress, api)
+        parts = {"compute": _gcp(regions, book, retrieved, get, progress, api)}
     else:
-        fetched = _aws(regions, known, retrieved, downloads, progress, api)
+        parts = {service: _aws(offer, service, regions, known[service], retrieved, downloads, progress, api)
+                 for service, offer in (("ec2", "AmazonEC2"), ("rds", "AmazonRDS"))}
+    refreshes = [_refresh(cloud, service, fetched, book, regions, retrieved, min_share)
+                 for service, fetched in parts.items()]
+    folder = build_and_install(base if base else bundled_folder(), refreshes, base_label)
+    shutil.rmtree(downloads, ignore_errors=True)  # kept only to resume an interrupted download
+    first = next(iter(parts.values()))
+    return UpdateResult(folder=folder, source=first.source, regions=regions,
+                        rows=sum(len(f.rows) for f in parts.values()),
+                        unknown_skus=sum(f.unknown for f in parts.values()))
+
+
+def _refresh(cloud: str, service: str, fetched: _Fetched, book: Any, regions: Sequence[str],
+             retrieved: dt.datetime, min_share: float) -> Any:
+    """The fresh rows of one service as a :class:`Refresh`, refused when a region's answer looks partial."""
+    from planner.pricing.update.install import Refresh
+
     if fetched.rows.empty:
-        raise UpdateError(f"{fetched.source}: no on-demand prices in the answer for {', '.join(regions)}; the price "
-                          "cache is unchanged")
+        raise UpdateError(f"{fetched.source}: no {service} on-demand prices in the answer for {', '.join(regions)}; "
+                          "the price cache is unchanged")
     prices = book.instance_prices
     held = prices[(prices.cloud == cloud) & (prices.service == service) & (prices.option == "on_demand")
                   ].groupby("region").size()
@@ -92,23 +108,18 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     short = [(r, int(fresh[r]), int(held[r])) for r in regions if r in held and fresh[r] < min_share * held[r]]
     if short:
         r, got, had = short[0]
-        raise UpdateError(f"{fetched.source}: the answer for {r} prices {got:,} sizes where the book has {had:,} "
-                          f"(a partial answer or a changed format?); nothing installed. --allow-shrink takes it "
-                          "anyway")
-    refresh = Refresh(cloud=cloud, kind="instance_prices", rows=fetched.rows, regions=regions,
-                      source_row=fetched.source_row,
-                      provenance={"source": fetched.source, "url": fetched.url,
-                                  "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": fetched.items,
-                                  "rows": len(fetched.rows), "unknown_skus": fetched.unknown,
-                                  "sha256": fetched.digest},
-                      match={"service": service,
-                             "option": ("on_demand", "sustained_use") if cloud == "gcp" else "on_demand"},
-                      # Compute Engine rates price the types without GPUs or shared cores; the others stay
-                      only_priced_skus=cloud == "gcp")
-    folder = build_and_install(base if base else bundled_folder(), [refresh], base_label)
-    shutil.rmtree(downloads, ignore_errors=True)  # kept only to resume an interrupted download
-    return UpdateResult(folder=folder, source=fetched.source, regions=regions, rows=len(fetched.rows),
-                        unknown_skus=fetched.unknown)
+        raise UpdateError(f"{fetched.source}: the answer for {r} prices {got:,} {service} sizes where the book has "
+                          f"{had:,} (a partial answer or a changed format?); nothing installed. --allow-shrink "
+                          "takes it anyway")
+    return Refresh(cloud=cloud, kind="instance_prices", rows=fetched.rows, regions=regions,
+                   source_row=fetched.source_row,
+                   provenance={"source": fetched.source, "service": service, "url": fetched.url,
+                               "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": fetched.items,
+                               "rows": len(fetched.rows), "unknown_skus": fetched.unknown, "sha256": fetched.digest},
+                   match={"service": service, "option": ("on_demand", "sustained_use") if cloud == "gcp" else
+                          "on_demand"},
+                   # Compute Engine rates price the types without GPUs or shared cores; the others stay
+                   only_priced_skus=cloud == "gcp")
 
 
 def _azure(regions: Sequence[str], known: set[str], retrieved: dt.datetime, get: GetJson | None,
@@ -137,21 +148,22 @@ def _gcp(regions: Sequence[str], book: Any, retrieved: dt.datetime, get: GetJson
                     gcp.source_row(retrieved, regions), digest, len(skus))
 
 
-def _aws(regions: Sequence[str], known: set[str], retrieved: dt.datetime, downloads: Path,
-         progress: Callable[..., None] | None, api: str | None) -> _Fetched:
+def _aws(offer: str, service: str, regions: Sequence[str], known: set[str], retrieved: dt.datetime,
+         downloads: Path, progress: Callable[..., None] | None, api: str | None) -> _Fetched:
     from planner.pricing.update import aws
 
-    files = aws.fetch_ec2(regions, downloads, progress=progress, **({"api": api} if api else {}))
+    files = aws.fetch_offers(offer, regions, downloads, progress=progress, **({"api": api} if api else {}))
+    convert = aws.ec2_rows if service == "ec2" else aws.rds_rows
     parts: list[pd.DataFrame] = []
     unknown = 0
     digest = hashlib.sha256()
     for region, path in files.items():
-        rows, missing = aws.ec2_rows(path, region, known, retrieved.date())
+        rows, missing = convert(path, region, known, retrieved.date())
         parts.append(rows)
         unknown += missing
         digest.update(_file_sha256(path).encode())
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return _Fetched(rows, unknown, aws.SOURCE, aws.ec2_url("<region>", api or aws.API),
+    return _Fetched(rows, unknown, aws.SOURCE, aws.offer_url(offer, "<region>", api or aws.API),
                     aws.source_row(retrieved, regions), digest.hexdigest(), len(files))
 
 
