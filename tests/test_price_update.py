@@ -223,6 +223,7 @@ def test_plan_compare_prices_shows_the_bill_moving(cache, api, tmp_path, capsys)
 
 OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_ec2_us-east-1.json").read_bytes()
 RDS_OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_rds_us-east-1.json").read_bytes()
+CACHE_OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_elasticache_us-east-1.json").read_bytes()
 
 
 @pytest.fixture()
@@ -237,7 +238,8 @@ def offers():
             if self.headers.get("Range"):
                 start = int(self.headers["Range"].removeprefix("bytes=").rstrip("-"))
                 state["ranges"].append(start)
-            body = (RDS_OFFER if "AmazonRDS" in self.path else OFFER)[start:]
+            body = (RDS_OFFER if "AmazonRDS" in self.path else CACHE_OFFER if "AmazonElastiCache" in self.path
+                    else OFFER)[start:]
             self.send_response(206 if start else 200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -276,7 +278,7 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     url, state = offers
     state["cut"] = 2000  # the first answer stops after 2,000 bytes: the retry asks for the rest
     result = update("aws", ["us-east-1"], api=url, min_share=0)
-    assert state["ranges"] == [2000] and result.rows == 2 + 5 and result.unknown_skus == 1
+    assert state["ranges"] == [2000] and result.rows == 2 + 5 + 3 and result.unknown_skus == 1
     book = PriceBook.load(result.folder)
     ec2 = book.instance_prices[(book.instance_prices.region == "us-east-1") & (book.instance_prices.service == "ec2")
                                & (book.instance_prices.option == "on_demand")]
@@ -288,7 +290,12 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     assert others(book) == others(bundled)
     assert not (cache / "downloads").exists()  # the download is gone once installed
     sources = read_update(result.folder)["sources"]
-    assert [s["service"] for s in sources] == ["ec2", "rds"] and all(len(s["sha256"]) == 64 for s in sources)
+    assert [s["service"] for s in sources] == ["ec2", "rds", "elasticache"]
+    assert all(len(s["sha256"]) == 64 for s in sources)
+    nodes = book.instance_prices[(book.instance_prices.region == "us-east-1")
+                                 & (book.instance_prices.service == "elasticache")
+                                 & (book.instance_prices.option == "on_demand")]
+    assert dict(zip(nodes.engine, nodes.hourly_usd)) == {"memcached": 0.205, "redis": 0.21, "valkey": 0.168}
     rds = book.instance_prices[(book.instance_prices.region == "us-east-1") & (book.instance_prices.service == "rds")
                                & (book.instance_prices.option == "on_demand")
                                & (book.instance_prices.sku == "db.r6g.large")]

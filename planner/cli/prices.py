@@ -151,8 +151,8 @@ def validate(
 
 @prices_app.command("update")
 def update_command(
-    cloud: str = typer.Option("all", "--cloud", help="Cloud whose public price list to fetch: aws (EC2 and RDS on "
-                                                      "demand from the AWS Price List bulk offer files), azure (VMs "
+    cloud: str = typer.Option("all", "--cloud", help="Cloud whose public price list to fetch: aws (EC2, RDS and "
+                                                      "ElastiCache on demand from the AWS Price List bulk offer files), azure (VMs "
                                                       "from "
                                                       "the Azure Retail Prices API), gcp (Compute Engine from the "
                                                       "Cloud Billing Catalog API; key in $PLANNER_GCP_API_KEY), or "

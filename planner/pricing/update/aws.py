@@ -1,5 +1,5 @@
 """AWS Price List bulk offer files -> the price book's ``instance_prices`` rows of EC2 (Linux, shared tenancy,
-on demand) and of RDS / Aurora instances (license-free engines, on demand).
+on demand), RDS / Aurora instances (license-free engines) and ElastiCache nodes, on demand.
 
 An offer file (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/<region>/index.json,
 public) holds ``products`` (SKU -> ``attributes``: instanceType, operatingSystem, tenancy, preInstalledSw,
@@ -29,6 +29,7 @@ WANT = {"operatingSystem": "Linux", "tenancy": "Shared", "preInstalledSw": "NA",
 # deploymentOption; Aurora's I/O-Optimized instances differ only in their usagetype, InstanceUsageIOOptimized)
 RDS_ENGINES = {"PostgreSQL": "postgresql", "MySQL": "mysql", "MariaDB": "mariadb",
                "Aurora PostgreSQL": "aurora-postgresql", "Aurora MySQL": "aurora-mysql"}
+CACHE_ENGINES = {"Redis": "redis", "Valkey": "valkey", "Memcached": "memcached"}
 RDS_DEPLOYMENTS = {"Single-AZ": "single-az", "Multi-AZ": "multi-az", "Multi-AZ (readable standbys)": "multi-az-cluster"}
 
 
@@ -64,6 +65,20 @@ def rds_rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date) 
     """On-demand hourly prices of RDS and Aurora instance classes (license-free engines; single-AZ, Multi-AZ,
     Multi-AZ DB cluster; Aurora standard and I/O-Optimized) the book has specs for."""
     return _rows(path, region, known_skus, retrieved, "rds", _rds_key, "license-free RDS instance")
+
+
+def cache_rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date) -> tuple[pd.DataFrame, int]:
+    """On-demand hourly prices of ElastiCache nodes (Redis, Valkey, Memcached) the book has specs for."""
+    return _rows(path, region, known_skus, retrieved, "elasticache", _cache_key, "ElastiCache node")
+
+
+def _cache_key(product: dict[str, Any]) -> tuple[str, str, str] | None:
+    a = product.get("attributes", {})
+    engine = CACHE_ENGINES.get(a.get("cacheEngine", ""))
+    if (product.get("productFamily") != "Cache Instance" or engine is None or "instanceType" not in a
+            or a.get("locationType", "AWS Region") != "AWS Region"):
+        return None
+    return a["instanceType"], engine, ""
 
 
 def _ec2_key(product: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -149,5 +164,5 @@ def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]
     return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": f"{API}/offers/v1.0/aws/<offer>/current",
             "data_date_min": day, "data_date_max": day,
             "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: EC2 Linux "
-                     "shared-tenancy and RDS/Aurora license-free on-demand instances (AmazonEC2, AmazonRDS offer "
-                     "files)"}
+                     "shared-tenancy, RDS/Aurora license-free and ElastiCache on-demand instances (AmazonEC2, "
+                     "AmazonRDS, AmazonElastiCache offer files)"}

@@ -19,7 +19,7 @@ from planner.pricing.update.fetch import GetJson, UpdateError
 
 GCP_KEY_ENV = "PLANNER_GCP_API_KEY"
 MIN_SHARE = 0.5  # an answer pricing under half the sizes a region had is taken for a partial one
-SUPPORTED = {"aws": ("ec2", "rds"), "azure": ("vm",), "gcp": ("compute",)}  # cloud -> instance services refreshed
+SUPPORTED = {"aws": ("ec2", "rds", "elasticache"), "azure": ("vm",), "gcp": ("compute",)}  # cloud -> instance services refreshed
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class _Fetched:
 def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | None = None,
            progress: Callable[..., None] | None = None, api: str | None = None,
            min_share: float = MIN_SHARE) -> UpdateResult:
-    """Refresh ``cloud``'s on-demand instance prices (AWS: EC2 and RDS) for ``regions`` (default: every region of the book) and install
+    """Refresh ``cloud``'s on-demand instance prices (AWS: EC2, RDS, ElastiCache) for ``regions`` (default: every region of the book) and install
     the result. A region whose answer prices fewer than ``min_share`` of the sizes the book has there is
     refused (a partial answer or a changed format would otherwise delete prices)."""
     from planner.pricing.book import PriceBook
@@ -81,7 +81,8 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
         parts = {"compute": _gcp(regions, book, retrieved, get, progress, api)}
     else:
         parts = {service: _aws(offer, service, regions, known[service], retrieved, downloads, progress, api)
-                 for service, offer in (("ec2", "AmazonEC2"), ("rds", "AmazonRDS"))}
+                 for service, offer in (("ec2", "AmazonEC2"), ("rds", "AmazonRDS"),
+                                        ("elasticache", "AmazonElastiCache"))}
     refreshes = [_refresh(cloud, service, fetched, book, regions, retrieved, min_share)
                  for service, fetched in parts.items()]
     folder = build_and_install(base if base else bundled_folder(), refreshes, base_label)
@@ -153,7 +154,7 @@ def _aws(offer: str, service: str, regions: Sequence[str], known: set[str], retr
     from planner.pricing.update import aws
 
     files = aws.fetch_offers(offer, regions, downloads, progress=progress, **({"api": api} if api else {}))
-    convert = aws.ec2_rows if service == "ec2" else aws.rds_rows
+    convert = {"ec2": aws.ec2_rows, "rds": aws.rds_rows, "elasticache": aws.cache_rows}[service]
     parts: list[pd.DataFrame] = []
     unknown = 0
     digest = hashlib.sha256()
