@@ -93,6 +93,7 @@ def test_update_installs_a_valid_book_that_plans_then_use(cache, api):
     # plans use it (auto), and say so; --price-book bundled goes back
     used = default_book("azure")
     assert used.label.startswith("price cache (updated ") and used.prices_as_of >= dt.date.today().isoformat()[:7]
+    assert default_book("aws").label.endswith("; aws prices as bundled)")  # the cache holds every cloud
     assert main(["--price-book", "bundled", "prices", "status"]) == 0
     default_book.cache_clear()
     assert default_book("azure").label == "pricing_data"

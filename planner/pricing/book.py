@@ -470,7 +470,7 @@ def default_book(cloud: str = "aws") -> PriceBook:
     if chosen is None:
         return _loaded(None, cloud, "pricing_data")
     try:
-        return _loaded(chosen, cloud, label)
+        return _loaded(chosen, cloud, _cloud_label(chosen, cloud, label))
     except PriceTableError as e:
         if choice() != "auto":
             raise
@@ -478,6 +478,16 @@ def default_book(cloud: str = "aws") -> PriceBook:
         print(f"planner: the price cache {chosen} is not valid, so the bundled price book is used: "
               f"{e.problems[0]}", file=sys.stderr)
         return _loaded(None, cloud, "pricing_data")
+
+
+def _cloud_label(folder: Path, cloud: str, label: str) -> str:
+    """How reports name a refreshed book for ``cloud``: saying so when none of its prices were refreshed."""
+    from planner.pricing.user_cache import read_update
+
+    refreshed = {s.get("cloud") for s in read_update(folder).get("sources", [])}
+    if label.startswith("price cache") and cloud not in refreshed:
+        return label[:-1] + f"; {cloud} prices as bundled)" if label.endswith(")") else f"{label} ({cloud} as bundled)"
+    return label
 
 
 def book_of(cloud: str, which: str) -> PriceBook:
@@ -491,7 +501,8 @@ def book_of(cloud: str, which: str) -> PriceBook:
     if folder is None:
         raise PlannerError("no refreshed price book in the cache to compare with; run planner prices update first")
     updated = read_update(folder).get("updated_at", "")[:10]
-    return _loaded(folder, cloud, f"price cache (updated {updated})" if updated else "price cache")
+    label = f"price cache (updated {updated})" if updated else "price cache"
+    return _loaded(folder, cloud, _cloud_label(folder, cloud, label))
 
 
 def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
