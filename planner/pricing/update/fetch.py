@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from planner.errors import PlannerError
 
@@ -33,26 +33,44 @@ def get_json(url: str, *, source: str, timeout: float = TIMEOUT_S, retries: int 
     """The JSON document at ``url``: retried on a timeout, a dropped connection or a 429/5xx answer (``retries``
     more times, doubling the wait), an :class:`UpdateError` naming ``source`` otherwise."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
-    wait = BACKOFF_S
-    for attempt in range(retries + 1):
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - https URLs we build
-                body = response.read()
-            break
-        except urllib.error.HTTPError as e:
-            if e.code not in RETRY_STATUS or attempt == retries:
-                raise UpdateError(f"{source}: HTTP {e.code} {e.reason} from {_short(url)}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as e:
-            if attempt == retries:
-                reason = getattr(e, "reason", e)
-                raise UpdateError(f"{source}: cannot reach {_short(url)} ({reason}); the price cache is "
-                                  "unchanged") from None
-        (sleep or time.sleep)(wait)
-        wait *= 2
+
+    def fetch() -> bytes:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - https URLs we build
+            return response.read()
+
+    body = _retried(fetch, source=source, url=url, retries=retries, sleep=sleep,
+                    failed=lambda reason: f"cannot reach {_short(url)} ({reason}); the price cache is unchanged")
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise UpdateError(f"{source}: {_short(url)} did not answer JSON (truncated or changed?)") from None
+
+
+T = TypeVar("T")
+
+
+def _retried(attempt: Callable[[], T], *, source: str, url: str, retries: int,
+             sleep: Callable[[float], None] | None, failed: Callable[[object], str], writing: Path | None = None
+             ) -> T:
+    """``attempt()``, tried again after a timeout, a dropped connection or a 429/5xx answer (``retries`` more
+    times, the wait doubling from :data:`BACKOFF_S`); an :class:`UpdateError` naming ``source`` when it keeps
+    failing (``failed(reason)`` says how), at once for another HTTP error or a full disk."""
+    wait = BACKOFF_S
+    for n in range(retries + 1):
+        try:
+            return attempt()
+        except urllib.error.HTTPError as e:
+            if e.code not in RETRY_STATUS or n == retries:
+                raise UpdateError(f"{source}: HTTP {e.code} {e.reason} from {_short(url)}") from None
+        except OSError as e:  # URLError, timeouts and dropped connections are OSErrors
+            if e.errno == errno.ENOSPC:
+                raise UpdateError(f"{source}: the disk is full writing {writing or e.filename}; the price cache is "
+                                  "unchanged") from None
+            if n == retries:
+                raise UpdateError(f"{source}: {failed(getattr(e, 'reason', e))}") from None
+        (sleep or time.sleep)(wait)
+        wait *= 2
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _short(url: str) -> str:
@@ -68,8 +86,8 @@ def download(url: str, dest: Path, *, source: str, timeout: float = TIMEOUT_S, r
     attempt stopped (an HTTP Range request; a server that ignores it starts over), retried like
     :func:`get_json`; a length that does not match the server's is a truncated download."""
     part = dest.with_name(dest.name + ".part")
-    wait = BACKOFF_S
-    for attempt in range(retries + 1):
+
+    def fetch() -> Path:
         have = part.stat().st_size if part.exists() else 0
         headers = {"User-Agent": USER_AGENT, **({"Range": f"bytes={have}-"} if have else {})}
         try:
@@ -85,23 +103,16 @@ def download(url: str, dest: Path, *, source: str, timeout: float = TIMEOUT_S, r
                         done += len(block)
                         if progress:
                             progress(done, total)
-            if total is not None and done != total:
-                raise ConnectionError(f"got {done:,} of {total:,} bytes")
-            part.replace(dest)
-            return dest
         except urllib.error.HTTPError as e:
-            if e.code == 416:  # the range is past the end: the part file is whole or stale; start over
-                part.unlink(missing_ok=True)
-            elif e.code not in RETRY_STATUS or attempt == retries:
-                raise UpdateError(f"{source}: HTTP {e.code} {e.reason} from {_short(url)}") from None
-        except OSError as e:
-            if isinstance(e, OSError) and e.errno == errno.ENOSPC:
-                raise UpdateError(f"{source}: the disk is full writing {part}; the price cache is unchanged") \
-                    from None
-            if attempt == retries:
-                reason = getattr(e, "reason", e)
-                raise UpdateError(f"{source}: download of {_short(url)} failed ({reason}); rerun to resume, the "
-                                  "price cache is unchanged") from None
-        (sleep or time.sleep)(wait)
-        wait *= 2
-    raise UpdateError(f"{source}: download of {_short(url)} failed")
+            if e.code != 416:
+                raise
+            part.unlink(missing_ok=True)  # the range is past the end: the part file is whole or stale; start over
+            raise ConnectionError("the resumed range is past the end; starting over") from None
+        if total is not None and done != total:
+            raise ConnectionError(f"got {done:,} of {total:,} bytes")
+        part.replace(dest)
+        return dest
+
+    return _retried(fetch, source=source, url=url, retries=retries, sleep=sleep, writing=part,
+                    failed=lambda reason: f"download of {_short(url)} failed ({reason}); rerun to resume, the "
+                                          "price cache is unchanged")
