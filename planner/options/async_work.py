@@ -9,7 +9,7 @@ import numpy as np
 from planner.bom import BomBuilder
 from planner.options.context import Columns, Context
 from planner.pricing.units import HOURS_PER_MONTH
-from planner.sizing.workers import cheapest_per_vcpu, hourly_share, poll_requests_month
+from planner.sizing.workers import cheapest_per_vcpu, poll_requests_month
 
 MS_PER_S = 1000.0
 LAMBDA_SQS_POLLERS = 5  # Lambda's event source mapping starts with five long-polling pollers (Lambda docs)
@@ -19,8 +19,7 @@ def worker_units(ctx: Context, unit_vcpu: np.ndarray) -> tuple[np.ndarray, np.nd
     """Workers of ``unit_vcpu`` each at the peak, and worker-hours a month: each hour of the day runs what that
     hour needs (queue-depth scaling), at least one worker while jobs arrive."""
     peak_units = np.where(ctx.col("async_used"), np.ceil(ctx.col("worker_vcpu_needed") / unit_vcpu - 1e-9), 0.0)
-    share = hourly_share(ctx.columns, ctx.hourly_fraction, ctx.policy)
-    per_hour = np.maximum(np.ceil(peak_units[:, None] * share - 1e-9), np.where(peak_units > 0, 1.0, 0.0)[:, None])
+    per_hour = np.maximum(np.ceil(peak_units[:, None] * ctx.worker_share - 1e-9), np.where(peak_units > 0, 1.0, 0.0)[:, None])
     return peak_units, per_hour.mean(axis=1) * HOURS_PER_MONTH
 
 

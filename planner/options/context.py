@@ -14,6 +14,7 @@ from planner.pricing.book import PriceBook
 from planner.sizing.availability import designed_for_pct, region_outages
 from planner.sizing.compute import FleetNeed, fleet_units
 from planner.sizing.dr import tier_rto_minutes
+from planner.sizing.workers import hourly_share
 
 OPTION_COLUMNS = ["row", "option", "feasible", "reasons", "instance_type", "instance_vcpu", "instances_min",
                   "instances_desired",
@@ -77,6 +78,11 @@ class Context:
                                  self.col("db_multi_az"), p.single_az_restore_minutes)
         return np.stack([designed_for_pct(outages, p.failures, self.tier_rto_minutes[:, i], aa)
                          for i, aa in enumerate(self.active_active_tiers)], axis=1)
+
+    @functools.cached_property
+    def worker_share(self) -> np.ndarray:
+        """(scenarios, 24): the worker pool each hour needs as a share of its peak (every option's workers)."""
+        return hourly_share(self.columns, self.hourly_fraction, self.policy)
 
     @functools.cached_property
     def fleet_need(self) -> FleetNeed:

@@ -41,8 +41,7 @@ def bill_edge(ctx: Context, bom: BomBuilder, option: str) -> None:
 def bill_secrets(ctx: Context, opt: Columns, bom: BomBuilder) -> None:
     """Secrets, their reads (per instance or task hour; a function deployment reads as one) and the KMS key."""
     option, p, cat = str(opt["option"][0]), ctx.policy, ctx.catalog
-    hours = np.nan_to_num(opt["instance_hours"].astype(float)) + np.nan_to_num(
-        opt.get("worker_hours", np.zeros(ctx.n)).astype(float))
+    hours = np.nan_to_num(opt["instance_hours"].astype(float)) + opt["worker_hours"]  # set by bill_async
     reads = np.maximum(hours, HOURS_PER_MONTH) * p.secret_reads_per_instance_hour
     bom.priced(ctx.rows, option, "secrets", cat.price("secrets"), ctx.region, float(p.secrets))
     bom.priced(ctx.rows, option, "secret reads", cat.price("secrets_api"), ctx.region, reads)

@@ -62,11 +62,11 @@ def cheapest_per_vcpu(book: PriceBook, catalog: CloudCatalog, policy: SizingPoli
 
 def hourly_share(wf: Mapping[str, np.ndarray], hourly_fraction: np.ndarray, policy: SizingPolicy) -> np.ndarray:
     """(scenarios, 24): the worker pool each hour of the day needs, as a share of the peak pool (that hour's
-    arrivals drained within the delay, at least the day's average)."""
+    arrivals drained within the delay, at least the day's average); ``wf`` holds :func:`size_workers`' columns."""
     peak = np.asarray(wf["async_jobs_per_second"], dtype=float)
     avg = peak / np.asarray(wf["peak_to_average"], dtype=float)
     delay = np.asarray(wf["max_queue_delay_seconds"], dtype=float)
-    mu = drain_rate(peak, avg, delay, policy.async_peak_seconds)
+    mu = np.asarray(wf["drain_rate_per_s"], dtype=float)
     rate = drain_rate(peak[:, None] * hourly_fraction, avg[:, None], delay[:, None], policy.async_peak_seconds)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(peak[:, None] > 0, np.clip(rate / mu[:, None], 0, 1), 0.0)
