@@ -493,16 +493,14 @@ def _cloud_label(folder: Path, cloud: str, label: str) -> str:
 def book_of(cloud: str, which: str) -> PriceBook:
     """``cloud``'s bundled book (``which`` = ``bundled``) or the refreshed one of the price cache (``cache``),
     whatever plans use by default: for comparing the two."""
-    from planner.pricing.user_cache import current_folder, read_update
+    from planner.pricing.user_cache import cache_label, current_folder
 
     if which == "bundled":
         return _loaded(None, cloud, "pricing_data")
     folder = current_folder()
     if folder is None:
         raise PlannerError("no refreshed price book in the cache to compare with; run planner prices update first")
-    updated = read_update(folder).get("updated_at", "")[:10]
-    label = f"price cache (updated {updated})" if updated else "price cache"
-    return _loaded(folder, cloud, _cloud_label(folder, cloud, label))
+    return _loaded(folder, cloud, _cloud_label(folder, cloud, cache_label(folder)))
 
 
 def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:

@@ -63,8 +63,13 @@ def book_folder() -> tuple[Path | None, str]:
             raise PlannerError(f"price book cache: no refreshed price book in {prices_root()}; run planner prices "
                                "update first")
         return None, "bundled"
+    return folder, cache_label(folder)
+
+
+def cache_label(folder: Path) -> str:
+    """How reports name the refreshed book in ``folder``: ``price cache (updated YYYY-MM-DD)``."""
     updated = read_update(folder).get("updated_at", "")[:10]
-    return folder, f"price cache (updated {updated})" if updated else "price cache"
+    return f"price cache (updated {updated})" if updated else "price cache"
 
 
 def read_update(folder: Path) -> dict[str, Any]:
