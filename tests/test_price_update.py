@@ -187,7 +187,7 @@ def test_reports_name_the_refreshed_book(cache, api, tmp_path):
 
 def test_a_partial_answer_is_refused(cache, api):
     # two sizes priced where the book has hundreds in eastus: taken for a partial answer
-    with pytest.raises(UpdateError, match="the answer for eastus prices 2 vm sizes where the book has"):
+    with pytest.raises(UpdateError, match=r"the answer for eastus prices 2 vm sizes \(on demand\) where the book has"):
         update("azure", ["eastus"], api=api[0])
     assert not (cache / "current").exists()
 
@@ -225,6 +225,7 @@ def test_plan_compare_prices_shows_the_bill_moving(cache, api, tmp_path, capsys)
 OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_ec2_us-east-1.json").read_bytes()
 RDS_OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_rds_us-east-1.json").read_bytes()
 CACHE_OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_elasticache_us-east-1.json").read_bytes()
+SPOT_ADVICE = (Path(__file__).parent / "data" / "price_updates" / "aws_spot_advisor.json").read_bytes()
 
 
 @pytest.fixture()
@@ -240,7 +241,7 @@ def offers():
                 start = int(self.headers["Range"].removeprefix("bytes=").rstrip("-"))
                 state["ranges"].append(start)
             body = (RDS_OFFER if "AmazonRDS" in self.path else CACHE_OFFER if "AmazonElastiCache" in self.path
-                    else OFFER)[start:]
+                    else SPOT_ADVICE if "spot-advisor" in self.path else OFFER)[start:]
             self.send_response(206 if start else 200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -268,8 +269,20 @@ def test_aws_offer_file_converter(tmp_path):
     path.write_bytes(OFFER)
     rows, unknown = aws.ec2_rows(path, "us-east-1", {"m7g.large", "c7g.xlarge", "t4g.small"}, dt.date(2026, 12, 1))
     # Linux, shared tenancy, used capacity only: Windows, Dedicated and capacity-reservation SKUs are not it
-    assert dict(zip(rows.sku, rows.hourly_usd)) == {"c7g.xlarge": 0.14, "m7g.large": 0.08}
+    on_demand = rows[rows.option == "on_demand"]
+    assert dict(zip(on_demand.sku, on_demand.hourly_usd)) == {"c7g.xlarge": 0.14, "m7g.large": 0.08}
     assert unknown == 1  # zz9.huge has no spec
+    # reservations: the least money up front per term, upfront spread over the term's 8,760 h a year
+    # (3-year partial upfront: 0.0155 + 407 / 26,280 = 0.030987); convertible RIs stand in for Savings Plans;
+    # a legacy "Light Utilization" offer and the Windows SKU's RI are not it
+    m7g = rows[(rows.sku == "m7g.large") & (rows.option != "on_demand")].set_index("option")
+    assert m7g.hourly_usd.to_dict() == {"reserved_1yr": 0.0504, "reserved_3yr": 0.030987, "savings_1yr": 0.0576,
+                                        "savings_3yr": 0.039}
+    assert m7g.payment.to_dict() == {"reserved_1yr": "no-upfront", "reserved_3yr": "partial-upfront",
+                                     "savings_1yr": "no-upfront", "savings_3yr": "no-upfront"}
+    assert m7g.upfront_usd["reserved_3yr"] == 407 and m7g.notes["savings_1yr"].startswith("Convertible RI")
+    with pytest.raises(UpdateError, match="AWS Spot Instance Advisor: no spot_advisor / ranges in the answer"):
+        aws.spot_rows({"advice": []}, on_demand, dt.date(2026, 12, 1))
     (tmp_path / "cut.json").write_bytes(OFFER[: len(OFFER) // 2])
     with pytest.raises(UpdateError, match="is not a whole offer file"):
         aws.ec2_rows(tmp_path / "cut.json", "us-east-1", {"m7g.large"}, dt.date(2026, 12, 1))
@@ -279,19 +292,32 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     url, state = offers
     state["cut"] = 2000  # the first answer stops after 2,000 bytes: the retry asks for the rest
     result = update("aws", ["us-east-1"], api=url, min_share=0)
-    assert state["ranges"] == [2000] and result.rows == 2 + 5 + 3 and result.unknown_skus == 1
+    # EC2 2 on demand + 4 commitments, RDS 5 + 2 reserved, ElastiCache 3, spot 2
+    assert state["ranges"] == [2000] and result.rows == 6 + 7 + 3 + 2 and result.unknown_skus == 1
     book = PriceBook.load(result.folder)
-    ec2 = book.instance_prices[(book.instance_prices.region == "us-east-1") & (book.instance_prices.service == "ec2")
-                               & (book.instance_prices.option == "on_demand")]
-    assert dict(zip(ec2.sku, ec2.hourly_usd)) == {"c7g.xlarge": 0.14, "m7g.large": 0.08}
-    # reserved, savings-plan and spot rows are untouched
+    ec2 = book.instance_prices[(book.instance_prices.region == "us-east-1") & (book.instance_prices.service == "ec2")]
+    assert dict(zip(ec2[ec2.option == "on_demand"].sku, ec2[ec2.option == "on_demand"].hourly_usd)) == {
+        "c7g.xlarge": 0.14, "m7g.large": 0.08}
+    # spot: the fresh on-demand price x (1 - the advisor's savings), with its interruption band
+    spot = ec2[ec2.option == "spot"].set_index("sku")
+    assert spot.hourly_usd.to_dict() == {"c7g.xlarge": 0.063, "m7g.large": 0.0304}
+    assert spot.interruption.to_dict() == {"c7g.xlarge": ">20%", "m7g.large": "<5%"}
+    assert ec2[ec2.option == "reserved_1yr"].set_index("sku").hourly_usd.to_dict() == {"m7g.large": 0.0504}
+    # what the answer did not bring stays as it was: ElastiCache reservations, other regions
     bundled = PriceBook.load(clouds=["aws"])
-    others = lambda b: len(b.instance_prices[(b.instance_prices.region == "us-east-1")  # noqa: E731
-                                             & (b.instance_prices.option != "on_demand")])
-    assert others(book) == others(bundled)
+    kept = lambda b: b.instance_prices[(b.instance_prices.service == "elasticache")  # noqa: E731
+                                       & (b.instance_prices.option.str.startswith("reserved"))
+                                       & (b.instance_prices.region == "us-east-1")]
+    assert len(kept(book)) == len(kept(bundled)) > 0
+    assert result.kept == ("aws elasticache reserved: not in the answer from AWS Price List bulk API; the book's "
+                           "rows kept",)
+    elsewhere = lambda b: b.instance_prices[b.instance_prices.region == "eu-west-1"].reset_index(drop=True)  # noqa: E731
+    assert elsewhere(book).equals(elsewhere(bundled))
     assert not (cache / "downloads").exists()  # the download is gone once installed
     sources = read_update(result.folder)["sources"]
-    assert [s["service"] for s in sources] == ["ec2", "rds", "elasticache"]
+    assert [(s["service"], s["options"]) for s in sources] == [
+        ("ec2", "on_demand"), ("ec2", "reserved"), ("ec2", "savings"), ("rds", "on_demand"), ("rds", "reserved"),
+        ("elasticache", "on_demand"), ("ec2", "spot")]
     assert all(len(s["sha256"]) == 64 for s in sources)
     nodes = book.instance_prices[(book.instance_prices.region == "us-east-1")
                                  & (book.instance_prices.service == "elasticache")

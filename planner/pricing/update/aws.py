@@ -1,12 +1,13 @@
-"""AWS Price List bulk offer files -> the price book's ``instance_prices`` rows of EC2 (Linux, shared tenancy,
-on demand), RDS / Aurora instances (license-free engines) and ElastiCache nodes, on demand.
+"""AWS Price List bulk offer files -> the price book's ``instance_prices`` rows of EC2 (Linux, shared tenancy),
+RDS / Aurora instances (license-free engines) and ElastiCache nodes, on demand and reserved; and spot prices from
+the Spot Instance Advisor feed.
 
 An offer file (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/<region>/index.json,
 public) holds ``products`` (SKU -> ``attributes``: instanceType, operatingSystem, tenancy, preInstalledSw,
 capacitystatus, licenseModel) and then ``terms.OnDemand`` (SKU -> offer -> ``priceDimensions`` ->
-``pricePerUnit.USD`` per ``unit`` Hrs). The EC2 files run to hundreds of MB: they are downloaded to disk
-(resumable) and read twice as a stream (ijson), the products first, then the terms of the SKUs kept, so memory
-holds only those."""
+``pricePerUnit.USD`` per ``unit`` Hrs) and ``terms.Reserved``. The EC2 files run to hundreds of MB: they are
+downloaded to disk (resumable) and read as a stream (ijson), the products first, then the terms of the SKUs kept,
+so memory holds only those."""
 
 from __future__ import annotations
 
@@ -31,6 +32,20 @@ RDS_ENGINES = {"PostgreSQL": "postgresql", "MySQL": "mysql", "MariaDB": "mariadb
                "Aurora PostgreSQL": "aurora-postgresql", "Aurora MySQL": "aurora-mysql"}
 CACHE_ENGINES = {"Redis": "redis", "Valkey": "valkey", "Memcached": "memcached"}
 RDS_DEPLOYMENTS = {"Single-AZ": "single-az", "Multi-AZ": "multi-az", "Multi-AZ (readable standbys)": "multi-az-cluster"}
+
+# Reserved terms (``terms.Reserved``: termAttributes OfferingClass, LeaseContractLength, PurchaseOption; an
+# ``Hrs`` recurring and a ``Quantity`` upfront dimension) -> the book's options. EC2's convertible RIs stand in
+# for Compute Savings Plans, as in the bundled tables; RDS and ElastiCache have standard reservations only.
+COMMITMENTS = {"ec2": {"standard": "reserved", "convertible": "savings"}, "rds": {"standard": "reserved"},
+               "elasticache": {"standard": "reserved"}}
+COMMITMENT_NOTES = {("ec2", "reserved"): "Standard RI", ("ec2", "savings"): "Convertible RI rate (Savings Plan proxy)"}
+PAYMENTS = {"No Upfront": "no-upfront", "Partial Upfront": "partial-upfront", "All Upfront": "all-upfront"}
+PAYMENT_PREFERENCE = ("no-upfront", "partial-upfront", "all-upfront")  # the least money up front first
+HOURS_PER_YEAR = 8760
+
+SPOT_SOURCE = "AWS Spot Instance Advisor"
+SPOT_SOURCE_ID = "aws-spot-advisor"
+SPOT_ADVISOR = "https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json"
 
 
 def offer_url(offer: str, region: str, api: str = API) -> str:
@@ -106,6 +121,8 @@ def _rds_key(product: dict[str, Any]) -> tuple[str, str, str] | None:
 
 def _rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date, service: str,
           key: Callable[[dict[str, Any]], tuple[str, str, str] | None], what: str) -> tuple[pd.DataFrame, int]:
+    """On-demand and reserved rows of the products ``key`` keeps; three streaming passes (products, then the
+    on-demand and reserved terms of the SKUs kept) so memory holds only those."""
     import ijson
 
     try:
@@ -117,31 +134,90 @@ def _rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date, ser
                     kept[sku] = k
         if not kept:
             raise UpdateError(f"{SOURCE}: {path.name} has no {what} products (the format changed?)")
-        prices: dict[str, float] = {}
+        prices: dict[tuple[str, str], tuple[float, float, str]] = {}
         with open(path, "rb") as fh:
             for sku, offers in ijson.kvitems(fh, "terms.OnDemand", use_float=True):
                 if sku in kept:
                     usd = _hourly(offers)
                     if usd is not None:
-                        prices[sku] = usd
+                        prices[sku, "on_demand"] = (usd, 0.0, "")
+        with open(path, "rb") as fh:
+            for sku, offers in ijson.kvitems(fh, "terms.Reserved", use_float=True):
+                if sku in kept:
+                    for option, price in _reserved(offers, COMMITMENTS[service]).items():
+                        prices[sku, option] = price
     except ijson.JSONError as e:
         raise UpdateError(f"{SOURCE}: {path.name} is not a whole offer file ({e}); rerun to download it "
                           "again") from None
     rows, unknown = [], set()
-    for sku, usd in prices.items():
+    for (sku, option), (usd, upfront, payment) in prices.items():
         instance_type, engine, deployment = kept[sku]
         if instance_type not in known_skus:
             unknown.add(instance_type)
             continue
         rows.append({"region": region, "service": service, "sku": instance_type, "engine": engine,
-                     "deployment": deployment, "option": "on_demand", "hourly_usd": usd, "upfront_usd": 0.0,
-                     "payment": "", "interruption": "", "prices_as_of": retrieved.isoformat(), "source_id": SOURCE_ID,
-                     "notes": ""})
+                     "deployment": deployment, "option": option, "hourly_usd": round(usd, 6),
+                     "upfront_usd": upfront, "payment": payment, "interruption": "",
+                     "prices_as_of": retrieved.isoformat(), "source_id": SOURCE_ID,
+                     "notes": COMMITMENT_NOTES.get((service, option.split("_")[0]), "")})
     frame = pd.DataFrame(rows)
     if len(frame):
-        frame = (frame.sort_values("hourly_usd").drop_duplicates(["region", "sku", "engine", "deployment"])
-                 .sort_values(["sku", "engine", "deployment"]))
+        # several SKUs can map to one key (e.g. an engine's editions); the cheapest is the list price
+        frame = (frame.sort_values("hourly_usd").drop_duplicates(["region", "sku", "engine", "deployment", "option"])
+                 .sort_values(["sku", "engine", "deployment", "option"]))
     return frame.reset_index(drop=True), len(unknown)
+
+
+def _reserved(offers: dict[str, Any], classes: dict[str, str]) -> dict[str, tuple[float, float, str]]:
+    """Option -> (effective hourly USD, upfront USD, payment) of a SKU's reserved offers: the recurring hourly
+    charge plus the upfront fee spread over the term's hours (AWS's own effective-rate convention), for the
+    payment with the least money up front (as the bundled tables choose)."""
+    best: dict[str, tuple[int, tuple[float, float, str]]] = {}
+    for offer in offers.values():
+        terms = offer.get("termAttributes", {})
+        prefix = classes.get(terms.get("OfferingClass", "standard"))
+        payment = PAYMENTS.get(terms.get("PurchaseOption", ""))
+        years = {"1yr": 1, "3yr": 3}.get(terms.get("LeaseContractLength", ""))
+        if prefix is None or payment is None or years is None:
+            continue
+        hourly = upfront = 0.0
+        for dim in offer.get("priceDimensions", {}).values():
+            usd = float(dim.get("pricePerUnit", {}).get("USD", 0.0))
+            if dim.get("unit") == "Hrs":
+                hourly += usd
+            elif dim.get("unit") == "Quantity":
+                upfront += usd
+        option = f"{prefix}_{years}yr"
+        rank = PAYMENT_PREFERENCE.index(payment)
+        if option not in best or rank < best[option][0]:
+            best[option] = (rank, (hourly + upfront / (HOURS_PER_YEAR * years), upfront, payment))
+    return {option: price for option, (_, price) in best.items()}
+
+
+def spot_rows(advisor: dict[str, Any], on_demand: pd.DataFrame, retrieved: dt.date) -> pd.DataFrame:
+    """Linux spot prices as the bundled tables derive them: the on-demand price in ``on_demand`` (fresh EC2 rows)
+    x (1 - the Spot Instance Advisor's average savings), with its interruption-frequency band.
+
+    Source: https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json, the feed behind
+    https://aws.amazon.com/ec2/spot/instance-advisor/ (``spot_advisor`` -> region -> ``Linux`` -> type ->
+    ``s`` savings %, ``r`` index into ``ranges``)."""
+    try:
+        bands = {int(r["index"]): str(r["label"]) for r in advisor["ranges"]}
+        by_region = advisor["spot_advisor"]
+    except (KeyError, TypeError, ValueError):
+        raise UpdateError(f"{SPOT_SOURCE}: no spot_advisor / ranges in the answer (the format changed?)") from None
+    rows = []
+    for region, sku, usd in zip(on_demand.region, on_demand.sku, on_demand.hourly_usd):
+        advice = by_region.get(region, {}).get("Linux", {}).get(sku)
+        if not isinstance(advice, dict) or not 0 < float(advice.get("s", 0)) < 100:
+            continue  # no advice, or zero / negative savings (an advisor fault the bundled build drops too)
+        saving = float(advice["s"]) / 100
+        rows.append({"region": region, "service": "ec2", "sku": sku, "engine": "", "deployment": "",
+                     "option": "spot", "hourly_usd": round(float(usd) * (1 - saving), 6), "upfront_usd": 0.0,
+                     "payment": "", "interruption": bands.get(int(advice.get("r", -1)), ""),
+                     "prices_as_of": retrieved.isoformat(), "source_id": SPOT_SOURCE_ID,
+                     "notes": f"on-demand x (1 - Spot Advisor savings {saving:g})"})
+    return pd.DataFrame(rows, columns=list(on_demand.columns) if len(on_demand.columns) else None)
 
 
 def _wanted(product: dict[str, Any]) -> bool:
@@ -164,5 +240,14 @@ def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]
     return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": f"{API}/offers/v1.0/aws/<offer>/current",
             "data_date_min": day, "data_date_max": day,
             "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: EC2 Linux "
-                     "shared-tenancy, RDS/Aurora license-free and ElastiCache on-demand instances (AmazonEC2, "
-                     "AmazonRDS, AmazonElastiCache offer files)"}
+                     "shared-tenancy, RDS/Aurora license-free and ElastiCache instances, on demand and reserved "
+                     "(AmazonEC2, AmazonRDS, AmazonElastiCache offer files)"}
+
+
+def spot_source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:
+    day = retrieved.date().isoformat()
+    return {"source_id": SPOT_SOURCE_ID, "repo": "", "commit": "", "path": SPOT_ADVISOR,
+            "data_date_min": day, "data_date_max": day,
+            "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: Linux savings "
+                     "vs on demand and interruption band per instance type; spot price = refreshed on-demand x "
+                     "(1 - savings)"}

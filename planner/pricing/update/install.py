@@ -89,8 +89,11 @@ def _write(base: Folder, refreshes: Sequence[Refresh], out: Path, base_label: st
         files[row.file] = (row.cloud, row.kind)
     write_manifest(out, files)
     previous = read_update(base) if isinstance(base, Path) else {}
-    done = {(r.cloud, r.kind, tuple(r.regions)) for r in refreshes}
-    kept = [s for s in previous.get("sources", []) if (s.get("cloud"), s.get("kind"), tuple(s.get("regions", ())))
+    def what(cloud: Any, kind: Any, provenance: dict[str, Any], regions: Any) -> tuple[Any, ...]:
+        return cloud, kind, provenance.get("service"), provenance.get("options"), tuple(regions or ())
+
+    done = {what(r.cloud, r.kind, r.provenance, r.regions) for r in refreshes}
+    kept = [s for s in previous.get("sources", []) if what(s.get("cloud"), s.get("kind"), s, s.get("regions"))
             not in done]
     doc = {"updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "base": base_label,
            "sources": kept + [{"cloud": r.cloud, "kind": r.kind, "regions": list(r.regions), **r.provenance}

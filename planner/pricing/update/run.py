@@ -20,6 +20,10 @@ from planner.pricing.update.fetch import GetJson, UpdateError
 GCP_KEY_ENV = "PLANNER_GCP_API_KEY"
 MIN_SHARE = 0.5  # an answer pricing under half the sizes a region had is taken for a partial one
 SUPPORTED = {"aws": ("ec2", "rds", "elasticache"), "azure": ("vm",), "gcp": ("compute",)}  # cloud -> instance services refreshed
+# Which purchase options replace one another: a refresh replaces a group's rows only when it brought that group
+OPTION_GROUPS = {"on_demand": ("on_demand", "sustained_use"), "reserved": ("reserved_1yr", "reserved_3yr"),
+                 "savings": ("savings_1yr", "savings_3yr"), "committed": ("committed_1yr", "committed_3yr"),
+                 "spot": ("spot",)}
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class UpdateResult:
     regions: tuple[str, ...]
     rows: int
     unknown_skus: int
+    kept: tuple[str, ...] = ()  # what the answer did not bring, left as it was (one line each)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class _Fetched:
     source_row: dict[str, str]
     digest: str
     items: int
+    scope: tuple[str, ...] = ("on_demand",)  # the option groups this source prices
 
 
 def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | None = None,
@@ -83,44 +89,67 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
         parts = {service: _aws(offer, service, regions, known[service], retrieved, downloads, progress, api)
                  for service, offer in (("ec2", "AmazonEC2"), ("rds", "AmazonRDS"),
                                         ("elasticache", "AmazonElastiCache"))}
-    refreshes = [_refresh(cloud, service, fetched, book, regions, retrieved, min_share)
-                 for service, fetched in parts.items()]
+    refreshes: list[Any] = []
+    kept: list[str] = []
+    for service, fetched in parts.items():
+        done, left = _refreshes(cloud, service, fetched, book, regions, retrieved, min_share)
+        refreshes += done
+        kept += left
+    if cloud == "aws":
+        on_demand = next(r.rows for r in refreshes if r.provenance["service"] == "ec2"
+                         and r.provenance["options"] == "on_demand")
+        spot = _aws_spot(on_demand, regions, retrieved, get, api)
+        done, left = _refreshes(cloud, "ec2", spot, book, regions, retrieved, min_share)
+        refreshes += done
+        kept += left
     folder = build_and_install(base if base else bundled_folder(), refreshes, base_label)
     shutil.rmtree(downloads, ignore_errors=True)  # kept only to resume an interrupted download
     first = next(iter(parts.values()))
     return UpdateResult(folder=folder, source=first.source, regions=regions,
-                        rows=sum(len(f.rows) for f in parts.values()),
-                        unknown_skus=sum(f.unknown for f in parts.values()))
+                        rows=sum(len(r.rows) for r in refreshes),
+                        unknown_skus=sum(f.unknown for f in parts.values()), kept=tuple(kept))
 
 
-def _refresh(cloud: str, service: str, fetched: _Fetched, book: Any, regions: Sequence[str],
-             retrieved: dt.datetime, min_share: float) -> Any:
-    """The fresh rows of one service as a :class:`Refresh`, refused when a region's answer looks partial."""
+def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: Sequence[str],
+               retrieved: dt.datetime, min_share: float) -> tuple[list[Any], list[str]]:
+    """The fresh rows of one service as one :class:`Refresh` per purchase-option group the answer brought (the
+    groups it did not bring stay as they were, and a line says so); refused when a region's answer for a group
+    looks partial, or when it has no on-demand prices at all."""
     from planner.pricing.update.install import Refresh
 
-    if fetched.rows.empty:
+    rows = fetched.rows
+    group_of = {option: group for group, options in OPTION_GROUPS.items() for option in options}
+    groups = set(rows.option.map(group_of)) if len(rows) else set()
+    prices = book.instance_prices
+    mine = prices[(prices.cloud == cloud) & (prices.service == service) & prices.region.isin(list(regions))]
+    held_groups = set(mine.option.map(group_of))
+    if "on_demand" in fetched.scope and "on_demand" not in groups:
         raise UpdateError(f"{fetched.source}: no {service} on-demand prices in the answer for {', '.join(regions)}; "
                           "the price cache is unchanged")
-    prices = book.instance_prices
-    held = prices[(prices.cloud == cloud) & (prices.service == service) & (prices.option == "on_demand")
-                  ].groupby("region").size()
-    fresh = fetched.rows[fetched.rows.option == "on_demand"].groupby("region").size().reindex(held.index,
-                                                                                               fill_value=0)
-    short = [(r, int(fresh[r]), int(held[r])) for r in regions if r in held and fresh[r] < min_share * held[r]]
-    if short:
-        r, got, had = short[0]
-        raise UpdateError(f"{fetched.source}: the answer for {r} prices {got:,} {service} sizes where the book has "
-                          f"{had:,} (a partial answer or a changed format?); nothing installed. --allow-shrink "
-                          "takes it anyway")
-    return Refresh(cloud=cloud, kind="instance_prices", rows=fetched.rows, regions=regions,
-                   source_row=fetched.source_row,
-                   provenance={"source": fetched.source, "service": service, "url": fetched.url,
-                               "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": fetched.items,
-                               "rows": len(fetched.rows), "unknown_skus": fetched.unknown, "sha256": fetched.digest},
-                   match={"service": service, "option": ("on_demand", "sustained_use") if cloud == "gcp" else
-                          "on_demand"},
-                   # Compute Engine rates price the types without GPUs or shared cores; the others stay
-                   only_priced_skus=cloud == "gcp")
+    kept = [f"{cloud} {service} {group}: not in the answer from {fetched.source}; the book's rows kept"
+            for group in sorted((held_groups & set(fetched.scope)) - groups)]
+    done = []
+    for group in sorted(groups, key=list(OPTION_GROUPS).index):
+        options = OPTION_GROUPS[group]
+        fresh_rows = rows[rows.option.isin(options)]
+        held = mine[mine.option.isin(options)].groupby("region").size()
+        fresh = fresh_rows.groupby("region").size().reindex(held.index, fill_value=0)
+        short = [(r, int(fresh[r]), int(held[r])) for r in regions if r in held and fresh[r] < min_share * held[r]]
+        if short:
+            r, got, had = short[0]
+            raise UpdateError(f"{fetched.source}: the answer for {r} prices {got:,} {service} sizes "
+                              f"({group.replace('_', ' ')}) where the book has {had:,} (a partial answer or a changed format?); nothing installed. "
+                              "--allow-shrink takes it anyway")
+        done.append(Refresh(
+            cloud=cloud, kind="instance_prices", rows=fresh_rows.reset_index(drop=True), regions=regions,
+            source_row=fetched.source_row,
+            provenance={"source": fetched.source, "service": service, "options": group, "url": fetched.url,
+                        "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": fetched.items,
+                        "rows": len(fresh_rows), "unknown_skus": fetched.unknown, "sha256": fetched.digest},
+            match={"service": service, "option": options},
+            # Compute Engine rates price the types without GPUs or shared cores; the others stay
+            only_priced_skus=cloud == "gcp"))
+    return done, kept
 
 
 def _azure(regions: Sequence[str], known: set[str], retrieved: dt.datetime, get: GetJson | None,
@@ -165,7 +194,21 @@ def _aws(offer: str, service: str, regions: Sequence[str], known: set[str], retr
         digest.update(_file_sha256(path).encode())
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     return _Fetched(rows, unknown, aws.SOURCE, aws.offer_url(offer, "<region>", api or aws.API),
-                    aws.source_row(retrieved, regions), digest.hexdigest(), len(files))
+                    aws.source_row(retrieved, regions), digest.hexdigest(), len(files),
+                    scope=("on_demand", *sorted(set(aws.COMMITMENTS[service].values()))))
+
+
+def _aws_spot(on_demand: pd.DataFrame, regions: Sequence[str], retrieved: dt.datetime, get: GetJson | None,
+              api: str | None) -> _Fetched:
+    from planner.pricing.update import aws
+    from planner.pricing.update.fetch import get_json
+
+    url = f"{api}/spot-advisor-data.json" if api else aws.SPOT_ADVISOR
+    advisor = (get or (lambda u: get_json(u, source=aws.SPOT_SOURCE)))(url)
+    rows = aws.spot_rows(advisor, on_demand, retrieved.date())
+    digest = hashlib.sha256(json.dumps(advisor, sort_keys=True).encode("utf-8")).hexdigest()
+    return _Fetched(rows, 0, aws.SPOT_SOURCE, url, aws.spot_source_row(retrieved, regions), digest, len(rows),
+                    scope=("spot",))
 
 
 def _file_sha256(path: Path) -> str:
