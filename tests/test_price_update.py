@@ -226,6 +226,21 @@ OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_ec2_us-east-1.j
 RDS_OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_rds_us-east-1.json").read_bytes()
 CACHE_OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_elasticache_us-east-1.json").read_bytes()
 SPOT_ADVICE = (Path(__file__).parent / "data" / "price_updates" / "aws_spot_advisor.json").read_bytes()
+SERVICE_OFFERS = json.loads((Path(__file__).parent / "data" / "price_updates" / "aws_service_offers_us-east-1.json")
+                            .read_text())
+
+
+def _offer_body(path: str) -> bytes:
+    """The recorded file an offer URL names; offers not recorded answer with no products (their items keep the
+    book's rows)."""
+    if "spot-advisor" in path:
+        return SPOT_ADVICE
+    offer = path.split("/aws/")[1].split("/")[0] if "/aws/" in path else ""
+    recorded = {"AmazonEC2": OFFER, "AmazonRDS": RDS_OFFER, "AmazonElastiCache": CACHE_OFFER}
+    if offer in recorded:
+        return recorded[offer]
+    return json.dumps(SERVICE_OFFERS.get(offer, {"offerCode": offer, "products": {}, "terms": {"OnDemand": {}}})
+                      ).encode()
 
 
 @pytest.fixture()
@@ -240,8 +255,7 @@ def offers():
             if self.headers.get("Range"):
                 start = int(self.headers["Range"].removeprefix("bytes=").rstrip("-"))
                 state["ranges"].append(start)
-            body = (RDS_OFFER if "AmazonRDS" in self.path else CACHE_OFFER if "AmazonElastiCache" in self.path
-                    else SPOT_ADVICE if "spot-advisor" in self.path else OFFER)[start:]
+            body = _offer_body(self.path)[start:]
             self.send_response(206 if start else 200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -292,8 +306,8 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     url, state = offers
     state["cut"] = 2000  # the first answer stops after 2,000 bytes: the retry asks for the rest
     result = update("aws", ["us-east-1"], api=url, min_share=0)
-    # EC2 2 on demand + 4 commitments, RDS 5 + 2 reserved, ElastiCache 3, spot 2
-    assert state["ranges"] == [2000] and result.rows == 6 + 7 + 3 + 2 and result.unknown_skus == 1
+    # EC2 2 on demand + 4 commitments, RDS 5 + 2 reserved, ElastiCache 3, spot 2; service prices 24 (NAT 2, EBS 2, RDS 2, ELB 3, transfer 5, S3 5, CloudWatch 5)
+    assert state["ranges"] == [2000] and result.rows == 6 + 7 + 3 + 2 + 24 and result.unknown_skus == 1
     book = PriceBook.load(result.folder)
     ec2 = book.instance_prices[(book.instance_prices.region == "us-east-1") & (book.instance_prices.service == "ec2")]
     assert dict(zip(ec2[ec2.option == "on_demand"].sku, ec2[ec2.option == "on_demand"].hourly_usd)) == {
@@ -309,15 +323,15 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
                                        & (b.instance_prices.option.str.startswith("reserved"))
                                        & (b.instance_prices.region == "us-east-1")]
     assert len(kept(book)) == len(kept(bundled)) > 0
-    assert result.kept == ("aws elasticache reserved: not in the answer from AWS Price List bulk API; the book's "
-                           "rows kept",)
+    assert result.kept[0] == ("aws elasticache reserved: not in the answer from AWS Price List bulk API; the "
+                              "book's rows kept")
     elsewhere = lambda b: b.instance_prices[b.instance_prices.region == "eu-west-1"].reset_index(drop=True)  # noqa: E731
     assert elsewhere(book).equals(elsewhere(bundled))
     assert not (cache / "downloads").exists()  # the download is gone once installed
     sources = read_update(result.folder)["sources"]
     assert [(s["service"], s["options"]) for s in sources] == [
         ("ec2", "on_demand"), ("ec2", "reserved"), ("ec2", "savings"), ("rds", "on_demand"), ("rds", "reserved"),
-        ("elasticache", "on_demand"), ("ec2", "spot")]
+        ("elasticache", "on_demand"), ("ec2", "spot"), ("services", "on_demand")]
     assert all(len(s["sha256"]) == 64 for s in sources)
     nodes = book.instance_prices[(book.instance_prices.region == "us-east-1")
                                  & (book.instance_prices.service == "elasticache")
@@ -332,6 +346,48 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     assert got[("aurora-postgresql", "aurora-standard")] == 0.265
     assert got[("aurora-postgresql", "aurora-io-optimized")] == 0.345
     assert got[("mysql", "multi-az-cluster")] == 0.7 and not any(e == "oracle" for e, _ in got)
+
+
+def test_aws_service_prices_follow_the_usagetype_map(cache, offers):
+    url, _ = offers
+    result = update("aws", ["us-east-1"], api=url, min_share=0)
+    book = PriceBook.load(result.folder)
+    price = lambda *k: book.service_price("aws", "us-east-1", *k).usd_per_unit  # noqa: E731
+    # the region's own NAT gateway: not the Regional NAT gateway nor another region's row
+    assert price("nat_gateway", "gateway_hour") == 0.048 and price("nat_gateway", "data_processed") == 0.048
+    # per GiB/s-month in the price list, per MiB/s-month in the book: 40.96 / 1,024
+    assert price("ebs", "storage", "gp3") == 0.076 and price("ebs", "provisioned_throughput", "gp3") == 0.04
+    # one row per engine in the price list: the cheapest is the list price
+    assert price("rds", "storage", "rds/single-az/gp3") == 0.12 and price("rds", "storage", "rds/multi-az/gp3") == 0.24
+    assert price("elb", "alb_hour", "application") == 0.0252 and price("elb", "alb_lcu_hour", "application") == 0.0084
+    # per request in the price list, per 1,000 in the book
+    assert price("s3", "requests_put_copy_post_list", "STANDARD") == 0.0055
+    assert price("s3", "requests_get_other", "STANDARD") == 0.00044
+    # tiers in the price list's units (GB, metrics) become the book's
+    s3 = book.tiers("aws", "us-east-1", "s3", "storage_standard", "STANDARD")
+    assert list(s3.tier_start) == [0, 51200, 512000] and list(s3.usd_per_unit) == [0.024, 0.023, 0.022]
+    egress = book.tiers("aws", "us-east-1", "data_transfer", "out_to_internet")
+    assert list(egress.tier_start) == [0, 10240, 51200, 153600] and egress.source_id == "aws-price-list-services"
+    metrics = book.tiers("aws", "us-east-1", "cloudwatch", "custom_metric")
+    assert list(metrics.usd_per_unit) == [0.3, 0.1, 0.05, 0.02]
+    # a price x1,000 off the book's is a unit the map does not expect: refused, the book's row kept
+    bundled = PriceBook.load(clouds=["aws"])
+    assert price("s3", "requests_get_other", "STANDARD_IA") == bundled.service_price(
+        "aws", "us-east-1", "s3", "requests_get_other", "STANDARD_IA").usd_per_unit
+    assert any("s3 requests_get_other/STANDARD_IA in us-east-1: the price list says 1, the book 0.001" in k
+               for k in result.kept)
+    # items not in the answer (Lambda and Fargate here) keep their rows and say so; other regions are untouched
+    assert price("lambda", "requests", "x86_64") == bundled.service_price(
+        "aws", "us-east-1", "lambda", "requests", "x86_64").usd_per_unit
+    assert "aws lambda requests/x86_64: not in the answer for 1 region(s); the book's rows kept" in result.kept
+    assert book.service_price("aws", "eu-west-1", "nat_gateway", "gateway_hour") == bundled.service_price(
+        "aws", "eu-west-1", "nat_gateway", "gateway_hour")
+    # prices status, by role: NAT's two prices refreshed in 1 of 34 regions; Lambda not at all
+    from planner.pricing.book_status import freshness
+
+    fresh = freshness(book, "aws").set_index("role")
+    assert fresh.loc["NAT", "refreshed_pct"] == round(100 * 2 / 68, 1) and fresh.loc["functions", "refreshed_pct"] == 0
+    assert fresh.loc["spot", "newest"] == dt.datetime.now(dt.UTC).date().isoformat()
 
 
 # -- Google Cloud Billing Catalog ---------------------------------------------

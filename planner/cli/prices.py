@@ -152,11 +152,12 @@ def validate(
 @prices_app.command("update")
 def update_command(
     cloud: str = typer.Option("all", "--cloud", help="Cloud whose public price list to fetch: aws (EC2, RDS and "
-                                                      "ElastiCache on demand from the AWS Price List bulk offer files), azure (VMs "
-                                                      "from "
-                                                      "the Azure Retail Prices API), gcp (Compute Engine from the "
-                                                      "Cloud Billing Catalog API; key in $PLANNER_GCP_API_KEY), or "
-                                                      "all (each in turn; gcp only with a key)."),
+                                                      "ElastiCache on demand and reserved, and service prices, from "
+                                                      "the AWS Price List bulk offer files; spot from the Spot "
+                                                      "Instance Advisor), azure (VMs from the Azure Retail Prices "
+                                                      "API), gcp (Compute Engine from the Cloud Billing Catalog API; "
+                                                      "key in $PLANNER_GCP_API_KEY), or all (each in turn; gcp only "
+                                                      "with a key)."),
     regions: str | None = typer.Option(None, "--regions", help="Comma-separated regions (default: every region "
                                                                "of the price book)."),
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Install even when a region's answer prices "
@@ -206,16 +207,35 @@ def update_command(
     left = f"; {result.unknown_skus:,} priced size(s) without a spec left out" if result.unknown_skus else ""
     print(f"updated {result.rows:,} {cloud} prices in {len(result.regions)} region(s) from {result.source}{left} "
           f"-> {result.folder}", file=sys.stderr)
+    for line in result.kept[:KEPT_SHOWN]:
+        print(f"  kept: {line}", file=sys.stderr)
+    if len(result.kept) > KEPT_SHOWN:
+        print(f"  ... and {len(result.kept) - KEPT_SHOWN:,} more kept as they were (planner prices status lists "
+              "them all)", file=sys.stderr)
     return 0
 
 
+KEPT_SHOWN = 8
+
+
 @prices_app.command("status")
-def status_command() -> int:
-    """Which price book plans use: the bundled one or your refreshed cache, their dates and ages."""
-    from planner.pricing.book_status import status
+def status_command(
+    fmt: OutputFormat = FORMAT,
+    clouds: str = typer.Option("aws,azure,gcp", "--clouds", help="Comma-separated clouds whose freshness by role "
+                                                                  "to show."),
+) -> int:
+    """Which price book plans use: the bundled one or your refreshed cache, their dates and ages, and per
+    architecture role how much of what plans price was refreshed and how old it is."""
+    import pandas as pd
+
+    from planner.pricing import default_book
+    from planner.pricing.book_status import freshness, status
 
     for line in status():
         print(line)
+    wanted = [c.strip() for c in clouds.split(",") if c.strip()]
+    table = pd.concat([freshness(default_book(c), c) for c in wanted], ignore_index=True)
+    print_frame(table, fmt, title="prices plans use, by role (refreshed_pct: share from planner prices update)")
     return 0
 
 

@@ -4,9 +4,17 @@ one plans use."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from planner.pricing.loader import bundled_folder, read_manifest
 from planner.pricing.user_cache import choice, current_folder, prices_root, read_update
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planner.pricing.book import PriceBook
+
+KEPT_SHOWN = 20
 
 
 def _age(day: str, today: dt.date) -> str:
@@ -32,10 +40,56 @@ def status(today: dt.date | None = None) -> list[str]:
         lines.append(f"cache: {folder}, updated {update.get('updated_at', '?')} "
                      f"({_age(update.get('updated_at', ''), today)}), built on {update.get('base', '?')}")
         for s in update.get("sources", []):
-            lines.append(f"  {s.get('cloud')} {s.get('kind')}: {s.get('rows', '?'):,} rows from {s.get('source')} "
-                         f"({s.get('url')}), retrieved {s.get('retrieved_at')}, {len(s.get('regions', []))} "
-                         f"region(s), sha256 {str(s.get('sha256', ''))[:12]}")
+            what = " ".join(str(s[k]) for k in ("service", "options") if s.get(k))
+            lines.append(f"  {s.get('cloud')} {what or s.get('kind')}: {s.get('rows', '?'):,} rows from "
+                         f"{s.get('source')} ({s.get('url')}), retrieved {s.get('retrieved_at')}, "
+                         f"{len(s.get('regions', []))} region(s), sha256 {str(s.get('sha256', ''))[:12]}")
+        kept = update.get("kept", [])
+        if kept:
+            lines.append(f"  kept as they were ({len(kept):,}: not in the answer, or implausible):")
+            lines += [f"    {k}" for k in kept[:KEPT_SHOWN]]
+            if len(kept) > KEPT_SHOWN:
+                lines.append(f"    ... and {len(kept) - KEPT_SHOWN:,} more (UPDATE.json in the cache lists all)")
     chosen = choice()
     using = ("the cache" if folder is not None else "the bundled book (no cache)") if chosen == "auto" else chosen
     lines.append(f"plans use: {using} (PLANNER_PRICE_BOOK={chosen}; planner --price-book bundled|cache|auto)")
     return lines
+
+
+def freshness(book: PriceBook, cloud: str) -> pd.DataFrame:
+    """Per architecture role of ``cloud`` (as ``planner prices coverage`` names them), the prices plans use for
+    it: how many rows, the share from a refresh (``planner prices update``) and the oldest and newest price
+    dates; instance roles count their on-demand rows, and the commitment and spot rows of every instance service
+    are two roles of their own."""
+    import pandas as pd
+
+    from planner.clouds import catalog_for
+    from planner.pricing.coverage import instance_needs, service_needs
+    from planner.pricing.update.run import refreshed_source_ids
+
+    p = book.instance_prices[book.instance_prices.cloud == cloud]
+    s = book.service_prices[(book.service_prices.cloud == cloud) & (book.service_prices.region != "global")]
+    catalog = catalog_for(cloud)
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for need in instance_needs(catalog):
+        parts.setdefault(need.role, []).append(p[(p.service == need.service) & (p.option == "on_demand")])
+    instance_services = sorted({n.service for n in instance_needs(catalog)})
+    committed = p.service.isin(instance_services) & p.option.str.match(r"(reserved|savings|committed)_")
+    parts["commitments"] = [p[committed]]
+    parts["spot"] = [p[p.service.isin(instance_services) & (p.option == "spot")]]
+    keys: dict[str, set[tuple[str, str, str]]] = {}
+    for role, service, item, dimension in service_needs(catalog):
+        keys.setdefault(role, set()).add((service, item, dimension))
+    s_keys = list(zip(s.service, s["item"], s.dimension.fillna("")))
+    for role, wanted in keys.items():
+        parts.setdefault(role, []).append(s[[k in wanted for k in s_keys]])
+    rows = []
+    for role, frames in parts.items():
+        t = pd.concat(frames).drop_duplicates()
+        if t.empty:
+            continue
+        dates = t.prices_as_of.dropna().astype(str)
+        rows.append({"cloud": cloud, "role": role, "prices": len(t),
+                     "refreshed_pct": round(100 * t.source_id.isin(refreshed_source_ids()).mean(), 1),
+                     "oldest": min(dates) if len(dates) else "", "newest": max(dates) if len(dates) else ""})
+    return pd.DataFrame(rows)

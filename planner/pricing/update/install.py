@@ -35,12 +35,15 @@ class Refresh:
     provenance: dict[str, Any]
     # which rows of those regions the fresh ones replace: a column's value, or one of several
     match: dict[str, str | tuple[str, ...]] = field(default_factory=dict)  # {"service": "vm", "option": "on_demand"}
-    only_priced_skus: bool = False  # replace only the (region, SKU) pairs the fresh rows price; keep the others
+    # replace only the rows whose values of these columns the fresh rows have (e.g. region and SKU); keep the others
+    only_priced: tuple[str, ...] = ()
 
 
-def build_and_install(base: Folder, refreshes: Sequence[Refresh], base_label: str) -> Path:
+def build_and_install(base: Folder, refreshes: Sequence[Refresh], base_label: str,
+                      kept: Sequence[str] = ()) -> Path:
     """Copy ``base`` with ``refreshes`` applied into a new folder beside the cache, validate it, install it;
-    an :class:`UpdateError` (and the cache untouched) when it does not validate or cannot be written."""
+    an :class:`UpdateError` (and the cache untouched) when it does not validate or cannot be written. ``kept``
+    (what the answer did not bring, one line each) goes into ``UPDATE.json``."""
     root = prices_root()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -48,7 +51,7 @@ def build_and_install(base: Folder, refreshes: Sequence[Refresh], base_label: st
     except OSError as e:
         raise UpdateError(f"price cache {root}: cannot write there ({e.strerror or e})") from None
     try:
-        _write(base, refreshes, tmp, base_label)
+        _write(base, refreshes, tmp, base_label, kept)
         from planner.pricing.book import PriceBook
 
         try:
@@ -66,7 +69,7 @@ def build_and_install(base: Folder, refreshes: Sequence[Refresh], base_label: st
         raise
 
 
-def _write(base: Folder, refreshes: Sequence[Refresh], out: Path, base_label: str) -> None:
+def _write(base: Folder, refreshes: Sequence[Refresh], out: Path, base_label: str, kept_lines: Sequence[str]) -> None:
     manifest = read_manifest(base)
     owners = [_owners(base, manifest, r) for r in refreshes]
     files: dict[str, tuple[str, str]] = {}
@@ -97,7 +100,8 @@ def _write(base: Folder, refreshes: Sequence[Refresh], out: Path, base_label: st
             not in done]
     doc = {"updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "base": base_label,
            "sources": kept + [{"cloud": r.cloud, "kind": r.kind, "regions": list(r.regions), **r.provenance}
-                              for r in refreshes]}
+                              for r in refreshes],
+           "kept": list(kept_lines)}
     (out / UPDATE_NAME).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
 
 
@@ -105,9 +109,9 @@ def _hits(table: pd.DataFrame, r: Refresh) -> pd.Series:
     hit = table.region.isin(list(r.regions))
     for column, value in r.match.items():
         hit &= table[column].isin(value if isinstance(value, tuple) else (value,))
-    if r.only_priced_skus:
-        priced = set(zip(r.rows.region, r.rows.sku))
-        hit &= pd.Series([(a, b) in priced for a, b in zip(table.region, table.sku)], index=table.index)
+    if r.only_priced:
+        priced = set(zip(*(r.rows[c].fillna("").astype(str) for c in r.only_priced)))
+        hit &= pd.Series([k in priced for k in zip(*(table[c] for c in r.only_priced))], index=table.index)
     return hit
 
 

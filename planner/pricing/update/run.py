@@ -26,6 +26,13 @@ OPTION_GROUPS = {"on_demand": ("on_demand", "sustained_use"), "reserved": ("rese
                  "spot": ("spot",)}
 
 
+def refreshed_source_ids() -> frozenset[str]:
+    """The ``source_id`` of every price a refresh writes (bundled rows cite the shared sources instead)."""
+    from planner.pricing.update import aws, aws_services, azure, gcp
+
+    return frozenset({aws.SOURCE_ID, aws.SPOT_SOURCE_ID, aws_services.SOURCE_ID, azure.SOURCE_ID, gcp.SOURCE_ID})
+
+
 @dataclass(frozen=True)
 class UpdateResult:
     """What a refresh installed: where, from which source, how many rows, what was left out."""
@@ -86,7 +93,8 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     elif cloud == "gcp":
         parts = {"compute": _gcp(regions, book, retrieved, get, progress, api)}
     else:
-        parts = {service: _aws(offer, service, regions, known[service], retrieved, downloads, progress, api)
+        files: dict[tuple[str, str], Path] = {}  # (offer, region) -> the downloaded file, read again for services
+        parts = {service: _aws(offer, service, regions, known[service], retrieved, downloads, progress, api, files)
                  for service, offer in (("ec2", "AmazonEC2"), ("rds", "AmazonRDS"),
                                         ("elasticache", "AmazonElastiCache"))}
     refreshes: list[Any] = []
@@ -100,9 +108,10 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
                          and r.provenance["options"] == "on_demand")
         spot = _aws_spot(on_demand, regions, retrieved, get, api)
         done, left = _refreshes(cloud, "ec2", spot, book, regions, retrieved, min_share)
-        refreshes += done
-        kept += left
-    folder = build_and_install(base if base else bundled_folder(), refreshes, base_label)
+        services, notes = _aws_services(regions, book, retrieved, downloads, progress, api, files, min_share)
+        refreshes += done + [services]
+        kept += left + notes
+    folder = build_and_install(base if base else bundled_folder(), refreshes, base_label, kept)
     shutil.rmtree(downloads, ignore_errors=True)  # kept only to resume an interrupted download
     first = next(iter(parts.values()))
     return UpdateResult(folder=folder, source=first.source, regions=regions,
@@ -148,7 +157,7 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
                         "rows": len(fresh_rows), "unknown_skus": fetched.unknown, "sha256": fetched.digest},
             match={"service": service, "option": options},
             # Compute Engine rates price the types without GPUs or shared cores; the others stay
-            only_priced_skus=cloud == "gcp"))
+            only_priced=("region", "sku") if cloud == "gcp" else ()))
     return done, kept
 
 
@@ -179,10 +188,11 @@ def _gcp(regions: Sequence[str], book: Any, retrieved: dt.datetime, get: GetJson
 
 
 def _aws(offer: str, service: str, regions: Sequence[str], known: set[str], retrieved: dt.datetime,
-         downloads: Path, progress: Callable[..., None] | None, api: str | None) -> _Fetched:
+         downloads: Path, progress: Callable[..., None] | None, api: str | None,
+         fetched: dict[tuple[str, str], Path]) -> _Fetched:
     from planner.pricing.update import aws
 
-    files = aws.fetch_offers(offer, regions, downloads, progress=progress, **({"api": api} if api else {}))
+    files = _offer_files(offer, regions, downloads, progress, api, fetched)
     convert = {"ec2": aws.ec2_rows, "rds": aws.rds_rows, "elasticache": aws.cache_rows}[service]
     parts: list[pd.DataFrame] = []
     unknown = 0
@@ -209,6 +219,66 @@ def _aws_spot(on_demand: pd.DataFrame, regions: Sequence[str], retrieved: dt.dat
     digest = hashlib.sha256(json.dumps(advisor, sort_keys=True).encode("utf-8")).hexdigest()
     return _Fetched(rows, 0, aws.SPOT_SOURCE, url, aws.spot_source_row(retrieved, regions), digest, len(rows),
                     scope=("spot",))
+
+
+def _offer_files(offer: str, regions: Sequence[str], downloads: Path, progress: Callable[..., None] | None,
+                 api: str | None, fetched: dict[tuple[str, str], Path]) -> dict[str, Path]:
+    """Each region's ``offer`` file, downloaded once per update (``fetched`` remembers them)."""
+    from planner.pricing.update import aws
+
+    missing = [r for r in regions if (offer, r) not in fetched]
+    if missing:
+        got = aws.fetch_offers(offer, missing, downloads, progress=progress, **({"api": api} if api else {}))
+        fetched.update({(offer, r): path for r, path in got.items()})
+    return {r: fetched[offer, r] for r in regions}
+
+
+def _aws_services(regions: Sequence[str], book: Any, retrieved: dt.datetime, downloads: Path,
+                  progress: Callable[..., None] | None, api: str | None, fetched: dict[tuple[str, str], Path],
+                  min_share: float) -> tuple[Any, list[str]]:
+    """The service prices of ``aws_service_map.csv`` as one :class:`Refresh` replacing only the items priced
+    (the others keep their rows, one line each says so); refused when a region's answer covers under
+    ``min_share`` of the mapped items the book has there."""
+    from planner.pricing.update import aws, aws_services
+    from planner.pricing.update.install import Refresh
+
+    mappings = aws_services.load_map()
+    parts, digest = [], hashlib.sha256()
+    for offer in aws_services.offers(mappings):
+        mine = [m for m in mappings if m.offer == offer]
+        for region, path in _offer_files(offer, regions, downloads, progress, api, fetched).items():
+            parts.append(aws_services.service_rows(path, region, mine, retrieved.date()))
+            digest.update(_file_sha256(path).encode())
+    fresh = pd.concat(parts, ignore_index=True)
+    keys = {m.key for m in mappings}
+    s = book.service_prices
+    held = s[(s.cloud == "aws") & s.region.isin(list(regions))]
+    held = held[[k in keys for k in zip(held.service, held["item"], held.dimension.fillna(""))]]
+    fresh, notes = aws_services.plausible(fresh, held)
+    have = lambda t: t.assign(dimension=t.dimension.fillna("")).drop_duplicates(  # noqa: E731
+        ["region", "service", "item", "dimension"])
+    got, had = have(fresh), have(held)
+    for r in regions:
+        n_got, n_had = int((got.region == r).sum()), int((had.region == r).sum())
+        if n_had and n_got < min_share * n_had:
+            raise UpdateError(f"{aws_services.SOURCE}: the answer for {r} prices {n_got:,} of the {n_had:,} service "
+                              "items the book has there (a partial answer or a changed format?); nothing installed. "
+                              "--allow-shrink takes it anyway")
+    priced = set(zip(got.region, got.service, got["item"], got.dimension))
+    missing = had[[k not in priced for k in zip(had.region, had.service, had["item"], had.dimension)]]
+    for (service, item, dimension), where in missing.groupby(["service", "item", "dimension"]).region:
+        notes.append(f"aws {service} {item}{'/' + dimension if dimension else ''}: not in the answer for "
+                     f"{len(where)} region(s); the book's rows kept")
+    names = aws_services.offers(mappings)
+    return Refresh(
+        cloud="aws", kind="service_prices", rows=fresh, regions=regions,
+        source_row=aws_services.source_row(retrieved, regions, names),
+        provenance={"source": aws_services.SOURCE, "service": "services", "options": "on_demand",
+                    "url": aws.offer_url("<offer>", "<region>", api or aws.API),
+                    "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": len(priced),
+                    "rows": len(fresh), "unknown_skus": 0, "sha256": digest.hexdigest()},
+        match={"service": tuple(sorted({m.service for m in mappings}))},
+        only_priced=("region", "service", "item", "dimension")), notes
 
 
 def _file_sha256(path: Path) -> str:
