@@ -21,6 +21,8 @@ from planner.pricing.update.run import update
 from planner.pricing.user_cache import read_update
 
 PAGES = json.loads((Path(__file__).parent / "data" / "price_updates" / "azure_retail_eastus.json").read_text())
+SERVICE_PAGE = json.loads((Path(__file__).parent / "data" / "price_updates" / "azure_retail_services_eastus.json")
+                          .read_text())
 
 
 @pytest.fixture()
@@ -44,6 +46,12 @@ def api():
             state["calls"] += 1
             if state["calls"] == 1:
                 self.send_error(503, "busy")
+                return
+            if "productName" in self.path:  # the flexible-server and service meters
+                body = json.dumps(SERVICE_PAGE)
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(body.encode())
                 return
             page = PAGES[1] if "page2" in self.path else PAGES[0]
             body = json.dumps({**page, "NextPageLink": f"{base}/prices?page2" if page["NextPageLink"] else None})
@@ -76,8 +84,9 @@ def test_converter_keeps_linux_pay_as_you_go_of_known_sizes():
 def test_update_installs_a_valid_book_that_plans_then_use(cache, api):
     url, state = api
     result = update("azure", ["eastus"], api=url, min_share=0)
-    assert state["calls"] == 3  # a 503, then two pages
-    assert result.rows == 2 and result.unknown_skus == 1 and result.folder == cache / "current"
+    assert state["calls"] == 4  # a 503, then two pages of VMs and one of the other products
+    # 2 VMs; 33 flexible-server rows (8 GP + 8 MO sizes, single and HA, and B1ms); 9 service prices
+    assert result.rows == 2 + 33 + 9 and result.unknown_skus == 1 and result.folder == cache / "current"
     book = PriceBook.load(result.folder)  # validates
     vm = book.instance_prices[(book.instance_prices.cloud == "azure") & (book.instance_prices.region == "eastus")
                               & (book.instance_prices.service == "vm")]
@@ -87,7 +96,9 @@ def test_update_installs_a_valid_book_that_plans_then_use(cache, api):
                                        & (b.instance_prices.service == "vm")].hourly_usd.sum()
     assert west(book) == pytest.approx(west(bundled))  # other regions untouched
     provenance = read_update(result.folder)
-    [source] = provenance["sources"]
+    source = provenance["sources"][0]
+    assert [(s["service"], s["options"]) for s in provenance["sources"]] == [
+        ("vm", "on_demand"), ("postgresql_flexible", "on_demand"), ("services", "on_demand")]
     assert source["url"] == url and source["regions"] == ["eastus"] and len(source["sha256"]) == 64
     assert source["retrieved_at"].startswith(dt.date.today().isoformat()[:4])
     # plans use it (auto), and say so; --price-book bundled goes back
@@ -97,6 +108,32 @@ def test_update_installs_a_valid_book_that_plans_then_use(cache, api):
     assert main(["--price-book", "bundled", "prices", "status"]) == 0
     default_book.cache_clear()
     assert default_book("azure").label == "pricing_data"
+
+
+def test_azure_flexible_servers_and_service_meters(cache, api):
+    result = update("azure", ["eastus"], api=api[0], min_share=0)
+    book = PriceBook.load(result.folder)
+    p = book.instance_prices
+    flex = p[(p.cloud == "azure") & (p.region == "eastus") & (p.service == "postgresql_flexible")]
+    got = {(sku, d): usd for sku, d, usd in zip(flex.sku, flex.deployment, flex.hourly_usd)}
+    # per-SKU meters where listed; the per-vCore meter x vCores for the other sizes; HA bills a standby
+    assert got["GP_Standard_D2ds_v5", "single-az"] == 0.178 and got["GP_Standard_D2ds_v5", "multi-az"] == 0.356
+    assert got["GP_Standard_D8ds_v5", "single-az"] == pytest.approx(0.72)
+    assert got["MO_Standard_E4ds_v5", "multi-az"] == pytest.approx(2 * 4 * 0.1275)
+    # Burstable has no HA; a reservation meter is not a pay-as-you-go price
+    assert got["B_Standard_B1ms", "single-az"] == 0.0207 and ("B_Standard_B1ms", "multi-az") not in got
+    assert set(flex.source_id) == {"azure-retail-prices-api"}  # listed prices replace the scaled estimates
+    price = lambda *k: book.service_price("azure", "eastus", *k).usd_per_unit  # noqa: E731
+    assert price("blob_storage", "storage_hot_lrs") == 0.0208  # the first tier: the book's item is flat
+    assert price("blob_storage", "write_operations") == pytest.approx(0.0055)  # per 10K -> per 1k
+    assert price("managed_disk", "os_disk") == pytest.approx(5.28 / 32)  # a whole P4 a month, per GB
+    assert price("postgresql_flexible", "storage", "flexible/multi-az/premium-ssd") == pytest.approx(0.23)
+    assert price("nat_gateway", "gateway_hour") == 0.045 and price("public_ip", "static_ipv4_hour") == 0.005
+    bundled = PriceBook.load(clouds=["azure"])
+    assert price("load_balancer", "data_processed") == bundled.service_price(
+        "azure", "eastus", "load_balancer", "data_processed").usd_per_unit
+    assert any("load_balancer data_processed in eastus: the price list says 3.65" in k for k in result.kept)
+    assert "azure load_balancer rules_hour: not in the answer for 1 region(s); the book's rows kept" in result.kept
 
 
 def test_a_broken_cache_is_never_used(cache, api, capsys, monkeypatch):
@@ -198,13 +235,17 @@ def test_prices_diff_lists_the_movers(cache, api, capsys):
 
     (old, _), (new, _) = load_side("bundled"), load_side("cache")
     d = diff_books(old, new)
-    movers = d.movers(5)
-    assert movers.what.tolist()[:2] == ["Standard_D2s_v5 on_demand", "Standard_D4s_v5 on_demand"]
-    assert movers.change_pct.tolist()[:2] == [pytest.approx(4.17), pytest.approx(4.17)]  # 0.096 -> 0.1
+    movers = d.movers(200)
+    vm = movers[movers.service == "vm"]
+    assert vm.what.tolist()[:2] == ["Standard_D2s_v5 on_demand", "Standard_D4s_v5 on_demand"]
+    assert vm.change_pct.tolist()[:2] == [pytest.approx(4.17), pytest.approx(4.17)]  # 0.096 -> 0.1
+    # the largest mover first: by the size of its change
+    assert movers.change_pct.abs().is_monotonic_decreasing
     row = d.by_service().set_index(["cloud", "service"]).loc[("azure", "vm")]
     assert row.changed == 2 and row.gone > 0
     assert main(["prices", "diff", "bundled", "cache", "-f", "csv"]) == 0
-    assert "2 prices changed" in capsys.readouterr().err
+    changed = int((d.changes.status == "changed").sum())
+    assert changed > 2 and f"{changed:,} prices changed" in capsys.readouterr().err
 
 
 def test_plan_compare_prices_shows_the_bill_moving(cache, api, tmp_path, capsys):

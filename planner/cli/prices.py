@@ -154,8 +154,8 @@ def update_command(
     cloud: str = typer.Option("all", "--cloud", help="Cloud whose public price list to fetch: aws (EC2, RDS and "
                                                       "ElastiCache on demand and reserved, and service prices, from "
                                                       "the AWS Price List bulk offer files; spot from the Spot "
-                                                      "Instance Advisor), azure (VMs from the Azure Retail Prices "
-                                                      "API), gcp (Compute Engine from the Cloud Billing Catalog API; "
+                                                      "Instance Advisor), azure (VMs, PostgreSQL flexible servers "
+                                                      "and service meters from the Azure Retail Prices API), gcp (Compute Engine from the Cloud Billing Catalog API; "
                                                       "key in $PLANNER_GCP_API_KEY), or all (each in turn; gcp only "
                                                       "with a key)."),
     regions: str | None = typer.Option(None, "--regions", help="Comma-separated regions (default: every region "

@@ -26,7 +26,6 @@ MAP_FILE = Path(__file__).with_name("aws_service_map.csv")
 SOURCE = "AWS Price List bulk API"
 SOURCE_ID = "aws-price-list-services"
 REGION_PREFIX = re.compile(r"^[A-Z]{2,4}[0-9]?-")  # USE1-, EUW2-, APN1-, EU-, UGW1- ...
-PLAUSIBLE = (0.2, 5.0)  # a fresh price beyond x5 / /5 of the book's is taken for a unit change, not a price change
 
 
 @dataclass(frozen=True)
@@ -132,23 +131,6 @@ def _tiers(terms: dict[str, Any]) -> list[tuple[float, float, float]]:
             out.append((float(dim.get("beginRange", 0) or 0), float("inf") if end in ("Inf", "", None) else float(end),
                         float(usd)))
     return sorted(out)
-
-
-def plausible(fresh: pd.DataFrame, book: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """``fresh`` without the items whose first-tier price is beyond x5 or /5 of the book's in the same region (a
-    unit the map does not expect, not a price change), and a line for each item left out."""
-    first = lambda t: t.sort_values("tier_start", na_position="first").drop_duplicates(  # noqa: E731
-        ["region", "service", "item", "dimension"]).set_index(["region", "service", "item", "dimension"]).usd_per_unit
-    new, old = first(fresh.fillna({"dimension": ""})), first(book.fillna({"dimension": ""}))
-    ratio = (new / old.reindex(new.index)).dropna()
-    lo, hi = PLAUSIBLE
-    odd = ratio[((ratio < lo) | (ratio > hi)) & (old.reindex(ratio.index) > 0)]
-    notes = [f"aws {s} {i}{'/' + d if d else ''} in {r}: the price list says {new[(r, s, i, d)]:g}, the book "
-             f"{old[(r, s, i, d)]:g} (a unit change?); the book's row kept" for r, s, i, d in odd.index]
-    bad = set(odd.index)
-    keep = [(r, s, i, d) not in bad for r, s, i, d in zip(fresh.region, fresh.service, fresh["item"],
-                                                           fresh.dimension.fillna(""))]
-    return fresh[pd.Series(keep, index=fresh.index, dtype=bool)].reset_index(drop=True), notes
 
 
 def source_row(retrieved: dt.datetime, regions: Sequence[str], offer_names: Sequence[str]) -> dict[str, str]:

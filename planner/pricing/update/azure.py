@@ -33,11 +33,17 @@ def vm_url(region: str, api: str = API) -> str:
 def fetch_vm_items(regions: Sequence[str], *, get: GetJson | None = None, api: str = API,
                    progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
     """Every VM consumption meter of ``regions``, page by page (``progress(pages so far)`` after each)."""
+    return fetch_items([vm_url(region, api) for region in regions], get=get, progress=progress)
+
+
+def fetch_items(urls: Sequence[str], *, get: GetJson | None = None, progress: Callable[[int], None] | None = None
+                ) -> list[dict[str, Any]]:
+    """The items of every page of each query in ``urls`` (``NextPageLink`` followed)."""
     get = get or (lambda url: get_json(url, source=SOURCE))
     items: list[dict[str, Any]] = []
     pages = 0
-    for region in regions:
-        url: str | None = vm_url(region, api)
+    for first in urls:
+        url: str | None = first
         while url:
             doc = get(url)
             if not isinstance(doc, dict) or not isinstance(doc.get("Items"), list):

@@ -19,7 +19,8 @@ from planner.pricing.update.fetch import GetJson, UpdateError
 
 GCP_KEY_ENV = "PLANNER_GCP_API_KEY"
 MIN_SHARE = 0.5  # an answer pricing under half the sizes a region had is taken for a partial one
-SUPPORTED = {"aws": ("ec2", "rds", "elasticache"), "azure": ("vm",), "gcp": ("compute",)}  # cloud -> instance services refreshed
+# cloud -> the instance services a refresh prices
+SUPPORTED = {"aws": ("ec2", "rds", "elasticache"), "azure": ("vm", "postgresql_flexible"), "gcp": ("compute",)}
 # Which purchase options replace one another: a refresh replaces a group's rows only when it brought that group
 OPTION_GROUPS = {"on_demand": ("on_demand", "sustained_use"), "reserved": ("reserved_1yr", "reserved_3yr"),
                  "savings": ("savings_1yr", "savings_3yr"), "committed": ("committed_1yr", "committed_3yr"),
@@ -55,6 +56,19 @@ class _Fetched:
     digest: str
     items: int
     scope: tuple[str, ...] = ("on_demand",)  # the option groups this source prices
+    required: bool = True  # an answer without any on-demand price is an error (else the book's rows are kept)
+
+
+@dataclass(frozen=True)
+class _Services:
+    """Fresh service prices of the mapped items ``keys`` (service, item, dimension) and where they came from."""
+
+    rows: pd.DataFrame
+    keys: set[tuple[str, str, str]]
+    source: str
+    source_row: dict[str, str]
+    url: str
+    digest: str
 
 
 def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | None = None,
@@ -88,8 +102,9 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
              for service in SUPPORTED[cloud]}
     retrieved = dt.datetime.now(dt.UTC)
     downloads = prices_root() / "downloads"
+    services: _Services | None = None
     if cloud == "azure":
-        parts = {"vm": _azure(regions, known["vm"], retrieved, get, progress, api)}
+        parts, services = _azure(regions, known, retrieved, get, progress, api)
     elif cloud == "gcp":
         parts = {"compute": _gcp(regions, book, retrieved, get, progress, api)}
     else:
@@ -108,9 +123,17 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
                          and r.provenance["options"] == "on_demand")
         spot = _aws_spot(on_demand, regions, retrieved, get, api)
         done, left = _refreshes(cloud, "ec2", spot, book, regions, retrieved, min_share)
-        services, notes = _aws_services(regions, book, retrieved, downloads, progress, api, files, min_share)
-        refreshes += done + [services]
-        kept += left + notes
+        refreshes += done
+        kept += left
+        services = _aws_services(regions, retrieved, downloads, progress, api, files)
+    if services is not None:
+        from planner.pricing.update.service_refresh import service_refresh
+
+        refresh, notes = service_refresh(cloud, services.rows, services.keys, book, regions, retrieved, min_share,
+                                         source=services.source, source_row=services.source_row, url=services.url,
+                                         digest=services.digest)
+        refreshes.append(refresh)
+        kept += notes
     folder = build_and_install(base if base else bundled_folder(), refreshes, base_label, kept)
     shutil.rmtree(downloads, ignore_errors=True)  # kept only to resume an interrupted download
     first = next(iter(parts.values()))
@@ -132,7 +155,7 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
     prices = book.instance_prices
     mine = prices[(prices.cloud == cloud) & (prices.service == service) & prices.region.isin(list(regions))]
     held_groups = set(mine.option.map(group_of))
-    if "on_demand" in fetched.scope and "on_demand" not in groups:
+    if fetched.required and "on_demand" in fetched.scope and "on_demand" not in groups:
         raise UpdateError(f"{fetched.source}: no {service} on-demand prices in the answer for {', '.join(regions)}; "
                           "the price cache is unchanged")
     kept = [f"{cloud} {service} {group}: not in the answer from {fetched.source}; the book's rows kept"
@@ -143,14 +166,21 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
         fresh_rows = rows[rows.option.isin(options)]
         held = mine[mine.option.isin(options)].groupby("region").size()
         fresh = fresh_rows.groupby("region").size().reindex(held.index, fill_value=0)
-        short = [(r, int(fresh[r]), int(held[r])) for r in regions if r in held and fresh[r] < min_share * held[r]]
+        # a region the answer says nothing of keeps its rows (the service is not offered there, or not yet
+        # listed); one it prices only in part is refused below
+        answered = [r for r in regions if r not in held or fresh[r] > 0]
+        silent = [r for r in regions if r not in answered]
+        if silent:
+            kept.append(f"{cloud} {service} {group}: nothing in the answer for {len(silent)} region(s) "
+                        f"({', '.join(silent[:5])}{', ...' if len(silent) > 5 else ''}); the book's rows kept")
+        short = [(r, int(fresh[r]), int(held[r])) for r in answered if r in held and fresh[r] < min_share * held[r]]
         if short:
             r, got, had = short[0]
             raise UpdateError(f"{fetched.source}: the answer for {r} prices {got:,} {service} sizes "
                               f"({group.replace('_', ' ')}) where the book has {had:,} (a partial answer or a changed format?); nothing installed. "
                               "--allow-shrink takes it anyway")
         done.append(Refresh(
-            cloud=cloud, kind="instance_prices", rows=fresh_rows.reset_index(drop=True), regions=regions,
+            cloud=cloud, kind="instance_prices", rows=fresh_rows.reset_index(drop=True), regions=tuple(answered),
             source_row=fetched.source_row,
             provenance={"source": fetched.source, "service": service, "options": group, "url": fetched.url,
                         "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": fetched.items,
@@ -161,15 +191,27 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
     return done, kept
 
 
-def _azure(regions: Sequence[str], known: set[str], retrieved: dt.datetime, get: GetJson | None,
-           progress: Callable[..., None] | None, api: str | None) -> _Fetched:
-    from planner.pricing.update import azure
+def _azure(regions: Sequence[str], known: dict[str, set[str]], retrieved: dt.datetime, get: GetJson | None,
+           progress: Callable[..., None] | None, api: str | None) -> tuple[dict[str, _Fetched], _Services]:
+    """VMs, flexible-server classes and the mapped service meters: the VM meters by one query per region,
+    the rest by another (every product it needs at once)."""
+    from planner.pricing.update import azure, azure_services
 
-    items = azure.fetch_vm_items(regions, get=get, progress=progress, **({"api": api} if api else {}))
-    rows, unknown = azure.vm_rows(items, known, retrieved.date())
-    digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode("utf-8")).hexdigest()
-    return _Fetched(rows, unknown, azure.SOURCE, api or azure.API, azure.source_row(retrieved, regions), digest,
-                    len(items))
+    base = api or azure.API
+    vm_items = azure.fetch_vm_items(regions, get=get, progress=progress, api=base)
+    meters = azure_services.load_map()
+    products = azure_services.wanted_products(meters)
+    other = azure.fetch_items([azure_services.products_url(r, products, base) for r in regions], get=get,
+                              progress=progress)
+    source_row = azure_services.source_row(retrieved, regions)
+    digest = hashlib.sha256(json.dumps([vm_items, other], sort_keys=True).encode("utf-8")).hexdigest()
+    vm_rows, vm_unknown = azure.vm_rows(vm_items, known["vm"], retrieved.date())
+    flex_rows, flex_unknown = azure_services.flexible_rows(other, known["postgresql_flexible"], retrieved.date())
+    parts = {"vm": _Fetched(vm_rows, vm_unknown, azure.SOURCE, base, source_row, digest, len(vm_items)),
+             "postgresql_flexible": _Fetched(flex_rows, flex_unknown, azure.SOURCE, base, source_row, digest,
+                                             len(other), required=False)}
+    return parts, _Services(azure_services.service_rows(other, meters, retrieved.date()), {m.key for m in meters},
+                            azure.SOURCE, source_row, base, digest)
 
 
 def _gcp(regions: Sequence[str], book: Any, retrieved: dt.datetime, get: GetJson | None,
@@ -233,14 +275,12 @@ def _offer_files(offer: str, regions: Sequence[str], downloads: Path, progress: 
     return {r: fetched[offer, r] for r in regions}
 
 
-def _aws_services(regions: Sequence[str], book: Any, retrieved: dt.datetime, downloads: Path,
-                  progress: Callable[..., None] | None, api: str | None, fetched: dict[tuple[str, str], Path],
-                  min_share: float) -> tuple[Any, list[str]]:
-    """The service prices of ``aws_service_map.csv`` as one :class:`Refresh` replacing only the items priced
-    (the others keep their rows, one line each says so); refused when a region's answer covers under
-    ``min_share`` of the mapped items the book has there."""
+def _aws_services(regions: Sequence[str], retrieved: dt.datetime, downloads: Path,
+                  progress: Callable[..., None] | None, api: str | None, fetched: dict[tuple[str, str], Path]
+                  ) -> _Services:
+    """The service prices of ``aws_service_map.csv`` from each offer file it names (those already downloaded for
+    the instances are read again, not fetched again)."""
     from planner.pricing.update import aws, aws_services
-    from planner.pricing.update.install import Refresh
 
     mappings = aws_services.load_map()
     parts, digest = [], hashlib.sha256()
@@ -249,36 +289,9 @@ def _aws_services(regions: Sequence[str], book: Any, retrieved: dt.datetime, dow
         for region, path in _offer_files(offer, regions, downloads, progress, api, fetched).items():
             parts.append(aws_services.service_rows(path, region, mine, retrieved.date()))
             digest.update(_file_sha256(path).encode())
-    fresh = pd.concat(parts, ignore_index=True)
-    keys = {m.key for m in mappings}
-    s = book.service_prices
-    held = s[(s.cloud == "aws") & s.region.isin(list(regions))]
-    held = held[[k in keys for k in zip(held.service, held["item"], held.dimension.fillna(""))]]
-    fresh, notes = aws_services.plausible(fresh, held)
-    have = lambda t: t.assign(dimension=t.dimension.fillna("")).drop_duplicates(  # noqa: E731
-        ["region", "service", "item", "dimension"])
-    got, had = have(fresh), have(held)
-    for r in regions:
-        n_got, n_had = int((got.region == r).sum()), int((had.region == r).sum())
-        if n_had and n_got < min_share * n_had:
-            raise UpdateError(f"{aws_services.SOURCE}: the answer for {r} prices {n_got:,} of the {n_had:,} service "
-                              "items the book has there (a partial answer or a changed format?); nothing installed. "
-                              "--allow-shrink takes it anyway")
-    priced = set(zip(got.region, got.service, got["item"], got.dimension))
-    missing = had[[k not in priced for k in zip(had.region, had.service, had["item"], had.dimension)]]
-    for (service, item, dimension), where in missing.groupby(["service", "item", "dimension"]).region:
-        notes.append(f"aws {service} {item}{'/' + dimension if dimension else ''}: not in the answer for "
-                     f"{len(where)} region(s); the book's rows kept")
-    names = aws_services.offers(mappings)
-    return Refresh(
-        cloud="aws", kind="service_prices", rows=fresh, regions=regions,
-        source_row=aws_services.source_row(retrieved, regions, names),
-        provenance={"source": aws_services.SOURCE, "service": "services", "options": "on_demand",
-                    "url": aws.offer_url("<offer>", "<region>", api or aws.API),
-                    "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": len(priced),
-                    "rows": len(fresh), "unknown_skus": 0, "sha256": digest.hexdigest()},
-        match={"service": tuple(sorted({m.service for m in mappings}))},
-        only_priced=("region", "service", "item", "dimension")), notes
+    return _Services(pd.concat(parts, ignore_index=True), {m.key for m in mappings}, aws_services.SOURCE,
+                     aws_services.source_row(retrieved, regions, aws_services.offers(mappings)),
+                     aws.offer_url("<offer>", "<region>", api or aws.API), digest.hexdigest())
 
 
 def _file_sha256(path: Path) -> str:

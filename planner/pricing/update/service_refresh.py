@@ -1,0 +1,71 @@
+"""Fresh service prices (any cloud's, converted by its map) as one refresh of the book's ``service_prices``: only
+the items priced are replaced, a price far off the book's is taken for a unit change and kept out, and a region
+whose answer covers too little of what the book has is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from planner.pricing.update.fetch import UpdateError
+
+PLAUSIBLE = (0.2, 5.0)  # a fresh price beyond x5 or /5 of the book's is a unit the map does not expect
+ITEM_KEY = ["region", "service", "item", "dimension"]
+
+
+def plausible(cloud: str, fresh: pd.DataFrame, held: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``fresh`` without the items whose first-tier price is beyond x5 or /5 of the book's (``held``) in the same
+    region, and a line for each item left out."""
+    def first(t: pd.DataFrame) -> pd.Series:
+        return (t.assign(dimension=t.dimension.fillna("")).sort_values("tier_start", na_position="first")
+                .drop_duplicates(ITEM_KEY).set_index(ITEM_KEY).usd_per_unit)
+
+    new, old = first(fresh), first(held)
+    ratio = (new / old.reindex(new.index)).dropna()
+    lo, hi = PLAUSIBLE
+    odd = ratio[((ratio < lo) | (ratio > hi)) & (old.reindex(ratio.index) > 0)]
+    notes = [f"{cloud} {s} {i}{'/' + d if d else ''} in {r}: the price list says {new[(r, s, i, d)]:g}, the book "
+             f"{old[(r, s, i, d)]:g} (a unit change?); the book's row kept" for r, s, i, d in odd.index]
+    bad = set(odd.index)
+    keep = [k not in bad for k in zip(fresh.region, fresh.service, fresh["item"], fresh.dimension.fillna(""))]
+    return fresh[pd.Series(keep, index=fresh.index, dtype=bool)].reset_index(drop=True), notes
+
+
+def service_refresh(cloud: str, fresh: pd.DataFrame, keys: set[tuple[str, str, str]], book: Any,
+                    regions: Sequence[str], retrieved: dt.datetime, min_share: float, *, source: str,
+                    source_row: dict[str, str], url: str, digest: str) -> tuple[Any, list[str]]:
+    """A :class:`~planner.pricing.update.install.Refresh` of ``fresh`` (the rows of the mapped ``keys``:
+    service, item, dimension) replacing only the items it prices; the lines saying what was kept as it was.
+    Refused when a region's answer prices under ``min_share`` of the mapped items the book has there."""
+    from planner.pricing.update.install import Refresh
+
+    s = book.service_prices
+    held = s[(s.cloud == cloud) & s.region.isin(list(regions))]
+    held = held[[k in keys for k in zip(held.service, held["item"], held.dimension.fillna(""))]]
+    fresh, notes = plausible(cloud, fresh, held)
+
+    def items(t: pd.DataFrame) -> pd.DataFrame:
+        return t.assign(dimension=t.dimension.fillna("")).drop_duplicates(ITEM_KEY)
+
+    got, had = items(fresh), items(held)
+    for r in regions:
+        n_got, n_had = int((got.region == r).sum()), int((had.region == r).sum())
+        if n_had and n_got < min_share * n_had:
+            raise UpdateError(f"{source}: the answer for {r} prices {n_got:,} of the {n_had:,} service items the book "
+                              "has there (a partial answer or a changed format?); nothing installed. --allow-shrink "
+                              "takes it anyway")
+    priced = set(zip(got.region, got.service, got["item"], got.dimension))
+    missing = had[[k not in priced for k in zip(had.region, had.service, had["item"], had.dimension)]]
+    for (service, item, dimension), where in missing.groupby(["service", "item", "dimension"]).region:
+        notes.append(f"{cloud} {service} {item}{'/' + dimension if dimension else ''}: not in the answer for "
+                     f"{len(where)} region(s); the book's rows kept")
+    return Refresh(
+        cloud=cloud, kind="service_prices", rows=fresh, regions=regions, source_row=source_row,
+        provenance={"source": source, "service": "services", "options": "on_demand", "url": url,
+                    "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": len(priced),
+                    "rows": len(fresh), "unknown_skus": 0, "sha256": digest},
+        match={"service": tuple(sorted({k[0] for k in keys}))},
+        only_priced=tuple(ITEM_KEY)), notes
