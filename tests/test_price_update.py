@@ -434,10 +434,13 @@ def test_aws_service_prices_follow_the_usagetype_map(cache, offers):
 # -- Google Cloud Billing Catalog ---------------------------------------------
 
 CATALOG = json.loads((Path(__file__).parent / "data" / "price_updates" / "gcp_catalog_compute.json").read_text())
+CLOUD_SQL = json.loads((Path(__file__).parent / "data" / "price_updates" / "gcp_catalog_cloudsql.json").read_text())
 
 
 def _catalog(url: str) -> dict:
     assert "key=test-key" in url  # the key goes to the API ...
+    if "/services/9662-B51E-5089/" in url:
+        return CLOUD_SQL[0]
     return CATALOG[1] if "pageToken=page-2" in url else CATALOG[0]
 
 
@@ -460,12 +463,32 @@ def test_gcp_machine_types_are_composed_from_unit_rates(cache, monkeypatch, caps
     for sku, option in (("a2-highgpu-1g", "on_demand"), ("e2-micro", "on_demand"), ("n2-standard-2", "reserved_1yr"),
                         ("n2-standard-2", "spot")):
         assert rate("us-central1", sku, option) == pytest.approx(old(sku, option)), (sku, option)
+    # Cloud SQL: custom classes from the engine's vCPU and RAM rates, zonal for single-az, regional for HA
+    sql = lambda engine, deployment: rate_of(p, "us-central1", "db-custom-1-3840", engine, deployment)  # noqa: E731
+    assert sql("postgresql", "single-az") == pytest.approx(0.0413 + 3.75 * 0.007)  # the published 0.06755
+    assert sql("postgresql", "multi-az") == pytest.approx(0.0826 + 3.75 * 0.014)
+    assert sql("mysql", "single-az") == pytest.approx(0.06755)
+    # no regional MySQL rate, and nothing for us-east1, in the answer: those rows stay as they were
+    assert sql("mysql", "multi-az") == pytest.approx(rate_of(bundled, "us-central1", "db-custom-1-3840", "mysql",
+                                                             "multi-az"))
+    assert rate_of(p, "us-east1", "db-custom-1-3840", "postgresql", "single-az") == pytest.approx(
+        rate_of(bundled, "us-east1", "db-custom-1-3840", "postgresql", "single-az"))
+    assert any(k.startswith("gcp cloudsql on_demand: nothing in the answer for 1 region(s) (us-east1)")
+               for k in result.kept)
+    storage = book.service_price("gcp", "us-central1", "cloudsql", "storage", "cloudsql/multi-az/ssd")
+    assert storage.usd_per_unit == 0.34 and storage.source_id == "gcp-cloud-billing-catalog"
     # ... but never into the provenance or a message
     provenance = json.dumps(read_update(result.folder))
     assert "test-key" not in provenance and "key=***" in provenance
     from planner.pricing.update.fetch import _short
 
     assert "test-key" not in _short("https://cloudbilling.googleapis.com/v1/services/x/skus?key=test-key&a=1")
+
+
+def rate_of(prices, region: str, sku: str, engine: str, deployment: str) -> float:
+    hit = prices[(prices.cloud == "gcp") & (prices.region == region) & (prices.sku == sku) & (prices.engine == engine)
+                 & (prices.deployment == deployment) & (prices.option == "on_demand")]
+    return float(hit.hourly_usd.iloc[0])
 
 
 def test_gcp_without_a_key_or_with_a_refused_one(cache, monkeypatch):

@@ -34,9 +34,9 @@ _SKIP = ("Sole Tenancy", "Custom", "Extended", "Commitment", "Reserved", "Premiu
 SHARED_CORE = re.compile(r"^(e2-(micro|small|medium)|f1-micro|g1-small)$")
 
 
-def skus_url(key: str, token: str = "", api: str = API) -> str:
+def skus_url(key: str, token: str = "", api: str = API, service: str = COMPUTE_ENGINE) -> str:
     query = {"key": key, "currencyCode": "USD", "pageSize": "5000", **({"pageToken": token} if token else {})}
-    return f"{api}/v1/services/{COMPUTE_ENGINE}/skus?{urllib.parse.urlencode(query)}"
+    return f"{api}/v1/services/{service}/skus?{urllib.parse.urlencode(query)}"
 
 
 def redact(url: str) -> str:
@@ -45,13 +45,13 @@ def redact(url: str) -> str:
 
 
 def fetch_skus(key: str, *, get: GetJson | None = None, api: str = API,
-               progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
-    """Every Compute Engine SKU, page by page."""
+               progress: Callable[[int], None] | None = None, service: str = COMPUTE_ENGINE) -> list[dict[str, Any]]:
+    """Every SKU of the catalog ``service`` (Compute Engine unless told), page by page."""
     get = get or (lambda url: get_json(url, source=SOURCE))
     skus: list[dict[str, Any]] = []
     token, pages = "", 0
     while True:
-        doc = get(skus_url(key, token, api))
+        doc = get(skus_url(key, token, api, service))
         if not isinstance(doc, dict) or not isinstance(doc.get("skus"), list):
             raise UpdateError(f"{SOURCE}: a page without 'skus' (the API's format changed, or the key is refused?)")
         skus.extend(doc["skus"])
@@ -69,26 +69,28 @@ def unit_rates(skus: Iterable[dict[str, Any]], regions: Sequence[str]) -> pd.Dat
     """(family, region) -> on-demand USD per vCPU-hour (``core``) and per GiB-hour (``ram``)."""
     wanted, rows = set(regions), []
     for sku in skus:
-        try:
-            desc = sku["description"]
-            usage = sku["category"]["usageType"]
-            places = sku["serviceRegions"]
-            expression = sku["pricingInfo"][0]["pricingExpression"]
-            rate = expression["tieredRates"][-1]["unitPrice"]
-        except (KeyError, IndexError, TypeError):
-            raise UpdateError(f"{SOURCE}: a SKU lacks description, category, serviceRegions or pricingInfo (the "
-                              "API's format changed?)") from None
+        desc, usage, places, usd = read_sku(sku)
         match = _RESOURCE.match(desc)
         if usage != "OnDemand" or not match or any(s in desc for s in _SKIP):
             continue
         family = match["family"].lower()
         family = _NAMED.get(family, family.split()[0])
-        usd = int(rate.get("units") or 0) + int(rate.get("nanos") or 0) / 1e9
         for region in places:
             if region in wanted:
                 rows.append({"family": family, "region": region, "kind": match["kind"].lower(), "usd": usd})
     frame = pd.DataFrame(rows, columns=["family", "region", "kind", "usd"])
     return frame.pivot_table(index=["family", "region"], columns="kind", values="usd", aggfunc="min").reset_index()
+
+
+def read_sku(sku: dict[str, Any]) -> tuple[str, str, list[str], float]:
+    """(description, usage type, service regions, USD per usage unit at the last tier) of a catalog SKU."""
+    try:
+        rate = sku["pricingInfo"][0]["pricingExpression"]["tieredRates"][-1]["unitPrice"]
+        return (sku["description"], sku["category"]["usageType"], list(sku["serviceRegions"]),
+                int(rate.get("units") or 0) + int(rate.get("nanos") or 0) / 1e9)
+    except (KeyError, IndexError, TypeError):
+        raise UpdateError(f"{SOURCE}: a SKU lacks description, category, serviceRegions or pricingInfo (the "
+                          "API's format changed?)") from None
 
 
 def machine_rows(rates: pd.DataFrame, specs: pd.DataFrame, bundled: pd.DataFrame, retrieved: dt.date
@@ -115,4 +117,5 @@ def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]
     return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": f"{API}/v1/services/{COMPUTE_ENGINE}/skus",
             "data_date_min": day, "data_date_max": day,
             "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: Compute Engine "
-                     "vCPU and memory on-demand rates, machine types composed from them"}
+                     "vCPU and memory on-demand rates, machine types composed from them; Cloud SQL (9662-B51E-5089) "
+                     "vCPU, memory, storage and backup rates"}

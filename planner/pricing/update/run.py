@@ -20,7 +20,8 @@ from planner.pricing.update.fetch import GetJson, UpdateError
 GCP_KEY_ENV = "PLANNER_GCP_API_KEY"
 MIN_SHARE = 0.5  # an answer pricing under half the sizes a region had is taken for a partial one
 # cloud -> the instance services a refresh prices
-SUPPORTED = {"aws": ("ec2", "rds", "elasticache"), "azure": ("vm", "postgresql_flexible"), "gcp": ("compute",)}
+SUPPORTED = {"aws": ("ec2", "rds", "elasticache"), "azure": ("vm", "postgresql_flexible"),
+             "gcp": ("compute", "cloudsql")}
 # Which purchase options replace one another: a refresh replaces a group's rows only when it brought that group
 OPTION_GROUPS = {"on_demand": ("on_demand", "sustained_use"), "reserved": ("reserved_1yr", "reserved_3yr"),
                  "savings": ("savings_1yr", "savings_3yr"), "committed": ("committed_1yr", "committed_3yr"),
@@ -106,7 +107,7 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     if cloud == "azure":
         parts, services = _azure(regions, known, retrieved, get, progress, api)
     elif cloud == "gcp":
-        parts = {"compute": _gcp(regions, book, retrieved, get, progress, api)}
+        parts, services = _gcp(regions, book, retrieved, get, progress, api)
     else:
         files: dict[tuple[str, str], Path] = {}  # (offer, region) -> the downloaded file, read again for services
         parts = {service: _aws(offer, service, regions, known[service], retrieved, downloads, progress, api, files)
@@ -187,7 +188,7 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
                         "rows": len(fresh_rows), "unknown_skus": fetched.unknown, "sha256": fetched.digest},
             match={"service": service, "option": options},
             # Compute Engine rates price the types without GPUs or shared cores; the others stay
-            only_priced=("region", "sku") if cloud == "gcp" else ()))
+            only_priced=("region", "sku", "engine", "deployment") if cloud == "gcp" else ()))
     return done, kept
 
 
@@ -215,18 +216,29 @@ def _azure(regions: Sequence[str], known: dict[str, set[str]], retrieved: dt.dat
 
 
 def _gcp(regions: Sequence[str], book: Any, retrieved: dt.datetime, get: GetJson | None,
-         progress: Callable[..., None] | None, api: str | None) -> _Fetched:
-    from planner.pricing.update import gcp
+         progress: Callable[..., None] | None, api: str | None) -> tuple[dict[str, _Fetched], _Services]:
+    """Compute Engine machine types and Cloud SQL classes, storage and backups from their catalog services."""
+    from planner.pricing.update import gcp, gcp_cloudsql
 
     key = os.environ[GCP_KEY_ENV]
-    skus = gcp.fetch_skus(key, get=get, progress=progress, **({"api": api} if api else {}))
+    base = api or gcp.API
+    skus = gcp.fetch_skus(key, get=get, progress=progress, api=base)
+    sql_skus = gcp.fetch_skus(key, get=get, progress=progress, api=base, service=gcp_cloudsql.CLOUD_SQL)
     rates = gcp.unit_rates(skus, regions)
-    specs = book.specs[(book.specs.cloud == "gcp") & (book.specs.service == "compute")]
-    bundled = book.instance_prices[(book.instance_prices.cloud == "gcp") & (book.instance_prices.service == "compute")]
-    rows, unknown = gcp.machine_rows(rates, specs, bundled, retrieved.date())
-    digest = hashlib.sha256(json.dumps(skus, sort_keys=True).encode("utf-8")).hexdigest()
-    return _Fetched(rows, unknown, gcp.SOURCE, gcp.redact(gcp.skus_url(key, api=api or gcp.API)),
-                    gcp.source_row(retrieved, regions), digest, len(skus))
+    specs = book.specs[book.specs.cloud == "gcp"]
+    prices = book.instance_prices[book.instance_prices.cloud == "gcp"]
+    rows, unknown = gcp.machine_rows(rates, specs[specs.service == "compute"],
+                                     prices[prices.service == "compute"], retrieved.date())
+    digest = hashlib.sha256(json.dumps([skus, sql_skus], sort_keys=True).encode("utf-8")).hexdigest()
+    source_row = gcp.source_row(retrieved, regions)
+    url = gcp.redact(gcp.skus_url(key, api=base))
+    sql = gcp_cloudsql.rates(sql_skus, regions)
+    parts = {"compute": _Fetched(rows, unknown, gcp.SOURCE, url, source_row, digest, len(skus)),
+             "cloudsql": _Fetched(gcp_cloudsql.instance_rows(sql, specs[specs.service == "cloudsql"],
+                                                             retrieved.date()),
+                                  0, gcp.SOURCE, url, source_row, digest, len(sql_skus), required=False)}
+    return parts, _Services(gcp_cloudsql.service_rows(sql, retrieved.date()), gcp_cloudsql.KEYS, gcp.SOURCE,
+                            source_row, url, digest)
 
 
 def _aws(offer: str, service: str, regions: Sequence[str], known: set[str], retrieved: dt.datetime,
