@@ -459,9 +459,13 @@ def test_gcp_machine_types_are_composed_from_unit_rates(cache, monkeypatch, caps
     assert rate("us-central1", "n2-standard-2", "sustained_use") == pytest.approx(
         old("n2-standard-2", "sustained_use"), rel=1e-4)
     assert rate("us-east1", "e2-standard-4", "on_demand") == pytest.approx(4 * 0.021811 + 16 * 0.002923)
-    # GPU and shared-core types, commitments and spot keep the bundled prices
-    for sku, option in (("a2-highgpu-1g", "on_demand"), ("e2-micro", "on_demand"), ("n2-standard-2", "reserved_1yr"),
-                        ("n2-standard-2", "spot")):
+    # spot and committed use from their own vCPU and GiB rates ("Spot Preemptible ...", "Commitment v1: ...")
+    assert rate("us-central1", "n2-standard-2", "spot") == pytest.approx(2 * 0.00765 + 8 * 0.00102)
+    assert rate("us-east1", "n2-standard-2", "reserved_1yr") == pytest.approx(2 * 0.019915 + 8 * 0.002669)
+    # GPU and shared-core types, and what the answer does not price (a 3-year N2 commitment, E2 commitments),
+    # keep the bundled prices
+    for sku, option in (("a2-highgpu-1g", "on_demand"), ("e2-micro", "on_demand"), ("n2-standard-2", "reserved_3yr"),
+                        ("e2-standard-4", "reserved_1yr"), ("e2-standard-4", "spot")):
         assert rate("us-central1", sku, option) == pytest.approx(old(sku, option)), (sku, option)
     # Cloud SQL: custom classes from the engine's vCPU and RAM rates, zonal for single-az, regional for HA
     sql = lambda engine, deployment: rate_of(p, "us-central1", "db-custom-1-3840", engine, deployment)  # noqa: E731

@@ -1,5 +1,5 @@
 """Cloud Billing Catalog API -> the price book's ``instance_prices`` rows of Compute Engine machine types (on
-demand, and the full-month sustained-use rate beside it).
+demand with the full-month sustained-use rate beside it, spot, and 1- and 3-year resource-based commitments).
 
 The API (https://cloudbilling.googleapis.com/v1/services/6F81-5844-456A/skus, an API key with the Cloud Billing
 API enabled, ``$PLANNER_GCP_API_KEY``) lists SKUs page by page (``skus``, ``nextPageToken``). Machine types are
@@ -17,6 +17,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from planner.pricing.update.fetch import GetJson, UpdateError, get_json
@@ -26,11 +27,18 @@ SOURCE_ID = "gcp-cloud-billing-catalog"
 API = "https://cloudbilling.googleapis.com"
 COMPUTE_ENGINE = "6F81-5844-456A"
 MAX_PAGES = 1_000
-# "<family> Instance Core running in <place>"; a few families are named in words
-_RESOURCE = re.compile(r"^(?P<family>.+?) (?:Instance )?(?P<kind>Core|Ram) running in ")
+# "<family> Instance Core running in <place>" (spot: "Spot Preemptible <family> ..."); a few families are named in
+# words. Resource-based commitments: "Commitment v1: <family> Cpu in <place> for 1 Year" (N1 names no family).
+_RESOURCE = re.compile(r"^(?:Spot Preemptible |Preemptible )?(?P<family>.+?) (?:Instance )?(?P<kind>Core|Ram) "
+                       r"running in ")
+_COMMITMENT = re.compile(r"^Commitment v1: (?:(?P<family>.+?) )?(?P<kind>Cpu|Ram) in .+ for (?P<years>[13]) Years?$")
+USAGE_OPTION = {"OnDemand": "on_demand", "Preemptible": "spot", "Commit1Yr": "reserved_1yr",
+                "Commit3Yr": "reserved_3yr"}
+OPTION_NOTES = {"on_demand": "list rate", "spot": "Spot VM", "reserved_1yr": "1-year resource-based committed use",
+                "reserved_3yr": "3-year resource-based committed use"}
 _NAMED = {"n1 predefined": "n1", "compute optimized": "c2", "memory-optimized": "m1", "n2d amd": "n2d",
           "t2d amd": "t2d", "c2d amd": "c2d", "c3d amd": "c3d", "c4d amd": "c4d", "n4d amd": "n4d"}
-_SKIP = ("Sole Tenancy", "Custom", "Extended", "Commitment", "Reserved", "Premium")
+_SKIP = ("Sole Tenancy", "Custom", "Extended", "Reserved", "Premium", "Local SSD")
 SHARED_CORE = re.compile(r"^(e2-(micro|small|medium)|f1-micro|g1-small)$")
 
 
@@ -66,20 +74,23 @@ def fetch_skus(key: str, *, get: GetJson | None = None, api: str = API,
 
 
 def unit_rates(skus: Iterable[dict[str, Any]], regions: Sequence[str]) -> pd.DataFrame:
-    """(family, region) -> on-demand USD per vCPU-hour (``core``) and per GiB-hour (``ram``)."""
+    """(family, region, option) -> USD per vCPU-hour (``core``) and per GiB-hour (``ram``): on demand, spot
+    (``Preemptible``) and 1- and 3-year resource-based commitments (``Commit1Yr``, ``Commit3Yr``)."""
     wanted, rows = set(regions), []
     for sku in skus:
         desc, usage, places, usd = read_sku(sku)
-        match = _RESOURCE.match(desc)
-        if usage != "OnDemand" or not match or any(s in desc for s in _SKIP):
+        option = USAGE_OPTION.get(usage)
+        match = _COMMITMENT.match(desc) if option and option.startswith("reserved") else _RESOURCE.match(desc)
+        if option is None or not match or any(s in desc for s in _SKIP):
             continue
-        family = match["family"].lower()
+        family = (match["family"] or "n1").lower()
         family = _NAMED.get(family, family.split()[0])
-        for region in places:
-            if region in wanted:
-                rows.append({"family": family, "region": region, "kind": match["kind"].lower(), "usd": usd})
-    frame = pd.DataFrame(rows, columns=["family", "region", "kind", "usd"])
-    return frame.pivot_table(index=["family", "region"], columns="kind", values="usd", aggfunc="min").reset_index()
+        kind = "core" if match["kind"] in ("Core", "Cpu") else "ram"
+        rows += [{"family": family, "region": r, "option": option, "kind": kind, "usd": usd}
+                 for r in places if r in wanted]
+    frame = pd.DataFrame(rows, columns=["family", "region", "option", "kind", "usd"])
+    out = frame.pivot_table(index=["family", "region", "option"], columns="kind", values="usd", aggfunc="min")
+    return out.reindex(columns=["core", "ram"]).reset_index()
 
 
 def read_sku(sku: dict[str, Any]) -> tuple[str, str, list[str], float]:
@@ -95,21 +106,27 @@ def read_sku(sku: dict[str, Any]) -> tuple[str, str, list[str], float]:
 
 def machine_rows(rates: pd.DataFrame, specs: pd.DataFrame, bundled: pd.DataFrame, retrieved: dt.date
                  ) -> tuple[pd.DataFrame, int]:
-    """On-demand and sustained-use rows of every machine type whose family has both rates in a region; and how
-    many types of the specs had no rate (kept as bundled)."""
+    """Rows of every machine type whose family has both rates of an option in a region (on demand with the
+    sustained-use rate beside it, spot, committed use); and how many types of the specs had no on-demand rate
+    (kept as bundled)."""
     types = specs[(specs.gpu_count == 0) & ~specs.sku.str.match(SHARED_CORE)][["sku", "family", "vcpu", "memory_gib"]]
     priced = types.merge(rates.dropna(subset=["core", "ram"]), on="family")
     priced["hourly_usd"] = (priced.vcpu * priced.core + priced.memory_gib * priced.ram).round(6)
+    base = {"service": "compute", "engine": "", "deployment": "", "upfront_usd": 0.0, "prices_as_of":
+            retrieved.isoformat(), "source_id": SOURCE_ID}
+    rows = priced[["region", "sku", "option", "hourly_usd"]].assign(
+        notes=priced.option.map(OPTION_NOTES), payment=np.where(priced.option.str.startswith("reserved"),
+                                                                 "no-upfront", ""),
+        interruption=np.where(priced.option == "spot", "may be preempted", ""), **base)
+    on_demand = rows[rows.option == "on_demand"]
     od = bundled[bundled.option == "on_demand"].set_index(["region", "sku"]).hourly_usd
     sud = bundled[bundled.option == "sustained_use"].set_index(["region", "sku"]).hourly_usd
-    ratio = (sud / od).reindex(pd.MultiIndex.from_frame(priced[["region", "sku"]])).fillna(1.0).to_numpy()
-    base = {"service": "compute", "engine": "", "deployment": "", "upfront_usd": 0.0, "payment": "",
-            "interruption": "", "prices_as_of": retrieved.isoformat(), "source_id": SOURCE_ID}
-    on_demand = priced[["region", "sku", "hourly_usd"]].assign(option="on_demand", notes="list rate", **base)
-    sustained = on_demand.assign(option="sustained_use", hourly_usd=(priced.hourly_usd.to_numpy() * ratio).round(6),
+    ratio = (sud / od).reindex(pd.MultiIndex.from_frame(on_demand[["region", "sku"]])).fillna(1.0).to_numpy()
+    sustained = on_demand.assign(option="sustained_use", hourly_usd=(on_demand.hourly_usd.to_numpy() * ratio).round(6),
                                  notes="full-month sustained-use rate: the bundled ratio to on demand")
-    rows = pd.concat([on_demand, sustained], ignore_index=True).sort_values(["region", "sku", "option"])
-    return rows.reset_index(drop=True), int((~types.family.isin(rates.family)).sum())
+    out = pd.concat([rows, sustained], ignore_index=True).sort_values(["region", "sku", "option"])
+    listed = set(rates.family[rates.option == "on_demand"])
+    return out.reset_index(drop=True), int((~types.family.isin(listed)).sum())
 
 
 def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:

@@ -188,7 +188,7 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
                         "rows": len(fresh_rows), "unknown_skus": fetched.unknown, "sha256": fetched.digest},
             match={"service": service, "option": options},
             # Compute Engine rates price the types without GPUs or shared cores; the others stay
-            only_priced=("region", "sku", "engine", "deployment") if cloud == "gcp" else ()))
+            only_priced=("region", "sku", "engine", "deployment", "option") if cloud == "gcp" else ()))
     return done, kept
 
 
@@ -233,7 +233,8 @@ def _gcp(regions: Sequence[str], book: Any, retrieved: dt.datetime, get: GetJson
     source_row = gcp.source_row(retrieved, regions)
     url = gcp.redact(gcp.skus_url(key, api=base))
     sql = gcp_cloudsql.rates(sql_skus, regions)
-    parts = {"compute": _Fetched(rows, unknown, gcp.SOURCE, url, source_row, digest, len(skus)),
+    parts = {"compute": _Fetched(rows, unknown, gcp.SOURCE, url, source_row, digest, len(skus),
+                                 scope=("on_demand", "reserved", "spot")),
              "cloudsql": _Fetched(gcp_cloudsql.instance_rows(sql, specs[specs.service == "cloudsql"],
                                                              retrieved.date()),
                                   0, gcp.SOURCE, url, source_row, digest, len(sql_skus), required=False)}
