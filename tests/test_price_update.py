@@ -503,3 +503,16 @@ def test_gcp_without_a_key_or_with_a_refused_one(cache, monkeypatch):
     with pytest.raises(UpdateError, match="a page without 'skus'"):
         update("gcp", ["us-central1"], get=lambda url: {"error": {"code": 403, "message": "API key not valid"}})
     assert not (cache / "current").exists()
+
+
+def test_every_mapped_item_is_one_the_book_prices():
+    """A map row naming an item the book does not have would refresh nothing: each must name a bundled item in
+    the book's own unit."""
+    from planner.pricing.update import aws_services, azure_services, gcp_cloudsql
+
+    for cloud, keys in (("aws", {m.key: m.unit for m in aws_services.load_map()}),
+                        ("azure", {m.key: m.unit for m in azure_services.load_map()}),
+                        ("gcp", dict.fromkeys(gcp_cloudsql.KEYS, "GB-month"))):
+        s = PriceBook.load(clouds=[cloud]).service_prices
+        units = {(a, b, c): u for a, b, c, u in zip(s.service, s["item"], s.dimension.fillna(""), s.unit)}
+        assert {k: units.get(k) for k in keys} == keys, cloud
