@@ -10,6 +10,8 @@ from pages._ui import page_menu, price_book, price_book_choice
 from planner.clouds import catalog_for, catalogs
 from planner.errors import PlannerError
 from planner.pricing import PURCHASE_OPTIONS
+from planner.pricing.book_status import freshness
+from planner.report.figures import freshness_figure
 from planner.pricing.queries import select_instances, table_ages
 from planner.report.escaping import markdown_literal, spreadsheet_safe
 from planner.report.tables import blanks_as_dashes
@@ -80,6 +82,15 @@ st.dataframe(rows, hide_index=True, width="stretch",
                             "monthly_usd": st.column_config.NumberColumn("monthly USD", format="$%,.2f")})
 st.download_button("Download CSV", spreadsheet_safe(rows).to_csv(index=False), file_name=f"{service}-{region}-{option}.csv",
                    mime="text/csv")
+
+st.subheader("How fresh, by role")
+fresh = freshness(book, cloud)
+st.caption("The prices plans use for each part of the architecture: the age of the oldest, and the share "
+           "refreshed by `planner prices update` (0 % where the bundled tables still price it).")
+st.plotly_chart(freshness_figure(fresh), width="stretch")
+st.dataframe(fresh.drop(columns="cloud"), hide_index=True, width="stretch",
+             column_config={"refreshed_pct": st.column_config.ProgressColumn("refreshed", format="%.0f%%",
+                                                                             min_value=0, max_value=100)})
 
 st.subheader("Provenance")
 st.dataframe(blanks_as_dashes(ages), hide_index=True, width="stretch")

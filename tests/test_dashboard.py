@@ -163,6 +163,10 @@ def test_prices_page_renders_with_provenance():
     assert at.title[0].value == "Price book"
     assert at.subheader[0].value.endswith("ec2 SKUs, cheapest first")
     assert any("older than a year" in w.value for w in at.warning)
+    # freshness by role: the bundled book, nothing refreshed, the NAT prices dated
+    assert [s.value for s in at.subheader][1:] == ["How fresh, by role", "Provenance"]
+    fresh = at.dataframe[1].value.set_index("role")
+    assert (fresh.refreshed_pct == 0).all() and fresh.loc["NAT", "oldest"] == "2024-07-01"
 
 
 def test_prices_page_reacts_to_filters():

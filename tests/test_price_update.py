@@ -516,3 +516,17 @@ def test_every_mapped_item_is_one_the_book_prices():
         s = PriceBook.load(clouds=[cloud]).service_prices
         units = {(a, b, c): u for a, b, c, u in zip(s.service, s["item"], s.dimension.fillna(""), s.unit)}
         assert {k: units.get(k) for k in keys} == keys, cloud
+
+
+def test_cli_update_lists_what_it_kept(cache, monkeypatch, capsys):
+    from planner.pricing.update import run
+
+    kept = tuple(f"aws s3 item_{i}: not in the answer for 1 region(s); the book's rows kept" for i in range(11))
+    monkeypatch.setattr(run, "update", lambda *a, **k: run.UpdateResult(
+        folder=cache / "current", source="AWS Price List bulk API", regions=("us-east-1",), rows=40, unknown_skus=0,
+        kept=kept))
+    assert main(["prices", "update", "--cloud", "aws", "--regions", "us-east-1", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "updated 40 aws prices in 1 region(s) from AWS Price List bulk API" in err
+    assert "kept: aws s3 item_7:" in err and "item_8" not in err
+    assert "... and 3 more kept as they were (planner prices status lists them all)" in err

@@ -56,14 +56,16 @@ def status(today: dt.date | None = None) -> list[str]:
     return lines
 
 
-def freshness(book: PriceBook, cloud: str) -> pd.DataFrame:
+def freshness(book: PriceBook, cloud: str, today: dt.date | None = None) -> pd.DataFrame:
     """Per architecture role of ``cloud`` (as ``planner prices coverage`` names them), the prices plans use for
-    it: how many rows, the share from a refresh (``planner prices update``) and the oldest and newest price
-    dates; instance roles count their on-demand rows, and the commitment and spot rows of every instance service
-    are two roles of their own."""
+    it: how many rows, the share from a refresh (``planner prices update``), the oldest and newest price dates
+    and the oldest's age in days; instance roles count their on-demand rows, and the commitment and spot rows
+    of every instance service are two roles of their own."""
     import pandas as pd
 
     from planner.clouds import catalog_for
+
+    today = today or dt.date.today()
     from planner.pricing.coverage import instance_needs, service_needs
     from planner.pricing.update.run import refreshed_source_ids
 
@@ -89,7 +91,9 @@ def freshness(book: PriceBook, cloud: str) -> pd.DataFrame:
         if t.empty:
             continue
         dates = t.prices_as_of.dropna().astype(str)
+        oldest = min(dates) if len(dates) else ""
         rows.append({"cloud": cloud, "role": role, "prices": len(t),
                      "refreshed_pct": round(100 * t.source_id.isin(refreshed_source_ids()).mean(), 1),
-                     "oldest": min(dates) if len(dates) else "", "newest": max(dates) if len(dates) else ""})
+                     "oldest": oldest, "newest": max(dates) if len(dates) else "",
+                     "oldest_age_days": (today - dt.date.fromisoformat(oldest[:10])).days if oldest else None})
     return pd.DataFrame(rows)

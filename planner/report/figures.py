@@ -163,3 +163,20 @@ def cheapest_figure(u: Uncertainty) -> go.Figure:
                       yaxis_title="share of samples (bar: cheapest feasible)", yaxis_range=[0, 1.05], **LAYOUT)
     return fig
 
+
+
+def freshness_figure(table: pd.DataFrame) -> go.Figure:
+    """Age of the oldest price each architecture role is priced with (a :func:`planner.pricing.book_status.
+    freshness` table), coloured by the share a refresh priced; the one-year line is where the Prices page warns."""
+    t = table.sort_values("oldest_age_days")
+    fig = go.Figure(go.Bar(
+        x=t.oldest_age_days, y=t.role, orientation="h",
+        marker={"color": t.refreshed_pct, "colorscale": "Blues", "cmin": 0, "cmax": 100,
+                "colorbar": {"title": "% refreshed"}, "line": {"color": "#444", "width": 0.5}},
+        customdata=np.stack([t.oldest, t.newest, t.prices], axis=-1),
+        hovertemplate="%{y}: oldest price %{customdata[0]} (%{x} days), newest %{customdata[1]}, "
+                      "%{customdata[2]:,} prices<extra></extra>"))
+    fig.add_vline(x=365, line_dash="dot", annotation_text="1 year")
+    fig.update_layout(title="Age of the oldest price, by architecture role", xaxis_title="days",
+                      **{**LAYOUT, "height": max(320, 26 * len(t) + 120)})
+    return fig
