@@ -280,6 +280,8 @@ def _offer_body(path: str) -> bytes:
     recorded = {"AmazonEC2": OFFER, "AmazonRDS": RDS_OFFER, "AmazonElastiCache": CACHE_OFFER}
     if offer in recorded:
         return recorded[offer]
+    if offer == "AmazonEKS":  # not offered in the region: no file there
+        return b""
     return json.dumps(SERVICE_OFFERS.get(offer, {"offerCode": offer, "products": {}, "terms": {"OnDemand": {}}})
                       ).encode()
 
@@ -297,6 +299,9 @@ def offers():
                 start = int(self.headers["Range"].removeprefix("bytes=").rstrip("-"))
                 state["ranges"].append(start)
             body = _offer_body(self.path)[start:]
+            if not body and not start:
+                self.send_error(404, "Not Found")
+                return
             self.send_response(206 if start else 200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -421,6 +426,9 @@ def test_aws_service_prices_follow_the_usagetype_map(cache, offers):
     assert price("lambda", "requests", "x86_64") == bundled.service_price(
         "aws", "us-east-1", "lambda", "requests", "x86_64").usd_per_unit
     assert "aws lambda requests/x86_64: not in the answer for 1 region(s); the book's rows kept" in result.kept
+    # no EKS offer file published for the region (404): its items are kept, the update goes on
+    assert "aws eks cluster_hour/standard-support: not in the answer for 1 region(s); the book's rows kept" in (
+        result.kept)
     assert book.service_price("aws", "eu-west-1", "nat_gateway", "gateway_hour") == bundled.service_price(
         "aws", "eu-west-1", "nat_gateway", "gateway_hour")
     # prices status, by role: NAT's two prices refreshed in 1 of 34 regions; Lambda not at all

@@ -96,4 +96,4 @@ def freshness(book: PriceBook, cloud: str, today: dt.date | None = None) -> pd.D
                      "refreshed_pct": round(100 * t.source_id.isin(refreshed_source_ids()).mean(), 1),
                      "oldest": oldest, "newest": max(dates) if len(dates) else "",
                      "oldest_age_days": (today - dt.date.fromisoformat(oldest[:10])).days if oldest else None})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"oldest_age_days": "Int64"})

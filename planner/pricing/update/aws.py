@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.pricing.update.fetch import UpdateError, download
+from planner.pricing.update.fetch import NotPublished, UpdateError, download
 
 SOURCE = "AWS Price List bulk API"
 SOURCE_ID = "aws-price-list-bulk"
@@ -57,12 +57,21 @@ def ec2_url(region: str, api: str = API) -> str:
 
 
 def fetch_offers(offer: str, regions: Sequence[str], folder: Path, *, api: str = API,
-                 progress: Callable[[int, int | None], None] | None = None) -> dict[str, Path]:
+                 progress: Callable[[int, int | None], None] | None = None, missing_ok: bool = False
+                 ) -> dict[str, Path]:
     """Each region's ``offer`` file (AmazonEC2, AmazonRDS) downloaded into ``folder`` (resumed where an earlier
-    run stopped)."""
+    run stopped); with ``missing_ok``, a region whose file is not published (404: the service is not offered
+    there) is left out rather than failing the update."""
     folder.mkdir(parents=True, exist_ok=True)
-    return {r: download(offer_url(offer, r, api), folder / f"{offer}-{r}.json", source=SOURCE, progress=progress)
-            for r in regions}
+    files = {}
+    for r in regions:
+        try:
+            files[r] = download(offer_url(offer, r, api), folder / f"{offer}-{r}.json", source=SOURCE,
+                                progress=progress)
+        except NotPublished:
+            if not missing_ok:
+                raise
+    return files
 
 
 def fetch_ec2(regions: Sequence[str], folder: Path, *, api: str = API,

@@ -25,6 +25,8 @@ from planner.pricing.update.fetch import UpdateError
 MAP_FILE = Path(__file__).with_name("aws_service_map.csv")
 SOURCE = "AWS Price List bulk API"
 SOURCE_ID = "aws-price-list-services"
+COLUMNS = ["service", "region", "item", "dimension", "unit", "usd_per_unit", "tier_start", "tier_end", "notes",
+           "prices_as_of", "source_id"]
 REGION_PREFIX = re.compile(r"^[A-Z]{2,4}[0-9]?-")  # USE1-, EUW2-, APN1-, EU-, UGW1- ...
 
 
@@ -115,8 +117,7 @@ def service_rows(path: Path, region: str, mappings: Sequence[Mapping], retrieved
                          "tier_end": end / m.scale if len(tiers) > 1 and end != float("inf") else float("nan"),
                          "notes": f"price list {m.offer} usagetype {m.usagetype}",
                          "prices_as_of": retrieved.isoformat(), "source_id": SOURCE_ID})
-    return pd.DataFrame(rows, columns=["service", "region", "item", "dimension", "unit", "usd_per_unit",
-                                       "tier_start", "tier_end", "notes", "prices_as_of", "source_id"])
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _tiers(terms: dict[str, Any]) -> list[tuple[float, float, float]]:

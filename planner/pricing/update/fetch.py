@@ -28,6 +28,10 @@ class UpdateError(PlannerError):
     """A price source could not be fetched or read; the message names the source and why."""
 
 
+class NotPublished(UpdateError):
+    """The source answered 404: it publishes nothing at that address (a service not offered in a region)."""
+
+
 def get_json(url: str, *, source: str, timeout: float = TIMEOUT_S, retries: int = RETRIES,
              sleep: Callable[[float], None] | None = None) -> Any:
     """The JSON document at ``url``: retried on a timeout, a dropped connection or a 429/5xx answer (``retries``
@@ -60,6 +64,8 @@ def _retried(attempt: Callable[[], T], *, source: str, url: str, retries: int,
         try:
             return attempt()
         except urllib.error.HTTPError as e:
+            if e.code == 404:
+                raise NotPublished(f"{source}: HTTP 404 {e.reason} from {_short(url)}") from None
             if e.code not in RETRY_STATUS or n == retries:
                 raise UpdateError(f"{source}: HTTP {e.code} {e.reason} from {_short(url)}") from None
         except OSError as e:  # URLError, timeouts and dropped connections are OSErrors

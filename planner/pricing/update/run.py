@@ -109,7 +109,7 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     elif cloud == "gcp":
         parts, services = _gcp(regions, book, retrieved, get, progress, api)
     else:
-        files: dict[tuple[str, str], Path] = {}  # (offer, region) -> the downloaded file, read again for services
+        files: dict[tuple[str, str], Path | None] = {}  # (offer, region) -> the file (None: not published)
         parts = {service: _aws(offer, service, regions, known[service], retrieved, downloads, progress, api, files)
                  for service, offer in (("ec2", "AmazonEC2"), ("rds", "AmazonRDS"),
                                         ("elasticache", "AmazonElastiCache"))}
@@ -244,7 +244,7 @@ def _gcp(regions: Sequence[str], book: Any, retrieved: dt.datetime, get: GetJson
 
 def _aws(offer: str, service: str, regions: Sequence[str], known: set[str], retrieved: dt.datetime,
          downloads: Path, progress: Callable[..., None] | None, api: str | None,
-         fetched: dict[tuple[str, str], Path]) -> _Fetched:
+         fetched: dict[tuple[str, str], Path | None]) -> _Fetched:
     from planner.pricing.update import aws
 
     files = _offer_files(offer, regions, downloads, progress, api, fetched)
@@ -277,20 +277,23 @@ def _aws_spot(on_demand: pd.DataFrame, regions: Sequence[str], retrieved: dt.dat
 
 
 def _offer_files(offer: str, regions: Sequence[str], downloads: Path, progress: Callable[..., None] | None,
-                 api: str | None, fetched: dict[tuple[str, str], Path]) -> dict[str, Path]:
-    """Each region's ``offer`` file, downloaded once per update (``fetched`` remembers them)."""
+                 api: str | None, fetched: dict[tuple[str, str], Path | None], missing_ok: bool = False
+                 ) -> dict[str, Path]:
+    """Each region's ``offer`` file, downloaded once per update (``fetched`` remembers them, and the regions
+    that publish none: ``missing_ok`` leaves those out, else a 404 fails the update)."""
     from planner.pricing.update import aws
 
     missing = [r for r in regions if (offer, r) not in fetched]
     if missing:
-        got = aws.fetch_offers(offer, missing, downloads, progress=progress, **({"api": api} if api else {}))
-        fetched.update({(offer, r): path for r, path in got.items()})
-    return {r: fetched[offer, r] for r in regions}
+        got = aws.fetch_offers(offer, missing, downloads, progress=progress, missing_ok=missing_ok,
+                               **({"api": api} if api else {}))
+        fetched.update({(offer, r): got.get(r) for r in missing})
+    return {r: path for r in regions if (path := fetched[offer, r]) is not None}
 
 
 def _aws_services(regions: Sequence[str], retrieved: dt.datetime, downloads: Path,
-                  progress: Callable[..., None] | None, api: str | None, fetched: dict[tuple[str, str], Path]
-                  ) -> _Services:
+                  progress: Callable[..., None] | None, api: str | None,
+                  fetched: dict[tuple[str, str], Path | None]) -> _Services:
     """The service prices of ``aws_service_map.csv`` from each offer file it names (those already downloaded for
     the instances are read again, not fetched again)."""
     from planner.pricing.update import aws, aws_services
@@ -299,10 +302,12 @@ def _aws_services(regions: Sequence[str], retrieved: dt.datetime, downloads: Pat
     parts, digest = [], hashlib.sha256()
     for offer in aws_services.offers(mappings):
         mine = [m for m in mappings if m.offer == offer]
-        for region, path in _offer_files(offer, regions, downloads, progress, api, fetched).items():
+        # a service not offered in a region publishes no file there: its items keep the book's rows (and say so)
+        for region, path in _offer_files(offer, regions, downloads, progress, api, fetched, missing_ok=True).items():
             parts.append(aws_services.service_rows(path, region, mine, retrieved.date()))
             digest.update(_file_sha256(path).encode())
-    return _Services(pd.concat(parts, ignore_index=True), {m.key for m in mappings}, aws_services.SOURCE,
+    fresh = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=aws_services.COLUMNS)
+    return _Services(fresh, {m.key for m in mappings}, aws_services.SOURCE,
                      aws_services.source_row(retrieved, regions, aws_services.offers(mappings)),
                      aws.offer_url("<offer>", "<region>", api or aws.API), digest.hexdigest())
 
