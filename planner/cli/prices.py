@@ -13,6 +13,7 @@ from planner.errors import PlannerError
 prices_app = typer.Typer(help="Browse, look up, validate and refresh the price tables.", no_args_is_help=True)
 
 FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
+KEPT_SHOWN = 8  # lines of what an update kept as it was, before "... and N more"
 
 
 def _book(cloud: str = "aws"):  # noqa: ANN202 - imported lazily so `planner --version` stays fast
@@ -155,9 +156,10 @@ def update_command(
                                                       "ElastiCache on demand and reserved, and service prices, from "
                                                       "the AWS Price List bulk offer files; spot from the Spot "
                                                       "Instance Advisor), azure (VMs, PostgreSQL flexible servers "
-                                                      "and service meters from the Azure Retail Prices API), gcp (Compute Engine from the Cloud Billing Catalog API; "
-                                                      "key in $PLANNER_GCP_API_KEY), or all (each in turn; gcp only "
-                                                      "with a key)."),
+                                                      "and service meters from the Azure Retail Prices API), gcp "
+                                                      "(Compute Engine and Cloud SQL from the Cloud Billing Catalog "
+                                                      "API; key in $PLANNER_GCP_API_KEY), or all (each in turn; gcp "
+                                                      "only with a key)."),
     regions: str | None = typer.Option(None, "--regions", help="Comma-separated regions (default: every region "
                                                                "of the price book)."),
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Install even when a region's answer prices "
@@ -213,9 +215,6 @@ def update_command(
         print(f"  ... and {len(result.kept) - KEPT_SHOWN:,} more kept as they were (planner prices status lists "
               "them all)", file=sys.stderr)
     return 0
-
-
-KEPT_SHOWN = 8
 
 
 @prices_app.command("status")

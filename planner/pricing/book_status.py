@@ -64,11 +64,10 @@ def freshness(book: PriceBook, cloud: str, today: dt.date | None = None) -> pd.D
     import pandas as pd
 
     from planner.clouds import catalog_for
-
-    today = today or dt.date.today()
     from planner.pricing.coverage import instance_needs, service_needs
     from planner.pricing.update.run import refreshed_source_ids
 
+    today = today or dt.date.today()
     p = book.instance_prices[book.instance_prices.cloud == cloud]
     s = book.service_prices[(book.service_prices.cloud == cloud) & (book.service_prices.region != "global")]
     catalog = catalog_for(cloud)

@@ -52,10 +52,6 @@ def offer_url(offer: str, region: str, api: str = API) -> str:
     return f"{api}/offers/v1.0/aws/{offer}/current/{region}/index.json"
 
 
-def ec2_url(region: str, api: str = API) -> str:
-    return offer_url("AmazonEC2", region, api)
-
-
 def fetch_offers(offer: str, regions: Sequence[str], folder: Path, *, api: str = API,
                  progress: Callable[[int, int | None], None] | None = None, missing_ok: bool = False
                  ) -> dict[str, Path]:
@@ -72,11 +68,6 @@ def fetch_offers(offer: str, regions: Sequence[str], folder: Path, *, api: str =
             if not missing_ok:
                 raise
     return files
-
-
-def fetch_ec2(regions: Sequence[str], folder: Path, *, api: str = API,
-              progress: Callable[[int, int | None], None] | None = None) -> dict[str, Path]:
-    return fetch_offers("AmazonEC2", regions, folder, api=api, progress=progress)
 
 
 def ec2_rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date) -> tuple[pd.DataFrame, int]:

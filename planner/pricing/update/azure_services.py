@@ -99,7 +99,10 @@ def service_rows(items: Iterable[dict[str, Any]], meters: Sequence[Meter], retri
     rows = []
     for (region, key), tiers in sorted(found.items()):
         m = by_key[key]
-        tiers = sorted(set(tiers))
+        lowest: dict[float, float] = {}  # a tier listed twice (two meters of one name) keeps its lowest price
+        for start, usd in tiers:
+            lowest[start] = min(usd, lowest.get(start, usd))
+        tiers = sorted(lowest.items())
         if not m.tiered or len(tiers) == 1:
             tiers = tiers[:1]
         for i, (start, usd) in enumerate(tiers):

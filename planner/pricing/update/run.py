@@ -1,4 +1,4 @@
-"""One price refresh end to end: fetch a provider's list, convert it, build the refreshed book on the book in use
+"""One price refresh end to end: fetch a provider's lists, convert them, build the refreshed book on the book in use
 (the cache when there is a valid one, else the bundled tables), validate, install."""
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ SUPPORTED = {"aws": ("ec2", "rds", "elasticache"), "azure": ("vm", "postgresql_f
              "gcp": ("compute", "cloudsql")}
 # Which purchase options replace one another: a refresh replaces a group's rows only when it brought that group
 OPTION_GROUPS = {"on_demand": ("on_demand", "sustained_use"), "reserved": ("reserved_1yr", "reserved_3yr"),
-                 "savings": ("savings_1yr", "savings_3yr"), "committed": ("committed_1yr", "committed_3yr"),
-                 "spot": ("spot",)}
+                 "savings": ("savings_1yr", "savings_3yr"), "spot": ("spot",)}
 
 
 def refreshed_source_ids() -> frozenset[str]:
@@ -75,9 +74,11 @@ class _Services:
 def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | None = None,
            progress: Callable[..., None] | None = None, api: str | None = None,
            min_share: float = MIN_SHARE) -> UpdateResult:
-    """Refresh ``cloud``'s on-demand instance prices (AWS: EC2, RDS, ElastiCache) for ``regions`` (default: every region of the book) and install
-    the result. A region whose answer prices fewer than ``min_share`` of the sizes the book has there is
-    refused (a partial answer or a changed format would otherwise delete prices)."""
+    """Refresh ``cloud``'s prices for ``regions`` (default: every region of the book) and install the result:
+    the instance services of :data:`SUPPORTED` in each purchase option the source prices, and the service prices
+    of the cloud's map. A region whose answer prices fewer than ``min_share`` of what the book has there is
+    refused (a partial answer or a changed format would otherwise delete prices); what an answer does not price
+    keeps the book's rows and is listed in the result's ``kept``."""
     from planner.pricing.book import PriceBook
     from planner.pricing.loader import bundled_folder
     from planner.pricing.update.install import build_and_install
@@ -178,8 +179,8 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
         if short:
             r, got, had = short[0]
             raise UpdateError(f"{fetched.source}: the answer for {r} prices {got:,} {service} sizes "
-                              f"({group.replace('_', ' ')}) where the book has {had:,} (a partial answer or a changed format?); nothing installed. "
-                              "--allow-shrink takes it anyway")
+                              f"({group.replace('_', ' ')}) where the book has {had:,} (a partial answer or a "
+                              "changed format?); nothing installed. --allow-shrink takes it anyway")
         done.append(Refresh(
             cloud=cloud, kind="instance_prices", rows=fresh_rows.reset_index(drop=True), regions=tuple(answered),
             source_row=fetched.source_row,
@@ -187,7 +188,8 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
                         "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": fetched.items,
                         "rows": len(fresh_rows), "unknown_skus": fetched.unknown, "sha256": fetched.digest},
             match={"service": service, "option": options},
-            # Compute Engine rates price the types without GPUs or shared cores; the others stay
+            # Google's rates price some types and options only (no GPU or shared-core types, commitments of some
+            # families): the rows they do not price stay
             only_priced=("region", "sku", "engine", "deployment", "option") if cloud == "gcp" else ()))
     return done, kept
 
