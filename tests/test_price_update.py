@@ -267,6 +267,7 @@ OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_ec2_us-east-1.j
 RDS_OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_rds_us-east-1.json").read_bytes()
 CACHE_OFFER = (Path(__file__).parent / "data" / "price_updates" / "aws_elasticache_us-east-1.json").read_bytes()
 SPOT_ADVICE = (Path(__file__).parent / "data" / "price_updates" / "aws_spot_advisor.json").read_bytes()
+SAVINGS_PLANS = json.loads((Path(__file__).parent / "data" / "price_updates" / "aws_savings_plans.json").read_text())
 SERVICE_OFFERS = json.loads((Path(__file__).parent / "data" / "price_updates" / "aws_service_offers_us-east-1.json")
                             .read_text())
 
@@ -276,6 +277,9 @@ def _offer_body(path: str) -> bytes:
     book's rows)."""
     if "spot-advisor" in path:
         return SPOT_ADVICE
+    if "/savingsPlan/" in path:
+        return json.dumps(SAVINGS_PLANS["index"] if path.endswith("region_index.json") else SAVINGS_PLANS["us-east-1"]
+                          ).encode()
     offer = path.split("/aws/")[1].split("/")[0] if "/aws/" in path else ""
     recorded = {"AmazonEC2": OFFER, "AmazonRDS": RDS_OFFER, "AmazonElastiCache": CACHE_OFFER}
     if offer in recorded:
@@ -352,7 +356,8 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     url, state = offers
     state["cut"] = 2000  # the first answer stops after 2,000 bytes: the retry asks for the rest
     result = update("aws", ["us-east-1"], api=url, min_share=0)
-    # EC2 2 on demand + 4 commitments, RDS 5 + 2 reserved, ElastiCache 3, spot 2; service prices 24 (NAT 2, EBS 2, RDS 2, ELB 3, transfer 5, S3 5, CloudWatch 5)
+    # EC2 2 on demand + 4 commitments, RDS 5 + 2 reserved, ElastiCache 3, spot 2; service prices 24 (NAT 2,
+    # EBS 2, RDS 2, ELB 3, transfer 5, S3 5, CloudWatch 5)
     assert state["ranges"] == [2000] and result.rows == 6 + 7 + 3 + 2 + 24 and result.unknown_skus == 1
     book = PriceBook.load(result.folder)
     ec2 = book.instance_prices[(book.instance_prices.region == "us-east-1") & (book.instance_prices.service == "ec2")]
@@ -363,6 +368,11 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     assert spot.hourly_usd.to_dict() == {"c7g.xlarge": 0.063, "m7g.large": 0.0304}
     assert spot.interruption.to_dict() == {"c7g.xlarge": ">20%", "m7g.large": "<5%"}
     assert ec2[ec2.option == "reserved_1yr"].set_index("sku").hourly_usd.to_dict() == {"m7g.large": 0.0504}
+    # Savings Plans: the no-upfront Compute Savings Plan rate of Linux shared tenancy, not the convertible-RI
+    # proxy (0.0576), nor the all-upfront, Windows, dedicated or EC2 Instance Savings Plan rates
+    plans = ec2[ec2.option.str.startswith("savings")].set_index("option")
+    assert plans.hourly_usd.to_dict() == {"savings_1yr": 0.0612, "savings_3yr": 0.042}
+    assert set(plans.notes) == {"Compute Savings Plan rate, no upfront"}
     # what the answer did not bring stays as it was: ElastiCache reservations, other regions
     bundled = PriceBook.load(clouds=["aws"])
     kept = lambda b: b.instance_prices[(b.instance_prices.service == "elasticache")  # noqa: E731
@@ -371,7 +381,8 @@ def test_aws_update_resumes_a_dropped_download_and_installs(cache, offers):
     assert len(kept(book)) == len(kept(bundled)) > 0
     assert result.kept[0] == ("aws elasticache reserved: not in the answer from AWS Price List bulk API; the "
                               "book's rows kept")
-    elsewhere = lambda b: b.instance_prices[b.instance_prices.region == "eu-west-1"].reset_index(drop=True)  # noqa: E731
+    elsewhere = lambda b: (b.instance_prices[b.instance_prices.region == "eu-west-1"]  # noqa: E731
+                           .reset_index(drop=True))
     assert elsewhere(book).equals(elsewhere(bundled))
     assert not (cache / "downloads").exists()  # the download is gone once installed
     sources = read_update(result.folder)["sources"]
@@ -538,3 +549,15 @@ def test_cli_update_lists_what_it_kept(cache, monkeypatch, capsys):
     assert "updated 40 aws prices in 1 region(s) from AWS Price List bulk API" in err
     assert "kept: aws s3 item_7:" in err and "item_8" not in err
     assert "... and 3 more kept as they were (planner prices status lists them all)" in err
+
+
+def test_savings_plan_index_in_either_shape_and_a_changed_one():
+    from planner.pricing.update import aws
+
+    entry = {"regionCode": "us-east-1",
+             "versionUrl": "/savingsPlan/v1.0/aws/AWSComputeSavingsPlan/1/us-east-1/index.json"}
+    want = {"us-east-1": "https://x" + entry["versionUrl"]}
+    assert aws.savings_plan_urls({"regions": [entry]}, ["us-east-1"], "https://x") == want
+    assert aws.savings_plan_urls({"regions": {"us-east-1": entry}}, ["us-east-1", "eu-west-1"], "https://x") == want
+    with pytest.raises(UpdateError, match="the Savings Plans region index has no 'regions'"):
+        aws.savings_plan_urls({"offers": []}, ["us-east-1"])

@@ -12,6 +12,7 @@ so memory holds only those."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,16 @@ COMMITMENT_NOTES = {("ec2", "reserved"): "Standard RI", ("ec2", "savings"): "Con
 PAYMENTS = {"No Upfront": "no-upfront", "Partial Upfront": "partial-upfront", "All Upfront": "all-upfront"}
 PAYMENT_PREFERENCE = ("no-upfront", "partial-upfront", "all-upfront")  # the least money up front first
 HOURS_PER_YEAR = 8760
+ROW_COLUMNS = ["region", "service", "sku", "engine", "deployment", "option", "hourly_usd", "upfront_usd", "payment",
+               "interruption", "prices_as_of", "source_id", "notes"]
+
+REGION_PREFIX = re.compile(r"^[A-Z]{2,4}[0-9]?-")  # of usage types: USE1-, EUW2-, APN1-, EU-; us-east-1 has none
+
+# Compute Savings Plans: a region index naming each region's file; ``products`` (a list: sku, productFamily
+# ComputeSavingsPlans, attributes purchaseOption / purchaseTerm) and ``terms.savingsPlan`` (a list: sku, rates of
+# discountedServiceCode, discountedUsageType, discountedOperation, discountedRate.price)
+SAVINGS_PLANS_INDEX = "/savingsPlan/v1.0/aws/AWSComputeSavingsPlan/current/region_index.json"
+SAVINGS_PLAN_NOTE = "Compute Savings Plan rate, no upfront"
 
 SPOT_SOURCE = "AWS Spot Instance Advisor"
 SPOT_SOURCE_ID = "aws-spot-advisor"
@@ -194,6 +205,67 @@ def _reserved(offers: dict[str, Any], classes: dict[str, str]) -> dict[str, tupl
     return {option: price for option, (_, price) in best.items()}
 
 
+def savings_plan_urls(index: Any, regions: Sequence[str], api: str = API) -> dict[str, str]:
+    """Each wanted region's Compute Savings Plans file, from the region index (``regions``: a list or a map of
+    ``regionCode`` / ``versionUrl``)."""
+    entries = index.get("regions") if isinstance(index, dict) else None
+    entries = list(entries.values()) if isinstance(entries, dict) else entries
+    if not isinstance(entries, list):
+        raise UpdateError(f"{SOURCE}: the Savings Plans region index has no 'regions' (the format changed?)")
+    wanted = set(regions)
+    return {e["regionCode"]: (api + e["versionUrl"] if e["versionUrl"].startswith("/") else e["versionUrl"])
+            for e in entries if isinstance(e, dict) and e.get("regionCode") in wanted and e.get("versionUrl")}
+
+
+def savings_plan_rows(path: Path, region: str, known_skus: set[str], retrieved: dt.date) -> pd.DataFrame:
+    """``savings_1yr`` / ``savings_3yr`` rows: the no-upfront Compute Savings Plan rate of each Linux
+    shared-tenancy instance type the book has (``BoxUsage:<type>``, operation ``RunInstances``), read as a
+    stream: the plans first, then their rates."""
+    import ijson
+
+    try:
+        plans: dict[str, int] = {}
+        with open(path, "rb") as fh:
+            for product in ijson.items(fh, "products.item"):
+                a = product.get("attributes", {})
+                years = {"1yr": 1, "3yr": 3}.get(a.get("purchaseTerm", ""))
+                if (product.get("productFamily") == "ComputeSavingsPlans" and a.get("purchaseOption") == "No Upfront"
+                        and years):
+                    plans[product.get("sku", "")] = years
+        if not plans:
+            raise UpdateError(f"{SOURCE}: {path.name} has no no-upfront Compute Savings Plans (the format changed?)")
+        rates: dict[tuple[str, int], float] = {}
+        with open(path, "rb") as fh:
+            for term in ijson.items(fh, "terms.savingsPlan.item"):
+                years = plans.get(term.get("sku", ""))
+                for rate in term.get("rates", []) if years else ():
+                    usage = REGION_PREFIX.sub("", rate.get("discountedUsageType", ""), count=1)
+                    if (rate.get("discountedServiceCode") != "AmazonEC2"
+                            or rate.get("discountedOperation") != "RunInstances" or not usage.startswith("BoxUsage:")):
+                        continue
+                    sku = usage.split(":", 1)[1]
+                    if sku in known_skus:
+                        rates[sku, years] = float(rate["discountedRate"]["price"])
+    except ijson.JSONError as e:
+        raise UpdateError(f"{SOURCE}: {path.name} is not a whole Savings Plans file ({e}); rerun to download it "
+                          "again") from None
+    return pd.DataFrame([{"region": region, "service": "ec2", "sku": sku, "engine": "", "deployment": "",
+                          "option": f"savings_{years}yr", "hourly_usd": round(usd, 6), "upfront_usd": 0.0,
+                          "payment": "no-upfront", "interruption": "", "prices_as_of": retrieved.isoformat(),
+                          "source_id": SOURCE_ID, "notes": SAVINGS_PLAN_NOTE}
+                         for (sku, years), usd in sorted(rates.items())], columns=ROW_COLUMNS)
+
+
+def with_savings_plans(ec2: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
+    """EC2 rows whose ``savings_*`` options are the Savings Plan rates where the plans price the type, the
+    convertible-RI proxy elsewhere."""
+    if plans.empty:
+        return ec2
+    priced = set(zip(plans.region, plans.sku, plans.option))
+    proxy = [(r, s, o) not in priced for r, s, o in zip(ec2.region, ec2.sku, ec2.option)]
+    return pd.concat([ec2[proxy], plans], ignore_index=True)
+
+
 def spot_rows(advisor: dict[str, Any], on_demand: pd.DataFrame, retrieved: dt.date) -> pd.DataFrame:
     """Linux spot prices as the bundled tables derive them: the on-demand price in ``on_demand`` (fresh EC2 rows)
     x (1 - the Spot Instance Advisor's average savings), with its interruption-frequency band.
@@ -217,7 +289,7 @@ def spot_rows(advisor: dict[str, Any], on_demand: pd.DataFrame, retrieved: dt.da
                      "payment": "", "interruption": bands.get(int(advice.get("r", -1)), ""),
                      "prices_as_of": retrieved.isoformat(), "source_id": SPOT_SOURCE_ID,
                      "notes": f"on-demand x (1 - Spot Advisor savings {saving:g})"})
-    return pd.DataFrame(rows, columns=list(on_demand.columns) if len(on_demand.columns) else None)
+    return pd.DataFrame(rows, columns=ROW_COLUMNS)
 
 
 def _wanted(product: dict[str, Any]) -> bool:
@@ -241,7 +313,8 @@ def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]
             "data_date_min": day, "data_date_max": day,
             "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: EC2 Linux "
                      "shared-tenancy, RDS/Aurora license-free and ElastiCache instances, on demand and reserved "
-                     "(AmazonEC2, AmazonRDS, AmazonElastiCache offer files)"}
+                     "(AmazonEC2, AmazonRDS, AmazonElastiCache offer files); EC2 Compute Savings Plans "
+                     "(AWSComputeSavingsPlan)"}
 
 
 def spot_source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:

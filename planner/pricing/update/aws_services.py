@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.pricing.update.aws import REGION_PREFIX
 from planner.pricing.update.fetch import UpdateError
 
 MAP_FILE = Path(__file__).with_name("aws_service_map.csv")
@@ -27,7 +27,6 @@ SOURCE = "AWS Price List bulk API"
 SOURCE_ID = "aws-price-list-services"
 COLUMNS = ["service", "region", "item", "dimension", "unit", "usd_per_unit", "tier_start", "tier_end", "notes",
            "prices_as_of", "source_id"]
-REGION_PREFIX = re.compile(r"^[A-Z]{2,4}[0-9]?-")  # USE1-, EUW2-, APN1-, EU-, UGW1- ...
 
 
 @dataclass(frozen=True)

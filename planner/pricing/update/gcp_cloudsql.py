@@ -37,7 +37,8 @@ def rates(skus: Iterable[dict[str, Any]], regions: Sequence[str]) -> pd.DataFram
             continue
         m = _RATE.match(desc)
         if m:
-            key = {"engine": ENGINES[m["engine"]], "deployment": DEPLOYMENTS[m["availability"]], "what": WHAT[m["what"]]}
+            key = {"engine": ENGINES[m["engine"]], "deployment": DEPLOYMENTS[m["availability"]],
+                   "what": WHAT[m["what"]]}
         elif _BACKUP.match(desc):
             key = {"engine": "any", "deployment": "any", "what": "backup"}
         else:

@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     from planner.pricing.book import PriceBook
     from planner.pricing.loader import bundled_folder
     from planner.pricing.update.install import build_and_install
-    from planner.pricing.user_cache import current_folder, prices_root
+    from planner.pricing.user_cache import cache_label, current_folder, prices_root
 
     if cloud == "gcp" and not os.environ.get(GCP_KEY_ENV):
         raise UpdateError(f"Cloud Billing Catalog API: needs an API key in ${GCP_KEY_ENV} (a Google Cloud API key "
@@ -90,7 +90,8 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     if cloud not in SUPPORTED:
         raise UpdateError(f"planner prices update --cloud {cloud}: unknown; use aws, azure or gcp")
     base = current_folder()
-    base_label = f"price cache {base}" if base else "bundled pricing_data"
+    # the book this refresh is built on, named as reports name it (the folder is about to become "previous")
+    base_label = cache_label(base) if base else "bundled pricing_data"
     book = PriceBook.load(base if base else bundled_folder(), clouds=[cloud])
     known_regions = set(book.regions(cloud).region)
     regions = tuple(regions or sorted(known_regions))
@@ -110,10 +111,15 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     elif cloud == "gcp":
         parts, services = _gcp(regions, book, retrieved, get, progress, api)
     else:
+        from planner.pricing.update.aws import with_savings_plans
+
         files: dict[tuple[str, str], Path | None] = {}  # (offer, region) -> the file (None: not published)
         parts = {service: _aws(offer, service, regions, known[service], retrieved, downloads, progress, api, files)
                  for service, offer in (("ec2", "AmazonEC2"), ("rds", "AmazonRDS"),
                                         ("elasticache", "AmazonElastiCache"))}
+        plans = _aws_savings_plans(regions, known["ec2"], retrieved, downloads, progress, api, get)
+        # Savings Plan rates where published, the convertible-RI proxy where not
+        parts["ec2"] = replace(parts["ec2"], rows=with_savings_plans(parts["ec2"].rows, plans))
     refreshes: list[Any] = []
     kept: list[str] = []
     for service, fetched in parts.items():
@@ -276,6 +282,25 @@ def _aws_spot(on_demand: pd.DataFrame, regions: Sequence[str], retrieved: dt.dat
     digest = hashlib.sha256(json.dumps(advisor, sort_keys=True).encode("utf-8")).hexdigest()
     return _Fetched(rows, 0, aws.SPOT_SOURCE, url, aws.spot_source_row(retrieved, regions), digest, len(rows),
                     scope=("spot",))
+
+
+def _aws_savings_plans(regions: Sequence[str], known: set[str], retrieved: dt.datetime, downloads: Path,
+                       progress: Callable[..., None] | None, api: str | None, get: GetJson | None) -> pd.DataFrame:
+    """The Compute Savings Plan rates of ``regions`` (a region without a published file keeps the proxy)."""
+    from planner.pricing.update import aws
+    from planner.pricing.update.fetch import NotPublished, download, get_json
+
+    base = api or aws.API
+    index = (get or (lambda u: get_json(u, source=aws.SOURCE)))(base + aws.SAVINGS_PLANS_INDEX)
+    parts = []
+    for region, url in aws.savings_plan_urls(index, regions, base).items():
+        try:
+            path = download(url, downloads / f"AWSComputeSavingsPlan-{region}.json", source=aws.SOURCE,
+                            progress=progress)
+        except NotPublished:
+            continue
+        parts.append(aws.savings_plan_rows(path, region, known, retrieved.date()))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=aws.ROW_COLUMNS)
 
 
 def _offer_files(offer: str, regions: Sequence[str], downloads: Path, progress: Callable[..., None] | None,
