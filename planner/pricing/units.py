@@ -62,8 +62,10 @@ PURCHASE_OPTIONS: dict[str, str] = {
     "on_demand": "pay by the hour, no commitment",
     "reserved_1yr": "1-year reservation (least upfront payment the price list offers)",
     "reserved_3yr": "3-year reservation (least upfront payment the price list offers)",
-    "savings_1yr": "1-year Compute Savings Plan (EC2: Convertible RI rate as proxy)",
-    "savings_3yr": "3-year Compute Savings Plan (EC2: Convertible RI rate as proxy)",
+    "savings_1yr": "1-year Compute Savings Plan (EC2: the bundled book prices it at the Convertible RI rate, a "
+                   "refreshed one at the plan's own rate where AWS publishes it; each price's notes say which)",
+    "savings_3yr": "3-year Compute Savings Plan (EC2: the bundled book prices it at the Convertible RI rate, a "
+                   "refreshed one at the plan's own rate where AWS publishes it; each price's notes say which)",
     "spot": "spare capacity at a discount, may be interrupted",
     "sustained_use": "an instance running the whole month at Google's automatic sustained-use discount "
                      "(Compute Engine N1, N2, N2D, C2, M1, M2; other families: the on-demand rate)",
