@@ -500,6 +500,13 @@ def test_gcp_machine_types_are_composed_from_unit_rates(cache, monkeypatch, caps
                for k in result.kept)
     storage = book.service_price("gcp", "us-central1", "cloudsql", "storage", "cloudsql/multi-az/ssd")
     assert storage.usd_per_unit == 0.34 and storage.source_id == "gcp-cloud-billing-catalog"
+    # service prices by the catalog map: disks, load balancing (the last tier: the free first one is a rule)
+    service = lambda *k: book.service_price("gcp", "us-east1", *k)  # noqa: E731
+    assert service("persistent_disk", "pd_balanced").usd_per_unit == 0.11
+    assert service("persistent_disk", "pd_balanced_regional").usd_per_unit == 0.22
+    assert service("cloud_load_balancing", "forwarding_rule_hour").source_id == "gcp-cloud-billing-catalog"
+    assert service("cloud_load_balancing", "data_processed").usd_per_unit == 0.008
+    assert "gcp persistent_disk pd_ssd: not in the answer for 2 region(s); the book's rows kept" in result.kept
     # ... but never into the provenance or a message
     provenance = json.dumps(read_update(result.folder))
     assert "test-key" not in provenance and "key=***" in provenance
@@ -527,11 +534,11 @@ def test_gcp_without_a_key_or_with_a_refused_one(cache, monkeypatch):
 def test_every_mapped_item_is_one_the_book_prices():
     """A map row naming an item the book does not have would refresh nothing: each must name a bundled item in
     the book's own unit."""
-    from planner.pricing.update import aws_services, azure_services, gcp_cloudsql
+    from planner.pricing.update import aws_services, azure_services, gcp_services
 
     for cloud, keys in (("aws", {m.key: m.unit for m in aws_services.load_map()}),
                         ("azure", {m.key: m.unit for m in azure_services.load_map()}),
-                        ("gcp", dict.fromkeys(gcp_cloudsql.KEYS, "GB-month"))):
+                        ("gcp", {e.key: e.unit for e in gcp_services.load_map()})):
         s = PriceBook.load(clouds=[cloud]).service_prices
         units = {(a, b, c): u for a, b, c, u in zip(s.service, s["item"], s.dimension.fillna(""), s.unit)}
         assert {k: units.get(k) for k in keys} == keys, cloud

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.pricing.schema import KINDS
 from planner.pricing.update.fetch import NotPublished, UpdateError, download
 
 SOURCE = "AWS Price List bulk API"
@@ -43,8 +44,7 @@ COMMITMENT_NOTES = {("ec2", "reserved"): "Standard RI", ("ec2", "savings"): "Con
 PAYMENTS = {"No Upfront": "no-upfront", "Partial Upfront": "partial-upfront", "All Upfront": "all-upfront"}
 PAYMENT_PREFERENCE = ("no-upfront", "partial-upfront", "all-upfront")  # the least money up front first
 HOURS_PER_YEAR = 8760
-ROW_COLUMNS = ["region", "service", "sku", "engine", "deployment", "option", "hourly_usd", "upfront_usd", "payment",
-               "interruption", "prices_as_of", "source_id", "notes"]
+ROW_COLUMNS = KINDS["instance_prices"].column_names
 
 REGION_PREFIX = re.compile(r"^[A-Z]{2,4}[0-9]?-")  # of usage types: USE1-, EUW2-, APN1-, EU-; us-east-1 has none
 

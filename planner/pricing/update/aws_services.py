@@ -21,12 +21,11 @@ import pandas as pd
 
 from planner.pricing.update.aws import REGION_PREFIX
 from planner.pricing.update.fetch import UpdateError
+from planner.pricing.update.service_refresh import COLUMNS
 
 MAP_FILE = Path(__file__).with_name("aws_service_map.csv")
 SOURCE = "AWS Price List bulk API"
 SOURCE_ID = "aws-price-list-services"
-COLUMNS = ["service", "region", "item", "dimension", "unit", "usd_per_unit", "tier_start", "tier_end", "notes",
-           "prices_as_of", "source_id"]
 
 
 @dataclass(frozen=True)

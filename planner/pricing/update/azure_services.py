@@ -25,7 +25,9 @@ from typing import Any
 
 import pandas as pd
 
+from planner.pricing.schema import KINDS
 from planner.pricing.update.azure import API, SOURCE_ID
+from planner.pricing.update.service_refresh import COLUMNS
 
 MAP_FILE = Path(__file__).with_name("azure_service_map.csv")
 DATABASE_SERVICE = "Azure Database for PostgreSQL"
@@ -115,8 +117,7 @@ def service_rows(items: Iterable[dict[str, Any]], meters: Sequence[Meter], retri
                          "notes": f"meter {m.product_name} / {m.meter_name} per {m.unit_of_measure}"
                                   + (f" x {m.scale:g}" if m.scale != 1 else ""),
                          "prices_as_of": retrieved.isoformat(), "source_id": SOURCE_ID})
-    return pd.DataFrame(rows, columns=["service", "region", "item", "dimension", "unit", "usd_per_unit",
-                                       "tier_start", "tier_end", "notes", "prices_as_of", "source_id"])
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def flexible_rows(items: Iterable[dict[str, Any]], known_skus: set[str], retrieved: dt.date
@@ -161,9 +162,7 @@ def flexible_rows(items: Iterable[dict[str, Any]], known_skus: set[str], retriev
         if not sku.startswith("B_"):  # the Burstable tier offers no high availability
             rows.append({**base, "deployment": "multi-az", "hourly_usd": round(2 * usd, 6),
                          "notes": "; ".join(x for x in (note, HA_NOTE) if x)})
-    columns = ["region", "service", "sku", "engine", "deployment", "option", "hourly_usd", "upfront_usd",
-               "payment", "interruption", "prices_as_of", "source_id", "notes"]
-    return pd.DataFrame(rows, columns=columns), len(unknown)
+    return pd.DataFrame(rows, columns=KINDS["instance_prices"].column_names), len(unknown)
 
 
 def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:

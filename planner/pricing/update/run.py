@@ -225,8 +225,9 @@ def _azure(regions: Sequence[str], known: dict[str, set[str]], retrieved: dt.dat
 
 def _gcp(regions: Sequence[str], book: Any, retrieved: dt.datetime, get: GetJson | None,
          progress: Callable[..., None] | None, api: str | None) -> tuple[dict[str, _Fetched], _Services]:
-    """Compute Engine machine types and Cloud SQL classes, storage and backups from their catalog services."""
-    from planner.pricing.update import gcp, gcp_cloudsql
+    """Compute Engine machine types and Cloud SQL classes from their catalog services, and the service prices
+    of ``gcp_service_map.csv`` from the same SKUs."""
+    from planner.pricing.update import gcp, gcp_cloudsql, gcp_services
 
     key = os.environ[GCP_KEY_ENV]
     base = api or gcp.API
@@ -246,8 +247,10 @@ def _gcp(regions: Sequence[str], book: Any, retrieved: dt.datetime, get: GetJson
              "cloudsql": _Fetched(gcp_cloudsql.instance_rows(sql, specs[specs.service == "cloudsql"],
                                                              retrieved.date()),
                                   0, gcp.SOURCE, url, source_row, digest, len(sql_skus), required=False)}
-    return parts, _Services(gcp_cloudsql.service_rows(sql, retrieved.date()), gcp_cloudsql.KEYS, gcp.SOURCE,
-                            source_row, url, digest)
+    entries = gcp_services.load_map()
+    services = gcp_services.service_rows({gcp.COMPUTE_ENGINE: skus, gcp_cloudsql.CLOUD_SQL: sql_skus}, entries,
+                                         regions, retrieved.date())
+    return parts, _Services(services, {e.key for e in entries}, gcp.SOURCE, source_row, url, digest)
 
 
 def _aws(offer: str, service: str, regions: Sequence[str], known: set[str], retrieved: dt.datetime,

@@ -10,8 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from planner.pricing.schema import KINDS
 from planner.pricing.update.fetch import UpdateError
 
+COLUMNS = KINDS["service_prices"].column_names  # of the rows every service-price converter yields
 PLAUSIBLE = (0.2, 5.0)  # a fresh price beyond x5 or /5 of the book's is a unit the map does not expect
 ITEM_KEY = ["region", "service", "item", "dimension"]
 
