@@ -515,6 +515,18 @@ def test_gcp_machine_types_are_composed_from_unit_rates(cache, monkeypatch, caps
     assert "test-key" not in _short("https://cloudbilling.googleapis.com/v1/services/x/skus?key=test-key&a=1")
 
 
+def test_gcp_answers_that_price_few_types_are_taken(cache, monkeypatch):
+    """Google's rows replace only the rows they price: an answer pricing two families of the dozens the book
+    has loses nothing, so it is not refused as partial (AWS and Azure answers, which replace whole groups, are)."""
+    monkeypatch.setenv("PLANNER_GCP_API_KEY", "test-key")
+    result = update("gcp", ["us-central1"], get=_catalog)  # the default min_share
+    book = PriceBook.load(result.folder)
+    bundled = PriceBook.load(clouds=["gcp"])
+    count = lambda b: int(((b.instance_prices.cloud == "gcp") & (b.instance_prices.region == "us-central1")  # noqa: E731
+                           ).sum())
+    assert count(book) == count(bundled)
+
+
 def rate_of(prices, region: str, sku: str, engine: str, deployment: str) -> float:
     hit = prices[(prices.cloud == "gcp") & (prices.region == region) & (prices.sku == sku) & (prices.engine == engine)
                  & (prices.deployment == deployment) & (prices.option == "on_demand")]

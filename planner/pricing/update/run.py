@@ -137,7 +137,7 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     if services is not None:
         from planner.pricing.update.service_refresh import service_refresh
 
-        refresh, notes = service_refresh(cloud, services.rows, services.keys, book, regions, retrieved, min_share,
+        refresh, notes = service_refresh(cloud, services.rows, services.keys, book, regions, retrieved,
                                          source=services.source, source_row=services.source_row, url=services.url,
                                          digest=services.digest)
         refreshes.append(refresh)
@@ -181,7 +181,11 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
         if silent:
             kept.append(f"{cloud} {service} {group}: nothing in the answer for {len(silent)} region(s) "
                         f"({', '.join(silent[:5])}{', ...' if len(silent) > 5 else ''}); the book's rows kept")
-        short = [(r, int(fresh[r]), int(held[r])) for r in answered if r in held and fresh[r] < min_share * held[r]]
+        # Google's rows replace only the rows they price, so a thin answer loses nothing; elsewhere a group's
+        # rows are replaced whole, and a thin answer would delete prices
+        only_priced = ("region", "sku", "engine", "deployment", "option") if cloud == "gcp" else ()
+        short = [(r, int(fresh[r]), int(held[r])) for r in answered
+                 if not only_priced and r in held and fresh[r] < min_share * held[r]]
         if short:
             r, got, had = short[0]
             raise UpdateError(f"{fetched.source}: the answer for {r} prices {got:,} {service} sizes "
@@ -193,10 +197,7 @@ def _refreshes(cloud: str, service: str, fetched: _Fetched, book: Any, regions: 
             provenance={"source": fetched.source, "service": service, "options": group, "url": fetched.url,
                         "retrieved_at": retrieved.isoformat(timespec="seconds"), "items": fetched.items,
                         "rows": len(fresh_rows), "unknown_skus": fetched.unknown, "sha256": fetched.digest},
-            match={"service": service, "option": options},
-            # Google's rates price some types and options only (no GPU or shared-core types, commitments of some
-            # families): the rows they do not price stay
-            only_priced=("region", "sku", "engine", "deployment", "option") if cloud == "gcp" else ()))
+            match={"service": service, "option": options}, only_priced=only_priced))
     return done, kept
 
 

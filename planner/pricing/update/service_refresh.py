@@ -1,6 +1,6 @@
 """Fresh service prices (any cloud's, converted by its map) as one refresh of the book's ``service_prices``: only
-the items priced are replaced, a price far off the book's is taken for a unit change and kept out, and a region
-whose answer covers too little of what the book has is refused."""
+the items priced are replaced, a price far off the book's is taken for a unit change and kept out, and what the
+answer lacks is listed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 import pandas as pd
 
 from planner.pricing.schema import KINDS
-from planner.pricing.update.fetch import UpdateError
 
 COLUMNS = KINDS["service_prices"].column_names  # of the rows every service-price converter yields
 PLAUSIBLE = (0.2, 5.0)  # a fresh price beyond x5 or /5 of the book's is a unit the map does not expect
@@ -37,11 +36,10 @@ def plausible(cloud: str, fresh: pd.DataFrame, held: pd.DataFrame) -> tuple[pd.D
 
 
 def service_refresh(cloud: str, fresh: pd.DataFrame, keys: set[tuple[str, str, str]], book: Any,
-                    regions: Sequence[str], retrieved: dt.datetime, min_share: float, *, source: str,
-                    source_row: dict[str, str], url: str, digest: str) -> tuple[Any, list[str]]:
+                    regions: Sequence[str], retrieved: dt.datetime, *, source: str, source_row: dict[str, str],
+                    url: str, digest: str) -> tuple[Any, list[str]]:
     """A :class:`~planner.pricing.update.install.Refresh` of ``fresh`` (the rows of the mapped ``keys``:
-    service, item, dimension) replacing only the items it prices; the lines saying what was kept as it was.
-    Refused when a region's answer prices under ``min_share`` of the mapped items the book has there."""
+    service, item, dimension) replacing only the items it prices; the lines saying what was kept as it was."""
     from planner.pricing.update.install import Refresh
 
     s = book.service_prices
@@ -52,13 +50,9 @@ def service_refresh(cloud: str, fresh: pd.DataFrame, keys: set[tuple[str, str, s
     def items(t: pd.DataFrame) -> pd.DataFrame:
         return t.assign(dimension=t.dimension.fillna("")).drop_duplicates(ITEM_KEY)
 
+    # only the items priced are replaced, so a thin answer (a map row the list no longer matches) loses nothing:
+    # what it lacks is listed, not refused
     got, had = items(fresh), items(held)
-    for r in regions:
-        n_got, n_had = int((got.region == r).sum()), int((had.region == r).sum())
-        if n_had and n_got < min_share * n_had:
-            raise UpdateError(f"{source}: the answer for {r} prices {n_got:,} of the {n_had:,} service items the book "
-                              "has there (a partial answer or a changed format?); nothing installed. --allow-shrink "
-                              "takes it anyway")
     priced = set(zip(got.region, got.service, got["item"], got.dimension))
     missing = had[[k not in priced for k in zip(had.region, had.service, had["item"], had.dimension)]]
     for (service, item, dimension), where in missing.groupby(["service", "item", "dimension"]).region:
