@@ -1,5 +1,5 @@
 """AWS Price List offer files -> the price book's ``service_prices`` rows (NAT gateway, EBS, RDS storage, load
-balancers, data transfer, S3, CloudWatch, Lambda, Fargate), by a declarative map.
+balancers, data transfer, S3, CloudWatch, Lambda, Fargate, EKS, Secrets Manager, KMS, VPC), by a declarative map.
 
 ``aws_service_map.csv`` names, for each book item, the offer file, the price-list ``usagetype`` (without its
 region prefix: ``USE1-``, ``EU-``; us-east-1 has none), optional ``productFamily`` and attribute filters, how

@@ -92,6 +92,7 @@ def _write(base: Folder, refreshes: Sequence[Refresh], out: Path, base_label: st
         files[row.file] = (row.cloud, row.kind)
     write_manifest(out, files)
     previous = read_update(base) if isinstance(base, Path) else {}
+
     def what(cloud: Any, kind: Any, provenance: dict[str, Any], regions: Any) -> tuple[Any, ...]:
         return cloud, kind, provenance.get("service"), provenance.get("options"), tuple(regions or ())
 
