@@ -21,6 +21,7 @@ import pandas as pd
 
 from planner.pricing.schema import KINDS
 from planner.pricing.update.fetch import NotPublished, UpdateError, download
+from planner.pricing.update.install import retrieval_source
 
 SOURCE = "AWS Price List bulk API"
 SOURCE_ID = "aws-price-list-bulk"
@@ -308,19 +309,12 @@ def _hourly(offers: dict[str, Any]) -> float | None:
 
 
 def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:
-    day = retrieved.date().isoformat()
-    return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": f"{API}/offers/v1.0/aws/<offer>/current",
-            "data_date_min": day, "data_date_max": day,
-            "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: EC2 Linux "
-                     "shared-tenancy, RDS/Aurora license-free and ElastiCache instances, on demand and reserved "
-                     "(AmazonEC2, AmazonRDS, AmazonElastiCache offer files); EC2 Compute Savings Plans "
-                     "(AWSComputeSavingsPlan)"}
+    return retrieval_source(SOURCE_ID, f"{API}/offers/v1.0/aws/<offer>/current", retrieved, regions,
+                            "EC2 Linux shared-tenancy, RDS/Aurora license-free and ElastiCache instances, on demand "
+                            "and reserved (AmazonEC2, AmazonRDS, AmazonElastiCache offer files); EC2 Compute Savings "
+                            "Plans (AWSComputeSavingsPlan)")
 
 
 def spot_source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:
-    day = retrieved.date().isoformat()
-    return {"source_id": SPOT_SOURCE_ID, "repo": "", "commit": "", "path": SPOT_ADVISOR,
-            "data_date_min": day, "data_date_max": day,
-            "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: Linux savings "
-                     "vs on demand and interruption band per instance type; spot price = refreshed on-demand x "
-                     "(1 - savings)"}
+    return retrieval_source(SPOT_SOURCE_ID, SPOT_ADVISOR, retrieved, regions, "Linux savings vs on demand and "
+                            "interruption band per instance type; spot price = refreshed on-demand x (1 - savings)")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from planner.pricing.update.aws import REGION_PREFIX
 from planner.pricing.update.fetch import UpdateError
+from planner.pricing.update.install import retrieval_source
 from planner.pricing.update.service_refresh import COLUMNS
 
 MAP_FILE = Path(__file__).with_name("aws_service_map.csv")
@@ -133,10 +134,6 @@ def _tiers(terms: dict[str, Any]) -> list[tuple[float, float, float]]:
 
 
 def source_row(retrieved: dt.datetime, regions: Sequence[str], offer_names: Sequence[str]) -> dict[str, str]:
-    day = retrieved.date().isoformat()
-    return {"source_id": SOURCE_ID, "repo": "", "commit": "",
-            "path": "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<offer>/current",
-            "data_date_min": day, "data_date_max": day,
-            "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: service prices "
-                     f"by usagetype ({', '.join(offer_names)} offer files; map planner/pricing/update/"
-                     "aws_service_map.csv)"}
+    return retrieval_source(SOURCE_ID, "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<offer>/current",
+                            retrieved, regions, f"service prices by usagetype ({', '.join(offer_names)} offer files; "
+                            "map planner/pricing/update/aws_service_map.csv)")

@@ -83,10 +83,3 @@ def vm_rows(items: Iterable[dict[str, Any]], known_skus: set[str], retrieved: dt
         frame = frame.sort_values("hourly_usd").drop_duplicates(["region", "sku"]).sort_values(["region", "sku"])
     return frame.reset_index(drop=True), len(unknown)
 
-
-def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:
-    """The ``sources`` table row the updated prices cite."""
-    day = retrieved.date().isoformat()
-    return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": API, "data_date_min": day,
-            "data_date_max": day, "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for "
-                                           f"{', '.join(regions)}: Linux pay-as-you-go VM meters"}

@@ -27,6 +27,7 @@ import pandas as pd
 
 from planner.pricing.schema import KINDS
 from planner.pricing.update.azure import API, SOURCE_ID
+from planner.pricing.update.install import retrieval_source
 from planner.pricing.update.service_refresh import COLUMNS
 
 MAP_FILE = Path(__file__).with_name("azure_service_map.csv")
@@ -167,9 +168,5 @@ def flexible_rows(items: Iterable[dict[str, Any]], known_skus: set[str], retriev
 
 def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:
     """The ``sources`` row the refreshed Azure prices cite (VMs, flexible servers and services alike)."""
-    day = retrieved.date().isoformat()
-    return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": API, "data_date_min": day,
-            "data_date_max": day, "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for "
-                                           f"{', '.join(regions)}: Linux pay-as-you-go VM meters, PostgreSQL "
-                                           "flexible server compute and the service meters of "
-                                           "planner/pricing/update/azure_service_map.csv"}
+    return retrieval_source(SOURCE_ID, API, retrieved, regions, "Linux pay-as-you-go VM meters, PostgreSQL flexible "
+                            "server compute and the service meters of planner/pricing/update/azure_service_map.csv")

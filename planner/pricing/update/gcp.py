@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from planner.pricing.update.fetch import GetJson, UpdateError, get_json
+from planner.pricing.update.install import retrieval_source
 
 SOURCE = "Cloud Billing Catalog API"
 SOURCE_ID = "gcp-cloud-billing-catalog"
@@ -130,9 +131,6 @@ def machine_rows(rates: pd.DataFrame, specs: pd.DataFrame, bundled: pd.DataFrame
 
 
 def source_row(retrieved: dt.datetime, regions: Sequence[str]) -> dict[str, str]:
-    day = retrieved.date().isoformat()
-    return {"source_id": SOURCE_ID, "repo": "", "commit": "", "path": f"{API}/v1/services/{COMPUTE_ENGINE}/skus",
-            "data_date_min": day, "data_date_max": day,
-            "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: Compute Engine "
-                     "vCPU and memory on-demand rates, machine types composed from them; Cloud SQL (9662-B51E-5089) "
-                     "vCPU, memory, storage and backup rates"}
+    return retrieval_source(SOURCE_ID, f"{API}/v1/services/{COMPUTE_ENGINE}/skus", retrieved, regions,
+                            "Compute Engine vCPU and memory on-demand rates, machine types composed from them; Cloud "
+                            "SQL (9662-B51E-5089) vCPU, memory, storage and backup rates")

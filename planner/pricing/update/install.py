@@ -39,6 +39,16 @@ class Refresh:
     only_priced: tuple[str, ...] = ()
 
 
+def retrieval_source(source_id: str, path: str, retrieved: dt.datetime, regions: Sequence[str],
+                     what: str) -> dict[str, str]:
+    """The ``sources`` table row a refresh's prices cite: where they were read, the day, and the regions and
+    prices read (``what``)."""
+    day = retrieved.date().isoformat()
+    return {"source_id": source_id, "repo": "", "commit": "", "path": path, "data_date_min": day,
+            "data_date_max": day,
+            "notes": f"retrieved {retrieved.isoformat(timespec='seconds')} for {', '.join(regions)}: {what}"}
+
+
 def build_and_install(base: Folder, refreshes: Sequence[Refresh], base_label: str,
                       kept: Sequence[str] = ()) -> Path:
     """Copy ``base`` with ``refreshes`` applied into a new folder beside the cache, validate it, install it;
