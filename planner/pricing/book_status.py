@@ -65,7 +65,7 @@ def freshness(book: PriceBook, cloud: str, today: dt.date | None = None) -> pd.D
 
     from planner.clouds import catalog_for
     from planner.pricing.coverage import instance_needs, service_needs
-    from planner.pricing.update.run import refreshed_source_ids
+    from planner.pricing.update.run import OPTION_GROUPS, refreshed_source_ids
 
     today = today or dt.date.today()
     p = book.instance_prices[book.instance_prices.cloud == cloud]
@@ -75,7 +75,7 @@ def freshness(book: PriceBook, cloud: str, today: dt.date | None = None) -> pd.D
     for need in instance_needs(catalog):
         parts.setdefault(need.role, []).append(p[(p.service == need.service) & (p.option == "on_demand")])
     instance_services = sorted({n.service for n in instance_needs(catalog)})
-    committed = p.service.isin(instance_services) & p.option.str.match(r"(reserved|savings|committed)_")
+    committed = p.service.isin(instance_services) & p.option.isin(OPTION_GROUPS["reserved"] + OPTION_GROUPS["savings"])
     parts["commitments"] = [p[committed]]
     parts["spot"] = [p[p.service.isin(instance_services) & (p.option == "spot")]]
     keys: dict[str, set[tuple[str, str, str]]] = {}
@@ -84,6 +84,7 @@ def freshness(book: PriceBook, cloud: str, today: dt.date | None = None) -> pd.D
     s_keys = list(zip(s.service, s["item"], s.dimension.fillna("")))
     for role, wanted in keys.items():
         parts.setdefault(role, []).append(s[[k in wanted for k in s_keys]])
+    refreshed = refreshed_source_ids()
     rows = []
     for role, frames in parts.items():
         t = pd.concat(frames).drop_duplicates()
@@ -92,7 +93,7 @@ def freshness(book: PriceBook, cloud: str, today: dt.date | None = None) -> pd.D
         dates = t.prices_as_of.dropna().astype(str)
         oldest = min(dates) if len(dates) else ""
         rows.append({"cloud": cloud, "role": role, "prices": len(t),
-                     "refreshed_pct": round(100 * t.source_id.isin(refreshed_source_ids()).mean(), 1),
+                     "refreshed_pct": round(100 * t.source_id.isin(refreshed).mean(), 1),
                      "oldest": oldest, "newest": max(dates) if len(dates) else "",
                      "oldest_age_days": (today - dt.date.fromisoformat(oldest[:10])).days if oldest else None})
     return pd.DataFrame(rows).astype({"oldest_age_days": "Int64"})
