@@ -21,6 +21,7 @@ from planner.clouds import CloudCatalog, catalog_for
 from planner.errors import PlannerError
 from planner.options.context import Columns, Context, add_reason, stack_options
 from planner.options.fleet import horizontal, vertical
+from planner.options.purchase import purchase_arrays
 from planner.options.kubernetes import kubernetes
 from planner.options.managed import containers, serverless
 from planner.options.shared import bill_dr, bill_shared
@@ -34,7 +35,8 @@ from planner.sizing.cache import MAX_SHARDS, size_cache
 from planner.sizing.cdn import plan_cdn
 from planner.sizing.choose import pareto_prune
 from planner.sizing.compute import az_plan, compute_need
-from planner.sizing.database import database_candidates, database_floor, multi_az_needed, size_database, unit_prices
+from planner.sizing.database import (DisasterRecovery, database_candidates, database_class_prices, database_floor,
+                                     multi_az_needed, size_database, unit_prices)
 from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index
 from planner.sizing.keyvalue import size_key_value
 from planner.sizing.object_storage import object_lifecycle
@@ -114,7 +116,118 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
     # extreme but valid inputs (1e-300 GB, 1e6 req/s) overflow or divide by zero in intermediate arrays; the
     # rules handle inf and NaN themselves (a class that does not fit costs inf), so numpy need not warn
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        return _run(wf, policy, book, detail)
+        wf = wf.reset_index(drop=True)
+        first = _run(wf, policy, book, detail)
+        variants, scenario_of = architecture_variants(wf, first)
+        if not len(variants):
+            return first
+        return cheapest_variants(first, _run(variants, policy, book, detail), scenario_of)
+
+
+def architecture_variants(wf: pd.DataFrame, first: EngineResult) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows to plan again with a choice pinned, and the scenario each belongs to: every choice the first
+    plan made on a guess rather than on the whole bill.
+
+    * **DR tier**: the first plan takes the tier the RTO and RPO ask for, lifted per option where one region
+      falls short of the availability target. For a fixed architecture a higher tier only adds to the bill (a
+      larger standing footprint), so higher tiers can only pay where the target changed an architecture: an
+      option lifted, or the single instance doubled into a pair. Those scenarios are planned again at every
+      higher tier (``dr_tier_floor``), where the single instance may be enough and the database is chosen with
+      that tier's replica in its bill.
+    * **CDN** under ``cdn: auto`` with cacheable responses: planned again with the other choice (``cdn_pin``).
+
+    Pruning only by those bounds cannot discard the cheapest whole bill."""
+    s, o = first.sizing_columns, first.option_columns
+    n, k, last = len(wf), len(OPTIONS), len(first.policy.dr_tiers) - 1
+    per = {c: np.asarray(o[c]).reshape(k, n) for c in ("dr_upgraded_for_availability", "compute_kind", "sized")}
+    reshaped = per["sized"].astype(bool) & (per["dr_upgraded_for_availability"].astype(bool)
+                                            | (per["compute_kind"] == "pair"))
+    base = np.asarray(s["dr_tier_index"], dtype=int)
+    tiers_wanted = reshaped.any(axis=0) & (base < last)
+    offload = wf["cacheable_fraction"].to_numpy(dtype=float) * wf["cdn_hit_ratio"].to_numpy(dtype=float)
+    flip = (wf["cdn"].to_numpy(dtype=object) == "auto") & np.asarray(s["cdn_priced"], dtype=bool) & (offload > 0)
+    scenario, floor, pin = [], [], []
+    used = np.asarray(s["cdn_used"], dtype=bool)
+    for row in np.flatnonzero(tiers_wanted | flip):
+        tiers = range(base[row], last + 1) if tiers_wanted[row] else (base[row],)
+        pins = ("on", "off") if flip[row] else ("on" if used[row] else "off",)
+        first_pin = "on" if used[row] else "off"
+        for t in tiers:
+            for c in pins:
+                if t == base[row] and c == first_pin:
+                    continue  # the first plan
+                scenario.append(row)
+                floor.append(t)
+                pin.append(c)
+    scenario_of = np.asarray(scenario, dtype=int)
+    if not len(scenario_of):
+        return wf.iloc[:0], scenario_of
+    variants = wf.iloc[scenario_of].reset_index(drop=True)
+    variants["dr_tier_floor"] = np.asarray(floor, dtype=int)
+    variants["cdn_pin"] = np.asarray(pin, dtype=object)
+    return variants, scenario_of
+
+
+def cheapest_variants(first: EngineResult, second: EngineResult, scenario_of: np.ndarray) -> EngineResult:
+    """``first`` with each (scenario, option) taken from the variant row of ``second`` (row ``j`` belongs to
+    scenario ``scenario_of[j]``) whose whole bill is the cheapest feasible one; the shared sizing from the row the
+    recommended option comes from. Ties keep the first plan."""
+    n, m, k = len(first.workloads), len(scenario_of), len(OPTIONS)
+
+    def cost(result: EngineResult, rows: int) -> np.ndarray:
+        o = result.option_columns
+        return np.where(np.asarray(o["feasible"], dtype=bool), np.asarray(o["monthly_usd"], dtype=float),
+                        np.inf).reshape(k, rows)
+
+    cost1, cost2 = cost(first, n), cost(second, m)
+    source = np.tile(np.arange(n), (k, 1))  # per (option, scenario): a row of first (< n) or n + a row of second
+    for i in range(k):
+        order = np.lexsort((np.arange(m), cost2[i], scenario_of))
+        lead = np.ones(m, dtype=bool)
+        lead[1:] = scenario_of[order][1:] != scenario_of[order][:-1]
+        best = order[lead]
+        better = cost2[i, best] < cost1[i, scenario_of[best]]
+        source[i, scenario_of[best[better]]] = n + best[better]
+    option_of = np.arange(k)[:, None]
+    opt_index = np.where(source < n, option_of * n + source, k * n + option_of * m + (source - n)).ravel()
+    o1, o2 = first.option_columns, second.option_columns
+    options = {c: _concat(o1.get(c), o2.get(c), n * k, m * k)[opt_index] for c in dict.fromkeys([*o1, *o2])}
+    options["row"] = np.asarray(o1["row"])
+    options["recommended"] = _recommend(options["row"], options["feasible"], options["monthly_usd"])
+    chosen = np.where(options["recommended"].reshape(k, n).any(axis=0),
+                      source.T[np.arange(n), options["recommended"].reshape(k, n).argmax(axis=0)], np.arange(n))
+    s1, s2 = first.sizing_columns, second.sizing_columns
+    sizing = {c: _concat(s1[c], s2.get(c), n, m)[chosen] for c in s1}
+    lines = _variant_lines(first.bom_columns, second.bom_columns, source, scenario_of, n)
+    return EngineResult(workloads=first.workloads, sizing_columns=sizing, option_columns=options, bom_columns=lines,
+                        policy=first.policy)
+
+
+def _concat(a: np.ndarray | None, b: np.ndarray | None, len_a: int, len_b: int) -> np.ndarray:
+    """``a`` then ``b`` (a missing one as NaN)."""
+    a = np.full(len_a, np.nan) if a is None else np.asarray(a)
+    b = np.full(len_b, np.nan) if b is None else np.asarray(b)
+    if a.dtype != b.dtype and (a.dtype == object or b.dtype == object):
+        a, b = a.astype(object), b.astype(object)
+    return np.concatenate([a, b])
+
+
+def _variant_lines(l1: Columns, l2: Columns, source: np.ndarray, scenario_of: np.ndarray, n: int) -> Columns:
+    """The bill-of-materials lines of each (scenario, option)'s source row, renumbered to the scenario."""
+    names = list(OPTIONS)
+    if not len(l1.get("row", [])) and not len(l2.get("row", [])):
+        return l1
+    code1 = np.array([names.index(x) for x in l1["option"]], dtype=int) if len(l1["row"]) else np.zeros(0, int)
+    keep1 = source[code1, np.asarray(l1["row"], dtype=int)] < n
+    rows2 = np.asarray(l2["row"], dtype=int)
+    code2 = np.array([names.index(x) for x in l2["option"]], dtype=int) if len(rows2) else np.zeros(0, int)
+    keep2 = source[code2, scenario_of[rows2]] == n + rows2
+    out = {c: _concat(np.asarray(l1[c])[keep1], np.asarray(l2[c])[keep2], int(keep1.sum()), int(keep2.sum()))
+           for c in l1}
+    out["row"] = np.concatenate([np.asarray(l1["row"])[keep1], scenario_of[rows2[keep2]]]).astype(
+        np.asarray(l1["row"]).dtype)
+    order = np.argsort(out["row"], kind="stable")
+    return {c: v[order] for c, v in out.items()}
 
 
 def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) -> EngineResult:
@@ -173,8 +286,14 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
         pareto_prune(instance_candidates(book, cloud, catalog.cache_service, policy.cache_node_pattern,
                                          policy.cache_engine),
                      ["region"], ["memory_gib"], ["hourly_usd"]).reset_index(drop=True)))
+    pairs = {r: dr_region(r, regions, policy) for r in pd.unique(wf["region"])}
+    cols["dr_region"] = np.array([pairs[r] for r in wf["region"]], dtype=object)
+    floor = tier_floor(wf)
+    storage_gb = np.maximum(cols["data_size_gb_horizon"] * (1 + policy.storage_overhead), policy.min_storage_gb)
+    dr_db = _database_dr(np.maximum(dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], storage_gb, policy), floor),
+                         multi_az, cols["region"], cols["dr_region"], policy, book, catalog)
     cache, db = _cache_or_not(cols, need["vcpu_needed_horizon"], multi_az, cache_cands,
-                              database_candidates(book, catalog, policy), policy, book, catalog)
+                              database_candidates(book, catalog, policy), policy, book, catalog, dr_db)
     relational_usd = np.where(cache["cache_used"], cache["cache_hourly_usd_with_database"],
                               db["db_hourly_usd"]) * HOURS_PER_MONTH
     kv = size_key_value(cols, hourly_fraction_of_peak(policy.diurnal_profile, wf["peak_to_average"]), relational_usd,
@@ -182,15 +301,43 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
     # a key-value store in place of the database needs no cache in front and is Multi-AZ by construction
     cache = _rows_where(kv["kv_used"], _no_cache(cache), cache)
     db["db_multi_az"] = db["db_multi_az"] | kv["kv_used"]
-    tier = dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], db["db_storage_gb"], policy)
-    pairs = {r: dr_region(r, regions, policy) for r in pd.unique(wf["region"])}
-    dr = {"dr_tier_index": tier, "dr_region": np.array([pairs[r] for r in wf["region"]], dtype=object)}
+    tier = np.maximum(dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], db["db_storage_gb"], policy), floor)
+    dr = {"dr_tier_index": tier, "dr_region": cols["dr_region"]}
     sz = {**tr, **need, **az, **cache, **db, **kv, **dr, **object_lifecycle(cols, tr, catalog, policy),
           **size_workers(wf, policy)}
     if explain:
         for name, why in rationale.shared(wf, sz, policy).items():
             sz[name] = np.array(why, dtype=object)
     return sz
+
+
+def tier_floor(wf: Columns) -> np.ndarray:
+    """The least DR tier index a row may take: 0, or the tier an architecture variant pins (``dr_tier_floor``,
+    see :func:`run`)."""
+    n = len(wf["rto_minutes"])
+    floor = wf.get("dr_tier_floor")
+    return np.zeros(n, dtype=int) if floor is None else np.asarray(floor, dtype=int)
+
+
+def _database_dr(tier: np.ndarray, multi_az: np.ndarray, region: np.ndarray, dr_regions: np.ndarray,
+                 policy: SizingPolicy, book: PriceBook, catalog: CloudCatalog) -> DisasterRecovery:
+    """What the database keeps in the DR region under each scenario's tier, and the prices there (see
+    :class:`DisasterRecovery`)."""
+    last = len(policy.dr_tiers) - 1
+    replica = np.array([t.database_replica for t in policy.dr_tiers])[tier]
+    deployment = np.where((tier == last) & multi_az, "multi-az", "single-az")
+    transfer = np.full(len(tier), np.nan)
+    ref = catalog.prices.get("inter_region")
+    if ref is not None:
+        for home, there in dict.fromkeys(zip(region.tolist(), dr_regions.tolist())):
+            sel = (region == home) & (dr_regions == there)
+            r = ref.formatted(dr_region=there)
+            pos = book.service_positions(catalog.name, [home], r.service, r.item, r.dimension)[0]
+            transfer[sel] = book.service_arrays["usd_per_unit"][pos] if pos >= 0 else np.nan
+    return DisasterRecovery(replica=replica, replica_deployment=deployment,
+                            prices=unit_prices(book, catalog, dr_regions, policy), transfer_usd_per_gb=transfer,
+                            class_prices=database_class_prices(book, catalog, policy),
+                            cache_fraction=np.array([t.cache_fraction for t in policy.dr_tiers])[tier])
 
 
 STACK_ROWS = 20_000  # rows per sizing call: a plan's variants share one call, a batch chunk's take a few
@@ -222,7 +369,8 @@ def _variant(stacked: dict[str, np.ndarray], variant: np.ndarray, scenario: np.n
 
 def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: np.ndarray,
                   cache_candidates: pd.DataFrame, db_candidates: pd.DataFrame, policy: SizingPolicy,
-                  book: PriceBook, catalog: CloudCatalog) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+                  book: PriceBook, catalog: CloudCatalog, dr: DisasterRecovery
+                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Size the database alone and behind caches of each size in ``policy.cache_sizes_tried``; keep the cheapest
     whole bill (cache + database instances, storage and IOPS) under ``cache_mode`` auto, the cheapest cached
     one under ``always``, none under ``never``. Under auto, the database is sized behind a cache size only where
@@ -232,6 +380,9 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     n = len(app_vcpu)
     everyone = np.arange(n)
     prices = unit_prices(book, catalog, cols["region"], policy)
+    # the database is chosen at the rates it is billed at (a reservation discounts engines unequally)
+    db_purchase = purchase_arrays(cols["purchase_option"], catalog.purchase_plan, cols["horizon_months"],
+                                  catalog.commitments, policy.spot_burst)[2]
     fractions = np.asarray(policy.cache_sizes_tried if policy.cache_mode != "never" else [], dtype=float)
 
     def take(scenario: np.ndarray) -> dict[str, np.ndarray]:
@@ -256,9 +407,16 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
             held[mine] = cache["cache_data_fraction"][scenario[mine]]
             hit[mine] = cache["cache_hit_ratio"][scenario[mine]]
         return size_database(take(scenario), held, hit, multi_az[scenario], app_vcpu[scenario], db_candidates,
-                             policy, {k: v[scenario] for k, v in prices.items()}, catalog)
+                             policy, {k: v[scenario] for k, v in prices.items()}, catalog, dr.take(scenario),
+                             db_purchase[scenario])
 
-    cache_cost = np.stack([np.where(c["cache_used"], c["cache_hourly_usd"], np.inf) for c in sized_caches]
+    def with_dr_copy(c: dict[str, np.ndarray]) -> np.ndarray:
+        # the DR tier's share of the nodes (billed whole, at the primary's node price: the DR region's may differ
+        # by a few per cent) is part of what a cache size costs
+        nodes = np.maximum(c["cache_nodes"], 1)
+        return c["cache_hourly_usd"] * (1 + np.ceil(c["cache_nodes"] * dr.cache_fraction) / nodes)
+
+    cache_cost = np.stack([np.where(c["cache_used"], with_dr_copy(c), np.inf) for c in sized_caches]
                           ) if sized_caches else np.full((1, n), np.inf)
     spared_least = np.full(n, np.inf)  # the least a cache size not worked out could cost with its database
     if policy.cache_mode == "auto":
@@ -282,7 +440,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     best_cached_cost = np.full(n, np.inf)
     for i, cache in enumerate(sized_caches, start=1):
         db, sized = _variant(stacked, variant, scenario, i, without)
-        total = np.where(sized & cache["cache_used"], cache["cache_hourly_usd"] + db["db_hourly_usd"], np.inf)
+        total = np.where(sized & cache["cache_used"], cache_cost[i - 1] + db["db_hourly_usd"], np.inf)
         better = total < best_cached_cost
         best_cached_cost = np.where(better, total, best_cached_cost)
         best_cache = cache if best_cache is None else _rows_where(better, cache, best_cache)

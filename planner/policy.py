@@ -211,8 +211,9 @@ class SizingPolicy(BaseModel):
                                                                       "(AWS Lambda docs).")
     lambda_concurrency_limit: int = Field(1000, ge=1, description="Account concurrency limit (AWS default 1,000).")
     lambda_cold_start_ms: float = Field(250, ge=0, description="Cold-start latency added to a cold invocation [ms].")
-    lambda_warm_rps: float = Field(1.0, ge=0, description="Below this average rate [req/s] cold starts exceed 1% of "
-                                                          "invocations and reach the p99.")
+    lambda_keep_alive_s: float = Field(300, ge=0, description="How long an idle function environment stays warm "
+                                                              "[s]; measured 5-15 minutes on Lambda (Shilkov, "
+                                                              "'Cold starts in AWS Lambda'), the low end taken.")
     backend_wait_ms: float = Field(10, ge=0, description="Time a request waits on database / cache [ms]; billed "
                                                          "by Lambda, not by CPU-bound servers.")
     # spot

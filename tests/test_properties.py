@@ -130,7 +130,7 @@ def test_sparing_hopeless_cache_sizings_changes_no_decision(monkeypatch):
 
     book, wf = default_book(), _varied_workloads(400, 3)
     spared = run(wf, POLICY, book, detail=False).sizing
-    monkeypatch.setattr(engine, "database_floor", lambda *a, **k: np.full(len(wf), -np.inf))
+    monkeypatch.setattr(engine, "database_floor", lambda cols, *a, **k: np.full(len(cols["region"]), -np.inf))
     full = run(wf, POLICY, book, detail=False).sizing
     assert 0 < full.cache_used.sum() < len(wf)  # both outcomes occur
     for col in ("cache_used", "cache_node_type", "cache_nodes", "db_instance_class", "db_engine_variant",

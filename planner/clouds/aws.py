@@ -118,6 +118,7 @@ CATALOG = CloudCatalog(
         "container_memory": PriceRef("fargate", "memory_gb_hour", "linux/{arch}", note=_FARGATE_NOTE),
         "function_requests": PriceRef("lambda", "requests", "{arch}"),
         "function_duration": PriceRef("lambda", "duration", "{arch}", tiered=True),
+        "function_provisioned": PriceRef("lambda", "provisioned_concurrency", "{arch}", "GB-seconds provisioned"),
         "api_requests": PriceRef("apigateway", "http_api_requests", "", "http_api_requests", tiered=True),
         "k8s_control_plane": PriceRef("eks", "cluster_hour", "standard-support", "EKS cluster (standard support)"),
         "cdn_egress": PriceRef("cloudfront", "data_out_to_internet", "{geography}", "GB out at the edge ({geography})",

@@ -84,6 +84,7 @@ CATALOG = CloudCatalog(
         "container_memory": PriceRef("container_apps", "memory_gb_hour", "", note="Consumption plan, active rate"),
         "function_requests": PriceRef("functions", "executions", "", "1M executions"),
         "function_duration": PriceRef("functions", "execution_time", "", "GB-seconds", tiered=True),
+        "function_provisioned": None,  # no provisioned-concurrency price in the book: cold starts refuse functions
         "api_requests": None,  # an HTTP-triggered function is its own endpoint
     },
     allowances={

@@ -86,6 +86,7 @@ CATALOG = CloudCatalog(
         "function_requests": PriceRef("cloud_run_functions", "requests", "", "1M requests"),
         "function_duration": PriceRef("cloud_run_functions", "memory", "", "GB-seconds", tiered=True),
         "function_cpu": PriceRef("cloud_run_functions", "cpu", "", "vCPU-seconds", tiered=True),
+        "function_provisioned": None,  # no provisioned-concurrency price in the book: cold starts refuse functions
         "api_requests": None,  # a function has its own HTTPS endpoint
     },
     allowances={

@@ -8,6 +8,9 @@ import numpy as np
 from planner.bom import BomBuilder
 from planner.clouds.catalog import PriceRef
 from planner.options.context import Columns, Context, add_reason, option_frame
+from planner.pricing.units import HOURS_PER_MONTH
+from planner.sizing.cold_starts import (cold_share, hourly_cold_share, hourly_rps, provisioned_environments,
+                                        provisioned_hours)
 from planner.sizing.usl import usl_capacity
 
 MS_PER_S = 1000
@@ -36,13 +39,18 @@ def containers(ctx: Context, bom: BomBuilder) -> Columns:
     return frame
 
 
+COLD_START_PERCENTILE = 0.99  # the latency target is a p99: cold starts may touch at most 1 % of requests
+
+
 def serverless(ctx: Context, bom: BomBuilder) -> Columns:
     """Functions (Lambda behind an API Gateway HTTP API; Cloud Run functions on their own endpoint).
 
     Duration = CPU time / vCPU share + time waiting on the database; GB-seconds =
     requests x duration x memory. Infeasible past the account concurrency limit
-    (Little's law: concurrency = peak rate x duration) or when the duration, or
-    cold starts at low traffic, exceed the p99 target.
+    (Little's law: concurrency = peak rate x duration) or when the duration exceeds
+    the p99 target; where cold starts reach the p99 (:mod:`planner.sizing.cold_starts`),
+    provisioned concurrency is billed for the hours that need it (infeasible where the
+    cloud's price book has none).
     """
     p, av = ctx.policy, ctx.policy.availability
     vcpu_share = min(1.0, p.lambda_memory_mb / ctx.catalog.function_mb_per_vcpu)
@@ -64,12 +72,35 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
     slow = duration_ms > target
     add_reason(frame, slow, [f"duration {d:,.0f} ms exceeds the p99 target {t:,.0f} ms"
                              for d, t in zip(duration_ms[slow], target[slow])])
-    cold = ~slow & (ctx.col("avg_rps") < p.lambda_warm_rps) & (duration_ms + p.lambda_cold_start_ms > target)
-    add_reason(frame, cold, [f"at {r:.2g} req/s cold starts ({p.lambda_cold_start_ms:g} ms) reach the p99: "
-                             f"{d + p.lambda_cold_start_ms:,.0f} ms > {t:,.0f} ms target"
-                             for r, d, t in zip(ctx.col("avg_rps")[cold], duration_ms[cold], target[cold])])
-    requests = ctx.col("monthly_requests")
+    # cold starts from the keep-alive window and scale-out (sizing/cold_starts.py); where they reach the p99,
+    # provisioned concurrency for the hours with the most of them, or no option where the cloud prices none
+    rps_by_hour = hourly_rps(ctx.col("avg_rps"), ctx.hourly_fraction)
+    cold_by_hour = hourly_cold_share(rps_by_hour, duration_ms, p.lambda_keep_alive_s)
+    share = cold_share(rps_by_hour, cold_by_hour)
+    allowed = 1 - COLD_START_PERCENTILE
+    remedy = ~slow & (share > allowed) & (duration_ms + p.lambda_cold_start_ms > target)
+    covered = provisioned_hours(rps_by_hour, cold_by_hour, allowed) & remedy[:, None]
+    environments = np.where(covered, provisioned_environments(rps_by_hour, duration_ms), 0.0)
+    frame["cold_start_share"] = share
+    frame["provisioned_hours_per_day"] = covered.sum(axis=1).astype(float)
+    frame["provisioned_environments"] = environments.max(axis=1)
     cat = ctx.catalog
+    provisioned_ref = cat.price("function_provisioned")
+    if provisioned_ref is None:
+        add_reason(frame, remedy, [f"cold starts ({p.lambda_cold_start_ms:g} ms) reach the p99: {c:.1%} of requests "
+                                   f"at {r:.2g} req/s on average find no warm environment ({p.lambda_keep_alive_s:g} s "
+                                   f"keep-alive), {d + p.lambda_cold_start_ms:,.0f} ms > {t:,.0f} ms target, and "
+                                   f"{cat.label}'s price book has no provisioned concurrency"
+                                   for c, r, d, t in zip(share[remedy], ctx.col("avg_rps")[remedy],
+                                                         duration_ms[remedy], target[remedy])])
+    else:
+        days = HOURS_PER_MONTH / 24
+        gb_seconds = environments.sum(axis=1) * 3600 * days * memory_gb
+        has = gb_seconds > 0
+        bom.priced(ctx.rows[has], "serverless", "provisioned concurrency", provisioned_ref, ctx.region[has],
+                   gb_seconds[has], fill={"arch": arch},
+                   note="scheduled for the hours whose cold starts would reach the p99")
+    requests = ctx.col("monthly_requests")
     free_requests = ctx.allowance("function_requests")
     bom.priced(ctx.rows, "serverless", "function requests", cat.price("function_requests"), ctx.region,
                np.maximum(requests - free_requests, 0) / 1e6, fill={"arch": arch},

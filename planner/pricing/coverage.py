@@ -42,6 +42,7 @@ ROLE_OF_PRICE = {
     "log_storage": "monitoring", "alarms": "monitoring", "metrics": "monitoring",
     "dns_health_check": "DR failover DNS", "container_vcpu": "containers", "container_memory": "containers",
     "function_requests": "functions", "function_duration": "functions", "function_cpu": "functions",
+    "function_provisioned": "functions",
     "api_requests": "functions", "k8s_control_plane": "Kubernetes", "cdn_egress": "CDN", "cdn_requests": "CDN",
     "queue_requests": "queues and streams",
     "stream_shard": "queues and streams", "stream_payload": "queues and streams", "waf_acl": "edge security",

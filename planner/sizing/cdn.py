@@ -7,11 +7,11 @@ CDN replaces internet egress (free from AWS origins to CloudFront, CloudFront
 pricing page). The CDN bills its own data out by edge geography in volume tiers
 and its requests per 10,000.
 
-Under ``cdn: auto`` a CDN is planned where responses are cacheable and its bill
-is below what it saves: the origin's internet egress plus the compute of the
-offloaded requests, costed at the cheapest on-demand vCPU-hour of the fleet's
-families in the region (a lower bound on the saving, so a CDN chosen pays
-whatever runs the code).
+Under ``cdn: auto`` the engine plans the workload with and without a CDN where
+responses are cacheable and keeps the cheaper whole bill (:func:`planner.engine.run`);
+the first guess, shown beside the decision, compares the CDN's bill with what it
+saves: the origin's internet egress plus the compute of the offloaded requests at
+the cheapest on-demand vCPU-hour of the fleet's families in the region.
 """
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ def plan_cdn(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray], book: P
         compute_saved[weigh] = np.nan_to_num(offloaded_vcpu * vcpu_hour * HOURS_PER_MONTH)
     saved = np.nan_to_num(egress_usd) + compute_saved
     pays = np.isfinite(cdn_usd) & (cdn_usd < saved) & (offload > 0)
+    # an architecture variant pins the choice (planner.engine.run prices both and keeps the cheaper whole bill)
+    pin = np.asarray(wf["cdn_pin"], dtype=object) if "cdn_pin" in wf else np.full(n, "", dtype=object)
+    pays = np.select([pin == "on", pin == "off"], [offload > 0, False], pays)
     used = priced & ((mode == "always") | ((mode == "auto") & pays))
     share = np.where(used, offload, 0.0)
     out: dict[str, np.ndarray] = {

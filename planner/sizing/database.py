@@ -72,24 +72,27 @@ def database_candidates(book: PriceBook, catalog: CloudCatalog, policy: SizingPo
                 continue
             single = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
                                          v.deployment["single-az"])
+            rates = [c for c in single.columns if c.startswith("hourly_") and c.endswith("_usd")]
             if v.multi_az_copies:
-                multi = single.assign(hourly_usd=single.hourly_usd * v.multi_az_copies)
+                multi = single.assign(**{c: single[c] * v.multi_az_copies for c in rates})
             else:
                 multi = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
                                             v.deployment["multi-az"])
-            singles = single.set_index(["region", "sku"]).hourly_usd
+            singles = single.set_index(["region", "sku"])
             for dep, frame in (("single-az", single), ("multi-az", multi)):
                 key = pd.MultiIndex.from_frame(frame[["region", "sku"]])
-                frames.append(frame.assign(variant=v.name, deployment=dep,
-                                           hourly_single_usd=singles.reindex(key).to_numpy()))
+                frames.append(frame.assign(variant=v.name, deployment=dep, **{
+                    c.replace("hourly_", "hourly_single_", 1): singles[c].reindex(key).to_numpy() for c in rates}))
         if not frames:
             return pd.DataFrame(columns=["region", "sku", "hourly_usd", "variant", "deployment", "hourly_single_usd",
                                          "vcpu", "memory_gib", "effective_vcpu", "group"])
         out = pd.concat(frames, ignore_index=True).dropna(subset=["hourly_single_usd"])
         out["effective_vcpu"] = effective_vcpu(out, policy, catalog)
         out = out.sort_values(["region", "hourly_usd", "variant", "sku"]).reset_index(drop=True)
+        # a class dearer on demand may be cheaper committed: pruned only where beaten at every rate
+        rates = [c for c in out.columns if c.startswith("hourly_") and c.endswith("_usd")]
         out = pareto_prune(out, ["region", "variant", "deployment"], ["effective_vcpu", "memory_gib"],
-                           ["hourly_usd", "hourly_single_usd"]).reset_index(drop=True)
+                           rates).reset_index(drop=True)
         return out.assign(group=out.region + "/" + out.deployment)
 
     key = ("database_candidates", catalog.name, policy.database_family_pattern, policy.database_engine,
@@ -120,6 +123,7 @@ def unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, pol
                 out[f"{v.name}/{dep}/io2_gb"] = price(storage, volume="io2")
                 out[f"{v.name}/{dep}/io2_iops"] = price(iops, volume="io2")
         out[f"{v.name}/io_million"] = price(v.io_requests_ref)
+        out[f"{v.name}/backup_gb"] = price(v.backup_ref, engine=engine)
         # replicas with no storage of their own (Aurora's share the cluster volume) add none
         out[f"{v.name}/replica_gb"] = (price(v.replica_storage_ref, volume="gp3", engine=engine)
                                        if v.replica_storage_ref else np.zeros(len(regions)))
@@ -151,6 +155,83 @@ def _per_gb_floor(v: DatabaseVariant, price: Mapping[str, float], dep: str) -> f
     """The least a GB of the variant's storage costs a month (the cheaper volume where there are two)."""
     gb = price[f"{v.name}/{dep}/gb"]
     return min(gb, price[f"{v.name}/{dep}/io2_gb"]) if v.storage == "provisioned" else gb
+
+
+class DisasterRecovery(NamedTuple):
+    """What each scenario's DR tier keeps of the database in its DR region, and the prices there: the part
+    of the database's bill that differs between classes and variants beyond the primary region's."""
+
+    replica: np.ndarray  # the tier keeps a database replica
+    replica_deployment: np.ndarray  # its deployment: "single-az", or the primary's under active/active
+    prices: dict[str, np.ndarray]  # :func:`unit_prices` of each scenario's DR region
+    transfer_usd_per_gb: np.ndarray  # replication to the DR region
+    class_prices: pd.DataFrame  # (region, variant, sku) -> single_usd, multi_usd an hour, on demand
+    cache_fraction: np.ndarray  # share of the cache's nodes the tier keeps in the DR region
+
+    def take(self, rows: np.ndarray) -> DisasterRecovery:
+        return DisasterRecovery(self.replica[rows], self.replica_deployment[rows],
+                                {k: v[rows] for k, v in self.prices.items()}, self.transfer_usd_per_gb[rows],
+                                self.class_prices, self.cache_fraction[rows])
+
+
+def database_class_prices(book: PriceBook, catalog: CloudCatalog, policy: SizingPolicy) -> pd.DataFrame:
+    """Every database class's on-demand hour per (region, variant, sku), unpruned: ``single_usd`` (one
+    instance) and ``multi_usd`` (the Multi-AZ deployment: its own price, or the single x ``multi_az_copies``).
+    What a DR replica of a class costs in another region."""
+    def build() -> pd.DataFrame:
+        frames = []
+        for v in catalog.databases:
+            engine = v.engine.get(policy.database_engine)
+            if engine is None:
+                continue
+            single = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
+                                         v.deployment["single-az"])[["region", "sku", "hourly_usd"]]
+            if v.multi_az_copies:
+                multi = single.assign(hourly_usd=single.hourly_usd * v.multi_az_copies)
+            else:
+                multi = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
+                                            v.deployment["multi-az"])[["region", "sku", "hourly_usd"]]
+            both = single.rename(columns={"hourly_usd": "single_usd"}).merge(
+                multi.rename(columns={"hourly_usd": "multi_usd"}), on=["region", "sku"], how="left")
+            frames.append(both.assign(variant=v.name))
+        if not frames:
+            return pd.DataFrame(columns=["single_usd", "multi_usd"],
+                                index=pd.MultiIndex.from_arrays([[], [], []], names=["region", "variant", "sku"]))
+        return pd.concat(frames, ignore_index=True).set_index(["region", "variant", "sku"])[["single_usd",
+                                                                                               "multi_usd"]]
+
+    key = ("database_class_prices", catalog.name, policy.database_family_pattern, policy.database_engine)
+    return book.memo(key, build)
+
+
+def _rates(cands: pd.DataFrame, option: np.ndarray, prefix: str) -> np.ndarray:
+    """(scenarios, classes) hourly rate at each scenario's purchase option (``hourly``: the deployment,
+    ``hourly_single``: one more reader); a class without that commitment price at its on-demand rate."""
+    out = np.empty((len(option), len(cands)))
+    for opt in pd.unique(option):
+        col = f"{prefix}_usd" if opt == "on_demand" else f"{prefix}_{opt}_usd"
+        out[option == opt] = (cands[col] if col in cands else cands[f"{prefix}_usd"]).to_numpy(dtype=float)[None, :]
+    return out
+
+
+def _billed_gb(v: DatabaseVariant, gb: np.ndarray, iops: np.ndarray, policy: SizingPolicy) -> np.ndarray:
+    """The volume billed: the data's, or larger where the IOPS need it (io2's IOPS per GB; scaled storage)."""
+    if v.storage == "provisioned":
+        return np.where(iops > policy.rds_gp3_max_iops, np.maximum(gb, iops / policy.rds_io2_iops_per_gb), gb)
+    if v.storage == "scaled":
+        return np.maximum(gb, iops / v.iops_per_gb)
+    return np.broadcast_to(gb, np.broadcast_shapes(np.shape(gb), np.shape(iops)))
+
+
+def _backups_and_dr_month(v: DatabaseVariant, price: Mapping[str, float], dr_price: Mapping[str, float],
+                          transfer_usd_per_gb: float, billed_gb: np.ndarray, policy: SizingPolicy) -> np.ndarray:
+    """Monthly backups beyond the free share, their cross-region copies and the replication transfer of a
+    volume of ``billed_gb`` (what :func:`planner.options.shared.bill_dr` and the backup line bill)."""
+    p = policy
+    backup_gb = billed_gb * (1 + p.daily_change_fraction * p.backup_retention_days)
+    own = np.maximum(backup_gb - billed_gb * v.free_backup_fraction, 0.0) * np.nan_to_num(price[f"{v.name}/backup_gb"])
+    copies = backup_gb * np.nan_to_num(dr_price[f"{v.name}/backup_gb"])
+    return own + copies + billed_gb * p.daily_change_fraction * 30 * np.nan_to_num(transfer_usd_per_gb)
 
 
 class Demand(NamedTuple):
@@ -243,16 +324,22 @@ def read_path(memory_gib: np.ndarray, data_gb: np.ndarray, cache_data_fraction: 
 
 def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarray, cache_hit: np.ndarray,
                   multi_az: np.ndarray, app_vcpu_horizon: np.ndarray, candidates: pd.DataFrame,
-                  policy: SizingPolicy, prices: dict[str, np.ndarray], catalog: CloudCatalog
+                  policy: SizingPolicy, prices: dict[str, np.ndarray], catalog: CloudCatalog,
+                  dr: DisasterRecovery | None = None, purchase: np.ndarray | None = None
                   ) -> dict[str, np.ndarray]:
     """Database decision per scenario behind a cache holding ``cache_data_fraction`` of the data and serving
     ``cache_hit`` of reads (both 0: no cache), as columns. ``db_hourly_usd`` is the whole database bill per
-    hour: instances, replicas, storage, IOPS and I/O (on-demand rates) at ``prices`` (:func:`unit_prices` of
-    the scenarios' regions), each variant's storage billed as the cloud's catalog says. ``cols`` holds the
-    workload and traffic columns of the scenarios."""
+    hour: instances and replicas at each scenario's ``purchase`` option (on demand where None), storage, IOPS
+    and I/O at ``prices`` (:func:`unit_prices` of
+    the scenarios' regions), each variant's storage billed as the cloud's catalog says, and with ``dr`` its
+    backups beyond the free share, their copies in the DR region, the replication transfer and the DR tier's
+    database replica with its storage there: every line of the bill a class or variant changes, so the
+    cheapest is the cheapest whole bill (an engine cheaper by the instance can cost more by its backups).
+    ``cols`` holds the workload and traffic columns of the scenarios (and ``dr_region`` with ``dr``)."""
     p = policy
     hot = cols["hot_data_fraction"]
     data_gb = cols["data_size_gb_horizon"]
+    purchase = np.full(len(data_gb), "on_demand", dtype=object) if purchase is None else np.asarray(purchase)
     reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment = demand(
         cols, cache_hit, multi_az, app_vcpu_horizon, policy)
     primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
@@ -287,9 +374,41 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         fits = (_fits_any_cache(cands, primary_vcpu[rows, None], connections[rows, None], gb, multi, p)
                 & reads_in_budget & np.concatenate(delivers, axis=1)[:, column])
         replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of.ravel()][None, :]
-        cost = (cands.hourly_usd.to_numpy()[None, :] + replicas * cands.hourly_single_usd.to_numpy()[None, :]
+        option = purchase[rows]
+        cost = (_rates(cands, option, "hourly") + replicas * _rates(cands, option, "hourly_single")
                 + (storage_month + replica_gb * replicas * gb) / HOURS_PER_MONTH)
+        if dr is not None:
+            cost = cost + _dr_hourly(rows, cands, variants, column, gb, iops, price, dr, cols["dr_region"][r0], p)
         return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
+
+    def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, column: np.ndarray, gb: np.ndarray,
+                   iops: np.ndarray, price: Mapping[str, float], dr: DisasterRecovery, dr_region: str,
+                   p: SizingPolicy) -> np.ndarray:
+        """(rows, classes): backups, their DR copies and transfer, and the DR replica, an hour."""
+        r0 = rows[0]
+        dr_price = {k: float(v[r0]) for k, v in dr.prices.items()}
+        replica = dr.replica[rows, None]
+        multi = (dr.replica_deployment[rows] == "multi-az")[:, None]
+        billed_parts, month_parts = [], []
+        for name in variants:
+            v = catalog.database(name)
+            billed = _billed_gb(v, gb, iops, p)
+            per_gb = np.where(multi, dr_price.get(f"{name}/multi-az/gb", np.nan), dr_price.get(f"{name}/single-az/gb",
+                                                                                             np.nan))
+            month_parts.append(_backups_and_dr_month(v, price, dr_price, float(dr.transfer_usd_per_gb[r0]), billed, p)
+                               + np.where(replica, billed * np.nan_to_num(per_gb), 0.0))
+            billed_parts.append(billed)
+        month = np.concatenate(month_parts, axis=1)[:, column]
+        key = pd.MultiIndex.from_arrays([np.full(len(cands), dr_region, dtype=object), cands.variant.to_numpy(),
+                                         cands.sku.to_numpy()])
+        there = dr.class_prices.reindex(key)
+        home = dr.class_prices.reindex(pd.MultiIndex.from_arrays([cands.region.to_numpy(), cands.variant.to_numpy(),
+                                                                 cands.sku.to_numpy()]))
+        # a class the DR region does not offer is billed at the primary region's price (the bill's fallback)
+        single = there.single_usd.fillna(home.single_usd).to_numpy(dtype=float)[None, :]
+        both = there.multi_usd.fillna(home.multi_usd).to_numpy(dtype=float)[None, :]
+        replica_hourly = np.where(replica, np.nan_to_num(np.where(multi, both, single)), 0.0)
+        return month / HOURS_PER_MONTH + replica_hourly
 
     # each scenario chooses among the classes of its own deployment only: split by region/deployment
     pick = cheapest(_groups(cols, deployment), candidates, evaluate, key="group")

@@ -99,8 +99,8 @@ def _cdn(w: object, s: object) -> str:
         if w.cacheable_fraction == 0:
             return (f"no cacheable responses (cacheable_fraction 0): every request reaches the origin; cdn: always "
                     f"puts {name} in front anyway")
-        return f"{name} does not pay: {costs}"
-    why = "cdn: always" if w.cdn == "always" else costs
+        return f"{name} does not pay: the whole monthly bill is lower without it (planned both ways); {costs}"
+    why = "cdn: always" if w.cdn == "always" else f"the whole monthly bill is lower with it (planned both ways); {costs}"
     return (f"{name} in front: {w.cacheable_fraction:.0%} cacheable x {w.cdn_hit_ratio:.0%} hit ratio = "
             f"{s.cdn_offload:.0%} of requests answered at the edge, the origin serves "
             f"{s.peak_rps:,.0f} of {s.users_peak_rps:,.0f} req/s at peak and sends its responses to the CDN, not "
@@ -216,7 +216,8 @@ def _cache(w: object, s: object, p: SizingPolicy) -> str:
             return (f"a cache does not pay: {alone} vs at least {_usd(with_cache)} for the cheapest cache + the "
                     "least any database costs behind it (writes, connections and storage stay)")
         return f"a cache does not pay: {alone} vs {_usd(with_cache)} for the cheapest cache + database"
-    pays = (f"cache + database {_usd(with_cache)} vs {alone}" if p.cache_mode == "auto"
+    pays = (f"cache + database {_usd(with_cache)} vs {alone} (each with its backups and DR copies)"
+            if p.cache_mode == "auto"
             else "policy.cache_mode is always")
     return (f"{pays}; holds {s.cache_size_fraction:.0%} of the hot working set ({s.cache_working_set_gb:,.1f} GB with "
             f"{p.cache_item_overhead:.0%} item overhead, {p.cache_reserved_memory:.0%} of node memory reserved), "
@@ -249,7 +250,8 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
                f"{s.db_peak_iops:,.0f} IOPS at the horizon peak on {s.db_volume_type}"
                + (f" ({s.db_io_million_month:,.1f}M I/O requests a month)" if s.db_io_million_month > 0 else ""))
     after = " after the cache" if s.cache_used else ""
-    return (f"cheapest {engine} bill (instance + storage + IOPS) with {s.db_primary_vcpu_needed:,.1f} vCPU for "
+    return (f"cheapest {engine} whole bill (instances, storage, IOPS, backups, DR copies and replica) with "
+            f"{s.db_primary_vcpu_needed:,.1f} vCPU for "
             f"{s.db_write_rps:,.0f} writes/s and {s.db_read_rps:,.0f} reads/s{after} and "
             f"{s.db_connections_needed:,.0f} connections: {s.db_memory_gib:g} GiB caches "
             f"{p.db_buffer_memory_fraction:.0%} as buffers, hit ratio {s.db_buffer_hit_ratio:.1%} on the reads "

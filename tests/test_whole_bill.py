@@ -1,0 +1,129 @@
+"""The recommendation is the cheapest whole bill: dense what-if sweeps with no inversions, the scenarios that
+used to invert, and cold starts from first principles."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.engine import run, workloads_frame
+from planner.monotonicity import inversions
+from planner.plan import make_plan
+from planner.pricing import default_book
+from planner.sizing.cold_starts import cold_share, hourly_cold_share, hourly_rps, provisioned_hours
+from planner.workload import Workload
+
+AXES = {
+    "peak_rps": list(np.round(np.geomspace(0.5, 20_000, 10), 3)),
+    "data_size_gb": [1, 30, 300, 3_000, 10_000],
+    "monthly_growth": [0.0, 0.03, 0.08],
+    "availability_target": [99.0, 99.5, 99.9, 99.95, 99.99],
+    "rto_minutes": [5, 60, 240, 1440],
+    "rpo_minutes": [1, 60, 1440],
+}
+
+
+def _sweep(**fixed: object) -> tuple[pd.DataFrame, np.ndarray]:
+    """The grid of AXES around a workload with ``fixed`` fields, and each scenario's recommended bill."""
+    grid = pd.DataFrame(list(itertools.product(*AXES.values())), columns=list(AXES))
+    base = Workload(peak_rps=1, **fixed)
+    wf = pd.concat([workloads_frame([base])] * len(grid), ignore_index=True)
+    for c in grid:
+        wf[c] = grid[c].to_numpy(dtype=float)
+    options = run(wf, base.policy, default_book(base.cloud), detail=False).options
+    usd = options[options.recommended].set_index("row").monthly_usd.reindex(range(len(grid))).to_numpy()
+    return grid, usd
+
+
+@pytest.mark.parametrize("fixed", [
+    {},
+    {"read_fraction": 0.5, "cacheable_fraction": 0.3, "public": True, "purchase_option": "savings_1yr",
+     "region": "eu-west-1"},
+    {"data_model": "key_value", "async_jobs_per_second": 5, "object_storage_gb": 500,
+     "object_storage_access": "warm", "purchase_option": "savings_3yr"},
+    {"cloud": "gcp", "region": "us-central1"},
+], ids=["aws-default", "aws-public-committed", "aws-key-value", "gcp"])
+def test_dense_sweep_has_no_inversions(fixed):
+    # 9,000 scenarios each: stricter availability, RTO or RPO and faster growth never cost less; more load or
+    # data never more than 2 % less
+    grid, usd = _sweep(**fixed)
+    assert len(grid) == 9_000
+    assert np.isfinite(usd).mean() > 0.95
+    found = inversions(grid, usd, list(AXES))
+    assert found == [], found[:3]
+
+
+def test_the_sweep_checker_finds_an_inversion():
+    grid = pd.DataFrame({"availability_target": [99.0, 99.5, 99.9], "peak_rps": [1.0, 1.0, 1.0]})
+    found = inversions(grid, np.array([100.0, 90.0, 120.0]), ["availability_target", "peak_rps"])
+    assert [(i.axis, i.looser_usd, i.stricter_usd) for i in found] == [("availability_target", 100.0, 90.0)]
+    load = pd.DataFrame({"peak_rps": [1.0, 2.0, 3.0]})
+    # load may fall by 2 % (instance granularity), not more; a looser target without a plan is an inversion
+    assert inversions(load, np.array([100.0, 98.5, 90.0]), ["peak_rps"])[0].stricter_usd == 90.0
+    rto = pd.DataFrame({"rto_minutes": [240.0, 60.0]})
+    assert len(inversions(rto, np.array([np.nan, 50.0]), ["rto_minutes"])) == 1
+
+
+def _recommended_usd(**fields: object) -> float:
+    return make_plan(Workload(**fields)).recommended.monthly_usd
+
+
+def test_the_engine_is_chosen_with_backups_and_dr_copies():
+    # 10 TB: RDS was cheaper by instance + storage + IOPS at 99.0 %, dearer by backups and their DR copies
+    w = {"peak_rps": 807.8, "data_size_gb": 10_000, "read_fraction": 0.5, "rto_minutes": 240, "rpo_minutes": 60}
+    assert _recommended_usd(**w, availability_target=99.0) <= _recommended_usd(**w, availability_target=99.5)
+
+
+def test_a_shorter_rto_never_costs_less():
+    # RTO 60 took warm standby with an active/standby pair; RTO 5's one instance per active region is cheaper,
+    # and meets RTO 60 as well
+    w = {"peak_rps": 2.1, "data_size_gb": 1, "availability_target": 99.99, "rpo_minutes": 1}
+    assert _recommended_usd(**w, rto_minutes=60) <= _recommended_usd(**w, rto_minutes=5)
+
+
+def test_functions_have_no_cold_start_cliff():
+    # serverless was refused below 1 req/s on average and allowed above: no such step now
+    lo, hi = (make_plan(Workload(peak_rps=r, data_size_gb=1)).option("serverless") for r in (2.87, 3.095))
+    assert lo.feasible and hi.feasible
+    assert hi.monthly_usd >= lo.monthly_usd
+
+
+def test_cdn_auto_is_the_cheaper_whole_bill():
+    w = {"peak_rps": 1000, "cacheable_fraction": 0.6, "public": True}
+    auto, always, never = (_recommended_usd(**w, cdn=c) for c in ("auto", "always", "never"))
+    assert auto == pytest.approx(min(always, never))
+
+
+def test_cold_share_is_the_keep_alive_gap():
+    # a flat day at one request every 100 s with a 300 s keep-alive: e^-3 of requests find no warm environment
+    rps = hourly_rps(np.array([0.01]), np.ones((1, 24)))
+    cold = hourly_cold_share(rps, np.array([60.0]), 300.0)
+    assert cold_share(rps, cold)[0] == pytest.approx(math.exp(-3), rel=1e-9)
+    # every hour alike: k hours left cold give k x 4.98 % / 24 <= 1 % for k <= 4, so 20 are provisioned
+    assert provisioned_hours(rps, cold, 0.01).sum() == 20
+    # ten busy hours at 10 req/s need none; the quiet ones are covered first, only as many as needed
+    day = np.array([[0.001] * 14 + [10.0] * 10])
+    cold = hourly_cold_share(day, np.array([60.0]), 300.0)
+    covered = provisioned_hours(day, cold, 0.01)
+    assert not covered[0, 14:].any()
+    assert cold_share(day, cold, covered)[0] <= 0.01
+    assert cold_share(day, cold)[0] > 0.01 or not covered.any()
+
+
+def test_provisioned_concurrency_is_billed_where_cold_starts_reach_the_p99():
+    quiet = make_plan(Workload(peak_rps=0.03, data_size_gb=1)).option("serverless")
+    lines = quiet.bom[quiet.bom.component == "provisioned concurrency"]
+    assert quiet.feasible and len(lines) == 1
+    assert quiet.row.cold_start_share > 0.01
+    # GB-seconds = environments x hours a day x 3,600 x 730/24 days x 1,769 MB / 1,024
+    hours, envs = quiet.row.provisioned_hours_per_day, quiet.row.provisioned_environments
+    assert lines.quantity.iloc[0] == pytest.approx(envs * hours * 3600 * 730 / 24 * 1769 / 1024, rel=1e-9)
+    busy = make_plan(Workload(peak_rps=50, data_size_gb=1)).option("serverless")
+    assert "provisioned concurrency" not in set(busy.bom.component)
+    # Azure prices no provisioned concurrency: refused, with the share and the reason
+    azure = make_plan(Workload(peak_rps=0.03, data_size_gb=1, cloud="azure", region="eastus")).option("serverless")
+    assert not azure.feasible and any("cold starts" in r and "provisioned concurrency" in r for r in azure.reasons)
