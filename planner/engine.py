@@ -19,7 +19,7 @@ import pandas as pd
 from planner.bom import BomBuilder, bom_frame
 from planner.clouds import CloudCatalog, catalog_for
 from planner.errors import PlannerError
-from planner.options.context import Columns, Context, add_reason, stack_options
+from planner.options.context import Columns, Context, add_reason, option_frame, stack_options
 from planner.options.fleet import horizontal, vertical
 from planner.options.purchase import purchase_arrays
 from planner.options.kubernetes import kubernetes
@@ -36,7 +36,7 @@ from planner.sizing.cdn import plan_cdn
 from planner.sizing.choose import pareto_prune
 from planner.sizing.compute import az_plan, compute_need
 from planner.sizing.database import (DisasterRecovery, database_candidates, database_class_prices, database_floor,
-                                     multi_az_needed, size_database, unit_prices)
+                                     dr_class_prices, multi_az_needed, size_database, unit_prices)
 from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index
 from planner.sizing.keyvalue import size_key_value
 from planner.sizing.object_storage import object_lifecycle
@@ -118,41 +118,59 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         wf = wf.reset_index(drop=True)
         first = _run(wf, policy, book, detail)
-        variants, scenario_of = architecture_variants(wf, first)
+        variants, scenario_of, options = architecture_variants(wf, first)
         if not len(variants):
             return first
-        return cheapest_variants(first, _run(variants, policy, book, detail), scenario_of)
+        return cheapest_variants(first, _run(variants, policy, book, detail, options), scenario_of)
 
 
-def architecture_variants(wf: pd.DataFrame, first: EngineResult) -> tuple[pd.DataFrame, np.ndarray]:
-    """The rows to plan again with a choice pinned, and the scenario each belongs to: every choice the first
-    plan made on a guess rather than on the whole bill.
+def architecture_variants(wf: pd.DataFrame, first: EngineResult
+                          ) -> tuple[pd.DataFrame, np.ndarray, frozenset[str]]:
+    """The rows to plan again with a choice pinned, the scenario each belongs to, and the options they can
+    change: every choice the first plan made on a guess rather than on the whole bill.
 
-    * **DR tier**: the first plan takes the tier the RTO and RPO ask for, lifted per option where one region
-      falls short of the availability target. For a fixed architecture a higher tier only adds to the bill (a
-      larger standing footprint), so higher tiers can only pay where the target changed an architecture: an
-      option lifted, or the single instance doubled into a pair. Those scenarios are planned again at every
-      higher tier (``dr_tier_floor``), where the single instance may be enough and the database is chosen with
-      that tier's replica in its bill.
+    * **DR tier**: the first plan takes the tier the RTO and RPO ask for (the base), lifted per option where one
+      region falls short of the availability target, with the database chosen for the base tier's footprint.
+      For a fixed architecture a higher tier only adds to the bill (a larger standing footprint), so a higher
+      tier can pay only where it changes an architecture: the tier an option was lifted to, where the database
+      is chosen again with that tier's replica in its bill (needless where the replica is the base tier's),
+      and the lowest tier at which the single instance the target doubled into a pair would do alone. Those
+      tiers are planned again (``dr_tier_floor``).
     * **CDN** under ``cdn: auto`` with cacheable responses: planned again with the other choice (``cdn_pin``).
 
     Pruning only by those bounds cannot discard the cheapest whole bill."""
     s, o = first.sizing_columns, first.option_columns
-    n, k, last = len(wf), len(OPTIONS), len(first.policy.dr_tiers) - 1
-    per = {c: np.asarray(o[c]).reshape(k, n) for c in ("dr_upgraded_for_availability", "compute_kind", "sized")}
-    reshaped = per["sized"].astype(bool) & (per["dr_upgraded_for_availability"].astype(bool)
-                                            | (per["compute_kind"] == "pair"))
+    n, k = len(wf), len(OPTIONS)
+    tiers = first.policy.dr_tiers
     base = np.asarray(s["dr_tier_index"], dtype=int)
-    tiers_wanted = reshaped.any(axis=0) & (base < last)
+    sized = np.asarray(o["sized"], dtype=bool).reshape(k, n)
+    lifted = sized & np.asarray(o["dr_upgraded_for_availability"], dtype=bool).reshape(k, n)
+    tier = np.asarray(o["dr_tier_index"], dtype=int).reshape(k, n)
+    # the database footprint a tier keeps in the DR region: tiers alike in it choose the same database
+    last = len(tiers) - 1
+    footprint = np.array([(t.database_replica, i == last) for i, t in enumerate(tiers)])
+    changes_db = (footprint[tier] != footprint[base][None, :]).any(axis=2)
+    wanted = np.zeros((n, len(tiers)), dtype=bool)
+    rows_k, rows_n = np.nonzero(lifted & changes_db)
+    wanted[rows_n, tier[rows_k, rows_n]] = True
+    # at a pinned tier an option not lifted there only adds footprint: only those lifted can gain
+    options = {name for i, name in enumerate(OPTIONS) if i in set(rows_k.tolist())}
+    v = list(OPTIONS).index("vertical")
+    single_tier = np.asarray(o["single_instance_tier"], dtype=float).reshape(k, n)[v]
+    paired = sized[v] & (np.asarray(o["compute_kind"]).reshape(k, n)[v] == "pair") & (single_tier > base)
+    wanted[np.flatnonzero(paired), single_tier[paired].astype(int)] = True
+    if paired.any():
+        options.add("vertical")
     offload = wf["cacheable_fraction"].to_numpy(dtype=float) * wf["cdn_hit_ratio"].to_numpy(dtype=float)
     flip = (wf["cdn"].to_numpy(dtype=object) == "auto") & np.asarray(s["cdn_priced"], dtype=bool) & (offload > 0)
-    scenario, floor, pin = [], [], []
     used = np.asarray(s["cdn_used"], dtype=bool)
-    for row in np.flatnonzero(tiers_wanted | flip):
-        tiers = range(base[row], last + 1) if tiers_wanted[row] else (base[row],)
-        pins = ("on", "off") if flip[row] else ("on" if used[row] else "off",)
+    if flip.any():
+        options.update(OPTIONS)  # every option's bill changes with a CDN in front
+    scenario, floor, pin = [], [], []
+    for row in np.flatnonzero(wanted.any(axis=1) | flip):
         first_pin = "on" if used[row] else "off"
-        for t in tiers:
+        pins = ("on", "off") if flip[row] else (first_pin,)
+        for t in (base[row], *np.flatnonzero(wanted[row])):
             for c in pins:
                 if t == base[row] and c == first_pin:
                     continue  # the first plan
@@ -161,11 +179,11 @@ def architecture_variants(wf: pd.DataFrame, first: EngineResult) -> tuple[pd.Dat
                 pin.append(c)
     scenario_of = np.asarray(scenario, dtype=int)
     if not len(scenario_of):
-        return wf.iloc[:0], scenario_of
+        return wf.iloc[:0], scenario_of, frozenset()
     variants = wf.iloc[scenario_of].reset_index(drop=True)
     variants["dr_tier_floor"] = np.asarray(floor, dtype=int)
     variants["cdn_pin"] = np.asarray(pin, dtype=object)
-    return variants, scenario_of
+    return variants, scenario_of, frozenset(options)
 
 
 def cheapest_variants(first: EngineResult, second: EngineResult, scenario_of: np.ndarray) -> EngineResult:
@@ -230,7 +248,9 @@ def _variant_lines(l1: Columns, l2: Columns, source: np.ndarray, scenario_of: np
     return {c: v[order] for c, v in out.items()}
 
 
-def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) -> EngineResult:
+def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool,
+         only: frozenset[str] | None = None) -> EngineResult:
+    """:func:`run` without the variants; with ``only``, the other options are not planned (no bill, infeasible)."""
     wf = wf.reset_index(drop=True)
     check_names(wf, book)
     clouds = wf["cloud"].unique()
@@ -245,7 +265,9 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool) 
                   hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile, inputs["peak_to_average"]),
                   policy=policy, book=book, catalog=catalog)
     bom = BomBuilder(book, cloud, len(wf), detail=detail)
-    o = stack_options([_finish_option(ctx, fn(ctx, bom), bom) for fn in OPTIONS.values()])
+    o = stack_options([_finish_option(ctx, fn(ctx, bom), bom) if only is None or name in only
+                       else option_frame(ctx, name, feasible=False, reasons="not planned in this variant")
+                       for name, fn in OPTIONS.items()])
     rows = o["row"]
     # an option is sized when its compute and the shared database could be sized; otherwise it has no bill
     o["sized"] = (o["instance_type"] != "") & ((ctx.col("db_instance_class") != "") | ctx.col("kv_used"))[rows]
@@ -290,10 +312,11 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
     cols["dr_region"] = np.array([pairs[r] for r in wf["region"]], dtype=object)
     floor = tier_floor(wf)
     storage_gb = np.maximum(cols["data_size_gb_horizon"] * (1 + policy.storage_overhead), policy.min_storage_gb)
+    db_cands = database_candidates(book, catalog, policy)
     dr_db = _database_dr(np.maximum(dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], storage_gb, policy), floor),
-                         multi_az, cols["region"], cols["dr_region"], policy, book, catalog)
-    cache, db = _cache_or_not(cols, need["vcpu_needed_horizon"], multi_az, cache_cands,
-                              database_candidates(book, catalog, policy), policy, book, catalog, dr_db)
+                         multi_az, cols["region"], cols["dr_region"], pairs, db_cands, policy, book, catalog)
+    cache, db = _cache_or_not(cols, need["vcpu_needed_horizon"], multi_az, cache_cands, db_cands, policy, book,
+                              catalog, dr_db)
     relational_usd = np.where(cache["cache_used"], cache["cache_hourly_usd_with_database"],
                               db["db_hourly_usd"]) * HOURS_PER_MONTH
     kv = size_key_value(cols, hourly_fraction_of_peak(policy.diurnal_profile, wf["peak_to_average"]), relational_usd,
@@ -320,7 +343,8 @@ def tier_floor(wf: Columns) -> np.ndarray:
 
 
 def _database_dr(tier: np.ndarray, multi_az: np.ndarray, region: np.ndarray, dr_regions: np.ndarray,
-                 policy: SizingPolicy, book: PriceBook, catalog: CloudCatalog) -> DisasterRecovery:
+                 pairs: dict[str, str], candidates: pd.DataFrame, policy: SizingPolicy, book: PriceBook,
+                 catalog: CloudCatalog) -> DisasterRecovery:
     """What the database keeps in the DR region under each scenario's tier, and the prices there (see
     :class:`DisasterRecovery`)."""
     last = len(policy.dr_tiers) - 1
@@ -334,9 +358,13 @@ def _database_dr(tier: np.ndarray, multi_az: np.ndarray, region: np.ndarray, dr_
             r = ref.formatted(dr_region=there)
             pos = book.service_positions(catalog.name, [home], r.service, r.item, r.dimension)[0]
             transfer[sel] = book.service_arrays["usd_per_unit"][pos] if pos >= 0 else np.nan
+    key = ("dr_class_prices", catalog.name, policy.database_family_pattern, policy.database_engine,
+           tuple(sorted(policy.burstable_baselines.items())), policy.consider_aurora, tuple(sorted(pairs.items())))
+    single, multi = book.memo(key, lambda: dr_class_prices(candidates, pairs,
+                                                           database_class_prices(book, catalog, policy)))
     return DisasterRecovery(replica=replica, replica_deployment=deployment,
                             prices=unit_prices(book, catalog, dr_regions, policy), transfer_usd_per_gb=transfer,
-                            class_prices=database_class_prices(book, catalog, policy),
+                            single_usd=single, multi_usd=multi,
                             cache_fraction=np.array([t.cache_fraction for t in policy.dr_tiers])[tier])
 
 
@@ -422,7 +450,8 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     if policy.cache_mode == "auto":
         # sized first, alone, so the bound can spare the cache sizes that cannot beat it
         without = _stacked(databases, np.zeros(n, dtype=int), everyone)
-        least = cache_cost + database_floor(cols, multi_az, app_vcpu, db_candidates, policy, prices, catalog)[None, :]
+        least = cache_cost + database_floor(cols, multi_az, app_vcpu, db_candidates, policy, prices, catalog, dr,
+                                            db_purchase)[None, :]
         spared = least >= without["db_hourly_usd"][None, :]
         spared_least = np.where(spared, least, np.inf).min(axis=0)
         size_index, scenario = np.nonzero(~spared)

@@ -27,8 +27,14 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
                                                           p.vertical_family_pattern,
                                                           allow_arm64=p.allow_arm64))
     servers, need = ctx.col("vcpu_needed_horizon"), ctx.col("capacity_needed_horizon")
-    single_pct = ctx.designed_for_by_tier(np.array("single"))[ctx.rows, ctx.col("dr_tier_index")]
+    single_by_tier = ctx.designed_for_by_tier(np.array("single"))
+    single_pct = single_by_tier[ctx.rows, ctx.col("dr_tier_index")]
     pair = single_pct < ctx.col("availability_target")
+    # the lowest DR tier at which one instance alone would meet the target (-1: none); the engine plans it there
+    # too (engine.architecture_variants), where the cheaper of the two is kept
+    tiers = np.arange(single_by_tier.shape[1])
+    enough = (single_by_tier >= ctx.col("availability_target")[:, None]) & (tiers >= ctx.col("dr_tier_index")[:, None])
+    single_tier = np.where(enough.any(axis=1), enough.argmax(axis=1), -1)
     count = np.where(pair, 2.0, 1.0)
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -49,6 +55,7 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
         front=np.where(pair, "alb", "public_ip"), compute_kind=np.where(pair, "pair", "single"),
         compute_availability_pct=np.where(pair, av.active_standby_pair, av.ec2_single_instance))
     frame["single_instance_pct"] = single_pct
+    frame["single_instance_tier"] = single_tier
     if (~found).any():
         best = _most_capacity(ctx, key, cands)
         tail = {r: f"; the most any single instance gives is {b.cap:,.0f} ({b.sku}, {b.vcpu:.0f} vCPU, after USL "

@@ -165,13 +165,30 @@ class DisasterRecovery(NamedTuple):
     replica_deployment: np.ndarray  # its deployment: "single-az", or the primary's under active/active
     prices: dict[str, np.ndarray]  # :func:`unit_prices` of each scenario's DR region
     transfer_usd_per_gb: np.ndarray  # replication to the DR region
-    class_prices: pd.DataFrame  # (region, variant, sku) -> single_usd, multi_usd an hour, on demand
+    # per database candidate (:func:`database_candidates` row): its class's hour in the candidate region's DR
+    # region, one instance and the Multi-AZ deployment, on demand (see :func:`dr_class_prices`)
+    single_usd: np.ndarray
+    multi_usd: np.ndarray
     cache_fraction: np.ndarray  # share of the cache's nodes the tier keeps in the DR region
 
     def take(self, rows: np.ndarray) -> DisasterRecovery:
         return DisasterRecovery(self.replica[rows], self.replica_deployment[rows],
                                 {k: v[rows] for k, v in self.prices.items()}, self.transfer_usd_per_gb[rows],
-                                self.class_prices, self.cache_fraction[rows])
+                                self.single_usd, self.multi_usd, self.cache_fraction[rows])
+
+
+def dr_class_prices(candidates: pd.DataFrame, dr_region_of: Mapping[str, str], class_prices: pd.DataFrame
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate class's (one instance, Multi-AZ deployment) hour in its region's DR region
+    (``dr_region_of``), at the candidate region's price where the DR region does not offer the class (the
+    bill's fallback)."""
+    there = pd.MultiIndex.from_arrays([candidates.region.map(dr_region_of).to_numpy(dtype=object),
+                                       candidates.variant.to_numpy(), candidates.sku.to_numpy()])
+    home = pd.MultiIndex.from_arrays([candidates.region.to_numpy(), candidates.variant.to_numpy(),
+                                      candidates.sku.to_numpy()])
+    far, near = (class_prices.reindex(key)[["single_usd", "multi_usd"]].to_numpy(dtype=float) for key in (there, home))
+    both = np.where(np.isnan(far), near, far)
+    return both[:, 0], both[:, 1]
 
 
 def database_class_prices(book: PriceBook, catalog: CloudCatalog, policy: SizingPolicy) -> pd.DataFrame:
@@ -234,6 +251,31 @@ def _backups_and_dr_month(v: DatabaseVariant, price: Mapping[str, float], dr_pri
     return own + copies + billed_gb * p.daily_change_fraction * 30 * np.nan_to_num(transfer_usd_per_gb)
 
 
+def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, column: np.ndarray, gb: np.ndarray,
+               iops: np.ndarray, price: Mapping[str, float], dr: DisasterRecovery, catalog: CloudCatalog,
+               p: SizingPolicy) -> np.ndarray:
+    """(rows, classes) of one region: backups beyond the free share, their DR copies and transfer, and the DR
+    tier's replica with its storage, an hour, for volumes of ``gb`` serving ``iops`` (class ``c`` of ``cands``
+    reads its variant's column ``column[c]`` of ``variants`` x the IOPS columns)."""
+    r0 = rows[0]
+    dr_price = {k: float(v[r0]) for k, v in dr.prices.items()}
+    replica = dr.replica[rows, None]
+    multi = (dr.replica_deployment[rows] == "multi-az")[:, None]
+    month_parts = []
+    for name in variants:
+        v = catalog.database(name)
+        billed = _billed_gb(v, gb, iops, p)
+        per_gb = np.where(multi, dr_price.get(f"{name}/multi-az/gb", np.nan), dr_price.get(f"{name}/single-az/gb",
+                                                                                         np.nan))
+        month_parts.append(_backups_and_dr_month(v, price, dr_price, float(dr.transfer_usd_per_gb[r0]), billed, p)
+                           + np.where(replica, billed * np.nan_to_num(per_gb), 0.0))
+    month = np.concatenate(month_parts, axis=1)[:, column]
+    at = cands.index.to_numpy()
+    replica_hourly = np.where(replica, np.nan_to_num(np.where(multi, dr.multi_usd[at][None, :],
+                                                              dr.single_usd[at][None, :])), 0.0)
+    return month / HOURS_PER_MONTH + replica_hourly
+
+
 class Demand(NamedTuple):
     """What the database must serve, per scenario, at the horizon peak behind a cache serving ``cache_hit``."""
 
@@ -282,15 +324,19 @@ def _groups(cols: Mapping[str, np.ndarray], deployment: np.ndarray) -> np.ndarra
 
 def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
                    candidates: pd.DataFrame, policy: SizingPolicy, prices: dict[str, np.ndarray],
-                   catalog: CloudCatalog) -> np.ndarray:
+                   catalog: CloudCatalog, dr: DisasterRecovery | None = None,
+                   purchase: np.ndarray | None = None) -> np.ndarray:
     """A lower bound of :func:`size_database`'s ``db_hourly_usd`` whatever cache sits in front: the cheapest
     class that meets what no cache relieves (the writes' vCPU, connections, the minimum buffer, Multi-AZ
-    memory), with no replica and storage at its per-GB price alone.
+    memory), at its purchase option's rate, with no replica and storage at its per-GB price alone, plus (with
+    ``dr``) the backups, DR copies and DR replica of the data's own volume (a volume billed larger for IOPS
+    only adds).
 
     A cache of cost C cannot pay where C + this bound >= the database's bill without a cache, so the engine
     sizes the database behind caches only where it could."""
     p = policy
     d = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy)
+    option = np.full(len(multi_az), "on_demand", dtype=object) if purchase is None else np.asarray(purchase)
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         r0, multi = rows[0], d.deployment[rows[0]] == "multi-az"
@@ -300,7 +346,11 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
         per_gb = cands.variant.map(floor).to_numpy(dtype=float)
         gb = d.storage_gb[rows, None]
         fits = _fits_any_cache(cands, d.write_vcpu[rows, None], d.connections[rows, None], gb, multi, p)
-        cost = cands.hourly_usd.to_numpy()[None, :] + gb * per_gb[None, :] / HOURS_PER_MONTH
+        cost = _rates(cands, option[rows], "hourly") + gb * per_gb[None, :] / HOURS_PER_MONTH
+        if dr is not None:
+            variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
+            cost = cost + _dr_hourly(rows, cands, variants, variant_of.ravel(), gb, np.zeros((len(rows), 1)), price,
+                                     dr, catalog, p)
         return np.zeros(cost.shape), np.where(fits & np.isfinite(cost), cost, np.inf)
 
     return cheapest(_groups(cols, d.deployment), candidates, evaluate, key="group").hourly_usd
@@ -378,37 +428,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         cost = (_rates(cands, option, "hourly") + replicas * _rates(cands, option, "hourly_single")
                 + (storage_month + replica_gb * replicas * gb) / HOURS_PER_MONTH)
         if dr is not None:
-            cost = cost + _dr_hourly(rows, cands, variants, column, gb, iops, price, dr, cols["dr_region"][r0], p)
+            cost = cost + _dr_hourly(rows, cands, variants, column, gb, iops, price, dr, catalog, p)
         return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
-
-    def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, column: np.ndarray, gb: np.ndarray,
-                   iops: np.ndarray, price: Mapping[str, float], dr: DisasterRecovery, dr_region: str,
-                   p: SizingPolicy) -> np.ndarray:
-        """(rows, classes): backups, their DR copies and transfer, and the DR replica, an hour."""
-        r0 = rows[0]
-        dr_price = {k: float(v[r0]) for k, v in dr.prices.items()}
-        replica = dr.replica[rows, None]
-        multi = (dr.replica_deployment[rows] == "multi-az")[:, None]
-        billed_parts, month_parts = [], []
-        for name in variants:
-            v = catalog.database(name)
-            billed = _billed_gb(v, gb, iops, p)
-            per_gb = np.where(multi, dr_price.get(f"{name}/multi-az/gb", np.nan), dr_price.get(f"{name}/single-az/gb",
-                                                                                             np.nan))
-            month_parts.append(_backups_and_dr_month(v, price, dr_price, float(dr.transfer_usd_per_gb[r0]), billed, p)
-                               + np.where(replica, billed * np.nan_to_num(per_gb), 0.0))
-            billed_parts.append(billed)
-        month = np.concatenate(month_parts, axis=1)[:, column]
-        key = pd.MultiIndex.from_arrays([np.full(len(cands), dr_region, dtype=object), cands.variant.to_numpy(),
-                                         cands.sku.to_numpy()])
-        there = dr.class_prices.reindex(key)
-        home = dr.class_prices.reindex(pd.MultiIndex.from_arrays([cands.region.to_numpy(), cands.variant.to_numpy(),
-                                                                 cands.sku.to_numpy()]))
-        # a class the DR region does not offer is billed at the primary region's price (the bill's fallback)
-        single = there.single_usd.fillna(home.single_usd).to_numpy(dtype=float)[None, :]
-        both = there.multi_usd.fillna(home.multi_usd).to_numpy(dtype=float)[None, :]
-        replica_hourly = np.where(replica, np.nan_to_num(np.where(multi, both, single)), 0.0)
-        return month / HOURS_PER_MONTH + replica_hourly
 
     # each scenario chooses among the classes of its own deployment only: split by region/deployment
     pick = cheapest(_groups(cols, deployment), candidates, evaluate, key="group")
