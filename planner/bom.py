@@ -201,8 +201,10 @@ class BomBuilder:
             tiers = self.book.tiers(self.cloud, r, service, item, dimension)
             cost[sel] = tiers.cost_usd(billable[sel])
             dates[sel], sources[sel], unit = tiers.prices_as_of, tiers.source_id, tiers.unit
-            beyond = sel & np.isnan(cost)  # past the last priced tier: said so where the price is missing
-            label[beyond] = f"{sku or item} beyond {tiers.tier_end[-1]:,.0f} {tiers.unit} (the last priced tier)"
+            # past the list's last tier: its rate, an estimate the line says
+            beyond = sel & tiers.beyond_list(billable)
+            label[beyond] = (f"{sku or item}; beyond the list's last tier ({tiers.tier_end[-1]:,.0f} {tiers.unit}) at "
+                             "its rate, an estimate")
             negotiated.add(tiers.overlay_note)
         with np.errstate(divide="ignore", invalid="ignore"):
             blended = np.where(quantity > 0, cost / quantity, 0.0)

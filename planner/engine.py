@@ -304,17 +304,16 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
     az = az_plan(target, az_count, policy)
     need = compute_need(wf, tr)
     multi_az = multi_az_needed(target, wf["rto_minutes"], policy)
-    cache_cands = book.memo(("cache_candidates", cloud, policy.cache_node_pattern, policy.cache_engine), lambda: (
-        pareto_prune(instance_candidates(book, cloud, catalog.cache_service, policy.cache_node_pattern,
-                                         policy.cache_engine),
-                     ["region"], ["memory_gib"], ["hourly_usd"]).reset_index(drop=True)))
+    cache_cands = book.memo(("cache_candidates", cloud, policy.cache_node_pattern, policy.cache_engine,
+                             policy.cache_ops_per_vcpu, policy.cache_max_ops_per_node,
+                             tuple(sorted(policy.burstable_baselines.items()))),
+                            lambda: _cache_candidates(book, catalog, policy))
     pairs = {r: dr_region(r, regions, policy) for r in pd.unique(wf["region"])}
     cols["dr_region"] = np.array([pairs[r] for r in wf["region"]], dtype=object)
     floor = tier_floor(wf)
     storage_gb = np.maximum(cols["data_size_gb_horizon"] * (1 + policy.storage_overhead), policy.min_storage_gb)
     db_cands = database_candidates(book, catalog, policy)
-    dr_db = _database_dr(np.maximum(dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], storage_gb, policy), floor),
-                         multi_az, cols["region"], cols["dr_region"], pairs, db_cands, policy, book, catalog)
+    dr_db = _database_dr(wf, floor, storage_gb, multi_az, cols["dr_region"], db_cands, policy, book, catalog)
     cache, db = _cache_or_not(cols, need["vcpu_needed_horizon"], multi_az, cache_cands, db_cands, policy, book,
                               catalog, dr_db)
     relational_usd = np.where(cache["cache_used"], cache["cache_hourly_usd_with_database"],
@@ -334,6 +333,16 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
     return sz
 
 
+def _cache_candidates(book: PriceBook, catalog: CloudCatalog, policy: SizingPolicy) -> pd.DataFrame:
+    """The cache node types, with the operations a second each sustains (``ops_per_s``: vCPU x its sustained
+    share x ``policy.cache_ops_per_vcpu``, at most ``cache_max_ops_per_node``), pruned where another type has as much memory and throughput for no
+    more."""
+    c = instance_candidates(book, catalog.name, catalog.cache_service, policy.cache_node_pattern, policy.cache_engine)
+    c = c.assign(ops_per_s=np.minimum(c.vcpu.to_numpy(dtype=float) * catalog.sustained_share(c.sku, policy)
+                                      * policy.cache_ops_per_vcpu, policy.cache_max_ops_per_node))
+    return pareto_prune(c, ["region"], ["memory_gib", "ops_per_s"], ["hourly_usd"]).reset_index(drop=True)
+
+
 def tier_floor(wf: Columns) -> np.ndarray:
     """The least DR tier index a row may take: 0, or the tier an architecture variant pins (``dr_tier_floor``,
     see :func:`run`)."""
@@ -342,14 +351,13 @@ def tier_floor(wf: Columns) -> np.ndarray:
     return np.zeros(n, dtype=int) if floor is None else np.asarray(floor, dtype=int)
 
 
-def _database_dr(tier: np.ndarray, multi_az: np.ndarray, region: np.ndarray, dr_regions: np.ndarray,
-                 pairs: dict[str, str], candidates: pd.DataFrame, policy: SizingPolicy, book: PriceBook,
+def _database_dr(wf: Columns, floor: np.ndarray, storage_gb: np.ndarray, multi_az: np.ndarray,
+                 dr_regions: np.ndarray, candidates: pd.DataFrame, policy: SizingPolicy, book: PriceBook,
                  catalog: CloudCatalog) -> DisasterRecovery:
     """What the database keeps in the DR region under each scenario's tier, and the prices there (see
-    :class:`DisasterRecovery`)."""
-    last = len(policy.dr_tiers) - 1
-    replica = np.array([t.database_replica for t in policy.dr_tiers])[tier]
-    deployment = np.where((tier == last) & multi_az, "multi-az", "single-az")
+    :class:`DisasterRecovery`); the cache's DR share at the tier of one volume of ``storage_gb``."""
+    region = np.asarray(wf["region"], dtype=object)
+    tier = np.maximum(dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], storage_gb, policy), floor)
     transfer = np.full(len(tier), np.nan)
     ref = catalog.prices.get("inter_region")
     if ref is not None:
@@ -358,14 +366,22 @@ def _database_dr(tier: np.ndarray, multi_az: np.ndarray, region: np.ndarray, dr_
             r = ref.formatted(dr_region=there)
             pos = book.service_positions(catalog.name, [home], r.service, r.item, r.dimension)[0]
             transfer[sel] = book.service_arrays["usd_per_unit"][pos] if pos >= 0 else np.nan
+    # for every region of the cloud, not only the scenarios': one entry per policy in the book's memo
     key = ("dr_class_prices", catalog.name, policy.database_family_pattern, policy.database_engine,
-           tuple(sorted(policy.burstable_baselines.items())), policy.consider_aurora, tuple(sorted(pairs.items())))
-    single, multi = book.memo(key, lambda: dr_class_prices(candidates, pairs,
-                                                           database_class_prices(book, catalog, policy)))
-    return DisasterRecovery(replica=replica, replica_deployment=deployment,
-                            prices=unit_prices(book, catalog, dr_regions, policy), transfer_usd_per_gb=transfer,
-                            single_usd=single, multi_usd=multi,
-                            cache_fraction=np.array([t.cache_fraction for t in policy.dr_tiers])[tier])
+           tuple(sorted(policy.burstable_baselines.items())), policy.consider_aurora,
+           tuple(sorted(policy.dr_regions.items())))
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        regions = book.regions(catalog.name)
+        every = {r: dr_region(r, regions, policy) for r in regions.region}
+        return dr_class_prices(candidates, every, database_class_prices(book, catalog, policy))
+
+    single, multi = book.memo(key, build)
+    return DisasterRecovery(
+        rto_minutes=np.asarray(wf["rto_minutes"], dtype=float), rpo_minutes=np.asarray(wf["rpo_minutes"], dtype=float),
+        floor=floor, multi_az=np.asarray(multi_az, dtype=bool), prices=unit_prices(book, catalog, dr_regions, policy),
+        transfer_usd_per_gb=transfer, single_usd=single, multi_usd=multi,
+        cache_fraction=np.array([t.cache_fraction for t in policy.dr_tiers])[tier], tiers=tuple(policy.dr_tiers))
 
 
 STACK_ROWS = 20_000  # rows per sizing call: a plan's variants share one call, a batch chunk's take a few

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from planner.uncertainty.monte_carlo import Uncertainty
     from planner.uncertainty.ranges import UncertainWorkload
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 OPTION_ORDER = ("vertical", "horizontal", "containers", "kubernetes", "serverless")
 
 

@@ -240,6 +240,15 @@ class SizingPolicy(BaseModel):
     cache_reserved_memory: float = Field(0.25, ge=0, lt=1, description="Node memory kept free for replication "
                                                                        "and snapshots (ElastiCache "
                                                                        "reserved-memory-percent default 25%).")
+    cache_ops_per_vcpu: float = Field(
+        25_000, gt=0, description="Cache operations a second planned per vCPU of a node: 40 % of the ~62,500 a "
+                                  "vCPU of ElastiCache for Redis 7.1 reached (1 million requests a second on a "
+                                  "16-vCPU r7g.4xlarge; AWS Database Blog, 'Achieve over 500 million requests per "
+                                  "second per cluster with Amazon ElastiCache for Redis 7.1', 2023). Burstable "
+                                  "nodes count their baseline share only.")
+    cache_max_ops_per_node: float = Field(
+        1_000_000, gt=0, description="Most operations a second one cache node is planned for, however many vCPUs "
+                                     "(the same blog's per-node figure; Redis's I/O threads stop scaling there).")
     cache_shard_premium: float = Field(
         0.05, ge=0, le=1, description="Weight of each shard beyond the first when choosing the node type, as a share "
                                       "of the cache bill (cluster mode and resharding are work); not billed.")
@@ -291,6 +300,27 @@ class SizingPolicy(BaseModel):
         9_531_392, gt=0, description="Memory per connection in RDS PostgreSQL's default max_connections = "
                                      "LEAST(DBInstanceClassMemory / 9531392, 5000) [bytes].")
     db_max_connections: int = Field(5000, ge=1, description="Cap of RDS PostgreSQL's default max_connections.")
+    db_pooler: bool = Field(True, description="Where the application's connections exceed a class's "
+                                              "max_connections, put a transaction-mode connection pooler in front "
+                                              "(the cloud's built-in one, else PgBouncer instances); the database "
+                                              "then holds only the pooler's connections.")
+    db_pool_connections_per_vcpu: float = Field(
+        2.0, gt=0, description="Server connections a pooler keeps per database vCPU (PostgreSQL wiki, 'Number Of "
+                               "Database Connections': about two per core plus the spindles).")
+    pooler_queries_per_vcpu: float = Field(
+        15_000, gt=0, description="Queries a second one PgBouncer process (one vCPU; it is single-threaded) is "
+                                  "planned to pass: half of the ~33,000 TPS measured for PgBouncer 1.25 at 100 "
+                                  "clients, pgbench simple mode with SSL (ProxySQL blog, 'PgBouncer to ProxySQL: "
+                                  "Simple-Mode Benchmark', 2025).")
+    pooler_min_instances: int = Field(2, ge=1, description="PgBouncer instances at least, in two AZs.")
+    db_max_read_replicas: int = Field(15, ge=0, description="Read replicas per cluster at most (RDS for "
+                                                            "PostgreSQL and Aurora: 15; RDS User Guide).")
+    lb_targets_per_load_balancer: int = Field(
+        1000, ge=1, description="Targets one load balancer takes (AWS quota 'Targets per Application Load "
+                                "Balancer', default 1,000, adjustable); a larger fleet is billed a load balancer "
+                                "per 1,000 targets, and the fleet choice weighs that against bigger instances.")
+    db_max_shards: int = Field(1024, ge=1, description="Database clusters the data may be sharded into, where the "
+                                                      "writes exceed the largest writer or the reads its replicas.")
     rds_gp3_baseline_iops: tuple[float, float] = Field(
         (3000, 12000), description="RDS gp3 IOPS included below / from rds_gp3_large_volume_gb (RDS User Guide, "
                                    "'gp3 storage': 3,000 IOPS below 400 GiB, 12,000 from 400 GiB).")

@@ -283,16 +283,30 @@ def test_clouds_figure_draws_every_option_and_names_the_cheapest():
     np.testing.assert_allclose(np.asarray(fig.data[1].y, dtype=float), table.horizontal_usd)
 
 
-def test_egress_beyond_azures_last_priced_tier_is_missing_not_free():
+def test_egress_beyond_azures_last_priced_tier_is_the_last_rate_said_as_an_estimate():
     from planner.pricing.tiers import tiered_cost_usd
 
-    # Microsoft's bandwidth list stops at 500 TB a month ("contact us"): a bill past it has no price
+    # Microsoft's bandwidth list stops at 500 TB a month ("contact us"): never free; the bill takes the last
+    # published rate beyond it and the line says it is an estimate
     cost = tiered_cost_usd([50, 600_000], [0, 100], [100, 512_000], [0.0, 0.087])
     assert cost[0] == 0 and np.isnan(cost[1])
+    extended = tiered_cost_usd([600_000], [0, 100], [100, 512_000], [0.0, 0.087], extend_last=True)
+    assert extended[0] == pytest.approx((512_000 - 100) * 0.087 + 88_000 * 0.087)
     plan = make_plan(workload("azure", peak_rps=20_000, response_kb=40))
-    assert plan.recommended is None
-    assert all("no price for bandwidth GB out beyond 512,000 GB (the last priced tier) in eastus" in " ".join(
-        o.reasons) for o in plan.options)
+    assert plan.recommended is not None
+    egress = plan.recommended.bom[plan.recommended.bom.component == "internet egress"].iloc[0]
+    assert "beyond the list's last tier (512,000 GB) at its rate, an estimate" in egress.sku
+    assert egress.quantity > 512_000
+    # what the list bills up to its end, plus the rest at the last tier's rate
+    book = default_book("azure")
+    tiers = book.tiers("azure", "eastus", egress.service, *_egress_item())
+    listed = tiers.cost_usd(np.array([tiers.tier_end[-1]]))[0]
+    assert egress.monthly_usd == pytest.approx(listed + (egress.quantity - tiers.tier_end[-1]) * tiers.usd_per_unit[-1])
+
+
+def _egress_item() -> tuple[str, str]:
+    ref = catalog_for("azure").price("egress")
+    return ref.item, ref.dimension
 
 
 def test_an_engine_a_cloud_does_not_price_is_named():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from planner.plan import SCHEMA_VERSION, make_plan
@@ -152,10 +153,14 @@ def test_vertical_buys_the_cores_the_p99_needs_not_one_size_up():
     assert line.unit_usd == pytest.approx(0.068) and line.monthly_usd == pytest.approx(0.068 * 730)
 
 
-def test_serverless_rejected_past_the_concurrency_limit():
+def test_serverless_past_the_concurrency_quota_names_the_quota_to_raise():
+    # a soft quota (AWS default 1,000 concurrent executions): the plan stands and says what to ask for
     o = plan(peak_rps=30_000).option("serverless")
-    assert not o.feasible
-    assert "exceeds the account limit 1,000" in " ".join(o.reasons)
+    assert o.feasible
+    assert o.row.concurrency_quota_to_raise == np.ceil(o.row.instances_max)
+    assert (f"quota to raise: the account's Lambda concurrency quota is 1,000 by default, a soft quota; ask for "
+            f"{o.row.concurrency_quota_to_raise:,.0f} before launch") in o.row.option_why
+    assert plan(peak_rps=300).option("serverless").row.concurrency_quota_to_raise == 0
 
 
 def test_instance_hours_follow_the_load_profile():

@@ -80,7 +80,7 @@ CATALOG = CloudCatalog(
         "arm": "Graviton", "fleet_short": "ASG", "cdn": "CloudFront", "waf": "AWS WAF",
         "secrets": "Secrets Manager", "kms": "KMS", "queue": "SQS", "stream": "Kinesis Data Streams",
         "gateway_endpoint": "VPC gateway endpoint", "key_value": "DynamoDB", "kubernetes": "EKS",
-        "node_group": "managed node group", "tasks": "Fargate tasks", "concurrency_limit": "the account limit",
+        "node_group": "managed node group", "tasks": "Fargate tasks", "concurrency_limit": "the account's Lambda concurrency quota",
     },
     compute_service="ec2",
     architectures=("x86_64", "arm64"),

@@ -47,6 +47,9 @@ CATALOG = CloudCatalog(
     architectures=("x86_64", "arm64"),
     cache_service="redis_cache",
     cache_copies_min=2,  # a Premium cache always runs a primary and a replica per shard
+    # flexible server's built-in PgBouncer (server parameter pgbouncer.enabled; no charge): Azure Database for
+    # PostgreSQL docs, "PgBouncer in Azure Database for PostgreSQL flexible server"
+    database_pooler="flexible server's built-in PgBouncer",
     databases=(
         # Premium SSD IOPS grow with the disk: about 3 per GiB (P10 128 GiB 500, P30 1 TiB 5,000) up to 20,000
         # (P80); paid extra IOPS are not in the price book

@@ -140,6 +140,8 @@ class CloudCatalog:
     availability: Availability
     sla_as_of: str  # when the SLA figures were read
     cache_copies_min: int = 1  # nodes per cache shard even without Multi-AZ (a replica some caches always run)
+    # a connection pooler the managed database runs at no charge ("" where the plan runs PgBouncer instances)
+    database_pooler: str = ""
     always_on_option: str = "on_demand"  # the rate always-on VMs get uncommitted (GCP: sustained use)
     # sustained share of each vCPU per SKU: 1 for fixed-performance types, a burstable type's baseline
     sustained_share: Callable[[pd.Series, SizingPolicy], np.ndarray] = field(default=_fixed_performance)

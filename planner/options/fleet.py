@@ -13,6 +13,7 @@ from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.choose import cheapest, pareto_prune
 from planner.sizing.compute import fleet_units, units_for
+from planner.sizing.role_cost import role_cost_usd
 from planner.sizing.spot import BUCKET_UPPER, interruption_rate, overprovision
 from planner.sizing.usl import usl_capacity
 
@@ -110,6 +111,7 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
     base, burst, _ = ctx.purchase
     optimise = ctx.col("purchase_option") == "optimise"
     ebs_hourly = _ebs_usd_per_instance_hour(ctx)
+    per_instance_hourly, lb_hourly = _per_instance_usd(ctx)
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         # the cost billed below, for every candidate: committed hours at the committed rate, the rest at the
@@ -122,8 +124,12 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
         burst_rate = _rate(c, burst[rows]) * _spot_factor(burst[rows, None], _buckets(c)[None, :], p)
         u = fleet_units(ctx.fleet_need.take(rows), ctx.hourly_fraction[rows], cores, cap, azs[rows], survive[rows],
                         p.burst_headroom, _commit_ratio(base_rate, burst_rate, optimise[rows, None]))
-        cost = (u["instances_committed"] * HOURS_PER_MONTH * base_rate + u["burst_hours"] * burst_rate
-                + u["instance_hours"] * ebs_hourly[rows, None]) / HOURS_PER_MONTH
+        # per instance: metrics of each one running at today's peak, and a load balancer more for each quota
+        # of targets (the whole bill: many small instances are not free of per-instance costs)
+        extra_lbs = np.maximum(np.ceil(u["instances_max"] / p.lb_targets_per_load_balancer) - 1, 0)
+        cost = ((u["instances_committed"] * HOURS_PER_MONTH * base_rate + u["burst_hours"] * burst_rate
+                 + u["instance_hours"] * ebs_hourly[rows, None]) / HOURS_PER_MONTH
+                + u["instances_desired"] * per_instance_hourly[rows, None] + extra_lbs * lb_hourly[rows, None])
         return u["instances_desired"], cost
 
     pick = cheapest(ctx.region, cands, evaluate)
@@ -233,6 +239,17 @@ def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:
         col = "hourly_usd" if opt == "on_demand" else f"hourly_{opt}_usd"
         out[option == opt] = cands[col].to_numpy()[None, :]
     return out
+
+
+def _per_instance_usd(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Per scenario, an hour of: what each running instance adds beyond its own price (its custom metrics, at
+    the price of a metric past the free allowance), and one load balancer (0 where the cloud bills none)."""
+    many = np.full(ctx.n, 1e4)
+    metric = np.nan_to_num(role_cost_usd(ctx.book, ctx.catalog, "metrics", ctx.region, many) / many,
+                           nan=0.0, posinf=0.0)
+    lb = np.nan_to_num(role_cost_usd(ctx.book, ctx.catalog, "lb_hour", ctx.region, np.full(ctx.n, HOURS_PER_MONTH)),
+                       nan=0.0, posinf=0.0)
+    return metric * ctx.policy.metrics_per_instance / HOURS_PER_MONTH, lb / HOURS_PER_MONTH
 
 
 def _ebs_usd_per_instance_hour(ctx: Context) -> np.ndarray:

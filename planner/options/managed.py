@@ -46,9 +46,9 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
     """Functions (Lambda behind an API Gateway HTTP API; Cloud Run functions on their own endpoint).
 
     Duration = CPU time / vCPU share + time waiting on the database; GB-seconds =
-    requests x duration x memory. Infeasible past the account concurrency limit
-    (Little's law: concurrency = peak rate x duration) or when the duration exceeds
-    the p99 target; where cold starts reach the p99 (:mod:`planner.sizing.cold_starts`),
+    requests x duration x memory. Past the account's concurrency quota (Little's law:
+    concurrency = peak rate x duration) the plan names the quota to raise; infeasible when
+    the duration exceeds the p99 target; where cold starts reach the p99 (:mod:`planner.sizing.cold_starts`),
     provisioned concurrency is billed for the hours that need it (infeasible where the
     cloud's price book has none).
     """
@@ -65,10 +65,10 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
                          instances_max=np.ceil(concurrency_peak), front="api_gateway", compute_kind="managed",
                          compute_availability_pct=av.lambda_)
     target = ctx.col("latency_target_ms")
-    over = concurrency_peak > p.lambda_concurrency_limit
-    add_reason(frame, over, [f"peak concurrency {c:,.0f} at the horizon exceeds the account limit "
-                             f"{p.lambda_concurrency_limit:,} (Little's law: rate x duration)"
-                             for c in concurrency_peak[over]])
+    # the account's concurrency is a soft quota (AWS default 1,000; raised on request to tens of thousands):
+    # a plan past it says which quota to raise and to what, it is not refused
+    frame["concurrency_quota_to_raise"] = np.where(concurrency_peak > p.lambda_concurrency_limit,
+                                                   np.ceil(concurrency_peak), 0.0)
     slow = duration_ms > target
     add_reason(frame, slow, [f"duration {d:,.0f} ms exceeds the p99 target {t:,.0f} ms"
                              for d, t in zip(duration_ms[slow], target[slow])])

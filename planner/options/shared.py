@@ -17,6 +17,7 @@ from planner.options.context import Columns, Context
 from planner.options.edge import bill_edge, bill_secrets
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.traffic import KB_PER_GB
+from planner.sizing.workers import cheapest_per_vcpu
 
 ALB_NEW_CONNECTIONS_PER_LCU = 25.0  # per second
 ALB_GB_PER_LCU_HOUR = 1.0  # EC2/IP targets
@@ -54,20 +55,24 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
     cls, variant, deployment = ctx.col("db_instance_class"), ctx.col("db_engine_variant"), ctx.col("db_deployment")
     replicas, storage, volume = ctx.col("db_read_replicas"), ctx.col("db_storage_gb"), ctx.col("db_volume_type")
     relational = ~ctx.col("kv_used")
+    # the sizing is per shard: every shard is a cluster of its own
+    shards = ctx.col("db_shards")
+    replicas, storage = replicas * shards, storage * shards
+    _bill_pooler(ctx, bom, option)
     for v in ctx.catalog.databases:
         mine = (cls != "") & (variant == v.name) & relational
         if not mine.any():
             continue
         engine = v.engine[p.database_engine]
         rows = ctx.rows[mine]
-        dep, vol, reps = deployment[mine], volume[mine], replicas[mine]
+        dep, vol, reps, k = deployment[mine], volume[mine], replicas[mine], shards[mine]
         price_dep = np.array([v.deployment[d] for d in dep], dtype=object)
         if v.multi_az_copies:  # Multi-AZ: a writer and standby readers priced as instances
-            copies = np.where(dep == "multi-az", v.multi_az_copies, 1.0) + reps
+            copies = np.where(dep == "multi-az", v.multi_az_copies, 1.0) * k + reps
             bom.instance_hours(rows, option, "database (writer + readers)", v.service, region[mine], cls[mine],
                                copies * HOURS_PER_MONTH, purchase[mine], engine=engine, deployment=price_dep)
         else:
-            bom.instance_hours(rows, option, "database", v.service, region[mine], cls[mine], HOURS_PER_MONTH,
+            bom.instance_hours(rows, option, "database", v.service, region[mine], cls[mine], k * HOURS_PER_MONTH,
                                purchase[mine], engine=engine, deployment=price_dep)
             has = reps > 0
             bom.instance_hours(rows[has], option, "database read replicas", v.service, region[mine][has],
@@ -81,14 +86,27 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
                            storage[mine][sel], fill=fill)
                 if v.storage == "provisioned":
                     bom.priced(rows[sel], option, "database IOPS", v.iops_ref.get(d), region[mine][sel],
-                               ctx.col("db_provisioned_iops")[mine][sel], fill=fill,
+                               (ctx.col("db_provisioned_iops") * shards)[mine][sel], fill=fill,
                                sku=f"{kind} IOPS" + (" above the included baseline" if kind == "gp3" else ""))
         has = reps > 0
         bom.priced(rows[has], option, "replica storage", v.replica_storage_ref, region[mine][has],
                    (storage[mine] * reps)[has], fill={"volume": "gp3", "engine": engine})
-        bom.priced(rows, option, "database I/O", v.io_requests_ref, region[mine], ctx.col("db_io_million_month")[mine])
-        bom.priced(rows, option, "database backups", v.backup_ref, region[mine], ctx.col("db_backup_billed_gb")[mine],
-                   fill={"engine": engine})
+        bom.priced(rows, option, "database I/O", v.io_requests_ref, region[mine],
+                   (ctx.col("db_io_million_month") * shards)[mine])
+        bom.priced(rows, option, "database backups", v.backup_ref, region[mine],
+                   (ctx.col("db_backup_billed_gb") * shards)[mine], fill={"engine": engine})
+
+
+def _bill_pooler(ctx: Context, bom: BomBuilder, option: str) -> None:
+    """PgBouncer instances in front of each shard where the application's connections exceed the class's (a
+    built-in pooler costs nothing and has no line)."""
+    sel = (ctx.col("db_pooler") == "pgbouncer") & ~ctx.col("kv_used")
+    if not sel.any():
+        return
+    pooler = cheapest_per_vcpu(ctx.book, ctx.catalog, ctx.policy).reindex(ctx.region[sel])
+    bom.instance_hours(ctx.rows[sel], option, "connection pooler (PgBouncer)", ctx.catalog.compute_service,
+                       ctx.region[sel], pooler.sku.to_numpy(dtype=object),
+                       (ctx.col("db_pooler_instances") * ctx.col("db_shards"))[sel] * HOURS_PER_MONTH)
 
 
 def _bill_key_value(ctx: Context, bom: BomBuilder, option: str) -> None:
@@ -120,7 +138,10 @@ def _bill_front(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> Non
                            gb_per_hour / ALB_GB_PER_LCU_HOUR) * HOURS_PER_MONTH
     else:  # data processed
         usage = gb_per_hour * HOURS_PER_MONTH
-    bom.priced(rows[alb], option, "load balancer", cat.price("lb_hour"), region[alb], HOURS_PER_MONTH)
+    # a load balancer per quota of targets (AWS: 1,000 per Application Load Balancer by default, adjustable)
+    count = np.maximum(np.ceil(np.nan_to_num(opt["instances_max"].astype(float), nan=1.0)
+                               / ctx.policy.lb_targets_per_load_balancer), 1.0)
+    bom.priced(rows[alb], option, "load balancer", cat.price("lb_hour"), region[alb], (count * HOURS_PER_MONTH)[alb])
     bom.priced(rows[alb], option, "load balancer capacity", cat.price("lb_capacity"), region[alb], usage[alb])
     ip = front == "public_ip"
     bom.priced(rows[ip], option, "public IPv4 address", cat.price("public_ip"), region[ip], HOURS_PER_MONTH)
@@ -221,7 +242,8 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
     p, rows, region, cat = ctx.policy, ctx.rows, ctx.region, ctx.catalog
     dr = ctx.col("dr_region")
     tiers = p.dr_tiers
-    storage = ctx.col("db_storage_gb")
+    shards = ctx.col("db_shards")
+    storage = ctx.col("db_storage_gb") * shards
     replica = np.array([t.database_replica for t in tiers])[tier_index]
     cache = np.array([t.cache_fraction for t in tiers])[tier_index]
     multi_site = tier_index == len(tiers) - 1
@@ -233,13 +255,13 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
         sel = replica & ok & (variant == v.name) & ~kv
         dep = np.where(multi_site, ctx.col("db_deployment"), "single-az")[sel]
         if v.multi_az_copies:  # a secondary cluster: one instance, two when active/active Multi-AZ
-            copies = np.where(dep == "multi-az", v.multi_az_copies, 1.0)
+            copies = np.where(dep == "multi-az", v.multi_az_copies, 1.0) * shards[sel]
             bom.instance_hours(rows[sel], option, "DR: database replica", v.service, dr[sel], cls[sel],
                                copies * HOURS_PER_MONTH, engine=engine, deployment=v.deployment["single-az"],
                                fallback_region=region[sel])
         else:
             bom.instance_hours(rows[sel], option, "DR: database replica", v.service, dr[sel], cls[sel],
-                               HOURS_PER_MONTH, engine=engine,
+                               shards[sel] * HOURS_PER_MONTH, engine=engine,
                                deployment=np.array([v.deployment[d] for d in dep], dtype=object),
                                fallback_region=region[sel])
         for d in ("single-az", "multi-az"):
@@ -267,7 +289,7 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
 def _bill_dr_backups(ctx: Context, bom: BomBuilder, option: str) -> None:
     """Every tier copies the backups to the DR region (cross-region automated backups or snapshot copies)."""
     p, rows, region, dr, cat = ctx.policy, ctx.rows, ctx.region, ctx.col("dr_region"), ctx.catalog
-    storage = ctx.col("db_storage_gb")
+    storage = ctx.col("db_storage_gb") * ctx.col("db_shards")
     backups = storage * (1 + p.daily_change_fraction * p.backup_retention_days)
     variant, kv = ctx.col("db_engine_variant"), ctx.col("kv_used")
     bom.priced(rows[kv], option, "DR: backup copies", cat.price("kv_backup_copy"), dr[kv],

@@ -19,6 +19,8 @@ def tiered_cost_usd(
     tier_start: npt.ArrayLike,
     tier_end: npt.ArrayLike,
     usd_per_unit: npt.ArrayLike,
+    *,
+    extend_last: bool = False,
 ) -> np.ndarray:
     """Cost [USD] of ``quantity`` units under a graduated tier schedule.
 
@@ -26,7 +28,9 @@ def tiered_cost_usd(
 
     ``tier_end`` may be ``inf`` (or NaN) for the open last tier. A quantity
     beyond a closed last tier has no price (NaN): the list stops there ("over
-    500 TB: contact us"), and zero would under-bill. Vectorised over
+    500 TB: contact us"), and zero would under-bill; with ``extend_last`` it is
+    billed at the last published rate (an estimate: volume beyond the list is
+    negotiated, at no more than that rate, so the bill errs high). Vectorised over
     ``quantity``; tiers must be sorted and contiguous. Reference: AWS price
     list tier semantics ("First 10 TB / Next 40 TB / ...").
     """
@@ -40,7 +44,11 @@ def tiered_cost_usd(
         raise ValueError("tiers must be contiguous: each tier starts where the previous one ends")
     in_tier = np.clip(q[..., None] - start, 0.0, end - start)
     cost = in_tier @ price
-    return np.where(q > end[-1], np.nan, cost) if len(end) else cost
+    if not len(end):
+        return cost
+    if extend_last:
+        return cost + np.maximum(q - end[-1], 0.0) * price[-1]
+    return np.where(q > end[-1], np.nan, cost)
 
 
 @dataclass(frozen=True)
@@ -70,5 +78,11 @@ class Tiers:
         )
 
     def cost_usd(self, quantity: npt.ArrayLike) -> np.ndarray:
-        """Cost [USD] of ``quantity`` units of this item."""
-        return tiered_cost_usd(quantity, self.tier_start, self.tier_end, self.usd_per_unit)
+        """Cost [USD] of ``quantity`` units of this item; beyond a closed last tier at the last published rate
+        (see :func:`tiered_cost_usd`; :meth:`beyond_list` says where)."""
+        return tiered_cost_usd(quantity, self.tier_start, self.tier_end, self.usd_per_unit, extend_last=True)
+
+    def beyond_list(self, quantity: npt.ArrayLike) -> np.ndarray:
+        """Where ``quantity`` runs past the price list's last (closed) tier."""
+        end = np.nan_to_num(self.tier_end, nan=np.inf)
+        return np.asarray(quantity, dtype=float) > (end[-1] if len(end) else np.inf)

@@ -51,8 +51,9 @@ def mermaid(plan: Plan, o: OptionPlan) -> str:
         db = (f"{cat.product('key_value')} ({s.kv_capacity_mode.replace('_', ' ')})<br/>{s.kv_storage_gb:,.0f} GB, "
               "three AZs")
     else:
-        db = (f"{engine} {w.policy.database_engine}<br/>{s.db_instance_class}{' Multi-AZ' if s.db_multi_az else ''}"
-              f"<br/>{s.db_storage_gb:,.0f} GB {s.db_volume_type}")
+        shards = f"{s.db_shards:,.0f} shards of " if s.db_shards > 1 else ""
+        db = (f"{engine} {w.policy.database_engine}<br/>{shards}{s.db_instance_class}"
+              f"{' Multi-AZ' if s.db_multi_az else ''}<br/>{s.db_storage_gb:,.0f} GB {s.db_volume_type}")
         if s.db_read_replicas > 0:
             db += f"<br/>+ {s.db_read_replicas:.0f} read replica(s)"
     lines.append(f"  app --> db[({_q(db)})]")

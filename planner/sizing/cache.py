@@ -65,8 +65,9 @@ def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates:
                policy: SizingPolicy, size_fraction: npt.ArrayLike = 1.0, copies_min: int = 1
                ) -> dict[str, np.ndarray]:
     """The cache each scenario (workload and traffic columns ``cols``) would need to hold ``size_fraction`` of
-    its hot working set (one fraction, or one per scenario), as columns: data held, node type, shards, nodes,
-    hit ratio and cost per hour. A shard has a replica when Multi-AZ, and at least ``copies_min`` nodes (a
+    its hot working set (one fraction, or one per scenario) and serve its reads at the horizon peak (each node
+    type's ``ops_per_s``, where the candidates carry it), as columns: data held, node type, shards, nodes, hit
+    ratio and cost per hour. A shard has a replica when Multi-AZ, and at least ``copies_min`` nodes (a
     cache tier that always runs a replica).
 
     Whether to use it, and which size, is decided with the database (:func:`planner.engine.shared_sizing`)."""
@@ -81,7 +82,11 @@ def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates:
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         usable_gb = cands.memory_gib.to_numpy() * (1 - policy.cache_reserved_memory) / GIB_PER_GB
-        shards = np.maximum(1, np.ceil(working_set_gb[rows, None] / usable_gb[None, :]))
+        # enough shards for the working set, and for every read at the horizon peak on the primaries
+        ops = cands.ops_per_s.to_numpy(dtype=float) if "ops_per_s" in cands else np.full(len(cands), np.inf)
+        with np.errstate(divide="ignore"):
+            shards = np.maximum(1, np.maximum(np.ceil(working_set_gb[rows, None] / usable_gb[None, :]),
+                                              np.ceil(peak_reads[rows, None] / ops[None, :])))
         nodes = shards * per_shard[rows, None]
         # each shard beyond the first carries a premium for the choice only: near-ties go to fewer shards
         premium = 1 + policy.cache_shard_premium * (shards - 1)

@@ -41,9 +41,11 @@ from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
-from planner.sizing.choose import cheapest, pareto_prune
+from planner.sizing.choose import Pick, cheapest, pareto_prune
+from planner.sizing.workers import cheapest_per_vcpu
 
 SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
+SHARD_FACTORS = (2, 4)  # more shards than the fewest, tried where the database is large
 
 
 def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy, catalog: CloudCatalog) -> np.ndarray:
@@ -113,6 +115,10 @@ def unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, pol
         return np.where(pos >= 0, book.service_arrays["usd_per_unit"][np.maximum(pos, 0)], np.nan)
 
     out = {}
+    # PgBouncer instances run on the fleet's cheapest type per vCPU
+    pooler = cheapest_per_vcpu(book, catalog, policy).reindex(np.asarray(regions, dtype=object))
+    out["pooler/vcpu"] = pooler.vcpu.to_numpy(dtype=float)
+    out["pooler/usd_per_vcpu_hour"] = pooler.usd_per_vcpu_hour.to_numpy(dtype=float)
     for v in catalog.databases:
         engine = v.engine.get(policy.database_engine, "")
         for dep in ("single-az", "multi-az"):
@@ -159,10 +165,14 @@ def _per_gb_floor(v: DatabaseVariant, price: Mapping[str, float], dep: str) -> f
 
 class DisasterRecovery(NamedTuple):
     """What each scenario's DR tier keeps of the database in its DR region, and the prices there: the part
-    of the database's bill that differs between classes and variants beyond the primary region's."""
+    of the database's bill that differs between classes, variants and shard counts beyond the primary region's.
+    The tier is the cheapest meeting the RTO and RPO for a shard's volume (a restore's time grows with it;
+    shards restore side by side), at least ``floor``."""
 
-    replica: np.ndarray  # the tier keeps a database replica
-    replica_deployment: np.ndarray  # its deployment: "single-az", or the primary's under active/active
+    rto_minutes: np.ndarray
+    rpo_minutes: np.ndarray
+    floor: np.ndarray  # the least tier index (an architecture variant's pin)
+    multi_az: np.ndarray
     prices: dict[str, np.ndarray]  # :func:`unit_prices` of each scenario's DR region
     transfer_usd_per_gb: np.ndarray  # replication to the DR region
     # per database candidate (:func:`database_candidates` row): its class's hour in the candidate region's DR
@@ -170,11 +180,28 @@ class DisasterRecovery(NamedTuple):
     single_usd: np.ndarray
     multi_usd: np.ndarray
     cache_fraction: np.ndarray  # share of the cache's nodes the tier keeps in the DR region
+    tiers: tuple  # policy.dr_tiers
 
     def take(self, rows: np.ndarray) -> DisasterRecovery:
-        return DisasterRecovery(self.replica[rows], self.replica_deployment[rows],
-                                {k: v[rows] for k, v in self.prices.items()}, self.transfer_usd_per_gb[rows],
-                                self.single_usd, self.multi_usd, self.cache_fraction[rows])
+        return self._replace(rto_minutes=self.rto_minutes[rows], rpo_minutes=self.rpo_minutes[rows],
+                             floor=self.floor[rows], multi_az=self.multi_az[rows],
+                             prices={k: v[rows] for k, v in self.prices.items()},
+                             transfer_usd_per_gb=self.transfer_usd_per_gb[rows],
+                             cache_fraction=self.cache_fraction[rows])
+
+    def replica(self, rows: np.ndarray, storage_gb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(keeps a database replica, in the Multi-AZ deployment) for shards of ``storage_gb`` (rows x k)
+        under the tier each scenario of ``rows`` takes for that volume (:func:`planner.sizing.dr.dr_tier_index`
+        over a 2-D volume)."""
+        tier = np.full(np.shape(storage_gb), len(self.tiers) - 1)
+        rto, rpo = self.rto_minutes[rows, None], self.rpo_minutes[rows, None]
+        for i in reversed(range(len(self.tiers))):
+            t = self.tiers[i]
+            achieved = t.rto_minutes + (storage_gb / t.restore_gb_per_minute if t.restore_gb_per_minute > 0 else 0)
+            tier = np.where((achieved <= rto) & (t.rpo_minutes <= rpo), i, tier)
+        tier = np.maximum(tier, self.floor[rows, None])
+        keeps = np.array([t.database_replica for t in self.tiers])[tier]
+        return keeps, (tier == len(self.tiers) - 1) & self.multi_az[rows, None]
 
 
 def dr_class_prices(candidates: pd.DataFrame, dr_region_of: Mapping[str, str], class_prices: pd.DataFrame
@@ -259,17 +286,20 @@ def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, colu
     reads its variant's column ``column[c]`` of ``variants`` x the IOPS columns)."""
     r0 = rows[0]
     dr_price = {k: float(v[r0]) for k, v in dr.prices.items()}
-    replica = dr.replica[rows, None]
-    multi = (dr.replica_deployment[rows] == "multi-az")[:, None]
-    month_parts = []
+    month_parts, replica_parts, multi_parts = [], [], []
     for name in variants:
         v = catalog.database(name)
         billed = _billed_gb(v, gb, iops, p)
+        replica, multi = dr.replica(rows, billed)
         per_gb = np.where(multi, dr_price.get(f"{name}/multi-az/gb", np.nan), dr_price.get(f"{name}/single-az/gb",
                                                                                          np.nan))
         month_parts.append(_backups_and_dr_month(v, price, dr_price, float(dr.transfer_usd_per_gb[r0]), billed, p)
                            + np.where(replica, billed * np.nan_to_num(per_gb), 0.0))
+        replica_parts.append(replica)
+        multi_parts.append(multi)
     month = np.concatenate(month_parts, axis=1)[:, column]
+    replica = np.concatenate(replica_parts, axis=1)[:, column]
+    multi = np.concatenate(multi_parts, axis=1)[:, column]
     at = cands.index.to_numpy()
     replica_hourly = np.where(replica, np.nan_to_num(np.where(multi, dr.multi_usd[at][None, :],
                                                               dr.single_usd[at][None, :])), 0.0)
@@ -277,31 +307,83 @@ def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, colu
 
 
 class Demand(NamedTuple):
-    """What the database must serve, per scenario, at the horizon peak behind a cache serving ``cache_hit``."""
+    """What each of a scenario's ``shards`` database clusters must serve at the horizon peak behind a cache
+    serving ``cache_hit``."""
 
-    reads: np.ndarray  # reads/s that reach the database
-    writes: np.ndarray  # writes/s (no cache relieves them)
+    reads: np.ndarray  # reads/s that reach a shard
+    writes: np.ndarray  # writes/s of a shard (no cache relieves them)
     read_vcpu: np.ndarray
     write_vcpu: np.ndarray
-    connections: np.ndarray
-    storage_gb: np.ndarray  # provisioned: data x (1 + overhead), at least the minimum
+    connections: np.ndarray  # the application's, to every shard
+    storage_gb: np.ndarray  # a shard's provisioned volume: data x (1 + overhead) / shards, at least the minimum
     deployment: np.ndarray  # "multi-az" or "single-az"
+    shards: np.ndarray
+    data_gb: np.ndarray  # a shard's data at the horizon
+
+
+def largest_class_vcpu(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates: pd.DataFrame
+                       ) -> np.ndarray:
+    """Per scenario, the most effective vCPU any class of its region and deployment has (NaN: none)."""
+    top = candidates.groupby("group").effective_vcpu.max()
+    return pd.Series(_groups(cols, np.where(multi_az, "multi-az", "single-az"))).map(top).to_numpy(dtype=float)
+
+
+def shards_needed(write_vcpu: np.ndarray, read_vcpu: np.ndarray, largest_vcpu: np.ndarray,
+                  policy: SizingPolicy) -> np.ndarray:
+    """The fewest database clusters N (at most ``db_max_shards``) each of whose writer, the largest class of
+    ``largest_vcpu``, carries its writes and up to ``db_max_primary_vcpu`` of its reads, and whose replicas (at
+    most ``db_max_read_replicas``) carry the rest: ``w/N + min(r/N, mp) <= V`` and ``(w + r)/N <= (R + 1) V``.
+    Writes scale out only by sharding the data (horizontal partitioning by key; the application routes each
+    key to its shard)."""
+    p = policy
+    big = np.where(np.isfinite(largest_vcpu) & (largest_vcpu > 0), largest_vcpu, np.inf)
+    n = np.maximum(np.ceil(np.nan_to_num(write_vcpu / big)), 1.0)
+    for _ in range(64):
+        w, r = write_vcpu / n, read_vcpu / n
+        ratio = np.maximum((w + np.minimum(r, p.db_max_primary_vcpu)) / big,
+                           (w + r) / ((p.db_max_read_replicas + 1) * big))
+        over = (ratio > 1 + 1e-9) & (n < p.db_max_shards)
+        if not over.any():
+            break
+        n = np.where(over, np.minimum(np.maximum(n + 1, np.ceil(n * ratio)), p.db_max_shards), n)
+    return n
 
 
 def demand(cols: Mapping[str, np.ndarray], cache_hit: npt.ArrayLike, multi_az: np.ndarray,
-           app_vcpu_horizon: np.ndarray, policy: SizingPolicy) -> Demand:
+           app_vcpu_horizon: np.ndarray, policy: SizingPolicy, largest_vcpu: np.ndarray | None = None,
+           reads_scale: bool = True, shards: np.ndarray | None = None) -> Demand:
     """Reads, writes and their vCPU at target utilisation (utilisation law), connections from the app's vCPUs,
-    storage with its overhead (see the module docstring)."""
+    storage with its overhead (see the module docstring), per shard (``shards``, else :func:`shards_needed`; one
+    shard without ``largest_vcpu``). ``reads_scale`` False counts the writes alone when choosing the shard count (the fewest
+    any cache in front could leave)."""
     p = policy
     peak, read_fraction = cols["peak_rps_horizon"], cols["read_fraction"]
     reads = peak * read_fraction * (1 - np.asarray(cache_hit))
     writes = peak * (1 - read_fraction)
-    return Demand(reads=reads, writes=writes,
-                  read_vcpu=reads * p.db_cpu_ms_per_read / 1000 / p.db_target_utilization,
-                  write_vcpu=writes * p.db_cpu_ms_per_write / 1000 / p.db_target_utilization,
-                  connections=app_vcpu_horizon * p.db_connections_per_app_vcpu,
-                  storage_gb=np.maximum(cols["data_size_gb_horizon"] * (1 + p.storage_overhead), p.min_storage_gb),
-                  deployment=np.where(multi_az, "multi-az", "single-az"))
+    read_vcpu = reads * p.db_cpu_ms_per_read / 1000 / p.db_target_utilization
+    write_vcpu = writes * p.db_cpu_ms_per_write / 1000 / p.db_target_utilization
+    if shards is None:
+        shards = (np.ones(len(writes)) if largest_vcpu is None else
+                  shards_needed(write_vcpu, read_vcpu if reads_scale else np.zeros(len(writes)), largest_vcpu, p))
+    data_gb = cols["data_size_gb_horizon"] / shards
+    return Demand(reads=reads / shards, writes=writes / shards, read_vcpu=read_vcpu / shards,
+                  write_vcpu=write_vcpu / shards, connections=app_vcpu_horizon * p.db_connections_per_app_vcpu,
+                  storage_gb=np.maximum(data_gb * (1 + p.storage_overhead), p.min_storage_gb),
+                  deployment=np.where(multi_az, "multi-az", "single-az"), shards=shards, data_gb=data_gb)
+
+
+def max_connections(cands: pd.DataFrame, policy: SizingPolicy) -> np.ndarray:
+    """(1, classes) RDS PostgreSQL's default max_connections = LEAST(memory / 9,531,392 B, 5,000)."""
+    memory = cands.memory_gib.to_numpy()[None, :]
+    return np.minimum(memory * 2**30 / policy.db_bytes_per_connection, policy.db_max_connections)
+
+
+def pooler_instances(queries_per_s: np.ndarray, vcpu_per_instance: np.ndarray, policy: SizingPolicy) -> np.ndarray:
+    """PgBouncer instances for ``queries_per_s``: one single-threaded process per vCPU passing
+    ``pooler_queries_per_vcpu``, at least ``pooler_min_instances``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.maximum(np.ceil(queries_per_s / policy.pooler_queries_per_vcpu / vcpu_per_instance),
+                          policy.pooler_min_instances)
 
 
 def _fits_any_cache(cands: pd.DataFrame, vcpu_needed: np.ndarray, connections: np.ndarray,
@@ -311,8 +393,10 @@ def _fits_any_cache(cands: pd.DataFrame, vcpu_needed: np.ndarray, connections: n
     columns, shape (scenarios, 1))."""
     p = policy
     memory = cands.memory_gib.to_numpy()[None, :]
-    max_conn = np.minimum(memory * 2**30 / p.db_bytes_per_connection, p.db_max_connections)
-    return ((cands.effective_vcpu.to_numpy()[None, :] >= vcpu_needed) & (max_conn >= connections)
+    max_conn = max_connections(cands, p)
+    # behind a pooler the database holds the pooler's connections only, about two per vCPU
+    pooled = p.db_pooler & (max_conn >= p.db_pool_connections_per_vcpu * cands.vcpu.to_numpy()[None, :])
+    return ((cands.effective_vcpu.to_numpy()[None, :] >= vcpu_needed) & ((max_conn >= connections) | pooled)
             & (memory / GIB_PER_GB * p.db_buffer_memory_fraction >= storage_gb * p.db_min_buffer_fraction)
             & ((memory >= p.db_min_memory_gib) | (not multi)))
 
@@ -330,12 +414,16 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     class that meets what no cache relieves (the writes' vCPU, connections, the minimum buffer, Multi-AZ
     memory), at its purchase option's rate, with no replica and storage at its per-GB price alone, plus (with
     ``dr``) the backups, DR copies and DR replica of the data's own volume (a volume billed larger for IOPS
-    only adds).
+    only adds); 0 where the database could shard.
 
     A cache of cost C cannot pay where C + this bound >= the database's bill without a cache, so the engine
     sizes the database behind caches only where it could."""
     p = policy
-    d = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy)
+    # one cluster: where even uncached reads need no more, no cache in front leads to more (a cache only takes
+    # reads away); where they do, a sharded database's bill is not bounded by one cluster's, so no bound (0)
+    largest = largest_class_vcpu(cols, multi_az, candidates)
+    sharded = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, largest).shards > 1
+    d = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, shards=np.ones(len(multi_az)))
     option = np.full(len(multi_az), "on_demand", dtype=object) if purchase is None else np.asarray(purchase)
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -353,7 +441,7 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
                                      dr, catalog, p)
         return np.zeros(cost.shape), np.where(fits & np.isfinite(cost), cost, np.inf)
 
-    return cheapest(_groups(cols, d.deployment), candidates, evaluate, key="group").hourly_usd
+    return np.where(sharded, 0.0, cheapest(_groups(cols, d.deployment), candidates, evaluate, key="group").hourly_usd)
 
 
 def read_path(memory_gib: np.ndarray, data_gb: np.ndarray, cache_data_fraction: np.ndarray, hot: np.ndarray,
@@ -388,51 +476,87 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     ``cols`` holds the workload and traffic columns of the scenarios (and ``dr_region`` with ``dr``)."""
     p = policy
     hot = cols["hot_data_fraction"]
-    data_gb = cols["data_size_gb_horizon"]
-    purchase = np.full(len(data_gb), "on_demand", dtype=object) if purchase is None else np.asarray(purchase)
-    reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment = demand(
-        cols, cache_hit, multi_az, app_vcpu_horizon, policy)
-    primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
+    purchase = np.full(len(multi_az), "on_demand", dtype=object) if purchase is None else np.asarray(purchase)
+    largest = largest_class_vcpu(cols, multi_az, candidates)
+    fewest = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, largest)
+    groups = _groups(cols, fewest.deployment)
     # usage is billed at today's load: I/O requests a month per IOPS at the horizon peak
     io_month_per_peak_iops = SECONDS_PER_MONTH / cols["growth_factor"] / cols["peak_to_average"]
+
+    def choose(d: Demand, group: np.ndarray) -> Pick:
+        """Each scenario's cheapest class for a shard of demand ``d`` (scenarios in group "" skipped)."""
+        reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, _, data_gb = d
+        primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
+        queries = reads + writes
+        baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
+                                 p.rds_gp3_baseline_iops[0])
+        def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+            # one region and one deployment per call: prices are scalars
+            r0, multi = rows[0], deployment[rows[0]] == "multi-az"
+            dep = "multi-az" if multi else "single-az"
+            price = {k: float(v[r0]) for k, v in prices.items()}
+            memory = cands.memory_gib.to_numpy()[None, :]
+            variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
+            # the read path, and so storage, IOPS and read latency, depend on a class's memory and its variant's
+            # storage only: work them out once per distinct memory size and variant, then pick each class's column
+            sizes, size_of = np.unique(memory, return_inverse=True)
+            size_of = size_of.ravel()
+            hit, iops = read_path(sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
+                                  reads[rows, None], writes[rows, None], p)
+            gb = storage_gb[rows, None]
+            bills, delivers = zip(*(_storage_month(catalog.database(v), price, dep, gb, iops, io_month_per_peak_iops[
+                rows, None], baseline_iops[rows, None], p) for v in variants))
+            column = variant_of.ravel() * len(sizes) + size_of
+            storage_month = np.concatenate(bills, axis=1)[:, column]
+            reads_in_budget = (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms
+                               <= p.db_read_latency_budget_ms)[:, size_of]
+            vcpu = cands.effective_vcpu.to_numpy()[None, :]
+            spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
+            replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
+            fits = (_fits_any_cache(cands, primary_vcpu[rows, None], connections[rows, None], gb, multi, p)
+                    & reads_in_budget & np.concatenate(delivers, axis=1)[:, column])
+            replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of.ravel()][None, :]
+            option = purchase[rows]
+            cost = (_rates(cands, option, "hourly") + replicas * _rates(cands, option, "hourly_single")
+                    + (storage_month + replica_gb * replicas * gb) / HOURS_PER_MONTH)
+            if dr is not None:
+                cost = cost + _dr_hourly(rows, cands, variants, column, gb, iops, price, dr, catalog, p)
+            # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
+            direct = max_connections(cands, p) >= connections[rows, None]
+            pool_usd = (np.zeros(len(rows)) if catalog.database_pooler else
+                        pooler_instances(queries[rows], price["pooler/vcpu"], p) * price["pooler/vcpu"]
+                        * price["pooler/usd_per_vcpu_hour"])
+            cost = cost + np.where(direct, 0.0, np.nan_to_num(pool_usd, nan=np.inf)[:, None])
+            return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
+
+        # each scenario chooses among the classes of its own deployment only: split by region/deployment
+        return cheapest(group, candidates, evaluate, key="group")
+
+    # a database that one cluster carries is not sharded (sharding is the application's work, not on the bill);
+    # one that must shard, or whose one cluster fits no class (IOPS, read latency), is also priced at twice and
+    # four times the fewest shards: once the data is partitioned, the count is a whole-bill choice
+    pick, shards = choose(fewest, groups), fewest.shards
+    total = pick.hourly_usd * shards
+    big = (fewest.shards >= 2) | ~pick.found
+    for factor in SHARD_FACTORS:
+        more = np.minimum(fewest.shards * factor, p.db_max_shards)
+        tried = big & (more > shards)
+        if not tried.any():
+            continue
+        other = choose(demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=more),
+                       np.where(tried, groups, ""))
+        better = tried & (other.hourly_usd * more < total)
+        pick = Pick(*(np.where(better, b, a) for a, b in zip((pick.sku, pick.units, pick.hourly_usd, pick.candidate),
+                                                           (other.sku, other.units, other.hourly_usd,
+                                                            other.candidate))))
+        shards = np.where(better, more, shards)
+        total = np.where(better, other.hourly_usd * more, total)
+    d = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=shards)
+    reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shards, data_gb = d
+    primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
+    queries = reads + writes
     baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
                              p.rds_gp3_baseline_iops[0])
-
-    def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        # one region and one deployment per call: prices are scalars
-        r0, multi = rows[0], deployment[rows[0]] == "multi-az"
-        dep = "multi-az" if multi else "single-az"
-        price = {k: float(v[r0]) for k, v in prices.items()}
-        memory = cands.memory_gib.to_numpy()[None, :]
-        variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
-        # the read path, and so storage, IOPS and read latency, depend on a class's memory and its variant's
-        # storage only: work them out once per distinct memory size and variant, then pick each class's column
-        sizes, size_of = np.unique(memory, return_inverse=True)
-        size_of = size_of.ravel()
-        hit, iops = read_path(sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
-                              reads[rows, None], writes[rows, None], p)
-        gb = storage_gb[rows, None]
-        bills, delivers = zip(*(_storage_month(catalog.database(v), price, dep, gb, iops, io_month_per_peak_iops[
-            rows, None], baseline_iops[rows, None], p) for v in variants))
-        column = variant_of.ravel() * len(sizes) + size_of
-        storage_month = np.concatenate(bills, axis=1)[:, column]
-        reads_in_budget = (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms
-                           <= p.db_read_latency_budget_ms)[:, size_of]
-        vcpu = cands.effective_vcpu.to_numpy()[None, :]
-        spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
-        replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
-        fits = (_fits_any_cache(cands, primary_vcpu[rows, None], connections[rows, None], gb, multi, p)
-                & reads_in_budget & np.concatenate(delivers, axis=1)[:, column])
-        replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of.ravel()][None, :]
-        option = purchase[rows]
-        cost = (_rates(cands, option, "hourly") + replicas * _rates(cands, option, "hourly_single")
-                + (storage_month + replica_gb * replicas * gb) / HOURS_PER_MONTH)
-        if dr is not None:
-            cost = cost + _dr_hourly(rows, cands, variants, column, gb, iops, price, dr, catalog, p)
-        return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
-
-    # each scenario chooses among the classes of its own deployment only: split by region/deployment
-    pick = cheapest(_groups(cols, deployment), candidates, evaluate, key="group")
     fits = pick.found
     chosen = candidates.reindex(pick.candidate)
     memory = chosen.memory_gib.to_numpy()
@@ -452,14 +576,21 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     baseline = np.select([volume == "gp3", scaled], [baseline_iops, storage_billed * per_gb_iops], 0.0)
     backup_gb = storage_billed * (1 + p.daily_change_fraction * p.backup_retention_days)
     free_backup = np.array([spec[v].free_backup_fraction if v else 0.0 for v in variant])
+    pooled = fits & (max_connections(chosen, p)[0] < connections)
+    pooler = np.where(pooled, "builtin" if catalog.database_pooler else "pgbouncer", "")
+    pooler_vcpu = np.asarray(prices["pooler/vcpu"], dtype=float)
     return {
         "db_instance_class": pick.sku,
         "db_engine_variant": variant,
         "db_multi_az": multi_az,
         "db_deployment": deployment,
+        # per shard, as every per-instance, storage and I/O column below; the bill multiplies by the shards
+        "db_shards": np.where(fits, shards, 1.0),
+        "db_pooler": pooler.astype(object),
+        "db_pooler_instances": np.where(pooler == "pgbouncer", pooler_instances(queries, pooler_vcpu, p), 0.0),
         "db_read_replicas": pick.units,
-        "db_read_rps": reads,
-        "db_write_rps": writes,
+        "db_read_rps": reads * shards,
+        "db_write_rps": writes * shards,
         "db_read_vcpu": read_vcpu,
         "db_write_vcpu": write_vcpu,
         "db_primary_vcpu_needed": primary_vcpu,
@@ -476,5 +607,5 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_storage_gb": storage_billed,
         "db_backup_billed_gb": np.maximum(backup_gb - storage_billed * free_backup, 0.0),
         "db_fits": fits,
-        "db_hourly_usd": pick.hourly_usd,
+        "db_hourly_usd": pick.hourly_usd * shards,
     }

@@ -223,7 +223,9 @@ def _cache(w: object, s: object, p: SizingPolicy) -> str:
             f"{p.cache_item_overhead:.0%} item overhead, {p.cache_reserved_memory:.0%} of node memory reserved), "
             f"i.e. the hottest {s.cache_data_fraction:.2%} of {s.data_size_gb_horizon:,.0f} GB; hit ratio "
             f"{s.cache_hit_ratio:.0%} from the locality curve ({p.hot_read_share:.0%} of reads on the hottest "
-            f"{w.hot_data_fraction:.0%})")
+            f"{w.hot_data_fraction:.0%}); {s.cache_shards:,.0f} shard(s) for that memory and "
+            f"{s.cache_peak_read_rps:,.0f} reads/s at the horizon peak ({p.cache_ops_per_vcpu:,.0f} operations a "
+            f"second per sustained vCPU, at most {p.cache_max_ops_per_node:,.0f} a node)")
 
 
 def _multi_az(w: object, s: object, p: SizingPolicy) -> str:
@@ -250,10 +252,19 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
                f"{s.db_peak_iops:,.0f} IOPS at the horizon peak on {s.db_volume_type}"
                + (f" ({s.db_io_million_month:,.1f}M I/O requests a month)" if s.db_io_million_month > 0 else ""))
     after = " after the cache" if s.cache_used else ""
-    return (f"cheapest {engine} whole bill (instances, storage, IOPS, backups, DR copies and replica) with "
+    shards = s.db_shards
+    sharded = (f"{shards:,.0f} shards (the application must partition its data by key: the writes exceed what the "
+               f"largest writer with {p.db_max_read_replicas} replicas carries), each " if shards > 1 else "")
+    pooled = {"builtin": f"; {catalog_for(w.cloud).database_pooler} in front, since the application's "
+                         f"{s.db_connections_needed:,.0f} connections exceed the class's",
+              "pgbouncer": f"; {s.db_pooler_instances:,.0f} PgBouncer instances in front of each shard (transaction "
+                           f"pooling, about {p.db_pool_connections_per_vcpu:g} server connections per database "
+                           f"vCPU), since the application's {s.db_connections_needed:,.0f} connections exceed the "
+                           "class's"}.get(s.db_pooler, "")
+    return (f"{sharded}cheapest {engine} whole bill (instances, storage, IOPS, backups, DR copies and replica) with "
             f"{s.db_primary_vcpu_needed:,.1f} vCPU for "
-            f"{s.db_write_rps:,.0f} writes/s and {s.db_read_rps:,.0f} reads/s{after} and "
-            f"{s.db_connections_needed:,.0f} connections: {s.db_memory_gib:g} GiB caches "
+            f"{s.db_write_rps / shards:,.0f} writes/s and {s.db_read_rps / shards:,.0f} reads/s{after} and "
+            f"{s.db_connections_needed:,.0f} connections{pooled}: {s.db_memory_gib:g} GiB caches "
             f"{p.db_buffer_memory_fraction:.0%} as buffers, hit ratio {s.db_buffer_hit_ratio:.1%} on the reads "
             f"that reach it, misses x {p.db_pages_per_read:g} pages + writes x {p.db_iops_per_write:g} = {storage}")
 
@@ -340,6 +351,13 @@ def option(ctx: Context, opt: Columns) -> list[str]:
                        f"peak, autoscaled like the fleet ({r.instance_hours:,.0f} node-hours a month), plus the "
                        f"{cat.product('kubernetes')} control plane")
         else:
-            out.append(f"Little's law: concurrency = rate x duration; within {cat.product('concurrency_limit')} "
-                       f"{p.lambda_concurrency_limit:,}")
+            quota = (f"within {cat.product('concurrency_limit')} {p.lambda_concurrency_limit:,}"
+                     if not r.concurrency_quota_to_raise else
+                     f"quota to raise: {cat.product('concurrency_limit')} is {p.lambda_concurrency_limit:,} by "
+                     f"default, a soft quota; ask for {r.concurrency_quota_to_raise:,.0f} before launch")
+            cold = (f"; cold starts would touch {r.cold_start_share:.1%} of requests, so provisioned concurrency "
+                    f"({r.provisioned_environments:,.0f} environments) runs {r.provisioned_hours_per_day:.0f} "
+                    "hours a day" if r.provisioned_hours_per_day > 0 else
+                    f"; {r.cold_start_share:.2%} of requests start cold ({p.lambda_keep_alive_s:g} s keep-alive)")
+            out.append(f"Little's law: concurrency = rate x duration; {quota}{cold}")
     return out
