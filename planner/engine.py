@@ -118,16 +118,26 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         wf = wf.reset_index(drop=True)
         first = _run(wf, policy, book, detail)
-        variants, scenario_of, options = architecture_variants(wf, first)
-        if not len(variants):
-            return first
-        return cheapest_variants(first, _run(variants, policy, book, detail, options), scenario_of)
+        variants, scenario_of, options, reuse = architecture_variants(wf, first)
+        result = first
+        if (~reuse).any():  # planned again whole: the database is chosen for the pinned tier
+            result = cheapest_variants(result, _run(variants[~reuse], policy, book, detail, options),
+                                       scenario_of[~reuse])
+        if reuse.any():  # the single instance at its own tier, on the first plan's shared sizing
+            rows = scenario_of[reuse]
+            floor = variants["dr_tier_floor"].to_numpy()[reuse]
+            sizing = {c: np.asarray(v)[rows] for c, v in first.sizing_columns.items()}
+            sizing["dr_tier_index"] = np.maximum(np.asarray(sizing["dr_tier_index"]), floor)
+            result = cheapest_variants(result, _run(variants[reuse], policy, book, detail, frozenset({"vertical"}),
+                                                    sizing), rows)
+        return result
 
 
 def architecture_variants(wf: pd.DataFrame, first: EngineResult
-                          ) -> tuple[pd.DataFrame, np.ndarray, frozenset[str]]:
-    """The rows to plan again with a choice pinned, the scenario each belongs to, and the options they can
-    change: every choice the first plan made on a guess rather than on the whole bill.
+                          ) -> tuple[pd.DataFrame, np.ndarray, frozenset[str], np.ndarray]:
+    """The rows to plan again with a choice pinned, the scenario each belongs to, the options the rows planned
+    whole can change, and which rows can keep the first plan's shared sizing (they plan the single instance): every choice the first plan made on a guess rather
+    than on the whole bill.
 
     * **DR tier**: the first plan takes the tier the RTO and RPO ask for (the base), lifted per option where one
       region falls short of the availability target, with the database chosen for the base tier's footprint.
@@ -153,20 +163,22 @@ def architecture_variants(wf: pd.DataFrame, first: EngineResult
     wanted = np.zeros((n, len(tiers)), dtype=bool)
     rows_k, rows_n = np.nonzero(lifted & changes_db)
     wanted[rows_n, tier[rows_k, rows_n]] = True
+    whole = wanted.copy()  # tiers planned again whole (the database chosen for them)
     # at a pinned tier an option not lifted there only adds footprint: only those lifted can gain
     options = {name for i, name in enumerate(OPTIONS) if i in set(rows_k.tolist())}
     v = list(OPTIONS).index("vertical")
     single_tier = np.asarray(o["single_instance_tier"], dtype=float).reshape(k, n)[v]
     paired = sized[v] & (np.asarray(o["compute_kind"]).reshape(k, n)[v] == "pair") & (single_tier > base)
-    wanted[np.flatnonzero(paired), single_tier[paired].astype(int)] = True
-    if paired.any():
+    at = single_tier[paired].astype(int)
+    wanted[np.flatnonzero(paired), at] = True
+    if whole[np.flatnonzero(paired), at].any():  # planned whole anyway: the single instance there too
         options.add("vertical")
     offload = wf["cacheable_fraction"].to_numpy(dtype=float) * wf["cdn_hit_ratio"].to_numpy(dtype=float)
     flip = (wf["cdn"].to_numpy(dtype=object) == "auto") & np.asarray(s["cdn_priced"], dtype=bool) & (offload > 0)
     used = np.asarray(s["cdn_used"], dtype=bool)
     if flip.any():
         options.update(OPTIONS)  # every option's bill changes with a CDN in front
-    scenario, floor, pin = [], [], []
+    scenario, floor, pin, reuse = [], [], [], []
     for row in np.flatnonzero(wanted.any(axis=1) | flip):
         first_pin = "on" if used[row] else "off"
         pins = ("on", "off") if flip[row] else (first_pin,)
@@ -177,13 +189,16 @@ def architecture_variants(wf: pd.DataFrame, first: EngineResult
                 scenario.append(row)
                 floor.append(t)
                 pin.append(c)
+                # only the single instance changes: the first plan's shared sizing serves (its database was
+                # chosen for the base tier's footprint, a real architecture, priced whole at this tier)
+                reuse.append(c == first_pin and not whole[row, t])
     scenario_of = np.asarray(scenario, dtype=int)
     if not len(scenario_of):
-        return wf.iloc[:0], scenario_of, frozenset()
+        return wf.iloc[:0], scenario_of, frozenset(), np.zeros(0, dtype=bool)
     variants = wf.iloc[scenario_of].reset_index(drop=True)
     variants["dr_tier_floor"] = np.asarray(floor, dtype=int)
     variants["cdn_pin"] = np.asarray(pin, dtype=object)
-    return variants, scenario_of, frozenset(options)
+    return variants, scenario_of, frozenset(options), np.asarray(reuse, dtype=bool)
 
 
 def cheapest_variants(first: EngineResult, second: EngineResult, scenario_of: np.ndarray) -> EngineResult:
@@ -249,8 +264,9 @@ def _variant_lines(l1: Columns, l2: Columns, source: np.ndarray, scenario_of: np
 
 
 def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool,
-         only: frozenset[str] | None = None) -> EngineResult:
-    """:func:`run` without the variants; with ``only``, the other options are not planned (no bill, infeasible)."""
+         only: frozenset[str] | None = None, sizing: Columns | None = None) -> EngineResult:
+    """:func:`run` without the variants; with ``only``, the other options are not planned (no bill, infeasible);
+    with ``sizing``, the shared sizing is taken as given (a variant that changes none of it)."""
     wf = wf.reset_index(drop=True)
     check_names(wf, book)
     clouds = wf["cloud"].unique()
@@ -260,7 +276,7 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool,
     catalog = catalog_for(cloud)
     policy = catalog.policy_for(policy)
     inputs = {c: wf[c].to_numpy() for c in wf.columns}
-    sz = shared_sizing(inputs, policy, book, catalog, explain=detail)
+    sz = shared_sizing(inputs, policy, book, catalog, explain=detail) if sizing is None else sizing
     ctx = Context(columns={**inputs, **sz}, n=len(wf),
                   hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile, inputs["peak_to_average"]),
                   policy=policy, book=book, catalog=catalog)
@@ -571,7 +587,7 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
         opt["availability_why"] = np.array(rationale.availability(ctx, opt, by_tier, base_tier, tier), dtype=object)
         opt["option_why"] = np.array(rationale.option(ctx, opt), dtype=object)
     low = availability < target
-    add_reason(opt, low, [f"designed-for availability {a:.4g}% < target {t:g}% even with {p.dr_tiers[-1].name}"
+    add_reason(opt, low, [f"designed-for availability {a:.6g}% < target {t:g}% even with {p.dr_tiers[-1].name}"
                           for a, t in zip(availability[low], target[low])])
     storage = ctx.col("db_storage_gb")
     unmet = ~dr_targets_met(tier, ctx.col("rto_minutes"), ctx.col("rpo_minutes"), storage, p)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from planner.clouds import catalog_for
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct as _pct
@@ -46,9 +48,20 @@ def decisions(plan: Plan) -> list[Decision]:
             why += "; cheaper but rejected: " + "; ".join(f"{o.name} ({o.reasons[0]})" for o in cheaper)
         out.append(Decision("recommendation", rec.name, why))
     else:
-        out.append(Decision("recommendation", "none", "no option meets every target: " + "; ".join(
+        out.append(Decision("recommendation", "none", "no option meets every target: " + _nearest(plan) + "; ".join(
             f"{o.name}: {o.reasons[0]}" for o in plan.options)))
     return out
+
+
+def _nearest(plan: Plan) -> str:
+    """The option closest to a plan: of those with a bill, the one that misses the fewest targets (then the
+    cheapest), and all it misses."""
+    priced = [o for o in plan.options if np.isfinite(o.monthly_usd)]
+    if not priced:
+        return ""
+    o = min(priced, key=lambda x: (len(x.reasons), x.monthly_usd))
+    return (f"the nearest is {o.name} at ${o.monthly_usd:,.0f}/month, which misses only: {'; '.join(o.reasons)}. "
+            "Every option: ")
 
 
 def _cdn(plan: Plan) -> Decision:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from planner.cli.render import _console
@@ -54,7 +55,8 @@ def print_plan(plan: Plan) -> None:
                       f"(target {_pct(w.availability_target)}; SLA floor {_pct(rec.row.sla_floor_pct)}), "
                       f"DR {rec.dr_tier} in {plan.sizing.dr_region}")
     else:
-        console.print("[bold red]No option meets every target.[/]")
+        why = next(d.rationale for d in plan.decisions if d.topic == "recommendation")
+        console.print("[bold red]No option meets every target:[/] " + escape(why.split(": ", 1)[-1]))
     options = Table(title="Options", header_style="bold")
     for col, just in [("option", "left"), ("feasible", "left"), ("monthly", "right"), ("designed-for", "right"),
                       ("SLA floor", "right"),

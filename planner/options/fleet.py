@@ -244,11 +244,16 @@ def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:
 def _per_instance_usd(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Per scenario, an hour of: what each running instance adds beyond its own price (its custom metrics, at
     the price of a metric past the free allowance), and one load balancer (0 where the cloud bills none)."""
-    many = np.full(ctx.n, 1e4)
-    metric = np.nan_to_num(role_cost_usd(ctx.book, ctx.catalog, "metrics", ctx.region, many) / many,
-                           nan=0.0, posinf=0.0)
-    lb = np.nan_to_num(role_cost_usd(ctx.book, ctx.catalog, "lb_hour", ctx.region, np.full(ctx.n, HOURS_PER_MONTH)),
-                       nan=0.0, posinf=0.0)
+    def per_region(region: str) -> tuple[float, float]:
+        where, many = np.array([region], dtype=object), np.array([1e4])
+        metric = role_cost_usd(ctx.book, ctx.catalog, "metrics", where, many)[0] / many[0]
+        lb = role_cost_usd(ctx.book, ctx.catalog, "lb_hour", where, np.array([HOURS_PER_MONTH]))[0]
+        return tuple(float(np.nan_to_num(x, nan=0.0, posinf=0.0)) for x in (metric, lb))  # type: ignore[return-value]
+
+    codes, regions = pd.factorize(ctx.region)
+    prices = np.array([ctx.book.memo(("per_instance_usd", ctx.cloud, r), lambda r=r: per_region(r))
+                       for r in regions]).reshape(-1, 2)
+    metric, lb = prices[codes, 0], prices[codes, 1]
     return metric * ctx.policy.metrics_per_instance / HOURS_PER_MONTH, lb / HOURS_PER_MONTH
 
 

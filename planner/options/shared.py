@@ -248,6 +248,7 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
     cache = np.array([t.cache_fraction for t in tiers])[tier_index]
     multi_site = tier_index == len(tiers) - 1
     cls, ok = ctx.col("db_instance_class"), ctx.col("db_instance_class") != ""
+    _, _, purchase = ctx.purchase  # a replica that runs all year is committed like the primary
     variant = ctx.col("db_engine_variant")
     kv = ctx.col("kv_used")
     for v in cat.databases:
@@ -257,11 +258,11 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
         if v.multi_az_copies:  # a secondary cluster: one instance, two when active/active Multi-AZ
             copies = np.where(dep == "multi-az", v.multi_az_copies, 1.0) * shards[sel]
             bom.instance_hours(rows[sel], option, "DR: database replica", v.service, dr[sel], cls[sel],
-                               copies * HOURS_PER_MONTH, engine=engine, deployment=v.deployment["single-az"],
-                               fallback_region=region[sel])
+                               copies * HOURS_PER_MONTH, purchase[sel], engine=engine,
+                               deployment=v.deployment["single-az"], fallback_region=region[sel])
         else:
             bom.instance_hours(rows[sel], option, "DR: database replica", v.service, dr[sel], cls[sel],
-                               shards[sel] * HOURS_PER_MONTH, engine=engine,
+                               shards[sel] * HOURS_PER_MONTH, purchase[sel], engine=engine,
                                deployment=np.array([v.deployment[d] for d in dep], dtype=object),
                                fallback_region=region[sel])
         for d in ("single-az", "multi-az"):
@@ -281,7 +282,7 @@ def _bill_dr_data(ctx: Context, bom: BomBuilder, option: str, tier_index: np.nda
     nodes = np.ceil(ctx.col("cache_nodes") * cache)
     has = nodes > 0
     bom.instance_hours(rows[has], option, "DR: cache", cat.cache_service, dr[has], ctx.col("cache_node_type")[has],
-                       nodes[has] * HOURS_PER_MONTH, engine=p.cache_engine, fallback_region=region[has])
+                       nodes[has] * HOURS_PER_MONTH, purchase[has], engine=p.cache_engine, fallback_region=region[has])
     bom.priced(rows[multi_site], option, "DR: DNS failover health checks", cat.price("dns_health_check"), "global",
                2.0)
 
@@ -316,6 +317,12 @@ def _bill_dr_compute(ctx: Context, opt: Columns, fraction: np.ndarray, bom: BomB
     hours = np.where(fraction > 0, np.maximum(opt["instance_hours"].astype(float) * fraction, floor), 0.0)
     has = (hours > 0) & (opt["instance_type"] != "")
     rows, dr = ctx.rows[has], ctx.col("dr_region")[has]
+    # what stands all year (the floor, or the tier's share of the primary's committed baseline) is committed like
+    # the primary; the rest follows the load on demand
+    committed_primary = np.nan_to_num(opt["instances_committed"].astype(float)) if "instances_committed" in opt \
+        else np.zeros(ctx.n)
+    standing = np.minimum(hours, np.maximum(floor, committed_primary * fraction * HOURS_PER_MONTH))
+    base, _, _ = ctx.purchase
     if option == "containers":
         p, cat = ctx.policy, ctx.catalog
         arch = "arm64" if p.allow_arm64 else "x86_64"
@@ -324,8 +331,12 @@ def _bill_dr_compute(ctx: Context, opt: Columns, fraction: np.ndarray, bom: BomB
         bom.priced(rows, option, "DR: tasks (memory)", cat.price("container_memory"), dr,
                    hours[has] * p.fargate_task_memory_gb, fill={"arch": arch}, note="")
         return
-    bom.instance_hours(rows, option, "DR: compute", ctx.catalog.compute_service, dr, opt["instance_type"][has],
-                       hours[has], fallback_region=ctx.region[has])
+    bom.instance_hours(rows, option, "DR: compute (standing)", ctx.catalog.compute_service, dr,
+                       opt["instance_type"][has], standing[has], base[has], fallback_region=ctx.region[has])
+    rest = has & (hours > standing)
+    bom.instance_hours(ctx.rows[rest], option, "DR: compute (autoscaled)", ctx.catalog.compute_service,
+                       ctx.col("dr_region")[rest], opt["instance_type"][rest], (hours - standing)[rest],
+                       fallback_region=ctx.region[rest])
     if option == "kubernetes":  # the standby cluster's own control plane
         bom.priced(rows, option, "DR: Kubernetes control plane", ctx.catalog.price("k8s_control_plane"), dr,
                    HOURS_PER_MONTH)

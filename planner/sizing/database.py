@@ -175,10 +175,11 @@ class DisasterRecovery(NamedTuple):
     multi_az: np.ndarray
     prices: dict[str, np.ndarray]  # :func:`unit_prices` of each scenario's DR region
     transfer_usd_per_gb: np.ndarray  # replication to the DR region
-    # per database candidate (:func:`database_candidates` row): its class's hour in the candidate region's DR
-    # region, one instance and the Multi-AZ deployment, on demand (see :func:`dr_class_prices`)
-    single_usd: np.ndarray
-    multi_usd: np.ndarray
+    # per purchase option, per database candidate (:func:`database_candidates` row): its class's hour in the
+    # candidate region's DR region, one instance and the Multi-AZ deployment (see :func:`dr_class_prices`); a
+    # replica that runs all year is committed like the primary
+    single_usd: dict[str, np.ndarray]
+    multi_usd: dict[str, np.ndarray]
     cache_fraction: np.ndarray  # share of the cache's nodes the tier keeps in the DR region
     tiers: tuple  # policy.dr_tiers
 
@@ -205,23 +206,29 @@ class DisasterRecovery(NamedTuple):
 
 
 def dr_class_prices(candidates: pd.DataFrame, dr_region_of: Mapping[str, str], class_prices: pd.DataFrame
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Each candidate class's (one instance, Multi-AZ deployment) hour in its region's DR region
-    (``dr_region_of``), at the candidate region's price where the DR region does not offer the class (the
-    bill's fallback)."""
+                    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Each candidate class's hour in its region's DR region (``dr_region_of``), one instance and the Multi-AZ
+    deployment, per purchase option; at the candidate region's price where the DR region does not offer the
+    class (the bill's fallback)."""
     there = pd.MultiIndex.from_arrays([candidates.region.map(dr_region_of).to_numpy(dtype=object),
                                        candidates.variant.to_numpy(), candidates.sku.to_numpy()])
     home = pd.MultiIndex.from_arrays([candidates.region.to_numpy(), candidates.variant.to_numpy(),
                                       candidates.sku.to_numpy()])
-    far, near = (class_prices.reindex(key)[["single_usd", "multi_usd"]].to_numpy(dtype=float) for key in (there, home))
-    both = np.where(np.isnan(far), near, far)
-    return both[:, 0], both[:, 1]
+    far, near = (class_prices.reindex(key) for key in (there, home))
+    single, multi = {}, {}
+    for column in class_prices.columns:
+        kind, option = column.split("_", 1)
+        values = np.where(np.isnan(far[column].to_numpy(dtype=float)), near[column].to_numpy(dtype=float),
+                          far[column].to_numpy(dtype=float))
+        (single if kind == "single" else multi)[option] = values
+    return single, multi
 
 
 def database_class_prices(book: PriceBook, catalog: CloudCatalog, policy: SizingPolicy) -> pd.DataFrame:
-    """Every database class's on-demand hour per (region, variant, sku), unpruned: ``single_usd`` (one
-    instance) and ``multi_usd`` (the Multi-AZ deployment: its own price, or the single x ``multi_az_copies``).
-    What a DR replica of a class costs in another region."""
+    """Every database class's hour per (region, variant, sku), unpruned, at each purchase option the book has
+    (``single_{option}``: one instance; ``multi_{option}``: the Multi-AZ deployment, its own price or the single
+    x ``multi_az_copies``; a class without a commitment price at its on-demand rate). What a DR replica of a
+    class costs in another region."""
     def build() -> pd.DataFrame:
         frames = []
         for v in catalog.databases:
@@ -229,23 +236,31 @@ def database_class_prices(book: PriceBook, catalog: CloudCatalog, policy: Sizing
             if engine is None:
                 continue
             single = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
-                                         v.deployment["single-az"])[["region", "sku", "hourly_usd"]]
+                                         v.deployment["single-az"])
+            rates = [c for c in single.columns if c.startswith("hourly_") and c.endswith("_usd")]
             if v.multi_az_copies:
-                multi = single.assign(hourly_usd=single.hourly_usd * v.multi_az_copies)
+                multi = single.assign(**{c: single[c] * v.multi_az_copies for c in rates})
             else:
                 multi = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
-                                            v.deployment["multi-az"])[["region", "sku", "hourly_usd"]]
-            both = single.rename(columns={"hourly_usd": "single_usd"}).merge(
-                multi.rename(columns={"hourly_usd": "multi_usd"}), on=["region", "sku"], how="left")
+                                            v.deployment["multi-az"])
+            names = {c: _option_of(c) for c in rates}
+            both = single[["region", "sku", *rates]].rename(columns={c: f"single_{o}" for c, o in names.items()}).merge(
+                multi[["region", "sku", *rates]].rename(columns={c: f"multi_{o}" for c, o in names.items()}),
+                on=["region", "sku"], how="left")
             frames.append(both.assign(variant=v.name))
         if not frames:
-            return pd.DataFrame(columns=["single_usd", "multi_usd"],
+            return pd.DataFrame(columns=["single_on_demand", "multi_on_demand"],
                                 index=pd.MultiIndex.from_arrays([[], [], []], names=["region", "variant", "sku"]))
-        return pd.concat(frames, ignore_index=True).set_index(["region", "variant", "sku"])[["single_usd",
-                                                                                               "multi_usd"]]
+        return pd.concat(frames, ignore_index=True).set_index(["region", "variant", "sku"])
 
     key = ("database_class_prices", catalog.name, policy.database_family_pattern, policy.database_engine)
     return book.memo(key, build)
+
+
+def _option_of(rate_column: str) -> str:
+    """The purchase option of an ``hourly_*_usd`` rate column (``hourly_usd``: on demand)."""
+    middle = rate_column[len("hourly_"):-len("_usd")]
+    return middle or "on_demand"
 
 
 def _rates(cands: pd.DataFrame, option: np.ndarray, prefix: str) -> np.ndarray:
@@ -280,17 +295,21 @@ def _backups_and_dr_month(v: DatabaseVariant, price: Mapping[str, float], dr_pri
 
 def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, column: np.ndarray, gb: np.ndarray,
                iops: np.ndarray, price: Mapping[str, float], dr: DisasterRecovery, catalog: CloudCatalog,
-               p: SizingPolicy) -> np.ndarray:
+               p: SizingPolicy, purchase: np.ndarray) -> np.ndarray:
     """(rows, classes) of one region: backups beyond the free share, their DR copies and transfer, and the DR
     tier's replica with its storage, an hour, for volumes of ``gb`` serving ``iops`` (class ``c`` of ``cands``
     reads its variant's column ``column[c]`` of ``variants`` x the IOPS columns)."""
     r0 = rows[0]
     dr_price = {k: float(v[r0]) for k, v in dr.prices.items()}
     month_parts, replica_parts, multi_parts = [], [], []
+    plain = dr.replica(rows, gb)  # the tier of the data's own volume, (rows, 1)
     for name in variants:
         v = catalog.database(name)
         billed = _billed_gb(v, gb, iops, p)
-        replica, multi = dr.replica(rows, billed)
+        # a volume billed larger for IOPS restores longer and may need a higher tier; most are the data's own
+        enlarged = v.storage in ("provisioned", "scaled") and bool((billed > gb).any())
+        replica, multi = (dr.replica(rows, billed) if enlarged else
+                          (np.broadcast_to(plain[0], billed.shape), np.broadcast_to(plain[1], billed.shape)))
         per_gb = np.where(multi, dr_price.get(f"{name}/multi-az/gb", np.nan), dr_price.get(f"{name}/single-az/gb",
                                                                                          np.nan))
         month_parts.append(_backups_and_dr_month(v, price, dr_price, float(dr.transfer_usd_per_gb[r0]), billed, p)
@@ -301,8 +320,12 @@ def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, colu
     replica = np.concatenate(replica_parts, axis=1)[:, column]
     multi = np.concatenate(multi_parts, axis=1)[:, column]
     at = cands.index.to_numpy()
-    replica_hourly = np.where(replica, np.nan_to_num(np.where(multi, dr.multi_usd[at][None, :],
-                                                              dr.single_usd[at][None, :])), 0.0)
+    single, both = np.empty(replica.shape), np.empty(replica.shape)
+    for opt in pd.unique(purchase):
+        mine = purchase == opt
+        on = opt if opt in dr.single_usd else "on_demand"
+        single[mine], both[mine] = dr.single_usd[on][at][None, :], dr.multi_usd[on][at][None, :]
+    replica_hourly = np.where(replica, np.nan_to_num(np.where(multi, both, single)), 0.0)
     return month / HOURS_PER_MONTH + replica_hourly
 
 
@@ -321,11 +344,23 @@ class Demand(NamedTuple):
     data_gb: np.ndarray  # a shard's data at the horizon
 
 
+# the largest class per group of the last few candidate tables (each built once per book and policy)
+_LARGEST: dict[int, tuple[pd.DataFrame, dict[str, float]]] = {}
+
+
 def largest_class_vcpu(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates: pd.DataFrame
                        ) -> np.ndarray:
     """Per scenario, the most effective vCPU any class of its region and deployment has (NaN: none)."""
-    top = candidates.groupby("group").effective_vcpu.max()
-    return pd.Series(_groups(cols, np.where(multi_az, "multi-az", "single-az"))).map(top).to_numpy(dtype=float)
+    known = _LARGEST.get(id(candidates))
+    if known is None or known[0] is not candidates:
+        if len(_LARGEST) >= 16:
+            _LARGEST.pop(next(iter(_LARGEST)))
+        known = _LARGEST[id(candidates)] = (candidates,
+                                            candidates.groupby("group").effective_vcpu.max().to_dict())
+    top = known[1]
+    groups = _groups(cols, np.where(multi_az, "multi-az", "single-az"))
+    codes, uniques = pd.factorize(groups)
+    return np.array([top.get(g, np.nan) for g in uniques], dtype=float)[codes]
 
 
 def shards_needed(write_vcpu: np.ndarray, read_vcpu: np.ndarray, largest_vcpu: np.ndarray,
@@ -438,7 +473,7 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
         if dr is not None:
             variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
             cost = cost + _dr_hourly(rows, cands, variants, variant_of.ravel(), gb, np.zeros((len(rows), 1)), price,
-                                     dr, catalog, p)
+                                     dr, catalog, p, option[rows])
         return np.zeros(cost.shape), np.where(fits & np.isfinite(cost), cost, np.inf)
 
     return np.where(sharded, 0.0, cheapest(_groups(cols, d.deployment), candidates, evaluate, key="group").hourly_usd)
@@ -520,7 +555,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             cost = (_rates(cands, option, "hourly") + replicas * _rates(cands, option, "hourly_single")
                     + (storage_month + replica_gb * replicas * gb) / HOURS_PER_MONTH)
             if dr is not None:
-                cost = cost + _dr_hourly(rows, cands, variants, column, gb, iops, price, dr, catalog, p)
+                cost = cost + _dr_hourly(rows, cands, variants, column, gb, iops, price, dr, catalog, p, option)
             # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
             direct = max_connections(cands, p) >= connections[rows, None]
             pool_usd = (np.zeros(len(rows)) if catalog.database_pooler else
