@@ -21,8 +21,8 @@ FOLDER = REPO / "tests" / "calibration"
 
 METHOD = """
 The model is right when an experienced architect, deriving the same workload by hand from list prices, lands
-within about 30 % of the planner's bill and on the same architecture (SPEC, "Calibration"). Fourteen reference
-workloads span 1 to 50,000 req/s, 10 GB to 20 TB, 99 % to 99.99 %, RTO 5 minutes to 48 hours, in five AWS
+within about 30 % of the planner's bill and on the same architecture (SPEC, "Calibration"). Seventeen reference
+workloads span 1 to 1,000,000 req/s, 10 GB to 20 TB, 99 % to 99.99 %, RTO 5 minutes to 48 hours, in five AWS
 regions, one Google Cloud and one Azure region (the last two: workloads of the AWS set moved there).
 `tests/calibration/test_calibration.py` asserts, for each, the recommended architecture (option, AZs, static
 stability, Multi-AZ database, cache, DR tier) and a bill within ±30 % of the derivation below.

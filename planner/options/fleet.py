@@ -124,12 +124,13 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
         burst_rate = _rate(c, burst[rows]) * _spot_factor(burst[rows, None], _buckets(c)[None, :], p)
         u = fleet_units(ctx.fleet_need.take(rows), ctx.hourly_fraction[rows], cores, cap, azs[rows], survive[rows],
                         p.burst_headroom, _commit_ratio(base_rate, burst_rate, optimise[rows, None]))
-        # per instance: metrics of each one running at today's peak, and a load balancer more for each quota
+        # per instance: the custom metrics of each one as it runs, and a load balancer more for each quota
         # of targets (the whole bill: many small instances are not free of per-instance costs)
         extra_lbs = np.maximum(np.ceil(u["instances_max"] / p.lb_targets_per_load_balancer) - 1, 0)
         cost = ((u["instances_committed"] * HOURS_PER_MONTH * base_rate + u["burst_hours"] * burst_rate
                  + u["instance_hours"] * ebs_hourly[rows, None]) / HOURS_PER_MONTH
-                + u["instances_desired"] * per_instance_hourly[rows, None] + extra_lbs * lb_hourly[rows, None])
+                + u["instance_hours"] / HOURS_PER_MONTH * per_instance_hourly[rows, None]
+                + extra_lbs * lb_hourly[rows, None])
         return u["instances_desired"], cost
 
     pick = cheapest(ctx.region, cands, evaluate)

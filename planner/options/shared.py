@@ -89,8 +89,9 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
                                (ctx.col("db_provisioned_iops") * shards)[mine][sel], fill=fill,
                                sku=f"{kind} IOPS" + (" above the included baseline" if kind == "gp3" else ""))
         has = reps > 0
+        # each replica (``reps`` across all shards) keeps its shard's volume
         bom.priced(rows[has], option, "replica storage", v.replica_storage_ref, region[mine][has],
-                   (storage[mine] * reps)[has], fill={"volume": "gp3", "engine": engine})
+                   (ctx.col("db_storage_gb")[mine] * reps)[has], fill={"volume": "gp3", "engine": engine})
         bom.priced(rows, option, "database I/O", v.io_requests_ref, region[mine],
                    (ctx.col("db_io_million_month") * shards)[mine])
         bom.priced(rows, option, "database backups", v.backup_ref, region[mine],
@@ -210,9 +211,10 @@ def _bill_objects(ctx: Context, bom: BomBuilder, option: str) -> None:
 
 
 def _bill_metrics(ctx: Context, opt: Columns, bom: BomBuilder, option: str) -> None:
-    # per instance or task; a serverless deployment reports as one unit
-    units = np.ones(ctx.n) if option == "serverless" else np.nan_to_num(opt["instances_desired"].astype(float),
-                                                                        nan=1.0)
+    # per instance or task as it runs: custom metrics are prorated by the hour (CloudWatch pricing), so an
+    # autoscaled fleet pays for its average count; a serverless deployment reports as one unit
+    running = np.nan_to_num(opt["instance_hours"].astype(float), nan=0.0) / HOURS_PER_MONTH
+    units = np.ones(ctx.n) if option == "serverless" else np.where(running > 0, running, 1.0)
     bom.priced(ctx.rows, option, "metrics", ctx.catalog.price("metrics"), ctx.region,
                ctx.policy.metrics_per_instance * np.maximum(units, 1), free_units=ctx.allowance("metrics"))
 

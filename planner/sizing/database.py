@@ -293,40 +293,50 @@ def _backups_and_dr_month(v: DatabaseVariant, price: Mapping[str, float], dr_pri
     return own + copies + billed_gb * p.daily_change_fraction * 30 * np.nan_to_num(transfer_usd_per_gb)
 
 
-def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, column: np.ndarray, gb: np.ndarray,
+def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, variant_of: np.ndarray, gb: np.ndarray,
                iops: np.ndarray, price: Mapping[str, float], dr: DisasterRecovery, catalog: CloudCatalog,
                p: SizingPolicy, purchase: np.ndarray) -> np.ndarray:
     """(rows, classes) of one region: backups beyond the free share, their DR copies and transfer, and the DR
-    tier's replica with its storage, an hour, for volumes of ``gb`` serving ``iops`` (class ``c`` of ``cands``
-    reads its variant's column ``column[c]`` of ``variants`` x the IOPS columns)."""
+    tier's replica with its storage, an hour, for volumes of ``gb`` serving ``iops`` (rows x classes, or one
+    column for all; class ``c`` of ``cands`` is of variant ``variants[variant_of[c]]``)."""
     r0 = rows[0]
     dr_price = {k: float(v[r0]) for k, v in dr.prices.items()}
-    month_parts, replica_parts, multi_parts = [], [], []
+    shape = (len(rows), len(cands))
+    iops = np.broadcast_to(iops, shape)
+    month, replica, multi = np.empty(shape), np.empty(shape, dtype=bool), np.empty(shape, dtype=bool)
     plain = dr.replica(rows, gb)  # the tier of the data's own volume, (rows, 1)
-    for name in variants:
+    for i, name in enumerate(variants):
+        mine = variant_of == i
         v = catalog.database(name)
-        billed = _billed_gb(v, gb, iops, p)
+        billed = _billed_gb(v, gb, iops[:, mine], p)
         # a volume billed larger for IOPS restores longer and may need a higher tier; most are the data's own
         enlarged = v.storage in ("provisioned", "scaled") and bool((billed > gb).any())
-        replica, multi = (dr.replica(rows, billed) if enlarged else
-                          (np.broadcast_to(plain[0], billed.shape), np.broadcast_to(plain[1], billed.shape)))
-        per_gb = np.where(multi, dr_price.get(f"{name}/multi-az/gb", np.nan), dr_price.get(f"{name}/single-az/gb",
-                                                                                         np.nan))
-        month_parts.append(_backups_and_dr_month(v, price, dr_price, float(dr.transfer_usd_per_gb[r0]), billed, p)
-                           + np.where(replica, billed * np.nan_to_num(per_gb), 0.0))
-        replica_parts.append(replica)
-        multi_parts.append(multi)
-    month = np.concatenate(month_parts, axis=1)[:, column]
-    replica = np.concatenate(replica_parts, axis=1)[:, column]
-    multi = np.concatenate(multi_parts, axis=1)[:, column]
+        keeps, both = dr.replica(rows, billed) if enlarged else plain
+        per_gb = np.where(both, dr_price.get(f"{name}/multi-az/gb", np.nan), dr_price.get(f"{name}/single-az/gb",
+                                                                                        np.nan))
+        month[:, mine] = (_backups_and_dr_month(v, price, dr_price, float(dr.transfer_usd_per_gb[r0]), billed, p)
+                          + np.where(keeps, billed * np.nan_to_num(per_gb), 0.0))
+        replica[:, mine], multi[:, mine] = keeps, both
     at = cands.index.to_numpy()
-    single, both = np.empty(replica.shape), np.empty(replica.shape)
+    single, multi_az = np.empty(shape), np.empty(shape)
     for opt in pd.unique(purchase):
-        mine = purchase == opt
+        sel = purchase == opt
         on = opt if opt in dr.single_usd else "on_demand"
-        single[mine], both[mine] = dr.single_usd[on][at][None, :], dr.multi_usd[on][at][None, :]
-    replica_hourly = np.where(replica, np.nan_to_num(np.where(multi, both, single)), 0.0)
+        single[sel], multi_az[sel] = dr.single_usd[on][at][None, :], dr.multi_usd[on][at][None, :]
+    replica_hourly = np.where(replica, np.nan_to_num(np.where(multi, multi_az, single)), 0.0)
     return month / HOURS_PER_MONTH + replica_hourly
+
+
+def volume_iops(iops: np.ndarray, writes: np.ndarray, replicas: np.ndarray, variants: np.ndarray,
+                variant_of: np.ndarray, catalog: CloudCatalog, policy: SizingPolicy) -> np.ndarray:
+    """(rows, classes) IOPS the storage of each class must deliver, of ``iops`` in all (rows x classes: the
+    reads' misses and the writes): where replicas keep volumes of their own (RDS, provisioned and scaled
+    storage), one volume applies every write and serves its share of the misses, ``w + (iops - w) / (1 +
+    replicas)`` (RDS User Guide, read replicas: each replica has its own storage and applies the source's
+    changes); where instances share one volume (Aurora), the volume serves all of it."""
+    w = writes * policy.db_iops_per_write
+    shared = np.array([catalog.database(v).storage not in ("provisioned", "scaled") for v in variants])[variant_of]
+    return np.where(shared[None, :], iops, w + (iops - w) / (1 + replicas))
 
 
 class Demand(NamedTuple):
@@ -525,6 +535,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         queries = reads + writes
         baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
                                  p.rds_gp3_baseline_iops[0])
+
         def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             # one region and one deployment per call: prices are scalars
             r0, multi = rows[0], deployment[rows[0]] == "multi-az"
@@ -539,23 +550,28 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             hit, iops = read_path(sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
                                   reads[rows, None], writes[rows, None], p)
             gb = storage_gb[rows, None]
-            bills, delivers = zip(*(_storage_month(catalog.database(v), price, dep, gb, iops, io_month_per_peak_iops[
-                rows, None], baseline_iops[rows, None], p) for v in variants))
-            column = variant_of.ravel() * len(sizes) + size_of
-            storage_month = np.concatenate(bills, axis=1)[:, column]
+            variant_of = variant_of.ravel()
             reads_in_budget = (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms
                                <= p.db_read_latency_budget_ms)[:, size_of]
             vcpu = cands.effective_vcpu.to_numpy()[None, :]
             spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
             replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
+            load = volume_iops(iops[:, size_of], writes[rows, None], replicas, variants, variant_of, catalog, p)
+            storage_month = np.empty(replicas.shape)
+            delivers = np.empty(replicas.shape, dtype=bool)
+            for i, name in enumerate(variants):
+                mine = variant_of == i
+                storage_month[:, mine], delivers[:, mine] = _storage_month(
+                    catalog.database(name), price, dep, gb, load[:, mine], io_month_per_peak_iops[rows, None],
+                    baseline_iops[rows, None], p)
             fits = (_fits_any_cache(cands, primary_vcpu[rows, None], connections[rows, None], gb, multi, p)
-                    & reads_in_budget & np.concatenate(delivers, axis=1)[:, column])
-            replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of.ravel()][None, :]
+                    & reads_in_budget & delivers)
+            replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of][None, :]
             option = purchase[rows]
             cost = (_rates(cands, option, "hourly") + replicas * _rates(cands, option, "hourly_single")
                     + (storage_month + replica_gb * replicas * gb) / HOURS_PER_MONTH)
             if dr is not None:
-                cost = cost + _dr_hourly(rows, cands, variants, column, gb, iops, price, dr, catalog, p, option)
+                cost = cost + _dr_hourly(rows, cands, variants, variant_of, gb, load, price, dr, catalog, p, option)
             # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
             direct = max_connections(cands, p) >= connections[rows, None]
             pool_usd = (np.zeros(len(rows)) if catalog.database_pooler else
@@ -601,6 +617,9 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     spec = {v.name: v for v in catalog.databases}
     storage = np.array([spec[v].storage if v else "" for v in variant], dtype=object)
     provisioned, scaled = storage == "provisioned", storage == "scaled"
+    total_iops = iops  # Aurora's I/O requests: the whole cluster's
+    w = writes * p.db_iops_per_write
+    iops = np.where(provisioned | scaled, w + (iops - w) / (1 + pick.units), iops)  # the writer's own volume
     per_gb_iops = np.array([spec[v].iops_per_gb if v else 0.0 for v in variant])
     volume = np.where(provisioned, np.where(iops > p.rds_gp3_max_iops, "io2", "gp3"),
                       np.array([spec[v].volume if v else "" for v in variant], dtype=object))
@@ -638,7 +657,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_provisioned_iops": np.select([volume == "gp3", volume == "io2"], [np.maximum(iops - baseline_iops, 0),
                                                                               iops], 0.0),
         # only per-request storage bills I/O requests
-        "db_io_million_month": np.where(storage == "per_request", iops * io_month_per_peak_iops / 1e6, 0.0),
+        "db_io_million_month": np.where(storage == "per_request", total_iops * io_month_per_peak_iops / 1e6, 0.0),
         "db_storage_gb": storage_billed,
         "db_backup_billed_gb": np.maximum(backup_gb - storage_billed * free_backup, 0.0),
         "db_fits": fits,

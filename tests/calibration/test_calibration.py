@@ -19,8 +19,9 @@ def pairs():
 
 def test_references_cover_the_ranges_the_issue_names():
     w = [r.workload for r in REFERENCES]
-    assert len(w) >= 12
-    assert min(x.peak_rps for x in w) <= 1 and max(x.peak_rps for x in w) >= 50_000
+    assert len(w) >= 17
+    assert min(x.peak_rps for x in w) <= 1 and max(x.peak_rps for x in w) >= 1_000_000
+    assert sum(x.peak_rps >= 50_000 for x in w) >= 3  # large services: 50,000, 300,000 and 1,000,000 req/s
     assert min(x.data_size_gb for x in w) <= 10 and max(x.data_size_gb for x in w) >= 20_000
     assert min(x.availability_target for x in w) <= 99 and max(x.availability_target for x in w) >= 99.99
     assert min(x.rto_minutes for x in w) <= 5 and max(x.rto_minutes for x in w) >= 48 * 60
