@@ -84,7 +84,9 @@ def render(pairs: list[tuple[Reference, Plan]], method: str, peer_table: str, pe
         w, rec, a = ref.workload, plan.recommended, architecture(plan)
         bad = mismatches(ref, plan)
         arch = (f"{a['option']}, {a['azs']} AZs{' static' if a['static'] else ''}, "
-                f"{'Multi-AZ' if a['db_multi_az'] else 'single-AZ'} {plan.sizing.db_instance_class}"
+                f"{'Multi-AZ' if a['db_multi_az'] else 'single-AZ'} "
+                + (f"{plan.sizing.db_shards:,.0f} shards of " if plan.sizing.db_shards > 1 else "")
+                + f"{plan.sizing.db_instance_class}"
                 f"{', cache' if a['cache'] else ''}, {a['dr_tier']}")
         where = w.region if w.cloud == "aws" else f"{w.region} ({w.cloud})"
         out.append(f"| {ref.name} | {where} | {w.peak_rps:,.0f} | {w.data_size_gb:,.0f} | {w.availability_target:g}% "
