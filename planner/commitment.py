@@ -59,11 +59,14 @@ def commitment_curves(plan: Plan, book: PriceBook | None = None) -> list[Commitm
         return []
     book = book or default_book(w.cloud)
     cat, s, p = catalog_for(w.cloud), plan.sizing, w.policy
-    cores = float(o.row.instance_vcpu)
+    vcpu = float(o.row.instance_vcpu)
+    speed = float(getattr(o.row, "throughput", 1.0))  # reference vCPUs per vCPU, as the fleet was sized
+    cores = vcpu * speed
     need = FleetNeed(*(np.array([float(getattr(s, c))]) for c in ("vcpu_needed", "vcpu_needed_horizon",
                                                                      "capacity_needed", "capacity_needed_horizon")))
     fraction = hourly_fraction_of_peak(p.diurnal_profile, np.array([w.peak_to_average]))[0]
-    units = hourly_units(need, fraction, cores, float(usl_capacity(cores, p.usl_sigma, p.usl_kappa)), float(s.azs),
+    units = hourly_units(need, fraction, cores, float(usl_capacity(vcpu, p.usl_sigma, p.usl_kappa)) * speed,
+                         float(s.azs),
                          bool(s.survive_az_loss))
     sku, region = str(o.row.instance_type), w.region
     on_demand = book.instance_price(w.cloud, region, cat.compute_service, sku).hourly_usd

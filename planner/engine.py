@@ -118,37 +118,29 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         wf = wf.reset_index(drop=True)
         first = _run(wf, policy, book, detail)
-        variants, scenario_of, options, reuse = architecture_variants(wf, first)
-        result = first
-        if (~reuse).any():  # planned again whole: the database is chosen for the pinned tier
-            result = cheapest_variants(result, _run(variants[~reuse], policy, book, detail, options),
-                                       scenario_of[~reuse])
-        if reuse.any():  # the single instance at its own tier, on the first plan's shared sizing
-            rows = scenario_of[reuse]
-            floor = variants["dr_tier_floor"].to_numpy()[reuse]
-            sizing = {c: np.asarray(v)[rows] for c, v in first.sizing_columns.items()}
-            sizing["dr_tier_index"] = np.maximum(np.asarray(sizing["dr_tier_index"]), floor)
-            result = cheapest_variants(result, _run(variants[reuse], policy, book, detail, frozenset({"vertical"}),
-                                                    sizing), rows)
-        return result
+        variants, scenario_of, options = architecture_variants(wf, first)
+        if not len(variants):
+            return first
+        return cheapest_variants(first, _run(variants, policy, book, detail, options), scenario_of)
 
 
 def architecture_variants(wf: pd.DataFrame, first: EngineResult
-                          ) -> tuple[pd.DataFrame, np.ndarray, frozenset[str], np.ndarray]:
-    """The rows to plan again with a choice pinned, the scenario each belongs to, the options the rows planned
-    whole can change, and which rows can keep the first plan's shared sizing (they plan the single instance): every choice the first plan made on a guess rather
-    than on the whole bill.
+                          ) -> tuple[pd.DataFrame, np.ndarray, frozenset[str]]:
+    """The rows to plan again with a choice pinned, the scenario each belongs to, and the options they can
+    change: every choice the first plan made on a guess rather than on the whole bill.
 
     * **DR tier**: the first plan takes the tier the RTO and RPO ask for (the base), lifted per option where one
       region falls short of the availability target, with the database chosen for the base tier's footprint.
       For a fixed architecture a higher tier only adds to the bill (a larger standing footprint), so a higher
       tier can pay only where it changes an architecture: the tier an option was lifted to, where the database
-      is chosen again with that tier's replica in its bill (needless where the replica is the base tier's),
-      and the lowest tier at which the single instance the target doubled into a pair would do alone. Those
-      tiers are planned again (``dr_tier_floor``).
+      and cache are chosen again with that tier's footprint in their bill (needless where the database
+      footprint is the base tier's), and the lowest tier at which the single instance the target doubled into
+      a pair would do alone. Those tiers are planned again whole (``dr_tier_floor``).
     * **CDN** under ``cdn: auto`` with cacheable responses: planned again with the other choice (``cdn_pin``).
 
-    Pruning only by those bounds cannot discard the cheapest whole bill."""
+    The bound behind the pruning (a higher tier adds footprint to a fixed architecture) holds for the compute
+    and the database; the cache's DR share is weighed at the tier of one unsharded volume, so it is the one
+    choice that can still miss by a tier's share of the cache."""
     s, o = first.sizing_columns, first.option_columns
     n, k = len(wf), len(OPTIONS)
     tiers = first.policy.dr_tiers
@@ -163,22 +155,20 @@ def architecture_variants(wf: pd.DataFrame, first: EngineResult
     wanted = np.zeros((n, len(tiers)), dtype=bool)
     rows_k, rows_n = np.nonzero(lifted & changes_db)
     wanted[rows_n, tier[rows_k, rows_n]] = True
-    whole = wanted.copy()  # tiers planned again whole (the database chosen for them)
     # at a pinned tier an option not lifted there only adds footprint: only those lifted can gain
     options = {name for i, name in enumerate(OPTIONS) if i in set(rows_k.tolist())}
     v = list(OPTIONS).index("vertical")
     single_tier = np.asarray(o["single_instance_tier"], dtype=float).reshape(k, n)[v]
     paired = sized[v] & (np.asarray(o["compute_kind"]).reshape(k, n)[v] == "pair") & (single_tier > base)
-    at = single_tier[paired].astype(int)
-    wanted[np.flatnonzero(paired), at] = True
-    if whole[np.flatnonzero(paired), at].any():  # planned whole anyway: the single instance there too
+    wanted[np.flatnonzero(paired), single_tier[paired].astype(int)] = True
+    if paired.any():
         options.add("vertical")
     offload = wf["cacheable_fraction"].to_numpy(dtype=float) * wf["cdn_hit_ratio"].to_numpy(dtype=float)
     flip = (wf["cdn"].to_numpy(dtype=object) == "auto") & np.asarray(s["cdn_priced"], dtype=bool) & (offload > 0)
     used = np.asarray(s["cdn_used"], dtype=bool)
     if flip.any():
         options.update(OPTIONS)  # every option's bill changes with a CDN in front
-    scenario, floor, pin, reuse = [], [], [], []
+    scenario, floor, pin = [], [], []
     for row in np.flatnonzero(wanted.any(axis=1) | flip):
         first_pin = "on" if used[row] else "off"
         pins = ("on", "off") if flip[row] else (first_pin,)
@@ -189,16 +179,13 @@ def architecture_variants(wf: pd.DataFrame, first: EngineResult
                 scenario.append(row)
                 floor.append(t)
                 pin.append(c)
-                # only the single instance changes: the first plan's shared sizing serves (its database was
-                # chosen for the base tier's footprint, a real architecture, priced whole at this tier)
-                reuse.append(c == first_pin and not whole[row, t])
     scenario_of = np.asarray(scenario, dtype=int)
     if not len(scenario_of):
-        return wf.iloc[:0], scenario_of, frozenset(), np.zeros(0, dtype=bool)
+        return wf.iloc[:0], scenario_of, frozenset()
     variants = wf.iloc[scenario_of].reset_index(drop=True)
     variants["dr_tier_floor"] = np.asarray(floor, dtype=int)
     variants["cdn_pin"] = np.asarray(pin, dtype=object)
-    return variants, scenario_of, frozenset(options), np.asarray(reuse, dtype=bool)
+    return variants, scenario_of, frozenset(options)
 
 
 def cheapest_variants(first: EngineResult, second: EngineResult, scenario_of: np.ndarray) -> EngineResult:
@@ -264,9 +251,8 @@ def _variant_lines(l1: Columns, l2: Columns, source: np.ndarray, scenario_of: np
 
 
 def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool,
-         only: frozenset[str] | None = None, sizing: Columns | None = None) -> EngineResult:
-    """:func:`run` without the variants; with ``only``, the other options are not planned (no bill, infeasible);
-    with ``sizing``, the shared sizing is taken as given (a variant that changes none of it)."""
+         only: frozenset[str] | None = None) -> EngineResult:
+    """:func:`run` without the variants; with ``only``, the other options are not planned (no bill, infeasible)."""
     wf = wf.reset_index(drop=True)
     check_names(wf, book)
     clouds = wf["cloud"].unique()
@@ -276,7 +262,7 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool,
     catalog = catalog_for(cloud)
     policy = catalog.policy_for(policy)
     inputs = {c: wf[c].to_numpy() for c in wf.columns}
-    sz = shared_sizing(inputs, policy, book, catalog, explain=detail) if sizing is None else sizing
+    sz = shared_sizing(inputs, policy, book, catalog, explain=detail)
     ctx = Context(columns={**inputs, **sz}, n=len(wf),
                   hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile, inputs["peak_to_average"]),
                   policy=policy, book=book, catalog=catalog)
@@ -470,11 +456,16 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
                              policy, {k: v[scenario] for k, v in prices.items()}, catalog, dr.take(scenario),
                              db_purchase[scenario])
 
+    listed = cache_candidates.drop_duplicates(["region", "sku"])
+    node_price = pd.Series(listed.hourly_usd.to_numpy(), index=pd.MultiIndex.from_frame(listed[["region", "sku"]]))
+
     def with_dr_copy(c: dict[str, np.ndarray]) -> np.ndarray:
-        # the DR tier's share of the nodes (billed whole, at the primary's node price: the DR region's may differ
-        # by a few per cent) is part of what a cache size costs
-        nodes = np.maximum(c["cache_nodes"], 1)
-        return c["cache_hourly_usd"] * (1 + np.ceil(c["cache_nodes"] * dr.cache_fraction) / nodes)
+        # the DR tier's share of the nodes, billed whole at the DR region's node price (the primary's where that
+        # region's list lacks the type, as the bill falls back), is part of what a cache size costs
+        unit = c["cache_hourly_usd"] / np.maximum(c["cache_nodes"], 1)
+        there = node_price.reindex(pd.MultiIndex.from_arrays([cols["dr_region"], c["cache_node_type"]])).to_numpy()
+        return c["cache_hourly_usd"] + np.ceil(c["cache_nodes"] * dr.cache_fraction) * np.where(
+            np.isfinite(there), there, unit)
 
     cache_cost = np.stack([np.where(c["cache_used"], with_dr_copy(c), np.inf) for c in sized_caches]
                           ) if sized_caches else np.full((1, n), np.inf)
@@ -550,12 +541,15 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
         add_reason(opt, db_missing, f"database: {ctx.catalog.label}'s price book has no {p.database_engine} "
                                     f"database (priced: {', '.join(engines)}); set policy.database_engine")
         db_missing = np.zeros(ctx.n, dtype=bool)
+    pooled = "" if p.db_pooler else " (policy.db_pooler is off: the application's connections must fit)"
     add_reason(opt, db_missing, [
-        f"database: no {p.database_engine} {d} class in {r} has {v:,.1f} vCPU and {c:,.0f} connections with "
+        f"database: no {p.database_engine} {d} class in {r} has {v:,.1f} vCPU and {c:,.0f} connections{pooled} with "
         f"storage reads within the {p.db_read_latency_budget_ms:g} ms budget"
-        for d, r, v, c in zip(ctx.col("db_deployment")[db_missing], ctx.region[db_missing],
-                              ctx.col("db_primary_vcpu_needed")[db_missing],
-                              ctx.col("db_connections_needed")[db_missing])])
+        + (f", even sharded into {k:,.0f} clusters (at most policy.db_max_shards {p.db_max_shards})" if k > 1 or
+           k >= p.db_max_shards else "")
+        for d, r, v, c, k in zip(ctx.col("db_deployment")[db_missing], ctx.region[db_missing],
+                                 ctx.col("db_primary_vcpu_needed")[db_missing],
+                                 ctx.col("db_connections_needed")[db_missing], ctx.col("db_shards")[db_missing])])
     no_cache = ~ctx.col("cache_fits")
     add_reason(opt, no_cache, f"cache: policy.cache_mode is always, but no {p.cache_engine} node type holds even "
                               f"{min(p.cache_sizes_tried):.1%} of the hot working set within {MAX_SHARDS} shards")

@@ -51,7 +51,8 @@ def inversions(grid: pd.DataFrame, monthly_usd: np.ndarray, axes: list[str], *,
             col = ordered[a].to_numpy()
             same &= col[1:] == col[:-1]
         lo, hi = usd[:-1], usd[1:]
-        tolerance = load_tolerance if axis in LOAD_AXES else 1e-9
+        # targets: a millionth for the float sums of a bill of a hundred lines (cents on $10,000s), nothing more
+        tolerance = load_tolerance if axis in LOAD_AXES else 1e-6
         cheaper = np.isfinite(lo) & np.isfinite(hi) & (hi < lo * (1 - tolerance))
         # a plan only under the stricter target: the looser one lost a candidate it should have kept
         lost = ~np.isfinite(lo) & np.isfinite(hi) & (axis not in LOAD_AXES)

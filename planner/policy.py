@@ -97,6 +97,31 @@ DEFAULT_BURSTABLE_BASELINES: dict[str, float] = {
     "nano": 0.05, "micro": 0.10, "small": 0.20, "medium": 0.20, "large": 0.30, "xlarge": 0.40, "2xlarge": 0.40,
 }
 
+# Work one vCPU of each EC2 family does, relative to a Graviton3 vCPU (c7g, m7g, r7g = 1): the vCPU that
+# cpu_ms_per_request is measured on. x86 families from Netflix service-capacity-modeling's hardware shapes
+# (cpu_ghz x cpu_ipc_scale per vCPU, m5 = 3.1 x 1.0; 0.3.212): a hyperthread of Skylake to Emerald Rapids, a
+# whole core from AMD's 7th generation. Graviton from AWS's launch figures, chained to m5: Graviton2 (m6g) "40 %
+# better price performance than m5" at 20 % less = 1.12 x m5; Graviton3 "up to 25 % better compute performance
+# than Graviton2" = 1.40 x m5; Graviton4 "up to 30 % better than Graviton3" = 1.82 x m5. Families not listed
+# count 1 (every Google Cloud and Azure family, so far).
+_M5 = 3.1
+_GRAVITON3 = 1.40 * _M5
+DEFAULT_VCPU_THROUGHPUT: dict[str, float] = {
+    **dict.fromkeys(["m5", "m5d", "m5n", "r5", "r5d", "r5n", "t3"], round(3.1 / _GRAVITON3, 3)),
+    **dict.fromkeys(["c5", "c5d", "c5n"], round(3.4 / _GRAVITON3, 3)),
+    **dict.fromkeys(["m5a", "r5a", "t3a"], round(2.5 / _GRAVITON3, 3)),
+    "c5a": round(3.3 * 1.03 / _GRAVITON3, 3),
+    **dict.fromkeys(["m6i", "m6id", "m6in", "c6i", "c6id", "c6in", "r6i", "r6id"], round(3.5 * 1.15 / _GRAVITON3, 3)),
+    **dict.fromkeys(["m6a", "c6a", "r6a"], round(3.6 * 1.15 / _GRAVITON3, 3)),
+    **dict.fromkeys(["m7i", "m7i-flex", "c7i", "c7i-flex", "r7i"], round(3.2 * 1.288 / _GRAVITON3, 3)),
+    **dict.fromkeys(["m7a", "c7a", "r7a"], round(3.7 * 1.95 / _GRAVITON3, 3)),
+    **dict.fromkeys(["m8i", "c8i", "r8i"], round(3.9 * 1.42 / _GRAVITON3, 3)),
+    **dict.fromkeys(["m8a", "c8a", "r8a"], round(4.0 * 1.98 / _GRAVITON3, 3)),
+    **dict.fromkeys(["m6g", "m6gd", "c6g", "c6gd", "c6gn", "r6g", "r6gd", "t4g"], round(1.12 / 1.40, 3)),
+    **dict.fromkeys(["m7g", "m7gd", "c7g", "c7gd", "c7gn", "r7g", "r7gd"], 1.0),
+    **dict.fromkeys(["m8g", "m8gd", "c8g", "c8gd", "r8g", "r8gd"], 1.3),
+}
+
 
 class FailureModel(BaseModel):
     """Failure rates and recovery times behind the designed-for availability estimate.
@@ -250,8 +275,10 @@ class SizingPolicy(BaseModel):
         1_000_000, gt=0, description="Most operations a second one cache node is planned for, however many vCPUs "
                                      "(the same blog's per-node figure; Redis's I/O threads stop scaling there).")
     cache_shard_premium: float = Field(
-        0.05, ge=0, le=1, description="Weight of each shard beyond the first when choosing the node type, as a share "
-                                      "of the cache bill (cluster mode and resharding are work); not billed.")
+        0.0, ge=0, le=1, description="Weight of each shard beyond the first when choosing the node type, as a share "
+                                     "of the cache bill (cluster mode and resharding are work); not billed. 0: the "
+                                     "bill alone decides, as every other choice (a weight not on the bill can make "
+                                     "a stricter target or more growth cost less).")
     cache_node_pattern: str = Field(r"^cache\.(t4g|t3|[rm][5-7]g?)$",
                                     description="Regex of ElastiCache families considered (burstable included: a "
                                                 "cache is sized by memory).")
@@ -260,6 +287,12 @@ class SizingPolicy(BaseModel):
     database_engine: str = Field("postgresql", description="RDS engine: postgresql or mysql.")
     database_family_pattern: str = Field(r"^db\.(t4g|t3|[mr][5-7][gi]?)$",
                                          description="Regex of RDS families considered.")
+    vcpu_throughput: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_VCPU_THROUGHPUT),
+        description="Work a vCPU of each instance family does relative to the vCPU cpu_ms_per_request is "
+                    "measured on (a Graviton3 vCPU = 1; sources beside DEFAULT_VCPU_THROUGHPUT in "
+                    "planner/policy.py); a family not listed counts 1. Fleets, single instances, node groups and "
+                    "workers are sized and chosen in these units.")
     burstable_baselines: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_BURSTABLE_BASELINES),
         description="Sustained share of each vCPU of a burstable (t-class) instance or database class by size "
@@ -399,6 +432,9 @@ class SizingPolicy(BaseModel):
         rto = [t.rto_minutes for t in self.dr_tiers]
         if rto != sorted(rto, reverse=True):
             raise ValueError("dr_tiers must be ordered from cheapest (largest RTO) to dearest (smallest RTO)")
+        slow = {k: v for k, v in self.vcpu_throughput.items() if not 0 < v <= 10}
+        if slow:
+            raise ValueError(f"vcpu_throughput values must be in (0, 10], got {slow}")
         bad = {k: v for k, v in self.burstable_baselines.items() if not 0 < v <= 1}
         if bad:
             raise ValueError(f"burstable_baselines values must be in (0, 1], got {bad}")
@@ -409,3 +445,4 @@ class SizingPolicy(BaseModel):
             raise ValueError(f"rds_gp3_baseline_iops must be 0 <= small <= large <= rds_gp3_max_iops "
                              f"({self.rds_gp3_max_iops:g}), got ({low:g}, {high:g})")
         return self
+

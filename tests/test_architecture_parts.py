@@ -133,7 +133,11 @@ def test_workers_and_queue_by_hand():
     polls = o.row.workers * 730 * 3600 / 20
     queue = line(p, "horizontal", "queue (standard)")
     assert (3 * jobs / 1e6 - 1) * 0.40 < queue <= ((3 * jobs + polls) / 1e6 - 1) * 0.40 + 1e-9
-    assert o.row.workers == math.ceil(s.worker_vcpu_needed / 2)  # c6g.large, 2 vCPU, the cheapest per vCPU
+    # the type with the least price per reference vCPU (its vCPUs x its family's work, policy.vcpu_throughput)
+    family = o.row.worker_type.split(".")[0]
+    work = 2 * p.workload.policy.vcpu_throughput.get(family, 1.0)
+    assert o.row.worker_type.endswith(".large")
+    assert o.row.workers == math.ceil(s.worker_vcpu_needed / work)
     # functions: one invocation per job, 300 ms at one vCPU (1,769 MB)
     assert line(p, "serverless", "workers: function requests") == pytest.approx(jobs / 1e6 * 0.20)
 

@@ -142,15 +142,16 @@ def test_vertical_pair_when_target_exceeds_one_instance():
 
 def test_vertical_buys_the_cores_the_p99_needs_not_one_size_up():
     # 4 req/s x 75 ms = 0.3 busy vCPU (0.43 at the horizon); one core would put the p99 wait past 250 ms, so
-    # two servers. A 2-vCPU box carries that although its USL capacity is 1.96; t4g.large's 30 % baseline
-    # sustains 0.6 < 0.43 / 0.6 = 0.72 vCPU, so the cheapest fit is the cheapest fixed-performance 2-vCPU
-    # type: c6g.large at $0.068/h in us-east-1 (pricing_data: ec2shop on-demand), not a 4-vCPU t4g.xlarge
+    # two servers. A 2-vCPU Graviton3 box carries that although its USL capacity is 1.96; t4g.large's 30 %
+    # baseline sustains 0.6 x 0.8 (a Graviton2 vCPU's work, policy.vcpu_throughput) < 0.43 / 0.6 = 0.72, and
+    # c6g.large's two Graviton2 vCPUs are 1.6 reference cores < 2, so the cheapest fit is the cheapest 2-vCPU type
+    # of reference speed: c7g.large at $0.0725/h in us-east-1 (pricing_data: ec2shop on-demand), not a 4-vCPU box
     p = plan(peak_rps=4, cpu_ms_per_request=75, availability_target=99.5)
     assert p.sizing.vcpu_needed_horizon == 2
     o = p.option("vertical")
-    assert o.row.instance_type == "c6g.large" and o.row.instance_vcpu == 2
+    assert o.row.instance_type == "c7g.large" and o.row.instance_vcpu == 2
     line = o.bom[o.bom.component == "compute"].iloc[0]
-    assert line.unit_usd == pytest.approx(0.068) and line.monthly_usd == pytest.approx(0.068 * 730)
+    assert line.unit_usd == pytest.approx(0.0725) and line.monthly_usd == pytest.approx(0.0725 * 730)
 
 
 def test_serverless_past_the_concurrency_quota_names_the_quota_to_raise():

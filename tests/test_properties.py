@@ -65,7 +65,8 @@ def test_more_load_never_lowers_cost_or_capacity(base, factor):
             continue
         if lo.dr_tier != hi.dr_tier:
             continue  # availability composition does not depend on load: tiers differ only where unsized
-        assert hi.monthly_usd >= lo.monthly_usd * (1 - 1e-9), option
+        # instance granularity: a larger, better-priced type may replace several small ones (the 2 % of the spec)
+        assert hi.monthly_usd >= lo.monthly_usd * (1 - 0.02), option
         if option in ("horizontal", "containers") and hi.instance_type == lo.instance_type:
             for col in ("instances_min", "instances_desired", "instances_max", "instance_hours"):
                 assert hi[col] >= lo[col], (option, col)

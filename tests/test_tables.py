@@ -68,7 +68,7 @@ def test_cost_vs_load_figure_keeps_the_load_axis_on_the_swept_range():
     from planner.report.figures import cost_vs_load_figure
     from planner.workload import Workload
 
-    table = cost_vs_load(Workload(name="t", peak_rps=500), np.geomspace(10, 20_000, 8))
+    table = cost_vs_load(Workload(name="t", peak_rps=500), np.geomspace(1, 20_000, 8))
     cross = pair_crossover(table, "vertical", "horizontal")
     assert cross is not None
     fig = cost_vs_load_figure(table, cross)

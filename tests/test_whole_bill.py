@@ -188,3 +188,57 @@ def test_a_target_no_architecture_meets_names_the_nearest_option_and_what_it_mis
     # the figures it misses by, never rounded into the target: 99.9992 % is not "100 %"
     assert "< target 99.9999% even with multi_site" in why and "100%" not in why
     assert "no DR tier reaches RTO 0.5 min / RPO 0.01 min" in why
+
+
+def test_a_vcpu_counts_the_work_its_family_does():
+    from planner.policy import SizingPolicy
+
+    table = SizingPolicy().vcpu_throughput
+    # hand-checked from the sources: m5 3.1 GHz x IPC 1.0, Graviton3 = 1.40 x m5, c8a 4.0 GHz x 1.98
+    assert table["c7g"] == 1.0 and table["c8g"] == 1.3 and table["c6g"] == pytest.approx(0.8)
+    assert table["m5"] == pytest.approx(3.1 / (1.4 * 3.1), abs=1e-3)
+    assert table["c8a"] == pytest.approx(4.0 * 1.98 / (1.4 * 3.1), abs=1e-3)
+    plan = make_plan(Workload(peak_rps=2000))
+    fleet = plan.option("horizontal").row
+    family = fleet.instance_type.split(".")[0]
+    assert fleet.throughput == pytest.approx(table.get(family, 1.0))
+    assert fleet.usable_cores == pytest.approx(fleet.instance_vcpu * fleet.throughput)
+    # counted alike (every family 1), the cheapest per vCPU comes back, whatever its generation
+    flat = make_plan(Workload(peak_rps=2000, policy={"vcpu_throughput": {}})).option("horizontal").row
+    assert flat.throughput == 1.0 and flat.usable_cores == flat.instance_vcpu
+
+
+def test_bad_throughput_factors_are_refused_by_name():
+    from pydantic import ValidationError
+
+    from planner.policy import SizingPolicy
+
+    with pytest.raises(ValidationError, match="vcpu_throughput values must be in"):
+        SizingPolicy(vcpu_throughput={"c7g": 0})
+
+
+def test_a_sharded_database_bills_each_cluster_once():
+    # api-1m of the calibration set: RDS, sharded, read replicas and PgBouncer in front of each shard
+    plan = make_plan(Workload(peak_rps=1_000_000, peak_to_average=2, read_fraction=0.98, cpu_ms_per_request=2,
+                              response_kb=2, latency_target_ms=100, data_size_gb=5_000, hot_data_fraction=0.05))
+    s, bom = plan.sizing, plan.recommended.bom
+    assert s.db_engine_variant == "rds" and s.db_shards > 1 and s.db_read_replicas > 0 and s.db_pooler == "pgbouncer"
+
+    def quantity(component: str) -> float:
+        return float(bom[bom.component == component].quantity.sum())
+
+    assert quantity("database") == pytest.approx(s.db_shards * 730)  # one Multi-AZ writer a shard
+    assert quantity("database read replicas") == pytest.approx(s.db_read_replicas * s.db_shards * 730)
+    # each replica keeps its own shard's volume: per-shard storage x replicas x shards, not x shards twice
+    assert quantity("replica storage") == pytest.approx(s.db_storage_gb * s.db_read_replicas * s.db_shards)
+    assert quantity("database storage") == pytest.approx(s.db_storage_gb * s.db_shards)
+    assert quantity("connection pooler (PgBouncer)") == pytest.approx(s.db_pooler_instances * s.db_shards * 730)
+    why = next(d.rationale for d in plan.decisions if d.topic == "database class")
+    assert f"{s.db_shards:,.0f} shards (the application must partition its data by key" in why
+
+
+def test_the_shard_limit_is_a_limit_named_in_the_reason():
+    plan = make_plan(Workload(peak_rps=300_000, data_size_gb=2_000, policy={"db_max_shards": 2}))
+    assert plan.recommended is None
+    assert any("even sharded into 2 clusters (at most policy.db_max_shards 2)" in r
+               for r in plan.option("horizontal").reasons)

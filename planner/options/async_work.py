@@ -63,7 +63,7 @@ def bill_async(ctx: Context, opt: Columns, bom: BomBuilder) -> None:
     else:
         best = cheapest_per_vcpu(ctx.book, cat, p).reindex(ctx.region)
         sku = best.sku.fillna("").to_numpy(dtype=object)
-        vcpu = best.vcpu.to_numpy(dtype=float)
+        vcpu = best.ref_vcpu.to_numpy(dtype=float)  # the pool is sized in reference vCPUs
         units, hours = worker_units(ctx, np.nan_to_num(vcpu, nan=1.0))
         has = used & (sku != "")
         bom.instance_hours(ctx.rows[has], option, "workers", cat.compute_service, ctx.region[has], sku[has],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ from planner.sizing.choose import cheapest, pareto_prune
 from planner.sizing.compute import fleet_units, units_for
 from planner.sizing.role_cost import role_cost_usd
 from planner.sizing.spot import BUCKET_UPPER, interruption_rate, overprovision
+from planner.sizing.throughput import vcpu_throughput
 from planner.sizing.usl import usl_capacity
 
 
@@ -40,14 +41,17 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         vcpu = c.vcpu.to_numpy()
-        cap = usl_capacity(vcpu, p.usl_sigma, p.usl_kappa)[None, :]
+        speed = c.throughput.to_numpy()
+        cap = (usl_capacity(vcpu, p.usl_sigma, p.usl_kappa) * speed)[None, :]
         # a burstable instance serves bursts on all its vCPUs but sustains only its baseline share of them
         sustained = c.sustained_vcpu.to_numpy()[None, :]
         units = np.broadcast_to(count[rows, None], (len(rows), len(c)))
-        fits = (units_for(servers[rows, None], need[rows, None], vcpu[None, :], cap) <= 1)
+        fits = (units_for(servers[rows, None], need[rows, None], (vcpu * speed)[None, :], cap) <= 1)
         fits &= (sustained >= need[rows, None]) & (c.memory_gib.to_numpy()[None, :] >= p.vertical_min_memory_gib)
-        return units, np.where(fits, units * c.hourly_usd.to_numpy()[None, :], np.inf)
+        # at the rate it is billed at (a commitment discounts families unequally)
+        return units, np.where(fits, units * _rate(c, base[rows]), np.inf)
 
+    base, _, _ = ctx.purchase
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.found
     frame = option_frame(
@@ -67,7 +71,6 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
         msgs = [f"needs {n:,.1f} vCPU of capacity at the horizon peak{tail[r]}"
                 for r, n in zip(ctx.region[~found], need[~found])]
         add_reason(frame, ~found, msgs)
-    base, _, _ = ctx.purchase
     rows = ctx.rows[found]
     bom.instance_hours(rows, "vertical", "compute", ctx.catalog.compute_service, ctx.region[found], pick.sku[found],
                        count[found] * HOURS_PER_MONTH, base[found])
@@ -79,10 +82,11 @@ Usable = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]]
 
 
 def _whole_instance(p: object) -> Usable:
-    """An instance serves the application on all its cores: USL capacity of its vCPU count."""
+    """An instance serves the application on all its cores: USL capacity of its vCPU count, in reference vCPUs
+    (:mod:`planner.sizing.throughput`)."""
     def usable(c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        v = c.vcpu.to_numpy()
-        return v, usl_capacity(v, p.usl_sigma, p.usl_kappa)  # type: ignore[attr-defined]
+        v, speed = c.vcpu.to_numpy(), c.throughput.to_numpy()
+        return v * speed, usl_capacity(v, p.usl_sigma, p.usl_kappa) * speed  # type: ignore[attr-defined]
 
     return usable
 
@@ -101,12 +105,15 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
     runs for a node group (:mod:`planner.options.kubernetes`). Bills ``{component} (baseline)`` and
     ``(autoscaled)`` lines and root volumes."""
     p, av = ctx.policy, ctx.policy.availability
+    # a node group requests pods in its vCPUs and fits them in its memory; a plain fleet needs only the work
+    serves = ["vcpu", "ref_cores", "ref_capacity", "memory_gib"] if option == "kubernetes" else ["ref_cores",
+                                                                                               "ref_capacity"]
     cands = _pruned(ctx, ("horizontal", ctx.cloud, p.horizontal_family_pattern, p.allow_arm64, p.fleet_min_vcpu,
                           p.fleet_max_vcpu),
                     lambda: instance_candidates(ctx.book, ctx.cloud, ctx.catalog.compute_service,
                                                 p.horizontal_family_pattern,
                                                 allow_arm64=p.allow_arm64, min_vcpu=p.fleet_min_vcpu,
-                                                max_vcpu=p.fleet_max_vcpu))
+                                                max_vcpu=p.fleet_max_vcpu), serves)
     azs, survive = ctx.col("azs"), ctx.col("survive_az_loss")
     base, burst, _ = ctx.purchase
     optimise = ctx.col("purchase_option") == "optimise"
@@ -148,6 +155,7 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
                          azs=azs, front="alb",
                          compute_availability_pct=av.ec2_multi_az, **units)
     frame["instance_hourly_usd"] = pick.of(cands, "hourly_usd")
+    frame["throughput"] = pick.of(cands, "throughput")  # reference vCPUs per vCPU
     frame["instances_committed"] = np.where(found, committed, np.nan)
     frame["commit_ratio"] = ratio  # the break-even utilisation of the commitment: its rate / the burst rate
     frame["usable_cores"] = np.where(found, cores, np.nan)
@@ -212,25 +220,35 @@ def _most_capacity(ctx: Context, key: tuple[object, ...], cands: pd.DataFrame) -
     p = ctx.policy
 
     def build() -> pd.DataFrame:
-        best = cands.assign(cap=usl_capacity(cands.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa))
+        best = cands.assign(cap=usl_capacity(cands.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa)
+                            * cands.throughput.to_numpy())
         best = best.sort_values(["cap", "hourly_usd"], ascending=[True, False]).groupby("region").tail(1)
         return best.set_index("region")
 
-    return ctx.book.memo(("most_capacity", *key, p.usl_sigma, p.usl_kappa), build)
+    return ctx.book.memo(("most_capacity", *key, p.usl_sigma, p.usl_kappa, tuple(sorted(p.vcpu_throughput.items()))),
+                         build)
 
 
-def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """Candidates no other type with as many vCPUs and as much memory beats on every rate (see
-    :func:`pareto_prune`), memoised under ``key`` (stable across processes: the book may be cached on disk)."""
+def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.DataFrame],
+            serves: Sequence[str] = ("ref_cores", "ref_capacity", "memory_gib", "sustained_vcpu")) -> pd.DataFrame:
+    """Candidates no other type of the region beats on every rate while it ``serves`` at least as much (see
+    :func:`pareto_prune`), memoised under ``key`` (stable across processes: the book may be cached on disk).
+    ``serves``: what the option uses of a type, among its vCPUs, reference cores and USL capacity
+    (:mod:`planner.sizing.throughput`), memory and sustained (burstable) vCPU: a type with as much of each at
+    no more at any rate serves any need at no more, across sizes too, since the units needed scale down."""
     def build() -> pd.DataFrame:
         cands = candidates()
-        cands["sustained_vcpu"] = cands.vcpu.to_numpy() * ctx.catalog.sustained_share(cands.sku, ctx.policy)
+        vcpu = cands.vcpu.to_numpy()
+        speed = vcpu_throughput(cands.family, ctx.policy)
+        cands["throughput"] = speed
+        cands["sustained_vcpu"] = vcpu * ctx.catalog.sustained_share(cands.sku, ctx.policy) * speed
+        cands["ref_cores"] = vcpu * speed
+        cands["ref_capacity"] = usl_capacity(vcpu, ctx.policy.usl_sigma, ctx.policy.usl_kappa) * speed
         rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
-        # memory counts too (the single instance needs a minimum), and so does the sustained share: a cheaper
-        # burstable type with the same vCPUs and memory does not replace a fixed-performance one
-        return pareto_prune(cands, ["region", "vcpu"], ["memory_gib", "sustained_vcpu"], rates).reset_index(drop=True)
+        return pareto_prune(cands, ["region"], list(serves), rates).reset_index(drop=True)
 
-    return ctx.book.memo(("pruned_fleet", *key), build)
+    return ctx.book.memo(("pruned_fleet", *key, tuple(serves), tuple(sorted(ctx.policy.vcpu_throughput.items())),
+                          ctx.policy.usl_sigma, ctx.policy.usl_kappa), build)
 
 
 def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:

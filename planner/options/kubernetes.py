@@ -22,14 +22,16 @@ def kubernetes(ctx: Context, bom: BomBuilder) -> Columns:
     p = ctx.policy
 
     def usable(c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        vcpu = c.vcpu.to_numpy()
-        cores = pods_per_node(vcpu, c.memory_gib.to_numpy(), p) * p.pod_vcpu
+        # a pod's vCPU request is in the node's vCPUs; its work in reference vCPUs
+        vcpu, speed = c.vcpu.to_numpy(), c.throughput.to_numpy()
+        cores = pods_per_node(vcpu, c.memory_gib.to_numpy(), p) * p.pod_vcpu * speed
         return cores, cores * usl_capacity(vcpu, p.usl_sigma, p.usl_kappa) / vcpu
 
     frame = autoscaled_fleet(ctx, bom, "kubernetes", usable, "nodes")
     found = frame["instance_type"] != ""
-    frame["pods_per_node"] = np.where(found, frame["usable_cores"] / p.pod_vcpu, np.nan)
-    frame["pods_desired"] = np.ceil(ctx.col("vcpu_needed") / p.pod_vcpu)
+    speed = np.nan_to_num(frame["throughput"].astype(float), nan=1.0)
+    frame["pods_per_node"] = np.where(found, frame["usable_cores"] / p.pod_vcpu / speed, np.nan)
+    frame["pods_desired"] = np.ceil(ctx.col("vcpu_needed") / p.pod_vcpu / speed)
     none_fit = ~found & (ctx.col("vcpu_needed") > 0)
     add_reason(frame, none_fit, f"no node type of the fleet's families holds a pod of {p.pod_vcpu:g} vCPU / "
                                 f"{p.pod_memory_gb:g} GB after the system's share")

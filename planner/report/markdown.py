@@ -129,8 +129,8 @@ def render_markdown(plan: Plan) -> str:
                 f"{w.rto_minutes:g} / {w.rpo_minutes:g} min).", "", f"_{plan.billing}_", ""]
         out.append(next(d.rationale for d in plan.decisions if d.topic == "recommendation").capitalize() + ".")
     else:
-        out.append("**No option meets every target.** " +
-                   next(d.rationale for d in plan.decisions if d.topic == "recommendation") + ".")
+        why = next(d.rationale for d in plan.decisions if d.topic == "recommendation")
+        out.append("**No option meets every target:** " + why.split(": ", 1)[-1] + ".")
     if plan.uncertainty is not None:
         out += ["", *_uncertainty_section(plan)]
     out += ["", "## Workload", ""]

@@ -45,7 +45,7 @@ from planner.sizing.choose import Pick, cheapest, pareto_prune
 from planner.sizing.workers import cheapest_per_vcpu
 
 SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
-SHARD_FACTORS = (2, 4)  # more shards than the fewest, tried where the database is large
+SHARD_FACTORS = (2, 4)  # more shards than the fewest, priced where the database is large
 
 
 def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy, catalog: CloudCatalog) -> np.ndarray:
@@ -118,7 +118,7 @@ def unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, pol
     # PgBouncer instances run on the fleet's cheapest type per vCPU
     pooler = cheapest_per_vcpu(book, catalog, policy).reindex(np.asarray(regions, dtype=object))
     out["pooler/vcpu"] = pooler.vcpu.to_numpy(dtype=float)
-    out["pooler/usd_per_vcpu_hour"] = pooler.usd_per_vcpu_hour.to_numpy(dtype=float)
+    out["pooler/usd_per_vcpu_hour"] = (pooler.usd_per_vcpu_hour * pooler.ref_vcpu / pooler.vcpu).to_numpy(dtype=float)
     for v in catalog.databases:
         engine = v.engine.get(policy.database_engine, "")
         for dep in ("single-az", "multi-az"):
@@ -382,7 +382,7 @@ def shards_needed(write_vcpu: np.ndarray, read_vcpu: np.ndarray, largest_vcpu: n
     key to its shard)."""
     p = policy
     big = np.where(np.isfinite(largest_vcpu) & (largest_vcpu > 0), largest_vcpu, np.inf)
-    n = np.maximum(np.ceil(np.nan_to_num(write_vcpu / big)), 1.0)
+    n = np.clip(np.ceil(np.nan_to_num(write_vcpu / big)), 1.0, p.db_max_shards)
     for _ in range(64):
         w, r = write_vcpu / n, read_vcpu / n
         ratio = np.maximum((w + np.minimum(r, p.db_max_primary_vcpu)) / big,
@@ -459,16 +459,25 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     class that meets what no cache relieves (the writes' vCPU, connections, the minimum buffer, Multi-AZ
     memory), at its purchase option's rate, with no replica and storage at its per-GB price alone, plus (with
     ``dr``) the backups, DR copies and DR replica of the data's own volume (a volume billed larger for IOPS
-    only adds); 0 where the database could shard.
+    only adds); the least of that at 1, 2 and 4 shards, and 0 where even uncached reads force shards.
 
     A cache of cost C cannot pay where C + this bound >= the database's bill without a cache, so the engine
     sizes the database behind caches only where it could."""
-    p = policy
-    # one cluster: where even uncached reads need no more, no cache in front leads to more (a cache only takes
-    # reads away); where they do, a sharded database's bill is not bounded by one cluster's, so no bound (0)
+    # a large database may be priced at 1, 2 or 4 shards (see size_database): the least of the three floors,
+    # each N x one shard's floor; where even uncached reads force shards, no bound (0)
     largest = largest_class_vcpu(cols, multi_az, candidates)
     sharded = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, largest).shards > 1
-    d = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, shards=np.ones(len(multi_az)))
+    floors = [_floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
+                        np.full(len(multi_az), float(n))) * n for n in (1, *SHARD_FACTORS)]
+    return np.where(sharded, 0.0, np.minimum.reduce(floors))
+
+
+def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
+              candidates: pd.DataFrame, policy: SizingPolicy, prices: dict[str, np.ndarray], catalog: CloudCatalog,
+              dr: DisasterRecovery | None, purchase: np.ndarray | None, shards: np.ndarray) -> np.ndarray:
+    """One shard's floor (see :func:`database_floor`) for ``shards`` shards."""
+    p = policy
+    d = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, shards=shards)
     option = np.full(len(multi_az), "on_demand", dtype=object) if purchase is None else np.asarray(purchase)
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -486,7 +495,7 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
                                      dr, catalog, p, option[rows])
         return np.zeros(cost.shape), np.where(fits & np.isfinite(cost), cost, np.inf)
 
-    return np.where(sharded, 0.0, cheapest(_groups(cols, d.deployment), candidates, evaluate, key="group").hourly_usd)
+    return cheapest(_groups(cols, d.deployment), candidates, evaluate, key="group").hourly_usd
 
 
 def read_path(memory_gib: np.ndarray, data_gb: np.ndarray, cache_data_fraction: np.ndarray, hot: np.ndarray,
@@ -583,17 +592,22 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         # each scenario chooses among the classes of its own deployment only: split by region/deployment
         return cheapest(group, candidates, evaluate, key="group")
 
-    # a database that one cluster carries is not sharded (sharding is the application's work, not on the bill);
-    # one that must shard, or whose one cluster fits no class (IOPS, read latency), is also priced at twice and
-    # four times the fewest shards: once the data is partitioned, the count is a whole-bill choice
+    # a small database is not sharded (sharding is the application's work, not on the bill); a large one (its
+    # one cluster needs at least half the largest class), one that must shard, or one whose shards fit no class
+    # (IOPS, read latency) is also priced at twice and four times as many shards, and doubled on until a shard
+    # fits: once the data is partitioned, or nearly must be, the count is a whole-bill choice
     pick, shards = choose(fewest, groups), fewest.shards
     total = pick.hourly_usd * shards
-    big = (fewest.shards >= 2) | ~pick.found
-    for factor in SHARD_FACTORS:
+    size = candidates.effective_vcpu.reindex(pick.candidate).to_numpy(dtype=float)
+    big = (fewest.shards >= 2) | ~pick.found | (np.nan_to_num(size) >= largest / 2)
+    factor = 1
+    while True:
+        factor *= 2
         more = np.minimum(fewest.shards * factor, p.db_max_shards)
-        tried = big & (more > shards)
+        tried = (big & (more > shards) & (fewest.shards * factor / 2 < p.db_max_shards)
+                 & ((factor <= SHARD_FACTORS[-1]) | ~np.isfinite(total)))
         if not tried.any():
-            continue
+            break
         other = choose(demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=more),
                        np.where(tried, groups, ""))
         better = tried & (other.hourly_usd * more < total)
@@ -639,7 +653,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_multi_az": multi_az,
         "db_deployment": deployment,
         # per shard, as every per-instance, storage and I/O column below; the bill multiplies by the shards
-        "db_shards": np.where(fits, shards, 1.0),
+        "db_shards": shards,  # where no class fits, the count tried
         "db_pooler": pooler.astype(object),
         "db_pooler_instances": np.where(pooler == "pgbouncer", pooler_instances(queries, pooler_vcpu, p), 0.0),
         "db_read_replicas": pick.units,

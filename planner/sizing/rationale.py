@@ -332,10 +332,11 @@ def option(ctx: Context, opt: Columns) -> list[str]:
                        + (f"a standby pair since {single} < target {pct(target)}" if r.instances_desired > 1 else
                           f"no standby: {single} >= target {pct(target)}"))
         elif name == "horizontal":
-            cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa))
+            cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa)) * r.throughput
             out.append(f"cheapest fleet bill among current-generation general-purpose and compute families, x86 and "
-                       f"{cat.product('arm')}, {p.fleet_min_vcpu}-{p.fleet_max_vcpu} vCPU (${r.instance_hourly_usd / cap:.4f} per "
-                       f"usable vCPU-hour on demand); min = quietest hour of the load profile, max = horizon peak x "
+                       f"{cat.product('arm')}, {p.fleet_min_vcpu}-{p.fleet_max_vcpu} vCPU, each vCPU counted at its "
+                       f"family's work ({r.throughput:.2f} reference vCPU here; "
+                       f"${r.instance_hourly_usd / cap:.4f} per usable reference vCPU-hour on demand); min = quietest hour of the load profile, max = horizon peak x "
                        f"{1 + p.burst_headroom:g}; {r.instance_hours:,.0f} instance-hours a month (not "
                        f"{r.instances_desired * HOURS_PER_MONTH:,.0f} at peak x {HOURS_PER_MONTH})")
         elif name == "containers":
@@ -356,7 +357,7 @@ def option(ctx: Context, opt: Columns) -> list[str]:
                      f"quota to raise: {cat.product('concurrency_limit')} is {p.lambda_concurrency_limit:,} by "
                      f"default, a soft quota; ask for {r.concurrency_quota_to_raise:,.0f} before launch")
             cold = (f"; cold starts would touch {r.cold_start_share:.1%} of requests, so provisioned concurrency "
-                    f"({r.provisioned_environments:,.0f} environments) runs {r.provisioned_hours_per_day:.0f} "
+                    f"({r.provisioned_environments:,.0f} environment(s)) runs {r.provisioned_hours_per_day:.0f} "
                     "hours a day" if r.provisioned_hours_per_day > 0 else
                     f"; {r.cold_start_share:.2%} of requests start cold ({p.lambda_keep_alive_s:g} s keep-alive)")
             out.append(f"Little's law: concurrency = rate x duration; {quota}{cold}")

@@ -31,6 +31,7 @@ from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.queueing import min_servers
+from planner.sizing.throughput import vcpu_throughput
 
 SQS_CHUNK_KB = 64.0
 SQS_REQUESTS_PER_JOB = 3.0  # send, receive, delete
@@ -47,17 +48,21 @@ def drain_rate(peak_per_s: np.ndarray, avg_per_s: np.ndarray, delay_s: np.ndarra
 
 
 def cheapest_per_vcpu(book: PriceBook, catalog: CloudCatalog, policy: SizingPolicy) -> pd.DataFrame:
-    """Per region, the fleet instance type with the least on-demand price per vCPU-hour (``sku``, ``vcpu``,
-    ``usd_per_vcpu_hour``): what a worker pool runs on, and what offloaded compute is costed at."""
+    """Per region, the fleet instance type with the least on-demand price per reference vCPU-hour (``sku``,
+    ``vcpu``, ``ref_vcpu``: its work in reference vCPUs, :mod:`planner.sizing.throughput`;
+    ``usd_per_vcpu_hour`` per reference vCPU): what a worker pool runs on, and what offloaded compute is costed
+    at."""
     def build() -> pd.DataFrame:
         c = instance_candidates(book, catalog.name, catalog.compute_service, policy.horizontal_family_pattern,
                                 allow_arm64=policy.allow_arm64, min_vcpu=policy.fleet_min_vcpu,
                                 max_vcpu=policy.fleet_max_vcpu)
-        c = c.assign(usd_per_vcpu_hour=c.hourly_usd / c.vcpu).sort_values(["usd_per_vcpu_hour", "vcpu", "sku"])
-        return c.drop_duplicates("region").set_index("region")[["sku", "vcpu", "usd_per_vcpu_hour"]]
+        c = c.assign(ref_vcpu=c.vcpu.to_numpy(dtype=float) * vcpu_throughput(c.family, policy))
+        c = c.assign(usd_per_vcpu_hour=c.hourly_usd / c.ref_vcpu).sort_values(["usd_per_vcpu_hour", "vcpu", "sku"])
+        return c.drop_duplicates("region").set_index("region")[["sku", "vcpu", "ref_vcpu", "usd_per_vcpu_hour"]]
 
     return book.memo(("cheapest_per_vcpu", catalog.name, policy.horizontal_family_pattern, policy.allow_arm64,
-                      policy.fleet_min_vcpu, policy.fleet_max_vcpu), build)
+                      policy.fleet_min_vcpu, policy.fleet_max_vcpu, tuple(sorted(policy.vcpu_throughput.items()))),
+                     build)
 
 
 def hourly_share(wf: Mapping[str, np.ndarray], hourly_fraction: np.ndarray, policy: SizingPolicy) -> np.ndarray:
