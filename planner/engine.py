@@ -456,14 +456,15 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
                              policy, {k: v[scenario] for k, v in prices.items()}, catalog, dr.take(scenario),
                              db_purchase[scenario])
 
-    listed = cache_candidates.drop_duplicates(["region", "sku"])
-    node_price = pd.Series(listed.hourly_usd.to_numpy(), index=pd.MultiIndex.from_frame(listed[["region", "sku"]]))
+    node_price = dict(zip(zip(cache_candidates.region.tolist(), cache_candidates.sku.tolist()),
+                          cache_candidates.hourly_usd.tolist()))
 
     def with_dr_copy(c: dict[str, np.ndarray]) -> np.ndarray:
         # the DR tier's share of the nodes, billed whole at the DR region's node price (the primary's where that
         # region's list lacks the type, as the bill falls back), is part of what a cache size costs
         unit = c["cache_hourly_usd"] / np.maximum(c["cache_nodes"], 1)
-        there = node_price.reindex(pd.MultiIndex.from_arrays([cols["dr_region"], c["cache_node_type"]])).to_numpy()
+        there = np.array([node_price.get(pair, np.nan) for pair in zip(cols["dr_region"].tolist(),
+                                                                        c["cache_node_type"].tolist())], dtype=float)
         return c["cache_hourly_usd"] + np.ceil(c["cache_nodes"] * dr.cache_fraction) * np.where(
             np.isfinite(there), there, unit)
 
@@ -474,7 +475,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
         # sized first, alone, so the bound can spare the cache sizes that cannot beat it
         without = _stacked(databases, np.zeros(n, dtype=int), everyone)
         least = cache_cost + database_floor(cols, multi_az, app_vcpu, db_candidates, policy, prices, catalog, dr,
-                                            db_purchase)[None, :]
+                                            db_purchase, without["db_large"])[None, :]
         spared = least >= without["db_hourly_usd"][None, :]
         spared_least = np.where(spared, least, np.inf).min(axis=0)
         size_index, scenario = np.nonzero(~spared)

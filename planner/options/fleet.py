@@ -105,15 +105,13 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
     runs for a node group (:mod:`planner.options.kubernetes`). Bills ``{component} (baseline)`` and
     ``(autoscaled)`` lines and root volumes."""
     p, av = ctx.policy, ctx.policy.availability
-    # a node group requests pods in its vCPUs and fits them in its memory; a plain fleet needs only the work
-    serves = ["vcpu", "ref_cores", "ref_capacity", "memory_gib"] if option == "kubernetes" else ["ref_cores",
-                                                                                               "ref_capacity"]
-    cands = _pruned(ctx, ("horizontal", ctx.cloud, p.horizontal_family_pattern, p.allow_arm64, p.fleet_min_vcpu,
+    # a unit serves what ``usable`` says (cores and capacity): a type with no less of both for no more is kept
+    cands = _pruned(ctx, (option, ctx.cloud, p.horizontal_family_pattern, p.allow_arm64, p.fleet_min_vcpu,
                           p.fleet_max_vcpu),
                     lambda: instance_candidates(ctx.book, ctx.cloud, ctx.catalog.compute_service,
                                                 p.horizontal_family_pattern,
                                                 allow_arm64=p.allow_arm64, min_vcpu=p.fleet_min_vcpu,
-                                                max_vcpu=p.fleet_max_vcpu), serves)
+                                                max_vcpu=p.fleet_max_vcpu), ("unit_cores", "unit_capacity"), usable)
     azs, survive = ctx.col("azs"), ctx.col("survive_az_loss")
     base, burst, _ = ctx.purchase
     optimise = ctx.col("purchase_option") == "optimise"
@@ -230,12 +228,14 @@ def _most_capacity(ctx: Context, key: tuple[object, ...], cands: pd.DataFrame) -
 
 
 def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.DataFrame],
-            serves: Sequence[str] = ("ref_cores", "ref_capacity", "memory_gib", "sustained_vcpu")) -> pd.DataFrame:
+            serves: Sequence[str] = ("ref_cores", "ref_capacity", "memory_gib", "sustained_vcpu"),
+            usable: Usable | None = None) -> pd.DataFrame:
     """Candidates no other type of the region beats on every rate while it ``serves`` at least as much (see
     :func:`pareto_prune`), memoised under ``key`` (stable across processes: the book may be cached on disk).
-    ``serves``: what the option uses of a type, among its vCPUs, reference cores and USL capacity
-    (:mod:`planner.sizing.throughput`), memory and sustained (burstable) vCPU: a type with as much of each at
-    no more at any rate serves any need at no more, across sizes too, since the units needed scale down."""
+    ``serves``: what the option uses of a type, among its reference cores and USL capacity
+    (:mod:`planner.sizing.throughput`), memory and sustained (burstable) vCPU, or ``unit_cores`` and
+    ``unit_capacity`` as ``usable`` gives them: a type with as much of each at no more at any rate serves any
+    need at no more, across sizes too, since the units needed scale down."""
     def build() -> pd.DataFrame:
         cands = candidates()
         vcpu = cands.vcpu.to_numpy()
@@ -244,11 +244,16 @@ def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.D
         cands["sustained_vcpu"] = vcpu * ctx.catalog.sustained_share(cands.sku, ctx.policy) * speed
         cands["ref_cores"] = vcpu * speed
         cands["ref_capacity"] = usl_capacity(vcpu, ctx.policy.usl_sigma, ctx.policy.usl_kappa) * speed
+        if usable is not None:
+            cands["unit_cores"], cands["unit_capacity"] = usable(cands)
         rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
         return pareto_prune(cands, ["region"], list(serves), rates).reset_index(drop=True)
 
-    return ctx.book.memo(("pruned_fleet", *key, tuple(serves), tuple(sorted(ctx.policy.vcpu_throughput.items())),
-                          ctx.policy.usl_sigma, ctx.policy.usl_kappa), build)
+    policy = ctx.policy
+    return ctx.book.memo(("pruned_fleet", *key, tuple(serves), tuple(sorted(policy.vcpu_throughput.items())),
+                          policy.usl_sigma, policy.usl_kappa, policy.pod_vcpu, policy.pod_memory_gb,
+                          policy.k8s_max_pods_per_node, policy.k8s_daemonset_vcpu, policy.k8s_daemonset_memory_gb),
+                         build)
 
 
 def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:

@@ -106,7 +106,18 @@ def unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, pol
                 ) -> dict[str, np.ndarray]:
     """Per-scenario storage, IOPS and I/O prices [USD per month unit] of each database variant of the cloud,
     keyed ``variant/deployment/what`` (``what``: ``gb``, ``iops``, and for provisioned storage ``io2_gb``,
-    ``io2_iops``; ``variant/io_million``; ``variant/replica_gb``); NaN where the book has none."""
+    ``io2_iops``; ``variant/io_million``; ``variant/replica_gb``; ``variant/backup_gb``), and the PgBouncer
+    instance's (``pooler/...``); NaN where the book has none. Worked out once per set of regions."""
+    codes, uniques = pd.factorize(np.asarray(regions, dtype=object))
+    key = ("unit_prices", catalog.name, policy.database_engine, policy.horizontal_family_pattern,
+           policy.allow_arm64, policy.fleet_min_vcpu, policy.fleet_max_vcpu,
+           tuple(sorted(policy.vcpu_throughput.items())), tuple(uniques))
+    per_region = book.memo(key, lambda: _unit_prices(book, catalog, np.asarray(uniques, dtype=object), policy))
+    return {k: v[codes] for k, v in per_region.items()}
+
+
+def _unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, policy: SizingPolicy
+                 ) -> dict[str, np.ndarray]:
     def price(ref: PriceRef | None, **fill: str) -> np.ndarray:
         if ref is None:
             return np.full(len(regions), np.nan)
@@ -454,12 +465,14 @@ def _groups(cols: Mapping[str, np.ndarray], deployment: np.ndarray) -> np.ndarra
 def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
                    candidates: pd.DataFrame, policy: SizingPolicy, prices: dict[str, np.ndarray],
                    catalog: CloudCatalog, dr: DisasterRecovery | None = None,
-                   purchase: np.ndarray | None = None) -> np.ndarray:
+                   purchase: np.ndarray | None = None, large: np.ndarray | None = None) -> np.ndarray:
     """A lower bound of :func:`size_database`'s ``db_hourly_usd`` whatever cache sits in front: the cheapest
     class that meets what no cache relieves (the writes' vCPU, connections, the minimum buffer, Multi-AZ
     memory), at its purchase option's rate, with no replica and storage at its per-GB price alone, plus (with
     ``dr``) the backups, DR copies and DR replica of the data's own volume (a volume billed larger for IOPS
-    only adds); the least of that at 1, 2 and 4 shards, and 0 where even uncached reads force shards.
+    only adds); for a ``large`` database (:func:`size_database`'s ``db_large`` without a cache; every one where
+    None) the least of that at 1, 2 and 4 shards, and 0 where even uncached reads force shards. A cache only
+    takes reads away, so a database not large alone is not large behind one and keeps one shard.
 
     A cache of cost C cannot pay where C + this bound >= the database's bill without a cache, so the engine
     sizes the database behind caches only where it could."""
@@ -467,9 +480,18 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     # each N x one shard's floor; where even uncached reads force shards, no bound (0)
     largest = largest_class_vcpu(cols, multi_az, candidates)
     sharded = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, largest).shards > 1
-    floors = [_floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
-                        np.full(len(multi_az), float(n))) * n for n in (1, *SHARD_FACTORS)]
-    return np.where(sharded, 0.0, np.minimum.reduce(floors))
+    large = np.ones(len(multi_az), dtype=bool) if large is None else np.asarray(large, dtype=bool)
+    floor = _floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
+                      np.ones(len(multi_az)))
+    if large.any():
+        some = np.flatnonzero(large)
+        part = {c: np.asarray(v)[some] for c, v in cols.items()}
+        for n in SHARD_FACTORS:
+            at = _floor_at(part, multi_az[some], app_vcpu_horizon[some], candidates, policy,
+                           {k: v[some] for k, v in prices.items()}, catalog, None if dr is None else dr.take(some),
+                           None if purchase is None else np.asarray(purchase)[some], np.full(len(some), float(n)))
+            floor[some] = np.minimum(floor[some], at * n)
+    return np.where(sharded, 0.0, floor)
 
 
 def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
@@ -675,5 +697,6 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_storage_gb": storage_billed,
         "db_backup_billed_gb": np.maximum(backup_gb - storage_billed * free_backup, 0.0),
         "db_fits": fits,
+        "db_large": big,  # priced at more shards too (see above)
         "db_hourly_usd": pick.hourly_usd * shards,
     }
