@@ -21,9 +21,9 @@ from planner.clouds import CloudCatalog, catalog_for
 from planner.errors import PlannerError
 from planner.options.context import Columns, Context, add_reason, option_frame, stack_options
 from planner.options.fleet import horizontal, vertical
-from planner.options.purchase import purchase_arrays
 from planner.options.kubernetes import kubernetes
 from planner.options.managed import containers, serverless
+from planner.options.purchase import purchase_arrays
 from planner.options.shared import bill_dr, bill_shared
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook, unknown_region
@@ -337,8 +337,8 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
 
 def _cache_candidates(book: PriceBook, catalog: CloudCatalog, policy: SizingPolicy) -> pd.DataFrame:
     """The cache node types, with the operations a second each sustains (``ops_per_s``: vCPU x its sustained
-    share x ``policy.cache_ops_per_vcpu``, at most ``cache_max_ops_per_node``), pruned where another type has as much memory and throughput for no
-    more."""
+    share x ``policy.cache_ops_per_vcpu``, at most ``cache_max_ops_per_node``), pruned where another type has as
+    much memory and throughput for no more."""
     c = instance_candidates(book, catalog.name, catalog.cache_service, policy.cache_node_pattern, policy.cache_engine)
     c = c.assign(ops_per_s=np.minimum(c.vcpu.to_numpy(dtype=float) * catalog.sustained_share(c.sku, policy)
                                       * policy.cache_ops_per_vcpu, policy.cache_max_ops_per_node))

@@ -72,14 +72,7 @@ def database_candidates(book: PriceBook, catalog: CloudCatalog, policy: SizingPo
             engine = v.engine.get(policy.database_engine)
             if engine is None or (v.optional and not policy.consider_aurora):
                 continue
-            single = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
-                                         v.deployment["single-az"])
-            rates = [c for c in single.columns if c.startswith("hourly_") and c.endswith("_usd")]
-            if v.multi_az_copies:
-                multi = single.assign(**{c: single[c] * v.multi_az_copies for c in rates})
-            else:
-                multi = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
-                                            v.deployment["multi-az"])
+            single, multi, rates = _deployments(book, catalog, v, engine, policy)
             singles = single.set_index(["region", "sku"])
             for dep, frame in (("single-az", single), ("multi-az", multi)):
                 key = pd.MultiIndex.from_frame(frame[["region", "sku"]])
@@ -246,14 +239,7 @@ def database_class_prices(book: PriceBook, catalog: CloudCatalog, policy: Sizing
             engine = v.engine.get(policy.database_engine)
             if engine is None:
                 continue
-            single = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
-                                         v.deployment["single-az"])
-            rates = [c for c in single.columns if c.startswith("hourly_") and c.endswith("_usd")]
-            if v.multi_az_copies:
-                multi = single.assign(**{c: single[c] * v.multi_az_copies for c in rates})
-            else:
-                multi = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
-                                            v.deployment["multi-az"])
+            single, multi, rates = _deployments(book, catalog, v, engine, policy)
             names = {c: _option_of(c) for c in rates}
             both = single[["region", "sku", *rates]].rename(columns={c: f"single_{o}" for c, o in names.items()}).merge(
                 multi[["region", "sku", *rates]].rename(columns={c: f"multi_{o}" for c, o in names.items()}),
@@ -266,6 +252,19 @@ def database_class_prices(book: PriceBook, catalog: CloudCatalog, policy: Sizing
 
     key = ("database_class_prices", catalog.name, policy.database_family_pattern, policy.database_engine)
     return book.memo(key, build)
+
+
+def _deployments(book: PriceBook, catalog: CloudCatalog, v: DatabaseVariant, engine: str, policy: SizingPolicy
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """A variant's classes single-AZ and Multi-AZ (the Multi-AZ deployment's own price, or the single x
+    ``multi_az_copies``), and their rate columns (``hourly_usd`` and one per purchase option)."""
+    single = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
+                                 v.deployment["single-az"])
+    rates = [c for c in single.columns if c.startswith("hourly_") and c.endswith("_usd")]
+    if v.multi_az_copies:
+        return single, single.assign(**{c: single[c] * v.multi_az_copies for c in rates}), rates
+    return single, instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
+                                       v.deployment["multi-az"]), rates
 
 
 def _option_of(rate_column: str) -> str:
@@ -410,8 +409,8 @@ def demand(cols: Mapping[str, np.ndarray], cache_hit: npt.ArrayLike, multi_az: n
            reads_scale: bool = True, shards: np.ndarray | None = None) -> Demand:
     """Reads, writes and their vCPU at target utilisation (utilisation law), connections from the app's vCPUs,
     storage with its overhead (see the module docstring), per shard (``shards``, else :func:`shards_needed`; one
-    shard without ``largest_vcpu``). ``reads_scale`` False counts the writes alone when choosing the shard count (the fewest
-    any cache in front could leave)."""
+    shard without ``largest_vcpu``). ``reads_scale`` False counts the writes alone when choosing the shard count
+    (the fewest any cache in front could leave)."""
     p = policy
     peak, read_fraction = cols["peak_rps_horizon"], cols["read_fraction"]
     reads = peak * read_fraction * (1 - np.asarray(cache_hit))

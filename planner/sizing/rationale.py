@@ -100,7 +100,8 @@ def _cdn(w: object, s: object) -> str:
             return (f"no cacheable responses (cacheable_fraction 0): every request reaches the origin; cdn: always "
                     f"puts {name} in front anyway")
         return f"{name} does not pay: the whole monthly bill is lower without it (planned both ways); {costs}"
-    why = "cdn: always" if w.cdn == "always" else f"the whole monthly bill is lower with it (planned both ways); {costs}"
+    why = ("cdn: always" if w.cdn == "always" else
+           f"the whole monthly bill is lower with it (planned both ways); {costs}")
     return (f"{name} in front: {w.cacheable_fraction:.0%} cacheable x {w.cdn_hit_ratio:.0%} hit ratio = "
             f"{s.cdn_offload:.0%} of requests answered at the edge, the origin serves "
             f"{s.peak_rps:,.0f} of {s.users_peak_rps:,.0f} req/s at peak and sends its responses to the CDN, not "
@@ -336,7 +337,8 @@ def option(ctx: Context, opt: Columns) -> list[str]:
             out.append(f"cheapest fleet bill among current-generation general-purpose and compute families, x86 and "
                        f"{cat.product('arm')}, {p.fleet_min_vcpu}-{p.fleet_max_vcpu} vCPU, each vCPU counted at its "
                        f"family's work ({r.throughput:.2f} reference vCPU here; "
-                       f"${r.instance_hourly_usd / cap:.4f} per usable reference vCPU-hour on demand); min = quietest hour of the load profile, max = horizon peak x "
+                       f"${r.instance_hourly_usd / cap:.4f} per usable reference vCPU-hour on demand); min = "
+                       f"quietest hour of the load profile, max = horizon peak x "
                        f"{1 + p.burst_headroom:g}; {r.instance_hours:,.0f} instance-hours a month (not "
                        f"{r.instances_desired * HOURS_PER_MONTH:,.0f} at peak x {HOURS_PER_MONTH})")
         elif name == "containers":
