@@ -242,3 +242,16 @@ def test_the_shard_limit_is_a_limit_named_in_the_reason():
     assert plan.recommended is None
     assert any("even sharded into 2 clusters (at most policy.db_max_shards 2)" in r
                for r in plan.option("horizontal").reasons)
+
+
+def test_soft_quotas_at_scale_are_named_with_what_to_ask_for():
+    plan = make_plan(Workload(peak_rps=1_000_000, data_size_gb=5_000))
+    fleet, functions = plan.option("horizontal").row, plan.option("serverless").row
+    lbs = np.ceil(fleet.instances_max / 1_000)
+    assert f"quotas: {lbs:,.0f} load balancers at the maximum, one per 1,000 targets" in fleet.option_why
+    assert f"must allow {fleet.instances_max * fleet.instance_vcpu:,.0f} vCPU at the maximum" in fleet.option_why
+    assert ("API Gateway account-level throttle is 10,000 req/s by default: ask for "
+            f"{plan.sizing.peak_rps_horizon:,.0f}") in functions.option_why
+    # a small service has none to raise
+    small = make_plan(Workload(peak_rps=50)).option("horizontal").row
+    assert "quotas:" not in small.option_why

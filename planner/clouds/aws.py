@@ -86,6 +86,11 @@ CATALOG = CloudCatalog(
     compute_service="ec2",
     architectures=("x86_64", "arm64"),
     cache_service="elasticache",
+    # Service Quotas defaults (adjustable): API Gateway's account-level throttle (API Gateway Developer Guide,
+    # "Amazon API Gateway quotas": 10,000 requests per second per Region), RDS "DB instances" (RDS User Guide,
+    # "Quotas in Amazon RDS": 40 per Region)
+    quotas={"api_requests_per_s": ("API Gateway account-level throttle", 10_000),
+            "db_instances": ("RDS DB instances quota", 40)},
     databases=(
         DatabaseVariant(
             name="rds", label="RDS {engine}", short="RDS", service="rds", storage="provisioned",

@@ -142,6 +142,8 @@ class CloudCatalog:
     cache_copies_min: int = 1  # nodes per cache shard even without Multi-AZ (a replica some caches always run)
     # a connection pooler the managed database runs at no charge ("" where the plan runs PgBouncer instances)
     database_pooler: str = ""
+    # soft quotas a plan may need raised: role -> (the quota's name, its documented default)
+    quotas: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     always_on_option: str = "on_demand"  # the rate always-on VMs get uncommitted (GCP: sustained use)
     # sustained share of each vCPU per SKU: 1 for fixed-performance types, a burstable type's baseline
     sustained_share: Callable[[pd.Series, SizingPolicy], np.ndarray] = field(default=_fixed_performance)

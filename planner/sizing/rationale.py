@@ -262,6 +262,12 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
                            f"pooling, about {p.db_pool_connections_per_vcpu:g} server connections per database "
                            f"vCPU), since the application's {s.db_connections_needed:,.0f} connections exceed the "
                            "class's"}.get(s.db_pooler, "")
+    cat = catalog_for(w.cloud)
+    quota = cat.quotas.get("db_instances")
+    copies = {v.name: v.multi_az_copies for v in cat.databases}.get(s.db_engine_variant, 0.0)
+    instances = shards * ((copies if s.db_multi_az and copies else 1) + s.db_read_replicas)
+    if quota and instances > quota[1]:
+        pooled += f"; quota: {quota[0]} is {quota[1]:,.0f} by default, ask for {instances:,.0f}"
     return (f"{sharded}cheapest {engine} whole bill (instances, storage, IOPS, backups, DR copies and replica) with "
             f"{s.db_primary_vcpu_needed:,.1f} vCPU for "
             f"{s.db_write_rps / shards:,.0f} writes/s and {s.db_read_rps / shards:,.0f} reads/s{after} and "
@@ -363,4 +369,27 @@ def option(ctx: Context, opt: Columns) -> list[str]:
                     "hours a day" if r.provisioned_hours_per_day > 0 else
                     f"; {r.cold_start_share:.2%} of requests start cold ({p.lambda_keep_alive_s:g} s keep-alive)")
             out.append(f"Little's law: concurrency = rate x duration; {quota}{cold}")
+        if r.instance_type:
+            out[-1] += _quotas(ctx, r, name, i)
     return out
+
+
+LARGE_FLEET_VCPU = 1_000  # above this many vCPU at its maximum a fleet's plan names the vCPU quota to check
+
+
+def _quotas(ctx: Context, r: object, name: str, i: int) -> str:
+    """The soft quotas an option at its maximum needs raised, with what to ask for (nothing where none)."""
+    p, cat = ctx.policy, ctx.catalog
+    out = []
+    if r.front == "alb" and r.instances_max > p.lb_targets_per_load_balancer:
+        count = np.ceil(r.instances_max / p.lb_targets_per_load_balancer)
+        out.append(f"{count:,.0f} load balancers at the maximum, one per {p.lb_targets_per_load_balancer:,} targets "
+                   "(a soft quota: raise the targets per load balancer, or spread traffic over them by DNS weights)")
+    if name in ("horizontal", "kubernetes") and r.instances_max * r.instance_vcpu > LARGE_FLEET_VCPU:
+        out.append(f"the region's on-demand vCPU quota must allow {r.instances_max * r.instance_vcpu:,.0f} vCPU at "
+                   "the maximum (a soft quota; its default depends on the account)")
+    gateway = cat.quotas.get("api_requests_per_s")
+    if name == "serverless" and gateway and ctx.col("peak_rps_horizon")[i] > gateway[1]:
+        out.append(f"{gateway[0]} is {gateway[1]:,.0f} req/s by default: ask for "
+                   f"{ctx.col('peak_rps_horizon')[i]:,.0f}")
+    return "; quotas: " + "; ".join(out) if out else ""
