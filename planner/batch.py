@@ -42,7 +42,7 @@ OPTION_COLUMNS = [
     "row", "name", "region", "option", "feasible", "reason", "monthly_usd", "annual_usd", "recommended",
     "availability_pct", "sla_floor_pct", "dr_tier", "instance_type", "instances_min", "instances_desired",
     "instances_max", "azs", "cache_node_type", "cache_nodes", "db_engine_variant", "db_instance_class", "db_multi_az",
-    "db_read_replicas", "db_storage_gb", "db_provisioned_iops",
+    "db_shards", "db_pooler", "db_read_replicas", "db_storage_gb", "db_provisioned_iops",
     "peak_rps", "vcpu_needed",
 ]
 SUMMARY_COLUMNS = ["row", "name", "region", "recommended", "monthly_usd", "annual_usd", "availability_pct",
@@ -290,6 +290,9 @@ def _chunk_rows(chunk: pd.DataFrame, result) -> dict[str, np.ndarray]:  # noqa: 
         "db_engine_variant": sz["db_engine_variant"][i],
         "db_instance_class": sz["db_instance_class"][i],
         "db_multi_az": sz["db_multi_az"][i],
+        # the class, replicas, storage and IOPS are each shard's
+        "db_shards": sz["db_shards"][i],
+        "db_pooler": sz["db_pooler"][i],
         "db_read_replicas": sz["db_read_replicas"][i],
         "db_storage_gb": sz["db_storage_gb"][i],
         "db_provisioned_iops": sz["db_provisioned_iops"][i],

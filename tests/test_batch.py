@@ -69,6 +69,7 @@ def test_batch_equals_plan_row_by_row(tmp_path, book):
             assert g.instance_type == (o.row.instance_type if o.row.sized else "")
             assert g.dr_tier == o.dr_tier
         assert got.db_instance_class.iloc[0] == plan.sizing.db_instance_class
+        assert got.db_shards.iloc[0] == plan.sizing.db_shards and got.db_pooler.iloc[0] == plan.sizing.db_pooler
 
 
 def test_worker_processes_give_the_same_result(tmp_path, book):
