@@ -251,9 +251,9 @@ def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.D
 
     policy = ctx.policy
     return ctx.book.memo(("pruned_fleet", *key, tuple(serves), tuple(sorted(policy.vcpu_throughput.items())),
-                          policy.usl_sigma, policy.usl_kappa, policy.pod_vcpu, policy.pod_memory_gb,
-                          policy.k8s_max_pods_per_node, policy.k8s_daemonset_vcpu, policy.k8s_daemonset_memory_gb),
-                         build)
+                          tuple(sorted(policy.burstable_baselines.items())), policy.usl_sigma, policy.usl_kappa,
+                          policy.pod_vcpu, policy.pod_memory_gb, policy.k8s_max_pods_per_node,
+                          policy.k8s_daemonset_vcpu, policy.k8s_daemonset_memory_gb), build)
 
 
 def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:
