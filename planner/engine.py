@@ -456,8 +456,9 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
                              policy, {k: v[scenario] for k, v in prices.items()}, catalog, dr.take(scenario),
                              db_purchase[scenario])
 
-    node_price = dict(zip(zip(cache_candidates.region.tolist(), cache_candidates.sku.tolist()),
-                          cache_candidates.hourly_usd.tolist()))
+    listed = instance_candidates(book, catalog.name, catalog.cache_service, policy.cache_node_pattern,
+                                 policy.cache_engine)  # unpruned: a type pruned in the DR region is still billed there
+    node_price = dict(zip(zip(listed.region.tolist(), listed.sku.tolist()), listed.hourly_usd.tolist()))
 
     def with_dr_copy(c: dict[str, np.ndarray]) -> np.ndarray:
         # the DR tier's share of the nodes, billed whole at the DR region's node price (the primary's where that
@@ -507,6 +508,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     db = _rows_where(use, best_db, without)
     db["db_hourly_usd_without_cache"] = cost_without
     db["db_instance_class_without_cache"] = without["db_instance_class"]
+    db["db_shards_without_cache"] = without["db_shards"]
     cache = _rows_where(use, best_cache, _no_cache(best_cache))
     # the cheapest cached bill; where a size that was not worked out might be cheaper, the bound that spared it
     is_bound = spared_least < best_cached_cost
@@ -546,8 +548,8 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
     add_reason(opt, db_missing, [
         f"database: no {p.database_engine} {d} class in {r} has {v:,.1f} vCPU and {c:,.0f} connections{pooled} with "
         f"storage reads within the {p.db_read_latency_budget_ms:g} ms budget"
-        + (f", even sharded into {k:,.0f} clusters (at most policy.db_max_shards {p.db_max_shards})" if k > 1 or
-           k >= p.db_max_shards else "")
+        + (f", even sharded into {k:,.0f} cluster{'s' if k != 1 else ''} (at most policy.db_max_shards "
+           f"{p.db_max_shards})" if k > 1 or k >= p.db_max_shards else "")
         for d, r, v, c, k in zip(ctx.col("db_deployment")[db_missing], ctx.region[db_missing],
                                  ctx.col("db_primary_vcpu_needed")[db_missing],
                                  ctx.col("db_connections_needed")[db_missing], ctx.col("db_shards")[db_missing])])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class DrTier(BaseModel):
@@ -291,8 +291,15 @@ class SizingPolicy(BaseModel):
         default_factory=lambda: dict(DEFAULT_VCPU_THROUGHPUT),
         description="Work a vCPU of each instance family does relative to the vCPU cpu_ms_per_request is "
                     "measured on (a Graviton3 vCPU = 1; sources beside DEFAULT_VCPU_THROUGHPUT in "
-                    "planner/policy.py); a family not listed counts 1. Fleets, single instances, node groups and "
-                    "workers are sized and chosen in these units.")
+                    "planner/policy.py); a family not listed counts 1. Fleets, single instances, node groups, "
+                    "workers and PgBouncer are sized and chosen in these units (Fargate and Lambda vCPUs count 1). "
+                    "Families given override the defaults one by one.")
+
+    @field_validator("vcpu_throughput", mode="before")
+    @classmethod
+    def _merge_throughput(cls, value: object) -> object:
+        """A workload's factors change the families it names and keep the others' defaults."""
+        return {**DEFAULT_VCPU_THROUGHPUT, **value} if isinstance(value, dict) else value
     burstable_baselines: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_BURSTABLE_BASELINES),
         description="Sustained share of each vCPU of a burstable (t-class) instance or database class by size "

@@ -204,8 +204,12 @@ def test_a_vcpu_counts_the_work_its_family_does():
     assert fleet.throughput == pytest.approx(table.get(family, 1.0))
     assert fleet.usable_cores == pytest.approx(fleet.instance_vcpu * fleet.throughput)
     # counted alike (every family 1), the cheapest per vCPU comes back, whatever its generation
-    flat = make_plan(Workload(peak_rps=2000, policy={"vcpu_throughput": {}})).option("horizontal").row
-    assert flat.throughput == 1.0 and flat.usable_cores == flat.instance_vcpu
+    flat = make_plan(Workload(peak_rps=2000, policy={"vcpu_throughput": dict.fromkeys(table, 1.0)}))
+    assert flat.option("horizontal").row.throughput == 1.0
+    assert flat.option("horizontal").row.usable_cores == flat.option("horizontal").row.instance_vcpu
+    # a workload's factor changes its family and keeps the others'
+    one = Workload(peak_rps=1, policy={"vcpu_throughput": {"c7a": 1.0}}).policy.vcpu_throughput
+    assert one["c7a"] == 1.0 and one["m5"] == table["m5"]
 
 
 def test_bad_throughput_factors_are_refused_by_name():

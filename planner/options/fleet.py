@@ -246,12 +246,16 @@ def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.D
         cands["ref_capacity"] = usl_capacity(vcpu, ctx.policy.usl_sigma, ctx.policy.usl_kappa) * speed
         if usable is not None:
             cands["unit_cores"], cands["unit_capacity"] = usable(cands)
+        if "hourly_spot_usd" in cands:  # spot is bought over-provisioned for its type's interruptions
+            cands["hourly_spot_effective_usd"] = cands.hourly_spot_usd.to_numpy() * overprovision(
+                _buckets(cands), ctx.policy.spot_interruption_default)
         rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
         return pareto_prune(cands, ["region"], list(serves), rates).reset_index(drop=True)
 
     policy = ctx.policy
     return ctx.book.memo(("pruned_fleet", *key, tuple(serves), tuple(sorted(policy.vcpu_throughput.items())),
-                          tuple(sorted(policy.burstable_baselines.items())), policy.usl_sigma, policy.usl_kappa,
+                          tuple(sorted(policy.burstable_baselines.items())), policy.spot_interruption_default,
+                          policy.usl_sigma, policy.usl_kappa,
                           policy.pod_vcpu, policy.pod_memory_gb, policy.k8s_max_pods_per_node,
                           policy.k8s_daemonset_vcpu, policy.k8s_daemonset_memory_gb), build)
 

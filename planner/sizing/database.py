@@ -121,8 +121,9 @@ def _unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, po
     out = {}
     # PgBouncer instances run on the fleet's cheapest type per vCPU
     pooler = cheapest_per_vcpu(book, catalog, policy).reindex(np.asarray(regions, dtype=object))
-    out["pooler/vcpu"] = pooler.vcpu.to_numpy(dtype=float)
-    out["pooler/usd_per_vcpu_hour"] = (pooler.usd_per_vcpu_hour * pooler.ref_vcpu / pooler.vcpu).to_numpy(dtype=float)
+    # in reference vCPUs, as the type was chosen: a faster core passes more queries
+    out["pooler/vcpu"] = pooler.ref_vcpu.to_numpy(dtype=float)
+    out["pooler/usd_per_vcpu_hour"] = pooler.usd_per_vcpu_hour.to_numpy(dtype=float)
     for v in catalog.databases:
         engine = v.engine.get(policy.database_engine, "")
         for dep in ("single-az", "multi-az"):
@@ -435,7 +436,8 @@ def max_connections(cands: pd.DataFrame, policy: SizingPolicy) -> np.ndarray:
 
 def pooler_instances(queries_per_s: np.ndarray, vcpu_per_instance: np.ndarray, policy: SizingPolicy) -> np.ndarray:
     """PgBouncer instances for ``queries_per_s``: one single-threaded process per vCPU passing
-    ``pooler_queries_per_vcpu``, at least ``pooler_min_instances``."""
+    ``pooler_queries_per_vcpu`` per reference vCPU (``vcpu_per_instance`` in reference vCPUs,
+    :mod:`planner.sizing.throughput`), at least ``pooler_min_instances``."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.maximum(np.ceil(queries_per_s / policy.pooler_queries_per_vcpu / vcpu_per_instance),
                           policy.pooler_min_instances)
@@ -674,7 +676,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_multi_az": multi_az,
         "db_deployment": deployment,
         # per shard, as every per-instance, storage and I/O column below; the bill multiplies by the shards
-        "db_shards": shards,  # where no class fits, the count tried
+        "db_shards": shards,  # where no class fits, the fewest the load needs
         "db_pooler": pooler.astype(object),
         "db_pooler_instances": np.where(pooler == "pgbouncer", pooler_instances(queries, pooler_vcpu, p), 0.0),
         "db_read_replicas": pick.units,

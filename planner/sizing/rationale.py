@@ -206,7 +206,9 @@ def _usd(hourly: float) -> str:
 
 
 def _cache(w: object, s: object, p: SizingPolicy) -> str:
-    alone = f"database alone {_usd(s.db_hourly_usd_without_cache)} ({s.db_instance_class_without_cache or 'none fits'})"
+    shards = f"{s.db_shards_without_cache:,.0f} shards of " if s.db_shards_without_cache > 1 else ""
+    alone = (f"database alone {_usd(s.db_hourly_usd_without_cache)} "
+             f"({shards}{s.db_instance_class_without_cache or 'none fits'})")
     with_cache = s.cache_hourly_usd_with_database
     if not s.cache_used:
         if p.cache_mode == "never":
