@@ -41,6 +41,7 @@ from planner.sizing.dr import dr_region, dr_targets_met, dr_tier_index
 from planner.sizing.keyvalue import size_key_value
 from planner.sizing.object_storage import object_lifecycle
 from planner.sizing.profile import hourly_fraction_of_peak
+from planner.sizing.role_cost import role_cost_usd
 from planner.sizing.traffic import traffic
 from planner.sizing.workers import size_workers
 from planner.workload import NUMERIC_FIELDS, Workload
@@ -360,14 +361,10 @@ def _database_dr(wf: Columns, floor: np.ndarray, storage_gb: np.ndarray, multi_a
     :class:`DisasterRecovery`); the cache's DR share at the tier of one volume of ``storage_gb``."""
     region = np.asarray(wf["region"], dtype=object)
     tier = np.maximum(dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], storage_gb, policy), floor)
-    transfer = np.full(len(tier), np.nan)
-    ref = catalog.prices.get("inter_region")
-    if ref is not None:
-        for home, there in dict.fromkeys(zip(region.tolist(), dr_regions.tolist())):
-            sel = (region == home) & (dr_regions == there)
-            r = ref.formatted(dr_region=there)
-            pos = book.service_positions(catalog.name, [home], r.service, r.item, r.dimension)[0]
-            transfer[sel] = book.service_arrays["usd_per_unit"][pos] if pos >= 0 else np.nan
+    # a GB to the DR region, as the replication transfer line prices it (NaN where not billed or not priced)
+    transfer = role_cost_usd(book, catalog, "inter_region", region, np.ones(len(tier)),
+                             {"dr_region": np.asarray(dr_regions, dtype=object)})
+    transfer = np.where(np.isfinite(transfer), transfer, np.nan)
     # for every region of the cloud, not only the scenarios': one entry per policy in the book's memo
     key = ("dr_class_prices", catalog.name, policy.database_family_pattern, policy.database_engine,
            tuple(sorted(policy.burstable_baselines.items())), policy.consider_aurora,
@@ -383,7 +380,7 @@ def _database_dr(wf: Columns, floor: np.ndarray, storage_gb: np.ndarray, multi_a
         rto_minutes=np.asarray(wf["rto_minutes"], dtype=float), rpo_minutes=np.asarray(wf["rpo_minutes"], dtype=float),
         floor=floor, multi_az=np.asarray(multi_az, dtype=bool), prices=unit_prices(book, catalog, dr_regions, policy),
         transfer_usd_per_gb=transfer, single_usd=single, multi_usd=multi,
-        cache_fraction=np.array([t.cache_fraction for t in policy.dr_tiers])[tier], tiers=tuple(policy.dr_tiers))
+        cache_fraction=np.array([t.cache_fraction for t in policy.dr_tiers])[tier], policy=policy)
 
 
 STACK_ROWS = 20_000  # rows per sizing call: a plan's variants share one call, a batch chunk's take a few

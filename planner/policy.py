@@ -452,4 +452,3 @@ class SizingPolicy(BaseModel):
             raise ValueError(f"rds_gp3_baseline_iops must be 0 <= small <= large <= rds_gp3_max_iops "
                              f"({self.rds_gp3_max_iops:g}), got ({low:g}, {high:g})")
         return self
-

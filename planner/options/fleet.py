@@ -38,20 +38,19 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
     enough = (single_by_tier >= ctx.col("availability_target")[:, None]) & (tiers >= ctx.col("dr_tier_index")[:, None])
     single_tier = np.where(enough.any(axis=1), enough.argmax(axis=1), -1)
     count = np.where(pair, 2.0, 1.0)
+    base, _, _ = ctx.purchase
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        vcpu = c.vcpu.to_numpy()
-        speed = c.throughput.to_numpy()
-        cap = (usl_capacity(vcpu, p.usl_sigma, p.usl_kappa) * speed)[None, :]
-        # a burstable instance serves bursts on all its vCPUs but sustains only its baseline share of them
+        # cores and USL capacity in reference vCPUs (see _pruned); a burstable instance serves bursts on all its
+        # vCPUs but sustains only its baseline share of them
         sustained = c.sustained_vcpu.to_numpy()[None, :]
         units = np.broadcast_to(count[rows, None], (len(rows), len(c)))
-        fits = (units_for(servers[rows, None], need[rows, None], (vcpu * speed)[None, :], cap) <= 1)
+        fits = (units_for(servers[rows, None], need[rows, None], c.ref_cores.to_numpy()[None, :],
+                          c.ref_capacity.to_numpy()[None, :]) <= 1)
         fits &= (sustained >= need[rows, None]) & (c.memory_gib.to_numpy()[None, :] >= p.vertical_min_memory_gib)
         # at the rate it is billed at (a commitment discounts families unequally)
         return units, np.where(fits, units * _rate(c, base[rows]), np.inf)
 
-    base, _, _ = ctx.purchase
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.found
     frame = option_frame(
@@ -81,14 +80,10 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
 Usable = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]]
 
 
-def _whole_instance(p: object) -> Usable:
-    """An instance serves the application on all its cores: USL capacity of its vCPU count, in reference vCPUs
-    (:mod:`planner.sizing.throughput`)."""
-    def usable(c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        v, speed = c.vcpu.to_numpy(), c.throughput.to_numpy()
-        return v * speed, usl_capacity(v, p.usl_sigma, p.usl_kappa) * speed  # type: ignore[attr-defined]
-
-    return usable
+def _whole_instance(c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """An instance serves the application on all its cores: its reference cores and the USL capacity of its vCPU
+    count in reference vCPUs (``ref_cores``, ``ref_capacity``: see :func:`_pruned`)."""
+    return c.ref_cores.to_numpy(), c.ref_capacity.to_numpy()
 
 
 def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
@@ -96,7 +91,7 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     cheapest bill for the peak, across current x86 and Arm families; min/desired/max from the load profile; the
     purchase option's commitment covers what runs every hour (``optimise``: what runs past the commitment's
     break-even), the rest bursts on demand or on spot (over-provisioned for interruptions)."""
-    return autoscaled_fleet(ctx, bom, "horizontal", _whole_instance(ctx.policy), "compute")
+    return autoscaled_fleet(ctx, bom, "horizontal", _whole_instance, "compute")
 
 
 def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable, component: str) -> Columns:
@@ -218,8 +213,7 @@ def _most_capacity(ctx: Context, key: tuple[object, ...], cands: pd.DataFrame) -
     p = ctx.policy
 
     def build() -> pd.DataFrame:
-        best = cands.assign(cap=usl_capacity(cands.vcpu.to_numpy(), p.usl_sigma, p.usl_kappa)
-                            * cands.throughput.to_numpy())
+        best = cands.assign(cap=cands.ref_capacity)
         best = best.sort_values(["cap", "hourly_usd"], ascending=[True, False]).groupby("region").tail(1)
         return best.set_index("region")
 

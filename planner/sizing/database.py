@@ -42,6 +42,7 @@ from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
 from planner.sizing.choose import Pick, cheapest, pareto_prune
+from planner.sizing.dr import dr_tier_index
 from planner.sizing.workers import cheapest_per_vcpu
 
 SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
@@ -186,7 +187,7 @@ class DisasterRecovery(NamedTuple):
     single_usd: dict[str, np.ndarray]
     multi_usd: dict[str, np.ndarray]
     cache_fraction: np.ndarray  # share of the cache's nodes the tier keeps in the DR region
-    tiers: tuple  # policy.dr_tiers
+    policy: SizingPolicy  # its dr_tiers
 
     def take(self, rows: np.ndarray) -> DisasterRecovery:
         return self._replace(rto_minutes=self.rto_minutes[rows], rpo_minutes=self.rpo_minutes[rows],
@@ -197,17 +198,13 @@ class DisasterRecovery(NamedTuple):
 
     def replica(self, rows: np.ndarray, storage_gb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(keeps a database replica, in the Multi-AZ deployment) for shards of ``storage_gb`` (rows x k)
-        under the tier each scenario of ``rows`` takes for that volume (:func:`planner.sizing.dr.dr_tier_index`
-        over a 2-D volume)."""
-        tier = np.full(np.shape(storage_gb), len(self.tiers) - 1)
-        rto, rpo = self.rto_minutes[rows, None], self.rpo_minutes[rows, None]
-        for i in reversed(range(len(self.tiers))):
-            t = self.tiers[i]
-            achieved = t.rto_minutes + (storage_gb / t.restore_gb_per_minute if t.restore_gb_per_minute > 0 else 0)
-            tier = np.where((achieved <= rto) & (t.rpo_minutes <= rpo), i, tier)
-        tier = np.maximum(tier, self.floor[rows, None])
-        keeps = np.array([t.database_replica for t in self.tiers])[tier]
-        return keeps, (tier == len(self.tiers) - 1) & self.multi_az[rows, None]
+        under the tier each scenario of ``rows`` takes for that volume (:func:`planner.sizing.dr.dr_tier_index`),
+        at least its floor."""
+        tiers = self.policy.dr_tiers
+        tier = np.maximum(dr_tier_index(self.rto_minutes[rows, None], self.rpo_minutes[rows, None], storage_gb,
+                                        self.policy), self.floor[rows, None])
+        keeps = np.array([t.database_replica for t in tiers])[tier]
+        return keeps, (tier == len(tiers) - 1) & self.multi_az[rows, None]
 
 
 def dr_class_prices(candidates: pd.DataFrame, dr_region_of: Mapping[str, str], class_prices: pd.DataFrame
@@ -345,9 +342,15 @@ def volume_iops(iops: np.ndarray, writes: np.ndarray, replicas: np.ndarray, vari
     storage), one volume applies every write and serves its share of the misses, ``w + (iops - w) / (1 +
     replicas)`` (RDS User Guide, read replicas: each replica has its own storage and applies the source's
     changes); where instances share one volume (Aurora), the volume serves all of it."""
-    w = writes * policy.db_iops_per_write
     shared = np.array([catalog.database(v).storage not in ("provisioned", "scaled") for v in variants])[variant_of]
-    return np.where(shared[None, :], iops, w + (iops - w) / (1 + replicas))
+    return np.where(shared[None, :], iops, _own_volume_iops(iops, writes, replicas, policy))
+
+
+def _own_volume_iops(iops: np.ndarray, writes: np.ndarray, replicas: np.ndarray, policy: SizingPolicy
+                     ) -> np.ndarray:
+    """IOPS one of ``1 + replicas`` volumes of their own serves: every write, and its share of the misses."""
+    w = writes * policy.db_iops_per_write
+    return w + (iops - w) / (1 + replicas)
 
 
 class Demand(NamedTuple):
@@ -655,8 +658,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     storage = np.array([spec[v].storage if v else "" for v in variant], dtype=object)
     provisioned, scaled = storage == "provisioned", storage == "scaled"
     total_iops = iops  # Aurora's I/O requests: the whole cluster's
-    w = writes * p.db_iops_per_write
-    iops = np.where(provisioned | scaled, w + (iops - w) / (1 + pick.units), iops)  # the writer's own volume
+    iops = np.where(provisioned | scaled, _own_volume_iops(iops, writes, pick.units, p), iops)  # the writer's
     per_gb_iops = np.array([spec[v].iops_per_gb if v else 0.0 for v in variant])
     volume = np.where(provisioned, np.where(iops > p.rds_gp3_max_iops, "io2", "gp3"),
                       np.array([spec[v].volume if v else "" for v in variant], dtype=object))

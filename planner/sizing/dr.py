@@ -18,20 +18,21 @@ from planner.policy import SizingPolicy
 
 
 def tier_rto_minutes(storage_gb: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:
-    """(scenarios, tiers) RTO each tier achieves for a database of ``storage_gb``."""
-    gb = np.asarray(storage_gb, dtype=float)[:, None]
-    base = np.array([t.rto_minutes for t in policy.dr_tiers])[None, :]
-    rate = np.array([t.restore_gb_per_minute for t in policy.dr_tiers])[None, :]
+    """(..., tiers) RTO each tier achieves for a database of ``storage_gb`` (any shape: scenarios, or scenarios
+    x candidate volumes)."""
+    gb = np.asarray(storage_gb, dtype=float)[..., None]
+    base = np.array([t.rto_minutes for t in policy.dr_tiers])
+    rate = np.array([t.restore_gb_per_minute for t in policy.dr_tiers])
     with np.errstate(divide="ignore"):
         return base + np.where(rate > 0, gb / np.where(rate > 0, rate, 1.0), 0.0)
 
 
 def tiers_meeting(rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike, storage_gb: npt.ArrayLike,
                   policy: SizingPolicy) -> np.ndarray:
-    """(scenarios, tiers): whether each tier meets the RTO and RPO targets."""
-    tier_rpo = np.array([t.rpo_minutes for t in policy.dr_tiers])[None, :]
-    return ((tier_rto_minutes(storage_gb, policy) <= np.asarray(rto_minutes, dtype=float)[:, None])
-            & (tier_rpo <= np.asarray(rpo_minutes, dtype=float)[:, None]))
+    """(..., tiers): whether each tier meets the RTO and RPO targets (arguments broadcast together)."""
+    tier_rpo = np.array([t.rpo_minutes for t in policy.dr_tiers])
+    return ((tier_rto_minutes(storage_gb, policy) <= np.asarray(rto_minutes, dtype=float)[..., None])
+            & (tier_rpo <= np.asarray(rpo_minutes, dtype=float)[..., None]))
 
 
 def dr_tier_index(rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike, storage_gb: npt.ArrayLike,
@@ -41,7 +42,7 @@ def dr_tier_index(rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike, storag
     Where no tier meets them, the last (most capable) tier, flagged by :func:`dr_targets_met`.
     """
     meets = tiers_meeting(rto_minutes, rpo_minutes, storage_gb, policy)
-    return np.where(meets.any(axis=1), meets.argmax(axis=1), len(policy.dr_tiers) - 1)
+    return np.where(meets.any(axis=-1), meets.argmax(axis=-1), len(policy.dr_tiers) - 1)
 
 
 def dr_targets_met(index: np.ndarray, rto_minutes: npt.ArrayLike, rpo_minutes: npt.ArrayLike,

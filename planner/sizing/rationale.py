@@ -248,7 +248,8 @@ def _multi_az(w: object, s: object, p: SizingPolicy) -> str:
 def _db_class(w: object, s: object, p: SizingPolicy) -> str:
     if not s.db_fits:
         return "no class fits"
-    engine = catalog_for(w.cloud).database_label(s.db_engine_variant, p.database_engine)
+    cat = catalog_for(w.cloud)
+    engine = cat.database_label(s.db_engine_variant, p.database_engine)
     storage = (f"{s.db_peak_iops:,.0f} IOPS at the horizon peak, {s.db_baseline_iops:,.0f} included with gp3"
                + (f", {s.db_provisioned_iops:,.0f} provisioned" if s.db_provisioned_iops > 0 else "")
                if s.db_volume_type == "gp3" else
@@ -256,24 +257,24 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
                + (f" ({s.db_io_million_month:,.1f}M I/O requests a month)" if s.db_io_million_month > 0 else ""))
     after = " after the cache" if s.cache_used else ""
     shards = s.db_shards
-    sharded = (f"{shards:,.0f} shards (the application must partition its data by key: the writes exceed what the "
-               f"largest writer with {p.db_max_read_replicas} replicas carries), each " if shards > 1 else "")
-    pooled = {"builtin": f"; {catalog_for(w.cloud).database_pooler} in front, since the application's "
+    sharded = (f"{shards:,.0f} shards (the application must partition its data by key: one cluster, the largest "
+               f"writer with up to {p.db_max_read_replicas} replicas, would not carry the load, or smaller shards "
+               "cost less), each " if shards > 1 else "")
+    pooled = {"builtin": f"; {cat.database_pooler} in front, since the application's "
                          f"{s.db_connections_needed:,.0f} connections exceed the class's",
               "pgbouncer": f"; {s.db_pooler_instances:,.0f} PgBouncer instances in front of each shard (transaction "
                            f"pooling, about {p.db_pool_connections_per_vcpu:g} server connections per database "
                            f"vCPU), since the application's {s.db_connections_needed:,.0f} connections exceed the "
                            "class's"}.get(s.db_pooler, "")
-    cat = catalog_for(w.cloud)
     quota = cat.quotas.get("db_instances")
     copies = {v.name: v.multi_az_copies for v in cat.databases}.get(s.db_engine_variant, 0.0)
     instances = shards * ((copies if s.db_multi_az and copies else 1) + s.db_read_replicas)
-    if quota and instances > quota[1]:
-        pooled += f"; quota: {quota[0]} is {quota[1]:,.0f} by default, ask for {instances:,.0f}"
+    quota_note = (f"; quota: {quota[0]} is {quota[1]:,.0f} by default, ask for {instances:,.0f}"
+                  if quota and instances > quota[1] else "")
     return (f"{sharded}cheapest {engine} whole bill (instances, storage, IOPS, backups, DR copies and replica) with "
             f"{s.db_primary_vcpu_needed:,.1f} vCPU for "
             f"{s.db_write_rps / shards:,.0f} writes/s and {s.db_read_rps / shards:,.0f} reads/s{after} and "
-            f"{s.db_connections_needed:,.0f} connections{pooled}: {s.db_memory_gib:g} GiB caches "
+            f"{s.db_connections_needed:,.0f} connections{pooled}{quota_note}: {s.db_memory_gib:g} GiB caches "
             f"{p.db_buffer_memory_fraction:.0%} as buffers, hit ratio {s.db_buffer_hit_ratio:.1%} on the reads "
             f"that reach it, misses x {p.db_pages_per_read:g} pages + writes x {p.db_iops_per_write:g} = {storage}")
 
