@@ -33,7 +33,7 @@ from planner.sizing import rationale
 from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import MAX_SHARDS, size_cache
 from planner.sizing.cdn import plan_cdn
-from planner.sizing.choose import pareto_prune
+from planner.sizing.choose import Pick, pareto_prune, rate_columns
 from planner.sizing.compute import az_plan, compute_need
 from planner.sizing.database import (DisasterRecovery, database_candidates, database_class_prices, database_floor,
                                      dr_class_prices, multi_az_needed, size_database, unit_prices)
@@ -339,11 +339,11 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
 def _cache_candidates(book: PriceBook, catalog: CloudCatalog, policy: SizingPolicy) -> pd.DataFrame:
     """The cache node types, with the operations a second each sustains (``ops_per_s``: vCPU x its sustained
     share x ``policy.cache_ops_per_vcpu``, at most ``cache_max_ops_per_node``), pruned where another type has as
-    much memory and throughput for no more."""
+    much memory and throughput for no more at every purchase option."""
     c = instance_candidates(book, catalog.name, catalog.cache_service, policy.cache_node_pattern, policy.cache_engine)
     c = c.assign(ops_per_s=np.minimum(c.vcpu.to_numpy(dtype=float) * catalog.sustained_share(c.sku, policy)
                                       * policy.cache_ops_per_vcpu, policy.cache_max_ops_per_node))
-    return pareto_prune(c, ["region"], ["memory_gib", "ops_per_s"], ["hourly_usd"]).reset_index(drop=True)
+    return pareto_prune(c, ["region"], ["memory_gib", "ops_per_s"], rate_columns(c)).reset_index(drop=True)
 
 
 def tier_floor(wf: Columns) -> np.ndarray:
@@ -434,7 +434,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
 
     def caches(variant: np.ndarray, scenario: np.ndarray) -> dict[str, np.ndarray]:
         return size_cache(take(scenario), multi_az[scenario], cache_candidates, policy, fractions[variant],
-                          catalog.cache_copies_min)
+                          catalog.cache_copies_min, db_purchase[scenario])
 
     sized_caches: list[dict[str, np.ndarray]] = []
     if len(fractions):
@@ -454,15 +454,18 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
                              db_purchase[scenario])
 
     listed = instance_candidates(book, catalog.name, catalog.cache_service, policy.cache_node_pattern,
-                                 policy.cache_engine)  # unpruned: a type pruned in the DR region is still billed there
-    node_price = dict(zip(zip(listed.region.tolist(), listed.sku.tolist()), listed.hourly_usd.tolist()))
+                                 policy.cache_engine).reset_index(drop=True)  # unpruned: billed in the DR region
+    listed_at = {pair: i for i, pair in enumerate(zip(listed.region.tolist(), listed.sku.tolist()))}
 
     def with_dr_copy(c: dict[str, np.ndarray]) -> np.ndarray:
-        # the DR tier's share of the nodes, billed whole at the DR region's node price (the primary's where that
-        # region's list lacks the type, as the bill falls back), is part of what a cache size costs
+        # the DR tier's share of the nodes, billed whole at the DR region's node rate for the purchase option
+        # (the primary's where that region's list lacks the type, as the bill falls back), is part of what a
+        # cache size costs
         unit = c["cache_hourly_usd"] / np.maximum(c["cache_nodes"], 1)
-        there = np.array([node_price.get(pair, np.nan) for pair in zip(cols["dr_region"].tolist(),
-                                                                        c["cache_node_type"].tolist())], dtype=float)
+        at = np.array([listed_at.get(pair, -1) for pair in zip(cols["dr_region"].tolist(),
+                                                                c["cache_node_type"].tolist())])
+        there = np.where(at >= 0, Pick(sku=c["cache_node_type"], units=c["cache_nodes"], hourly_usd=unit,
+                                       candidate=at).rate(listed, db_purchase), np.nan)
         return c["cache_hourly_usd"] + np.ceil(c["cache_nodes"] * dr.cache_fraction) * np.where(
             np.isfinite(there), there, unit)
 
@@ -498,7 +501,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
         best_db = _rows_where(better, db, best_db)
     if best_cache is None:
         best_cache = size_cache(cols, multi_az, cache_candidates, policy, policy.cache_sizes_tried[0],
-                                catalog.cache_copies_min)
+                                catalog.cache_copies_min, db_purchase)
     possible = np.isfinite(best_cached_cost)
     use = {"always": possible, "never": np.zeros(n, dtype=bool),
            "auto": possible & (best_cached_cost < cost_without)}[policy.cache_mode]

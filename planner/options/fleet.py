@@ -11,7 +11,7 @@ from planner.bom import BomBuilder
 from planner.options.context import Columns, Context, add_reason, option_frame
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
-from planner.sizing.choose import cheapest, pareto_prune
+from planner.sizing.choose import cheapest, pareto_prune, purchase_rates
 from planner.sizing.compute import fleet_units, units_for
 from planner.sizing.role_cost import role_cost_usd
 from planner.sizing.spot import BUCKET_UPPER, interruption_rate, overprovision
@@ -49,7 +49,7 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
                           c.ref_capacity.to_numpy()[None, :]) <= 1)
         fits &= (sustained >= need[rows, None]) & (c.memory_gib.to_numpy()[None, :] >= p.vertical_min_memory_gib)
         # at the rate it is billed at (a commitment discounts families unequally)
-        return units, np.where(fits, units * _rate(c, base[rows]), np.inf)
+        return units, np.where(fits, units * purchase_rates(c, base[rows]), np.inf)
 
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.found
@@ -120,8 +120,8 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
         per_unit_cores, per_unit_cap = usable(c)
         cores = np.broadcast_to(per_unit_cores, shape)
         cap = np.broadcast_to(per_unit_cap, shape)
-        base_rate = _rate(c, base[rows])
-        burst_rate = _rate(c, burst[rows]) * _spot_factor(burst[rows, None], _buckets(c)[None, :], p)
+        base_rate = purchase_rates(c, base[rows])
+        burst_rate = purchase_rates(c, burst[rows]) * _spot_factor(burst[rows, None], _buckets(c)[None, :], p)
         u = fleet_units(ctx.fleet_need.take(rows), ctx.hourly_fraction[rows], cores, cap, azs[rows], survive[rows],
                         p.burst_headroom, _commit_ratio(base_rate, burst_rate, optimise[rows, None]))
         # per instance: the custom metrics of each one as it runs, and a load balancer more for each quota
@@ -141,7 +141,7 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
     capacity = np.nan_to_num(pick.of(picked, "usable_capacity"), nan=1.0)
     buckets = _chosen_buckets(pick, cands)
     spot_factor = _spot_factor(burst, buckets, p)
-    ratio = _commit_ratio(_picked_rate(pick, cands, base), _picked_rate(pick, cands, burst) * spot_factor, optimise)
+    ratio = _commit_ratio(pick.rate(cands, base), pick.rate(cands, burst) * spot_factor, optimise)
     units = ctx.elastic_units(cores, capacity, np.nan_to_num(ratio, nan=1.0))
     committed, burst_hours = units.pop("instances_committed"), units.pop("burst_hours")
     frame = option_frame(ctx, option, instance_type=pick.sku, instance_vcpu=pick.of(cands, "vcpu"),
@@ -198,16 +198,6 @@ def _commit_ratio(base_rate: np.ndarray, burst_rate: np.ndarray, optimise: np.nd
         return np.where(optimise, np.minimum(base_rate / burst_rate, 1.0), 1.0)
 
 
-def _picked_rate(pick: object, cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:
-    """The chosen candidate's hourly rate under each scenario's purchase ``option``."""
-    out = np.full(len(option), np.nan)
-    for opt in pd.unique(option):
-        col = "hourly_usd" if opt == "on_demand" else f"hourly_{opt}_usd"
-        sel = option == opt
-        out[sel] = pick.of(cands, col)[sel]  # type: ignore[attr-defined]
-    return out
-
-
 def _most_capacity(ctx: Context, key: tuple[object, ...], cands: pd.DataFrame) -> pd.DataFrame:
     """Per region, the cheapest of the instances with the most USL capacity (for the rejection message)."""
     p = ctx.policy
@@ -252,15 +242,6 @@ def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.D
                           policy.usl_sigma, policy.usl_kappa,
                           policy.pod_vcpu, policy.pod_memory_gb, policy.k8s_max_pods_per_node,
                           policy.k8s_daemonset_vcpu, policy.k8s_daemonset_memory_gb), build)
-
-
-def _rate(cands: pd.DataFrame, option: np.ndarray) -> np.ndarray:
-    """(scenarios, candidates) hourly rate of each scenario's purchase option."""
-    out = np.empty((len(option), len(cands)))
-    for opt in pd.unique(option):
-        col = "hourly_usd" if opt == "on_demand" else f"hourly_{opt}_usd"
-        out[option == opt] = cands[col].to_numpy()[None, :]
-    return out
 
 
 def _per_instance_usd(ctx: Context) -> tuple[np.ndarray, np.ndarray]:

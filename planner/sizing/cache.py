@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.policy import SizingPolicy
-from planner.sizing.choose import cheapest
+from planner.sizing.choose import cheapest, purchase_rates
 
 GIB_PER_GB = 1e9 / 2**30
 MAX_SHARDS = 500  # ElastiCache cluster-mode limit on node groups
@@ -62,13 +62,14 @@ def residual_hit_ratio(front_fraction: npt.ArrayLike, behind_fraction: npt.Array
 
 
 def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates: pd.DataFrame,
-               policy: SizingPolicy, size_fraction: npt.ArrayLike = 1.0, copies_min: int = 1
-               ) -> dict[str, np.ndarray]:
+               policy: SizingPolicy, size_fraction: npt.ArrayLike = 1.0, copies_min: int = 1,
+               purchase: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The cache each scenario (workload and traffic columns ``cols``) would need to hold ``size_fraction`` of
     its hot working set (one fraction, or one per scenario) and serve its reads at the horizon peak (each node
     type's ``ops_per_s``, where the candidates carry it), as columns: data held, node type, shards, nodes, hit
     ratio and cost per hour. A shard has a replica when Multi-AZ, and at least ``copies_min`` nodes (a
-    cache tier that always runs a replica).
+    cache tier that always runs a replica). Nodes are chosen and costed at each scenario's ``purchase`` option
+    (:func:`planner.sizing.choose.purchase_rates`; on demand where None), the rate the bill uses.
 
     Whether to use it, and which size, is decided with the database (:func:`planner.engine.shared_sizing`)."""
     peak_reads = cols["peak_rps_horizon"] * cols["read_fraction"]
@@ -79,6 +80,7 @@ def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates:
     held_fraction = np.minimum(hot * size_fraction, 1.0)
     working_set_gb = held_fraction * data_gb * (1 + policy.cache_item_overhead)
     per_shard = np.maximum(np.where(multi_az, 2, 1), copies_min)
+    purchase = np.full(n, "on_demand", dtype=object) if purchase is None else np.asarray(purchase, dtype=object)
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         usable_gb = cands.memory_gib.to_numpy() * (1 - policy.cache_reserved_memory) / GIB_PER_GB
@@ -90,12 +92,12 @@ def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates:
         nodes = shards * per_shard[rows, None]
         # each shard beyond the first carries a premium for the choice only: near-ties go to fewer shards
         premium = 1 + policy.cache_shard_premium * (shards - 1)
-        cost = np.where(shards <= MAX_SHARDS, nodes * cands.hourly_usd.to_numpy()[None, :] * premium, np.inf)
+        cost = np.where(shards <= MAX_SHARDS, nodes * purchase_rates(cands, purchase[rows]) * premium, np.inf)
         return nodes, cost
 
     pick = cheapest(cols["region"], candidates, evaluate)
     nodes = np.where(used, pick.units, 0)
-    unit_usd = pick.of(candidates, "hourly_usd")
+    unit_usd = pick.rate(candidates, purchase)
     hits = np.where(used, hit_ratio(held_fraction, hot, policy.hot_read_share), 0.0)
     fits = pick.found
     return {

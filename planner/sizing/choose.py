@@ -37,6 +37,16 @@ class Pick:
         """``column`` of each scenario's chosen candidate (NaN where none fits)."""
         return candidates[column].reindex(self.candidate).to_numpy()
 
+    def rate(self, candidates: pd.DataFrame, option: np.ndarray, prefix: str = "hourly") -> np.ndarray:
+        """The chosen candidate's hourly rate at each scenario's purchase ``option`` (see
+        :func:`purchase_rates`; NaN where none fits)."""
+        out = np.full(len(option), np.nan)
+        for opt in pd.unique(option):
+            col = _rate_column(candidates, opt, prefix)
+            sel = option == opt
+            out[sel] = self.of(candidates, col)[sel]
+        return out
+
 
 def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate, key: str = "region") -> Pick:
     """Each scenario's cheapest candidate (see :class:`Pick`). Scenarios choose among the candidates whose
@@ -67,6 +77,28 @@ def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate, 
         hourly[sel] = best_cost[ok]
         candidate[sel] = cands.index.to_numpy()[best[ok]]
     return Pick(sku=sku, units=units, hourly_usd=hourly, candidate=candidate)
+
+
+def purchase_rates(cands: pd.DataFrame, option: np.ndarray, prefix: str = "hourly") -> np.ndarray:
+    """(scenarios, candidates) hourly rate of each candidate at each scenario's purchase option (column
+    ``{prefix}_{option}_usd``; ``{prefix}_usd`` on demand, and for a candidate table without that commitment):
+    the rate the bill uses, so the choice is made at the price paid."""
+    out = np.empty((len(option), len(cands)))
+    for opt in pd.unique(option):
+        out[option == opt] = cands[_rate_column(cands, opt, prefix)].to_numpy(dtype=float)[None, :]
+    return out
+
+
+def _rate_column(cands: pd.DataFrame, option: str, prefix: str) -> str:
+    col = f"{prefix}_usd" if option == "on_demand" else f"{prefix}_{option}_usd"
+    return col if col in cands else f"{prefix}_usd"
+
+
+def rate_columns(cands: pd.DataFrame, prefix: str = "hourly") -> list[str]:
+    """The rate columns of ``prefix`` a candidate table carries (on demand and every commitment): pruning on all
+    of them keeps every candidate that is the cheapest at some purchase option."""
+    return [c for c in cands.columns if c.startswith(f"{prefix}_") and c.endswith("_usd")
+            and (c == f"{prefix}_usd" or not c.startswith(f"{prefix}_single"))]
 
 
 def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], lower: list[str]) -> pd.DataFrame:

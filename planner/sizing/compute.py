@@ -146,16 +146,23 @@ def fleet_units(
     horizon = units_for(need.servers_horizon[:, None] * grow, need.capacity_horizon[:, None] * grow, cores, cap)
     ratio = np.asarray(commit_ratio, dtype=float)
     ratio = np.broadcast_to(ratio if two_d or ratio.ndim == 0 else ratio[:, None], per_az.shape)
-    busiest = np.sort(per_az_hour, axis=2)[:, :, ::-1]
-    rank = np.clip(np.ceil(ratio * 24 - 1e-9).astype(int) - 1, 0, 23)  # the ceil(24 r)-th busiest hour
-    committed = np.take_along_axis(busiest, rank[:, :, None], axis=2)[:, :, 0]
-    committed = np.where(ratio >= 1, quietest, committed)
-    burst_hours = np.maximum(per_az_hour - committed[:, :, None], 0).mean(axis=2) * k * HOURS_PER_MONTH
+    mean_per_az = per_az_hour.mean(axis=2)
+    # ratio 1 commits the quietest hour's count, which every hour reaches: the burst is the mean above it
+    committed = quietest.copy()
+    burst_per_az = mean_per_az - quietest
+    partial = ratio < 1
+    if partial.any():  # the busiest-hour ranking only where a commitment is cheaper than every hour's burst
+        hours = per_az_hour[partial]
+        rank = np.clip(np.ceil(ratio[partial] * 24 - 1e-9).astype(int) - 1, 0, 23)  # the ceil(24 r)-th busiest
+        busiest = -np.sort(-hours, axis=1)
+        committed[partial] = busiest[np.arange(len(rank)), rank]
+        burst_per_az[partial] = np.maximum(hours - committed[partial][:, None], 0).mean(axis=1)
+    burst_hours = burst_per_az * k * HOURS_PER_MONTH
     out = {
         "instances_min": quietest * k,
         "instances_desired": peak,
         "instances_max": np.maximum(spread_over_azs(horizon, k, sv), peak),
-        "instance_hours": per_az_hour.mean(axis=2) * k * HOURS_PER_MONTH,
+        "instance_hours": mean_per_az * k * HOURS_PER_MONTH,
         "instances_committed": committed * k,
         "burst_hours": burst_hours,
     }

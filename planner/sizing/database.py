@@ -41,7 +41,7 @@ from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
-from planner.sizing.choose import Pick, cheapest, pareto_prune
+from planner.sizing.choose import Pick, cheapest, pareto_prune, purchase_rates
 from planner.sizing.dr import dr_tier_index
 from planner.sizing.workers import cheapest_per_vcpu
 
@@ -269,16 +269,6 @@ def _option_of(rate_column: str) -> str:
     """The purchase option of an ``hourly_*_usd`` rate column (``hourly_usd``: on demand)."""
     middle = rate_column[len("hourly_"):-len("_usd")]
     return middle or "on_demand"
-
-
-def _rates(cands: pd.DataFrame, option: np.ndarray, prefix: str) -> np.ndarray:
-    """(scenarios, classes) hourly rate at each scenario's purchase option (``hourly``: the deployment,
-    ``hourly_single``: one more reader); a class without that commitment price at its on-demand rate."""
-    out = np.empty((len(option), len(cands)))
-    for opt in pd.unique(option):
-        col = f"{prefix}_usd" if opt == "on_demand" else f"{prefix}_{opt}_usd"
-        out[option == opt] = (cands[col] if col in cands else cands[f"{prefix}_usd"]).to_numpy(dtype=float)[None, :]
-    return out
 
 
 def _billed_gb(v: DatabaseVariant, gb: np.ndarray, iops: np.ndarray, policy: SizingPolicy) -> np.ndarray:
@@ -514,7 +504,7 @@ def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_hor
         per_gb = cands.variant.map(floor).to_numpy(dtype=float)
         gb = d.storage_gb[rows, None]
         fits = _fits_any_cache(cands, d.write_vcpu[rows, None], d.connections[rows, None], gb, multi, p)
-        cost = _rates(cands, option[rows], "hourly") + gb * per_gb[None, :] / HOURS_PER_MONTH
+        cost = purchase_rates(cands, option[rows]) + gb * per_gb[None, :] / HOURS_PER_MONTH
         if dr is not None:
             variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
             cost = cost + _dr_hourly(rows, cands, variants, variant_of.ravel(), gb, np.zeros((len(rows), 1)), price,
@@ -594,17 +584,19 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             load = volume_iops(iops[:, size_of], writes[rows, None], replicas, variants, variant_of, catalog, p)
             storage_month = np.empty(replicas.shape)
             delivers = np.empty(replicas.shape, dtype=bool)
+            billed_gb = np.empty(replicas.shape)  # each replica keeps a volume as large as its shard's billed one
             for i, name in enumerate(variants):
                 mine = variant_of == i
+                v = catalog.database(name)
                 storage_month[:, mine], delivers[:, mine] = _storage_month(
-                    catalog.database(name), price, dep, gb, load[:, mine], io_month_per_peak_iops[rows, None],
-                    baseline_iops[rows, None], p)
+                    v, price, dep, gb, load[:, mine], io_month_per_peak_iops[rows, None], baseline_iops[rows, None], p)
+                billed_gb[:, mine] = _billed_gb(v, gb, load[:, mine], p)
             fits = (_fits_any_cache(cands, primary_vcpu[rows, None], connections[rows, None], gb, multi, p)
                     & reads_in_budget & delivers)
             replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of][None, :]
             option = purchase[rows]
-            cost = (_rates(cands, option, "hourly") + replicas * _rates(cands, option, "hourly_single")
-                    + (storage_month + replica_gb * replicas * gb) / HOURS_PER_MONTH)
+            cost = (purchase_rates(cands, option) + replicas * purchase_rates(cands, option, "hourly_single")
+                    + (storage_month + replica_gb * replicas * billed_gb) / HOURS_PER_MONTH)
             if dr is not None:
                 cost = cost + _dr_hourly(rows, cands, variants, variant_of, gb, load, price, dr, catalog, p, option)
             # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
