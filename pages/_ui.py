@@ -14,7 +14,8 @@ from planner.plan import Plan, make_plan
 from planner.pricing import PriceBook, default_book
 from planner.pricing.book import remember
 from planner.report.escaping import markdown_literal
-from planner.share import field_bounds, workload_from_query, workload_to_query
+from planner.share import check_region, field_bounds, workload_from_query, workload_to_query
+from planner.uploads import display_name
 from planner.workload import ENUM_FIELDS, Workload, WorkloadError, workload_from_dict
 
 if TYPE_CHECKING:
@@ -132,21 +133,34 @@ def cached_plan(workload_json: str, overlay_name: str = "", overlay_csv: bytes =
 def negotiated_prices() -> tuple[str, bytes]:
     """An uploaded overlay of negotiated prices (name and bytes; empty without one), checked: its problems are
     shown and it is left out until fixed."""
-    from planner.pricing.overlay import load_overlay
-
     upload = st.file_uploader("Negotiated prices (CSV)", type=["csv"], key="overlay",
                               help="Discounts and contract rates laid over the list prices: columns cloud, service, "
                                    "family, sku, discount_pct, hourly_usd (any may be left out; * matches all), "
                                    "e.g. a row `aws,*,10` under the header `cloud,service,discount_pct`.")
     if upload is None:
         return "", b""
-    try:
-        load_overlay(upload.name, upload.getvalue())
-    except PlannerError as exc:
-        st.error(markdown_literal(exc))
+    name = display_name(upload.name, "overlay.csv")
+    problem = _overlay_problem(name, upload.getvalue())
+    if problem:
+        st.error(markdown_literal(problem))
         return "", b""
-    st.caption(f"Prices: list prices with the discounts of {upload.name}.")
-    return upload.name, upload.getvalue()
+    st.caption(f"Prices: list prices with the discounts of {markdown_literal(name)}.")
+    return name, upload.getvalue()
+
+
+@st.cache_data(max_entries=16, show_spinner="Checking the negotiated prices…")
+def _overlay_problem(name: str, data: bytes) -> str:
+    """Why an uploaded overlay cannot be used ('' when it can): checked once per upload, not on every rerun,
+    within the same size limit as ``--prices``."""
+    from planner.pricing.overlay import MAX_OVERLAY_BYTES, load_overlay
+
+    if len(data) > MAX_OVERLAY_BYTES:
+        return f"{name}: {len(data):,} bytes; a price overlay is at most {MAX_OVERLAY_BYTES:,} bytes"
+    try:
+        load_overlay(name, data)
+    except PlannerError as exc:
+        return str(exc)
+    return ""
 
 
 def initial_workload() -> Workload:
@@ -154,8 +168,10 @@ def initial_workload() -> Workload:
     if not st.query_params:
         return DEFAULT
     try:
-        return workload_from_query(st.query_params.to_dict())
-    except WorkloadError as exc:
+        w = workload_from_query(st.query_params.to_dict())
+        check_region(w, price_book(w.cloud))
+        return w
+    except PlannerError as exc:  # a bad field, or a region the cloud's book does not price
         st.warning("The link's scenario is invalid, showing defaults instead:\n\n" + markdown_literal(exc))
         return DEFAULT
 

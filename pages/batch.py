@@ -14,7 +14,7 @@ from planner.batch_input import (
     MAX_BATCH_ROWS,
     BatchFileError,
     check_batch_size,
-    read_batch,
+    read_batch_data,
 )
 from planner.example import template_csv
 from planner.report.escaping import markdown_literal, spreadsheet_safe
@@ -24,6 +24,7 @@ from planner.report.tables import (
     blanks_as_dashes,
     rejection_reasons,
 )
+from planner.uploads import display_name, results_stem
 
 page_menu()
 st.title("Batch what-if")
@@ -35,7 +36,7 @@ upload = st.file_uploader("Scenario CSV", type=["csv"], key="batch_upload")
 if upload is None:
     st.stop()
 try:
-    check_batch_size(upload.size, upload.name)
+    check_batch_size(upload.size, display_name(upload.name, "upload.csv"))
 except BatchFileError as exc:
     st.error(markdown_literal(exc))
     st.stop()
@@ -43,10 +44,7 @@ except BatchFileError as exc:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def priced(data: bytes, name: str):  # noqa: ANN201
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        inp = read_batch(path)  # each row's cloud gets its own price book
+    inp = read_batch_data(data, name)  # from memory: the client's file name is never a path
     bar = st.progress(0.0, text="Pricing scenarios…")
     # in this process: forking a web server's threads is not safe
     result = run_batch(inp, chunk_rows=5_000, workers=1,
@@ -56,7 +54,7 @@ def priced(data: bytes, name: str):  # noqa: ANN201
 
 
 try:
-    result = priced(upload.getvalue(), upload.name)
+    result = priced(upload.getvalue(), display_name(upload.name, "upload.csv"))
 except BatchFileError as exc:
     st.error(markdown_literal(exc))
     st.stop()
@@ -100,7 +98,7 @@ if len(rejected):
 if len(shown) > DISPLAY_ROWS or len(result.summary) > DISPLAY_ROWS:
     st.caption(f"The tables show the first {DISPLAY_ROWS:,} rows; the downloads hold them all.")
 
-stem = Path(upload.name).stem + "-results"
+stem = results_stem(upload.name)
 cols = st.columns(4)
 for col, suffix, mime in zip(cols, (".csv", ".parquet", ".json", ".md"),
                              ("text/csv", "application/octet-stream", "application/json", "text/markdown")):

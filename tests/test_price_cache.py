@@ -82,7 +82,7 @@ def test_an_unwritable_or_disabled_cache_is_ignored(tmp_path, monkeypatch):
 def test_only_the_current_book_is_kept(cache_in):
     assert cache.save(_fresh_book("old"))
     assert cache.save(_fresh_book("new"))
-    assert sorted(p.name for p in cache_in.iterdir()) == ["pricebook-new.pickle"]
+    assert sorted(p.name for p in cache_in.iterdir()) == ["cache.key", "pricebook-new.pickle"]
 
 
 def test_a_plan_in_a_new_region_does_not_rewrite_the_cache(cache_in):
@@ -94,3 +94,50 @@ def test_a_plan_in_a_new_region_does_not_rewrite_the_cache(cache_in):
     make_plan(Workload(peak_rps=300, region="eu-west-1"), book)  # new per-region tier lookups only
     assert not cache.save(book)
     assert (cache_in / f"pricebook-{key}.pickle").stat().st_mtime_ns == written
+
+
+def _saved(cache_in) -> tuple[str, Path]:
+    key = "aws-" + cache.fingerprint(Path(str(bundled_folder())))
+    book = PriceBook.load(clouds=["aws"])
+    book.cache_key = key
+    make_plan(Workload(peak_rps=300), book)
+    assert cache.save(book)
+    return key, cache_in / f"pricebook-{key}.pickle"
+
+
+def test_a_price_edited_in_the_cache_is_refused_and_rebuilt(cache_in, capsys):
+    # every 0.068 changed to 0.0068 in place: the plan billed a c6g.large at a tenth of its price, exit 0
+    key, path = _saved(cache_in)
+    data = path.read_bytes()
+    assert b"0.068" in data
+    path.write_bytes(data.replace(b"0.068", b"0.0068"))
+    assert cache.load(key) is None
+    assert "failed its integrity check" in capsys.readouterr().err
+    assert not path.exists()  # deleted, to be rebuilt
+
+
+def test_a_truncated_or_foreign_cache_is_never_used(cache_in, capsys):
+    key, path = _saved(cache_in)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    assert cache.load(key) is None
+    key, path = _saved(cache_in)
+    # a file someone wrote without this account's key: a pickle of their choosing behind a made-up MAC
+    import pickle
+
+    forged = pickle.dumps(PriceBook.load(clouds=["aws"]))
+    path.write_bytes(cache.MAGIC + b"\0" * 32 + forged)
+    assert cache.load(key) is None
+    assert capsys.readouterr().err.count("failed its integrity check") == 2
+    path.write_bytes(forged)  # no header at all: another format, rebuilt
+    assert cache.load(key) is None and not path.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_a_key_others_can_read_switches_the_cache_off(cache_in):
+    key, path = _saved(cache_in)
+    assert cache.load(key) is not None
+    (cache_in / cache.KEY_NAME).chmod(0o644)  # another account could forge files: not trusted
+    assert cache.load(key) is None
+    (cache_in / cache.KEY_NAME).chmod(0o600)
+    assert cache.load(key) is not None

@@ -41,7 +41,7 @@ def status(today: dt.date | None = None) -> list[str]:
                      f"({_age(update.get('updated_at', ''), today)}), built on {update.get('base', '?')}")
         for s in update.get("sources", []):
             what = " ".join(str(s[k]) for k in ("service", "options") if s.get(k))
-            lines.append(f"  {s.get('cloud')} {what or s.get('kind')}: {s.get('rows', '?'):,} rows from "
+            lines.append(f"  {s.get('cloud')} {what or s.get('kind')}: {_count(s.get('rows'))} rows from "
                          f"{s.get('source')} ({s.get('url')}), retrieved {s.get('retrieved_at')}, "
                          f"{len(s.get('regions', []))} region(s), sha256 {str(s.get('sha256', ''))[:12]}")
         kept = update.get("kept", [])
@@ -97,3 +97,8 @@ def freshness(book: PriceBook, cloud: str, today: dt.date | None = None) -> pd.D
                      "oldest": oldest, "newest": max(dates) if len(dates) else "",
                      "oldest_age_days": (today - dt.date.fromisoformat(oldest[:10])).days if oldest else None})
     return pd.DataFrame(rows).astype({"oldest_age_days": "Int64"})
+
+
+def _count(n: object) -> str:
+    """A count from UPDATE.json with separators, ``?`` where it has none."""
+    return f"{n:,}" if isinstance(n, int) else "?"

@@ -8,18 +8,27 @@ versions of planner, pandas and Python. Any change gives a new key, so a stale c
 
 It lives in ``$PLANNER_CACHE_DIR``, else ``$XDG_CACHE_HOME/planner``, else ``~/.cache/planner``; set
 ``PLANNER_CACHE_DIR=off`` to disable it. A cache that cannot be read or written is ignored: it only saves time.
-The file is the user's own, like Python's ``__pycache__``: whoever can write it can already run code as them.
+
+Nothing in it is trusted unverified: each file starts with an HMAC-SHA256 of its bytes under a key of 32 random
+bytes kept beside it (``cache.key``, created with mode 0600 and used only while it is the user's own and
+unreadable to others), checked before a byte is unpickled. A truncated or edited file (a price changed in
+place), or one written by anyone without the key (another account writing a shared cache folder), fails the
+check: it is deleted, rebuilt, and one line on stderr says so. A file larger than :data:`MAX_CACHE_BYTES` is
+not read at all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 import platform
+import secrets
+import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from planner.atomic import write_atomic
 
@@ -27,6 +36,9 @@ if TYPE_CHECKING:
     from planner.pricing.book import PriceBook
 
 PROTOCOL = 5
+MAGIC = b"planner-price-cache/2\n"  # then the HMAC, then the pickle
+MAX_CACHE_BYTES = 1 << 30  # the three clouds' books with their derived tables are ~50 MB each
+KEY_NAME = "cache.key"
 
 
 def cache_dir() -> Path | None:
@@ -71,15 +83,63 @@ def _path(key: str) -> Path | None:
     return None if folder is None else folder / f"pricebook-{key}.pickle"
 
 
+def _secret(folder: Path) -> bytes | None:
+    """The cache's HMAC key in ``folder``, created on first use; None (no cache) when it cannot be made or is
+    not safely the user's own (owned by another account, readable by others, not 32 bytes)."""
+    path = folder / KEY_NAME
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size != 32:
+                return None
+            if os.name == "posix" and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+                return None
+            return fh.read(32)
+    except OSError:
+        return None
+
+
+def _mac(secret: bytes, data: bytes | memoryview) -> bytes:
+    return hmac.new(secret, data, hashlib.sha256).digest()
+
+
 def load(key: str) -> PriceBook | None:
-    """The cached book for ``key``, or None when there is none or it cannot be read."""
+    """The cached book for ``key``, or None when there is none, it cannot be read, or it fails its HMAC (then
+    it is deleted, to be rebuilt, and one line on stderr says so)."""
     path = _path(key)
     if path is None or not path.is_file():
         return None
+    secret = _secret(path.parent)
+    if secret is None:
+        return None
     try:
-        with path.open("rb") as fh:
-            book = pickle.load(fh)  # noqa: S301 (the user's own cache file, keyed by content)
-    except Exception:  # a truncated or foreign file: rebuild
+        if path.stat().st_size > MAX_CACHE_BYTES:
+            raise ValueError("too large")
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    head = len(MAGIC) + hashlib.sha256().digest_size
+    body = memoryview(data)[head:]
+    if not data.startswith(MAGIC):  # another format (a cache of an older planner): rebuilt
+        path.unlink(missing_ok=True)
+        return None
+    if not hmac.compare_digest(data[len(MAGIC):head], _mac(secret, body)):
+        print(f"planner: the price cache {path} failed its integrity check (truncated, edited, or not written "
+              "by planner under this account): rebuilt from the price tables", file=sys.stderr)
+        path.unlink(missing_ok=True)
+        return None
+    try:
+        book = pickle.loads(body)  # noqa: S301 (verified above: written by this account's planner)
+    except Exception:  # written by an incompatible version under the same key: rebuild
         return None
     from planner.pricing.book import PriceBook
 
@@ -109,7 +169,16 @@ def save(book: PriceBook) -> bool:
             stale = old.name.startswith(f"pricebook-{cloud}-") or old.stem.count("-") == 1  # or from before clouds
             if old != path and stale:
                 old.unlink(missing_ok=True)  # one book per cloud: an old key is never read again
-        write_atomic(path, lambda fh: pickle.dump(book, fh, protocol=PROTOCOL))
+        secret = _secret(path.parent)
+        if secret is None:
+            return False
+        body = pickle.dumps(book, protocol=PROTOCOL)
+
+        def write(fh: IO[bytes]) -> None:
+            fh.write(MAGIC + _mac(secret, body))
+            fh.write(body)
+
+        write_atomic(path, write)
     except Exception:  # read-only home, full disk: the cache only saves time
         return False
     book.cached_memo_size = _kept(book)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -26,6 +27,10 @@ from planner.pricing.schema import KINDS, Column, TableKind
 
 Folder = Path | Traversable
 MAX_PROBLEMS_PER_COLUMN = 5
+MAX_TABLE_BYTES = 256 * 2**20  # the largest bundled table is under 4 MB; a full refresh of every region ~60 MB
+MAX_MANIFEST_BYTES = 2**20
+# a manifest names its tables as <cloud folder>/<file>.csv inside the book's folder: nothing else is read
+TABLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}/[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\.csv")
 
 
 def bundled_folder() -> Traversable:
@@ -60,11 +65,15 @@ def load_tables(folder: Folder, label: str = "", clouds: Iterable[str] | None = 
             problems.append(f"{label}/{MANIFEST_NAME}: file {row.file} has unknown kind '{row.kind}' "
                             f"(known: {', '.join(KINDS)})")
             continue
+        refused = _outside(folder, row.file)
+        if refused:
+            problems.append(f"{label}/{MANIFEST_NAME}: file {row.file!r} {refused}; not read")
+            continue
         entry = folder.joinpath(row.file)
         if not entry.is_file():
             problems.append(f"{where}: listed in {MANIFEST_NAME} but missing")
             continue
-        data = entry.read_bytes()
+        data = _bounded_bytes(entry, MAX_TABLE_BYTES, where)
         digest = sha256_hex(data)
         if digest != row.sha256:
             problems.append(
@@ -96,11 +105,46 @@ def manifest_clouds(folder: Folder) -> list[str]:
     return sorted(set(read_manifest(folder)["cloud"]))
 
 
+def _outside(folder: Folder, name: str) -> str:
+    """Why the manifest's file ``name`` is not a table of ``folder`` ('' when it is): not of the form
+    ``cloud/file.csv``, or (in a folder on disk) a symbolic link or a path leading out of the folder."""
+    if not TABLE_NAME.fullmatch(name) or ".." in name.split("/"):
+        return "is not of the form <cloud>/<table>.csv inside the folder"
+    if isinstance(folder, Path):
+        entry = folder / name
+        if entry.is_symlink() or entry.parent.is_symlink():
+            return "is a symbolic link"
+        try:
+            inside = entry.resolve().is_relative_to(folder.resolve())
+        except OSError:
+            inside = False
+        if not inside:
+            return "leads outside the folder"
+    return ""
+
+
+def _bounded_bytes(entry: Folder, limit: int, where: str) -> bytes:
+    """A table's bytes, its size checked before a byte is read where the file is on disk."""
+    if isinstance(entry, Path):
+        size = entry.stat().st_size
+        if size > limit:
+            raise PriceTableError([f"{where}: {size:,} bytes; a price table is at most {limit:,} bytes"])
+        with entry.open("rb") as fh:
+            return fh.read(limit + 1)
+    return entry.read_bytes()
+
+
 def _read_manifest(folder: Folder, label: str, problems: list[str]) -> pd.DataFrame:
     entry = folder.joinpath(MANIFEST_NAME)
     if not entry.is_file():
         raise PriceTableError([f"{label}: no {MANIFEST_NAME} (is this a price-table folder?)"])
-    manifest = pd.read_csv(io.BytesIO(entry.read_bytes()), dtype=str, keep_default_na=False)
+    if isinstance(entry, Path) and entry.is_symlink():
+        raise PriceTableError([f"{label}/{MANIFEST_NAME}: is a symbolic link; not read"])
+    data = _bounded_bytes(entry, MAX_MANIFEST_BYTES, f"{label}/{MANIFEST_NAME}")
+    try:
+        manifest = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PriceTableError([f"{label}/{MANIFEST_NAME}: not a readable CSV file ({exc})"]) from None
     missing = [c for c in MANIFEST_COLUMNS if c not in manifest.columns]
     if missing:
         raise PriceTableError([f"{label}/{MANIFEST_NAME}: missing column(s) {', '.join(missing)}"])

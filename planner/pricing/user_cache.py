@@ -22,6 +22,7 @@ ENV_DIR = "PLANNER_PRICES_DIR"
 ENV_CHOICE = "PLANNER_PRICE_BOOK"
 UPDATE_NAME = "UPDATE.json"
 CHOICES = ("auto", "bundled", "cache")
+MAX_UPDATE_BYTES = 10_000_000  # a refresh of every region and service writes well under 1 MB
 
 
 def prices_root() -> Path:
@@ -73,12 +74,40 @@ def cache_label(folder: Path) -> str:
 
 
 def read_update(folder: Path) -> dict[str, Any]:
-    """A refreshed book's provenance (empty when it has none)."""
+    """A refreshed book's provenance (empty when it has none), as :func:`well_formed_update` keeps it: only
+    provenance, never trusted for prices (those are the manifest-checked tables), so a malformed file is read as
+    far as it is well formed rather than stopping every plan."""
     path = folder / UPDATE_NAME
     try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, ValueError):
+        if not path.is_file() or path.stat().st_size > MAX_UPDATE_BYTES:
+            return {}
+        return well_formed_update(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, RecursionError):
         return {}
+
+
+def well_formed_update(doc: object) -> dict[str, Any]:
+    """The fields of an ``UPDATE.json`` document that have the types ``planner prices update`` writes: text
+    ``updated_at`` and ``base``, ``sources`` as objects (text fields, whole counts of ``rows``, ``items`` and
+    ``unknown_skus``, a list of text ``regions``), ``kept`` as text lines; anything else is dropped."""
+    if not isinstance(doc, dict):
+        return {}
+    out: dict[str, Any] = {k: doc[k] for k in ("updated_at", "base") if isinstance(doc.get(k), str)}
+    sources = doc.get("sources")
+    out["sources"] = [_source(s) for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
+    kept = doc.get("kept")
+    out["kept"] = [k for k in kept if isinstance(k, str)] if isinstance(kept, list) else []
+    return out
+
+
+def _source(s: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {k: v for k, v in s.items() if isinstance(k, str) and isinstance(v, str)}
+    out.update({k: s[k] for k in ("rows", "items", "unknown_skus")
+                if isinstance(s.get(k), int) and not isinstance(s.get(k), bool)})
+    regions = s.get("regions")
+    if isinstance(regions, list):
+        out["regions"] = [r for r in regions if isinstance(r, str)]
+    return out
 
 
 def install(new: Path) -> Path:
