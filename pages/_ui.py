@@ -14,6 +14,7 @@ from planner.plan import Plan, make_plan
 from planner.pricing import PriceBook, default_book
 from planner.pricing.book import remember
 from planner.report.escaping import markdown_literal
+from planner.report.formatting import usd
 from planner.share import check_region, field_bounds, workload_from_query, workload_to_query
 from planner.uploads import display_name
 from planner.workload import ENUM_FIELDS, Workload, WorkloadError, workload_from_dict
@@ -79,9 +80,31 @@ def page_menu() -> None:
     """
     st.set_page_config(page_title="planner", page_icon=":bar_chart:", layout="wide")
     with st.sidebar:
-        for script, title, icon in PAGES:
-            st.page_link(script, label=title, icon=icon)
+        st.session_state[MENU] = st.empty()
         st.divider()
+    _draw_menu()
+
+
+MENU = "_page_menu"  # the sidebar placeholder of this run's page links
+WORKLOAD = "_workload"  # the last valid workload of the visit (JSON), shared by every page
+
+
+def _draw_menu() -> None:
+    """The page links, each carrying the visit's workload in its query string: a page opened from the menu (or
+    in a new tab) shows the workload the user last entered, on any page."""
+    query = workload_to_query(Workload.model_validate_json(st.session_state[WORKLOAD])) \
+        if WORKLOAD in st.session_state else {}
+    with st.session_state[MENU].container():
+        for script, title, icon in PAGES:
+            st.page_link(script, label=title, icon=icon, query_params=query)
+
+
+def remember_workload(w: Workload) -> None:
+    """Keep ``w`` as the visit's workload: in the session (for every page), the URL and the menu's links."""
+    st.session_state[WORKLOAD] = w.model_dump_json()
+    st.query_params.from_dict(workload_to_query(w))
+    if MENU in st.session_state:
+        _draw_menu()
 
 
 @st.cache_resource(show_spinner="Loading the price book…")
@@ -164,9 +187,10 @@ def _overlay_problem(name: str, data: bytes) -> str:
 
 
 def initial_workload() -> Workload:
-    """The workload in the URL, or the default (with a warning when the URL's is invalid)."""
-    if not st.query_params:
-        return DEFAULT
+    """The workload in the URL; else the visit's last valid one (:func:`remember_workload`), else the default
+    (with a warning when the URL's is invalid)."""
+    if not any(k in st.query_params for k in Workload.model_fields):
+        return Workload.model_validate_json(st.session_state[WORKLOAD]) if WORKLOAD in st.session_state else DEFAULT
     try:
         w = workload_from_query(st.query_params.to_dict())
         check_region(w, price_book(w.cloud))
@@ -274,7 +298,7 @@ def validated(data: dict[str, object]) -> Workload | None:
         for field, msg in exc.problems:
             st.error(f"**{markdown_literal(field)}**: {markdown_literal(msg)}" if field else markdown_literal(msg))
         return None
-    st.query_params.from_dict(workload_to_query(w))
+    remember_workload(w)
     return w
 
 
@@ -286,6 +310,19 @@ def sidebar_workload() -> Workload:
     if workload is None:
         st.stop()
     return workload
+
+
+def nothing_meets(plan: Plan) -> None:
+    """The panel of a plan no option meets: the nearest option, what it misses, and how to get a plan."""
+    nearest = plan.nearest
+    st.error("**No option meets every target.**")
+    if nearest is None:
+        st.markdown("No option could be sized at all; every option's reason is in the table below.")
+        return
+    misses = "\n".join(f"- {markdown_literal(r)}" for r in nearest.reasons)
+    st.markdown(f"The nearest is **{markdown_literal(nearest.name)}** at **{usd(nearest.monthly_usd)}/month**, "
+                f"which misses only:\n\n{misses}\n\nLoosen that target (or change the input it names) to get "
+                "a recommendation; the table below gives every option's reasons.")
 
 
 def plan_or_error(w: Workload, overlay: tuple[str, bytes] = ("", b"")) -> Plan | None:

@@ -30,6 +30,15 @@ except PlannerError as exc:
 st.caption("Each month bills that month's traffic and usage with the database, cache and storage provisioned for "
            f"month {workload.horizon_months}, the end of the horizon: month 0 is the Plan page's monthly figure.")
 rec = table[table.recommended].sort_values("month")
+if rec.empty:
+    st.error("**No option meets every target in any month of the horizon.** The Plan page names the nearest "
+             "option and what it misses; the chart shows what each option would cost.")
+    st.plotly_chart(growth_figure(table), width="stretch")
+    st.stop()
+if len(rec) < table.month.nunique():
+    lacking = sorted(set(table.month.astype(int)) - set(rec.month.astype(int)))
+    st.warning(f"No option meets every target in month(s) {', '.join(map(str, lacking))}: the headline figures are "
+               "of the months that have a recommendation.")
 first, last = rec.iloc[0], rec.iloc[-1]
 c1, c2, c3 = st.columns(3)
 headline(c1, "Month 0", usd(first.monthly_usd), f"a month, {first.option}")

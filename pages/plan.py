@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from pages._ui import (headline, initial_workload, negotiated_prices, page_menu, plan_or_error, price_book, validated,
-                       workload_form)
-from planner.report.escaping import markdown_literal, spreadsheet_safe
+from pages._ui import (headline, initial_workload, negotiated_prices, nothing_meets, page_menu, plan_or_error,
+                       price_book, validated, workload_form)
+from planner.report.escaping import spreadsheet_safe
 from planner.report.figures import cost_breakdown_figure
 from planner.report.formatting import pct, usd
 from planner.report.markdown import render_markdown
@@ -30,7 +30,7 @@ with results:
         st.stop()
     rec = plan.recommended
     if rec is None:
-        st.error("No option meets every target: " + markdown_literal("; ".join(f"{o.name}: {o.reasons[0]}" for o in plan.options)))
+        nothing_meets(plan)
     else:
         st.subheader(f"Recommended: {rec.name}")
         m1, m2 = st.columns(2)
@@ -47,7 +47,8 @@ with results:
 
     st.markdown("#### Options compared")
     st.table(options_table(plan), hide_index=True)
-    st.plotly_chart(cost_breakdown_figure(plan), width="stretch")
+    if any(len(o.bom) for o in plan.options):  # no chart of nothing where no option could be sized
+        st.plotly_chart(cost_breakdown_figure(plan), width="stretch")
 
     st.markdown("#### Decisions")
     st.table(decisions_table(plan), hide_index=True)
@@ -65,16 +66,20 @@ with results:
             else:
                 st.info("No commitment applies: no fleet bill, no term within the horizon, or no commitment rates.")
 
-    with st.expander("Bill of materials"):
-        names = [o.name for o in plan.options if len(o.bom)]
-        choice = st.selectbox("Option", names, index=names.index(rec.name) if rec else 0, key="bom_option")
-        st.dataframe(bom_table(plan.option(choice).bom), hide_index=True, width="stretch")
+    names = [o.name for o in plan.options if len(o.bom)]
+    if names:
+        with st.expander("Bill of materials"):
+            shown = (rec or plan.nearest or plan.option(names[0])).name
+            choice = st.selectbox("Option", names, index=names.index(shown) if shown in names else 0,
+                                  key="bom_option")
+            st.dataframe(bom_table(plan.option(choice).bom), hide_index=True, width="stretch")
 
     stem = workload.name.replace(" ", "-")
     d1, d2, d3 = st.columns(3)
     d1.download_button("Markdown report", render_markdown(plan), file_name=f"{stem}.md", mime="text/markdown")
     d2.download_button("JSON", json.dumps(plan.to_dict(), indent=2), file_name=f"{stem}.json",
                        mime="application/json")
-    bom = pd.concat([o.bom.assign(option=o.name) for o in plan.options if len(o.bom)], ignore_index=True)
+    bom = pd.concat([o.bom.assign(option=o.name) for o in plan.options if len(o.bom)] or [pd.DataFrame()],
+                    ignore_index=True)
     d3.download_button("Bill of materials (CSV)", spreadsheet_safe(bom).to_csv(index=False), file_name=f"{stem}-bom.csv",
                        mime="text/csv")

@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from pages._ui import FIELD_LABELS, headline, page_menu, price_book, sidebar_workload, workload_cloud
+from pages._ui import FIELD_LABELS, headline, nothing_meets, page_menu, price_book, sidebar_workload, workload_cloud
 from planner.errors import PlannerError
 from planner.plan import Plan, make_uncertain_plan
 from planner.report.escaping import markdown_literal
@@ -16,7 +16,7 @@ from planner.report.figures import (
     cost_distribution_figure,
     tornado_figure,
 )
-from planner.report.formatting import share, usd
+from planner.report.formatting import quantity, share, usd
 from planner.report.markdown import render_markdown
 from planner.report.tables import swings_table, uncertainty_table
 from planner.uncertainty.ranges import (
@@ -42,16 +42,27 @@ def range_inputs(w: Workload) -> dict[str, dict[str, float]]:
     for field in fields:
         value = float(getattr(w, field))
         on = st.toggle(FIELD_LABELS[field], value=field in FIRST_RANGED, key=f"range_{field}",
-                       help=f"Give {field} as a 90 % interval around the sidebar's value ({value:,.4g}), its median.")
+                       help=f"Give {field} as a 90 % interval around the sidebar's value ({quantity(value)}), its "
+                            "median.")
         if not on:
             continue
-        st.caption(f"median {value:,.4g} (the sidebar's value)")
+        st.caption(f"median {quantity(value)} (the sidebar's value)")
         low, high = default_interval(field, value)
         c1, c2 = st.columns(2)
         lo = c1.number_input("low (5th percentile)", value=low, key=f"low_{field}", format="%.4g")
         hi = c2.number_input("high (95th percentile)", value=high, key=f"high_{field}", format="%.4g")
         ranges[field] = {"low": lo, "mid": value, "high": hi}
     return ranges
+
+
+def downloads(plan: Plan) -> None:
+    """The report and JSON of the plan with its uncertainty (offered whether or not an option is feasible)."""
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in plan.workload.name) or "plan"
+    d1, d2 = st.columns(2)
+    d1.download_button("Markdown report (with the uncertainty section)", render_markdown(plan),
+                       file_name=f"{stem}-uncertainty.md", mime="text/markdown")
+    d2.download_button("JSON (with the uncertainty block)", json.dumps(plan.to_dict(), indent=2),
+                       file_name=f"{stem}-uncertainty.json", mime="application/json")
 
 
 page_menu()
@@ -81,10 +92,13 @@ except PlannerError as exc:
 u = plan.uncertainty
 assert u is not None
 with results:
-    if u.recommended:
-        st.subheader(f"Under uncertainty: {u.recommended}")
-    else:
+    if not u.recommended:
         st.subheader("No option is feasible in any sample")
+        nothing_meets(plan)
+        st.dataframe(uncertainty_table(u), hide_index=True, width="stretch")
+        downloads(plan)
+        st.stop()
+    st.subheader(f"Under uncertainty: {u.recommended}")
     c1, c2, c3 = st.columns(3)
     headline(c1, "Recommended bill, median", usd(u.bill_p50_usd),
              f"P10 {usd(u.bill_p10_usd)} – P90 {usd(u.bill_p90_usd)}")
@@ -105,9 +119,4 @@ with results:
         st.plotly_chart(tornado_figure(u.policy_sensitivity, u.bill_at_medians_usd,
                                        "The policy defaults that move it most (halved and raised by half)"),
                         width="stretch")
-    stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in plan.workload.name) or "plan"
-    d1, d2 = st.columns(2)
-    d1.download_button("Markdown report (with the uncertainty section)", render_markdown(plan),
-                       file_name=f"{stem}-uncertainty.md", mime="text/markdown")
-    d2.download_button("JSON (with the uncertainty block)", json.dumps(plan.to_dict(), indent=2),
-                       file_name=f"{stem}-uncertainty.json", mime="application/json")
+    downloads(plan)

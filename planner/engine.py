@@ -584,7 +584,7 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
         opt["availability_why"] = np.array(rationale.availability(ctx, opt, by_tier, base_tier, tier), dtype=object)
         opt["option_why"] = np.array(rationale.option(ctx, opt), dtype=object)
     low = availability < target
-    add_reason(opt, low, [f"designed-for availability {a:.6g}% < target {t:g}% even with {p.dr_tiers[-1].name}"
+    add_reason(opt, low, [f"designed-for availability {a:.6g}% < target {t:.10g}% even with {p.dr_tiers[-1].name}"
                           for a, t in zip(availability[low], target[low])])
     storage = ctx.col("db_storage_gb")
     unmet = ~dr_targets_met(tier, ctx.col("rto_minutes"), ctx.col("rpo_minutes"), storage, p)

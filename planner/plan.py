@@ -76,6 +76,15 @@ class Plan:
         return next(o for o in self.options if o.name == name)
 
     @property
+    def nearest(self) -> OptionPlan | None:
+        """Where no option meets every target, the closest: of those with a bill, the one that misses the
+        fewest targets, then the cheapest (None when none has a bill; the recommendation where there is one)."""
+        if self.recommended is not None:
+            return self.recommended
+        priced = [o for o in self.options if np.isfinite(o.monthly_usd)]
+        return min(priced, key=lambda o: (len(o.reasons), o.monthly_usd)) if priced else None
+
+    @property
     def prices_as_of(self) -> str:
         """The oldest price date among all priced lines: every price used is at least this recent."""
         dates = [d for o in self.options for d in o.bom.prices_as_of if d]

@@ -12,9 +12,17 @@ if TYPE_CHECKING:
 
 
 def workload_to_query(w: Workload) -> dict[str, str]:
-    """The fields that differ from the defaults, as strings (the policy is not shared)."""
+    """The fields that differ from the defaults, as strings at full precision (the shortest text that reads
+    back as the same number: 12345.67 stays 12345.67, 99.99999 is not rounded to 100); the policy is not
+    shared."""
     data = w.model_dump(mode="json", exclude={"policy"}, exclude_defaults=True)
-    return {k: f"{v:g}" if isinstance(v, float) else str(v) for k, v in data.items() if v is not None}
+    return {k: _text(v) for k, v in data.items() if v is not None}
+
+
+def _text(v: object) -> str:
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    return str(v)
 
 
 def workload_from_query(params: Mapping[str, str | list[str]], source: str = "link") -> Workload:

@@ -112,3 +112,39 @@ def test_batch_upload_in_a_real_browser(server, browser, tmp_path):
     _settled(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "batch-page.png"), full_page=True)
+
+
+def test_the_workload_follows_the_menu_in_a_real_browser(server, browser):
+    # set 900 req/s on Plan, follow the menu to Compare and back: the form showed the defaults (500) each time
+    page = browser.new_page(viewport={"width": 1500, "height": 1200})
+    page.goto(server, timeout=60_000)
+    page.get_by_text("Recommended: ").first.wait_for(timeout=90_000)
+    box = page.get_by_role("spinbutton", name="Peak requests/s")
+    box.fill("900")
+    box.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('peak_rps=900')", timeout=60_000)
+    _settled(page)
+    page.get_by_test_id("stSidebar").get_by_text("Compare", exact=True).click()
+    page.get_by_text("Cost vs load").wait_for(timeout=90_000)
+    _settled(page)
+    assert float(page.get_by_role("spinbutton", name="Peak requests/s").input_value()) == 900
+    assert "peak_rps=900" in page.url
+    page.get_by_test_id("stSidebar").get_by_text("Plan", exact=True).click()
+    page.get_by_text("Recommended: ").first.wait_for(timeout=90_000)
+    _settled(page)
+    assert float(page.get_by_role("spinbutton", name="Peak requests/s").input_value()) == 900
+
+
+def test_a_workload_nothing_meets_in_a_real_browser(server, browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 1200})
+    page.goto(f"{server}/?peak_rps=500&availability_target=99.99999", timeout=60_000)
+    page.get_by_text("No option meets every target.").wait_for(timeout=90_000)
+    _settled(page)
+    assert page.get_by_test_id("stException").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plan-nothing-meets.png"), full_page=True)
+    box = page.get_by_role("spinbutton", name="Availability target (%)")
+    box.fill("99.9")
+    box.press("Enter")
+    page.get_by_text("Recommended: ").first.wait_for(timeout=90_000)
+    assert page.get_by_test_id("stException").count() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,56 @@ def test_prices_page_switches_between_cache_and_bundled(tmp_path, monkeypatch):
     monkeypatch.delenv("PLANNER_PRICE_BOOK", raising=False)  # the page set it for the server process
     default_book.cache_clear()
     st.cache_resource.clear()
+
+
+# -- nothing feasible, one workload per visit (issue 25) ---------------------------------------------------
+
+UNREACHABLE = {"peak_rps": "500", "availability_target": "99.99999"}  # above what any architecture is designed for
+
+
+def test_a_workload_no_option_meets_is_a_normal_state_on_plan():
+    # it showed a StopIteration traceback (the bill of materials of no option) and kept it after fixing the input
+    at = page("plan", **UNREACHABLE)
+    assert not at.exception
+    text = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    assert "No option meets every target" in text
+    assert "The nearest is **serverless** at **$2,745/month**" in text and "99.99999%" in text.replace("\\", "")
+    assert {b.label for b in at.get("download_button")} >= {"Markdown report", "JSON"}
+    at.number_input(key="availability_target").set_value(99.9).run()
+    assert not at.exception
+    assert at.subheader[0].value.startswith("Recommended: ")
+
+
+@pytest.mark.parametrize("name", ["growth", "uncertainty", "compare"])
+def test_a_workload_no_option_meets_shows_no_traceback_elsewhere(name):
+    # Growth raised IndexError; Uncertainty showed "holds in nan%"
+    at = page(name, **UNREACHABLE)
+    assert not at.exception
+    shown = " ".join(str(x.value) for x in [*at.error, *at.markdown, *at.metric, *at.subheader])
+    assert not re.search(r"\bnan\b", shown.lower())
+
+
+def test_the_visit_keeps_its_workload_from_page_to_page():
+    # Plan at 900 req/s, then the menu to Compare showed the defaults (500): the links now carry the workload,
+    # and the session keeps it for a page opened without one
+    at = page("plan")
+    at.number_input(key="peak_rps").set_value(900).run()
+    links = [p for p in at.get("page_link")]
+    assert links and all("peak_rps=900" in str(p.proto) for p in links)
+    at.query_params.clear()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert at.number_input(key="peak_rps").value == 900
+
+
+@pytest.mark.parametrize("fields", [{"peak_rps": 12345.67}, {"peak_rps": 500, "availability_target": 99.99999},
+                                    {"peak_rps": 0.1 + 0.2, "data_size_gb": 1e-7, "monthly_growth": 0.0123456789}])
+def test_a_share_link_holds_full_precision(fields):
+    # 12345.67 went into the link as 12345.7 and 99.99999 as 100 (then refused)
+    from planner.share import workload_from_query, workload_to_query
+    from planner.workload import Workload
+
+    w = Workload(**fields)
+    back = workload_from_query(workload_to_query(w))
+    assert back == w
+    assert workload_to_query(Workload(peak_rps=500.0))["peak_rps"] == "500"
