@@ -206,8 +206,9 @@ def _number(field: str, value: float | None, *, step: float | None = None, fmt: 
     desc = Workload.model_fields[field].description
     default = Workload.model_fields[field].default
     v = value if value is not None else (default if default is not None else low or 0.0)
+    # %.10g: the value as typed (99.99999 is not shown as 100.000, 500 not as 500.00), stepping noise rounded away
     return container.number_input(FIELD_LABELS[field], min_value=low, max_value=high, value=float(v), step=step,
-                                  format=fmt, help=desc, key=field)
+                                  format=fmt or "%.10g", help=desc, key=field)
 
 
 def _choice(field: str, value: str, label: str) -> str:
@@ -262,8 +263,7 @@ def workload_form(w: Workload) -> dict[str, object]:
                        key="object_retention_on", help=Workload.model_fields["object_retention_days"].description):
             data["object_retention_days"] = _number("object_retention_days", w.object_retention_days or 365.0,
                                                     step=30.0)
-        data["monthly_growth"] = _number("monthly_growth", w.monthly_growth, step=0.01,
-                                         fmt="%.3f")
+        data["monthly_growth"] = _number("monthly_growth", w.monthly_growth, step=0.01)
         data["horizon_months"] = int(_number("horizon_months", w.horizon_months, step=1.0,
                                              fmt="%.0f"))
     with st.expander("Edge", expanded=False):
@@ -281,7 +281,7 @@ def workload_form(w: Workload) -> dict[str, object]:
                                                       step=30.0)
             data["queue_kind"] = _choice("queue_kind", w.queue_kind, "Queue")
     with st.expander("Reliability", expanded=True):
-        data["availability_target"] = _number("availability_target", w.availability_target, step=0.05, fmt="%.3f")
+        data["availability_target"] = _number("availability_target", w.availability_target, step=0.05)
         data["rto_minutes"] = _number("rto_minutes", w.rto_minutes, step=15.0)
         data["rpo_minutes"] = _number("rpo_minutes", w.rpo_minutes, step=5.0)
     with st.expander("Money", expanded=True):
