@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from planner.report.escaping import terminal_text
 from planner.store.db import Store, StoreError, translated_errors
 
 if TYPE_CHECKING:
@@ -53,8 +54,8 @@ class Damaged:
     name: str
     problem: str
 
-    def __str__(self) -> str:
-        return f"#{self.id} ({self.name}) is damaged and was skipped: {self.problem}"
+    def __str__(self) -> str:  # the name as shown, never obeyed: this line goes to a terminal or a page
+        return f"#{self.id} ({terminal_text(self.name)}) is damaged and was skipped: {self.problem}"
 
 
 class DamagedRow(StoreError):
@@ -180,8 +181,8 @@ def _get(store: Store, kind: Literal["id", "name"], key: int | str) -> Saved:
         if not rows:
             raise StoreError(f"{store.label}: no saved scenario with id {key}")
     if isinstance(rows[0], Damaged):  # the newest revision of a name is the one asked for, even when damaged
-        raise StoreError(f"{store.label}: saved scenario #{rows[0].id} ({rows[0].name}) is damaged: "
-                         f"{rows[0].problem}")
+        raise StoreError(f"{store.label}: saved scenario #{rows[0].id} ({terminal_text(rows[0].name)}) is "
+                         f"damaged: {rows[0].problem}")
     return rows[0]
 
 
