@@ -7,9 +7,50 @@ where they come from.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# The names a policy may use, checked when a workload is read: they reach every report, so they are names the
+# catalogs know or plain identifiers, never free text.
+# every engine a cloud's catalog prices a database in (planner/clouds: DatabaseVariant.engine; a test holds the
+# two equal); an engine another cloud lacks is that plan's database reason, not an input error
+DATABASE_ENGINES: tuple[str, ...] = ("mariadb", "mysql", "postgresql")
+# every engine a bundled cache price table holds (ElastiCache: all three; Memorystore, Azure Cache: redis)
+CACHE_ENGINES: tuple[str, ...] = ("memcached", "redis", "valkey")
+TIER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_ -]{0,39}")
+# region codes of every cloud: us-east-1 (aws), europe-west1 (gcp), westeurope (azure)
+REGION_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
+PATTERN_FIELDS = ("horizontal_family_pattern", "vertical_family_pattern", "cache_node_pattern",
+                  "database_family_pattern")
+
+
+def check_pattern(pattern: str) -> str:
+    """``pattern`` when both regex engines that may run it accept it: Python's ``re`` and RE2 (pyarrow's, which
+    matches the price book's string columns); a ``ValueError`` quoting the engine's complaint otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        re.compile(pattern)
+    except (re.error, OverflowError, RecursionError) as e:  # OverflowError: a{4294967295}
+        raise ValueError(f"not a valid regular expression ({e})") from None
+    try:
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+        why = str(e).removeprefix("Invalid regular expression: ")
+        raise ValueError(f"not a valid regular expression for RE2, which matches the price tables ({why}); "
+                         "lookarounds and backreferences are not supported") from None
+    return pattern
+
+
+def check_region_code(region: str) -> str:
+    """``region`` when it is shaped like a region code of some cloud; a ``ValueError`` otherwise."""
+    if not isinstance(region, str) or not REGION_CODE.fullmatch(region):
+        raise ValueError(f"region {region!r} is not a region code (lower-case letters, digits and -, 2 to 40 "
+                         "characters, e.g. us-east-1, europe-west1, westeurope)")
+    return region
 
 
 class DrTier(BaseModel):
@@ -35,6 +76,15 @@ class DrTier(BaseModel):
     cache_fraction: float = Field(ge=0, le=1, description="Share of the primary's cache nodes in the DR region.")
     load_balancer: bool = Field(description="A load balancer runs in the DR region.")
     description: str
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        """A tier name is shown in every report, diagram and terminal table: a plain identifier."""
+        if not TIER_NAME.fullmatch(value):
+            raise ValueError("a DR tier name is 1 to 40 letters, digits, spaces, _ or - (starting with a letter or "
+                             "digit), e.g. warm_standby")
+        return value
 
 
 DEFAULT_DR_TIERS: tuple[DrTier, ...] = (
@@ -282,9 +332,11 @@ class SizingPolicy(BaseModel):
     cache_node_pattern: str = Field(r"^cache\.(t4g|t3|[rm][5-7]g?)$",
                                     description="Regex of ElastiCache families considered (burstable included: a "
                                                 "cache is sized by memory).")
-    cache_engine: str = Field("redis", description="ElastiCache engine: redis, valkey or memcached.")
+    cache_engine: str = Field("redis", description="Cache engine: redis, valkey or memcached (ElastiCache has all "
+                                                   "three; Memorystore and Azure Cache redis).")
     # database
-    database_engine: str = Field("postgresql", description="RDS engine: postgresql or mysql.")
+    database_engine: str = Field("postgresql", description="Database engine: postgresql, mysql or mariadb (as each "
+                                                           "cloud offers them).")
     database_family_pattern: str = Field(r"^db\.(t4g|t3|[mr][5-7][gi]?)$",
                                          description="Regex of RDS families considered.")
     vcpu_throughput: dict[str, float] = Field(
@@ -426,8 +478,38 @@ class SizingPolicy(BaseModel):
     # reliability
     availability: Availability = Field(default_factory=Availability)
     failures: FailureModel = Field(default_factory=FailureModel)
-    dr_tiers: tuple[DrTier, ...] = Field(DEFAULT_DR_TIERS, min_length=1)
+    # at least one tier (checked in _check: a min_length here would add a second error to a bad tier's own)
+    dr_tiers: tuple[DrTier, ...] = Field(DEFAULT_DR_TIERS)
     dr_regions: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_DR_REGIONS))
+
+    @field_validator(*PATTERN_FIELDS)
+    @classmethod
+    def _valid_pattern(cls, value: str) -> str:
+        return check_pattern(value)
+
+    @field_validator("database_engine")
+    @classmethod
+    def _known_database_engine(cls, value: str) -> str:
+        if value not in DATABASE_ENGINES:
+            raise ValueError(f"unknown database engine; allowed: {', '.join(DATABASE_ENGINES)}")
+        return value
+
+    @field_validator("cache_engine")
+    @classmethod
+    def _known_cache_engine(cls, value: str) -> str:
+        if value not in CACHE_ENGINES:
+            raise ValueError(f"unknown cache engine; allowed: {', '.join(CACHE_ENGINES)}")
+        return value
+
+    @field_validator("dr_regions")
+    @classmethod
+    def _region_codes(cls, value: dict[str, str]) -> dict[str, str]:
+        """Each pair is a primary region and its DR region, both region codes (which cloud's is known only with
+        the workload; a code its price book lacks is refused when the plan is priced)."""
+        for primary, dr in value.items():
+            check_region_code(primary)
+            check_region_code(dr)
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> SizingPolicy:
@@ -436,6 +518,11 @@ class SizingPolicy(BaseModel):
         if self.fleet_min_vcpu > self.fleet_max_vcpu:
             raise ValueError(f"fleet_min_vcpu ({self.fleet_min_vcpu}) must not exceed fleet_max_vcpu "
                              f"({self.fleet_max_vcpu})")
+        if not self.dr_tiers:
+            raise ValueError("dr_tiers needs at least one tier")
+        names = [t.name for t in self.dr_tiers]
+        if len(set(names)) < len(names):
+            raise ValueError(f"dr_tiers names must differ (reports name a tier by it), got {names}")
         rto = [t.rto_minutes for t in self.dr_tiers]
         if rto != sorted(rto, reverse=True):
             raise ValueError("dr_tiers must be ordered from cheapest (largest RTO) to dearest (smallest RTO)")

@@ -57,20 +57,22 @@ def report_gates(failures: list[str], code: int) -> int:
     """Each exceeded gate on stderr, and the exit status: ``code`` when any, else 0."""
     import sys
 
+    from planner.report.escaping import terminal_text
+
     for failure in failures:
-        print(f"planner: budget gate: {failure}", file=sys.stderr)
+        print(f"planner: budget gate: {terminal_text(failure)}", file=sys.stderr)
     return code if failures else 0
 
 
 def _print_diff(d: PlanDiff) -> None:
     """The diff in the terminal (the gates exceeded go to stderr with the exit status)."""
     from planner.cli.plan_table import _print_table
-    from planner.cli.render import _console
+    from planner.cli.render import _console, styled
     from planner.report.diff import headline, moved_lines, options_frame
 
     console = _console()
     w = d.new["workload"]
-    console.print(f"[bold]{w['name']}[/] — {w.get('cloud', 'aws')} {w['region']}: {headline(d)}")
+    console.print(styled((str(w["name"]), "bold"), f" — {w.get('cloud', 'aws')} {w['region']}: {headline(d)}"))
     _print_table(console, options_frame(d), "Options")
     rec = d.new_recommended[0] or d.old_recommended[0]
     if rec:

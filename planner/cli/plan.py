@@ -183,7 +183,9 @@ def _compare_prices(workload: object, fmt: PlanFormat, out: Path | None) -> int:
     d = diff_plans(make_plan(workload, old).to_dict(), make_plan(workload, new).to_dict())  # type: ignore[arg-type]
     if fmt is PlanFormat.table:
         _terminal_only(out)
-        print(f"bundled prices -> {new.label}", file=sys.stderr)
+        from planner.report.escaping import terminal_text
+
+        print(f"bundled prices -> {terminal_text(new.label)}", file=sys.stderr)
         _print_diff(d)
     elif fmt is PlanFormat.json:
         _emit(json.dumps({"old_price_book": old.label, "new_price_book": new.label, **d.to_dict()}, indent=2)

@@ -1,14 +1,14 @@
-"""A plan as a rich terminal summary."""
+"""A plan as a rich terminal summary, printed through the inert console (:mod:`planner.cli.render`): names,
+reasons and policy strings are shown as text, their control characters escaped."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from planner.cli.render import _console
+from planner.cli.render import _console, styled
 from planner.currency import display_currency
 from planner.plan import Plan
 from planner.report.formatting import compute_summary as _compute_summary
@@ -31,32 +31,33 @@ def print_clouds(plans: Sequence[Plan]) -> None:
     console = _console()
     w = plans[0].workload
     table = clouds_table(plans)
-    console.print(f"[bold]{w.name}[/] on {len(plans)} clouds, each in its nearest equivalent region")
+    console.print(styled((w.name, "bold"), f" on {len(plans)} clouds, each in its nearest equivalent region"))
     shown = clouds_display(table)
     _print_table(console, shown, "Clouds", highlight=shown.cloud[table.cheapest.to_numpy()].tolist()[0]
                  if table.cheapest.any() else None)
     best = table[table.cheapest]
     if len(best):
         r = best.iloc[0]
-        console.print(f"Cheapest: [bold green]{r.cloud} {r.region}[/], {r.recommended} at {_usd(r.monthly_usd)}/month. "
-                      "`--format md` adds each cloud's full plan; `--cloud-region CLOUD=REGION` picks a region.")
+        console.print(styled("Cheapest: ", (f"{r.cloud} {r.region}", "bold green"),
+                             f", {r.recommended} at {_usd(r.monthly_usd)}/month. `--format md` adds each cloud's "
+                             "full plan; `--cloud-region CLOUD=REGION` picks a region."))
 
 
 def print_plan(plan: Plan) -> None:
     console = _console()
     w, rec = plan.workload, plan.recommended
     book = "" if plan.price_book == "pricing_data" else f" ({plan.price_book})"
-    console.print(f"[bold]{w.name}[/] — {w.cloud} {w.region}, prices as of {plan.prices_as_of}{book}")
+    console.print(styled((w.name, "bold"), f" — {w.cloud} {w.region}, prices as of {plan.prices_as_of}{book}"))
     if display_currency().code != "USD":
-        console.print(f"[dim]{display_currency().statement()}[/]")
+        console.print(styled((display_currency().statement(), "dim")))
     if rec is not None:
-        console.print(f"Recommended: [bold green]{rec.name}[/] {_usd(rec.monthly_usd)}/month "
-                      f"({_usd(rec.annual_usd)}/year), designed-for availability {_pct(rec.availability_pct)} "
-                      f"(target {_pct(w.availability_target)}; SLA floor {_pct(rec.row.sla_floor_pct)}), "
-                      f"DR {rec.dr_tier} in {plan.sizing.dr_region}")
+        console.print(styled("Recommended: ", (rec.name, "bold green"),
+                             f" {_usd(rec.monthly_usd)}/month ({_usd(rec.annual_usd)}/year), designed-for "
+                             f"availability {_pct(rec.availability_pct)} (target {_pct(w.availability_target)}; SLA "
+                             f"floor {_pct(rec.row.sla_floor_pct)}), DR {rec.dr_tier} in {plan.sizing.dr_region}"))
     else:
         why = next(d.rationale for d in plan.decisions if d.topic == "recommendation")
-        console.print("[bold red]No option meets every target:[/] " + escape(why.split(": ", 1)[-1]))
+        console.print(styled(("No option meets every target:", "bold red"), " " + why.split(": ", 1)[-1]))
     options = Table(title="Options", header_style="bold")
     for col, just in [("option", "left"), ("feasible", "left"), ("monthly", "right"), ("designed-for", "right"),
                       ("SLA floor", "right"),
@@ -85,9 +86,10 @@ def _print_uncertainty(console: Console, plan: Plan) -> None:
                  f"Uncertainty: {u.samples:,} samples (seed {u.seed}) of the inputs given as ranges",
                  highlight=u.recommended)
     if u.recommended:
-        console.print(f"Under uncertainty: [bold green]{u.recommended}[/] ({u.rule}); cheapest in "
-                      f"{_share(u.p_recommendation_holds)} of samples; recommended bill P10 {_usd(u.bill_p10_usd)}, "
-                      f"P50 {_usd(u.bill_p50_usd)}, P90 {_usd(u.bill_p90_usd)} a month")
+        console.print(styled("Under uncertainty: ", (u.recommended, "bold green"),
+                             f" ({u.rule}); cheapest in {_share(u.p_recommendation_holds)} of samples; recommended "
+                             f"bill P10 {_usd(u.bill_p10_usd)}, P50 {_usd(u.bill_p50_usd)}, P90 "
+                             f"{_usd(u.bill_p90_usd)} a month"))
     _print_table(console, swings_table(u.sensitivity),
                  "What moves the bill (each input at its low and high, the others at their medians)")
     if u.policy_sensitivity:

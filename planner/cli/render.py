@@ -1,4 +1,10 @@
-"""Render tables and records for the terminal (rich), CSV or JSON."""
+"""Render tables and records for the terminal (rich), CSV or JSON.
+
+The terminal boundary: every console the commands print through is an :class:`InertConsole`, which reads no
+markup or emoji codes and shows control characters as visible escapes
+(:func:`planner.report.escaping.terminal_text`) in every string it renders: table cells, titles, lines. Styled
+lines are built with :func:`styled`, which escapes its parts the same way.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from planner.report.escaping import spreadsheet_safe
+from planner.report.escaping import spreadsheet_safe, terminal_text
 
 if TYPE_CHECKING:  # pandas is imported by the commands that print tables, not by `planner --version`
     import pandas as pd
@@ -41,10 +48,32 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+class InertConsole(Console):
+    """A rich console that prints text as text: no markup (``[link=...]`` in a name stays those characters), no
+    emoji codes, and control characters (ESC, CSI, OSC, C1, bidirectional overrides) as visible escapes. Line
+    breaks the program lays out are kept."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, emoji=False, **kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:  # every str a renderable holds passes here
+        return super().render_str(terminal_text(text, keep_newlines=True), **kwargs)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line of plain parts and ``(text, style)`` pairs, each part's control characters escaped (a
+    :class:`~rich.text.Text` is printed as it is, without :meth:`InertConsole.render_str`)."""
+    text = Text()
+    for part in parts:
+        content, style = (part, "") if isinstance(part, str) else part
+        text.append(terminal_text(content), style=style)
+    return text
+
+
 def _console() -> Console:
     """The terminal's width on a terminal; wide enough not to truncate when piped."""
-    console = Console()
-    return console if console.is_terminal else Console(width=200)
+    console = InertConsole()
+    return console if console.is_terminal else InertConsole(width=200)
 
 
 def print_frame(df: pd.DataFrame, fmt: OutputFormat, *, title: str = "", caption: str = "") -> None:

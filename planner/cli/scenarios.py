@@ -1,4 +1,7 @@
-"""``planner scenarios``: save plans on a database, list them, show, delete and compare them."""
+"""``planner scenarios``: save plans on a database, list them, show, delete and compare them.
+
+Names, tags and the database's label are printed through the terminal escaper (control characters shown, never
+obeyed). A scenario is named by an id or a name as :func:`planner.store.api.resolve` reads it (IDENT below)."""
 
 from __future__ import annotations
 
@@ -11,12 +14,15 @@ import typer
 
 from planner.cli.diff import _print_diff
 from planner.cli.plan import PlanFormat, _emit, _terminal_only
+from planner.report.escaping import terminal_text
 
 scenarios_app = typer.Typer(help="Saved scenarios and plans (SQLite in your data folder, or --db / "
                                  "$PLANNER_DB_URL).", no_args_is_help=True)
 
 DB = typer.Option(None, "--db", help="A SQLAlchemy database URL (default: $PLANNER_DB_URL, else a SQLite file in "
                                      "your data folder).")
+IDENT = ("id:N is always the id N, name:X always the name X; a bare number is the scenario of that name if one "
+         "has it, else the id (both at once is refused: say id: or name:)")
 
 
 class ShowFormat(str, Enum):
@@ -28,7 +34,8 @@ class ShowFormat(str, Enum):
 @scenarios_app.command("save")
 def save(
     workload: Path = typer.Argument(..., help="Workload file (.yaml, .yml, .json) to plan and save."),
-    name: str | None = typer.Option(None, "--name", help="Name to save under (default: the workload's name)."),
+    name: str | None = typer.Option(None, "--name", help="Name to save under (default: the workload's name); at "
+                                                          "most 120 characters, not starting with id: or name:."),
     tag: list[str] = typer.Option([], "--tag", "-t", help="A tag (repeat for more)."),
     author: str | None = typer.Option(None, "--author", help="Who saved it (default: your user name)."),
     db: str | None = DB,
@@ -45,8 +52,8 @@ def save(
     book = default_book(w.cloud)
     saved = store_save(store, w, make_plan(w, book), book, name=name, tags=tag, author=author)
     bill = f"${saved.monthly_usd:,.0f}/month, {saved.recommended}" if saved.monthly_usd is not None else "no option"
-    print(f"saved #{saved.id} {saved.name} ({bill}; prices as of {saved.prices_as_of}) in {store.label}",
-          file=sys.stderr)
+    print(terminal_text(f"saved #{saved.id} {saved.name} ({bill}; prices as of {saved.prices_as_of}) in "
+                        f"{store.label}"), file=sys.stderr)
     return 0
 
 
@@ -56,14 +63,18 @@ def list_(
     name: str | None = typer.Option(None, "--name", help="Only the revisions of this name."),
     db: str | None = DB,
 ) -> int:
-    """Saved scenarios, newest first."""
+    """Saved scenarios, newest first. A row that cannot be read is named on stderr and skipped; the others are
+    listed."""
     from planner.cli.plan_table import _print_table
     from planner.cli.render import _console
-    from planner.store import list_saved, open_store
+    from planner.store import open_store
+    from planner.store.api import read_saved
     from planner.store.table import saved_frame
 
     store = open_store(db)
-    rows = list_saved(store, tag=tag, name=name)
+    rows, damaged = read_saved(store, tag=tag, name=name)
+    for bad in damaged:
+        print(f"planner: warning: {terminal_text(store.label)}: {terminal_text(bad)}", file=sys.stderr)
     console = _console()
     console.print(f"database: {store.label}")
     if not rows:
@@ -76,7 +87,7 @@ def list_(
 
 @scenarios_app.command("show")
 def show(
-    ident: str = typer.Argument(..., help="An id, or a name (its newest revision)."),
+    ident: str = typer.Argument(..., help=f"An id, or a name (its newest revision): {IDENT}."),
     fmt: ShowFormat = typer.Option(ShowFormat.summary, "--format", "-f", help="summary, json (the saved plan) "
                                                                               "or yaml (the workload, to plan "
                                                                               "again)."),
@@ -111,7 +122,8 @@ def show(
 
 @scenarios_app.command("delete")
 def delete(
-    ident: str = typer.Argument(..., help="An id (that one), or a name (every revision of it)."),
+    ident: str = typer.Argument(..., help=f"An id (that one), or a name (every revision of exactly that name): "
+                                          f"{IDENT}."),
     db: str | None = DB,
 ) -> int:
     """Delete saved scenarios."""
@@ -120,14 +132,14 @@ def delete(
 
     store = open_store(db)
     n = store_delete(store, ident)
-    print(f"deleted {n} saved scenario(s) from {store.label}", file=sys.stderr)
+    print(f"deleted {n} saved scenario(s) from {terminal_text(store.label)}", file=sys.stderr)
     return 0
 
 
 @scenarios_app.command("diff")
 def diff(
-    old: str = typer.Argument(..., help="Before: an id or a name."),
-    new: str = typer.Argument(..., help="After: an id or a name."),
+    old: str = typer.Argument(..., help=f"Before: an id or a name ({IDENT})."),
+    new: str = typer.Argument(..., help="After: an id or a name, read as the first."),
     fmt: PlanFormat = typer.Option(PlanFormat.table, "--format", "-f", help="md, json or table."),
     out: Path | None = typer.Option(None, "-o", "--output", help="Write to this file (atomically)."),
     db: str | None = DB,

@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING
 
 from planner.currency import display_currency
-from planner.report.escaping import markdown_cell
+from planner.report.escaping import markdown_text as _md
 from planner.report.formatting import quantity, usd
 from planner.report.markdown import table as markdown_table
 
@@ -73,13 +73,14 @@ def moved_lines(d: PlanDiff, option: str) -> pd.DataFrame:
 def diff_markdown(d: PlanDiff, gate_failures: list[str] | None = None) -> str:
     """The diff as a pull-request comment."""
     w = d.new["workload"]
-    out = [f"### Cost diff: {markdown_cell(w['name'])} ({w.get('cloud', 'aws')} {w['region']})", "",
-           f"**Recommended: {markdown_cell(headline(d))}**", ""]
+    # both plans may come from files the user gave: every value in the prose passes _md (tables escape cells)
+    out = [f"### Cost diff: {_md(w['name'])} ({_md(w.get('cloud', 'aws'))} {_md(w['region'])})", "",
+           f"**Recommended: {_md(headline(d))}**", ""]
     if display_currency().code != "USD":
         statement = display_currency().statement()
-        out += [f"_{statement[0].upper()}{statement[1:]}; the budget gates compare USD._", ""]
+        out += [f"_{_md(statement[0].upper() + statement[1:])}; the budget gates compare USD._", ""]
     for failure in gate_failures or []:
-        out.append(f"> :x: **Budget gate:** {markdown_cell(failure)}")
+        out.append(f"> :x: **Budget gate:** {_md(failure)}")
     if gate_failures:
         out.append("")
     out += _table(options_frame(d), "lrrrr")
@@ -87,14 +88,15 @@ def diff_markdown(d: PlanDiff, gate_failures: list[str] | None = None) -> str:
     rec = d.new_recommended[0] or d.old_recommended[0]
     for option in sorted(shown, key=lambda o: o != rec):
         frame = moved_lines(d, option)
-        out += ["", f"<details{' open' if option == rec else ''}><summary>{option}: {len(frame)} line(s) "
+        out += ["", f"<details{' open' if option == rec else ''}><summary>{_md(option)}: {len(frame)} line(s) "
                     f"moved</summary>", ""]
         out += _table(frame, "lllrrrr")
         out += ["", "</details>"]
     if len(d.decisions):
         out += ["", "Decisions that changed:", ""]
         out += _table(d.decisions.rename(columns={"old": "before", "new": "after"}), "lll")
-    out += ["", f"_Prices as of {d.new.get('prices_as_of', '?')}; planner {d.new.get('planner_version', '?')}._"]
+    out += ["", f"_Prices as of {_md(d.new.get('prices_as_of', '?'))}; planner "
+                f"{_md(d.new.get('planner_version', '?'))}._"]
     return "\n".join(out) + "\n"
 
 

@@ -1,10 +1,16 @@
-"""User text made safe for where it lands: spreadsheets, Markdown tables and the dashboard's Markdown.
+"""User text made safe for where it lands: one escaper per output format, applied where a renderer puts text it
+did not write itself (names, reasons, policy strings, regions, engine names, price-book labels).
 
 * **CSV cells** a spreadsheet would evaluate (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return)
   get a leading apostrophe, as the OWASP "CSV Injection" page recommends; cells that are plain numbers
   (``-4``, ``+1.5e3``) are left alone, so numbers stay numbers.
-* **Markdown table cells and headings**: ``|`` escaped, HTML special characters as entities, line breaks
-  as spaces, so a name cannot break the table or inject markup.
+* **Markdown** (:func:`markdown_text`: table cells, headings and prose of the reports): one line, HTML special
+  characters as entities, and ``\\``, ``|``, backticks and brackets backslash-escaped, so a name cannot break
+  the table or a fence, open a code span, or make a link or an image.
+* **Mermaid labels** (:func:`mermaid_text`): one line, every character that could close the quoted label or
+  the block, or read as HTML, as a Mermaid entity code (``#34;``).
+* **The terminal** (:func:`terminal_text`): control characters (C0, DEL, C1: ESC, CSI and OSC sequences) and
+  bidirectional or invisible format characters shown as visible escapes (``\\x1b``), never sent raw.
 * **Dashboard Markdown** (``st.error`` and friends render Markdown): every Markdown control character is
   backslash-escaped, so a file name or a shared link cannot render a link or an image.
 """
@@ -23,6 +29,15 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_MARKDOWN_INLINE = re.compile(r"([\\`\[\]|])")
+# what could end a quoted Mermaid label or the Markdown fence around it, or read as HTML or an entity (a quoted
+# label is one token to Mermaid's parser: parentheses, pipes and semicolons inside it are text)
+_MERMAID_SPECIAL = re.compile(r"[\"`<>\[\]{}#&\\]")
+# C0 controls, DEL, C1 controls (0x9b is a one-byte CSI), bidirectional overrides and isolates, zero-width and
+# line/paragraph separators: what a terminal obeys or hides instead of showing
+_CONTROLS = "\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"(?!\n)[{_CONTROLS}]")
 
 
 def spreadsheet_cell(value: object) -> object:
@@ -73,9 +88,39 @@ def spreadsheet_safe_table(table: pa.Table) -> pa.Table:
     return pa.table(columns, names=[str(spreadsheet_cell(name)) for name in table.column_names])
 
 
-def markdown_cell(text: object) -> str:
-    """Text for a Markdown table cell or heading: pipes escaped, HTML as entities, one line."""
-    return html.escape(_LINE_BREAKS.sub(" ", str(text)), quote=False).replace("|", "\\|")
+def terminal_text(text: object, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control or invisible format character as a visible escape (``\\x1b``, ``\\n``,
+    ``\\u202e``): a terminal then shows it instead of obeying it. ``keep_newlines`` keeps line breaks (text
+    the program laid out in lines)."""
+    pattern = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
+    return pattern.sub(_visible, str(text))
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    return named or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def markdown_text(text: object) -> str:
+    """Text for a Markdown table cell, a heading or a line of prose: one line; control characters as visible
+    escapes; HTML as entities; backslashes, pipes, backticks and brackets backslash-escaped (no table break,
+    code span, fence, link or image can start in it). Emphasis marks are left: they cannot inject anything."""
+    one_line = _LINE_BREAKS.sub(" ", str(text))
+    return _MARKDOWN_INLINE.sub(r"\\\1", html.escape(terminal_text(one_line), quote=False))
+
+
+# Markdown table cells and inline text share one rule (the name older callers use)
+markdown_cell = markdown_text
+
+
+def mermaid_text(text: object) -> str:
+    """Text for one line of a quoted Mermaid label: one line; control characters as visible escapes; double
+    quotes, backticks, angle brackets, brackets, braces, ``#``, ``&`` and backslashes as Mermaid entity codes
+    (``#34;``), which render as the character and cannot end the label, the statement or the block (Mermaid
+    docs, "Entity codes to escape characters")."""
+    one_line = _LINE_BREAKS.sub(" ", str(text))
+    return _MERMAID_SPECIAL.sub(lambda m: f"#{ord(m.group())};", terminal_text(one_line))
 
 
 def markdown_literal(text: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.currency import display_currency
-from planner.report.escaping import markdown_cell
+from planner.report.escaping import markdown_text as _md
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import money_unit
 from planner.report.formatting import pct as _pct
@@ -25,11 +25,12 @@ if TYPE_CHECKING:
 
 
 def table(header: list[str], rows: list[list[object]], align: str = "") -> list[str]:
-    """A Markdown table: a header, the alignment row (l or r per column) and each row's cells escaped."""
+    """A Markdown table: a header, the alignment row (l or r per column) and each row's cells escaped
+    (:func:`planner.report.escaping.markdown_text`; the header is the program's own)."""
     align = align or "l" * len(header)
     sep = ["---:" if a == "r" else "---" for a in align]
     out = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
-    out += ["| " + " | ".join(markdown_cell(c) for c in r) + " |" for r in rows]
+    out += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]
     return out
 
 
@@ -73,7 +74,7 @@ def render_clouds_markdown(plans: Sequence[Plan]) -> str:
 
     w = plans[0].workload
     shown = clouds_display(clouds_table(plans))
-    out = [f"# Cloud comparison: {markdown_cell(w.name)}", "",
+    out = [f"# Cloud comparison: {_md(w.name)}", "",
            "Each cloud prices the same workload in its region nearest to the others (planner's equivalent-region "
            "table; override with `--cloud-region CLOUD=REGION`). The recommended option of each is the cheapest "
            "that meets every target on that cloud; lines with estimated prices come from a neighbouring region.", ""]
@@ -97,7 +98,7 @@ def _commitment_section(plan: Plan) -> list[str]:
     rows = [[c.option, _unit_usd(c.commit_usd), _unit_usd(c.on_demand_usd), f"{c.break_even:.0%}", f"{c.best}",
              _usd(c.best_usd), f"{_usd(c.all_on_demand_usd - c.best_usd)} "
              f"({1 - c.best_usd / c.all_on_demand_usd:.0%})"] for c in curves]
-    return ["", f"## Commitment (horizontal: {c0.sku})", "",
+    return ["", f"## Commitment (horizontal: {_md(c0.sku)})", "",
             f"The fleet runs {c0.hourly_units.min():.0f} to {c0.hourly_units.max():.0f} instances over the day "
             "(today's load profile). A committed instance bills every hour; it pays when it runs at least its "
             "break-even share of them (commitment rate / on-demand rate), so the lowest bill commits the instances "
@@ -110,27 +111,29 @@ def render_markdown(plan: Plan) -> str:
     from planner import __version__
 
     w, rec = plan.workload, plan.recommended
-    out = [f"# Capacity plan: {markdown_cell(w.name)}", "",
-           f"_planner {__version__} · {w.cloud} {w.region} · public list prices as of {plan.prices_as_of} to "
-           f"{plan.newest_price_as_of} (USD, 730 h/month)"
-           + ("" if plan.price_book == "pricing_data" else f" · price book: {markdown_cell(plan.price_book)}")
+    # every value below that the program did not write passes _md (markdown_text): tables escape their cells
+    out = [f"# Capacity plan: {_md(w.name)}", "",
+           f"_planner {__version__} · {_md(w.cloud)} {_md(w.region)} · public list prices as of "
+           f"{_md(plan.prices_as_of)} to {_md(plan.newest_price_as_of)} (USD, 730 h/month)"
+           + ("" if plan.price_book == "pricing_data" else f" · price book: {_md(plan.price_book)}")
            + "_", ""]
     if display_currency().code != "USD":
         statement = display_currency().statement()
-        out += [f"_{statement[0].upper()}{statement[1:]}._", ""]
+        out += [f"_{_md(statement[0].upper() + statement[1:])}._", ""]
     out += ["## Recommendation", ""]
     if rec is not None:
         tier = w.policy.dr_tiers[int(rec.row.dr_tier_index)]
         both = "" if display_currency().code == "USD" else f" (${rec.monthly_usd:,.0f} a month)"
+        dr = f"**{_md(rec.dr_tier.replace('_', ' '))}** in {_md(plan.sizing.dr_region)}"
         out += [f"**{rec.name}** — **{_usd(rec.monthly_usd)}/month**{both} ({_usd(rec.annual_usd)}/year), designed-for "
                 f"availability **{_pct(rec.availability_pct)}** (target {_pct(w.availability_target)}; SLA floor "
-                f"{_pct(rec.row.sla_floor_pct)}), disaster recovery **{rec.dr_tier.replace('_', ' ')}** in "
-                f"{plan.sizing.dr_region} (RTO {rec.row.dr_rto_minutes:,.0f} min, RPO {tier.rpo_minutes:g} min; targets "
-                f"{w.rto_minutes:g} / {w.rpo_minutes:g} min).", "", f"_{plan.billing}_", ""]
-        out.append(next(d.rationale for d in plan.decisions if d.topic == "recommendation").capitalize() + ".")
+                f"{_pct(rec.row.sla_floor_pct)}), disaster recovery {dr} (RTO {rec.row.dr_rto_minutes:,.0f} min, RPO "
+                f"{tier.rpo_minutes:g} min; targets {w.rto_minutes:g} / {w.rpo_minutes:g} min).", "",
+                f"_{_md(plan.billing)}_", ""]
+        out.append(_md(next(d.rationale for d in plan.decisions if d.topic == "recommendation").capitalize()) + ".")
     else:
         why = next(d.rationale for d in plan.decisions if d.topic == "recommendation")
-        out.append("**No option meets every target:** " + why.split(": ", 1)[-1] + ".")
+        out.append("**No option meets every target:** " + _md(why.split(": ", 1)[-1]) + ".")
     if plan.uncertainty is not None:
         out += ["", *_uncertainty_section(plan)]
     out += ["", "## Workload", ""]
@@ -155,9 +158,9 @@ def render_markdown(plan: Plan) -> str:
         else:
             status = f"feasible, {_usd(o.monthly_usd)}/month" if o.feasible else "rejected"
             out += ["", f"<details><summary>{o.name} — {status}</summary>", ""]
-            out += _bom_table(o.bom, o.monthly_usd) if len(o.bom) else ["No bill: " + "; ".join(o.reasons)]
+            out += _bom_table(o.bom, o.monthly_usd) if len(o.bom) else ["No bill: " + _md("; ".join(o.reasons))]
             out += ["", "</details>"]
-    out += ["", "## Assumptions", ""] + [f"- {a}" for a in plan.assumptions]
+    out += ["", "## Assumptions", ""] + [f"- {_md(a)}" for a in plan.assumptions]
     out += ["", "## Price provenance", ""]
     out += table(["source", "repository", "commit", "path", "data as of", "notes"],
                   [[s.source_id, s.repo or "—", (s.commit or "—")[:12], s.path or "—",
@@ -169,7 +172,7 @@ def _uncertainty_section(plan: Plan) -> list[str]:
     """Percentiles per option and the tornado, when inputs were ranges."""
     u = plan.uncertainty
     assert u is not None
-    ranges = ", ".join(f"{s.field} {s.low_value:,.4g}-{s.high_value:,.4g}" for s in u.sensitivity)
+    ranges = ", ".join(f"{_md(s.field)} {s.low_value:,.4g}-{s.high_value:,.4g}" for s in u.sensitivity)
     out = ["## Uncertainty", "",
            f"_{u.samples:,} samples (seed {u.seed}) of the inputs given as 90 % intervals ({ranges}); the rest of "
            "this report is the plan at their medians._", ""]

@@ -8,6 +8,9 @@ documented pysqlite recipe, "Serializable isolation / Savepoints / Transactional
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +19,8 @@ from planner.errors import PlannerError
 ENV_URL = "PLANNER_DB_URL"
 SQLITE_TIMEOUT_S = 30
 MIGRATIONS = Path(__file__).parent / "migrations"
+# what SQLite and PostgreSQL say when the table or a column the schema revision promises is not there
+_SCHEMA_DAMAGE = re.compile(r"no such (table|column)|has no column named|(relation|column) .* does not exist")
 
 
 class StoreError(PlannerError):
@@ -52,7 +57,7 @@ def open_store(url: str | None = None) -> Store:
     url = database_url(url)
     try:
         parsed = sa.engine.make_url(url)
-    except exc.ArgumentError:
+    except (exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise StoreError(f"{url!r} is not a database URL (e.g. sqlite:///plans.db or "
                          "postgresql+psycopg://user@host/db)") from None
     label = parsed.render_as_string(hide_password=True)
@@ -85,6 +90,25 @@ def open_store(url: str | None = None) -> Store:
     except exc.DBAPIError as e:
         raise StoreError(f"{label}: {_first_line(e)}") from None
     return store
+
+
+@contextmanager
+def translated_errors(store: Store, doing: str) -> Iterator[None]:
+    """Run a database operation; the driver's errors and the OS's (a full disk) become one
+    :class:`StoreError` line naming the database: a missing table or column (the schema says one revision, the
+    file holds less) as a damaged table, anything else as "cannot <doing>"."""
+    from sqlalchemy import exc
+
+    try:
+        yield
+    except exc.DBAPIError as e:
+        line = _first_line(e)
+        if _SCHEMA_DAMAGE.search(line):
+            raise StoreError(f"{store.label}: the saved-scenario table is damaged ({line}); restore the database "
+                             "from a backup, or use another with --db") from None
+        raise StoreError(f"{store.label}: cannot {doing} ({line})") from None
+    except OSError as e:
+        raise StoreError(f"{store.label}: cannot {doing} ({e.strerror or e})") from None
 
 
 def _first_line(e: Exception) -> str:
