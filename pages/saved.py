@@ -34,11 +34,13 @@ from planner.store.table import saved_frame  # noqa: E402
 with st.form("save"):
     st.markdown("**Save the sidebar's scenario** with its plan and the price book it was priced with")
     c1, c2 = st.columns(2)
-    name = c1.text_input("Name", value=workload.name, max_chars=120)
+    name = c1.text_input("Name", value=workload.name, max_chars=120, key="save_name")
     tags = c2.text_input("Tags", placeholder="q4, review", help="Comma-separated.")
     if st.form_submit_button("Save"):
-        plan = plan_or_error(workload)
-        if plan is not None:
+        plan = plan_or_error(workload) if name.strip() else None
+        if not name.strip():
+            st.error("Give the scenario a name to save it under.")
+        elif plan is not None:
             try:
                 saved = save(db, workload, plan, price_book(workload.cloud), name=name,
                              tags=[t for t in tags.split(",")])
@@ -46,6 +48,7 @@ with st.form("save"):
                 st.error(markdown_literal(exc))
             else:
                 st.success(f"Saved #{saved.id} {markdown_literal(saved.name)}.")
+                st.session_state["open_id"] = st.session_state["after_id"] = saved.id  # the new save is selected
 
 rows = list_saved(db)
 if not rows:
@@ -67,9 +70,22 @@ except PlannerError as exc:
     st.warning(f"Saved #{picked.id} no longer validates: {markdown_literal(exc)}")
 else:
     c2.page_link("pages/plan.py", label="Open in Plan", icon=":material/open_in_new:", query_params=query)
-if c2.button("Delete", key="delete", help="Delete this saved scenario (this revision only)."):
-    delete(db, str(picked.id))
-    st.rerun()
+if st.session_state.get("deleted"):
+    st.success(st.session_state.pop("deleted"))
+if c2.button("Delete", key="delete", help="Delete this saved scenario (this revision only); asks first."):
+    st.session_state["confirm_delete"] = picked.id
+if st.session_state.get("confirm_delete") == picked.id:
+    st.warning(f"Delete {markdown_literal(labels[picked.id])}? This cannot be undone.")
+    y, n = st.columns(2)
+    if y.button("Yes, delete it", key="delete_yes", type="primary"):
+        delete(db, f"id:{picked.id}")  # by id: a scenario may be named like another's id
+        st.session_state.pop("confirm_delete")
+        st.session_state.pop("open_id", None)
+        st.session_state["deleted"] = f"Deleted {markdown_literal(labels[picked.id])}."
+        st.rerun()
+    if n.button("Cancel", key="delete_no"):
+        st.session_state.pop("confirm_delete")
+        st.rerun()
 
 st.subheader("Compare two")
 if len(rows) < 2:
@@ -78,7 +94,7 @@ if len(rows) < 2:
 c1, c2 = st.columns(2)
 ids = list(labels)
 before = c1.selectbox("Before", ids, index=1, format_func=labels.get, key="before_id")
-after = c2.selectbox("After", ids, index=0, format_func=labels.get, key="after_id")
+after = c2.selectbox("After", ids, format_func=labels.get, key="after_id")
 from planner.diff import diff_plans  # noqa: E402
 from planner.report.diff import headline as diff_headline  # noqa: E402
 from planner.report.diff import moved_lines, options_frame  # noqa: E402

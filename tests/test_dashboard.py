@@ -231,6 +231,33 @@ def test_saved_page_saves_lists_and_compares(tmp_path, monkeypatch):
     assert len(saved) == 2 and saved[-1].tags == ("q4", "review") and saved[0].workload["peak_rps"] == 5000
 
 
+def test_saved_page_selects_a_new_save_and_asks_before_deleting(tmp_path, monkeypatch):
+    # after a save Open and Compare kept the previous selection; Delete acted at once, without a word; an empty
+    # name was saved as "my-service"
+    monkeypatch.setenv("PLANNER_DB_URL", f"sqlite:///{tmp_path / 'saved.db'}")
+    at = page("saved")
+    at.button[0].click().run()
+    at.number_input(key="peak_rps").set_value(5000).run()
+    at.button[0].click().run()
+    assert at.selectbox(key="open_id").value == 2 and at.selectbox(key="after_id").value == 2
+    at.text_input(key="save_name").set_value("  ")
+    at.button[0].click().run()  # typed and submitted in one go, as in a form
+    assert any("Give the scenario a name" in e.value for e in at.error)
+    at.selectbox(key="open_id").set_value(1).run()
+    at.button(key="delete").click().run()
+    assert any("Delete #1" in w.value.replace("\\", "") and "cannot be undone" in w.value for w in at.warning)
+    at.button(key="delete_no").click().run()
+    from planner.store import list_saved, open_store
+
+    assert len(list_saved(open_store(f"sqlite:///{tmp_path / 'saved.db'}"))) == 2  # cancelled: nothing deleted
+    at.selectbox(key="open_id").set_value(1).run()
+    at.button(key="delete").click().run()
+    at.button(key="delete_yes").click().run()
+    assert not at.exception
+    assert any("Deleted #1" in s.value.replace("\\", "") for s in at.success)
+    assert [s.id for s in list_saved(open_store(f"sqlite:///{tmp_path / 'saved.db'}"))] == [2]
+
+
 def test_prices_page_switches_between_cache_and_bundled(tmp_path, monkeypatch):
     import json
 

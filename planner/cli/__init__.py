@@ -75,7 +75,10 @@ def _root(
 
 
 def _fail(message: str) -> int:
-    print(f"planner: error: {message}", file=sys.stderr)
+    from planner.report.escaping import terminal_text
+
+    # messages quote what the user gave (names, paths, URLs): shown, never obeyed by the terminal
+    print(f"planner: error: {terminal_text(message, keep_newlines=True)}", file=sys.stderr)
     return EXIT_USAGE
 
 
