@@ -312,6 +312,16 @@ def sidebar_workload() -> Workload:
     return workload
 
 
+PHONE_WIDTH_PX = 640  # Streamlit stacks columns below this width
+
+
+def results_first_on_phones(form_key: str) -> None:
+    """On a narrow screen, where the columns stack, the column holding the keyed container ``form_key`` comes
+    after the results instead of before them (the recommendation was 2,670 px down, below the whole form)."""
+    st.html(f"<style>@media (max-width: {PHONE_WIDTH_PX}px) {{ [data-testid='stColumn']:has(.st-key-{form_key}) "
+            "{ order: 2; } }</style>")
+
+
 def nothing_meets(plan: Plan) -> None:
     """The panel of a plan no option meets: the nearest option, what it misses, and how to get a plan."""
     nearest = plan.nearest

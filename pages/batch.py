@@ -18,6 +18,7 @@ from planner.batch_input import (
 )
 from planner.example import template_csv
 from planner.report.escaping import markdown_literal, spreadsheet_safe
+from planner.report.figures import batch_figure
 from planner.report.tables import (
     DISPLAY_ROWS,
     batch_table,
@@ -31,7 +32,7 @@ st.title("Batch what-if")
 st.caption("One scenario per row, columns named as the workload fields (see the template). "
            f"Up to {MAX_BATCH_BYTES / 2**20:,.0f} MiB and {MAX_BATCH_ROWS:,} rows; the same engine, numbers and "
            "limits as `planner batch`.")
-st.download_button("Template CSV", template_csv(), file_name="planner-template.csv", mime="text/csv")
+st.download_button("Template CSV", template_csv(), file_name="planner-template.csv", mime="text/csv", on_click="ignore")
 upload = st.file_uploader("Scenario CSV", type=["csv"], key="batch_upload")
 if upload is None:
     st.stop()
@@ -76,7 +77,7 @@ if result.errors:
 st.subheader("Scenarios")
 st.dataframe(batch_table(result.summary), hide_index=True, width="stretch")
 if ok:
-    st.bar_chart(result.summary.set_index("name").monthly_usd, y_label="USD per month (recommended)")
+    st.plotly_chart(batch_figure(result.summary), width="stretch")
 
 st.subheader("Options")
 options = result.options
@@ -106,7 +107,7 @@ for col, suffix, mime in zip(cols, (".csv", ".parquet", ".json", ".md"),
         out = Path(tmp) / f"{stem}{suffix}"
         write_outputs(result, out)
         col.download_button(f"Download {suffix[1:]}", out.read_bytes(), file_name=out.name, mime=mime,
-                            key=f"dl{suffix}")
+                            key=f"dl{suffix}", on_click="ignore")  # a download does not rerun the page
 if ok:
-    st.download_button("Summary CSV", spreadsheet_safe(result.summary).to_csv(index=False), file_name=f"{stem}.summary.csv",
-                       mime="text/csv")
+    st.download_button("Summary CSV", spreadsheet_safe(result.summary).to_csv(index=False),
+                       file_name=f"{stem}.summary.csv", mime="text/csv", on_click="ignore")

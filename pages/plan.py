@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages._ui import (headline, initial_workload, negotiated_prices, nothing_meets, page_menu, plan_or_error,
-                       price_book, validated, workload_form)
+                       price_book, results_first_on_phones, validated, workload_form)
 from planner.report.escaping import spreadsheet_safe
 from planner.report.figures import cost_breakdown_figure
 from planner.report.formatting import pct, usd
@@ -18,7 +18,8 @@ from planner.report.tables import bom_table, decisions_table, dr_name, options_t
 page_menu()
 st.title("Plan a workload")
 form, results = st.columns([1, 2], gap="large")
-with form:
+results_first_on_phones("plan_form")
+with form, st.container(key="plan_form"):
     data = workload_form(initial_workload())
     overlay = negotiated_prices()
 with results:
@@ -76,10 +77,11 @@ with results:
 
     stem = workload.name.replace(" ", "-")
     d1, d2, d3 = st.columns(3)
-    d1.download_button("Markdown report", render_markdown(plan), file_name=f"{stem}.md", mime="text/markdown")
+    d1.download_button("Markdown report", render_markdown(plan), file_name=f"{stem}.md", mime="text/markdown",
+                       on_click="ignore")
     d2.download_button("JSON", json.dumps(plan.to_dict(), indent=2), file_name=f"{stem}.json",
-                       mime="application/json")
+                       mime="application/json", on_click="ignore")
     bom = pd.concat([o.bom.assign(option=o.name) for o in plan.options if len(o.bom)] or [pd.DataFrame()],
                     ignore_index=True)
-    d3.download_button("Bill of materials (CSV)", spreadsheet_safe(bom).to_csv(index=False), file_name=f"{stem}-bom.csv",
-                       mime="text/csv")
+    d3.download_button("Bill of materials (CSV)", spreadsheet_safe(bom).to_csv(index=False),
+                       file_name=f"{stem}-bom.csv", mime="text/csv", on_click="ignore")

@@ -80,8 +80,8 @@ st.subheader(f"{len(rows):,} {service} SKUs, cheapest first")
 st.dataframe(rows, hide_index=True, width="stretch",
              column_config={"hourly_usd": st.column_config.NumberColumn("hourly USD", format="$%.4f"),
                             "monthly_usd": st.column_config.NumberColumn("monthly USD", format="$%,.2f")})
-st.download_button("Download CSV", spreadsheet_safe(rows).to_csv(index=False), file_name=f"{service}-{region}-{option}.csv",
-                   mime="text/csv")
+st.download_button("Download CSV", spreadsheet_safe(rows).to_csv(index=False),
+                   file_name=f"{service}-{region}-{option}.csv", mime="text/csv", on_click="ignore")
 
 st.subheader("How fresh, by role")
 fresh = freshness(book, cloud)

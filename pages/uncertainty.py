@@ -60,9 +60,9 @@ def downloads(plan: Plan) -> None:
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in plan.workload.name) or "plan"
     d1, d2 = st.columns(2)
     d1.download_button("Markdown report (with the uncertainty section)", render_markdown(plan),
-                       file_name=f"{stem}-uncertainty.md", mime="text/markdown")
+                       file_name=f"{stem}-uncertainty.md", mime="text/markdown", on_click="ignore")
     d2.download_button("JSON (with the uncertainty block)", json.dumps(plan.to_dict(), indent=2),
-                       file_name=f"{stem}-uncertainty.json", mime="application/json")
+                       file_name=f"{stem}-uncertainty.json", mime="application/json", on_click="ignore")
 
 
 page_menu()

@@ -125,7 +125,7 @@ def test_the_workload_follows_the_menu_in_a_real_browser(server, browser):
     page.wait_for_function("() => window.location.search.includes('peak_rps=900')", timeout=60_000)
     _settled(page)
     page.get_by_test_id("stSidebar").get_by_text("Compare", exact=True).click()
-    page.get_by_text("Cost vs load").wait_for(timeout=90_000)
+    page.get_by_text("Cost vs load", exact=True).wait_for(timeout=90_000)
     _settled(page)
     assert float(page.get_by_role("spinbutton", name="Peak requests/s").input_value()) == 900
     assert "peak_rps=900" in page.url
@@ -148,3 +148,28 @@ def test_a_workload_nothing_meets_in_a_real_browser(server, browser):
     box.press("Enter")
     page.get_by_text("Recommended: ").first.wait_for(timeout=90_000)
     assert page.get_by_test_id("stException").count() == 0
+
+
+def test_on_a_phone_the_recommendation_comes_before_the_form(server, browser):
+    # at 390 px the results started about 2,670 px down, below the whole form
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server, timeout=60_000)
+    page.get_by_text("Recommended: ").first.wait_for(timeout=90_000)
+    _settled(page)
+    # the layout settles once Streamlit has replaced the previous run's elements: read it when it is stable
+    heading, form = page.get_by_role("heading", name="Recommended: "), page.get_by_text("Traffic given as").first
+    boxes = None
+    for _ in range(60):
+        now = (heading.bounding_box(), form.bounding_box())
+        if now == boxes and page.locator("[data-stale='true']").count() == 0:
+            break
+        boxes = now
+        page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plan-phone.png"))
+    recommended, form_box = boxes
+    debug = page.evaluate("""() => [
+        document.querySelectorAll("[data-testid='stColumn']:has(.st-key-plan_form)").length,
+        [...document.querySelectorAll('style')].filter(s => s.textContent.includes('order: 2')).length,
+        document.querySelectorAll('.st-key-plan_form').length]""")
+    assert recommended["y"] < 844 < form_box["y"], (boxes, debug)

@@ -337,3 +337,22 @@ def test_a_share_link_holds_full_precision(fields):
     back = workload_from_query(workload_to_query(w))
     assert back == w
     assert workload_to_query(Workload(peak_rps=500.0))["peak_rps"] == "500"
+
+
+def test_a_large_batch_is_drawn_as_a_cost_curve_not_478_bars():
+    import numpy as np
+    import pandas as pd
+
+    from planner.report.figures import BARS_READABLE, batch_figure
+
+    rng = np.random.default_rng(0)
+    few = pd.DataFrame({"name": [f"s{i}" for i in range(10)], "monthly_usd": rng.uniform(100, 1e4, 10)})
+    fig = batch_figure(few)
+    assert fig.data[0].type == "bar" and len(fig.data[0].x) == 10
+    many = pd.DataFrame({"name": [f"s{i}" for i in range(478)], "monthly_usd": rng.lognormal(7, 2, 478)})
+    many.loc[3, "monthly_usd"] = np.nan  # a scenario with no plan is left out, not drawn at zero
+    fig = batch_figure(many)
+    assert len(many) > BARS_READABLE and fig.data[0].type == "scatter"
+    y = np.asarray(fig.data[0].y, dtype=float)
+    assert len(y) == 477 and (np.diff(y) >= 0).all() and fig.layout.yaxis.type == "log"
+    assert "477 scenarios" in fig.layout.title.text

@@ -180,3 +180,26 @@ def freshness_figure(table: pd.DataFrame) -> go.Figure:
     fig.update_layout(title="Age of the oldest price, by architecture role", xaxis_title="days",
                       **{**LAYOUT, "height": max(320, 26 * len(t) + 120)})
     return fig
+
+
+BARS_READABLE = 50  # above this many scenarios one bar each is unreadable: the sorted cost curve instead
+
+
+def batch_figure(summary: pd.DataFrame) -> go.Figure:
+    """Each priced scenario's recommended monthly bill: one bar per scenario up to :data:`BARS_READABLE`, else
+    the bills sorted from cheapest to dearest (a cost curve on a log axis; each point names its scenario)."""
+    priced = summary[np.isfinite(summary.monthly_usd.to_numpy(dtype=float))]
+    fig = go.Figure()
+    if len(priced) <= BARS_READABLE:
+        fig.add_bar(x=priced.name.astype(str), y=priced.monthly_usd,
+                    hovertemplate="%{x}: $%{y:,.0f}/month<extra></extra>")
+        fig.update_layout(title="Recommended monthly bill per scenario", yaxis_title="USD per month", **LAYOUT)
+        return fig
+    ordered = priced.sort_values("monthly_usd", kind="stable")
+    fig.add_scatter(x=np.arange(1, len(ordered) + 1), y=ordered.monthly_usd, mode="lines+markers",
+                    marker={"size": 4}, text=ordered.name.astype(str),
+                    hovertemplate="%{text}: $%{y:,.0f}/month (#%{x:,} of " + f"{len(ordered):,})<extra></extra>")
+    fig.update_layout(title=f"Recommended monthly bill of {len(ordered):,} scenarios, cheapest to dearest",
+                      xaxis_title="scenarios, by bill", yaxis_title="USD per month (log)", yaxis_type="log",
+                      **LAYOUT)
+    return fig
