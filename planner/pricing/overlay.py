@@ -119,9 +119,9 @@ def _parse(path: str | Path, data: bytes | None) -> tuple[Overlay, list[str]]:
         if discount is not None and not 0 <= discount <= MAX_DISCOUNT_PCT:
             problems.append(f"{source}, line {line}, column discount_pct: {discount:g} is outside 0-{MAX_DISCOUNT_PCT:g} "
                             "% (a discount takes that share off the list price; a contract rate goes in hourly_usd)")
-        if hourly is not None and hourly <= 0:
-            problems.append(f"{source}, line {line}, column hourly_usd: {hourly:g} is not a price (it must be above "
-                            "0)")
+        if hourly is not None and hourly <= 0:  # a $0 contract rate is a free plan without a word: a mistake
+            problems.append(f"{source}, line {line}, column hourly_usd: {hourly:g} is " + (
+                "a negative price" if hourly < 0 else "not a price (a contract rate must be above 0)"))
         if discount is None and hourly is None and len(problems) == before:
             problems.append(f"{source}, line {line}: neither discount_pct nor hourly_usd is given")
         if hourly is not None and cell.get("sku", "") in ANY:

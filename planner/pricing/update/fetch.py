@@ -72,10 +72,15 @@ def _left(source: str, url: str) -> float:
 
 def _read_body(response: Any, source: str, url: str, chunk: int = 1 << 16) -> bytes:
     """The whole answer, read a block at a time so that a server trickling bytes still meets the deadline."""
+    try:
+        block = response.read(chunk)
+    except TypeError:  # a reader whose read() takes no size (not http.client's): whole, as it offers
+        return response.read()
     parts = []
-    while block := response.read(chunk):
+    while block:
         parts.append(block)
         _left(source, url)
+        block = response.read(chunk)
     return b"".join(parts)
 
 
