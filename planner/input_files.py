@@ -42,7 +42,10 @@ def read_limited(path: str | Path, limit: int, what: str = "input file") -> byte
     than ``limit`` bytes (``what`` names the expected kind of file in the message, e.g. "workload file")."""
     source = str(path)
     if source == STDIN:
-        data = _read_upto(sys.stdin.buffer.read, limit)
+        if sys.stdin is None:  # started without one (a service, some IDE runners)
+            raise InputFileError("<stdin>", "no standard input to read")
+        stream = getattr(sys.stdin, "buffer", None)  # a text stream without bytes under it gives text
+        data = _read_upto(stream.read if stream is not None else lambda n: sys.stdin.read(n).encode("utf-8"), limit)
         if len(data) > limit:
             raise InputFileError("<stdin>", f"more than {limit:,} bytes", too_large=True)
         return data

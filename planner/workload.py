@@ -253,12 +253,18 @@ def strict_numbers(model: type[BaseModel], data: Any, prefix: str = "") -> tuple
             try:
                 out[key] = strict_number(data[key])
             except ValueError as exc:
-                problems.append((f"{prefix}{key}", f"value {data[key]!r}: {exc}"))
+                problems.append((f"{prefix}{key}", f"value {shown(data[key])}: {exc}"))
                 del out[key]  # reported here; pydantic would read it its own way (true as 1) or report it again
         elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
             out[key], more = strict_numbers(field.annotation, data[key], f"{prefix}{key}.")
             problems += more
     return out, problems
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for a message, cut to ``limit`` characters (a 4,000-digit number is not a message)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
 
 
 MAX_PROBLEMS_SHOWN = 20  # a message lists this many problems, then counts the rest
@@ -285,18 +291,18 @@ def describe_errors(exc: ValidationError) -> list[tuple[str, str]]:
         loc = ".".join(str(p) for p in err["loc"])
         top = str(err["loc"][0]) if err["loc"] else ""
         if err["type"] == "extra_forbidden":
-            out.append((loc, f"unknown field (value {err['input']!r}); known fields: {', '.join(fields)}"))
+            out.append((loc, f"unknown field (value {shown(err['input'])}); known fields: {', '.join(fields)}"))
             continue
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "finite_number":
             msg = "must be a finite number, not NaN or infinity"
         if top in fields and len(err["loc"]) == 1 and err["type"] != "value_error":
             desc = fields[top].description or ""
-            out.append((loc, f"value {err['input']!r}: {msg}. {desc}"))
+            out.append((loc, f"value {shown(err['input'])}: {msg}. {desc}"))
         elif err["type"] == "value_error" and not top:
             out.append(("", msg))
         else:
-            out.append((loc, f"value {err.get('input')!r}: {msg}"))
+            out.append((loc, f"value {shown(err.get('input'))}: {msg}"))
     return out
 
 
