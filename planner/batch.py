@@ -3,7 +3,7 @@
 Scenarios are grouped by cloud and policy and run in chunks (bounded memory)
 without bill-of-materials detail. The result is one row per scenario x option
 plus a summary per scenario; writers produce CSV, Parquet, JSON or Markdown,
-each file written atomically.
+all files of a run replaced together (:func:`write_outputs`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO, TypeVar
 import numpy as np
 import pandas as pd
 
-from planner.atomic import write_atomic, write_text_atomic
+from planner.atomic import OutputSet, output_set
 from planner.batch_input import RANGE_COLUMNS, BatchInput, RowError
 from planner.engine import OPTIONS, run
 from planner.errors import PlannerError
@@ -103,10 +103,12 @@ def run_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_r
             progress(done[0], total)
 
     parts = _price_all(frame, inp.policies, books, chunk_rows, workers, step, slim=False)
+    errors = sorted([*inp.errors, *_sizing_errors(parts)], key=lambda e: (e.row, e.column))
+    parts = [p for p in parts if len(p["row"])]
     if not parts:
         return BatchResult(option_columns={c: np.array([], dtype=object) for c in OPTION_COLUMNS},
                            summary_columns={c: np.array([], dtype=object) for c in SUMMARY_COLUMNS},
-                           errors=inp.errors, prices_as_of=prices_as_of)
+                           errors=errors, prices_as_of=prices_as_of)
     # column by column, each chunk's copy released once joined: memory holds the chunks plus one column
     options = _in_row_order({c: np.concatenate([p.pop(c) for p in parts]) for c in OPTION_COLUMNS})
     summary = summarise(options)
@@ -114,12 +116,11 @@ def run_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_r
         draws = _draws(inp, ranged, samples, seed)
         slim = _in_row_order({c: np.concatenate([p[c] for p in parts])
                               for parts in [_price_all(draws, inp.policies, books, chunk_rows, workers, step,
-                                                       slim=True)] for c in SLIM_COLUMNS})
+                                                       slim=True)] for c in SLIM_COLUMNS})  # failed draws: infeasible
         more_options, more_summary = _uncertainty_columns(summary["row"], slim, samples)
         options.update(more_options)
         summary.update(more_summary)
-    return BatchResult(option_columns=options, summary_columns=summary, errors=inp.errors,
-                       prices_as_of=prices_as_of)
+    return BatchResult(option_columns=options, summary_columns=summary, errors=errors, prices_as_of=prices_as_of)
 
 
 def _in_row_order(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -159,15 +160,53 @@ class _Task:
     slim: bool = False  # only what the Monte Carlo summary reads (SLIM_COLUMNS)
 
     def price(self, job: tuple[tuple[str, str], int]) -> dict[str, np.ndarray]:
-        """One chunk (a group's ``chunk_rows`` scenarios from ``start``) priced, as result columns."""
+        """One chunk (a group's ``chunk_rows`` scenarios from ``start``) priced, as result columns; the rows whose
+        sizing raised are in ``FAILED_ROW`` / ``FAILED_MESSAGE`` instead (:meth:`_price_rows`)."""
         (cloud_and_key, start) = job
-        chunk = self.frame.iloc[self.groups[cloud_and_key][start:start + self.chunk_rows]]
+        return self._price_rows(cloud_and_key, self.groups[cloud_and_key][start:start + self.chunk_rows])
+
+    def _price_rows(self, cloud_and_key: tuple[str, str], positions: np.ndarray) -> dict[str, np.ndarray]:
+        """``positions`` of the frame priced together. Should the engine raise, the rows are halved and priced
+        again until the rows that raise are alone: each is then that row's error, and every other row is still
+        priced (an error inside one scenario's sizing never costs the batch; about twice a chunk's work)."""
+        chunk = self.frame.iloc[positions]
         inputs = chunk.drop(columns=["row", "policy_key", *(c for c in chunk.columns if c in RANGE_COLUMNS)])
-        result = run(inputs, self.policies[cloud_and_key[1]], self.books(cloud_and_key[0]), detail=False)
+        try:
+            result = run(inputs, self.policies[cloud_and_key[1]], self.books(cloud_and_key[0]), detail=False)
+        except Exception as exc:  # noqa: BLE001 - any fault of the engine, narrowed to the rows causing it
+            if len(positions) > 1:
+                half = len(positions) // 2
+                return _joined(self._price_rows(cloud_and_key, positions[:half]),
+                               self._price_rows(cloud_and_key, positions[half:]))
+            return _failed(chunk, exc, slim=self.slim)
         if self.slim:  # scenario by scenario, each scenario's options in OPTIONS order
-            return {"row": chunk.row.to_numpy()[result.per_scenario("row").ravel()],
-                    **{c: result.per_scenario(c).ravel() for c in SLIM_COLUMNS if c != "row"}}
-        return _chunk_rows(chunk, result)
+            out = {"row": chunk.row.to_numpy()[result.per_scenario("row").ravel()],
+                   **{c: result.per_scenario(c).ravel() for c in SLIM_COLUMNS if c != "row"}}
+        else:
+            out = _chunk_rows(chunk, result)
+        return {**out, FAILED_ROW: np.zeros(0, dtype=int), FAILED_MESSAGE: np.zeros(0, dtype=object)}
+
+
+FAILED_ROW, FAILED_MESSAGE = "_failed_row", "_failed_message"  # a part's scenarios whose sizing raised
+
+
+def _failed(chunk: pd.DataFrame, exc: Exception, *, slim: bool) -> dict[str, np.ndarray]:
+    """The part of a scenario whose sizing raised ``exc``: no options, its row and why. A Monte Carlo draw
+    (``slim``) that raises counts as a draw where no option is feasible (its scenario priced at its medians)."""
+    why = f"could not be sized or priced ({type(exc).__name__}: {exc})"
+    if slim:
+        k = len(OPTIONS)
+        return {"row": np.repeat(chunk.row.to_numpy(), k), "monthly_usd": np.full(k, np.nan),
+                "feasible": np.zeros(k, dtype=bool), "recommended": np.zeros(k, dtype=bool),
+                FAILED_ROW: np.zeros(0, dtype=int), FAILED_MESSAGE: np.zeros(0, dtype=object)}
+    return {**{c: np.zeros(0, dtype=object) for c in OPTION_COLUMNS}, FAILED_ROW: chunk.row.to_numpy(),
+            FAILED_MESSAGE: np.array([why], dtype=object)}
+
+
+def _joined(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Two parts' columns, one after the other (a column one part lacks is typed by the other)."""
+    return {c: np.concatenate([a[c], b[c]]) if len(a[c]) and len(b[c]) else (a[c] if len(a[c]) else b[c])
+            for c in a}
 
 
 _ADOPTED: list[_Task] = []  # in a worker process: the task it was forked with
@@ -193,8 +232,17 @@ def _collect(results: Iterable[dict[str, np.ndarray]], step: Callable[[int], Non
     parts = []
     for part in results:
         parts.append(part)
-        step(len(part["row"]) // len(OPTIONS))
+        step(len(part["row"]) // len(OPTIONS) + len(part[FAILED_ROW]))
     return parts
+
+
+def _sizing_errors(parts: list[dict[str, np.ndarray]]) -> list[RowError]:
+    """The scenarios whose sizing raised, as row errors (their parts' columns removed)."""
+    errors = []
+    for part in parts:
+        rows, messages = part.pop(FAILED_ROW), part.pop(FAILED_MESSAGE)
+        errors += [RowError(int(row), "", "", str(message)) for row, message in zip(rows, messages)]
+    return errors
 
 
 SLIM_COLUMNS = ("row", "monthly_usd", "feasible", "recommended")
@@ -352,35 +400,43 @@ def sibling(out: Path, kind: str) -> Path:
 
 
 def write_outputs(result: BatchResult, out: Path) -> list[Path]:
-    """Write the results in the format the suffix names, the summary and the errors beside them."""
+    """Write the results in the format the suffix names, the summary and the errors beside them, as one set
+    (:func:`planner.atomic.output_set`): every file is written under a temporary name and they replace the
+    previous ones together at the end, so a failure leaves the previous run's files, all of them, and a stale
+    errors file of an earlier run goes at that moment too."""
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise PlannerError(f"{out}: unknown output format '{suffix or '(none)'}'; use one of {', '.join(FORMATS)}")
     written = [out]
-    if suffix == ".csv":
-        _csv(out, result.option_columns)
-        written.append(_csv(sibling(out, "summary"), result.summary_columns))
-    elif suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        for path, table in ((out, _arrow(result.option_columns)),
-                            (sibling(out, "summary"), _arrow(result.summary_columns))):
-            write_atomic(path, lambda fh, table=table: pq.write_table(table, fh))
-        written.append(sibling(out, "summary"))
-    elif suffix == ".json":
-        doc = {"prices_as_of": result.prices_as_of,
-               "scenarios": json.loads(result.summary.to_json(orient="records")),
-               "options": json.loads(result.options.to_json(orient="records")),
-               "errors": errors_frame(result.errors).to_dict(orient="records")}
-        write_text_atomic(out, json.dumps(doc, indent=1) + "\n")
-    else:
-        write_text_atomic(out, render_markdown(result))
     errors_path = out.with_name(f"{out.stem}.errors.csv")
-    if result.errors:
-        written.append(_csv(errors_path, errors_frame(result.errors)))
-    else:
-        errors_path.unlink(missing_ok=True)  # a stale errors file would describe an earlier run
+    with output_set() as files:
+        if suffix == ".csv":
+            _csv(files, out, result.option_columns)
+            written.append(_csv(files, sibling(out, "summary"), result.summary_columns))
+        elif suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            for path, table in ((out, _arrow(result.option_columns)),
+                                (sibling(out, "summary"), _arrow(result.summary_columns))):
+                files.write(path, lambda fh, table=table: pq.write_table(table, fh))
+            written.append(sibling(out, "summary"))
+        elif suffix == ".json":
+            doc = {"prices_as_of": result.prices_as_of,
+                   "scenarios": json.loads(result.summary.to_json(orient="records")),
+                   "options": json.loads(result.options.to_json(orient="records")),
+                   "errors": errors_frame(result.errors).to_dict(orient="records")}
+            files.write(out, _text(json.dumps(doc, indent=1) + "\n"))
+        else:
+            files.write(out, _text(render_markdown(result)))
+        if result.errors:
+            written.append(_csv(files, errors_path, errors_frame(result.errors)))
+        else:
+            files.remove(errors_path)  # a stale errors file would describe an earlier run
     return written
+
+
+def _text(text: str) -> Callable[[BinaryIO], object]:
+    return lambda fh: fh.write(text.encode("utf-8"))
 
 
 def _arrow(columns: pd.DataFrame | dict[str, np.ndarray]) -> pa.Table:
@@ -397,7 +453,7 @@ def _arrow(columns: pd.DataFrame | dict[str, np.ndarray]) -> pa.Table:
 CSV_SLICE_ROWS = 50_000  # rows converted and written at a time: the copies for the file stay this small
 
 
-def _csv(path: Path, columns: pd.DataFrame | dict[str, np.ndarray]) -> Path:
+def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndarray]) -> Path:
     """CSV through Arrow's writer (several times faster than pandas' for large results), a slice of rows at a
     time; numbers rounded (:func:`rounded`), text cells a spreadsheet would evaluate neutralised
     (:func:`planner.report.escaping.spreadsheet_safe_table`)."""
@@ -417,7 +473,7 @@ def _csv(path: Path, columns: pd.DataFrame | dict[str, np.ndarray]) -> Path:
             for start in range(CSV_SLICE_ROWS, n, CSV_SLICE_ROWS):
                 writer.write_table(part(start))
 
-    write_atomic(path, write)
+    files.write(path, write)
     return path
 
 

@@ -66,6 +66,9 @@ def input_paths(spec: str | Path) -> list[str]:
         found = sorted(glob.glob(str(spec)))
         if not found:
             raise PlannerError(f"{spec}: no such file, folder or matching files")
+    special = [p for p in found if not (os.path.isfile(p) or os.path.isdir(p))]  # a FIFO or device: a read hangs
+    if special:
+        raise PlannerError(f"{special[0]}: not a regular file; scenario files must be regular files")
     kinds = {Path(p).suffix.lower() for p in found}
     if not kinds <= {".parquet", ".csv"}:
         raise PlannerError(f"{spec}: scenario files are .csv or .parquet, not {', '.join(sorted(kinds))}")

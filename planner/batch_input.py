@@ -22,6 +22,8 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import PlannerError, unknown_name
+from planner.input_files import InputFileError, read_limited
+from planner.numbers import number_problem, parse_number, parse_numbers
 from planner.policy import SizingPolicy
 from planner.pricing.book import Books, PriceBook, as_books, unknown_region
 from planner.uncertainty.ranges import RANGED_FIELDS, parse_range
@@ -124,7 +126,9 @@ def _apply_ranges(raw: pd.DataFrame, lines: list[int]) -> tuple[pd.DataFrame, di
         cells = np.stack([raw[c].to_numpy(dtype=object) if c in raw else np.full(len(raw), "", dtype=object)
                           for c in cols], axis=1)
         given = (cells != "").any(axis=1)
-        numbers = np.stack([_numbers(cells[:, j], cells[:, j] == "") for j in range(len(RANGE_ENDS))], axis=1)
+        parsed = [parse_numbers(cells[:, j], cells[:, j] == "") for j in range(len(RANGE_ENDS))]
+        numbers = np.stack([values for values, _ in parsed], axis=1)
+        unreadable = np.stack([no for _, no in parsed], axis=1)
         ends = np.full((len(raw), 3), np.nan)
         point = raw[field].to_numpy(dtype=object) if field in raw else np.full(len(raw), "", dtype=object)
         for i in np.flatnonzero(given):
@@ -133,10 +137,12 @@ def _apply_ranges(raw: pd.DataFrame, lines: list[int]) -> tuple[pd.DataFrame, di
                                                                        f"{field}.high (a range), not both"))
                 bad[i] = True
                 continue
-            values: dict[str, object] = {}
-            for end, cell, number in zip(RANGE_ENDS, cells[i], numbers[i]):
-                if cell != "":  # a cell that is not a finite number goes on as text: parse_range names it
-                    values[end] = float(number) if np.isfinite(number) else cell
+            if unreadable[i].any():  # named here, by the one number parser's reason
+                errors += [RowError(lines[i], f"{field}.{end}", str(cells[i, j]), number_problem(str(cells[i, j])))
+                           for j, end in enumerate(RANGE_ENDS) if unreadable[i, j]]
+                bad[i] = True
+                continue
+            values = {end: float(number) for end, cell, number in zip(RANGE_ENDS, cells[i], numbers[i]) if cell != ""}
             r, problems = parse_range(field, values)
             for where, msg in problems:
                 column = where if "." in where else f"{field}.low"
@@ -233,28 +239,17 @@ def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int], l
     return raw, body_lines, errors
 
 
-def _numbers(text: np.ndarray, empty: np.ndarray) -> np.ndarray:
-    """Cells as floats, NaN where empty or not a number (``pd.to_numeric(errors="coerce")``); through Arrow's
-    cast, which parses exactly the same numbers several times faster, unless some cell does not parse."""
-    import pyarrow as pa
-
-    cells = pa.array(np.where(empty, None, text), type=pa.string())
-    try:
-        return cells.cast(pa.float64()).to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:
-        return pd.to_numeric(pd.Series(np.where(empty, None, text), dtype=object), errors="coerce").to_numpy(
-            dtype=float)
-
-
 TRUE_WORDS = ("true", "1", "yes", "on", "t", "y")
 FALSE_WORDS = ("false", "0", "no", "off", "f", "n")
 
 
-def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarray]:
-    """Typed workload columns (defaults filled) and a mask of rows that may be invalid."""
+def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarray, dict[str, np.ndarray]]:
+    """Typed workload columns (defaults filled), a mask of rows that may be invalid, and per numeric column the
+    cells that are not numbers (those rows are never priced, whatever the row check says)."""
     n = len(raw)
     flagged = np.zeros(n, dtype=bool)
     out: dict[str, Any] = {}
+    unreadable: dict[str, np.ndarray] = {}
     for field in NUMERIC_FIELDS:
         default = Workload.model_fields[field].default
         if field not in raw:
@@ -262,8 +257,8 @@ def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarra
             continue
         text = raw[field].to_numpy(dtype=object)
         empty = text == ""
-        values = _numbers(text, empty)
-        flagged |= np.isnan(values) & ~empty
+        values, unreadable[field] = parse_numbers(text, empty)
+        flagged |= unreadable[field]
         for op, bound in field_constraints(field):
             ok = {"gt": values > bound, "ge": values >= bound, "lt": values < bound, "le": values <= bound}[op]
             flagged |= ~ok & ~np.isnan(values)
@@ -294,7 +289,7 @@ def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarra
             flagged |= sel
             continue
         flagged |= sel & ~wf["region"].isin(set(books(cloud).regions(cloud).region)).to_numpy()
-    return wf[[*TEXT_FIELDS, *NUMERIC_FIELDS]], flagged
+    return wf[[*TEXT_FIELDS, *NUMERIC_FIELDS]], flagged, unreadable
 
 
 def _row_errors(raw: pd.DataFrame, i: int, line: int, books: Books) -> list[RowError]:
@@ -323,13 +318,21 @@ def _policies(raw: pd.DataFrame, lines: list[int]) -> tuple[np.ndarray, dict[str
     cols = [c for c in raw.columns if c.startswith(POLICY_PREFIX)]
     if not cols or raw.empty:
         return np.full(len(raw), ""), {"": SizingPolicy()}, []
-    keys = raw[cols].agg("\x1f".join, axis=1).to_numpy()
     policies: dict[str, SizingPolicy] = {}
     errors: list[RowError] = []
     bad = np.zeros(len(raw), dtype=bool)
-    for key in pd.unique(keys):
+    numeric = [c for c in cols if policy_column_is_numeric(c)]
+    for col in numeric:  # read by the one number parser, as the workload's columns (not pydantic's wider one)
+        text = raw[col].to_numpy(dtype=object)
+        _, unreadable = parse_numbers(text, text == "")
+        for r in np.flatnonzero(unreadable):
+            errors.append(RowError(lines[r], col, str(text[r]), number_problem(str(text[r]))))
+        bad |= unreadable
+    keys = raw[cols].agg("\x1f".join, axis=1).to_numpy()
+    for key in pd.unique(keys[~bad]):
         values = dict(zip(cols, key.split("\x1f")))
-        overrides = _nest({c.removeprefix(POLICY_PREFIX): v for c, v in values.items() if v != ""})
+        overrides = _nest({c.removeprefix(POLICY_PREFIX): parse_number(v) if c in numeric else v
+                           for c, v in values.items() if v != ""})
         try:
             policies[key] = SizingPolicy.model_validate(overrides)
         except ValidationError as exc:
@@ -354,34 +357,24 @@ def _nest(flat: dict[str, str]) -> dict[str, object]:
     return out
 
 
-def _parquet_as_csv(path: Path) -> bytes:
-    """A Parquet scenario file as the CSV text the reader checks (one validation path for both formats)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise BatchFileError(f"{path}: not a readable Parquet file ({exc})") from None
-    if table.num_rows > MAX_BATCH_ROWS:
-        raise BatchFileError(f"{path}: {table.num_rows:,} scenarios; a batch takes at most {MAX_BATCH_ROWS:,}")
-    return table.to_pandas().to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
 def read_batch(path: str | Path, book: PriceBook | Books | None = None) -> BatchInput:
-    """Read and validate a scenario CSV against ``book`` (default: each cloud's bundled book); raise
-    :class:`BatchFileError` when the file as a whole is unusable."""
+    """Read and validate a scenario CSV (or Parquet) file against ``book`` (default: each cloud's bundled book);
+    raise :class:`BatchFileError` when the file as a whole is unusable. At most :data:`MAX_BATCH_BYTES` are
+    read (:func:`planner.input_files.read_limited`: regular files only)."""
     path = Path(path)
     books = as_books(book)
+    parquet = path.suffix.lower() == ".parquet"
     try:
-        check_batch_size(path.stat().st_size, str(path))
-        data = _parquet_as_csv(path) if path.suffix.lower() == ".parquet" else path.read_bytes()
-    except FileNotFoundError:
-        raise BatchFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BatchFileError(f"{path}: is a directory, not a CSV file") from None
-    except PermissionError:
-        raise BatchFileError(f"{path}: permission denied") from None
+        data = read_limited(path, MAX_BATCH_BYTES, "Parquet file" if parquet else "CSV file")
+    except InputFileError as exc:
+        if exc.too_large:
+            raise _too_large(exc.source, f"{exc.size / 2**20:,.1f} MiB" if exc.size is not None else
+                             f"more than {MAX_BATCH_BYTES / 2**20:,.0f} MiB") from None
+        raise BatchFileError(str(exc)) from None
+    if parquet:
+        from planner.scenario_parquet import parquet_as_csv
+
+        data = parquet_as_csv(data, str(path))
     return read_batch_data(data, str(path), books)
 
 
@@ -397,10 +390,16 @@ def read_batch_data(data: bytes, source: str, book: PriceBook | Books | None = N
     rows_read = len(raw) + len(errors)
     raw, ranges, range_errors, bad = _apply_ranges(raw, lines)
     errors += range_errors
-    wf, flagged = _flag_rows(raw, books)
+    wf, flagged, unreadable = _flag_rows(raw, books)
     flagged &= ~bad
     for i in np.flatnonzero(flagged):
         row_errors = _row_errors(raw, i, lines[i], books)
+        # the row check reads numbers with the same parser, so it names every unreadable cell; were it ever to
+        # miss one, the cell is named here: no row with a cell that is not a number is priced (NaN never
+        # reaches the engine)
+        named = {e.column for e in row_errors}
+        row_errors += [RowError(lines[i], field, str(raw[field].iat[i]), number_problem(str(raw[field].iat[i])))
+                       for field, cells in unreadable.items() if cells[i] and field not in named]
         errors += row_errors
         bad[i] = bool(row_errors)
     policy_keys, policies, policy_errors = _policies(raw, lines)

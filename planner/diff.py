@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from planner.errors import PlannerError
 from planner.pricing.book import PriceBook
@@ -38,9 +40,62 @@ def load_side(path: str | Path, book_for: Callable[[str], PriceBook] | None = No
         if missing:
             raise PlannerError(f"{source}: a plan document lacks {', '.join(missing)} (save one with "
                                "`planner plan FILE -f json -o plan.json`)")
+        check_plan_document(data, source)
         return data
     workload = uncertain_from_dict(data, source).workload
     return make_plan(workload, book_for(workload.cloud) if book_for else None).to_dict()
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="allow")  # the contract has more keys; a diff reads these
+
+
+class _Line(_Loose):
+    component: str
+    sku: str | None = None
+    quantity: float
+    unit: str | None = None
+    monthly_usd: float
+
+
+class _Option(_Loose):
+    name: str
+    feasible: bool
+    recommended: bool
+    monthly_usd: float | None = None
+    bom: list[_Line] | None = None
+
+
+class _Decision(_Loose):
+    topic: str
+    choice: str
+
+
+class _Workload(_Loose):
+    name: str
+    cloud: str = "aws"
+    region: str
+
+
+class _PlanDocument(_Loose):
+    """The parts of a plan document (``docs/plan-json.md``) a diff reads, with their types."""
+
+    workload: _Workload
+    options: list[_Option]
+    decisions: list[_Decision]
+
+
+def check_plan_document(data: dict[str, Any], source: str) -> None:
+    """Refuse, in one line, a plan document whose parts a diff reads are missing or of the wrong type (a saved
+    plan edited by hand, truncated or from elsewhere), before anything reads them."""
+    try:
+        _PlanDocument.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
+        msg = re.sub(r" or instance of \w+", "", first["msg"])  # pydantic names the model class: not for users
+        raise PlannerError(f"{source}: not a plan document planner wrote: {where}: {msg}{more}") from None
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,13 @@ from typing import Any
 
 import annotated_types as at
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from planner.errors import PlannerError
+from planner.input_files import STDIN, InputFileError, read_limited
+from planner.numbers import NotANumber, parse_number
 from planner.policy import SizingPolicy
+from planner.yaml_input import InputRefused, SafeInputLoader
 
 
 class PurchaseOption(str, Enum):
@@ -152,6 +155,16 @@ class Workload(BaseModel):
 
     policy: SizingPolicy = Field(default_factory=SizingPolicy, description="Sizing tunables; override any of them.")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_number_spelling(cls, value: Any, info: ValidationInfo) -> Any:
+        """A number field's text is read by :func:`planner.numbers.parse_number` (the spellings a scenario CSV
+        accepts, no more: pydantic alone would take others), and a boolean is no number (pydantic would read
+        ``true`` as 1)."""
+        if info.field_name and _is_number_field(cls.model_fields[info.field_name].annotation):
+            return strict_number(value)
+        return value
+
     @field_validator("cloud")
     @classmethod
     def _known_cloud(cls, value: str) -> str:
@@ -208,13 +221,65 @@ def field_constraints(name: str) -> list[tuple[str, float]]:
     return out
 
 
+def strict_number(value: Any) -> Any:
+    """``value`` as a number field takes it: text through the one number parser, a boolean refused (a
+    ``ValueError`` saying why), anything else as given (the field's own type check follows)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is a yes/no value, not a number")
+    if isinstance(value, str):
+        try:
+            return parse_number(value)
+        except NotANumber as exc:
+            raise ValueError(str(exc)) from None
+    return value
+
+
+def _is_number_field(annotation: Any) -> bool:
+    return annotation in (float, int, float | None, int | None)
+
+
+def strict_numbers(model: type[BaseModel], data: Any, prefix: str = "") -> tuple[Any, list[tuple[str, str]]]:
+    """``data`` for ``model`` (nested models included) with every number field's value passed through
+    :func:`strict_number`, and the (dotted field, message) of each that is no number. For models (the sizing
+    policy) whose own fields take pydantic's wider reading of numbers."""
+    if not isinstance(data, dict):
+        return data, []
+    out, problems = dict(data), []
+    for name, field in model.model_fields.items():
+        key = next((k for k in (name, field.alias) if k and k in data), None)
+        if key is None:
+            continue
+        if _is_number_field(field.annotation):
+            try:
+                out[key] = strict_number(data[key])
+            except ValueError as exc:
+                problems.append((f"{prefix}{key}", f"value {shown(data[key])}: {exc}"))
+                del out[key]  # reported here; pydantic would read it its own way (true as 1) or report it again
+        elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            out[key], more = strict_numbers(field.annotation, data[key], f"{prefix}{key}.")
+            problems += more
+    return out, problems
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for a message, cut to ``limit`` characters (a 4,000-digit number is not a message)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
+
+
+MAX_PROBLEMS_SHOWN = 20  # a message lists this many problems, then counts the rest
+
+
 class WorkloadError(PlannerError):
-    """A workload failed validation; ``problems`` holds (field, message) pairs."""
+    """A workload failed validation; ``problems`` holds (field, message) pairs (every one; the message shows the
+    first :data:`MAX_PROBLEMS_SHOWN` and counts the rest)."""
 
     def __init__(self, problems: list[tuple[str, str]], source: str = "") -> None:
         self.problems = problems
         where = f"{source}: " if source else ""
-        lines = [f"{where}{field}: {msg}" if field else f"{where}{msg}" for field, msg in problems]
+        lines = [f"{where}{field}: {msg}" if field else f"{where}{msg}" for field, msg in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"{where}... and {len(problems) - MAX_PROBLEMS_SHOWN:,} more problem(s)")
         super().__init__("\n".join(lines))
 
 
@@ -226,18 +291,18 @@ def describe_errors(exc: ValidationError) -> list[tuple[str, str]]:
         loc = ".".join(str(p) for p in err["loc"])
         top = str(err["loc"][0]) if err["loc"] else ""
         if err["type"] == "extra_forbidden":
-            out.append((loc, f"unknown field (value {err['input']!r}); known fields: {', '.join(fields)}"))
+            out.append((loc, f"unknown field (value {shown(err['input'])}); known fields: {', '.join(fields)}"))
             continue
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "finite_number":
             msg = "must be a finite number, not NaN or infinity"
         if top in fields and len(err["loc"]) == 1 and err["type"] != "value_error":
             desc = fields[top].description or ""
-            out.append((loc, f"value {err['input']!r}: {msg}. {desc}"))
+            out.append((loc, f"value {shown(err['input'])}: {msg}. {desc}"))
         elif err["type"] == "value_error" and not top:
             out.append(("", msg))
         else:
-            out.append((loc, f"value {err.get('input')!r}: {msg}"))
+            out.append((loc, f"value {shown(err.get('input'))}: {msg}"))
     return out
 
 
@@ -245,25 +310,19 @@ def workload_from_dict(data: Any, source: str = "") -> Workload:
     """Validate a mapping as a :class:`Workload`; raise :class:`WorkloadError` listing every bad field."""
     if not isinstance(data, dict):
         raise WorkloadError([("", f"expected a mapping of workload fields, found {type(data).__name__}")], source)
+    policy, problems = strict_numbers(SizingPolicy, data.get("policy"), "policy.")
+    if "policy" in data:
+        data = {**data, "policy": policy}
     try:
-        return Workload.model_validate(data)
+        workload = Workload.model_validate(data)
     except ValidationError as exc:
-        raise WorkloadError(describe_errors(exc), source) from None
+        raise WorkloadError(problems + describe_errors(exc), source) from None
+    if problems:
+        raise WorkloadError(problems, source)
+    return workload
 
 
 MAX_WORKLOAD_BYTES = 1_000_000  # a workload is a few dozen lines; anything near this is not one
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without aliases: a workload never needs them, and nested aliases expand exponentially
-    ("billion laughs")."""
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, f"aliases (*{event.anchor}) are not allowed in a workload "
-                                                          "file; write the value out", event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 def parse_workload_text(text: str, source: str = "<input>") -> Workload:
@@ -276,13 +335,19 @@ def read_workload_data(text: str, source: str = "<input>") -> Any:
     if len(text.encode("utf-8", errors="replace")) > MAX_WORKLOAD_BYTES:
         raise WorkloadError([("", f"larger than {MAX_WORKLOAD_BYTES:,} bytes: not a workload file")], source)
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader) if text.strip() else None  # noqa: S506 (a SafeLoader)
+        data = yaml.load(text, Loader=SafeInputLoader) if text.strip() else None  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise WorkloadError([("", f"not valid YAML or JSON{where}: {getattr(exc, 'problem', exc)}")], source) from None
+        problem = getattr(exc, "problem", None) or exc
+        if isinstance(exc, InputRefused):  # valid YAML, but not in an input file
+            at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            raise WorkloadError([("", f"{problem}{at}")], source) from None
+        raise WorkloadError([("", f"not valid YAML or JSON{where}: {problem}")], source) from None
     except RecursionError:
         raise WorkloadError([("", "nested too deeply to be a workload")], source) from None
+    except (ValueError, OverflowError) as exc:  # a value PyYAML's own constructors cannot build (a 13th month)
+        raise WorkloadError([("", f"not valid YAML or JSON: {exc}")], source) from None
     if data is None:
         raise WorkloadError([("", "empty workload file")], source)
     return data
@@ -294,21 +359,18 @@ def load_workload(path: str | Path) -> Workload:
 
 
 def read_workload_file(path: str | Path) -> tuple[str, str]:
-    """The text of a workload file and its name for messages; refused with a clear message when it is a
-    directory, missing, too large or not text."""
-    path = Path(path)
-    if path.is_dir():
-        raise WorkloadError([("", "is a directory, not a workload file")], str(path))
-    if not path.exists():
-        raise WorkloadError([("", "no such file")], str(path))
-    size = path.stat().st_size
-    if size > MAX_WORKLOAD_BYTES:
-        raise WorkloadError([("", f"is {size:,} bytes; workload files are limited to {MAX_WORKLOAD_BYTES:,} bytes")],
-                            str(path))
+    """The text of a workload file (``-``: standard input) and its name for messages; refused with a clear
+    message when it is a directory, missing, not a regular file, too large or not text
+    (:func:`planner.input_files.read_limited`: nothing past the limit is read)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_limited(path, MAX_WORKLOAD_BYTES, "workload file")
+    except InputFileError as exc:
+        problem = exc.problem
+        if exc.too_large:
+            problem += f"; workload files are limited to {MAX_WORKLOAD_BYTES:,} bytes"
+        raise WorkloadError([("", problem)], exc.source) from None
+    source = "<stdin>" if str(path) == STDIN else str(path)
+    try:
+        return data.decode("utf-8"), source
     except UnicodeDecodeError:
-        raise WorkloadError([("", "not a text file (expected YAML or JSON)")], str(path)) from None
-    except OSError as exc:
-        raise WorkloadError([("", f"cannot be read ({exc.strerror or exc})")], str(path)) from None
-    return text, str(path)
+        raise WorkloadError([("", "not a text file (expected YAML or JSON)")], source) from None

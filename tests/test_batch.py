@@ -298,13 +298,18 @@ def test_nested_policy_columns(tmp_path, book):
     assert h.loc[3, "monthly_usd"] > h.loc[2, "monthly_usd"]
 
 
-def test_cells_parse_as_numbers_like_pandas():
-    from planner.batch_input import _numbers
+def test_cells_parse_as_numbers_one_way():
+    # the batch's column parser and the row check's (parse_number, through the workload model) are one grammar
+    from planner.numbers import NotANumber, parse_number, parse_numbers
 
-    clean = np.array(["1", "1.5", "-2", "+3", "1e3", ".5", "5.", "inf", "nan", "1e400", ""], dtype=object)
-    messy = np.array(["1", "1_000", "0x10", "1,5", "", "12"], dtype=object)  # Arrow refuses: pandas decides
-    for text in (clean, messy):
-        empty = text == ""
-        want = pd.to_numeric(pd.Series(np.where(empty, None, text), dtype=object), errors="coerce").to_numpy(float)
-        np.testing.assert_array_equal(_numbers(text, empty), want)
-    assert np.isnan(_numbers(messy, messy == "")[1:5]).all()
+    text = np.array(["1", "1.5", "-2", "+3", "1e3", ".5", "5.", " 7 ", "1_000", "", "inf", "nan", "1e400", "0x10",
+                     "1,5", "1__0", "_1", "12%"], dtype=object)
+    values, bad = parse_numbers(text, text == "")
+    assert values[:9].tolist() == [1, 1.5, -2, 3, 1000, 0.5, 5, 7, 1000] and np.isnan(values[9:]).all()
+    assert bad.tolist() == [False] * 10 + [True] * 8
+    for cell, value, no in zip(text[:9].tolist() + text[10:].tolist(), [*values[:9], *values[10:]], [*bad[:9], *bad[10:]]):
+        if no:
+            with pytest.raises(NotANumber):
+                parse_number(cell)
+        else:
+            assert parse_number(cell) == value

@@ -70,7 +70,7 @@ def test_every_bad_row_is_named_with_line_and_column(tmp_path):
     assert message.startswith("5 problem(s) in the price overlay:")
     assert "deal.csv, line 2, column sku: unknown aws SKU 'm5.larg'; did you mean m5.large" in message
     assert "deal.csv, line 3, column service: unknown gcp service 'computer'; did you mean compute?" in message
-    assert "deal.csv, line 4, column discount_pct: 120 is outside 0-100 %" in message
+    assert "deal.csv, line 4, column discount_pct: 120 is outside 0-90 %" in message
     assert "deal.csv, line 5, column hourly_usd: -1 is a negative price" in message
     assert "deal.csv, line 6: neither discount_pct nor hourly_usd is given" in message
 

@@ -63,8 +63,7 @@ def plan(
     interval) are sampled: the report adds each option's P10/P50/P90 bill and what drives it."""
     # read and validate first: a bad file is refused before the heavy imports and the price book load
     from planner.uncertainty.monte_carlo import check_samples
-    from planner.uncertainty.ranges import load_uncertain, parse_uncertain_text
-    from planner.workload import MAX_WORKLOAD_BYTES
+    from planner.uncertainty.ranges import load_uncertain
 
     from planner.currency import check_code, displayed_in
 
@@ -74,10 +73,7 @@ def plan(
     overlay = load_overlay(prices)
     if samples is not None:
         check_samples(samples)
-    if workload == "-":
-        uw = parse_uncertain_text(sys.stdin.read(MAX_WORKLOAD_BYTES + 1), "<stdin>")
-    else:
-        uw = load_uncertain(workload)
+    uw = load_uncertain(workload)  # "-": standard input, bounded as a file is
     if clouds is not None:
         if samples is not None:
             raise PlannerError("--clouds compares plans at fixed inputs; it does not combine with --samples")

@@ -13,6 +13,7 @@ from planner.errors import PlannerError
 prices_app = typer.Typer(help="Browse, look up, validate and refresh the price tables.", no_args_is_help=True)
 
 FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
+DEADLINE_S = 3_600.0  # planner.pricing.update.fetch.DEADLINE_S (not imported: `planner --help` stays fast)
 KEPT_SHOWN = 8  # lines of what an update kept as it was, before "... and N more"
 
 
@@ -165,9 +166,21 @@ def update_command(
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Install even when a region's answer prices "
                                                                    "fewer than half the sizes the book has there."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    deadline: float = typer.Option(DEADLINE_S, "--deadline", min=1, help="Give up after this many seconds in all "
+                                   "(downloads, retries and waits included; default 3,600); a connection silent "
+                                   "for 30 s is dropped and retried."),
 ) -> int:
     """Fetch current list prices, build and validate a refreshed price book, install it in your price cache
-    (the previous one is kept until the new one is whole). Needs network access; nothing else does."""
+    (the previous one is kept until the new one is whole). Needs network access; nothing else does. The whole
+    update has a deadline (--deadline, default one hour): past it, it gives up and the cache stays as it was."""
+    from planner.pricing.update.fetch import network_deadline
+
+    with network_deadline(deadline):
+        return _update(cloud, regions, allow_shrink, quiet)
+
+
+def _update(cloud: str, regions: str | None, allow_shrink: bool, quiet: bool) -> int:
+    """``planner prices update`` within its deadline."""
     from planner.pricing.update.run import MIN_SHARE, update
 
     wanted = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
@@ -185,7 +198,7 @@ def update_command(
                 print(f"gcp: skipped (the Cloud Billing Catalog API needs an API key in ${GCP_KEY_ENV})",
                       file=sys.stderr)
                 continue
-            update_command(cloud=each, regions=None, allow_shrink=allow_shrink, quiet=quiet)
+            _update(each, None, allow_shrink, quiet)
         return 0
     show = not quiet and sys.stderr.isatty()
     if show:
