@@ -312,3 +312,11 @@ def test_a_non_numeric_port_is_one_line(bad, capsys):
     assert main(["scenarios", "list", "--db", bad]) == 2
     err = capsys.readouterr().err
     assert "is not a database URL" in err and len(err.strip().splitlines()) == 1
+
+
+def test_batch_row_errors_print_escapes_inert(tmp_path, capsys):
+    # a cell's value is quoted in its row's error: an OSC 52 (clipboard write) in it must be shown, not obeyed
+    (tmp_path / "in.csv").write_text("name,peak_rps\nbad,\x1b]52;c;eA==\x07\nok,100\n")
+    assert main(["batch", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err and "\\x1b]52" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from planner.errors import PlannerError
+from planner.report.escaping import terminal_text
 
 EXIT_ROW_ERRORS = 1
 
@@ -99,7 +100,7 @@ def batch(
         if not quiet:
             limit = 20
             for e in result.errors[:limit]:
-                print(f"{scenarios}: {e}", file=sys.stderr)
+                print(terminal_text(f"{scenarios}: {e}"), file=sys.stderr)  # cells quoted: shown, not obeyed
             if len(result.errors) > limit:
                 print(f"... and {len(result.errors) - limit} more", file=sys.stderr)
         print(f"{len(result.errors)} problem(s) in {len({e.row for e in result.errors})} row(s); see "
@@ -142,8 +143,8 @@ def _batch_dask(scenarios: Path, out: Path, *, scheduler: str | None, workers: i
     if len(run.errors):
         if not quiet:
             for e in run.errors.head(20).itertuples():
-                print(f"{scenarios}: row {e.row}" + (f", column {e.column}" if e.column else "") + f": {e.message}",
-                      file=sys.stderr)
+                print(terminal_text(f"{scenarios}: row {e.row}" + (f", column {e.column}" if e.column else "")
+                                    + f": {e.message}"), file=sys.stderr)
         print(f"{len(run.errors)} problem(s) in {run.errors.row.nunique()} row(s); see {out}/errors.csv",
               file=sys.stderr)
         return EXIT_ROW_ERRORS
