@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
+from planner.clouds import catalogs
 from planner.errors import PlannerError, unknown_name
 from planner.input_files import InputFileError, read_limited
 from planner.numbers import number_problem, parse_number, parse_numbers
@@ -277,6 +278,11 @@ def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarra
         elif field in ENUM_FIELDS:
             flagged |= ~np.isin(col, ENUM_FIELDS[field])
         out[field] = col
+    # an empty region is the row's cloud's default region (the Workload's rule), not AWS's us-east-1
+    region_given = raw["region"].to_numpy(dtype=object) != "" if "region" in raw else np.zeros(n, dtype=bool)
+    defaults = {name: c.default_region for name, c in catalogs().items()}
+    out["region"] = np.where(region_given, out["region"],
+                             [defaults.get(c, r) for c, r in zip(out["cloud"], out["region"])])
     wf = pd.DataFrame(out)
     peak, dau, req = wf["peak_rps"].notna(), wf["daily_active_users"].notna(), wf["requests_per_user_per_day"].notna()
     traffic_once = (peak & ~(dau | req)) | (~peak & dau & req)

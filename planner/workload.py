@@ -176,6 +176,19 @@ class Workload(BaseModel):
                                                            f"; known: {', '.join(catalogs())}"))
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _cloud_default_region(cls, data: object) -> object:
+        """A workload that names a cloud but no region is in that cloud's default region (us-central1 on gcp,
+        eastus on azure): the field's own default is AWS's."""
+        if isinstance(data, dict) and not data.get("region") and data.get("cloud") not in (None, "", "aws"):
+            from planner.clouds import catalogs
+
+            catalog = catalogs().get(str(data["cloud"]))
+            if catalog is not None:
+                data = {**data, "region": catalog.default_region}
+        return data
+
     @model_validator(mode="after")
     def _traffic_given_once(self) -> Workload:
         by_users = self.daily_active_users is not None or self.requests_per_user_per_day is not None
