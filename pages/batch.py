@@ -23,6 +23,7 @@ from planner.report.tables import (
     DISPLAY_ROWS,
     batch_table,
     blanks_as_dashes,
+    money_in_cents,
     rejection_reasons,
 )
 from planner.uploads import display_name, results_stem
@@ -109,5 +110,5 @@ for col, suffix, mime in zip(cols, (".csv", ".parquet", ".json", ".md"),
         col.download_button(f"Download {suffix[1:]}", out.read_bytes(), file_name=out.name, mime=mime,
                             key=f"dl{suffix}", on_click="ignore")  # a download does not rerun the page
 if ok:
-    st.download_button("Summary CSV", spreadsheet_safe(result.summary).to_csv(index=False),
+    st.download_button("Summary CSV", spreadsheet_safe(money_in_cents(result.summary)).to_csv(index=False),
                        file_name=f"{stem}.summary.csv", mime="text/csv", on_click="ignore")

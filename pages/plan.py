@@ -13,7 +13,7 @@ from planner.report.escaping import spreadsheet_safe
 from planner.report.figures import cost_breakdown_figure
 from planner.report.formatting import pct, usd
 from planner.report.markdown import render_markdown
-from planner.report.tables import bom_table, decisions_table, dr_name, options_table
+from planner.report.tables import bom_table, decisions_table, dr_name, money_in_cents, options_table
 
 page_menu()
 st.title("Plan a workload")
@@ -83,5 +83,5 @@ with results:
                        mime="application/json", on_click="ignore")
     bom = pd.concat([o.bom.assign(option=o.name) for o in plan.options if len(o.bom)] or [pd.DataFrame()],
                     ignore_index=True)
-    d3.download_button("Bill of materials (CSV)", spreadsheet_safe(bom).to_csv(index=False),
+    d3.download_button("Bill of materials (CSV)", spreadsheet_safe(money_in_cents(bom)).to_csv(index=False),
                        file_name=f"{stem}-bom.csv", mime="text/csv", on_click="ignore")

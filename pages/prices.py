@@ -33,8 +33,8 @@ st.caption(f"{which}, {book.oldest_prices_as_of} to {book.prices_as_of}. Every p
 ages = table_ages(book, dt.date.today())
 stale = ages[ages.oldest_age_days.fillna(0) > STALE_AFTER_DAYS]
 if not stale.empty:
-    st.warning(f"{len(stale)} of {len(ages)} tables hold prices older than a year "
-               f"(oldest {int(stale.oldest_age_days.max())} days). Check current list prices before committing.")
+    st.warning(f"{len(stale):,} of {len(ages):,} tables hold prices older than a year "
+               f"(oldest {int(stale.oldest_age_days.max()):,} days). Check current list prices before committing.")
 
 regions = book.regions(cloud)
 cat = catalog_for(cloud)

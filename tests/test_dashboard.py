@@ -356,3 +356,14 @@ def test_a_large_batch_is_drawn_as_a_cost_curve_not_478_bars():
     y = np.asarray(fig.data[0].y, dtype=float)
     assert len(y) == 477 and (np.diff(y) >= 0).all() and fig.layout.yaxis.type == "log"
     assert "477 scenarios" in fig.layout.title.text
+
+
+def test_money_in_a_csv_download_is_rounded_to_the_cent():
+    import pandas as pd
+
+    from planner.report.tables import money_in_cents
+
+    bom = pd.DataFrame({"component": ["db"], "unit_usd": [0.0000166667], "monthly_usd": [297.84000000000003],
+                        "quantity": [730.0]})
+    out = money_in_cents(bom).to_csv(index=False)
+    assert "297.84," in out + "," and "297.84000000000003" not in out and "1.66667e-05" in out

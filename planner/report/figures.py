@@ -114,7 +114,9 @@ def growth_figure(table: pd.DataFrame) -> go.Figure:
     for r in switches.itertuples():
         fig.add_annotation(x=r.month, y=r.monthly_usd, text=r.option, showarrow=True, arrowhead=1)
     fig.update_layout(title="Cost over the horizon", xaxis_title="month", yaxis_title="USD per month",
-                      yaxis2={"title": "count", "overlaying": "y", "side": "right", "rangemode": "tozero"},
+                      yaxis2={"title": "count", "overlaying": "y", "side": "right", "rangemode": "tozero",
+                              "tickformat": ",d", "dtick": max(1, math.ceil(rec.instances_desired.max() / 6))
+                              if len(rec) and np.isfinite(rec.instances_desired.max()) else None},
                       **LAYOUT)
     return fig
 

@@ -150,3 +150,13 @@ def clouds_display(table: pd.DataFrame) -> pd.DataFrame:
         **{f"{name} monthly": usd(getattr(r, f"{name}_usd")) for name in OPTION_ORDER},
         "estimated prices": f"{r.estimated_lines} line(s)" if r.estimated_lines else "none",
     } for r in table.itertuples()])
+
+
+def money_in_cents(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` for a CSV download: monthly and annual amounts rounded to the cent (297.84000000000003 is
+    297.84), every other number as it is (unit prices need their digits)."""
+    import pandas as pd
+
+    money = [c for c in frame.columns if str(c).endswith(("monthly_usd", "annual_usd")) and
+             pd.api.types.is_float_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].round(2) for c in money}) if money else frame
