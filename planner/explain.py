@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 
 from planner.clouds import catalog_for
 from planner.pricing.units import HOURS_PER_MONTH
@@ -54,12 +53,10 @@ def decisions(plan: Plan) -> list[Decision]:
 
 
 def _nearest(plan: Plan) -> str:
-    """The option closest to a plan: of those with a bill, the one that misses the fewest targets (then the
-    cheapest), and all it misses."""
-    priced = [o for o in plan.options if np.isfinite(o.monthly_usd)]
-    if not priced:
+    """The option closest to a plan (:attr:`Plan.nearest`) and all it misses."""
+    o = plan.nearest
+    if o is None:
         return ""
-    o = min(priced, key=lambda x: (len(x.reasons), x.monthly_usd))
     return (f"the nearest is {o.name} at ${o.monthly_usd:,.0f}/month, which misses only: {'; '.join(o.reasons)}. "
             "Every option: ")
 

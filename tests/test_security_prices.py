@@ -3,7 +3,6 @@ does with uploaded files. Each test is an attack that once broke or misled."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
