@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-
 from planner.clouds import catalog_for
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct as _pct
