@@ -54,8 +54,8 @@ workload = sidebar_workload()
 
 st.subheader("Cost vs load")
 c1, c2, c3 = st.columns(3)
-low = c1.number_input("From peak req/s", min_value=0.1, value=10.0, key="sweep_low")
-high = c2.number_input("To peak req/s", min_value=1.0, value=20_000.0, key="sweep_high")
+low = c1.number_input("From peak req/s", min_value=0.1, value=10.0, key="sweep_low", format="%.10g")
+high = c2.number_input("To peak req/s", min_value=1.0, value=20_000.0, key="sweep_high", format="%.10g")
 points = c3.slider("Points", 5, 60, 25, key="sweep_points")
 if high <= low:
     st.error(f"'To' ({high:g}) must be above 'From' ({low:g}).")

@@ -28,8 +28,8 @@ from planner.numbers import number_problem, parse_number, parse_numbers
 from planner.policy import SizingPolicy
 from planner.pricing.book import Books, PriceBook, as_books, unknown_region
 from planner.uncertainty.ranges import RANGED_FIELDS, parse_range
-from planner.workload import (BOOL_FIELDS, ENUM_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS, Workload, describe_errors,
-                              field_constraints)
+from planner.workload import (BOOL_FIELDS, ENUM_FIELDS, MAX_PROBLEMS_SHOWN, NUMERIC_FIELDS, TEXT_FIELDS, Workload,
+                              describe_errors, field_constraints)
 
 POLICY_PREFIX = "policy."
 SCALARS = (int, float, bool, str)
@@ -87,7 +87,8 @@ class RowError:
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        value = f" (value {self.value!r})" if self.value != "" else ""
+        shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."  # a 5,000-digit cell: its start
+        value = f" (value {shown!r})" if self.value != "" else ""
         return f"{where}{value}: {self.message}"
 
 
@@ -214,8 +215,10 @@ def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int], l
     unknown = [c for c in header if c not in known]
     if unknown:
         plain = [*TEXT_FIELDS, *NUMERIC_FIELDS]  # a plain name is suggested plain names; a dotted one, dotted
-        errs = [str(unknown_name("column", c, [k for k in known if ("." in k) == ("." in c)] or plain))
-                for c in unknown]
+        errs = [str(unknown_name("column", c[:60], [k for k in known if ("." in k) == ("." in c)] or plain))
+                for c in unknown[:MAX_PROBLEMS_SHOWN]]
+        if len(unknown) > MAX_PROBLEMS_SHOWN:  # 20,000 unknown columns were one 2.8 MB line
+            errs.append(f"... and {len(unknown) - MAX_PROBLEMS_SHOWN:,} more unknown column(s)")
         raise BatchFileError(f"{source}: " + "; ".join(errs))
     width = len(header)
     body, body_lines = records[1:], starts[1:]

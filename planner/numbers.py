@@ -5,7 +5,8 @@ Accepted: ASCII digits with an optional sign, decimal point and exponent, ``_`` 
 separator, and spaces or tabs around it: ``1000``, ``-2.5``, ``.5``, ``5.``, ``1e3``, ``1.5E-3``, ``1_000``,
 ``" 5 "``. Refused: thousands commas (``1,000``: a comma groups thousands in some locales and is the decimal
 point in others, so its meaning is a guess), any other character (``0x10``, ``12%``, ``５`` and other non-ASCII
-digits), and values that are not finite (``nan``, ``inf``, ``1e400``, which overflows to infinity).
+digits), values that are not finite (``nan``, ``inf``, ``1e400``, which overflows to infinity) and values that
+are not zero but round to it (``1e-400``).
 
 :func:`parse_number` reads one cell (the row check, pydantic's validators); :func:`parse_numbers` reads a
 column at once through Arrow (the batch's fast path): the same grammar, matched by the same pattern, and the
@@ -29,6 +30,8 @@ _ARROW_NOISE = r"[ \t_]"
 
 SPELLINGS = "digits with an optional sign, decimal point and exponent, _ between digits (1000, 1_000, 2.5, 1e3)"
 NOT_FINITE = "must be a finite number, not NaN or infinity"
+UNDERFLOW = "is too small to tell from 0 (a float rounds it to 0): write 0, or a number above 1e-300"
+_NONZERO_MANTISSA = r"^[^eE]*[1-9]"  # a digit other than 0 before any exponent (Python re and RE2 alike)
 
 
 class NotANumber(ValueError):
@@ -38,6 +41,8 @@ class NotANumber(ValueError):
 def number_problem(text: str) -> str:
     """Why ``text`` is not a number (for a message that also names the field and the value)."""
     if NUMBER_PATTERN.fullmatch(text):
+        if float(_NOISE.sub("", text)) == 0:
+            return UNDERFLOW  # 1e-400: well spelled, not zero, but below the smallest float
         return NOT_FINITE  # well spelled, but too large to be finite
     if text.strip().lower().lstrip("+-") in ("nan", "inf", "infinity", ".nan", ".inf"):
         return NOT_FINITE
@@ -54,6 +59,8 @@ def parse_number(text: str) -> float:
     value = float(_NOISE.sub("", text))
     if not math.isfinite(value):
         raise NotANumber(NOT_FINITE)
+    if value == 0 and re.match(_NONZERO_MANTISSA, text):
+        raise NotANumber(UNDERFLOW)  # 1e-400 was priced as 0 without a word
     return value
 
 
@@ -69,5 +76,6 @@ def parse_numbers(cells: np.ndarray, empty: np.ndarray) -> tuple[np.ndarray, np.
     digits = pc.replace_substring_regex(pc.if_else(pa.array(spelled), text, pa.scalar(None, pa.string())),
                                         _ARROW_NOISE, "")
     values = digits.cast(pa.float64()).to_numpy(zero_copy_only=False)  # null (not spelled) -> NaN
-    bad = ~np.asarray(empty, dtype=bool) & ~(spelled & np.isfinite(values))
+    nonzero = pc.fill_null(pc.match_substring_regex(text, _NONZERO_MANTISSA), False).to_numpy(zero_copy_only=False)
+    bad = ~np.asarray(empty, dtype=bool) & ~(spelled & np.isfinite(values) & ~((values == 0) & nonzero))
     return np.where(bad, np.nan, values), bad

@@ -494,3 +494,26 @@ def test_an_empty_region_is_the_rows_clouds_default_region(tmp_path):
     assert not inp.errors
     assert list(inp.frame.region) == ["us-central1", "eastus", "us-east-1", "europe-west1"]
     assert Workload(cloud="gcp", peak_rps=1).region == "us-central1"  # a workload file alike
+
+
+def test_a_batch_with_thousands_of_unknown_columns_is_one_short_line(tmp_path):
+    # 20,000 unknown columns were one 2.8 MB line
+    from planner.batch_input import BatchFileError, read_batch
+
+    header = ",".join(["peak_rps", *(f"c{i}" for i in range(20_000))])
+    (tmp_path / "in.csv").write_text(header + "\n" + ",".join(["1"] * 20_001) + "\n")
+    with pytest.raises(BatchFileError) as err:
+        read_batch(tmp_path / "in.csv")
+    text = str(err.value)
+    assert len(text) < 10_000 and "... and 19,980 more unknown column(s)" in text
+
+
+def test_a_long_cell_is_quoted_by_its_start_and_a_number_below_the_smallest_float_is_refused(tmp_path):
+    from planner.batch_input import read_batch
+
+    (tmp_path / "in.csv").write_text(f"name,peak_rps,object_storage_gb\nlong,{'1' * 5_001},1\ntiny,100,1e-400\n")
+    inp = read_batch(tmp_path / "in.csv")
+    by_row = {e.row: str(e) for e in inp.errors}
+    assert len(by_row[2]) < 400 and "..." in by_row[2]
+    assert "too small to tell from 0" in by_row[3]  # 1e-400 was priced as no storage at all
+    assert len(inp.frame) == 0

@@ -320,3 +320,22 @@ def test_batch_row_errors_print_escapes_inert(tmp_path, capsys):
     assert main(["batch", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv")]) == 1
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err and "\\x1b]52" in err
+
+
+def test_a_regex_python_and_re2_read_differently_is_refused(tmp_path, capsys):
+    # [[:alpha:]] printed Python's FutureWarning (with a server path) and matched differently in the two engines
+    (tmp_path / "w.yaml").write_text('peak_rps: 100\npolicy:\n  horizontal_family_pattern: "[[:alpha:]]x"\n')
+    assert main(["plan", str(tmp_path / "w.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "ambiguous regular expression" in err and "FutureWarning" not in err and len(err.splitlines()) == 1
+
+
+def test_a_name_with_a_newline_stays_on_its_row(tmp_path, capsys, monkeypatch):
+    # scenarios list drew "multi" and "line | ..." as two rows: a forged row
+    monkeypatch.setenv("PLANNER_DB_URL", f"sqlite:///{tmp_path / 's.db'}")
+    (tmp_path / "w.yaml").write_text("peak_rps: 100\n")
+    assert main(["scenarios", "save", str(tmp_path / "w.yaml"), "--name", "multi\nline | forged"]) == 0
+    capsys.readouterr()
+    assert main(["scenarios", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "multi\\nline | forged" in out and not any(line.strip("│ ").startswith("line") for line in out.splitlines())

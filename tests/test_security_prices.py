@@ -3,6 +3,7 @@ does with uploaded files. Each test is an attack that once broke or misled."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -194,3 +195,28 @@ def test_a_link_to_a_region_the_cloud_lacks_says_so(region, said):
     assert not at.exception
     warning = " ".join(w.value for w in at.warning).replace("\\", "")
     assert "The link's scenario is invalid" in warning and said in warning
+
+
+def test_prices_status_shows_update_text_inert(refreshed, capsys):
+    # UPDATE.json's fields reached the terminal raw: colours, a cleared screen, a window title, a fake link
+    from planner.cli import main
+
+    (refreshed / "UPDATE.json").write_text(json.dumps({
+        "updated_at": "2026-01-01\x1b[31m", "base": "b\x1b]0;PWNED\x07", "kept": ["\x1b]8;;http://evil\x07link"],
+        "sources": [{"cloud": "aws\x1b[2J", "rows": 3}]}))
+    assert main(["prices", "status", "--clouds", "aws"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b]0;PWNED" in out
+    assert "None" not in out  # a source without a url or date says ?, not Python's None
+
+
+def test_a_table_failing_its_checksum_is_not_parsed(mini_tables):
+    # a table swapped for another file (a hard link) had its checksum refused and its first line echoed
+    from planner.errors import PriceTableError
+    from planner.pricing import PriceBook
+
+    folder = mini_tables()
+    (folder / "aws" / "regions.csv").write_text("secret-line-TOPSECRET,1,2\n")
+    with pytest.raises(PriceTableError, match="checksum mismatch") as err:
+        PriceBook.load(folder)
+    assert "TOPSECRET" not in str(err.value)

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from planner.cli.render import _console, styled
 from planner.currency import display_currency
 from planner.plan import Plan
+from planner.report.escaping import terminal_text
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import pct as _pct
 from planner.report.formatting import share as _share
@@ -103,5 +105,7 @@ def _print_table(console: Console, frame: pd.DataFrame, title: str, highlight: s
     for i, col in enumerate(frame.columns):
         table.add_column(col, justify="left" if i == 0 else "right")
     for row in frame.itertuples(index=False):
-        table.add_row(*row, style="bold green" if highlight and row[0] == highlight else "")
+        # one line a cell: a newline in a name would draw what looks like another row
+        table.add_row(*(Text(terminal_text(str(cell))) for cell in row),
+                      style="bold green" if highlight and row[0] == highlight else "")
     console.print(table)

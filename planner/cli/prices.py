@@ -243,8 +243,10 @@ def status_command(
     from planner.pricing import default_book
     from planner.pricing.book_status import freshness, status
 
+    from planner.report.escaping import terminal_text
+
     for line in status():
-        print(line)
+        print(terminal_text(line))  # UPDATE.json's text is the cache's, not planner's: shown, never obeyed
     wanted = [c.strip() for c in clouds.split(",") if c.strip()]
     table = pd.concat([freshness(default_book(c), c) for c in wanted], ignore_index=True)
     print_frame(table, fmt, title="prices plans use, by role (refreshed_pct: share from planner prices update)")

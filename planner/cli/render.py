@@ -39,13 +39,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> Text:
+    """A table cell: one line, its control characters (a newline in a name too) shown escaped, so no cell can
+    draw what looks like another row."""
     value = _plain(value)
     if value is None:
-        return ""
+        return Text("")
     if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) < 1000 else f"{value:,.2f}"
-    return str(value)
+        return Text(f"{value:,.6g}" if abs(value) < 1000 else f"{value:,.2f}")
+    return Text(terminal_text(str(value)))
 
 
 class InertConsole(Console):

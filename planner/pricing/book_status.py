@@ -41,8 +41,8 @@ def status(today: dt.date | None = None) -> list[str]:
                      f"({_age(update.get('updated_at', ''), today)}), built on {update.get('base', '?')}")
         for s in update.get("sources", []):
             what = " ".join(str(s[k]) for k in ("service", "options") if s.get(k))
-            lines.append(f"  {s.get('cloud')} {what or s.get('kind')}: {_count(s.get('rows'))} rows from "
-                         f"{s.get('source')} ({s.get('url')}), retrieved {s.get('retrieved_at')}, "
+            lines.append(f"  {s.get('cloud', '?')} {what or s.get('kind', '?')}: {_count(s.get('rows'))} rows from "
+                         f"{s.get('source', '?')} ({s.get('url', '?')}), retrieved {s.get('retrieved_at', '?')}, "
                          f"{len(s.get('regions', []))} region(s), sha256 {str(s.get('sha256', ''))[:12]}")
         kept = update.get("kept", [])
         if kept:

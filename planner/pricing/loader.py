@@ -80,6 +80,7 @@ def load_tables(folder: Folder, label: str = "", clouds: Iterable[str] | None = 
                 f"{where}: checksum mismatch (manifest {row.sha256[:12]}…, file {digest[:12]}…); "
                 "regenerate with scripts/build_pricing_data.py instead of editing tables by hand"
             )
+            continue  # not the table the manifest describes: not parsed, so none of its lines is echoed
         table = parse_table(data, KINDS[row.kind], where, problems)
         if table is not None:
             lines = np.arange(2, len(table) + 2)
