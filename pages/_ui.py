@@ -211,10 +211,21 @@ def _number(field: str, value: float | None, *, step: float | None = None, fmt: 
                                   format=fmt or "%.10g", help=desc, key=field)
 
 
+# what the form shows for an enumerated field's values (the value itself where none is given)
+CHOICE_LABELS = {
+    "purchase_option": {"on_demand": "on demand", "savings_1yr": "1-year savings plan",
+                        "savings_3yr": "3-year savings plan", "spot_mix": "spot for the burst",
+                        "optimise": "optimise (commit what pays)"},
+    "data_model": {"key_value": "key-value"},
+    "cdn": {"auto": "when it pays", "always": "always", "never": "never"},
+}
+
+
 def _choice(field: str, value: str, label: str) -> str:
-    """A select box of an enumerated workload field's values."""
+    """A select box of an enumerated workload field's values, shown in words."""
     options = list(ENUM_FIELDS[field])
-    return st.selectbox(label, options, index=options.index(value), key=field,
+    words = CHOICE_LABELS.get(field, {})
+    return st.selectbox(label, options, index=options.index(value), key=field, format_func=lambda v: words.get(v, v),
                         help=Workload.model_fields[field].description)
 
 
@@ -295,8 +306,9 @@ def validated(data: dict[str, object]) -> Workload | None:
     try:
         w = workload_from_dict(data, "form")
     except WorkloadError as exc:
-        for field, msg in exc.problems:
-            st.error(f"**{markdown_literal(field)}**: {markdown_literal(msg)}" if field else markdown_literal(msg))
+        for field, msg in exc.problems:  # named by the label the form shows
+            shown = FIELD_LABELS.get(field, field)
+            st.error(f"**{markdown_literal(shown)}**: {markdown_literal(msg)}" if field else markdown_literal(msg))
         return None
     remember_workload(w)
     return w

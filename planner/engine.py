@@ -584,12 +584,12 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
         opt["availability_why"] = np.array(rationale.availability(ctx, opt, by_tier, base_tier, tier), dtype=object)
         opt["option_why"] = np.array(rationale.option(ctx, opt), dtype=object)
     low = availability < target
-    add_reason(opt, low, [f"designed-for availability {a:.6g}% < target {t:.10g}% even with {p.dr_tiers[-1].name}"
+    add_reason(opt, low, [f"designed-for availability {a:.6g}% < target {t:.10g}% even with {p.dr_tiers[-1].label}"
                           for a, t in zip(availability[low], target[low])])
     storage = ctx.col("db_storage_gb")
     unmet = ~dr_targets_met(tier, ctx.col("rto_minutes"), ctx.col("rpo_minutes"), storage, p)
     best_rto = ctx.tier_rto_minutes[:, -1]
-    add_reason(opt, unmet, [f"no DR tier reaches RTO {rto:g} min / RPO {rpo:g} min (best: {p.dr_tiers[-1].name}, "
+    add_reason(opt, unmet, [f"no DR tier reaches RTO {rto:g} min / RPO {rpo:g} min (best: {p.dr_tiers[-1].label}, "
                             f"{b:g} / {p.dr_tiers[-1].rpo_minutes:g} min)"
                             for rto, rpo, b in zip(ctx.col("rto_minutes")[unmet], ctx.col("rpo_minutes")[unmet],
                                                    best_rto[unmet])])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planner.clouds import catalog_for
+from planner.policy import tier_label
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct as _pct
 
@@ -150,8 +151,9 @@ def _dr(plan: Plan) -> Decision:
     rec = plan.recommended
     why = s.dr_why
     if rec is not None and rec.dr_tier != tier.name:
-        why += f"; raised to {rec.dr_tier} for {rec.name} to reach the availability target (see availability)"
-    return Decision("disaster recovery", f"{rec.dr_tier if rec else tier.name} in {s.dr_region}", why)
+        why += (f"; raised to {tier_label(rec.dr_tier)} for {rec.name} to reach the availability target (see "
+                "availability)")
+    return Decision("disaster recovery", f"{tier_label(rec.dr_tier if rec else tier.name)} in {s.dr_region}", why)
 
 
 def _availability(o: OptionPlan) -> Decision:

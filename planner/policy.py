@@ -60,6 +60,16 @@ def check_region_code(region: str) -> str:
     return region
 
 
+# how a person names the default tiers (the AWS whitepaper's words); a tier of one's own is named as given
+TIER_LABELS = {"backup_restore": "backup & restore", "pilot_light": "pilot light", "warm_standby": "warm standby",
+               "multi_site": "active/active"}
+
+
+def tier_label(name: object) -> str:
+    """A DR tier's name as people say it (``backup_restore``: backup & restore); other names as they are."""
+    return TIER_LABELS.get(str(name), str(name) if name else "—")
+
+
 class DrTier(BaseModel):
     """One disaster-recovery strategy and what it achieves.
 
@@ -83,6 +93,11 @@ class DrTier(BaseModel):
     cache_fraction: float = Field(ge=0, le=1, description="Share of the primary's cache nodes in the DR region.")
     load_balancer: bool = Field(description="A load balancer runs in the DR region.")
     description: str
+
+    @property
+    def label(self) -> str:
+        """The tier's name as people say it (:func:`tier_label`)."""
+        return tier_label(self.name)
 
     @field_validator("name")
     @classmethod

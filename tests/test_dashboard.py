@@ -367,3 +367,13 @@ def test_money_in_a_csv_download_is_rounded_to_the_cent():
                         "quantity": [730.0]})
     out = money_in_cents(bom).to_csv(index=False)
     assert "297.84," in out + "," and "297.84000000000003" not in out and "1.66667e-05" in out
+
+
+def test_the_form_and_decisions_use_words_not_code_names():
+    # on_demand appeared raw in the form; one tier had three spellings (backup & restore, backup_restore in
+    # us-west-2, backup restore)
+    at = page("plan")
+    assert "on demand" in at.selectbox(key="purchase_option").options
+    assert at.selectbox(key="purchase_option").value == "on_demand"  # the value stays the field's
+    cells = " | ".join(str(v) for t in at.table for v in t.value.to_numpy().ravel())
+    assert "backup & restore in us-west-2" in cells and "backup_restore" not in cells

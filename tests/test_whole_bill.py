@@ -241,7 +241,7 @@ def test_a_target_no_architecture_meets_names_the_nearest_option_and_what_it_mis
     assert why.startswith(f"no option meets every target: the nearest is {nearest.name} at "
                           f"${nearest.monthly_usd:,.0f}/month, which misses only: ")
     # the figures it misses by, never rounded into the target: 99.9992 % is not "100 %"
-    assert "< target 99.9999% even with multi_site" in why and "100%" not in why
+    assert "< target 99.9999% even with active/active" in why and "100%" not in why
     assert "no DR tier reaches RTO 0.5 min / RPO 0.01 min" in why
 
 

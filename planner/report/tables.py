@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.policy import tier_label
 from planner.report.formatting import compute_summary, pct, quantity, share, unit_usd, usd
 
 if TYPE_CHECKING:
@@ -16,13 +17,11 @@ if TYPE_CHECKING:
     from planner.plan import Plan
     from planner.uncertainty.monte_carlo import Swing, Uncertainty
 
-DR_NAMES = {"backup_restore": "backup & restore", "pilot_light": "pilot light", "warm_standby": "warm standby",
-            "multi_site": "active/active"}
 DISPLAY_ROWS = 10_000  # the dashboard shows at most this many rows of a batch; downloads hold them all
 
 
 def dr_name(tier: object) -> str:
-    return DR_NAMES.get(str(tier), str(tier) if tier else "—")
+    return tier_label(tier)
 
 
 def options_table(plan: Plan) -> pd.DataFrame:

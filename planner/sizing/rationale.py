@@ -301,7 +301,7 @@ def _dr(w: object, s: object, rto: np.ndarray, p: SizingPolicy) -> str:
            f"{w.rpo_minutes:g} min")
     if i > 0:
         prev = p.dr_tiers[i - 1]
-        why += f" ({prev.name} gives {rto[i - 1]:,.0f} / {prev.rpo_minutes:g} min)"
+        why += f" ({prev.label} gives {rto[i - 1]:,.0f} / {prev.rpo_minutes:g} min)"
     return why
 
 
@@ -313,10 +313,10 @@ def availability(ctx: Context, opt: Columns, by_tier: np.ndarray, base: np.ndarr
         target = ctx.col("availability_target")[i]
         a, b, t = by_tier[i, tier[i]], int(base[i]), int(tier[i])
         why = (f"designed-for {pct(a)} from failure rates and recovery times ({opt['compute_kind'][i]} compute, "
-               f"{'Multi-AZ' if ctx.col('db_multi_az')[i] else 'single-AZ'} database, {p.dr_tiers[t].name})")
+               f"{'Multi-AZ' if ctx.col('db_multi_az')[i] else 'single-AZ'} database, {p.dr_tiers[t].label})")
         if t != b:
-            why += (f"; one region with {p.dr_tiers[b].name} gives {pct(by_tier[i, b])} < target {pct(target)}, "
-                    f"so {p.dr_tiers[t].name} is the cheapest DR tier that lifts it")
+            why += (f"; one region with {p.dr_tiers[b].label} gives {pct(by_tier[i, b])} < target {pct(target)}, "
+                    f"so {p.dr_tiers[t].label} is the cheapest DR tier that lifts it")
         verdict = ">=" if a >= target else "<"
         out.append(f"{why}; {verdict} target {pct(target)}; SLA floor {pct(opt['sla_floor_pct'][i])} "
                    "(published SLAs composed: the contractual minimum)")
