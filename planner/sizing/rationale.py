@@ -97,8 +97,8 @@ def _cdn(w: object, s: object) -> str:
              "compute it saves (offloaded vCPU at the cheapest on-demand vCPU-hour)")
     if not s.cdn_used:
         if w.cacheable_fraction == 0:
-            return (f"no cacheable responses (cacheable_fraction 0): every request reaches the origin; cdn: always "
-                    f"puts {name} in front anyway")
+            return (f"no response is cacheable (cacheable_fraction 0), so {name} would answer nothing at the "
+                    "edge and every request reaches the origin (set cdn: always to have it in front regardless)")
         return f"{name} does not pay: the whole monthly bill is lower without it (planned both ways); {costs}"
     why = ("cdn: always" if w.cdn == "always" else
            f"the whole monthly bill is lower with it (planned both ways); {costs}")
