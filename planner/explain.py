@@ -182,13 +182,14 @@ def billing_month(plan: Plan) -> str:
     """Which month the monthly figure bills: said the same way in every output."""
     w = plan.workload
     where = " at the origin" if plan.sizing.cdn_used else ""
-    return (f"The monthly figure bills month 1 at today's traffic ({plan.sizing.peak_rps:,.0f} req/s peak{where}): "
+    return (f"The monthly figure bills the first month at today's traffic "
+            f"({plan.sizing.peak_rps:,.0f} req/s peak{where}): "
             "usage and autoscaled capacity at today's load, fixed capacity (database, cache, storage, a single "
             "instance) as "
             f"provisioned for month {w.horizon_months}, the end of the horizon "
             f"({plan.sizing.peak_rps_horizon:,.0f} req/s peak{where}, {plan.sizing.data_size_gb_horizon:,.0f} GB); the "
-            f"fleet maximum is the horizon peak plus {w.policy.burst_headroom:.0%} headroom. The Growth page's "
-            "month 0 is this figure.")
+            f"fleet maximum is the horizon peak plus {w.policy.burst_headroom:.0%} headroom. The Growth page "
+            "counts months from today, so this figure is its month 0.")
 
 
 def assumptions(plan: Plan) -> list[str]:

@@ -217,7 +217,7 @@ def test_growth_month_zero_is_the_plans_monthly_figure():
         assert row.monthly_usd == pytest.approx(o.monthly_usd, rel=1e-9)
     last = table[(table.month == w.horizon_months) & (table.option == "horizontal")].iloc[0]
     assert last.monthly_usd > p.option("horizontal").monthly_usd
-    assert "bills month 1" in p.billing and p.to_dict()["billing"]["fixed_capacity_sized_for_month"] == 12
+    assert "bills the first month" in p.billing and "its month 0" in p.billing and p.to_dict()["billing"]["fixed_capacity_sized_for_month"] == 12
 
 
 @pytest.mark.parametrize(
