@@ -17,6 +17,7 @@ from planner.report.escaping import markdown_literal
 from planner.report.formatting import usd
 from planner.share import check_region, field_bounds, workload_from_query, workload_to_query
 from planner.uploads import display_name
+from planner.vocabulary import CHOICE_LABELS, FIELD_LABELS, field_label
 from planner.workload import ENUM_FIELDS, Workload, WorkloadError, workload_from_dict
 
 if TYPE_CHECKING:
@@ -24,34 +25,6 @@ if TYPE_CHECKING:
 
 DEFAULT = Workload(name="my-service", peak_rps=500)
 
-# the form's label of every numeric workload field (the Uncertainty page names its ranges alike)
-FIELD_LABELS = {
-    "daily_active_users": "Daily active users",
-    "requests_per_user_per_day": "Requests per user per day",
-    "peak_rps": "Peak requests/s",
-    "peak_to_average": "Peak / average",
-    "read_fraction": "Read share",
-    "cpu_ms_per_request": "CPU ms per request",
-    "response_kb": "Response KB",
-    "latency_target_ms": "p99 latency target (ms)",
-    "data_size_gb": "Database size (GB)",
-    "hot_data_fraction": "Hot share of data",
-    "object_storage_gb": "Object storage (GB)",
-    "monthly_growth": "Monthly growth",
-    "horizon_months": "Horizon (months)",
-    "availability_target": "Availability target (%)",
-    "rto_minutes": "RTO (minutes)",
-    "rpo_minutes": "RPO (minutes)",
-    "target_cpu_utilization": "CPU utilisation target",
-    "object_cool_after_days": "Objects cool after (days)",
-    "object_retention_days": "Objects deleted after (days)",
-    "cacheable_fraction": "Cacheable share of responses",
-    "cdn_hit_ratio": "CDN hit ratio",
-    "async_jobs_per_second": "Background jobs/s at peak",
-    "job_cpu_ms": "CPU ms per job",
-    "job_message_kb": "Job message KB",
-    "max_queue_delay_seconds": "Longest queue wait (s)",
-}
 
 # (script, title, icon) of every page, in menu order; app.py builds the navigation from it
 PAGES = (
@@ -195,8 +168,10 @@ def initial_workload() -> Workload:
         w = workload_from_query(st.query_params.to_dict())
         check_region(w, price_book(w.cloud))
         return w
-    except PlannerError as exc:  # a bad field, or a region the cloud's book does not price
-        st.warning("The link's scenario is invalid, showing defaults instead:\n\n" + markdown_literal(exc))
+    except PlannerError as exc:  # a bad field (named by its label), or a region the cloud's book does not price
+        why = "\n\n".join(f"**{markdown_literal(field_label(f))}**: {markdown_literal(m)}" if f else markdown_literal(m)
+                           for f, m in exc.problems) if isinstance(exc, WorkloadError) else markdown_literal(exc)
+        st.warning("The link's scenario is invalid, showing defaults instead:\n\n" + why)
         return DEFAULT
 
 
@@ -211,14 +186,6 @@ def _number(field: str, value: float | None, *, step: float | None = None, fmt: 
                                   format=fmt or "%.10g", help=desc, key=field)
 
 
-# what the form shows for an enumerated field's values (the value itself where none is given)
-CHOICE_LABELS = {
-    "purchase_option": {"on_demand": "on demand", "savings_1yr": "1-year savings plan",
-                        "savings_3yr": "3-year savings plan", "spot_mix": "spot for the burst",
-                        "optimise": "optimise (commit what pays)"},
-    "data_model": {"key_value": "key-value"},
-    "cdn": {"auto": "when it pays", "always": "always", "never": "never"},
-}
 
 
 def _choice(field: str, value: str, label: str) -> str:
@@ -307,7 +274,7 @@ def validated(data: dict[str, object]) -> Workload | None:
         w = workload_from_dict(data, "form")
     except WorkloadError as exc:
         for field, msg in exc.problems:  # named by the label the form shows
-            shown = FIELD_LABELS.get(field, field)
+            shown = field_label(field)
             st.error(f"**{markdown_literal(shown)}**: {markdown_literal(msg)}" if field else markdown_literal(msg))
         return None
     remember_workload(w)

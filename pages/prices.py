@@ -90,8 +90,16 @@ st.caption("The prices plans use for each part of the architecture: the age of t
 st.plotly_chart(freshness_figure(fresh), width="stretch")
 st.dataframe(fresh.drop(columns="cloud"), hide_index=True, width="stretch",
              column_config={"refreshed_pct": st.column_config.ProgressColumn("refreshed", format="%.0f%%",
-                                                                             min_value=0, max_value=100)})
+                                                                             min_value=0, max_value=100),
+                            "prices": st.column_config.NumberColumn("prices", format="localized"),
+                            "oldest_age_days": st.column_config.NumberColumn("age of the oldest (days)",
+                                                                             format="localized")})
 
 st.subheader("Provenance")
-st.dataframe(blanks_as_dashes(ages), hide_index=True, width="stretch")
-st.dataframe(blanks_as_dashes(book.sources.drop(columns="cloud")), hide_index=True, width="stretch")
+st.dataframe(blanks_as_dashes(ages), hide_index=True, width="stretch",
+             column_config={"rows": st.column_config.NumberColumn("rows", format="localized"),
+                            "prices_as_of": "newest price", "oldest_prices_as_of": "oldest price",
+                            "oldest_age_days": st.column_config.NumberColumn("age of the oldest (days)",
+                                                                             format="localized")})
+st.dataframe(blanks_as_dashes(book.sources.drop(columns="cloud")), hide_index=True, width="stretch",
+             column_config={"source_id": "source", "data_date_min": "data from", "data_date_max": "data to"})

@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from pages._ui import FIELD_LABELS, headline, nothing_meets, page_menu, price_book, sidebar_workload, workload_cloud
+from pages._ui import headline, nothing_meets, page_menu, price_book, sidebar_workload, workload_cloud
 from planner.errors import PlannerError
 from planner.plan import Plan, make_uncertain_plan
 from planner.report.escaping import markdown_literal
@@ -19,6 +19,7 @@ from planner.report.figures import (
 from planner.report.formatting import quantity, share, usd
 from planner.report.markdown import render_markdown
 from planner.report.tables import swings_table, uncertainty_table
+from planner.vocabulary import FIELD_LABELS
 from planner.uncertainty.ranges import (
     RANGED_FIELDS,
     default_interval,

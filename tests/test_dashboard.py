@@ -139,7 +139,7 @@ def test_uncertainty_page_shows_bands_and_what_drives_the_bill():
     assert p10 < float(metric(at, "Recommended bill, median").lstrip("$").replace(",", "")) < p90
     # peak traffic and database size are ranges by default; the tornado table lists both
     shown = at.dataframe[-1].value
-    assert set(shown["input"]) == {"peak_rps", "data_size_gb"}
+    assert set(shown["input"]) == {"Peak requests/s", "Database size (GB)"}  # labels, not field names
     # a range whose low is above its high is reported by field, not a traceback
     at.number_input(key="low_peak_rps").set_value(5000.0).run()
     assert not at.exception
@@ -377,3 +377,18 @@ def test_the_form_and_decisions_use_words_not_code_names():
     assert at.selectbox(key="purchase_option").value == "on_demand"  # the value stays the field's
     cells = " | ".join(str(v) for t in at.table for v in t.value.to_numpy().ravel())
     assert "backup & restore in us-west-2" in cells and "backup_restore" not in cells
+
+
+def test_a_bad_link_names_the_field_by_its_label():
+    at = page("plan", peak_rps="-5")
+    warning = " ".join(w.value for w in at.warning)
+    assert "Peak requests/s" in warning and "peak\\_rps" not in warning and "peak_rps" not in warning
+
+
+def test_the_vocabulary_names_policy_tunables_in_words():
+    from planner.vocabulary import field_label
+
+    assert field_label("peak_rps") == "Peak requests/s"
+    assert field_label("policy.usl_sigma") == "USL contention (sigma) (policy)"
+    assert field_label("db_cpu_ms_per_read") == "Database CPU ms per read (policy)"
+    assert field_label("policy.failures.region_failures_per_year") == "Failures: region failures per year (policy)"

@@ -16,6 +16,7 @@ from planner.pricing import default_book
 from planner.report.markdown import render_markdown
 from planner.uncertainty.monte_carlo import RULE, sample_frame, simulate
 from planner.uncertainty.ranges import Range, parse_uncertain_text, uncertain_from_dict
+from planner.vocabulary import field_label
 from planner.workload import WorkloadError
 
 RANGED = {"name": "checkout", "peak_rps": {"low": 300, "high": 900}, "data_size_gb": {"low": 50, "high": 400},
@@ -134,7 +135,7 @@ def test_uncertainty_figures_draw_the_bands_and_the_tornado(ranged, book):
     assert list(marks.y) == [o.p_feasible for o in u.options]
     low, high = tornado_figure(u.sensitivity, u.bill_at_medians_usd, "t").data
     top = u.sensitivity[0]  # drawn last: plotly puts the first category at the bottom
-    assert low.y[-1].startswith(top.field) and low.base == u.bill_at_medians_usd
+    assert low.y[-1].startswith(field_label(top.field)) and low.base == u.bill_at_medians_usd  # by its label
     assert low.x[-1] + low.base == pytest.approx(top.low_usd) and high.x[-1] + high.base == pytest.approx(top.high_usd)
 
 
@@ -152,7 +153,7 @@ def test_uncertainty_in_json_markdown_and_cli(ranged, book, tmp_path, capsys):
     json.dumps(doc, allow_nan=False)  # no NaN in the contract
     assert make_plan(ranged.workload, book).to_dict()["uncertainty"] is None
     md = render_markdown(plan)
-    assert "## Uncertainty" in md and "What moves the bill" in md and "| peak_rps |" in md
+    assert "## Uncertainty" in md and "What moves the bill" in md and "| Peak requests/s |" in md
     path = tmp_path / "w.yaml"
     path.write_text("name: c\npeak_rps: {low: 300, high: 900}\n")
     assert main(["plan", str(path), "-f", "json", "--samples", "200", "--seed", "5"]) == 0

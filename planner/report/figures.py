@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from planner.report.breakdown import GROUPS, cost_breakdown
 from planner.report.formatting import share
+from planner.vocabulary import field_label
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -141,7 +142,7 @@ def tornado_figure(swings: tuple[Swing, ...], base_usd: float, title: str) -> go
     largest swing on top; the line is the bill with every input at its median."""
     fig = go.Figure()
     rows = list(reversed(swings))  # plotly draws the first category at the bottom
-    labels = [f"{s.field} ({s.low_value:,.4g} to {s.high_value:,.4g})" for s in rows]
+    labels = [f"{field_label(s.field)} ({s.low_value:,.4g} to {s.high_value:,.4g})" for s in rows]
     fig.add_bar(y=labels, x=[s.low_usd - base_usd for s in rows], base=base_usd, orientation="h", name="input at low",
                 marker_color="#636EFA", hovertemplate="$%{x:,.0f}/month at low<extra></extra>")
     fig.add_bar(y=labels, x=[s.high_usd - base_usd for s in rows], base=base_usd, orientation="h",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from planner.policy import tier_label
 from planner.report.formatting import compute_summary, pct, quantity, share, unit_usd, usd
+from planner.vocabulary import field_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,7 +61,7 @@ def swings_table(swings: tuple[Swing, ...], label: str = "input", *, correlation
     rank correlation with the bill over the samples)."""
     import pandas as pd
 
-    return pd.DataFrame([{label: s.field, "low": f"{s.low_value:,.4g}", "high": f"{s.high_value:,.4g}",
+    return pd.DataFrame([{label: field_label(s.field), "low": f"{s.low_value:,.4g}", "high": f"{s.high_value:,.4g}",
                           "bill at low": usd(s.low_usd), "bill at high": usd(s.high_usd), "swing": usd(s.swing_usd),
                           **({"rank correlation": f"{s.rank_correlation:+.2f}"} if correlation else {})}
                          for s in swings], columns=[label, "low", "high", "bill at low", "bill at high", "swing",

@@ -1,0 +1,68 @@
+"""One vocabulary: what a person reads for each workload field, policy tunable and enumerated value, used by
+the dashboard's form, its error messages and the tables and charts that name inputs (a name in code, such as
+``peak_rps`` or ``policy.usl_sigma``, never reaches a reader where a label exists). DR tier names are
+:func:`planner.policy.tier_label`."""
+
+from __future__ import annotations
+
+# every numeric workload field, as the form labels it
+FIELD_LABELS = {
+    "daily_active_users": "Daily active users",
+    "requests_per_user_per_day": "Requests per user per day",
+    "peak_rps": "Peak requests/s",
+    "peak_to_average": "Peak / average",
+    "read_fraction": "Read share",
+    "cpu_ms_per_request": "CPU ms per request",
+    "response_kb": "Response KB",
+    "latency_target_ms": "p99 latency target (ms)",
+    "data_size_gb": "Database size (GB)",
+    "hot_data_fraction": "Hot share of data",
+    "object_storage_gb": "Object storage (GB)",
+    "monthly_growth": "Monthly growth",
+    "horizon_months": "Horizon (months)",
+    "availability_target": "Availability target (%)",
+    "rto_minutes": "RTO (minutes)",
+    "rpo_minutes": "RPO (minutes)",
+    "target_cpu_utilization": "CPU utilisation target",
+    "object_cool_after_days": "Objects cool after (days)",
+    "object_retention_days": "Objects deleted after (days)",
+    "cacheable_fraction": "Cacheable share of responses",
+    "cdn_hit_ratio": "CDN hit ratio",
+    "async_jobs_per_second": "Background jobs/s at peak",
+    "job_cpu_ms": "CPU ms per job",
+    "job_message_kb": "Job message KB",
+    "max_queue_delay_seconds": "Longest queue wait (s)",
+}
+
+# the policy tunables the uncertainty analysis varies, and others a reader meets in a driver list
+POLICY_LABELS = {
+    "usl_sigma": "USL contention (sigma)",
+    "usl_kappa": "USL coherency (kappa)",
+    "hot_read_share": "Reads that hit the hot data",
+    "db_cpu_ms_per_read": "Database CPU ms per read",
+    "db_cpu_ms_per_write": "Database CPU ms per write",
+    "db_target_utilization": "Database CPU utilisation target",
+    "burst_headroom": "Fleet headroom above the horizon peak",
+    "storage_overhead": "Storage overhead",
+    "backend_kb_per_request": "KB between app and data per request",
+}
+
+# what the form shows for an enumerated field's values (the value itself where none is given)
+CHOICE_LABELS = {
+    "purchase_option": {"on_demand": "on demand", "savings_1yr": "1-year savings plan",
+                        "savings_3yr": "3-year savings plan", "spot_mix": "spot for the burst",
+                        "optimise": "optimise (commit what pays)"},
+    "data_model": {"key_value": "key-value"},
+    "cdn": {"auto": "when it pays", "always": "always", "never": "never"},
+}
+
+
+def field_label(name: str) -> str:
+    """The label of a workload field or a ``policy.<tunable>`` (the name in words where none is listed)."""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    bare = name.removeprefix("policy.")
+    if bare in POLICY_LABELS:
+        return f"{POLICY_LABELS[bare]} (policy)"
+    words = bare.replace("_", " ").replace(".", ": ")
+    return (words[:1].upper() + words[1:]) + (" (policy)" if name.startswith("policy.") else "")
