@@ -15,6 +15,7 @@ from planner.report.figures import freshness_figure
 from planner.pricing.queries import select_instances, table_ages
 from planner.report.escaping import markdown_literal, spreadsheet_safe
 from planner.report.tables import blanks_as_dashes
+from planner.vocabulary import PRICE_COLUMN_LABELS, PRICE_OPTION_LABELS
 
 STALE_AFTER_DAYS = 365
 
@@ -43,8 +44,9 @@ left, mid, right = st.columns(3)
 service = left.selectbox("Service", services, index=services.index(cat.compute_service), key=f"service_{cloud}")
 region = mid.selectbox("Region", list(regions.region), index=list(regions.region).index(cat.default_region),
                        format_func=lambda r: f"{r} — {regions.set_index('region').name[r]}", key=f"region_{cloud}")
-option = right.selectbox("Purchase option", list(PURCHASE_OPTIONS), key="option", help="\n".join(
-    f"- **{k}**: {v}" for k, v in PURCHASE_OPTIONS.items()))
+option = right.selectbox("Purchase option", list(PURCHASE_OPTIONS), key="option",
+                         format_func=lambda o: PRICE_OPTION_LABELS.get(o, o), help="\n".join(
+                             f"- **{PRICE_OPTION_LABELS.get(k, k)}**: {v}" for k, v in PURCHASE_OPTIONS.items()))
 engine = deployment = None
 if service == "rds":
     engine = left.selectbox("Engine", ["postgresql", "mysql", "mariadb", "aurora-postgresql", "aurora-mysql"])
@@ -58,8 +60,8 @@ elif service != cat.compute_service:  # another cloud's database or cache: the e
     deployment = mid.selectbox("Deployment", sorted(set(mine.deployment[mine.engine == engine])))
 
 a, b, c = st.columns(3)
-min_vcpu = a.number_input("Minimum vCPU", min_value=0.0, value=0.0, step=1.0, key="min_vcpu")
-min_memory_gib = b.number_input("Minimum memory [GiB]", min_value=0.0, value=0.0, step=1.0)
+min_vcpu = a.number_input("Minimum vCPU", min_value=0.0, value=0.0, step=1.0, key="min_vcpu", format="%.10g")
+min_memory_gib = b.number_input("Minimum memory [GiB]", min_value=0.0, value=0.0, step=1.0, format="%.10g")
 arch = c.selectbox("Architecture", ["any", "x86_64", "arm64"])
 
 try:
@@ -74,11 +76,14 @@ except PlannerError as exc:
 if catalog.empty:
     available = book.available_options(cloud, region, service, engine=engine, deployment=deployment)
     variant = f" ({engine}, {deployment})" if deployment else f" ({engine})" if engine else ""
-    st.warning(f"The price book has no {option} prices for {service}{variant} in {region}; "
+    st.warning(f"The price book has no {PRICE_OPTION_LABELS.get(option, option)} prices for {service}{variant} in "
+               f"{region}; "
                f"options priced there: {', '.join(available) or 'none'}.")
 st.subheader(f"{len(rows):,} {service} SKUs, cheapest first")
-st.dataframe(rows, hide_index=True, width="stretch",
-             column_config={"hourly_usd": st.column_config.NumberColumn("hourly USD", format="$%.4f"),
+st.dataframe(rows.assign(option=rows.option.map(lambda o: PRICE_OPTION_LABELS.get(o, o))) if "option" in rows
+             else rows, hide_index=True, width="stretch",
+             column_config={**PRICE_COLUMN_LABELS,
+                            "hourly_usd": st.column_config.NumberColumn("hourly USD", format="$%.4f"),
                             "monthly_usd": st.column_config.NumberColumn("monthly USD", format="$%,.2f")})
 st.download_button("Download CSV", spreadsheet_safe(rows).to_csv(index=False),
                    file_name=f"{service}-{region}-{option}.csv", mime="text/csv", on_click="ignore")

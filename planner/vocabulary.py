@@ -56,6 +56,17 @@ CHOICE_LABELS = {
     "cdn": {"auto": "when it pays", "always": "always", "never": "never"},
 }
 
+# the purchase options a price table holds (planner.pricing.units.PURCHASE_OPTIONS), as a reader says them
+PRICE_OPTION_LABELS = {"on_demand": "on demand", "reserved_1yr": "1-year reservation",
+                       "reserved_3yr": "3-year reservation", "savings_1yr": "1-year savings plan",
+                       "savings_3yr": "3-year savings plan", "spot": "spot", "sustained_use": "sustained use"}
+
+# the columns of the price tables a reader browses
+PRICE_COLUMN_LABELS = {"sku": "SKU", "vcpu": "vCPU", "memory_gib": "memory (GiB)", "arch": "architecture",
+                       "gpu_count": "GPUs", "option": "purchase option", "prices_as_of": "price as of",
+                       "source_id": "source", "upfront_usd": "upfront USD", "payment": "payment",
+                       "interruption": "spot interruption", "engine": "engine", "deployment": "deployment"}
+
 
 def field_label(name: str) -> str:
     """The label of a workload field or a ``policy.<tunable>`` (the name in words where none is listed)."""

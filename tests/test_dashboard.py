@@ -194,7 +194,7 @@ def test_prices_page_reports_missing_prices():
     at.selectbox(key="option").set_value("reserved_1yr").run()
     assert not at.exception
     assert at.subheader[0].value.startswith("0 rds SKUs")
-    assert any("no reserved_1yr prices for rds (postgresql, single-az) in ap-southeast-4" in w.value
+    assert any("no 1-year reservation prices for rds (postgresql, single-az) in ap-southeast-4" in w.value
                and "on_demand" in w.value for w in at.warning)
 
 
