@@ -14,6 +14,7 @@ from planner.report.escaping import markdown_literal
 from planner.report.figures import (
     cheapest_figure,
     cost_distribution_figure,
+    titled,
     tornado_figure,
 )
 from planner.report.formatting import quantity, share, usd
@@ -114,13 +115,13 @@ with results:
     st.plotly_chart(cheapest_figure(u), width="stretch")
     if u.sensitivity:
         st.plotly_chart(tornado_figure(u.sensitivity, u.bill_at_medians_usd,
-                                       "What moves the bill: each range at its low and high, the others at their "
-                                       "medians"), width="stretch")
+                                       titled("What moves the bill", "each range at its low and high, the others "
+                                              "at their medians")), width="stretch")
         st.dataframe(swings_table(u.sensitivity), hide_index=True, width="stretch")
     else:
         st.info("Turn on a range to see which input drives the bill.")
     if u.policy_sensitivity:
         st.plotly_chart(tornado_figure(u.policy_sensitivity, u.bill_at_medians_usd,
-                                       "The policy defaults that move it most (halved and raised by half)"),
+                                       titled("The policy defaults that move it most", "halved and raised by half")),
                         width="stretch")
     downloads(plan)

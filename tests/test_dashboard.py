@@ -392,3 +392,18 @@ def test_the_vocabulary_names_policy_tunables_in_words():
     assert field_label("policy.usl_sigma") == "USL contention (sigma) (policy)"
     assert field_label("db_cpu_ms_per_read") == "Database CPU ms per read (policy)"
     assert field_label("policy.failures.region_failures_per_year") == "Failures: region failures per year (policy)"
+
+
+def test_chart_titles_fit_a_phone():
+    # "(recommended: ho" and "recomm" were cut at 390 px: the detail now goes on a smaller second line
+    import numpy as np
+    import pandas as pd
+
+    from planner.plan import make_plan
+    from planner.report.figures import batch_figure, cost_breakdown_figure
+    from planner.workload import Workload
+
+    many = pd.DataFrame({"name": [f"s{i}" for i in range(478)], "monthly_usd": np.linspace(10, 1e4, 478)})
+    for fig in (cost_breakdown_figure(make_plan(Workload(peak_rps=900))), batch_figure(many)):
+        first, _, detail = fig.layout.title.text.partition("<br>")
+        assert len(first) <= 32 and detail.startswith("<sup>"), fig.layout.title.text

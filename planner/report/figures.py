@@ -23,6 +23,12 @@ LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b":
           "legend": {"orientation": "h", "y": -0.2}}
 
 
+def titled(main: str, detail: str = "") -> str:
+    """A chart title whose detail goes on a smaller second line: short enough for a 390 px phone, where one long
+    line was cut ("(recommended: ho")."""
+    return f"{main}<br><sup>{detail}</sup>" if detail else main
+
+
 def cost_breakdown_figure(plan: Plan) -> go.Figure:
     """Stacked monthly cost per option, by tier; the recommended option is marked."""
     df = cost_breakdown(plan)
@@ -34,7 +40,8 @@ def cost_breakdown_figure(plan: Plan) -> go.Figure:
         fig.add_bar(name=group, x=part.option, y=part.monthly_usd,
                     hovertemplate="%{x}: $%{y:,.0f}/month<extra>" + group + "</extra>")
     rec = plan.recommended
-    title = "Monthly cost by option and tier" + (f" (recommended: {rec.name})" if rec else "")
+    title = titled("Monthly cost by option and tier",
+                   f"recommended: {rec.name}" if rec else "no option meets every target")
     fig.update_layout(barmode="stack", title=title, yaxis_title="USD per month", **LAYOUT)
     return fig
 
@@ -53,7 +60,7 @@ def cost_vs_load_figure(table: pd.DataFrame, crossover_rps: float | None = None)
         # stretches the axis to 10^crossover)
         fig.add_annotation(x=math.log10(crossover_rps), y=1, yref="paper", yanchor="bottom", showarrow=False,
                            xanchor="left", text=f"horizontal cheaper from {crossover_rps:,.0f} req/s")
-    fig.update_layout(title="Cost vs load (feasible options)", xaxis_title="peak requests per second",
+    fig.update_layout(title=titled("Cost vs load", "feasible options"), xaxis_title="peak requests per second",
                       yaxis_title="USD per month", xaxis_type="log", yaxis_type="log", **LAYOUT)
     return fig
 
@@ -66,7 +73,7 @@ def regions_figure(table: pd.DataFrame) -> go.Figure:
         part = part.set_index("region").reindex(order)
         fig.add_bar(name=option, x=part.index, y=part.monthly_usd.where(part.feasible.astype(bool)),
                     marker_color=OPTION_COLORS.get(option))
-    fig.update_layout(barmode="group", title="The same workload in each region (feasible options)",
+    fig.update_layout(barmode="group", title=titled("The same workload in each region", "feasible options"),
                       yaxis_title="USD per month", **LAYOUT)
     return fig
 
@@ -83,7 +90,7 @@ def clouds_figure(table: pd.DataFrame) -> go.Figure:
     for option, color in OPTION_COLORS.items():
         fig.add_bar(name=option, x=labels, y=table[f"{option}_usd"], marker_color=color)
     # three-line axis labels: the legend goes lower
-    fig.update_layout(barmode="group", title="The same workload on each cloud (feasible options)",
+    fig.update_layout(barmode="group", title=titled("The same workload on each cloud", "feasible options"),
                       yaxis_title="USD per month", **{**LAYOUT, "legend": {"orientation": "h", "y": -0.32}})
     return fig
 
@@ -98,7 +105,7 @@ def commitment_figure(curves: list) -> go.Figure:
                         name=f"{c.option}: lowest", hovertemplate=f"{c.option}: %{{x}} committed, $%{{y:,.0f}}")
     if curves:
         fig.add_hline(y=curves[0].all_on_demand_usd, line_dash="dot", annotation_text="all on demand")
-    fig.update_layout(title="Fleet compute a month against the instances committed", xaxis_title="instances "
+    fig.update_layout(title=titled("Fleet compute a month", "against the instances committed"), xaxis_title="instances "
                       "committed", yaxis_title="USD per month", **LAYOUT)
     return fig
 
@@ -132,7 +139,7 @@ def cost_distribution_figure(u: Uncertainty) -> go.Figure:
             continue
         fig.add_box(y=values, name=f"{band.name} (feasible in {share(band.p_feasible)})", boxpoints=False,
                     marker_color=OPTION_COLORS.get(band.name), hovertemplate="$%{y:,.0f}/month<extra></extra>")
-    fig.update_layout(title=f"Monthly cost over {u.samples:,} samples (feasible samples only)",
+    fig.update_layout(title=titled("Monthly cost per option", f"over {u.samples:,} samples, feasible samples only"),
                       yaxis_title="USD per month", showlegend=False, **LAYOUT)
     return fig
 
@@ -162,7 +169,8 @@ def cheapest_figure(u: Uncertainty) -> go.Figure:
     fig.add_scatter(x=names, y=[b.p_feasible for b in u.options], mode="markers", name="feasible",
                     marker={"symbol": "line-ew-open", "size": 30, "color": "black"},
                     hovertemplate="%{y:.0%}<extra>feasible</extra>")
-    fig.update_layout(title="Probability of being the cheapest feasible option", yaxis_tickformat=".0%",
+    fig.update_layout(title=titled("Chance of being the cheapest", "feasible option, share of samples"),
+                      yaxis_tickformat=".0%",
                       yaxis_title="share of samples (bar: cheapest feasible)", yaxis_range=[0, 1.05], **LAYOUT)
     return fig
 
@@ -180,7 +188,7 @@ def freshness_figure(table: pd.DataFrame) -> go.Figure:
         hovertemplate="%{y}: oldest price %{customdata[0]} (%{x} days), newest %{customdata[1]}, "
                       "%{customdata[2]:,} prices<extra></extra>"))
     fig.add_vline(x=365, line_dash="dot", annotation_text="1 year")
-    fig.update_layout(title="Age of the oldest price, by architecture role", xaxis_title="days",
+    fig.update_layout(title=titled("Age of the oldest price", "by architecture role"), xaxis_title="days",
                       **{**LAYOUT, "height": max(320, 26 * len(t) + 120)})
     return fig
 
@@ -202,7 +210,7 @@ def batch_figure(summary: pd.DataFrame) -> go.Figure:
     fig.add_scatter(x=np.arange(1, len(ordered) + 1), y=ordered.monthly_usd, mode="lines+markers",
                     marker={"size": 4}, text=ordered.name.astype(str),
                     hovertemplate="%{text}: $%{y:,.0f}/month (#%{x:,} of " + f"{len(ordered):,})<extra></extra>")
-    fig.update_layout(title=f"Recommended monthly bill of {len(ordered):,} scenarios, cheapest to dearest",
+    fig.update_layout(title=titled("Recommended monthly bill", f"{len(ordered):,} scenarios, cheapest to dearest"),
                       xaxis_title="scenarios, by bill", yaxis_title="USD per month (log)", yaxis_type="log",
                       **LAYOUT)
     return fig
