@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def server():
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1",  # the Saved page's database in a folder of the test's own
+             "PLANNER_DB_URL": f"sqlite:///{tempfile.mkdtemp(prefix='planner-browser-')}/saved.db"})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -173,3 +176,24 @@ def test_on_a_phone_the_recommendation_comes_before_the_form(server, browser):
         [...document.querySelectorAll('style')].filter(s => s.textContent.includes('order: 2')).length,
         document.querySelectorAll('.st-key-plan_form').length]""")
     assert recommended["y"] < 844 < form_box["y"], (boxes, debug)
+
+
+PAGES = ["", "compare", "uncertainty", "batch", "growth", "prices", "saved"]
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+def test_every_page_renders_without_an_exception(server, browser, viewport, tmp_path):
+    # each page at a desktop and a phone size, with a workload carried in the link: no exception box, no nan
+    width, height = viewport
+    for name in PAGES:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(f"{server}/{name}?peak_rps=900", timeout=60_000)
+        page.get_by_test_id("stMainBlockContainer").wait_for(timeout=90_000)
+        page.wait_for_timeout(1_000)
+        _settled(page)
+        assert page.get_by_test_id("stException").count() == 0, name
+        text = page.get_by_test_id("stMainBlockContainer").inner_text()
+        assert " nan" not in text.lower() and "traceback" not in text.lower(), name
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name or 'plan'}-{width}.png"))
+        page.close()
