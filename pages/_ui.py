@@ -23,7 +23,7 @@ from planner.workload import ENUM_FIELDS, Workload, WorkloadError, workload_from
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
-DEFAULT = Workload(name="my-service", peak_rps=500)
+DEFAULT = Workload(peak_rps=500)  # named as a workload file or link without a name is ("workload")
 
 
 # (script, title, icon) of every page, in menu order; app.py builds the navigation from it

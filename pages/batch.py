@@ -27,6 +27,7 @@ from planner.report.tables import (
     rejection_reasons,
 )
 from planner.uploads import display_name, results_stem
+from planner.vocabulary import column_label
 
 page_menu()
 st.title("Batch what-if")
@@ -76,7 +77,7 @@ if result.errors:
                      column_config={"message": st.column_config.TextColumn(width="large")})
 
 st.subheader("Scenarios")
-st.dataframe(batch_table(result.summary), hide_index=True, width="stretch")
+st.dataframe(batch_table(result.summary).rename(columns=column_label), hide_index=True, width="stretch")
 if ok:
     st.plotly_chart(batch_figure(result.summary), width="stretch")
 
@@ -91,8 +92,8 @@ if only_feasible:
     shown = shown[shown.feasible]
 if only_recommended:
     shown = shown[shown.recommended]
-st.dataframe(batch_table(shown), hide_index=True, width="stretch",
-             column_config={"reason": st.column_config.TextColumn(width="large")})
+st.dataframe(batch_table(shown).rename(columns=column_label), hide_index=True, width="stretch",
+             column_config={"why not": st.column_config.TextColumn(width="large")})
 rejected = shown[shown.reason != ""]
 if len(rejected):
     with st.expander(f"Why options were rejected ({len(rejected):,} option rows)"):

@@ -16,6 +16,7 @@ from planner.report.escaping import markdown_literal
 from planner.report.figures import clouds_figure, cost_vs_load_figure, regions_figure
 from planner.report.formatting import usd
 from planner.report.tables import batch_table, clouds_display
+from planner.vocabulary import column_label
 
 # regions spread over the world, per cloud, offered by default beside the workload's own
 WORLD = ({"aws": "us-east-1", "gcp": "us-east4", "azure": "eastus"},
@@ -95,8 +96,7 @@ if chosen:
     st.plotly_chart(regions_figure(per_region), width="stretch")
     best = per_region[per_region.recommended].sort_values("monthly_usd")
     st.dataframe(batch_table(best[["region", "option", "monthly_usd", "availability_pct", "dr_tier"]]).rename(
-        columns={"monthly_usd": "monthly", "availability_pct": "designed-for availability", "dr_tier": "DR tier"}),
-        hide_index=True)
+        columns=column_label), hide_index=True)
 
 st.subheader("Clouds")
 st.caption("The same workload on each cloud, in the region nearest to the workload's (planner's equivalent-region "

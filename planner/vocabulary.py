@@ -67,6 +67,27 @@ PRICE_COLUMN_LABELS = {"sku": "SKU", "vcpu": "vCPU", "memory_gib": "memory (GiB)
                        "source_id": "source", "upfront_usd": "upfront USD", "payment": "payment",
                        "interruption": "spot interruption", "engine": "engine", "deployment": "deployment"}
 
+# the columns of a batch's results, as a reader's table heads them
+COLUMN_LABELS = {
+    "row": "row", "name": "name", "region": "region", "option": "option", "feasible": "feasible",
+    "reason": "why not", "monthly_usd": "monthly", "annual_usd": "annual", "recommended": "recommended",
+    "availability_pct": "designed-for availability", "sla_floor_pct": "SLA floor", "dr_tier": "DR tier",
+    "instance_type": "instance type", "instances_min": "instances (min)", "instances_desired": "instances (peak)",
+    "instances_max": "instances (max)", "azs": "AZs", "cache_node_type": "cache node", "cache_nodes": "cache nodes",
+    "db_engine_variant": "database engine", "db_instance_class": "database class", "db_multi_az": "Multi-AZ",
+    "db_shards": "database shards", "db_pooler": "connection pooler", "db_read_replicas": "read replicas",
+    "db_storage_gb": "database storage (GB)", "db_provisioned_iops": "provisioned IOPS",
+    "feasible_options": "feasible options",
+}
+
+
+def column_label(name: str) -> str:
+    """A result column's head (:data:`COLUMN_LABELS`; else its name in words, ``_usd`` as USD, ``_pct`` as %)."""
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    words = name.removesuffix("_usd").removesuffix("_pct").replace("_", " ")
+    return words + (" (USD)" if name.endswith("_usd") else " (%)" if name.endswith("_pct") else "")
+
 
 def field_label(name: str) -> str:
     """The label of a workload field or a ``policy.<tunable>`` (the name in words where none is listed)."""

@@ -31,7 +31,8 @@ def test_plan_page_shows_recommendation_and_chart():
     assert at.subheader[0].value == "Recommended: horizontal"
     assert metric(at, "Monthly").startswith("$")
     assert len(at.get("plotly_chart")) == 1
-    assert at.query_params["name"] == "my-service"
+    assert at.query_params["peak_rps"] == "500" and "name" not in at.query_params  # the default name: not in the link
+    assert at.text_input(key="name").value == "workload"  # as a link or a workload file without a name
 
 
 def test_plan_page_numbers_follow_the_inputs():
@@ -407,3 +408,16 @@ def test_chart_titles_fit_a_phone():
     for fig in (cost_breakdown_figure(make_plan(Workload(peak_rps=900))), batch_figure(many)):
         first, _, detail = fig.layout.title.text.partition("<br>")
         assert len(first) <= 32 and detail.startswith("<sup>"), fig.layout.title.text
+
+
+def test_batch_results_are_headed_in_words(monkeypatch):
+    # the tables showed monthly_usd, sla_floor_pct, db_instance_class
+    from planner.example import template_csv
+    from tests.test_security_prices import _Upload, _uploading
+
+    _uploading(monkeypatch, {"batch_upload": _Upload("scenarios.csv", template_csv().encode())})
+    at = page("batch")
+    assert not at.exception
+    heads = {c for d in at.dataframe for c in d.value.columns}
+    assert {"monthly", "designed-for availability", "SLA floor", "DR tier", "database class"} <= heads
+    assert not any(c.endswith(("_usd", "_pct")) or c.startswith("db_") for c in heads)
