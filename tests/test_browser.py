@@ -128,7 +128,7 @@ def test_the_workload_follows_the_menu_in_a_real_browser(server, browser):
     page.wait_for_function("() => window.location.search.includes('peak_rps=900')", timeout=60_000)
     _settled(page)
     page.get_by_test_id("stSidebar").get_by_text("Compare", exact=True).click()
-    page.get_by_text("Cost vs load", exact=True).wait_for(timeout=90_000)
+    page.get_by_role("heading", name="Cost vs load").wait_for(timeout=90_000)
     _settled(page)
     assert float(page.get_by_role("spinbutton", name="Peak requests/s").input_value()) == 900
     assert "peak_rps=900" in page.url
