@@ -11,7 +11,7 @@ import re
 import warnings
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 # The names a policy may use, checked when a workload is read: they reach every report, so they are names the
 # catalogs know or plain identifiers, never free text.
@@ -20,6 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 DATABASE_ENGINES: tuple[str, ...] = ("mariadb", "mysql", "postgresql")
 # every engine a bundled cache price table holds (ElastiCache: all three; Memorystore, Azure Cache: redis)
 CACHE_ENGINES: tuple[str, ...] = ("memcached", "redis", "valkey")
+# each engine field, what it names and the engines it may name
+ENGINE_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {"database_engine": ("database", DATABASE_ENGINES),
+                                                         "cache_engine": ("cache", CACHE_ENGINES)}
 TIER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_ -]{0,39}")
 # region codes of every cloud: us-east-1 (aws), europe-west1 (gcp), westeurope (azure)
 REGION_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
@@ -509,18 +512,12 @@ class SizingPolicy(BaseModel):
     def _valid_pattern(cls, value: str) -> str:
         return check_pattern(value)
 
-    @field_validator("database_engine")
+    @field_validator(*ENGINE_FIELDS)
     @classmethod
-    def _known_database_engine(cls, value: str) -> str:
-        if value not in DATABASE_ENGINES:
-            raise ValueError(f"unknown database engine; allowed: {', '.join(DATABASE_ENGINES)}")
-        return value
-
-    @field_validator("cache_engine")
-    @classmethod
-    def _known_cache_engine(cls, value: str) -> str:
-        if value not in CACHE_ENGINES:
-            raise ValueError(f"unknown cache engine; allowed: {', '.join(CACHE_ENGINES)}")
+    def _known_engine(cls, value: str, info: ValidationInfo) -> str:
+        what, allowed = ENGINE_FIELDS[info.field_name]
+        if value not in allowed:
+            raise ValueError(f"unknown {what} engine; allowed: {', '.join(allowed)}")
         return value
 
     @field_validator("dr_regions")
