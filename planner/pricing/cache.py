@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from planner.atomic import write_atomic
+from planner.input_files import InputFileError, read_limited
 
 if TYPE_CHECKING:
     from planner.pricing.book import PriceBook
@@ -122,10 +123,8 @@ def load(key: str) -> PriceBook | None:
     if secret is None:
         return None
     try:
-        if path.stat().st_size > MAX_CACHE_BYTES:
-            raise ValueError("too large")
-        data = path.read_bytes()
-    except (OSError, ValueError):
+        data = read_limited(path, MAX_CACHE_BYTES, "price cache")
+    except InputFileError:  # gone, unreadable or too large: rebuilt
         return None
     head = len(MAGIC) + hashlib.sha256().digest_size
     body = memoryview(data)[head:]

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import PriceTableError
+from planner.input_files import InputFileError, read_limited
 from planner.pricing.manifest import MANIFEST_COLUMNS, MANIFEST_NAME, sha256_hex
 from planner.pricing.schema import KINDS, Column, TableKind
 
@@ -125,14 +126,16 @@ def _outside(folder: Folder, name: str) -> str:
 
 
 def _bounded_bytes(entry: Folder, limit: int, where: str) -> bytes:
-    """A table's bytes, its size checked before a byte is read where the file is on disk."""
-    if isinstance(entry, Path):
-        size = entry.stat().st_size
-        if size > limit:
-            raise PriceTableError([f"{where}: {size:,} bytes; a price table is at most {limit:,} bytes"])
-        with entry.open("rb") as fh:
-            return fh.read(limit + 1)
-    return entry.read_bytes()
+    """A table's bytes, through :func:`planner.input_files.read_limited` where the file is on disk (its size
+    checked before a byte is read); an installed package's own tables as they are."""
+    if not isinstance(entry, Path):
+        return entry.read_bytes()
+    try:
+        return read_limited(entry, limit, "price table")
+    except InputFileError as exc:
+        size = f"{exc.size:,} bytes" if exc.size is not None else exc.problem
+        raise PriceTableError([f"{where}: {size}; a price table is at most {limit:,} bytes" if exc.too_large
+                               else f"{where}: {exc.problem}"]) from None
 
 
 def _read_manifest(folder: Folder, label: str, problems: list[str]) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
+from planner.input_files import InputFileError, read_limited
 from planner.pricing.manifest import MANIFEST_NAME
 
 ENV_DIR = "PLANNER_PRICES_DIR"
@@ -78,11 +79,11 @@ def read_update(folder: Path) -> dict[str, Any]:
     provenance, never trusted for prices (those are the manifest-checked tables), so a malformed file is read as
     far as it is well formed rather than stopping every plan."""
     path = folder / UPDATE_NAME
+    if not path.is_file():
+        return {}
     try:
-        if not path.is_file() or path.stat().st_size > MAX_UPDATE_BYTES:
-            return {}
-        return well_formed_update(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, RecursionError):
+        return well_formed_update(json.loads(read_limited(path, MAX_UPDATE_BYTES, "provenance file")))
+    except (InputFileError, ValueError, RecursionError):
         return {}
 
 
