@@ -11,7 +11,7 @@ from planner.bom import BomBuilder
 from planner.options.context import Columns, Context, add_reason, option_frame
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
-from planner.sizing.choose import cheapest, pareto_prune, purchase_rates
+from planner.sizing.choose import cheapest, pareto_prune, purchase_rates, rate_columns
 from planner.sizing.compute import fleet_units, units_for
 from planner.sizing.role_cost import role_cost_usd
 from planner.sizing.spot import BUCKET_UPPER, interruption_rate, overprovision
@@ -233,8 +233,7 @@ def _pruned(ctx: Context, key: tuple[object, ...], candidates: Callable[[], pd.D
         if "hourly_spot_usd" in cands:  # spot is bought over-provisioned for its type's interruptions
             cands["hourly_spot_effective_usd"] = cands.hourly_spot_usd.to_numpy() * overprovision(
                 _buckets(cands), ctx.policy.spot_interruption_default)
-        rates = ["hourly_usd"] + [c for c in cands.columns if c.startswith("hourly_") and c != "hourly_usd"]
-        return pareto_prune(cands, ["region"], list(serves), rates).reset_index(drop=True)
+        return pareto_prune(cands, ["region"], list(serves), rate_columns(cands)).reset_index(drop=True)
 
     policy = ctx.policy
     return ctx.book.memo(("pruned_fleet", *key, tuple(serves), tuple(sorted(policy.vcpu_throughput.items())),

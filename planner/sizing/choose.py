@@ -94,11 +94,11 @@ def _rate_column(cands: pd.DataFrame, option: str, prefix: str) -> str:
     return col if col in cands else f"{prefix}_usd"
 
 
-def rate_columns(cands: pd.DataFrame, prefix: str = "hourly") -> list[str]:
-    """The rate columns of ``prefix`` a candidate table carries (on demand and every commitment): pruning on all
-    of them keeps every candidate that is the cheapest at some purchase option."""
-    return [c for c in cands.columns if c.startswith(f"{prefix}_") and c.endswith("_usd")
-            and (c == f"{prefix}_usd" or not c.startswith(f"{prefix}_single"))]
+def rate_columns(cands: pd.DataFrame) -> list[str]:
+    """Every hourly rate column a candidate table carries (``hourly_usd`` on demand, one per commitment, and
+    any derived one such as a database's one-more-reader rates): pruning on all of them keeps every candidate
+    that is the cheapest at some purchase option."""
+    return [c for c in cands.columns if c.startswith("hourly_") and c.endswith("_usd")]
 
 
 def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], lower: list[str]) -> pd.DataFrame:

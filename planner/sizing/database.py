@@ -41,7 +41,7 @@ from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
-from planner.sizing.choose import Pick, cheapest, pareto_prune, purchase_rates
+from planner.sizing.choose import Pick, cheapest, pareto_prune, purchase_rates, rate_columns
 from planner.sizing.dr import dr_tier_index
 from planner.sizing.workers import cheapest_per_vcpu
 
@@ -86,9 +86,8 @@ def database_candidates(book: PriceBook, catalog: CloudCatalog, policy: SizingPo
         out["effective_vcpu"] = effective_vcpu(out, policy, catalog)
         out = out.sort_values(["region", "hourly_usd", "variant", "sku"]).reset_index(drop=True)
         # a class dearer on demand may be cheaper committed: pruned only where beaten at every rate
-        rates = [c for c in out.columns if c.startswith("hourly_") and c.endswith("_usd")]
         out = pareto_prune(out, ["region", "variant", "deployment"], ["effective_vcpu", "memory_gib"],
-                           rates).reset_index(drop=True)
+                           rate_columns(out)).reset_index(drop=True)
         return out.assign(group=out.region + "/" + out.deployment)
 
     key = ("database_candidates", catalog.name, policy.database_family_pattern, policy.database_engine,
@@ -258,7 +257,7 @@ def _deployments(book: PriceBook, catalog: CloudCatalog, v: DatabaseVariant, eng
     ``multi_az_copies``), and their rate columns (``hourly_usd`` and one per purchase option)."""
     single = instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
                                  v.deployment["single-az"])
-    rates = [c for c in single.columns if c.startswith("hourly_") and c.endswith("_usd")]
+    rates = rate_columns(single)
     if v.multi_az_copies:
         return single, single.assign(**{c: single[c] * v.multi_az_copies for c in rates}), rates
     return single, instance_candidates(book, catalog.name, v.service, policy.database_family_pattern, engine,
