@@ -15,7 +15,7 @@ from planner.pricing import PriceBook, default_book
 from planner.pricing.book import remember
 from planner.report.escaping import markdown_literal
 from planner.report.formatting import usd
-from planner.share import check_region, field_bounds, workload_from_query, workload_to_query
+from planner.share import field_bounds, workload_from_query, workload_to_query
 from planner.uploads import display_name
 from planner.vocabulary import CHOICE_LABELS, FIELD_LABELS, field_label
 from planner.workload import ENUM_FIELDS, Workload, WorkloadError, workload_from_dict
@@ -166,7 +166,7 @@ def initial_workload() -> Workload:
         return Workload.model_validate_json(st.session_state[WORKLOAD]) if WORKLOAD in st.session_state else DEFAULT
     try:
         w = workload_from_query(st.query_params.to_dict())
-        check_region(w, price_book(w.cloud))
+        price_book(w.cloud).check_region(w.cloud, w.region)  # region=../../etc was shown as the default
         return w
     except PlannerError as exc:  # a bad field (named by its label), or a region the cloud's book does not price
         why = "\n\n".join(f"**{markdown_literal(field_label(f))}**: {markdown_literal(m)}" if f else markdown_literal(m)

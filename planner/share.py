@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from planner.workload import NUMERIC_FIELDS, TEXT_FIELDS, Workload, field_constraints, workload_from_dict
-
-if TYPE_CHECKING:
-    from planner.pricing.book import PriceBook
 
 
 def workload_to_query(w: Workload) -> dict[str, str]:
@@ -34,16 +30,6 @@ def workload_from_query(params: Mapping[str, str | list[str]], source: str = "li
             continue
         data[key] = value[-1] if isinstance(value, list) else value
     return workload_from_dict(data, source)
-
-
-def check_region(w: Workload, book: PriceBook) -> None:
-    """Refuse a link whose region ``book`` does not price for its cloud (``region=../../etc`` was silently shown
-    as the cloud's default region): the error names close matches, or the cloud the region belongs to."""
-    from planner.pricing.book import unknown_region
-
-    known = book.regions(w.cloud).region
-    if w.region not in set(known):
-        raise unknown_region(w.cloud, w.region, list(known))
 
 
 def field_bounds(name: str) -> tuple[float | None, float | None]:

@@ -158,7 +158,9 @@ class PriceBook:
         if cloud not in self.clouds():
             raise unknown_name("cloud", cloud, self.clouds())
 
-    def _check_region(self, cloud: str, region: str) -> None:
+    def check_region(self, cloud: str, region: str) -> None:
+        """Refuse a region this book does not price for ``cloud``, naming close matches (or the cloud it belongs
+        to), and an unknown cloud."""
         self._check_cloud(cloud)
         known = self.region_table.region[self.region_table.cloud == cloud]
         if region not in set(known):
@@ -259,7 +261,7 @@ class PriceBook:
         deployment: str | None = None,
     ) -> pd.DataFrame:
         """Every SKU of a service in a region joined with its specs, cheapest first."""
-        self._check_region(cloud, region)
+        self.check_region(cloud, region)
         if service not in self.instance_services(cloud):
             raise unknown_name("service", service, self.instance_services(cloud), context=f"for {cloud} instances")
         if option not in PURCHASE_OPTIONS:
@@ -290,7 +292,7 @@ class PriceBook:
     def _explain_missing(self, cloud: str, region: str, service: str, sku: str, option: str,
                          engine: str, deployment: str) -> PlannerError:
         """Find the first part of a lookup that does not match and say so."""
-        self._check_region(cloud, region)
+        self.check_region(cloud, region)
         p = self.instance_prices
         services = set(p.service[p.cloud == cloud])
         if service not in services:
@@ -349,7 +351,7 @@ class PriceBook:
             pos = self._service_index.all_positions([cloud, r, service, item, dimension])
             if len(pos):
                 return self.service_prices.iloc[pos].sort_values("tier_start", na_position="first")
-        self._check_region(cloud, region)
+        self.check_region(cloud, region)
         s = self.service_prices[(self.service_prices.cloud == cloud)
                                 & self.service_prices.region.isin([region, "global"])]
         if service not in set(s.service):

@@ -156,7 +156,7 @@ def coverage(book: PriceBook, cloud: str = "aws", region: str | None = None) -> 
 
     regions = list(book.regions(cloud).region)
     if region is not None:
-        book._check_region(cloud, region)
+        book.check_region(cloud, region)
         regions = [region]
     missing: dict[tuple[str, str], list[str]] = {}
     for gap_region, role, what in _gaps(book, cloud):
