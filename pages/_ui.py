@@ -159,6 +159,12 @@ def _overlay_problem(name: str, data: bytes) -> str:
     return ""
 
 
+def problems_shown(exc: WorkloadError) -> list[str]:
+    """A workload's problems as Markdown, each field named by the label the form shows."""
+    return [f"**{markdown_literal(field_label(field))}**: {markdown_literal(msg)}" if field else markdown_literal(msg)
+            for field, msg in exc.problems]
+
+
 def initial_workload() -> Workload:
     """The workload in the URL; else the visit's last valid one (:func:`remember_workload`), else the default
     (with a warning when the URL's is invalid)."""
@@ -169,8 +175,7 @@ def initial_workload() -> Workload:
         price_book(w.cloud).check_region(w.cloud, w.region)  # region=../../etc was shown as the default
         return w
     except PlannerError as exc:  # a bad field (named by its label), or a region the cloud's book does not price
-        why = "\n\n".join(f"**{markdown_literal(field_label(f))}**: {markdown_literal(m)}" if f else markdown_literal(m)
-                           for f, m in exc.problems) if isinstance(exc, WorkloadError) else markdown_literal(exc)
+        why = "\n\n".join(problems_shown(exc)) if isinstance(exc, WorkloadError) else markdown_literal(exc)
         st.warning("The link's scenario is invalid, showing defaults instead:\n\n" + why)
         return DEFAULT
 
@@ -273,9 +278,8 @@ def validated(data: dict[str, object]) -> Workload | None:
     try:
         w = workload_from_dict(data, "form")
     except WorkloadError as exc:
-        for field, msg in exc.problems:  # named by the label the form shows
-            shown = field_label(field)
-            st.error(f"**{markdown_literal(shown)}**: {markdown_literal(msg)}" if field else markdown_literal(msg))
+        for problem in problems_shown(exc):
+            st.error(problem)
         return None
     remember_workload(w)
     return w
