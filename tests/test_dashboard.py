@@ -421,3 +421,18 @@ def test_batch_results_are_headed_in_words(monkeypatch):
     heads = {c for d in at.dataframe for c in d.value.columns}
     assert {"monthly", "designed-for availability", "SLA floor", "DR tier", "database class"} <= heads
     assert not any(c.endswith(("_usd", "_pct")) or c.startswith("db_") for c in heads)
+
+
+def test_a_dr_tier_has_one_spelling_in_every_output(capsys):
+    # the report said "backup restore", the dashboard "backup & restore", the decisions "backup_restore"
+    from planner.cli.plan_table import print_plan
+    from planner.plan import make_plan
+    from planner.report.markdown import render_markdown
+    from planner.workload import Workload
+
+    plan = make_plan(Workload(peak_rps=3, data_size_gb=100))
+    md = render_markdown(plan)
+    assert "backup &amp; restore" in md and "backup restore" not in md and "backup_restore" not in md.split("```")[0]
+    print_plan(plan)
+    out = capsys.readouterr().out
+    assert "backup & restore" in out and "backup restore" not in out

@@ -12,6 +12,7 @@ from rich.text import Text
 from planner.cli.render import _console, styled
 from planner.currency import display_currency
 from planner.plan import Plan
+from planner.policy import tier_label
 from planner.report.escaping import terminal_text
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import pct as _pct
@@ -56,7 +57,8 @@ def print_plan(plan: Plan) -> None:
         console.print(styled("Recommended: ", (rec.name, "bold green"),
                              f" {_usd(rec.monthly_usd)}/month ({_usd(rec.annual_usd)}/year), designed-for "
                              f"availability {_pct(rec.availability_pct)} (target {_pct(w.availability_target)}; SLA "
-                             f"floor {_pct(rec.row.sla_floor_pct)}), DR {rec.dr_tier} in {plan.sizing.dr_region}"))
+                             f"floor {_pct(rec.row.sla_floor_pct)}), DR {tier_label(rec.dr_tier)} in "
+                             f"{plan.sizing.dr_region}"))
     else:
         why = next(d.rationale for d in plan.decisions if d.topic == "recommendation")
         console.print(styled(("No option meets every target:", "bold red"), " " + why.split(": ", 1)[-1]))
@@ -68,7 +70,8 @@ def print_plan(plan: Plan) -> None:
     for o in plan.options:
         style = "bold green" if o.recommended else ("dim" if not o.feasible else "")
         options.add_row(o.name, "yes" if o.feasible else "no", _usd(o.monthly_usd), _pct(o.availability_pct),
-                        _pct(o.row.sla_floor_pct), o.dr_tier, _compute_summary(o), "; ".join(o.reasons), style=style)
+                        _pct(o.row.sla_floor_pct), tier_label(o.dr_tier), _compute_summary(o), "; ".join(o.reasons),
+                        style=style)
     console.print(options)
     if plan.uncertainty is not None:
         _print_uncertainty(console, plan)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.currency import display_currency
+from planner.policy import tier_label
 from planner.report.escaping import markdown_text as _md
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import money_unit
@@ -124,7 +125,7 @@ def render_markdown(plan: Plan) -> str:
     if rec is not None:
         tier = w.policy.dr_tiers[int(rec.row.dr_tier_index)]
         both = "" if display_currency().code == "USD" else f" (${rec.monthly_usd:,.0f} a month)"
-        dr = f"**{_md(rec.dr_tier.replace('_', ' '))}** in {_md(plan.sizing.dr_region)}"
+        dr = f"**{_md(tier.label)}** in {_md(plan.sizing.dr_region)}"
         out += [f"**{rec.name}** — **{_usd(rec.monthly_usd)}/month**{both} ({_usd(rec.annual_usd)}/year), designed-for "
                 f"availability **{_pct(rec.availability_pct)}** (target {_pct(w.availability_target)}; SLA floor "
                 f"{_pct(rec.row.sla_floor_pct)}), disaster recovery {dr} (RTO {rec.row.dr_rto_minutes:,.0f} min, RPO "
@@ -140,7 +141,7 @@ def render_markdown(plan: Plan) -> str:
     out += table(["input", "value"], _workload_rows(plan))
     out += ["", "## Options compared", ""]
     rows = [[f"**{o.name}**" if o.recommended else o.name, "yes" if o.feasible else "no", _usd(o.monthly_usd),
-             _usd(o.annual_usd), _pct(o.availability_pct), o.dr_tier.replace("_", " "), _compute_summary(o),
+             _usd(o.annual_usd), _pct(o.availability_pct), tier_label(o.dr_tier), _compute_summary(o),
              "; ".join(o.reasons) or ("recommended" if o.recommended else "")] for o in plan.options]
     out += table(["option", "feasible", "monthly", "annual", "designed-for availability", "DR tier", "compute",
                    "notes"],

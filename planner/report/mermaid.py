@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.clouds import catalog_for
+from planner.policy import tier_label
 from planner.report.escaping import mermaid_text
 
 if TYPE_CHECKING:
@@ -76,5 +77,5 @@ def mermaid(plan: Plan, o: OptionPlan) -> str:
         lines += [f"  app --> queue[{_q(carrier)}]", f"  queue --> workers[{_q('workers', workers)}]"]
     if o.row.front != "public_ip":
         lines.append(f"  app --> nat[{_q(cat.product('nat'))}] --> internet((Internet))")
-    lines.append(f"  db -. {_q(o.dr_tier.replace('_', ' '))} .-> dr[{_q(f'DR region {s.dr_region}')}]")
+    lines.append(f"  db -. {_q(tier_label(o.dr_tier))} .-> dr[{_q(f'DR region {s.dr_region}')}]")
     return "\n".join(lines)
