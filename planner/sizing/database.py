@@ -41,7 +41,7 @@ from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
-from planner.sizing.choose import Pick, cheapest, pareto_prune, purchase_rates, rate_columns
+from planner.sizing.choose import Pick, cheapest, pareto_prune, rate_columns
 from planner.sizing.dr import dr_tier_index
 from planner.sizing.workers import cheapest_per_vcpu
 
@@ -270,6 +270,15 @@ def _option_of(rate_column: str) -> str:
     return middle or "on_demand"
 
 
+def coded_options(purchase: npt.ArrayLike | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each scenario's purchase option as (the distinct options, each scenario's index into them); all on demand
+    where ``purchase`` is None."""
+    if purchase is None:
+        return np.array(["on_demand"], dtype=object), np.zeros(n, dtype=int)
+    code, options = pd.factorize(np.asarray(purchase, dtype=object))
+    return np.asarray(options, dtype=object), code
+
+
 def _billed_gb(v: DatabaseVariant, gb: np.ndarray, iops: np.ndarray, policy: SizingPolicy) -> np.ndarray:
     """The volume billed: the data's, or larger where the IOPS need it (io2's IOPS per GB; scaled storage)."""
     if v.storage == "provisioned":
@@ -290,38 +299,59 @@ def _backups_and_dr_month(v: DatabaseVariant, price: Mapping[str, float], dr_pri
     return own + copies + billed_gb * p.daily_change_fraction * 30 * np.nan_to_num(transfer_usd_per_gb)
 
 
-def _dr_hourly(rows: np.ndarray, cands: pd.DataFrame, variants: np.ndarray, variant_of: np.ndarray, gb: np.ndarray,
-               iops: np.ndarray, price: Mapping[str, float], dr: DisasterRecovery, catalog: CloudCatalog,
-               p: SizingPolicy, purchase: np.ndarray) -> np.ndarray:
+def _dr_hourly(rows: np.ndarray, t: _Classes, gb: np.ndarray, iops: np.ndarray, price: Mapping[str, float],
+               dr: DisasterRecovery, catalog: CloudCatalog, p: SizingPolicy, options: np.ndarray, code: np.ndarray
+               ) -> np.ndarray:
     """(rows, classes) of one region: backups beyond the free share, their DR copies and transfer, and the DR
     tier's replica with its storage, an hour, for volumes of ``gb`` serving ``iops`` (rows x classes, or one
-    column for all; class ``c`` of ``cands`` is of variant ``variants[variant_of[c]]``)."""
+    column for all) at each row's purchase option ``options[code]``.
+
+    Most volumes are billed at the data's own size whatever the class: their backups and the tier they take
+    depend on the row and the variant only, worked out once per variant; only a volume billed larger for IOPS
+    (a class with more replicas, or less memory, needs more) is worked out class by class."""
     r0 = rows[0]
     dr_price = {k: float(v[r0]) for k, v in dr.prices.items()}
-    shape = (len(rows), len(cands))
-    iops = np.broadcast_to(iops, shape)
-    month, replica, multi = np.empty(shape), np.empty(shape, dtype=bool), np.empty(shape, dtype=bool)
-    plain = dr.replica(rows, gb)  # the tier of the data's own volume, (rows, 1)
-    for i, name in enumerate(variants):
-        mine = variant_of == i
+    transfer_usd_per_gb = float(dr.transfer_usd_per_gb[r0])
+    n, m = len(rows), len(t.at)
+    iops = np.broadcast_to(iops, (n, m))
+    replica_usd = _replica_rates(dr, t, options)  # (options x 3, classes): no replica, one instance, Multi-AZ
+
+    def month(v: DatabaseVariant, billed: np.ndarray, keeps: np.ndarray, both: np.ndarray) -> np.ndarray:
+        per_gb = np.where(both, dr_price.get(f"{v.name}/multi-az/gb", np.nan),
+                          dr_price.get(f"{v.name}/single-az/gb", np.nan))
+        return (_backups_and_dr_month(v, price, dr_price, transfer_usd_per_gb, billed, p)
+                + np.where(keeps, billed * np.nan_to_num(per_gb), 0.0))
+
+    keeps, both = dr.replica(rows, gb)  # the tier of the data's own volume, (rows, 1)
+    out = replica_usd[code * 3 + (keeps[:, 0] * (1 + both[:, 0]))]
+    per_variant = np.zeros((n, len(t.variants)))
+    enlarged: list[tuple[np.ndarray, np.ndarray]] = []
+    for i, name in enumerate(t.variants):
         v = catalog.database(name)
-        billed = _billed_gb(v, gb, iops[:, mine], p)
-        # a volume billed larger for IOPS restores longer and may need a higher tier; most are the data's own
-        enlarged = v.storage in ("provisioned", "scaled") and bool((billed > gb).any())
-        keeps, both = dr.replica(rows, billed) if enlarged else plain
-        per_gb = np.where(both, dr_price.get(f"{name}/multi-az/gb", np.nan), dr_price.get(f"{name}/single-az/gb",
-                                                                                        np.nan))
-        month[:, mine] = (_backups_and_dr_month(v, price, dr_price, float(dr.transfer_usd_per_gb[r0]), billed, p)
-                          + np.where(keeps, billed * np.nan_to_num(per_gb), 0.0))
-        replica[:, mine], multi[:, mine] = keeps, both
-    at = cands.index.to_numpy()
-    single, multi_az = np.empty(shape), np.empty(shape)
-    for opt in pd.unique(purchase):
-        sel = purchase == opt
-        on = opt if opt in dr.single_usd else "on_demand"
-        single[sel], multi_az[sel] = dr.single_usd[on][at][None, :], dr.multi_usd[on][at][None, :]
-    replica_hourly = np.where(replica, np.nan_to_num(np.where(multi, multi_az, single)), 0.0)
-    return month / HOURS_PER_MONTH + replica_hourly
+        mine = t.variant_of == i
+        billed = _billed_gb(v, gb, iops[:, mine], p) if v.storage in ("provisioned", "scaled") else gb
+        if billed is gb or not (billed > gb).any():
+            per_variant[:, i] = month(v, gb, keeps, both)[:, 0] / HOURS_PER_MONTH
+            continue
+        # a volume billed larger for IOPS restores longer and may need a higher tier
+        k, b = dr.replica(rows, billed)
+        state = code[:, None] * 3 + k * (1 + b)
+        enlarged.append((mine, month(v, billed, k, b) / HOURS_PER_MONTH
+                         + np.take_along_axis(replica_usd[:, mine], state, axis=0)))
+    out += per_variant[:, t.variant_of]
+    for mine, hourly in enlarged:
+        out[:, mine] = hourly
+    return out
+
+
+def _replica_rates(dr: DisasterRecovery, t: _Classes, options: np.ndarray) -> np.ndarray:
+    """(options x 3, classes): a DR replica's hour per purchase option (row ``3 option + state``; state 0: no
+    replica, 1: one instance, 2: the Multi-AZ deployment); on demand where the option has no rate."""
+    blocks = []
+    for option in options:
+        on = option if option in dr.single_usd else "on_demand"
+        blocks += [np.zeros(len(t.at)), np.nan_to_num(dr.single_usd[on][t.at]), np.nan_to_num(dr.multi_usd[on][t.at])]
+    return np.stack(blocks) if blocks else np.zeros((0, len(t.at)))
 
 
 def volume_iops(iops: np.ndarray, writes: np.ndarray, replicas: np.ndarray, variants: np.ndarray,
@@ -359,6 +389,50 @@ class Demand(NamedTuple):
 
 # the largest class per group of the last few candidate tables (each built once per book and policy)
 _LARGEST: dict[int, tuple[pd.DataFrame, dict[str, float]]] = {}
+
+
+class _Classes(NamedTuple):
+    """One region's (and deployment's) candidate classes as arrays, taken out of the frame once: what each
+    evaluation reads for every class."""
+
+    at: np.ndarray  # row labels in the candidate table
+    memory_gib: np.ndarray  # (classes,)
+    vcpu: np.ndarray
+    effective_vcpu: np.ndarray
+    variants: np.ndarray  # the variants' names, sorted
+    variant_of: np.ndarray  # (classes,) index into ``variants``
+    sizes: np.ndarray  # the distinct memory sizes, sorted
+    size_of: np.ndarray  # (classes,) index into ``sizes``
+    rates: dict[str, np.ndarray]  # every ``hourly_*_usd`` column
+
+    def rate_table(self, options: np.ndarray, prefix: str = "hourly") -> np.ndarray:
+        """(options, classes): each class's rate at each purchase option (see :func:`purchase_rates`); row
+        ``code`` of a scenario's coded option is its rates."""
+        def column(option: str) -> str:
+            name = f"{prefix}_usd" if option == "on_demand" else f"{prefix}_{option}_usd"
+            return name if name in self.rates else f"{prefix}_usd"
+        return np.stack([self.rates[column(o)] for o in options]) if len(options) else np.zeros((0, len(self.at)))
+
+
+_CLASSES: dict[int, tuple[pd.DataFrame, _Classes]] = {}
+
+
+def _classes(cands: pd.DataFrame) -> _Classes:
+    """``cands`` as :class:`_Classes`, worked out once per slice (the slices of a candidate table are kept)."""
+    known = _CLASSES.get(id(cands))
+    if known is not None and known[0] is cands:
+        return known[1]
+    if len(_CLASSES) >= 256:
+        _CLASSES.pop(next(iter(_CLASSES)))
+    memory = cands.memory_gib.to_numpy(dtype=float)
+    variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
+    sizes, size_of = np.unique(memory, return_inverse=True)
+    out = _Classes(at=cands.index.to_numpy(), memory_gib=memory, vcpu=cands.vcpu.to_numpy(dtype=float),
+                   effective_vcpu=cands.effective_vcpu.to_numpy(dtype=float), variants=variants,
+                   variant_of=variant_of.ravel(), sizes=sizes, size_of=size_of.ravel(),
+                   rates={c: cands[c].to_numpy(dtype=float) for c in rate_columns(cands)})
+    _CLASSES[id(cands)] = (cands, out)
+    return out
 
 
 def largest_class_vcpu(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates: pd.DataFrame
@@ -420,10 +494,10 @@ def demand(cols: Mapping[str, np.ndarray], cache_hit: npt.ArrayLike, multi_az: n
                   deployment=np.where(multi_az, "multi-az", "single-az"), shards=shards, data_gb=data_gb)
 
 
-def max_connections(cands: pd.DataFrame, policy: SizingPolicy) -> np.ndarray:
-    """(1, classes) RDS PostgreSQL's default max_connections = LEAST(memory / 9,531,392 B, 5,000)."""
-    memory = cands.memory_gib.to_numpy()[None, :]
-    return np.minimum(memory * 2**30 / policy.db_bytes_per_connection, policy.db_max_connections)
+def max_connections(memory_gib: np.ndarray, policy: SizingPolicy) -> np.ndarray:
+    """RDS PostgreSQL's default max_connections = LEAST(memory / 9,531,392 B, 5,000) of classes with
+    ``memory_gib``."""
+    return np.minimum(memory_gib * 2**30 / policy.db_bytes_per_connection, policy.db_max_connections)
 
 
 def pooler_instances(queries_per_s: np.ndarray, vcpu_per_instance: np.ndarray, policy: SizingPolicy) -> np.ndarray:
@@ -435,17 +509,16 @@ def pooler_instances(queries_per_s: np.ndarray, vcpu_per_instance: np.ndarray, p
                           policy.pooler_min_instances)
 
 
-def _fits_any_cache(cands: pd.DataFrame, vcpu_needed: np.ndarray, connections: np.ndarray,
-                    storage_gb: np.ndarray, multi: bool, policy: SizingPolicy) -> np.ndarray:
-    """(scenarios, classes): the class has ``vcpu_needed`` and meets what no cache relieves: connections, a
-    buffer of the minimum share of the data, and Multi-AZ's minimum memory (arguments are per-scenario
-    columns, shape (scenarios, 1))."""
+def _fits_any_cache(t: _Classes, vcpu_needed: np.ndarray, direct: np.ndarray, storage_gb: np.ndarray, multi: bool,
+                    policy: SizingPolicy) -> np.ndarray:
+    """(scenarios, classes): the class has ``vcpu_needed`` and meets what no cache relieves: connections (taken
+    ``direct``ly, (scenarios, classes), or behind a pooler), a buffer of the minimum share of the data, and
+    Multi-AZ's minimum memory (the other arguments are per-scenario columns, shape (scenarios, 1))."""
     p = policy
-    memory = cands.memory_gib.to_numpy()[None, :]
-    max_conn = max_connections(cands, p)
+    memory = t.memory_gib[None, :]
     # behind a pooler the database holds the pooler's connections only, about two per vCPU
-    pooled = p.db_pooler & (max_conn >= p.db_pool_connections_per_vcpu * cands.vcpu.to_numpy()[None, :])
-    return ((cands.effective_vcpu.to_numpy()[None, :] >= vcpu_needed) & ((max_conn >= connections) | pooled)
+    pooled = p.db_pooler & (max_connections(memory, p) >= p.db_pool_connections_per_vcpu * t.vcpu[None, :])
+    return ((t.effective_vcpu[None, :] >= vcpu_needed) & (direct | pooled)
             & (memory / GIB_PER_GB * p.db_buffer_memory_fraction >= storage_gb * p.db_min_buffer_fraction)
             & ((memory >= p.db_min_memory_gib) | (not multi)))
 
@@ -493,21 +566,21 @@ def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_hor
     """One shard's floor (see :func:`database_floor`) for ``shards`` shards."""
     p = policy
     d = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, shards=shards)
-    option = np.full(len(multi_az), "on_demand", dtype=object) if purchase is None else np.asarray(purchase)
+    options, code = coded_options(purchase, len(multi_az))
 
     def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         r0, multi = rows[0], d.deployment[rows[0]] == "multi-az"
         dep = "multi-az" if multi else "single-az"
         price = {k: float(v[r0]) for k, v in prices.items()}
-        floor = {name: _per_gb_floor(catalog.database(name), price, dep) for name in pd.unique(cands.variant)}
-        per_gb = cands.variant.map(floor).to_numpy(dtype=float)
+        t = _classes(cands)
+        per_gb = np.array([_per_gb_floor(catalog.database(name), price, dep) for name in t.variants])[t.variant_of]
         gb = d.storage_gb[rows, None]
-        fits = _fits_any_cache(cands, d.write_vcpu[rows, None], d.connections[rows, None], gb, multi, p)
-        cost = purchase_rates(cands, option[rows]) + gb * per_gb[None, :] / HOURS_PER_MONTH
+        direct = max_connections(t.memory_gib, p)[None, :] >= d.connections[rows, None]
+        fits = _fits_any_cache(t, d.write_vcpu[rows, None], direct, gb, multi, p)
+        cost = t.rate_table(options)[code[rows]] + gb * per_gb[None, :] / HOURS_PER_MONTH
         if dr is not None:
-            variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
-            cost = cost + _dr_hourly(rows, cands, variants, variant_of.ravel(), gb, np.zeros((len(rows), 1)), price,
-                                     dr, catalog, p, option[rows])
+            cost = cost + _dr_hourly(rows, t, gb, np.zeros((len(rows), 1)), price, dr, catalog, p, options,
+                                     code[rows])
         return np.zeros(cost.shape), np.where(fits & np.isfinite(cost), cost, np.inf)
 
     return cheapest(_groups(cols, d.deployment), candidates, evaluate, key="group").hourly_usd
@@ -545,7 +618,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     ``cols`` holds the workload and traffic columns of the scenarios (and ``dr_region`` with ``dr``)."""
     p = policy
     hot = cols["hot_data_fraction"]
-    purchase = np.full(len(multi_az), "on_demand", dtype=object) if purchase is None else np.asarray(purchase)
+    options, option_code = coded_options(purchase, len(multi_az))
     largest = largest_class_vcpu(cols, multi_az, candidates)
     fewest = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, largest)
     groups = _groups(cols, fewest.deployment)
@@ -565,19 +638,16 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             r0, multi = rows[0], deployment[rows[0]] == "multi-az"
             dep = "multi-az" if multi else "single-az"
             price = {k: float(v[r0]) for k, v in prices.items()}
-            memory = cands.memory_gib.to_numpy()[None, :]
-            variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
+            t = _classes(cands)
+            variants, variant_of, size_of = t.variants, t.variant_of, t.size_of
             # the read path, and so storage, IOPS and read latency, depend on a class's memory and its variant's
             # storage only: work them out once per distinct memory size and variant, then pick each class's column
-            sizes, size_of = np.unique(memory, return_inverse=True)
-            size_of = size_of.ravel()
-            hit, iops = read_path(sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None], hot[rows, None],
-                                  reads[rows, None], writes[rows, None], p)
+            hit, iops = read_path(t.sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None],
+                                  hot[rows, None], reads[rows, None], writes[rows, None], p)
             gb = storage_gb[rows, None]
-            variant_of = variant_of.ravel()
             reads_in_budget = (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms
                                <= p.db_read_latency_budget_ms)[:, size_of]
-            vcpu = cands.effective_vcpu.to_numpy()[None, :]
+            vcpu = t.effective_vcpu[None, :]
             spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
             replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
             load = volume_iops(iops[:, size_of], writes[rows, None], replicas, variants, variant_of, catalog, p)
@@ -590,16 +660,15 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                 storage_month[:, mine], delivers[:, mine] = _storage_month(
                     v, price, dep, gb, load[:, mine], io_month_per_peak_iops[rows, None], baseline_iops[rows, None], p)
                 billed_gb[:, mine] = _billed_gb(v, gb, load[:, mine], p)
-            fits = (_fits_any_cache(cands, primary_vcpu[rows, None], connections[rows, None], gb, multi, p)
-                    & reads_in_budget & delivers)
+            # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
+            direct = max_connections(t.memory_gib, p)[None, :] >= connections[rows, None]
+            fits = _fits_any_cache(t, primary_vcpu[rows, None], direct, gb, multi, p) & reads_in_budget & delivers
             replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of][None, :]
-            option = purchase[rows]
-            cost = (purchase_rates(cands, option) + replicas * purchase_rates(cands, option, "hourly_single")
+            code = option_code[rows]
+            cost = (t.rate_table(options)[code] + replicas * t.rate_table(options, "hourly_single")[code]
                     + (storage_month + replica_gb * replicas * billed_gb) / HOURS_PER_MONTH)
             if dr is not None:
-                cost = cost + _dr_hourly(rows, cands, variants, variant_of, gb, load, price, dr, catalog, p, option)
-            # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
-            direct = max_connections(cands, p) >= connections[rows, None]
+                cost = cost + _dr_hourly(rows, t, gb, load, price, dr, catalog, p, options, code)
             pool_usd = (np.zeros(len(rows)) if catalog.database_pooler else
                         pooler_instances(queries[rows], price["pooler/vcpu"], p) * price["pooler/vcpu"]
                         * price["pooler/usd_per_vcpu_hour"])
@@ -660,7 +729,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     baseline = np.select([volume == "gp3", scaled], [baseline_iops, storage_billed * per_gb_iops], 0.0)
     backup_gb = storage_billed * (1 + p.daily_change_fraction * p.backup_retention_days)
     free_backup = np.array([spec[v].free_backup_fraction if v else 0.0 for v in variant])
-    pooled = fits & (max_connections(chosen, p)[0] < connections)
+    pooled = fits & (max_connections(memory, p) < connections)
     pooler = np.where(pooled, "builtin" if catalog.database_pooler else "pgbouncer", "")
     pooler_vcpu = np.asarray(prices["pooler/vcpu"], dtype=float)
     return {
