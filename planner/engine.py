@@ -10,7 +10,7 @@ chunks large frames through the same function.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -383,6 +383,25 @@ def _database_dr(wf: Columns, floor: np.ndarray, storage_gb: np.ndarray, multi_a
         cache_fraction=np.array([t.cache_fraction for t in policy.dr_tiers])[tier], policy=policy)
 
 
+class _Taken(Mapping[str, np.ndarray]):
+    """``columns`` at the positions ``rows``, each column taken when first read: a sizing rule reads a few of
+    the many workload and traffic columns."""
+
+    def __init__(self, columns: Mapping[str, np.ndarray], rows: np.ndarray) -> None:
+        self._columns, self._rows, self._taken = columns, rows, {}
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        if column not in self._taken:
+            self._taken[column] = self._columns[column][self._rows]
+        return self._taken[column]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
 STACK_ROWS = 20_000  # rows per sizing call: a plan's variants share one call, a batch chunk's take a few
 
 
@@ -428,9 +447,9 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
                                   catalog.commitments, policy.spot_burst)[2]
     fractions = np.asarray(policy.cache_sizes_tried if policy.cache_mode != "never" else [], dtype=float)
 
-    def take(scenario: np.ndarray) -> dict[str, np.ndarray]:
+    def take(scenario: np.ndarray) -> Mapping[str, np.ndarray]:
         whole = len(scenario) == n and (scenario == everyone).all()
-        return cols if whole else {c: v[scenario] for c, v in cols.items()}
+        return cols if whole else _Taken(cols, scenario)
 
     def caches(variant: np.ndarray, scenario: np.ndarray) -> dict[str, np.ndarray]:
         return size_cache(take(scenario), multi_az[scenario], cache_candidates, policy, fractions[variant],
@@ -456,14 +475,16 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     listed = instance_candidates(book, catalog.name, catalog.cache_service, policy.cache_node_pattern,
                                  policy.cache_engine).reset_index(drop=True)  # unpruned: billed in the DR region
     listed_at = {pair: i for i, pair in enumerate(zip(listed.region.tolist(), listed.sku.tolist()))}
+    dr_code, dr_regions = pd.factorize(np.asarray(cols["dr_region"], dtype=object))
 
     def with_dr_copy(c: dict[str, np.ndarray]) -> np.ndarray:
         # the DR tier's share of the nodes, billed whole at the DR region's node rate for the purchase option
         # (the primary's where that region's list lacks the type, as the bill falls back), is part of what a
         # cache size costs
         unit = c["cache_hourly_usd"] / np.maximum(c["cache_nodes"], 1)
-        at = np.array([listed_at.get(pair, -1) for pair in zip(cols["dr_region"].tolist(),
-                                                                c["cache_node_type"].tolist())])
+        type_code, types = pd.factorize(np.asarray(c["cache_node_type"], dtype=object))
+        at = np.array([[listed_at.get((region, sku), -1) for sku in types] for region in dr_regions],
+                      dtype=int).reshape(len(dr_regions), len(types))[dr_code, type_code]
         there = np.where(at >= 0, Pick(sku=c["cache_node_type"], units=c["cache_nodes"], hourly_usd=unit,
                                        candidate=at).rate(listed, db_purchase), np.nan)
         return c["cache_hourly_usd"] + np.ceil(c["cache_nodes"] * dr.cache_fraction) * np.where(
@@ -620,12 +641,14 @@ def _flag_missing_prices(options: Columns, missing: dict[str, dict[int, list[str
 
 
 def _recommend(rows: np.ndarray, feasible: np.ndarray, monthly_usd: np.ndarray) -> np.ndarray:
-    """The cheapest feasible option of each scenario (the first listed of equals)."""
-    cost = np.where(feasible.astype(bool), monthly_usd.astype(float), np.inf)
-    order = np.lexsort((np.arange(len(rows)), cost, rows))  # by row, then cost, then position
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = rows[order][1:] != rows[order][:-1]
-    best = order[first & np.isfinite(cost[order])]
-    out = np.zeros(len(rows), dtype=bool)
-    out[best] = True
-    return out
+    """The cheapest feasible option of each scenario (the first listed of equals). The columns are option
+    after option, each the scenarios in order (what :func:`stack_options` builds): ``rows`` is 0..n-1, k times."""
+    k = len(OPTIONS)
+    n = len(rows) // k
+    if len(rows) != n * k or not np.array_equal(np.asarray(rows).reshape(k, n), np.tile(np.arange(n), (k, 1))):
+        raise ValueError("options are not stacked option after option")  # a programming error, never input
+    cost = np.where(feasible.astype(bool), monthly_usd.astype(float), np.inf).reshape(k, n)
+    best = np.argmin(cost, axis=0)  # the first of equals
+    out = np.zeros((k, n), dtype=bool)
+    out[best, np.arange(n)] = np.isfinite(cost[best, np.arange(n)])
+    return out.ravel()

@@ -139,7 +139,11 @@ def fleet_units(
     # are max(1, ceil(peak units per AZ x share)): one pass over the hours, and the quietest hour is the
     # smallest share
     per_az = _per_az_at_peak(need, cores, cap, azs, survive)
-    per_az_hour = np.maximum(np.ceil(per_az[:, :, None] * hourly_fraction[:, None, :] - 1e-9), 1.0)
+    # (scenarios, candidates, 24): the largest array of a plan, worked in place
+    per_az_hour = per_az[:, :, None] * hourly_fraction[:, None, :]
+    per_az_hour -= 1e-9
+    np.ceil(per_az_hour, out=per_az_hour)
+    np.maximum(per_az_hour, 1.0, out=per_az_hour)
     quietest = np.maximum(np.ceil(per_az * hourly_fraction.min(axis=1)[:, None] - 1e-9), 1.0)
     peak = spread_over_azs(units_for(need.servers[:, None], need.capacity[:, None], cores, cap), k, sv)
     grow = 1 + burst_headroom

@@ -28,6 +28,7 @@ Backups beyond the free allowance (100 % of provisioned storage) are billed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -294,9 +295,14 @@ def _backups_and_dr_month(v: DatabaseVariant, price: Mapping[str, float], dr_pri
     volume of ``billed_gb`` (what :func:`planner.options.shared.bill_dr` and the backup line bill)."""
     p = policy
     backup_gb = billed_gb * (1 + p.daily_change_fraction * p.backup_retention_days)
-    own = np.maximum(backup_gb - billed_gb * v.free_backup_fraction, 0.0) * np.nan_to_num(price[f"{v.name}/backup_gb"])
-    copies = backup_gb * np.nan_to_num(dr_price[f"{v.name}/backup_gb"])
-    return own + copies + billed_gb * p.daily_change_fraction * 30 * np.nan_to_num(transfer_usd_per_gb)
+    own = np.maximum(backup_gb - billed_gb * v.free_backup_fraction, 0.0) * _or_zero(price[f"{v.name}/backup_gb"])
+    copies = backup_gb * _or_zero(dr_price[f"{v.name}/backup_gb"])
+    return own + copies + billed_gb * p.daily_change_fraction * 30 * _or_zero(transfer_usd_per_gb)
+
+
+def _or_zero(usd: float) -> float:
+    """A price the book lacks (NaN) as nothing billed, as :func:`numpy.nan_to_num` would, for one number."""
+    return 0.0 if math.isnan(usd) else float(usd)
 
 
 def _dr_hourly(rows: np.ndarray, t: _Classes, gb: np.ndarray, iops: np.ndarray, price: Mapping[str, float],
@@ -317,10 +323,10 @@ def _dr_hourly(rows: np.ndarray, t: _Classes, gb: np.ndarray, iops: np.ndarray, 
     replica_usd = _replica_rates(dr, t, options)  # (options x 3, classes): no replica, one instance, Multi-AZ
 
     def month(v: DatabaseVariant, billed: np.ndarray, keeps: np.ndarray, both: np.ndarray) -> np.ndarray:
-        per_gb = np.where(both, dr_price.get(f"{v.name}/multi-az/gb", np.nan),
-                          dr_price.get(f"{v.name}/single-az/gb", np.nan))
+        per_gb = np.where(both, _or_zero(dr_price.get(f"{v.name}/multi-az/gb", np.nan)),
+                          _or_zero(dr_price.get(f"{v.name}/single-az/gb", np.nan)))
         return (_backups_and_dr_month(v, price, dr_price, transfer_usd_per_gb, billed, p)
-                + np.where(keeps, billed * np.nan_to_num(per_gb), 0.0))
+                + np.where(keeps, billed * per_gb, 0.0))
 
     keeps, both = dr.replica(rows, gb)  # the tier of the data's own volume, (rows, 1)
     out = replica_usd[code * 3 + (keeps[:, 0] * (1 + both[:, 0]))]
@@ -347,11 +353,23 @@ def _dr_hourly(rows: np.ndarray, t: _Classes, gb: np.ndarray, iops: np.ndarray, 
 def _replica_rates(dr: DisasterRecovery, t: _Classes, options: np.ndarray) -> np.ndarray:
     """(options x 3, classes): a DR replica's hour per purchase option (row ``3 option + state``; state 0: no
     replica, 1: one instance, 2: the Multi-AZ deployment); on demand where the option has no rate."""
+    key = (id(dr.single_usd), id(t), tuple(options))
+    known = _REPLICA_RATES.get(key)
+    if known is not None and known[0] is dr.single_usd and known[1] is t:
+        return known[2]
+    if len(_REPLICA_RATES) >= 256:
+        _REPLICA_RATES.pop(next(iter(_REPLICA_RATES)))
     blocks = []
     for option in options:
         on = option if option in dr.single_usd else "on_demand"
         blocks += [np.zeros(len(t.at)), np.nan_to_num(dr.single_usd[on][t.at]), np.nan_to_num(dr.multi_usd[on][t.at])]
-    return np.stack(blocks) if blocks else np.zeros((0, len(t.at)))
+    table = np.stack(blocks) if blocks else np.zeros((0, len(t.at)))
+    _REPLICA_RATES[key] = (dr.single_usd, t, table)
+    return table
+
+
+# the replica rates of the last few (DR prices, candidate slice, options): a sizing run evaluates each slice often
+_REPLICA_RATES: dict[tuple[int, int, tuple[str, ...]], tuple[dict[str, np.ndarray], _Classes, np.ndarray]] = {}
 
 
 def volume_iops(iops: np.ndarray, writes: np.ndarray, replicas: np.ndarray, variants: np.ndarray,
