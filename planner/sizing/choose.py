@@ -35,7 +35,19 @@ class Pick:
 
     def of(self, candidates: pd.DataFrame, column: str) -> np.ndarray:
         """``column`` of each scenario's chosen candidate (NaN where none fits)."""
-        return candidates[column].reindex(self.candidate).to_numpy()
+        index = candidates.index
+        if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+            return candidates[column].reindex(self.candidate).to_numpy()
+        # labels are positions (every table built with reset_index): a gather, not a pandas reindex
+        values = candidates[column].to_numpy()
+        found = self.candidate >= 0
+        if found.all():
+            return values[self.candidate]
+        if values.dtype.kind in "biu":  # as a reindex would: whole numbers to float, flags to objects
+            values = values.astype(object if values.dtype.kind == "b" else float)
+        out = values[np.where(found, self.candidate, 0)] if len(values) else np.empty(len(found), values.dtype)
+        out[~found] = np.nan
+        return out
 
     def rate(self, candidates: pd.DataFrame, option: np.ndarray, prefix: str = "hourly") -> np.ndarray:
         """The chosen candidate's hourly rate at each scenario's purchase ``option`` (see
