@@ -69,9 +69,10 @@ except PlannerError as exc:
 cross = pair_crossover(table, "vertical", "horizontal")
 st.plotly_chart(cost_vs_load_figure(table, cross), width="stretch")
 if cross is not None:
-    st.info(f"Vertical → horizontal crossover at about **{cross:,.0f} req/s**: above it a fleet "
+    st.info(f"Vertical → horizontal crossover at about **{cross:,.0f} req/s**: from there a fleet "
             f"({catalog_for(workload.cloud).product('fleet')}) is cheaper than (or the only option instead of) one "
-            "big instance.")
+            "big instance. This compares those two options only; the recommendation, the cheapest of all "
+            "five, changes where the table below says.")
 else:
     st.caption("In this range a single instance is never the cheaper of vertical and horizontal.")
 changes = crossovers(table)

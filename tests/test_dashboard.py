@@ -113,7 +113,19 @@ def test_compare_page_rejects_an_empty_range():
 def test_compare_page_marks_the_crossover_when_vertical_is_cheaper_first():
     at = page("compare", peak_rps="5", availability_target="99", rto_minutes="1440", rpo_minutes="1440")
     assert not at.exception
-    assert any("crossover at about" in i.value for i in at.info)
+    (note,) = [i.value for i in at.info if "crossover at about" in i.value]
+    # the number is the first swept load at which horizontal's bill (or horizontal alone) beats vertical's in the
+    # side-by-side table shown below it, and the note says it is not where the recommendation changes
+    said = float(re.search(r"\*\*([\d,.]+) req/s\*\*", note).group(1).replace(",", ""))
+    wide = next(d.value for d in at.dataframe if {"vertical", "horizontal"} <= set(d.value.columns))
+
+    def usd(cell: str) -> float:
+        return float(cell.replace("$", "").replace(",", "")) if cell and cell[0] == "$" else float("inf")
+
+    cheaper = [float(load.split()[0].replace(",", "")) for load, row in wide.iterrows()
+               if usd(row["horizontal"]) < usd(row["vertical"])]
+    assert cheaper and round(cheaper[0]) == round(said)
+    assert "cheapest of all five" in note
 
 
 # -- growth -----------------------------------------------------------------

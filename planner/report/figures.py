@@ -59,7 +59,8 @@ def cost_vs_load_figure(table: pd.DataFrame, crossover_rps: float | None = None)
         # on a log axis an annotation's x is in log10 units (add_vline's own annotation gets this wrong and
         # stretches the axis to 10^crossover)
         fig.add_annotation(x=math.log10(crossover_rps), y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           xanchor="left", text=f"horizontal cheaper from {crossover_rps:,.0f} req/s")
+                           xanchor="left",
+                           text=f"horizontal cheaper than vertical from {crossover_rps:,.0f} req/s")
     fig.update_layout(title=titled("Cost vs load", "feasible options"), xaxis_title="peak requests per second",
                       yaxis_title="USD per month", xaxis_type="log", yaxis_type="log", **LAYOUT)
     return fig
