@@ -17,7 +17,7 @@ from planner.report.escaping import markdown_literal
 from planner.report.formatting import usd
 from planner.share import field_bounds, workload_from_query, workload_to_query
 from planner.uploads import display_name
-from planner.vocabulary import CHOICE_LABELS, FIELD_LABELS, field_label
+from planner.vocabulary import FIELD_LABELS, choice_label, field_label
 from planner.workload import ENUM_FIELDS, Workload, WorkloadError, workload_from_dict
 
 if TYPE_CHECKING:
@@ -196,8 +196,8 @@ def _number(field: str, value: float | None, *, step: float | None = None, fmt: 
 def _choice(field: str, value: str, label: str) -> str:
     """A select box of an enumerated workload field's values, shown in words."""
     options = list(ENUM_FIELDS[field])
-    words = CHOICE_LABELS.get(field, {})
-    return st.selectbox(label, options, index=options.index(value), key=field, format_func=lambda v: words.get(v, v),
+    return st.selectbox(label, options, index=options.index(value), key=field,
+                        format_func=lambda v: choice_label(field, v),
                         help=Workload.model_fields[field].description)
 
 

@@ -31,6 +31,7 @@ from planner.report.tables import batch_table
 from planner.uncertainty.monte_carlo import check_samples, keep_cpu_below_target, uniforms
 from planner.uncertainty.monte_carlo import summarise as summarise_samples
 from planner.uncertainty.ranges import quantile
+from planner.vocabulary import column_label
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -478,11 +479,13 @@ def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndar
 
 
 def render_markdown(result: BatchResult) -> str:
-    """The batch for reading: money, percentages and blanks formatted as on the dashboard, every row."""
+    """The batch for reading: money, percentages and blanks formatted and columns headed as on the dashboard
+    (:func:`planner.vocabulary.column_label`), every row."""
     def table(df: pd.DataFrame) -> list[str]:
         text = batch_table(df, limit=len(df)).astype(str)
         rows = ["| " + " | ".join(markdown_cell(v) for v in r) + " |" for r in text.itertuples(index=False)]
-        return ["| " + " | ".join(df.columns) + " |", "|" + " --- |" * len(df.columns), *rows]
+        heads = [markdown_cell(column_label(c)) for c in df.columns]
+        return ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(df.columns), *rows]
 
     out = ["# Batch what-if results", "", f"_{len(result.summary)} scenarios priced; prices as of "
            f"{result.prices_as_of} or later; {len(result.errors)} row error(s)_", "", "## Scenarios", "",

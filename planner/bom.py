@@ -16,6 +16,7 @@ import pandas as pd
 
 from planner.clouds.catalog import PriceRef
 from planner.pricing.book import PriceBook
+from planner.vocabulary import PRICE_OPTION_LABELS
 
 BOM_COLUMNS = ["row", "option", "component", "service", "sku", "quantity", "unit", "unit_usd", "monthly_usd",
                "region", "prices_as_of", "source_id", "note"]
@@ -124,7 +125,8 @@ class BomBuilder:
         note = np.full(n, "", dtype=object)  # what the line says about its price; read only in detail mode
         if self.detail:
             codes, options = pd.factorize(purchase)
-            note = np.array(["" if o == "on_demand" else f"{o} rate" for o in options], dtype=object)[codes]
+            note = np.array(["" if o == "on_demand" else f"{PRICE_OPTION_LABELS.get(o, o)} rate" for o in options],
+                            dtype=object)[codes]
         miss = pos < 0
         if miss.any():
             alt = book.instance_positions(self.cloud, region[miss], service, sku[miss], fallback_purchase,

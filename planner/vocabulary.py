@@ -81,6 +81,21 @@ COLUMN_LABELS = {
 }
 
 
+# decisions whose choice is a workload field's value (by topic): shown as that field's choice label
+DECISION_FIELDS = {"purchase": "purchase_option"}
+
+
+def choice_label(field: str, value: str) -> str:
+    """What a reader sees for an enumerated workload field's ``value`` (:data:`CHOICE_LABELS`; else the value)."""
+    return CHOICE_LABELS.get(field, {}).get(value, value)
+
+
+def decision_label(topic: str, choice: str) -> str:
+    """A decision's choice as a reader says it (the JSON contract keeps the value itself)."""
+    field = DECISION_FIELDS.get(topic)
+    return choice_label(field, choice) if field else choice
+
+
 def column_label(name: str) -> str:
     """A result column's head (:data:`COLUMN_LABELS`; else its name in words, ``_usd`` as USD, ``_pct`` as %)."""
     if name in COLUMN_LABELS:

@@ -230,6 +230,10 @@ def test_other_output_formats(tmp_path, book, suffix):
     else:
         text = out.read_text()
         assert text.startswith("# Batch what-if results") and text.count("\n| ") >= 25
+        # headed in words, as the dashboard heads them, never by column name
+        heads = [line for line in text.splitlines() if line.startswith("| row |")]
+        assert len(heads) == 2 and all("monthly" in h and "DR tier" in h for h in heads)
+        assert not any(code in h for h in heads for code in ("_usd", "_pct", "db_", "feasible_options"))
 
 
 def test_output_is_never_half_written(tmp_path, book, monkeypatch):

@@ -89,3 +89,17 @@ def test_binary_file(capsys, tmp_path):
     path.write_bytes(b"\xff\xfe\x00\x01binary")
     code, _, err = run(capsys, "plan", str(path))
     assert code == 2 and "not a text file" in err
+
+
+@pytest.mark.parametrize("fmt", ["md", "table"])
+def test_purchase_option_in_words_where_people_read_it(capsys, tmp_path, fmt):
+    """The report and the terminal say "1-year savings plan", not the value ``savings_1yr``; JSON keeps the value
+    (the contract)."""
+    path = tmp_path / "w.yaml"
+    path.write_text("name: words\npeak_rps: 300\npurchase_option: savings_1yr\n")
+    code, out, err = run(capsys, "plan", str(path), "-f", fmt)
+    assert code == 0, err
+    assert "1-year savings plan" in out and "savings_1yr" not in out
+    code, out, _ = run(capsys, "plan", str(path), "-f", "json")
+    decisions = {d["topic"]: d["choice"] for d in json.loads(out)["decisions"]}
+    assert decisions["purchase"] == "savings_1yr"

@@ -19,6 +19,7 @@ from planner.report.formatting import pct as _pct
 from planner.report.formatting import share as _share
 from planner.report.formatting import usd as _usd
 from planner.report.tables import swings_table, uncertainty_table
+from planner.vocabulary import decision_label
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -80,7 +81,7 @@ def print_plan(plan: Plan) -> None:
     decisions.add_column("decision")
     decisions.add_column("rationale")
     for d in plan.decisions:
-        decisions.add_row(d.topic, d.choice, d.rationale)
+        decisions.add_row(d.topic, decision_label(d.topic, d.choice), d.rationale)
     console.print(decisions)
 
 

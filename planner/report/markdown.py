@@ -16,6 +16,7 @@ from planner.report.formatting import unit_usd as _unit_usd
 from planner.report.formatting import usd as _usd
 from planner.report.mermaid import mermaid
 from planner.report.tables import swings_table, uncertainty_table
+from planner.vocabulary import choice_label, decision_label
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -54,7 +55,7 @@ def _workload_rows(plan: Plan) -> list[list[object]]:
           if w.async_jobs_per_second else []),
         ["reliability", f"availability {_pct(w.availability_target)}, RTO {w.rto_minutes:g} min, RPO "
                         f"{w.rpo_minutes:g} min"],
-        ["money", f"{w.purchase_option}, CPU utilisation target {w.target_cpu_utilization:.0%}"],
+        ["money", f"{choice_label('purchase_option', w.purchase_option)}, CPU utilisation target {w.target_cpu_utilization:.0%}"],
     ]
 
 
@@ -149,7 +150,8 @@ def render_markdown(plan: Plan) -> str:
     if rec is not None:
         out += ["", f"## Architecture ({rec.name})", "", "```mermaid", mermaid(plan, rec), "```"]
     out += ["", "## Decisions", ""]
-    out += table(["topic", "decision", "rationale"], [[d.topic, d.choice, d.rationale] for d in plan.decisions])
+    out += table(["topic", "decision", "rationale"], [[d.topic, decision_label(d.topic, d.choice), d.rationale]
+                                                   for d in plan.decisions])
     if plan.workload.purchase_option == "optimise":
         out += _commitment_section(plan)
     out += ["", "## Bill of materials", ""]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from planner.policy import tier_label
 from planner.report.formatting import compute_summary, pct, quantity, share, unit_usd, usd
-from planner.vocabulary import field_label
+from planner.vocabulary import decision_label, field_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,7 +43,7 @@ def options_table(plan: Plan) -> pd.DataFrame:
 def decisions_table(plan: Plan) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.DataFrame([{"topic": d.topic, "decision": d.choice, "rationale": d.rationale} for d in plan.decisions])
+    return pd.DataFrame([{"topic": d.topic, "decision": decision_label(d.topic, d.choice), "rationale": d.rationale} for d in plan.decisions])
 
 
 def uncertainty_table(u: Uncertainty) -> pd.DataFrame:
@@ -122,6 +122,8 @@ def batch_table(frame: pd.DataFrame, limit: int = DISPLAY_ROWS) -> pd.DataFrame:
             out[col] = values.map({True: "yes", False: "no"})
         elif col in ("row",):
             continue
+        elif col == "feasible_options":  # a list in the files, words in a table
+            out[col] = values.map(lambda x: ", ".join(x.split(",")) if isinstance(x, str) and x else "none")
         elif values.dtype.kind == "f":
             out[col] = values.map(lambda x: "—" if x != x else quantity(x))
         else:
