@@ -18,6 +18,7 @@ import pandas as pd
 
 from planner.bom import BomBuilder, bom_frame
 from planner.clouds import CloudCatalog, catalog_for
+from planner.codes import mapped
 from planner.errors import PlannerError
 from planner.options.context import Columns, Context, add_reason, option_frame, stack_options
 from planner.options.fleet import horizontal, vertical
@@ -169,23 +170,23 @@ def architecture_variants(wf: pd.DataFrame, first: EngineResult
     used = np.asarray(s["cdn_used"], dtype=bool)
     if flip.any():
         options.update(OPTIONS)  # every option's bill changes with a CDN in front
-    scenario, floor, pin = [], [], []
-    for row in np.flatnonzero(wanted.any(axis=1) | flip):
-        first_pin = "on" if used[row] else "off"
-        pins = ("on", "off") if flip[row] else (first_pin,)
-        for t in (base[row], *np.flatnonzero(wanted[row])):
-            for c in pins:
-                if t == base[row] and c == first_pin:
-                    continue  # the first plan
-                scenario.append(row)
-                floor.append(t)
-                pin.append(c)
-    scenario_of = np.asarray(scenario, dtype=int)
+    # every (scenario, tier, CDN pin) to plan: the base tier and the wanted ones, both pins where the CDN choice
+    # flips, else the first plan's; less the first plan itself. In row, tier, pin order (ties keep the first)
+    everyone = np.arange(n)
+    tier_ok = wanted.copy()
+    tier_ok[everyone, base] = True
+    first_pin = np.where(used, 0, 1)  # 0: "on", 1: "off"
+    pin_ok = np.zeros((n, 2), dtype=bool)
+    pin_ok[everyone, first_pin] = True
+    pin_ok[flip] = True
+    planned = tier_ok[:, :, None] & pin_ok[:, None, :]
+    planned[everyone, base, first_pin] = False
+    scenario_of, floor, pin = np.nonzero(planned)
     if not len(scenario_of):
         return wf.iloc[:0], scenario_of, frozenset()
     variants = wf.iloc[scenario_of].reset_index(drop=True)
-    variants["dr_tier_floor"] = np.asarray(floor, dtype=int)
-    variants["cdn_pin"] = np.asarray(pin, dtype=object)
+    variants["dr_tier_floor"] = floor.astype(int)
+    variants["cdn_pin"] = np.array(["on", "off"], dtype=object)[pin]
     return variants, scenario_of, frozenset(options)
 
 
@@ -302,7 +303,8 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
     tr = {**tr, **plan_cdn(wf, tr, book, catalog, policy, egress_free)}  # from here on, what the origin serves
     cols = {**wf, **tr}
     regions = book.regions(cloud)
-    az_count = regions.set_index("region").az_count.reindex(wf["region"]).to_numpy()
+    az_of = dict(zip(regions.region.tolist(), regions.az_count.tolist()))
+    az_count = mapped(wf["region"], lambda r: az_of.get(r, np.nan), float)
     target = wf["availability_target"]
     az = az_plan(target, az_count, policy)
     need = compute_need(wf, tr)

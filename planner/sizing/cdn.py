@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import pandas as pd
 
 from planner.clouds.catalog import CloudCatalog
+from planner.codes import mapped
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.units import HOURS_PER_MONTH
@@ -41,8 +41,7 @@ def plan_cdn(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray], book: P
     region = np.asarray(wf["region"], dtype=object)
     mode = np.asarray(wf["cdn"], dtype=object)
     offload = np.asarray(wf["cacheable_fraction"], dtype=float) * np.asarray(wf["cdn_hit_ratio"], dtype=float)
-    geography = pd.Series(region).map({r: catalog.edge_geography(r) for r in pd.unique(region)}).to_numpy(
-        dtype=object)
+    geography = mapped(region, catalog.edge_geography)
     requests, egress_gb = tr["monthly_requests"], tr["egress_gb_month"]
     priced = catalog.price("cdn_egress") is not None
     # weighed only where a CDN is asked for or could pay (a batch of uncacheable rows skips the pricing)

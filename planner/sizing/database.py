@@ -37,6 +37,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
+from planner.codes import grouped, mapped
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
@@ -543,7 +544,9 @@ def _fits_any_cache(t: _Classes, vcpu_needed: np.ndarray, direct: np.ndarray, st
 
 def _groups(cols: Mapping[str, np.ndarray], deployment: np.ndarray) -> np.ndarray:
     """The group a scenario chooses its class in: its region and deployment (a ``group`` of the candidates)."""
-    return cols["region"].astype(object) + "/" + deployment.astype(object)
+    codes, keys = grouped([cols["region"], deployment])
+    return np.array([f"{region}/{dep}" for region, dep in keys], dtype=object)[codes] if keys else np.zeros(
+        0, dtype=object)
 
 
 def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
@@ -733,20 +736,24 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     # the chosen class's read path (one class per scenario)
     hit, iops = read_path(np.nan_to_num(memory), data_gb, cache_data_fraction, hot, reads, writes, p)
     spec = {v.name: v for v in catalog.databases}
-    storage = np.array([spec[v].storage if v else "" for v in variant], dtype=object)
+
+    def of_variant(field: str, none: object, dtype: npt.DTypeLike = object) -> np.ndarray:
+        return mapped(variant, lambda v: getattr(spec[v], field) if v else none, dtype)
+
+    storage = of_variant("storage", "")
     provisioned, scaled = storage == "provisioned", storage == "scaled"
     total_iops = iops  # Aurora's I/O requests: the whole cluster's
     iops = np.where(provisioned | scaled, _own_volume_iops(iops, writes, pick.units, p), iops)  # the writer's
-    per_gb_iops = np.array([spec[v].iops_per_gb if v else 0.0 for v in variant])
+    per_gb_iops = of_variant("iops_per_gb", 0.0, float)
     volume = np.where(provisioned, np.where(iops > p.rds_gp3_max_iops, "io2", "gp3"),
-                      np.array([spec[v].volume if v else "" for v in variant], dtype=object))
+                      of_variant("volume", ""))
     with np.errstate(divide="ignore", invalid="ignore"):
         storage_billed = np.select([volume == "io2", scaled],
                                    [np.maximum(storage_gb, iops / p.rds_io2_iops_per_gb),
                                     np.maximum(storage_gb, iops / np.where(scaled, per_gb_iops, 1.0))], storage_gb)
     baseline = np.select([volume == "gp3", scaled], [baseline_iops, storage_billed * per_gb_iops], 0.0)
     backup_gb = storage_billed * (1 + p.daily_change_fraction * p.backup_retention_days)
-    free_backup = np.array([spec[v].free_backup_fraction if v else 0.0 for v in variant])
+    free_backup = of_variant("free_backup_fraction", 0.0, float)
     pooled = fits & (max_connections(memory, p) < connections)
     pooler = np.where(pooled, "builtin" if catalog.database_pooler else "pgbouncer", "")
     pooler_vcpu = np.asarray(prices["pooler/vcpu"], dtype=float)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import pandas as pd
 
 from planner.clouds.catalog import CloudCatalog
+from planner.codes import grouped
 from planner.errors import UnknownNameError
 from planner.pricing.book import PriceBook
 
@@ -24,10 +24,9 @@ def role_cost_usd(book: PriceBook, catalog: CloudCatalog, role: str, region: np.
         return np.full(len(quantity), np.inf)
     out = np.full(len(quantity), np.nan)
     names = list((fill or {}).keys())
-    codes, keys = pd.factorize(pd.MultiIndex.from_arrays([region, *(fill or {}).values()]))
+    codes, keys = grouped([region, *(fill or {}).values()])
     for i, key in enumerate(keys):
         sel = codes == i
-        key = key if isinstance(key, tuple) else (key,)
         r = ref.formatted(**dict(zip(names, map(str, key[1:])))) if names else ref
         try:
             tiers = book.tiers(catalog.name, str(key[0]), r.service, r.item, r.dimension)

@@ -1,0 +1,33 @@
+"""Text columns worked through their distinct values: a scenario column of region names or option names holds a
+handful of values over thousands of rows, so a lookup per value, gathered by integer codes, replaces one per row
+(and pandas' index machinery, whose per-call cost dominates small runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+
+def mapped(values: npt.ArrayLike, lookup: Callable[[object], object], dtype: npt.DTypeLike = object) -> np.ndarray:
+    """``lookup(v)`` for every element ``v`` of ``values``, called once per distinct value."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    table = np.array([lookup(u) for u in uniques], dtype=dtype)
+    return table[codes] if len(uniques) else np.zeros(0, dtype=dtype)
+
+
+def grouped(arrays: Sequence[npt.ArrayLike]) -> tuple[np.ndarray, list[tuple[object, ...]]]:
+    """Each row's group among the distinct combinations of ``arrays`` (equal lengths), numbered in order of first
+    appearance, and each group's values: ``pd.factorize`` of the rows' tuples without building them."""
+    combined = np.zeros(len(arrays[0]) if len(arrays) else 0, dtype=np.int64)
+    columns = []
+    for values in arrays:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+        columns.append((codes, uniques))
+    group, distinct = pd.factorize(combined)
+    first = np.zeros(len(distinct), dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group))[::-1]  # the last write per group is its first row
+    return group, [tuple(uniques[codes[row]] for codes, uniques in columns) for row in first]
