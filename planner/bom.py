@@ -193,21 +193,27 @@ class BomBuilder:
         quantity = _arr(quantity, n).astype(float)
         billable = np.maximum(quantity - free_units, 0.0)
         cost = np.zeros(n)
-        dates = np.full(n, "", dtype=object)
-        sources = np.full(n, "", dtype=object)
-        label = np.full(n, sku or item, dtype=object)
+        detail = self.detail  # the provenance and labels are read only in detail mode
+        dates = np.full(n, "", dtype=object) if detail else ""
+        sources = np.full(n, "", dtype=object) if detail else ""
+        label = np.full(n, sku or item, dtype=object) if detail else sku or item
         unit = ""
         negotiated = set()  # overlay notes of the regions' schedules (planner.pricing.overlay)
-        for r in pd.unique(region):
-            sel = region == r
+        codes, regions = pd.factorize(np.asarray(region, dtype=object))
+        for i, r in enumerate(regions):
+            sel = codes == i if len(regions) > 1 else slice(None)
             tiers = self.book.tiers(self.cloud, r, service, item, dimension)
             cost[sel] = tiers.cost_usd(billable[sel])
-            dates[sel], sources[sel], unit = tiers.prices_as_of, tiers.source_id, tiers.unit
+            unit = tiers.unit
+            negotiated.add(tiers.overlay_note)
+            if not detail:
+                continue
+            dates[sel], sources[sel] = tiers.prices_as_of, tiers.source_id
             # past the list's last tier: its rate, an estimate the line says
-            beyond = sel & tiers.beyond_list(billable)
+            beyond = np.zeros(n, dtype=bool)
+            beyond[sel] = tiers.beyond_list(billable[sel])
             label[beyond] = (f"{sku or item}; beyond the list's last tier ({tiers.tier_end[-1]:,.0f} {tiers.unit}) at "
                              "its rate, an estimate")
-            negotiated.add(tiers.overlay_note)
         with np.errstate(divide="ignore", invalid="ignore"):
             blended = np.where(quantity > 0, cost / quantity, 0.0)
         note = f"tiered; first {free_units:g} {unit} free" if free_units else "tiered"
