@@ -34,7 +34,7 @@ from planner.store.table import saved_frame  # noqa: E402
 with st.form("save"):
     st.markdown("**Save the sidebar's scenario** with its plan and the price book it was priced with")
     c1, c2 = st.columns(2)
-    name = c1.text_input("Name", value=workload.name, max_chars=120, key="save_name")
+    name = c1.text_input("Save as", value=workload.name, max_chars=120, key="save_name")
     tags = c2.text_input("Tags", placeholder="q4, review", help="Comma-separated.")
     if st.form_submit_button("Save"):
         plan = plan_or_error(workload) if name.strip() else None
@@ -50,6 +50,8 @@ with st.form("save"):
                 st.success(f"Saved #{saved.id} {markdown_literal(saved.name)}.")
                 st.session_state["open_id"] = st.session_state["after_id"] = saved.id  # the new save is selected
 
+if st.session_state.get("deleted"):  # said before the list, which may now be empty
+    st.success(st.session_state.pop("deleted"))
 rows = list_saved(db)
 if not rows:
     st.info("Nothing saved yet.")
@@ -70,8 +72,6 @@ except PlannerError as exc:
     st.warning(f"Saved #{picked.id} no longer validates: {markdown_literal(exc)}")
 else:
     c2.page_link("pages/plan.py", label="Open in Plan", icon=":material/open_in_new:", query_params=query)
-if st.session_state.get("deleted"):
-    st.success(st.session_state.pop("deleted"))
 if c2.button("Delete", key="delete", help="Delete this saved scenario (this revision only); asks first."):
     st.session_state["confirm_delete"] = picked.id
 if st.session_state.get("confirm_delete") == picked.id:

@@ -5,6 +5,7 @@ Skipped, with the reason, where Chromium or Playwright is absent (CI installs bo
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -197,3 +198,94 @@ def test_every_page_renders_without_an_exception(server, browser, viewport, tmp_
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name or 'plan'}-{width}.png"))
         page.close()
+
+
+def test_a_share_link_keeps_full_precision_in_a_real_browser(server, browser):
+    # share links rounded 12345.67 to 12345.7; 99.99 % showed as "99.990" and went back as 99.99 only by luck
+    page = browser.new_page(viewport={"width": 1500, "height": 1200})
+    page.goto(server, timeout=60_000)
+    page.get_by_text("Recommended: ").first.wait_for(timeout=90_000)
+    for label, value in (("Peak requests/s", "12345.67"), ("Availability target (%)", "99.987")):
+        box = page.get_by_role("spinbutton", name=label)
+        box.fill(value)
+        box.press("Enter")
+        _settled(page)
+    page.wait_for_function("() => window.location.search.includes('peak_rps=12345.67')"
+                           " && window.location.search.includes('availability_target=99.987')", timeout=60_000)
+    link, monthly = page.url, _monthly(page)
+    # the link opened afresh (another person's browser): the same inputs to the last digit, the same bill
+    other = browser.new_page(viewport={"width": 1500, "height": 1200})
+    other.goto(link, timeout=60_000)
+    other.get_by_text("Recommended: ").first.wait_for(timeout=90_000)
+    _settled(other)
+    assert other.get_by_role("spinbutton", name="Peak requests/s").input_value() == "12345.67"
+    assert other.get_by_role("spinbutton", name="Availability target (%)").input_value() == "99.987"
+    assert _monthly(other) == monthly
+
+
+def test_saving_then_deleting_asks_first_in_a_real_browser(server, browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 1200})
+    page.goto(f"{server}/saved?peak_rps=700", timeout=60_000)
+    page.get_by_text("Save the sidebar's scenario").wait_for(timeout=90_000)
+    page.get_by_role("textbox", name="Save as").fill("browser-delete-me")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved #").wait_for(timeout=90_000)
+    _settled(page)
+    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_text("This cannot be undone.").wait_for(timeout=30_000)
+    _settled(page)
+    # asking does not delete: cancel keeps it
+    page.get_by_role("button", name="Cancel", exact=True).click()
+    page.get_by_text("This cannot be undone.").wait_for(state="detached", timeout=30_000)
+    _settled(page)
+    assert page.get_by_text("Nothing saved yet.").count() == 0  # still there
+    assert page.get_by_role("link", name="Open in Plan").count() == 1
+    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    page.get_by_text("Deleted #").wait_for(timeout=30_000)
+    _settled(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "saved-deleted.png"), full_page=True)
+    # the only save of this server's database: the page says so, and says what it did
+    page.get_by_text("Nothing saved yet.").wait_for(timeout=30_000)
+    assert "browser-delete-me" in page.get_by_text("Deleted #").inner_text()
+
+
+def test_every_download_arrives_when_clicked_one_after_another(server, browser, tmp_path):
+    # each click reran the page and cancelled the next download in two of three trials
+    page = browser.new_page(viewport={"width": 1500, "height": 1200}, accept_downloads=True)
+    page.goto(f"{server}/?peak_rps=800", timeout=60_000)
+    page.get_by_text("Recommended: ").first.wait_for(timeout=90_000)
+    _settled(page)
+    got = {}
+    for label in ("Markdown report", "JSON", "Bill of materials (CSV)"):
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=label).click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        got[label] = path.read_text(encoding="utf-8")
+    assert got["Markdown report"].startswith("# Capacity plan")
+    assert json.loads(got["JSON"])["workload"]["peak_rps"] == 800
+    assert "monthly_usd" in got["Bill of materials (CSV)"].splitlines()[0]
+
+
+def test_every_batch_download_arrives_when_clicked_one_after_another(server, browser, tmp_path):
+    from planner.example import template_csv
+    from planner.scenarios import SCENARIOS
+
+    csv = tmp_path / "scenarios.csv"
+    csv.write_text(template_csv())
+    page = browser.new_page(viewport={"width": 1500, "height": 1200}, accept_downloads=True)
+    page.goto(f"{server}/batch", timeout=60_000)
+    page.locator("input[type=file]").set_input_files(str(csv))
+    page.get_by_text(f"{len(SCENARIOS)} scenario(s) priced.").wait_for(timeout=90_000)
+    _settled(page)
+    sizes = {}
+    for label in ("Download csv", "Download parquet", "Download json", "Download md", "Summary CSV"):
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=label, exact=True).click()
+        path = tmp_path / f"{len(sizes)}-{info.value.suggested_filename}"
+        info.value.save_as(path)
+        sizes[label] = path.stat().st_size
+    assert all(size > 100 for size in sizes.values()), sizes
+    assert json.loads((tmp_path / "2-scenarios-results.json").read_text())["scenarios"]
