@@ -12,6 +12,7 @@ from planner.clouds.regions import equivalent_region
 from planner.errors import PlannerError
 from planner.explore import compare_regions, cost_vs_load, crossovers, pair_crossover
 from planner.multicloud import clouds_table
+from planner.pricing.book import remember
 from planner.report.escaping import markdown_literal
 from planner.report.figures import clouds_figure, cost_vs_load_figure, regions_figure
 from planner.report.formatting import usd
@@ -38,7 +39,10 @@ def by_cloud(workload_json: str, clouds: tuple[str, ...], overrides: tuple[tuple
     from planner.multicloud import plans_across_clouds
     from planner.workload import Workload
 
-    return plans_across_clouds(Workload.model_validate_json(workload_json), list(clouds), dict(overrides), price_book)
+    plans = plans_across_clouds(Workload.model_validate_json(workload_json), list(clouds), dict(overrides), price_book)
+    for cloud in clouds:
+        remember(price_book(cloud))  # each cloud's derived candidate tables, for the next server start
+    return plans
 
 
 @st.cache_data(max_entries=32, show_spinner="Pricing each region…")

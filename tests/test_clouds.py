@@ -326,6 +326,6 @@ def test_always_on_gcp_vms_get_the_sustained_use_discount():
     plan = make_plan(workload("gcp", policy={"vertical_family_pattern": "^n2$"}, peak_rps=20,
                               availability_target=99.0, rto_minutes=1440))
     line = plan.option("vertical").bom.iloc[0]
-    assert line.component == "compute" and line.note == "sustained_use rate"
+    assert line.component == "compute" and line.note == "sustained use rate"
     listed = book.instance_price("gcp", "us-central1", "compute", line.sku).hourly_usd
     assert line.unit_usd == pytest.approx(listed * 0.8, rel=1e-3)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planner.codes import grouped
+
 Evaluate = Callable[[np.ndarray, pd.DataFrame], tuple[np.ndarray, np.ndarray]]
 
 
@@ -119,21 +121,33 @@ def pareto_prune(candidates: pd.DataFrame, group: list[str], higher: list[str], 
     A candidate with no more of every ``higher`` column and no less of every
     ``lower`` column than another (e.g. the same vCPU and memory for more
     money) can never be the cheapest fit, so choosing among the rest gives the
-    same answer with less work. Of exact equals the first row is kept. All
-    pairs within a group are compared at once.
+    same answer with less work. Of exact equals the first row is kept; a NaN
+    criterion neither beats nor is beaten. Each group's pairs are compared as
+    one array (in blocks of :data:`PRUNE_BLOCK` candidates), not as a joined table.
     """
     c = candidates.reset_index(drop=True)
-    idx = c[group].assign(_i=np.arange(len(c)))
-    pairs = idx.merge(idx, on=group, suffixes=("_a", "_b"))
-    a, b = pairs["_i_a"].to_numpy(), pairs["_i_b"].to_numpy()
     hi = c[higher].to_numpy(dtype=float).reshape(len(c), len(higher))
     lo = c[lower].to_numpy(dtype=float).reshape(len(c), len(lower))
-    at_least = (hi[a] >= hi[b]).all(axis=1) & (lo[a] <= lo[b]).all(axis=1)
-    equal = (hi[a] == hi[b]).all(axis=1) & (lo[a] == lo[b]).all(axis=1)
-    beats = at_least & (~equal | (a < b)) & (a != b)
+    codes = grouped([c[g].to_numpy() for g in group])[0] if len(c) else np.zeros(0, dtype=np.int64)
+    order = np.argsort(codes, kind="stable")  # each group's rows in table order
+    bounds = np.searchsorted(codes[order], np.arange(codes.max() + 2 if len(codes) else 1))
     dominated = np.zeros(len(c), dtype=bool)
-    dominated[b[beats]] = True
+    for g in range(len(bounds) - 1):
+        rows = order[bounds[g]:bounds[g + 1]]
+        h, low = hi[rows], lo[rows]
+        a = np.arange(len(rows))[:, None]
+        for start in range(0, len(rows), PRUNE_BLOCK):
+            b = slice(start, start + PRUNE_BLOCK)
+            # (a, b): a has at least b's every higher and at most b's every lower
+            at_least = ((h[:, None, :] >= h[None, b, :]).all(axis=2) & (low[:, None, :] <= low[None, b, :]).all(axis=2))
+            equal = (h[:, None, :] == h[None, b, :]).all(axis=2) & (low[:, None, :] == low[None, b, :]).all(axis=2)
+            at = np.arange(len(rows))[b][None, :]
+            beats = at_least & (~equal | (a < at)) & (a != at)
+            dominated[rows[b]] |= beats.any(axis=0)
     return _text_as_objects(c[~dominated])
+
+
+PRUNE_BLOCK = 256  # candidates compared with a whole group at a time: at most group x 256 x criteria booleans
 
 
 def _text_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
