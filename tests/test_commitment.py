@@ -40,7 +40,8 @@ def test_optimise_never_costs_more_than_on_demand_or_a_baseline_commitment():
         assert best <= make_plan(workload(purchase_option=other)).option("horizontal").monthly_usd + 1e-9, other
 
 
-@pytest.mark.parametrize(("months", "note"), [(6, None), (12, "1-year savings plan rate"), (36, "3-year savings plan rate")])
+@pytest.mark.parametrize(("months", "note"), [(6, None), (12, "1-year savings plan rate"),
+                                              (36, "3-year savings plan rate")])
 def test_no_commitment_outlives_the_horizon(months, note):
     o = make_plan(workload(horizon_months=months)).option("horizontal")
     notes = set(o.bom.note)
