@@ -305,6 +305,13 @@ def results_first_on_phones(form_key: str) -> None:
             "{ order: 2; } }</style>")
 
 
+def wide_or_narrow(wide_key: str, narrow_key: str) -> None:
+    """Show the keyed container ``wide_key`` on wide screens and ``narrow_key`` on phones (one content laid out
+    twice: a table of eight columns scrolls sideways at 390 px)."""
+    st.html(f"<style>.st-key-{narrow_key} {{ display: none; }} @media (max-width: {PHONE_WIDTH_PX}px) "
+            f"{{ .st-key-{wide_key} {{ display: none; }} .st-key-{narrow_key} {{ display: block; }} }}</style>")
+
+
 def nothing_meets(plan: Plan) -> None:
     """The panel of a plan no option meets: the nearest option, what it misses, and how to get a plan."""
     nearest = plan.nearest

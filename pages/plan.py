@@ -8,12 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from pages._ui import (headline, initial_workload, negotiated_prices, nothing_meets, page_menu, plan_or_error,
-                       price_book, results_first_on_phones, validated, workload_form)
+                       price_book, results_first_on_phones, validated, wide_or_narrow, workload_form)
 from planner.report.escaping import spreadsheet_safe
 from planner.report.figures import cost_breakdown_figure
 from planner.report.formatting import pct, usd
 from planner.report.markdown import render_markdown
-from planner.report.tables import bom_table, decisions_table, dr_name, money_in_cents, options_table
+from planner.report.tables import (bom_table, decisions_table, dr_name, money_in_cents, options_card_table,
+                                   options_table)
 
 page_menu()
 st.title("Plan a workload")
@@ -47,7 +48,12 @@ with results:
                    f"{plan.newest_price_as_of}; 730 hours a month.")
 
     st.markdown("#### Options compared")
-    st.table(options_table(plan), hide_index=True)
+    # the whole table on a wide screen, three columns on a phone (each container hidden by the other's width)
+    with st.container(key="options_wide"):
+        st.table(options_table(plan), hide_index=True)
+    with st.container(key="options_narrow"):
+        st.table(options_card_table(plan), hide_index=True)
+    wide_or_narrow("options_wide", "options_narrow")
     if any(len(o.bom) for o in plan.options):  # no chart of nothing where no option could be sized
         st.plotly_chart(cost_breakdown_figure(plan), width="stretch")
 

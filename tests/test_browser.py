@@ -289,3 +289,25 @@ def test_every_batch_download_arrives_when_clicked_one_after_another(server, bro
         sizes[label] = path.stat().st_size
     assert all(size > 100 for size in sizes.values()), sizes
     assert json.loads((tmp_path / "2-scenarios-results.json").read_text())["scenarios"]
+
+
+def test_the_options_table_fits_a_phone(server, browser):
+    # at 390 px the eight-column options table scrolled sideways; a phone gets three columns, a desktop all eight
+    for width, shown, hidden in ((390, "options_narrow", "options_wide"), (1440, "options_wide", "options_narrow")):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(f"{server}/?peak_rps=900", timeout=60_000)
+        page.get_by_text("Recommended: ").first.wait_for(timeout=90_000)
+        _settled(page)
+        table = page.locator(f".st-key-{shown} table")
+        table.wait_for(state="visible", timeout=60_000)
+        assert not page.locator(f".st-key-{hidden} table").is_visible()
+        fits = page.evaluate(f"""() => {{
+            const t = document.querySelector('.st-key-{shown} table');
+            let box = t.parentElement;  // the nearest scrolling ancestor holds the table without scrolling
+            while (box && box.scrollWidth <= box.clientWidth && box !== document.body) box = box.parentElement;
+            return [t.getBoundingClientRect().right <= window.innerWidth + 1, box === document.body || !box];
+        }}""")
+        assert fits == [True, True], (width, fits)
+        if width == 390:
+            page.screenshot(path=str(ARTIFACTS / "plan-options-phone.png"), full_page=True)
+        page.close()

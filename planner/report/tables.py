@@ -40,10 +40,23 @@ def options_table(plan: Plan) -> pd.DataFrame:
     } for o in plan.options])
 
 
+def options_card_table(plan: Plan) -> pd.DataFrame:
+    """:func:`options_table` for a narrow screen: three columns that fit 390 px, the compute where the option
+    is feasible and why not where it is not (availability and the DR tier are in the headline)."""
+    import pandas as pd
+
+    return pd.DataFrame([{
+        "option": o.name + (" (recommended)" if o.recommended else ""),
+        "monthly": usd(o.monthly_usd) if o.feasible else "no",
+        "compute, or why not": compute_summary(o) if o.feasible else "; ".join(o.reasons) or "—",
+    } for o in plan.options])
+
+
 def decisions_table(plan: Plan) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.DataFrame([{"topic": d.topic, "decision": decision_label(d.topic, d.choice), "rationale": d.rationale} for d in plan.decisions])
+    return pd.DataFrame([{"topic": d.topic, "decision": decision_label(d.topic, d.choice), "rationale": d.rationale}
+                         for d in plan.decisions])
 
 
 def uncertainty_table(u: Uncertainty) -> pd.DataFrame:
