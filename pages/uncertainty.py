@@ -103,7 +103,7 @@ with results:
     st.subheader(f"Under uncertainty: {u.recommended}")
     c1, c2, c3 = st.columns(3)
     # each sample's cheapest feasible bill, not one option's: the table below gives each option's own P50
-    headline(c1, "Cheapest bill per sample, median", usd(u.bill_p50_usd),
+    headline(c1, "Median cheapest bill", usd(u.bill_p50_usd),
              f"P10 {usd(u.bill_p10_usd)} – P90 {usd(u.bill_p90_usd)}",
              help="In each sample the cheapest option that meets every target; the table gives each option's own "
                   "P10/P50/P90, so the recommended option's P50 can be higher.")

@@ -89,3 +89,16 @@ def test_batch_table_formats_probabilities_from_samples():
     frame = pd.DataFrame({"row": [2, 3], "p_feasible": [0.003, float("nan")], "p50_usd": [1234.5, float("nan")]})
     shown = batch_table(frame)
     assert shown.p_feasible.tolist() == ["<1%", "—"] and shown.p50_usd.tolist() == ["$1,234", "—"]
+
+
+def test_money_axes_read_as_dollars_with_separators():
+    # axes read 4600 and 8000 where every other number on the page reads $4,600
+    from planner.explore import growth
+    from planner.plan import make_plan
+    from planner.report.figures import cost_breakdown_figure, growth_figure
+    from planner.workload import Workload
+
+    w = Workload(name="t", peak_rps=500)
+    for fig in (cost_breakdown_figure(make_plan(w)), growth_figure(growth(w))):
+        assert (fig.layout.yaxis.tickprefix, fig.layout.yaxis.tickformat) == ("$", ",.0f")
+        assert fig.layout.yaxis.title.text == "USD per month"

@@ -23,6 +23,11 @@ LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b":
           "legend": {"orientation": "h", "y": -0.2}}
 
 
+def usd_axis(title: str = "USD per month") -> dict[str, object]:
+    """A money axis: ticks as whole dollars with separators ($4,600, not 4600)."""
+    return {"title": {"text": title}, "tickprefix": "$", "tickformat": ",.0f"}
+
+
 def titled(main: str, detail: str = "") -> str:
     """A chart title whose detail goes on a smaller second line: short enough for a 390 px phone, where one long
     line was cut ("(recommended: ho")."""
@@ -42,7 +47,7 @@ def cost_breakdown_figure(plan: Plan) -> go.Figure:
     rec = plan.recommended
     title = titled("Monthly cost by option and tier",
                    f"recommended: {rec.name}" if rec else "no option meets every target")
-    fig.update_layout(barmode="stack", title=title, yaxis_title="USD per month", **LAYOUT)
+    fig.update_layout(barmode="stack", title=title, yaxis=usd_axis(), **LAYOUT)
     return fig
 
 
@@ -62,7 +67,7 @@ def cost_vs_load_figure(table: pd.DataFrame, crossover_rps: float | None = None)
                            xanchor="left",
                            text=f"horizontal cheaper than vertical from {crossover_rps:,.0f} req/s")
     fig.update_layout(title=titled("Cost vs load", "feasible options"), xaxis_title="peak requests per second",
-                      yaxis_title="USD per month", xaxis_type="log", yaxis_type="log", **LAYOUT)
+                      yaxis=usd_axis(), xaxis_type="log", yaxis_type="log", **LAYOUT)
     return fig
 
 
@@ -75,7 +80,7 @@ def regions_figure(table: pd.DataFrame) -> go.Figure:
         fig.add_bar(name=option, x=part.index, y=part.monthly_usd.where(part.feasible.astype(bool)),
                     marker_color=OPTION_COLORS.get(option))
     fig.update_layout(barmode="group", title=titled("The same workload in each region", "feasible options"),
-                      yaxis_title="USD per month", **LAYOUT)
+                      yaxis=usd_axis(), **LAYOUT)
     return fig
 
 
@@ -92,7 +97,7 @@ def clouds_figure(table: pd.DataFrame) -> go.Figure:
         fig.add_bar(name=option, x=labels, y=table[f"{option}_usd"], marker_color=color)
     # three-line axis labels: the legend goes lower
     fig.update_layout(barmode="group", title=titled("The same workload on each cloud", "feasible options"),
-                      yaxis_title="USD per month", **{**LAYOUT, "legend": {"orientation": "h", "y": -0.32}})
+                      yaxis=usd_axis(), **{**LAYOUT, "legend": {"orientation": "h", "y": -0.32}})
     return fig
 
 
@@ -107,7 +112,7 @@ def commitment_figure(curves: list) -> go.Figure:
     if curves:
         fig.add_hline(y=curves[0].all_on_demand_usd, line_dash="dot", annotation_text="all on demand")
     fig.update_layout(title=titled("Fleet compute a month", "against the instances committed"), xaxis_title="instances "
-                      "committed", yaxis_title="USD per month", **LAYOUT)
+                      "committed", yaxis=usd_axis(), **LAYOUT)
     return fig
 
 
@@ -122,7 +127,7 @@ def growth_figure(table: pd.DataFrame) -> go.Figure:
     switches = rec[rec.option.ne(rec.option.shift())]
     for r in switches.itertuples():
         fig.add_annotation(x=r.month, y=r.monthly_usd, text=r.option, showarrow=True, arrowhead=1)
-    fig.update_layout(title="Cost over the horizon", xaxis_title="month", yaxis_title="USD per month",
+    fig.update_layout(title="Cost over the horizon", xaxis_title="month", yaxis=usd_axis(),
                       yaxis2={"title": "count", "overlaying": "y", "side": "right", "rangemode": "tozero",
                               "tickformat": ",d", "dtick": max(1, math.ceil(rec.instances_desired.max() / 6))
                               if len(rec) and np.isfinite(rec.instances_desired.max()) else None},
@@ -141,7 +146,7 @@ def cost_distribution_figure(u: Uncertainty) -> go.Figure:
         fig.add_box(y=values, name=f"{band.name} (feasible in {share(band.p_feasible)})", boxpoints=False,
                     marker_color=OPTION_COLORS.get(band.name), hovertemplate="$%{y:,.0f}/month<extra></extra>")
     fig.update_layout(title=titled("Monthly cost per option", f"over {u.samples:,} samples, feasible samples only"),
-                      yaxis_title="USD per month", showlegend=False, **LAYOUT)
+                      yaxis=usd_axis(), showlegend=False, **LAYOUT)
     return fig
 
 
@@ -156,7 +161,7 @@ def tornado_figure(swings: tuple[Swing, ...], base_usd: float, title: str) -> go
     fig.add_bar(y=labels, x=[s.high_usd - base_usd for s in rows], base=base_usd, orientation="h",
                 name="input at high", marker_color="#EF553B", hovertemplate="$%{x:,.0f}/month at high<extra></extra>")
     fig.add_vline(x=base_usd, line_dash="dash", line_color="grey")
-    fig.update_layout(barmode="group", title=title, xaxis_title="recommended bill, USD per month", **LAYOUT)
+    fig.update_layout(barmode="group", title=title, xaxis=usd_axis("recommended bill, USD per month"), **LAYOUT)
     return fig
 
 
@@ -205,13 +210,13 @@ def batch_figure(summary: pd.DataFrame) -> go.Figure:
     if len(priced) <= BARS_READABLE:
         fig.add_bar(x=priced.name.astype(str), y=priced.monthly_usd,
                     hovertemplate="%{x}: $%{y:,.0f}/month<extra></extra>")
-        fig.update_layout(title="Recommended monthly bill per scenario", yaxis_title="USD per month", **LAYOUT)
+        fig.update_layout(title="Recommended monthly bill per scenario", yaxis=usd_axis(), **LAYOUT)
         return fig
     ordered = priced.sort_values("monthly_usd", kind="stable")
     fig.add_scatter(x=np.arange(1, len(ordered) + 1), y=ordered.monthly_usd, mode="lines+markers",
                     marker={"size": 4}, text=ordered.name.astype(str),
                     hovertemplate="%{text}: $%{y:,.0f}/month (#%{x:,} of " + f"{len(ordered):,})<extra></extra>")
     fig.update_layout(title=titled("Recommended monthly bill", f"{len(ordered):,} scenarios, cheapest to dearest"),
-                      xaxis_title="scenarios, by bill", yaxis_title="USD per month (log)", yaxis_type="log",
+                      xaxis_title="scenarios, by bill", yaxis=usd_axis("USD per month (log)"), yaxis_type="log",
                       **LAYOUT)
     return fig
