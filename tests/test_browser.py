@@ -67,9 +67,12 @@ def browser():
 
 
 def _settled(page) -> None:  # noqa: ANN001
-    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
+    """Wait until Streamlit has finished the current run (its running indicator is gone) and drawn it: no element
+    of the previous run left greyed out, no placeholder still loading (screenshots were taken half drawn)."""
     page.wait_for_timeout(300)
     page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=90_000)
+    page.wait_for_function("() => !document.querySelector(\"[data-stale='true'], [data-testid='stSkeleton']\")",
+                           timeout=60_000)
 
 
 def _monthly(page) -> str:  # noqa: ANN001

@@ -25,7 +25,7 @@ LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b":
 
 def usd_axis(title: str = "USD per month") -> dict[str, object]:
     """A money axis: ticks as whole dollars with separators ($4,600, not 4600)."""
-    return {"title": {"text": title}, "tickprefix": "$", "tickformat": ",.0f"}
+    return {"title": {"text": title}, "tickprefix": "$", "showtickprefix": "all", "tickformat": ",.0f"}
 
 
 def titled(main: str, detail: str = "") -> str:
