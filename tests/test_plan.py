@@ -268,3 +268,29 @@ def test_database_engines_are_billed_as_chosen():
     lines = busy.option("horizontal").bom
     iops = lines[lines.component == "database IOPS"]
     assert len(iops) == 1 and iops.quantity.iloc[0] == pytest.approx(s.db_provisioned_iops)
+
+
+def test_decisions_and_reasons_use_words_not_field_names():
+    """A reader of the dashboard, the report or the terminal meets labels, not ``cacheable_fraction 0`` or
+    ``public: false`` (assumptions may name ``policy.<tunable>``: that is where to change it)."""
+    import re
+
+    from planner.vocabulary import decision_label
+    from planner.workload import Workload
+
+    workloads = [Workload(peak_rps=300), Workload(peak_rps=3, data_size_gb=1),
+                 Workload(peak_rps=50_000, data_size_gb=5_000, availability_target=99.99, rto_minutes=15,
+                          rpo_minutes=1, purchase_option="optimise"),
+                 Workload(peak_rps=1_000, public=True, cacheable_fraction=0.6, cdn="always"),
+                 Workload(peak_rps=200, data_model="key_value", purchase_option="savings_1yr"),
+                 Workload(peak_rps=500, async_jobs_per_second=50, cloud="gcp", region="us-central1"),
+                 Workload(peak_rps=500, cloud="azure", region="eastus", purchase_option="spot_mix"),
+                 Workload(peak_rps=500, availability_target=99.99999)]
+    for w in workloads:
+        plan = make_plan(w)
+        texts = ([d.rationale for d in plan.decisions] + [decision_label(d.topic, d.choice) for d in plan.decisions]
+                 + [r for o in plan.options for r in o.reasons])
+        for text in texts:
+            assert not re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", text), text
+            assert not [f for f in Workload.model_fields  # a YAML setting such as "cdn: always"
+                        if re.search(rf"\b{f}: (true|false|always|never|auto|[0-9])", text)], text

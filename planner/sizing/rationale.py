@@ -97,10 +97,11 @@ def _cdn(w: object, s: object) -> str:
              "compute it saves (offloaded vCPU at the cheapest on-demand vCPU-hour)")
     if not s.cdn_used:
         if w.cacheable_fraction == 0:
-            return (f"no response is cacheable (cacheable_fraction 0), so {name} would answer nothing at the "
-                    "edge and every request reaches the origin (set cdn: always to have it in front regardless)")
+            return (f"no response is cacheable (cacheable share of responses 0), so {name} would answer nothing "
+                    "at the edge and every request reaches the origin (set the CDN to always to have it in front "
+                    "regardless)")
         return f"{name} does not pay: the whole monthly bill is lower without it (planned both ways); {costs}"
-    why = ("cdn: always" if w.cdn == "always" else
+    why = ("the CDN is set to always" if w.cdn == "always" else
            f"the whole monthly bill is lower with it (planned both ways); {costs}")
     return (f"{name} in front: {w.cacheable_fraction:.0%} cacheable x {w.cdn_hit_ratio:.0%} hit ratio = "
             f"{s.cdn_offload:.0%} of requests answered at the edge, the origin serves "
@@ -175,7 +176,7 @@ def _edge(w: object, s: object, p: SizingPolicy) -> str:
                f"time(s) per instance-hour (clients cache them), {p.kms_keys} {cat.product('kms')} key(s)"
                if cat.price("secrets") is not None else f"{cat.label}'s price book has no secrets-manager prices")
     if not w.public:
-        return f"not public (public: false): no web application firewall; {secrets}"
+        return f"not public (not internet-facing): no web application firewall; {secrets}"
     where = "at the CDN, every request the edge receives" if s.cdn_used else "at the load balancer"
     waf = (f"{cat.product('waf')}: a web ACL with {p.waf_rules} rules inspects requests {where}"
            if cat.price("waf_acl") is not None else f"{cat.label}'s price book has no WAF prices: not billed")
