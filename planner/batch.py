@@ -25,7 +25,8 @@ from planner.batch_input import RANGE_COLUMNS, BatchInput, RowError
 from planner.engine import OPTIONS, run
 from planner.errors import PlannerError
 from planner.policy import SizingPolicy
-from planner.pricing.book import Books, PriceBook, as_books
+from planner.pricing.book import PriceBook
+from planner.pricing.books import Books, as_books
 from planner.report.escaping import markdown_cell, spreadsheet_safe_table
 from planner.report.tables import batch_table
 from planner.uncertainty.monte_carlo import check_samples, keep_cpu_below_target, uniforms

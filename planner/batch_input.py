@@ -21,12 +21,17 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
+from planner import batch_limits
+# the limits (shared with the Parquet reader) are named here too, where callers have always found them
+from planner.batch_limits import MAX_BATCH_BYTES, MAX_BATCH_ROWS, BatchFileError, check_batch_size  # noqa: F401
 from planner.clouds import catalogs
 from planner.errors import PlannerError, unknown_name
 from planner.input_files import InputFileError, read_limited
 from planner.numbers import number_problem, parse_number, parse_numbers
 from planner.policy import SizingPolicy
-from planner.pricing.book import Books, PriceBook, as_books, unknown_region
+from planner.pricing.book import PriceBook, unknown_region
+from planner.pricing.books import Books, as_books
+from planner.scenario_parquet import parquet_as_csv
 from planner.uncertainty.ranges import RANGED_FIELDS, parse_range
 from planner.workload import (BOOL_FIELDS, ENUM_FIELDS, MAX_PROBLEMS_SHOWN, NUMERIC_FIELDS, TEXT_FIELDS, Workload,
                               describe_errors, field_constraints)
@@ -59,23 +64,6 @@ def policy_column_is_numeric(column: str) -> bool:
     return model.model_fields[last].annotation in (int, float)
 
 
-MAX_BATCH_BYTES = 50 * 2**20  # 50 MiB: about 500,000 scenarios; the dashboard's upload limit too
-MAX_BATCH_ROWS = 500_000
-
-
-class BatchFileError(PlannerError):
-    """The file as a whole cannot be read as a scenario CSV."""
-
-
-def _too_large(source: str, what: str) -> BatchFileError:
-    return BatchFileError(f"{source}: {what}; scenario files are limited to {MAX_BATCH_BYTES / 2**20:,.0f} MiB and "
-                          f"{MAX_BATCH_ROWS:,} rows: split it")
-
-
-def check_batch_size(nbytes: int, source: str) -> None:
-    """Refuse a scenario file over :data:`MAX_BATCH_BYTES` (the CLI and the dashboard say the same)."""
-    if nbytes > MAX_BATCH_BYTES:
-        raise _too_large(source, f"{nbytes / 2**20:,.1f} MiB")
 
 
 @dataclass(frozen=True)
@@ -231,8 +219,8 @@ def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int], l
         body_lines = [x for i, x in enumerate(body_lines) if i not in skip]
     if not body and not errors:
         raise BatchFileError(f"{source}: header only, no scenario rows")
-    if len(body) + len(errors) > MAX_BATCH_ROWS:
-        raise _too_large(source, f"{len(body) + len(errors):,} rows")
+    if len(body) + len(errors) > batch_limits.MAX_BATCH_ROWS:
+        raise batch_limits.too_large(source, f"{len(body) + len(errors):,} rows")
     # short rows are padded (their missing cells take defaults); cells are stripped column by column, where
     # the text has a space next to a delimiter at all (the reader drops those after commas itself)
     body = [r if len(r) == width else r + [""] * (width - len(r)) for r in body]
@@ -374,14 +362,13 @@ def read_batch(path: str | Path, book: PriceBook | Books | None = None) -> Batch
     books = as_books(book)
     parquet = path.suffix.lower() == ".parquet"
     try:
-        data = read_limited(path, MAX_BATCH_BYTES, "Parquet file" if parquet else "CSV file")
+        data = read_limited(path, batch_limits.MAX_BATCH_BYTES, "Parquet file" if parquet else "CSV file")
     except InputFileError as exc:
         if exc.too_large:
-            raise _too_large(exc.source, f"{exc.size / 2**20:,.1f} MiB" if exc.size is not None else
-                             f"more than {MAX_BATCH_BYTES / 2**20:,.0f} MiB") from None
+            raise batch_limits.too_large(exc.source, f"{exc.size / 2**20:,.1f} MiB" if exc.size is not None else
+                                         f"more than {batch_limits.MAX_BATCH_BYTES / 2**20:,.0f} MiB") from None
         raise BatchFileError(str(exc)) from None
     if parquet:
-        from planner.scenario_parquet import parquet_as_csv
 
         data = parquet_as_csv(data, str(path))
     return read_batch_data(data, str(path), books)

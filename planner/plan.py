@@ -21,13 +21,13 @@ from planner.bom import BOM_COLUMNS
 from planner.engine import EngineResult, run, workloads_frame
 from planner.explain import Decision, assumptions, billing_month, decisions
 from planner.pricing.book import PriceBook, default_book
+from planner.report.json_contract import SCHEMA_VERSION, plan_to_dict  # noqa: F401 - the version, re-exported
 from planner.workload import Workload
 
 if TYPE_CHECKING:
     from planner.uncertainty.monte_carlo import Uncertainty
     from planner.uncertainty.ranges import UncertainWorkload
 
-SCHEMA_VERSION = "1.5"
 OPTION_ORDER = ("vertical", "horizontal", "containers", "kubernetes", "serverless")
 
 
@@ -97,8 +97,6 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The versioned JSON contract (see ``docs/plan-json.md``)."""
-        from planner.report.json_contract import plan_to_dict
-
         return plan_to_dict(self)
 
 

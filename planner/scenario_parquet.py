@@ -8,8 +8,8 @@ repeated.
 
 from __future__ import annotations
 
-from planner import batch_input
-from planner.batch_input import MAX_BATCH_BYTES, BatchFileError, _too_large
+from planner import batch_limits
+from planner.batch_limits import MAX_BATCH_BYTES, BatchFileError, too_large
 
 MAX_PARQUET_ROW_GROUPS = 1_000  # planner sweep writes 250,000 rows a group: a 500,000-row grid is 2
 MAX_PARQUET_EXPANDED_BYTES = 4 * MAX_BATCH_BYTES  # the cells once decompressed and decoded (numbers take 8 bytes)
@@ -28,8 +28,8 @@ def parquet_as_csv(data: bytes, source: str) -> bytes:
         schema = meta.schema.to_arrow_schema()
     except (pa.ArrowException, OSError) as exc:
         raise BatchFileError(f"{source}: not a readable Parquet file ({exc})") from None
-    if meta.num_rows > batch_input.MAX_BATCH_ROWS:
-        raise _too_large(source, f"{meta.num_rows:,} rows")
+    if meta.num_rows > batch_limits.MAX_BATCH_ROWS:
+        raise too_large(source, f"{meta.num_rows:,} rows")
     if meta.num_row_groups > MAX_PARQUET_ROW_GROUPS:
         raise BatchFileError(f"{source}: {meta.num_row_groups:,} row groups; a scenario file may have at most "
                              f"{MAX_PARQUET_ROW_GROUPS:,} (write it with larger row groups)")

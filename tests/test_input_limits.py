@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner import batch_input
+from planner import batch_limits
 from planner.batch_input import MAX_BATCH_BYTES, BatchFileError, check_batch_size, read_batch
 from planner.cli import main
 from planner.workload import MAX_WORKLOAD_BYTES, WorkloadError, load_workload, parse_workload_text
@@ -75,11 +75,11 @@ def test_batch_size_and_row_limits(tmp_path, book, monkeypatch):
         check_batch_size(MAX_BATCH_BYTES + 1, "big.csv")
     path = tmp_path / "in.csv"
     pd.DataFrame({"peak_rps": [10] * 30}).to_csv(path, index=False)
-    monkeypatch.setattr(batch_input, "MAX_BATCH_BYTES", 50)
+    monkeypatch.setattr(batch_limits, "MAX_BATCH_BYTES", 50)
     with pytest.raises(BatchFileError, match=r"in.csv: 0.0 MiB; scenario files are limited"):
         read_batch(path, book)
-    monkeypatch.setattr(batch_input, "MAX_BATCH_BYTES", 2**20)
-    monkeypatch.setattr(batch_input, "MAX_BATCH_ROWS", 20)
+    monkeypatch.setattr(batch_limits, "MAX_BATCH_BYTES", 2**20)
+    monkeypatch.setattr(batch_limits, "MAX_BATCH_ROWS", 20)
     with pytest.raises(BatchFileError, match="30 rows; scenario files are limited to 1 MiB and 20 rows"):
         read_batch(path, book)
 

@@ -19,3 +19,85 @@ def test_library_never_imports_streamlit():
                 names = [node.module]
             offenders += [f"{path.relative_to(PLANNER)}: {n}" for n in names if n.split(".")[0] == "streamlit"]
     assert offenders == []
+
+
+def _runtime_imports() -> dict[str, set[str]]:
+    """Each planner module's imports of other planner modules that run (those under ``if TYPE_CHECKING:`` only
+    name types for annotations and never execute), function-level ones included."""
+    modules = {}
+    for path in PLANNER.rglob("*.py"):
+        parts = path.relative_to(PLANNER.parent).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text())
+        typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                       and "TYPE_CHECKING" in ast.unparse(block.test) for n in ast.walk(block)}
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(tree):
+            if id(node) in typing_only or not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    base = ".".join(up + ([base] if base else []))
+                # "from package import module" depends on the module (as grimp counts it), else on the package
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+            for target in targets:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycles():
+    # there were four: the price book, its cache and the overlay; the batch reader and the Parquet reader; the
+    # plan and its JSON contract; the CLI's plan and diff commands sharing private helpers
+    assert _cycles(_runtime_imports()) == []
+
+
+def test_the_library_never_imports_its_interfaces():
+    # the CLI and the dashboard call the library; nothing outside planner.cli (and ``python -m planner``) imports it
+    graph = _runtime_imports()
+    assert [(m, t) for m, targets in graph.items() for t in targets
+            if t.startswith("planner.cli") and not m.startswith(("planner.cli", "planner.__main__"))] == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -33,7 +33,7 @@ def test_a_saved_book_is_read_back_with_what_it_derived(cache_in):
     assert cache.save(book)
     plan = make_plan(Workload(peak_rps=300), book)
     remember(book)
-    again = cache.load(key)
+    again = cache.load(key, PriceBook)
     assert again is not None and again.cached_memo_size > 0
     assert set(again._memo) == {k for k in book._memo if k[0] not in book.TRANSIENT_MEMO}
     # the same numbers from the cached book, without rebuilding a single derived table it keeps on disk
@@ -63,11 +63,11 @@ def test_any_change_to_the_tables_changes_the_key(tmp_path):
 def test_a_broken_cache_file_is_ignored(cache_in):
     cache_in.mkdir()
     (cache_in / "pricebook-abc.pickle").write_bytes(b"not a pickle")
-    assert cache.load("abc") is None
+    assert cache.load("abc", PriceBook) is None
     import pickle
 
     (cache_in / "pricebook-abc.pickle").write_bytes(pickle.dumps({"not": "a book"}))
-    assert cache.load("abc") is None
+    assert cache.load("abc", PriceBook) is None
 
 
 def test_an_unwritable_or_disabled_cache_is_ignored(tmp_path, monkeypatch):
@@ -76,7 +76,7 @@ def test_an_unwritable_or_disabled_cache_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANNER_CACHE_DIR", str(blocker / "sub"))  # a folder under a file: cannot be made
     assert not cache.save(_fresh_book("k"))
     monkeypatch.setenv("PLANNER_CACHE_DIR", "off")
-    assert cache.cache_dir() is None and not cache.save(_fresh_book("k")) and cache.load("k") is None
+    assert cache.cache_dir() is None and not cache.save(_fresh_book("k")) and cache.load("k", PriceBook) is None
 
 
 def test_only_the_current_book_is_kept(cache_in):
@@ -111,7 +111,7 @@ def test_a_price_edited_in_the_cache_is_refused_and_rebuilt(cache_in, capsys):
     data = path.read_bytes()
     assert b"0.068" in data
     path.write_bytes(data.replace(b"0.068", b"0.0068"))
-    assert cache.load(key) is None
+    assert cache.load(key, PriceBook) is None
     assert "failed its integrity check" in capsys.readouterr().err
     assert not path.exists()  # deleted, to be rebuilt
 
@@ -120,24 +120,24 @@ def test_a_truncated_or_foreign_cache_is_never_used(cache_in, capsys):
     key, path = _saved(cache_in)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    assert cache.load(key) is None
+    assert cache.load(key, PriceBook) is None
     key, path = _saved(cache_in)
     # a file someone wrote without this account's key: a pickle of their choosing behind a made-up MAC
     import pickle
 
     forged = pickle.dumps(PriceBook.load(clouds=["aws"]))
     path.write_bytes(cache.MAGIC + b"\0" * 32 + forged)
-    assert cache.load(key) is None
+    assert cache.load(key, PriceBook) is None
     assert capsys.readouterr().err.count("failed its integrity check") == 2
     path.write_bytes(forged)  # no header at all: another format, rebuilt
-    assert cache.load(key) is None and not path.exists()
+    assert cache.load(key, PriceBook) is None and not path.exists()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes")
 def test_a_key_others_can_read_switches_the_cache_off(cache_in):
     key, path = _saved(cache_in)
-    assert cache.load(key) is not None
+    assert cache.load(key, PriceBook) is not None
     (cache_in / cache.KEY_NAME).chmod(0o644)  # another account could forge files: not trusted
-    assert cache.load(key) is None
+    assert cache.load(key, PriceBook) is None
     (cache_in / cache.KEY_NAME).chmod(0o600)
-    assert cache.load(key) is not None
+    assert cache.load(key, PriceBook) is not None

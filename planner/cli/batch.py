@@ -63,7 +63,7 @@ def batch(
 
     from planner.batch import run_batch, write_outputs
     from planner.batch_input import read_batch
-    from planner.pricing.book import Books
+    from planner.pricing.books import Books
     from planner.uncertainty.monte_carlo import check_samples
 
     check_samples(samples)

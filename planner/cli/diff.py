@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from planner.cli.plan import CURRENCY, PRICES, PlanFormat, _emit, _terminal_only
+from planner.cli.output import CURRENCY, PRICES, PlanFormat, emit, terminal_only
 
 if TYPE_CHECKING:
     from planner.diff import PlanDiff
@@ -42,14 +42,14 @@ def diff(
                      fail_on_increase_pct=fail_on_increase_pct)
     with displayed_in(shown_in):
         if fmt is PlanFormat.table:
-            _terminal_only(out)
+            terminal_only(out)
             _print_diff(d)
         elif fmt is PlanFormat.json:
-            _emit(json.dumps({**d.to_dict(), "gate_failures": failures}, indent=2) + "\n", out)
+            emit(json.dumps({**d.to_dict(), "gate_failures": failures}, indent=2) + "\n", out)
         else:
             from planner.report.diff import diff_markdown
 
-            _emit(diff_markdown(d, failures), out)
+            emit(diff_markdown(d, failures), out)
     return report_gates(failures, EXIT_GATE)
 
 

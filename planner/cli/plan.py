@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 
 import typer
 
+from planner.cli.output import CURRENCY, PRICES, PlanFormat, emit, terminal_only
 from planner.errors import PlannerError
 
 DEFAULT_SAMPLES = 1_000
-PRICES = typer.Option(None, "--prices", help="Negotiated prices: a CSV of discounts and contract rates laid over "
-                                            "the list prices (columns cloud, service, family, sku, discount_pct, "
-                                            "hourly_usd; see README).")
-CURRENCY = typer.Option("USD", "--currency", help="Show amounts in this currency (EUR, GBP, JPY, ...: the bundled "
-                                                  "ECB reference rates, dated in the report); JSON keeps USD.")
-
-
-class PlanFormat(str, Enum):
-    md = "md"
-    json = "json"
-    table = "table"
-
-
 def example(
     out: Path | None = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
 ) -> None:
@@ -100,18 +87,18 @@ def plan(
         if fmt is PlanFormat.table:
             from planner.cli.plan_table import print_plan
 
-            _terminal_only(out)
+            terminal_only(out)
             print_plan(result)
         elif fmt is PlanFormat.json:
             from planner.report.json_contract import currency_to_dict
 
             data = result.to_dict()
             data["display_currency"] = currency_to_dict(result, shown_in) if shown_in.code != "USD" else None
-            _emit(json.dumps(data, indent=2) + "\n", out)
+            emit(json.dumps(data, indent=2) + "\n", out)
         else:
             from planner.report.markdown import render_markdown
 
-            _emit(render_markdown(result), out)
+            emit(render_markdown(result), out)
     rec = result.recommended
     return _gate(rec.monthly_usd if rec else float("nan"), fail_above_usd)
 
@@ -122,21 +109,6 @@ def _gate(monthly_usd: float, fail_above_usd: float | None) -> int:
     from planner.diff import EXIT_GATE, gates
 
     return report_gates(gates(None, monthly_usd, fail_above_usd=fail_above_usd), EXIT_GATE)
-
-
-def _terminal_only(out: Path | None) -> None:
-    if out is not None:
-        raise PlannerError("--format table prints to the terminal; use md or json with --output")
-
-
-def _emit(text: str, out: Path | None) -> None:
-    """Standard output, or the file written atomically (never half-written)."""
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        from planner.atomic import write_text_atomic
-
-        write_text_atomic(out, text)
 
 
 def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: PlanFormat, out: Path | None,
@@ -155,15 +127,15 @@ def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: Pl
     if fmt is PlanFormat.table:
         from planner.cli.plan_table import print_clouds
 
-        _terminal_only(out)
+        terminal_only(out)
         print_clouds(plans)
     elif fmt is PlanFormat.json:
         rows = json.loads(table.to_json(orient="records"))
-        _emit(json.dumps({"comparison": rows, "plans": [p.to_dict() for p in plans]}, indent=2) + "\n", out)
+        emit(json.dumps({"comparison": rows, "plans": [p.to_dict() for p in plans]}, indent=2) + "\n", out)
     else:
         from planner.report.markdown import render_clouds_markdown
 
-        _emit(render_clouds_markdown(plans), out)
+        emit(render_clouds_markdown(plans), out)
     return _gate(float(table.monthly_usd.min()), fail_above_usd)
 
 
@@ -178,16 +150,16 @@ def _compare_prices(workload: object, fmt: PlanFormat, out: Path | None) -> int:
     old, new = book_of(cloud, "bundled"), book_of(cloud, "cache")
     d = diff_plans(make_plan(workload, old).to_dict(), make_plan(workload, new).to_dict())  # type: ignore[arg-type]
     if fmt is PlanFormat.table:
-        _terminal_only(out)
+        terminal_only(out)
         from planner.report.escaping import terminal_text
 
         print(f"bundled prices -> {terminal_text(new.label)}", file=sys.stderr)
         _print_diff(d)
     elif fmt is PlanFormat.json:
-        _emit(json.dumps({"old_price_book": old.label, "new_price_book": new.label, **d.to_dict()}, indent=2)
+        emit(json.dumps({"old_price_book": old.label, "new_price_book": new.label, **d.to_dict()}, indent=2)
               + "\n", out)
     else:
         from planner.report.diff import diff_markdown
 
-        _emit(f"_Bundled prices -> {new.label}._\n\n" + diff_markdown(d, []), out)
+        emit(f"_Bundled prices -> {new.label}._\n\n" + diff_markdown(d, []), out)
     return 0

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from planner.cli.diff import _print_diff
-from planner.cli.plan import PlanFormat, _emit, _terminal_only
+from planner.cli.output import PlanFormat, emit, terminal_only
 from planner.report.escaping import terminal_text
 
 scenarios_app = typer.Typer(help="Saved scenarios and plans (SQLite in your data folder, or --db / "
@@ -99,7 +99,7 @@ def show(
 
     saved = get(open_store(db), ident)
     if fmt is ShowFormat.json:
-        _emit(json.dumps(saved.plan, indent=2) + "\n", out)
+        emit(json.dumps(saved.plan, indent=2) + "\n", out)
     elif fmt is ShowFormat.yaml:
         import yaml
 
@@ -108,13 +108,13 @@ def show(
         # the inputs that differ from today's defaults: the file plans again to the same workload
         compact = workload_from_dict(saved.workload, f"saved #{saved.id}").model_dump(mode="json",
                                                                                      exclude_defaults=True)
-        _emit(yaml.safe_dump({"name": saved.workload["name"], **compact}, sort_keys=False), out)
+        emit(yaml.safe_dump({"name": saved.workload["name"], **compact}, sort_keys=False), out)
     else:
         from planner.cli.plan_table import _print_table
         from planner.cli.render import _console
         from planner.store.table import saved_frame
 
-        _terminal_only(out)
+        terminal_only(out)
         _print_table(_console(), saved_frame([saved]).T.reset_index().set_axis(["field", "value"], axis=1),
                      f"#{saved.id} {saved.name}")
     return 0
@@ -151,12 +151,12 @@ def diff(
     store = open_store(db)
     d = diff_plans(get(store, old).plan, get(store, new).plan)
     if fmt is PlanFormat.table:
-        _terminal_only(out)
+        terminal_only(out)
         _print_diff(d)
     elif fmt is PlanFormat.json:
-        _emit(json.dumps(d.to_dict(), indent=2) + "\n", out)
+        emit(json.dumps(d.to_dict(), indent=2) + "\n", out)
     else:
         from planner.report.diff import diff_markdown
 
-        _emit(diff_markdown(d, []), out)
+        emit(diff_markdown(d, []), out)
     return 0

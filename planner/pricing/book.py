@@ -512,7 +512,7 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
     source = folder or bundled_folder()
     key = cache.fingerprint(source) if isinstance(source, Path) else None  # a zipped install is not cached
     key = f"{cloud}-{key}" if key else None
-    book = cache.load(key) if key else None
+    book = cache.load(key, PriceBook) if key else None
     if book is None:
         book = PriceBook.load(folder, clouds=[cloud])
         book.cache_key = key
@@ -553,39 +553,6 @@ def unknown_region(cloud: str, region: str, known: Sequence[str]) -> PlannerErro
                             f"{owners[0]}, or pick a {cloud} region such as {example} (`planner prices regions "
                             f"--cloud {cloud}` lists them)")
     return unknown_name("region", region, known, context=f"for {cloud}")
-
-
-class Books:
-    """The price book of each cloud a run needs: a given book for the clouds it holds, or each cloud's bundled
-    book (:func:`default_book`), loaded when first asked for."""
-
-    def __init__(self, book: PriceBook | None = None, overlay: object = None) -> None:
-        self.book = book
-        self.overlay = overlay  # negotiated prices laid over each bundled book (planner.pricing.overlay)
-        self._loaded: dict[str, PriceBook] = {}
-
-    def clouds(self) -> list[str]:
-        return self.book.clouds() if self.book is not None else bundled_clouds()
-
-    def __call__(self, cloud: str) -> PriceBook:
-        if cloud not in self._loaded:
-            if cloud not in self.clouds():
-                raise unknown_name("cloud", cloud, self.clouds())
-            if self.book is not None:
-                self._loaded[cloud] = self.book
-            else:
-                from planner.pricing.overlay import overlaid_book
-
-                self._loaded[cloud] = overlaid_book(cloud, self.overlay)  # type: ignore[assignment]
-        return self._loaded[cloud]
-
-    def loaded(self) -> list[PriceBook]:
-        """The books asked for so far, each once."""
-        return list({id(b): b for b in self._loaded.values()}.values())
-
-
-def as_books(book: PriceBook | Books | None) -> Books:
-    return book if isinstance(book, Books) else Books(book)
 
 
 def remember(book: PriceBook) -> None:

@@ -113,9 +113,10 @@ def _mac(secret: bytes, data: bytes | memoryview) -> bytes:
     return hmac.new(secret, data, hashlib.sha256).digest()
 
 
-def load(key: str) -> PriceBook | None:
-    """The cached book for ``key``, or None when there is none, it cannot be read, or it fails its HMAC (then
-    it is deleted, to be rebuilt, and one line on stderr says so)."""
+def load(key: str, expected: type[PriceBook]) -> PriceBook | None:
+    """The cached book for ``key``, or None when there is none, it cannot be read, it fails its HMAC (then
+    it is deleted, to be rebuilt, and one line on stderr says so) or it is not an ``expected`` (the book's class,
+    passed in: the cache sits below the book and never imports it)."""
     path = _path(key)
     if path is None or not path.is_file():
         return None
@@ -140,9 +141,7 @@ def load(key: str) -> PriceBook | None:
         book = pickle.loads(body)  # noqa: S301 (verified above: written by this account's planner)
     except Exception:  # written by an incompatible version under the same key: rebuild
         return None
-    from planner.pricing.book import PriceBook
-
-    if not isinstance(book, PriceBook):
+    if not isinstance(book, expected):
         return None
     book.cache_key = key
     book.cached_memo_size = _kept(book)

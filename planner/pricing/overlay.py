@@ -23,6 +23,7 @@ import pandas as pd
 from planner.errors import PriceTableError, unknown_name
 from planner.input_files import InputFileError, read_limited
 from planner.numbers import NotANumber, parse_number
+from planner.pricing.book import PriceBook, default_book
 
 COLUMNS = ("cloud", "service", "family", "sku", "discount_pct", "hourly_usd")
 MAX_OVERLAY_BYTES = 2_000_000
@@ -232,8 +233,6 @@ def _line_of(problem: str) -> int:
 def apply_overlay(book: object, overlay: Overlay) -> object:
     """A copy of ``book`` (a :class:`~planner.pricing.book.PriceBook`) with the overlay's prices, and each
     overlaid row's note (``overlay_note``); the original is unchanged. The copy has no on-disk cache."""
-    from planner.pricing.book import PriceBook
-
     assert isinstance(book, PriceBook)
     inst = book.instance_prices.copy()
     svc = book.service_prices.copy()
@@ -265,15 +264,11 @@ def apply_overlay(book: object, overlay: Overlay) -> object:
 
 def overlaid_book(cloud: str, overlay: Overlay | None) -> object:
     """The book of ``cloud`` that plans use with ``overlay`` applied (that book itself without one)."""
-    from planner.pricing.book import default_book
-
     return default_book(cloud) if overlay is None else _overlaid(cloud, overlay)
 
 
 @functools.lru_cache(maxsize=8)
 def _overlaid(cloud: str, overlay: Overlay) -> object:
-    from planner.pricing.book import default_book
-
     return apply_overlay(default_book(cloud), overlay)
 
 
@@ -282,8 +277,6 @@ def load_overlay(path: str | Path | None, data: bytes | None = None) -> Overlay 
     books, every problem reported at once (None without a file)."""
     if path is None:
         return None
-    from planner.pricing.book import default_book
-
     overlay, problems = _parse(path, data)
     check_overlay(overlay, default_book, problems)
     return overlay

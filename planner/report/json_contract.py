@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from planner.uncertainty.monte_carlo import Swing, Uncertainty
 
 
+SCHEMA_VERSION = "1.5"  # docs/plan-json.md; planner.plan re-exports it
+
 def _num(x: Any) -> float | None:
     if x is None:
         return None
@@ -129,7 +131,6 @@ def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     from planner import __version__
-    from planner.plan import SCHEMA_VERSION
 
     rec = plan.recommended
     s = plan.sizing
