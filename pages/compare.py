@@ -4,6 +4,7 @@ each cloud."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from pages._ui import page_menu, price_book, sidebar_workload, workload_cloud
@@ -72,14 +73,21 @@ except PlannerError as exc:
     st.stop()
 cross = pair_crossover(table, "vertical", "horizontal")
 st.plotly_chart(cost_vs_load_figure(table, cross), width="stretch")
+changes = crossovers(table)
+recommended = table[table.recommended].sort_values("peak_rps").option
+if len(changes):
+    where = "changes where the table below says"
+elif len(recommended):
+    where = f"stays **{recommended.iloc[0]}** over this whole range"
+else:
+    where = "is none anywhere in this range (no option meets every target)"
 if cross is not None:
     st.info(f"Vertical → horizontal crossover at about **{cross:,.0f} req/s**: from there a fleet "
             f"({catalog_for(workload.cloud).product('fleet')}) is cheaper than (or the only option instead of) one "
-            "big instance. This compares those two options only; the recommendation, the cheapest of all "
-            "five, changes where the table below says.")
+            f"big instance. This compares those two options only; the recommendation, the cheapest of all "
+            f"five, {where}.")
 else:
     st.caption("In this range a single instance is never the cheaper of vertical and horizontal.")
-changes = crossovers(table)
 if len(changes):
     st.dataframe(changes.rename(columns={"peak_rps": "from peak req/s", "from_option": "recommended before",
                                          "to_option": "recommended after"}), hide_index=True,
@@ -87,7 +95,8 @@ if len(changes):
 
 st.subheader("Options side by side")
 wide = table.pivot_table(index="peak_rps", columns="option", values="monthly_usd", dropna=False)
-wide.index = wide.index.map(lambda x: f"{x:,.0f} req/s")
+wide.index = pd.Index(wide.index.map(lambda x: f"{x:,.0f} req/s"), name="peak load")
+wide.columns.name = None
 st.dataframe(wide.map(usd), width="stretch")
 
 st.subheader("Regions")

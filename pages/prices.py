@@ -15,7 +15,7 @@ from planner.report.figures import freshness_figure
 from planner.pricing.queries import select_instances, table_ages
 from planner.report.escaping import markdown_literal, spreadsheet_safe
 from planner.report.tables import blanks_as_dashes
-from planner.vocabulary import PRICE_COLUMN_LABELS, PRICE_OPTION_LABELS
+from planner.vocabulary import PRICE_COLUMN_LABELS, PRICE_OPTION_LABELS, TABLE_KIND_LABELS
 
 STALE_AFTER_DAYS = 365
 
@@ -101,7 +101,8 @@ st.dataframe(fresh.drop(columns="cloud"), hide_index=True, width="stretch",
                                                                              format="localized")})
 
 st.subheader("Provenance")
-st.dataframe(blanks_as_dashes(ages), hide_index=True, width="stretch",
+st.dataframe(blanks_as_dashes(ages.assign(kind=ages.kind.map(lambda k: TABLE_KIND_LABELS.get(k, k)))),
+             hide_index=True, width="stretch",
              column_config={"rows": st.column_config.NumberColumn("rows", format="localized"),
                             "prices_as_of": "newest price", "oldest_prices_as_of": "oldest price",
                             "oldest_age_days": st.column_config.NumberColumn("age of the oldest (days)",

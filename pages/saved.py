@@ -48,7 +48,7 @@ with st.form("save"):
                 st.error(markdown_literal(exc))
             else:
                 st.success(f"Saved #{saved.id} {markdown_literal(saved.name)}.")
-                st.session_state["open_id"] = st.session_state["after_id"] = saved.id  # the new save is selected
+                st.session_state["select_saved"] = saved.id  # the new save becomes the selection
 
 if st.session_state.get("deleted"):  # said before the list, which may now be empty
     st.success(st.session_state.pop("deleted"))
@@ -58,10 +58,16 @@ if not rows:
     st.stop()
 st.dataframe(saved_frame(rows), hide_index=True, width="stretch")
 labels = {s.id: f"#{s.id} {s.name} — {s.created_at:%Y-%m-%d %H:%M} UTC" for s in rows}
+# the choosers' keys follow the list: after a delete the browser showed the deleted one while the server had
+# moved on to another (a keyed select box keeps its shown label when its options change)
+listed = "-".join(str(i) for i in labels)
+open_key, before_key, after_key = (f"{what}_{listed}" for what in ("open_id", "before_id", "after_id"))
+if (wanted := st.session_state.pop("select_saved", None)) in labels:
+    st.session_state[open_key] = st.session_state[after_key] = wanted
 
 st.subheader("Open")
 c1, c2 = st.columns([3, 1])
-chosen = c1.selectbox("Saved scenario", list(labels), format_func=labels.get, key="open_id")
+chosen = c1.selectbox("Saved scenario", list(labels), format_func=labels.get, key=open_key)
 picked = get(db, chosen)
 from planner.share import workload_to_query  # noqa: E402
 from planner.workload import workload_from_dict  # noqa: E402
@@ -80,7 +86,6 @@ if st.session_state.get("confirm_delete") == picked.id:
     if y.button("Yes, delete it", key="delete_yes", type="primary"):
         delete(db, f"id:{picked.id}")  # by id: a scenario may be named like another's id
         st.session_state.pop("confirm_delete")
-        st.session_state.pop("open_id", None)
         st.session_state["deleted"] = f"Deleted {markdown_literal(labels[picked.id])}."
         st.rerun()
     if n.button("Cancel", key="delete_no"):
@@ -93,8 +98,8 @@ if len(rows) < 2:
     st.stop()
 c1, c2 = st.columns(2)
 ids = list(labels)
-before = c1.selectbox("Before", ids, index=1, format_func=labels.get, key="before_id")
-after = c2.selectbox("After", ids, format_func=labels.get, key="after_id")
+before = c1.selectbox("Before", ids, index=1, format_func=labels.get, key=before_key)
+after = c2.selectbox("After", ids, format_func=labels.get, key=after_key)
 from planner.diff import diff_plans  # noqa: E402
 from planner.report.diff import headline as diff_headline  # noqa: E402
 from planner.report.diff import moved_lines, options_frame  # noqa: E402

@@ -64,8 +64,6 @@ def policy_column_is_numeric(column: str) -> bool:
     return model.model_fields[last].annotation in (int, float)
 
 
-
-
 @dataclass(frozen=True)
 class RowError:
     row: int  # the row as a spreadsheet numbers it: the header is row 1
@@ -369,7 +367,6 @@ def read_batch(path: str | Path, book: PriceBook | Books | None = None) -> Batch
                                          f"more than {batch_limits.MAX_BATCH_BYTES / 2**20:,.0f} MiB") from None
         raise BatchFileError(str(exc)) from None
     if parquet:
-
         data = parquet_as_csv(data, str(path))
     return read_batch_data(data, str(path), books)
 

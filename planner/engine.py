@@ -649,7 +649,8 @@ def _recommend(rows: np.ndarray, feasible: np.ndarray, monthly_usd: np.ndarray) 
     n = len(rows) // k
     if len(rows) != n * k or not np.array_equal(np.asarray(rows).reshape(k, n), np.tile(np.arange(n), (k, 1))):
         raise ValueError("options are not stacked option after option")  # a programming error, never input
-    cost = np.where(feasible.astype(bool), monthly_usd.astype(float), np.inf).reshape(k, n)
+    cost = monthly_usd.astype(float)
+    cost = np.where(feasible.astype(bool) & ~np.isnan(cost), cost, np.inf).reshape(k, n)
     best = np.argmin(cost, axis=0)  # the first of equals
     out = np.zeros((k, n), dtype=bool)
     out[best, np.arange(n)] = np.isfinite(cost[best, np.arange(n)])

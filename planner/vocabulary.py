@@ -67,6 +67,10 @@ PRICE_COLUMN_LABELS = {"sku": "SKU", "vcpu": "vCPU", "memory_gib": "memory (GiB)
                        "source_id": "source", "upfront_usd": "upfront USD", "payment": "payment",
                        "interruption": "spot interruption", "engine": "engine", "deployment": "deployment"}
 
+# the kinds of price table (the manifest's ``kind``), as the provenance table names them
+TABLE_KIND_LABELS = {"instance_prices": "instance prices", "instance_specs": "instance specs",
+                     "service_prices": "service prices", "regions": "regions", "sources": "sources"}
+
 # the columns of a batch's results, as a reader's table heads them
 COLUMN_LABELS = {
     "row": "row", "name": "name", "region": "region", "option": "option", "feasible": "feasible",
@@ -77,7 +81,7 @@ COLUMN_LABELS = {
     "db_engine_variant": "database engine", "db_instance_class": "database class", "db_multi_az": "Multi-AZ",
     "db_shards": "database shards", "db_pooler": "connection pooler", "db_read_replicas": "read replicas",
     "db_storage_gb": "database storage (GB)", "db_provisioned_iops": "provisioned IOPS",
-    "feasible_options": "feasible options",
+    "feasible_options": "feasible options", "peak_rps": "peak req/s", "vcpu_needed": "vCPU needed",
 }
 
 

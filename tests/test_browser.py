@@ -230,10 +230,17 @@ def test_saving_then_deleting_asks_first_in_a_real_browser(server, browser):
     page = browser.new_page(viewport={"width": 1500, "height": 1200})
     page.goto(f"{server}/saved?peak_rps=700", timeout=60_000)
     page.get_by_text("Save the sidebar's scenario").wait_for(timeout=90_000)
-    page.get_by_role("textbox", name="Save as").fill("browser-delete-me")
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text("Saved #").wait_for(timeout=90_000)
-    _settled(page)
+    main = page.get_by_test_id("stMain")
+
+    def chosen() -> str:  # what the "Saved scenario" box shows
+        return main.get_by_role("combobox", name="Saved scenario").input_value()
+
+    for name in ("browser-keep-me", "browser-delete-me"):
+        page.get_by_role("textbox", name="Save as").fill(name)
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_text("Saved #").filter(has_text=name).wait_for(timeout=90_000)
+        _settled(page)
+    assert "browser-delete-me" in chosen()  # the new save is the selection
     page.get_by_role("button", name="Delete", exact=True).click()
     page.get_by_text("This cannot be undone.").wait_for(timeout=30_000)
     _settled(page)
@@ -241,17 +248,20 @@ def test_saving_then_deleting_asks_first_in_a_real_browser(server, browser):
     page.get_by_role("button", name="Cancel", exact=True).click()
     page.get_by_text("This cannot be undone.").wait_for(state="detached", timeout=30_000)
     _settled(page)
-    assert page.get_by_text("Nothing saved yet.").count() == 0  # still there
-    assert page.get_by_role("link", name="Open in Plan").count() == 1
+    assert "browser-delete-me" in chosen()
     page.get_by_role("button", name="Delete", exact=True).click()
     page.get_by_role("button", name="Yes, delete it").click()
     page.get_by_text("Deleted #").wait_for(timeout=30_000)
     _settled(page)
+    # the box moves to a scenario that exists (it went on showing the deleted one)
+    assert "browser-keep-me" in chosen() and "browser-delete-me" not in chosen()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "saved-deleted.png"), full_page=True)
-    # the only save of this server's database: the page says so, and says what it did
+    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    # the last one gone: the page says what it did, and that nothing is left
     page.get_by_text("Nothing saved yet.").wait_for(timeout=30_000)
-    assert "browser-delete-me" in page.get_by_text("Deleted #").inner_text()
+    assert "browser-keep-me" in page.get_by_text("Deleted #").inner_text()
 
 
 def test_every_download_arrives_when_clicked_one_after_another(server, browser, tmp_path):

@@ -19,6 +19,10 @@ def page(page_name: str, **query: str) -> AppTest:
     return at.switch_page(f"pages/{page_name}.py").run()
 
 
+def chooser(at: AppTest, name: str):  # noqa: ANN201 - the Saved page's select box (its key follows the list)
+    return next(box for box in at.selectbox if str(box.key).startswith(f"{name}_"))
+
+
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -108,6 +112,16 @@ def test_compare_page_rejects_an_empty_range():
     at.number_input(key="sweep_low").set_value(500).run()
     at.number_input(key="sweep_high").set_value(100).run()
     assert any("must be above 'From'" in e.value for e in at.error)
+
+
+def test_compare_page_names_the_recommendation_where_it_never_changes():
+    # the note pointed at "the table below" where no table was drawn (the recommendation never changed)
+    at = page("compare")
+    at.number_input(key="sweep_low").set_value(1).run()
+    at.number_input(key="sweep_high").set_value(100).run()
+    (note,) = [i.value for i in at.info if "crossover at about" in i.value]
+    assert not [d for d in at.dataframe if "recommended before" in d.value.columns]
+    assert "stays **" in note and "table below" not in note
 
 
 def test_compare_page_marks_the_crossover_when_vertical_is_cheaper_first():
@@ -252,18 +266,18 @@ def test_saved_page_selects_a_new_save_and_asks_before_deleting(tmp_path, monkey
     at.button[0].click().run()
     at.number_input(key="peak_rps").set_value(5000).run()
     at.button[0].click().run()
-    assert at.selectbox(key="open_id").value == 2 and at.selectbox(key="after_id").value == 2
+    assert chooser(at, "open_id").value == 2 and chooser(at, "after_id").value == 2
     at.text_input(key="save_name").set_value("  ")
     at.button[0].click().run()  # typed and submitted in one go, as in a form
     assert any("Give the scenario a name" in e.value for e in at.error)
-    at.selectbox(key="open_id").set_value(1).run()
+    chooser(at, "open_id").set_value(1).run()
     at.button(key="delete").click().run()
     assert any("Delete #1" in w.value.replace("\\", "") and "cannot be undone" in w.value for w in at.warning)
     at.button(key="delete_no").click().run()
     from planner.store import list_saved, open_store
 
     assert len(list_saved(open_store(f"sqlite:///{tmp_path / 'saved.db'}"))) == 2  # cancelled: nothing deleted
-    at.selectbox(key="open_id").set_value(1).run()
+    chooser(at, "open_id").set_value(1).run()
     at.button(key="delete").click().run()
     at.button(key="delete_yes").click().run()
     assert not at.exception

@@ -102,3 +102,11 @@ def test_money_axes_read_as_dollars_with_separators():
     for fig in (cost_breakdown_figure(make_plan(w)), growth_figure(growth(w))):
         assert (fig.layout.yaxis.tickprefix, fig.layout.yaxis.tickformat) == ("$", ",.0f")
         assert fig.layout.yaxis.title.text == "USD per month"
+
+
+def test_a_percentage_short_of_100_never_reads_100():
+    # a 99.99999 % target read "100%" in the availability rationales
+    from planner.report.formatting import pct
+
+    assert [pct(x) for x in (99.99999, 99.9999, 99.95, 99.5, 100.0)] == ["99.99999%", "99.9999%", "99.95%", "99.5%",
+                                                                        "100%"]

@@ -314,3 +314,20 @@ def test_soft_quotas_at_scale_are_named_with_what_to_ask_for():
     # a small service has none to raise
     small = make_plan(Workload(peak_rps=50)).option("horizontal").row
     assert "quotas:" not in small.option_why
+
+
+def test_a_feasible_option_without_a_bill_is_never_recommended():
+    # the recommendation takes the cheapest feasible bill; an option with no number (NaN) is not the cheapest
+    import numpy as np
+
+    from planner.engine import OPTIONS, _recommend
+
+    k = len(OPTIONS)
+    rows = np.tile(np.arange(2), k)
+    monthly = np.full(2 * k, 100.0)
+    monthly[0] = np.nan  # option 0, scenario 0: feasible but unpriced
+    monthly[2] = 50.0  # option 1, scenario 0
+    feasible = np.ones(2 * k, dtype=bool)
+    picked = _recommend(rows, feasible, monthly).reshape(k, 2)
+    assert picked[:, 0].tolist() == [False, True] + [False] * (k - 2)
+    assert picked[:, 1].tolist() == [True] + [False] * (k - 1)  # equal bills: the first listed

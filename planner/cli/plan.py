@@ -12,6 +12,8 @@ from planner.cli.output import CURRENCY, PRICES, PlanFormat, emit, terminal_only
 from planner.errors import PlannerError
 
 DEFAULT_SAMPLES = 1_000
+
+
 def example(
     out: Path | None = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
 ) -> None:

@@ -23,9 +23,17 @@ LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b":
           "legend": {"orientation": "h", "y": -0.2}}
 
 
-def usd_axis(title: str = "USD per month") -> dict[str, object]:
-    """A money axis: ticks as whole dollars with separators ($4,600, not 4600)."""
-    return {"title": {"text": title}, "tickprefix": "$", "showtickprefix": "all", "tickformat": ",.0f"}
+def usd_axis(title: str = "USD per month", *, log: bool = False, ticks: int = 0) -> dict[str, object]:
+    """A money axis: ticks as whole dollars with separators ($4,600, not 4600); on a log axis at powers of ten
+    only (plotly writes its 2 and 5 ticks without the prefix); at most ``ticks`` ticks where given (a narrow chart
+    ran $2,100$2,200 together)."""
+    axis: dict[str, object] = {"title": {"text": title}, "tickprefix": "$", "showtickprefix": "all",
+                               "tickformat": ",.0f"}
+    if log:
+        axis |= {"type": "log", "dtick": 1}
+    if ticks:
+        axis["nticks"] = ticks
+    return axis
 
 
 def titled(main: str, detail: str = "") -> str:
@@ -67,7 +75,7 @@ def cost_vs_load_figure(table: pd.DataFrame, crossover_rps: float | None = None)
                            xanchor="left",
                            text=f"horizontal cheaper than vertical from {crossover_rps:,.0f} req/s")
     fig.update_layout(title=titled("Cost vs load", "feasible options"), xaxis_title="peak requests per second",
-                      yaxis=usd_axis(), xaxis_type="log", yaxis_type="log", **LAYOUT)
+                      yaxis=usd_axis(log=True), xaxis_type="log", **LAYOUT)
     return fig
 
 
@@ -161,7 +169,7 @@ def tornado_figure(swings: tuple[Swing, ...], base_usd: float, title: str) -> go
     fig.add_bar(y=labels, x=[s.high_usd - base_usd for s in rows], base=base_usd, orientation="h",
                 name="input at high", marker_color="#EF553B", hovertemplate="$%{x:,.0f}/month at high<extra></extra>")
     fig.add_vline(x=base_usd, line_dash="dash", line_color="grey")
-    fig.update_layout(barmode="group", title=title, xaxis=usd_axis("recommended bill, USD per month"), **LAYOUT)
+    fig.update_layout(barmode="group", title=title, xaxis=usd_axis("recommended bill, USD per month", ticks=5), **LAYOUT)
     return fig
 
 
@@ -217,6 +225,6 @@ def batch_figure(summary: pd.DataFrame) -> go.Figure:
                     marker={"size": 4}, text=ordered.name.astype(str),
                     hovertemplate="%{text}: $%{y:,.0f}/month (#%{x:,} of " + f"{len(ordered):,})<extra></extra>")
     fig.update_layout(title=titled("Recommended monthly bill", f"{len(ordered):,} scenarios, cheapest to dearest"),
-                      xaxis_title="scenarios, by bill", yaxis=usd_axis("USD per month (log)"), yaxis_type="log",
+                      xaxis_title="scenarios, by bill", yaxis=usd_axis("USD per month (log)", log=True),
                       **LAYOUT)
     return fig

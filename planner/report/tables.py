@@ -15,7 +15,7 @@ from planner.vocabulary import decision_label, field_label
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planner.plan import Plan
+    from planner.plan import OptionPlan, Plan
     from planner.uncertainty.monte_carlo import Swing, Uncertainty
 
 DISPLAY_ROWS = 10_000  # the dashboard shows at most this many rows of a batch; downloads hold them all
@@ -45,9 +45,14 @@ def options_card_table(plan: Plan) -> pd.DataFrame:
     is feasible and why not where it is not (availability and the DR tier are in the headline)."""
     import pandas as pd
 
+    def bill(o: OptionPlan) -> str:  # an option that misses a target keeps its bill, marked
+        if o.monthly_usd != o.monthly_usd:
+            return "—"
+        return usd(o.monthly_usd) if o.feasible else f"{usd(o.monthly_usd)}, misses a target"
+
     return pd.DataFrame([{
         "option": o.name + (" (recommended)" if o.recommended else ""),
-        "monthly": usd(o.monthly_usd) if o.feasible else "no",
+        "monthly": bill(o),
         "compute, or why not": compute_summary(o) if o.feasible else "; ".join(o.reasons) or "—",
     } for o in plan.options])
 

@@ -38,7 +38,8 @@ class Pick:
     def of(self, candidates: pd.DataFrame, column: str) -> np.ndarray:
         """``column`` of each scenario's chosen candidate (NaN where none fits)."""
         index = candidates.index
-        if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        kind = candidates[column].to_numpy().dtype.kind
+        if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1) or kind not in "biufO":
             return candidates[column].reindex(self.candidate).to_numpy()
         # labels are positions (every table built with reset_index): a gather, not a pandas reindex
         values = candidates[column].to_numpy()

@@ -277,7 +277,7 @@ def coded_options(purchase: npt.ArrayLike | None, n: int) -> tuple[np.ndarray, n
     where ``purchase`` is None."""
     if purchase is None:
         return np.array(["on_demand"], dtype=object), np.zeros(n, dtype=int)
-    code, options = pd.factorize(np.asarray(purchase, dtype=object))
+    code, options = pd.factorize(np.asarray(purchase, dtype=object), use_na_sentinel=False)
     return np.asarray(options, dtype=object), code
 
 
@@ -359,7 +359,7 @@ def _replica_rates(dr: DisasterRecovery, t: _Classes, options: np.ndarray) -> np
     if known is not None and known[0] is dr.single_usd and known[1] is t:
         return known[2]
     if len(_REPLICA_RATES) >= 256:
-        _REPLICA_RATES.pop(next(iter(_REPLICA_RATES)))
+        _REPLICA_RATES.pop(next(iter(_REPLICA_RATES), None), None)  # another session may evict at once
     blocks = []
     for option in options:
         on = option if option in dr.single_usd else "on_demand"
@@ -442,7 +442,7 @@ def _classes(cands: pd.DataFrame) -> _Classes:
     if known is not None and known[0] is cands:
         return known[1]
     if len(_CLASSES) >= 256:
-        _CLASSES.pop(next(iter(_CLASSES)))
+        _CLASSES.pop(next(iter(_CLASSES), None), None)  # another session may evict at once
     memory = cands.memory_gib.to_numpy(dtype=float)
     variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
     sizes, size_of = np.unique(memory, return_inverse=True)
@@ -460,7 +460,7 @@ def largest_class_vcpu(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, can
     known = _LARGEST.get(id(candidates))
     if known is None or known[0] is not candidates:
         if len(_LARGEST) >= 16:
-            _LARGEST.pop(next(iter(_LARGEST)))
+            _LARGEST.pop(next(iter(_LARGEST), None), None)  # another session may evict at once
         known = _LARGEST[id(candidates)] = (candidates,
                                             candidates.groupby("group").effective_vcpu.max().to_dict())
     top = known[1]

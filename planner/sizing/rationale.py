@@ -98,10 +98,10 @@ def _cdn(w: object, s: object) -> str:
     if not s.cdn_used:
         if w.cacheable_fraction == 0:
             return (f"no response is cacheable (cacheable share of responses 0), so {name} would answer nothing "
-                    "at the edge and every request reaches the origin (set the CDN to always to have it in front "
+                    "at the edge and every request reaches the origin (choose the CDN \"always\" to keep it in front "
                     "regardless)")
         return f"{name} does not pay: the whole monthly bill is lower without it (planned both ways); {costs}"
-    why = ("the CDN is set to always" if w.cdn == "always" else
+    why = ("the CDN is set to \"always\"" if w.cdn == "always" else
            f"the whole monthly bill is lower with it (planned both ways); {costs}")
     return (f"{name} in front: {w.cacheable_fraction:.0%} cacheable x {w.cdn_hit_ratio:.0%} hit ratio = "
             f"{s.cdn_offload:.0%} of requests answered at the edge, the origin serves "
