@@ -276,7 +276,9 @@ def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarra
     peak, dau, req = wf["peak_rps"].notna(), wf["daily_active_users"].notna(), wf["requests_per_user_per_day"].notna()
     traffic_once = (peak & ~(dau | req)) | (~peak & dau & req)
     flagged |= ~traffic_once.to_numpy()
+    # every cross-field rule of the Workload model, so a flagged row gets the model's own message
     flagged |= (wf["cpu_ms_per_request"] >= wf["latency_target_ms"]).to_numpy()
+    flagged |= (wf["cacheable_fraction"] > wf["read_fraction"]).to_numpy()
     flagged |= (wf["name"].str.len() > 120).to_numpy()
     for cloud in pd.unique(wf["cloud"]):
         sel = (wf["cloud"] == cloud).to_numpy()

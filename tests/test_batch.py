@@ -146,13 +146,14 @@ def test_non_numeric_and_huge_values_are_row_errors(tmp_path, book):
 
 def test_cross_field_errors(tmp_path, book):
     path = tmp_path / "in.csv"
-    path.write_text("name,peak_rps,daily_active_users,requests_per_user_per_day,cpu_ms_per_request\n"
-                    "both,100,10,10,\nneither,,,,\nhalf,,10,,\nslow,100,,,400\n")
+    path.write_text("name,peak_rps,daily_active_users,requests_per_user_per_day,cpu_ms_per_request,read_fraction,"
+                    "cacheable_fraction\n"
+                    "both,100,10,10,,,\nneither,,,,,,\nhalf,,10,,,,\nslow,100,,,400,,\nuncacheable,100,,,,0.5,0.9\n")
     inp = read_batch(path, book)
-    assert inp.frame.empty
+    assert inp.frame.empty  # a plan would refuse each of them: so does the batch (it priced "uncacheable")
     msgs = {e.row: e.message for e in inp.errors}
     assert "not both" in msgs[2] and "give peak_rps, or" in msgs[3] and "go together" in msgs[4]
-    assert "must be below latency_target_ms" in msgs[5]
+    assert "must be below latency_target_ms" in msgs[5] and "cannot exceed read_fraction" in msgs[6]
 
 
 def test_missing_columns_and_empty_cells_take_defaults(tmp_path, book):
