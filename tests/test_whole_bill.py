@@ -331,3 +331,28 @@ def test_a_feasible_option_without_a_bill_is_never_recommended():
     picked = _recommend(rows, feasible, monthly).reshape(k, 2)
     assert picked[:, 0].tolist() == [False, True] + [False] * (k - 2)
     assert picked[:, 1].tolist() == [True] + [False] * (k - 1)  # equal bills: the first listed
+
+
+def test_a_volume_crossing_400_gb_never_makes_more_data_cheaper():
+    # gp3 includes 3,000 IOPS below 400 GB and 12,000 from 400 GB: at 3,888 req/s in eu-west-1 the bill fell
+    # from $17,321.40 at no growth to $17,293.34 at 1 %/month, the volume crossing 400 GB; the volume is a
+    # whole-bill choice now (provisioned at 400 GB where that costs less than the IOPS)
+    import numpy as np
+
+    from planner.engine import OPTIONS, run, workloads_frame
+    from planner.policy import SizingPolicy
+    from planner.pricing import default_book
+    from planner.workload import Workload
+
+    base = dict(read_fraction=0.5, cacheable_fraction=0.3, public=True, purchase_option="savings_1yr",
+                region="eu-west-1", peak_rps=3888)
+
+    def bills(workloads: list[Workload]) -> np.ndarray:
+        o = run(workloads_frame(workloads), SizingPolicy(), default_book(), detail=False).option_columns
+        cost = np.where(o["recommended"], o["monthly_usd"], np.inf).reshape(len(OPTIONS), len(workloads))
+        return cost.min(axis=0)
+
+    growth = bills([Workload(data_size_gb=300, monthly_growth=g, **base) for g in np.linspace(0, 0.03, 61)])
+    data = bills([Workload(data_size_gb=gb, **base) for gb in np.linspace(100, 600, 101)])
+    assert np.isfinite(growth).all() and np.isfinite(data).all()
+    assert (np.diff(growth) >= -1e-9).all() and (np.diff(data) >= -1e-9).all()

@@ -528,6 +528,12 @@ def pooler_instances(queries_per_s: np.ndarray, vcpu_per_instance: np.ndarray, p
                           policy.pooler_min_instances)
 
 
+def _either(mask: np.ndarray, a: Pick, b: Pick) -> Pick:
+    """``a``'s choice where ``mask``, else ``b``'s."""
+    return Pick(*(np.where(mask, x, y) for x, y in zip((a.sku, a.units, a.hourly_usd, a.candidate),
+                                                        (b.sku, b.units, b.hourly_usd, b.candidate))))
+
+
 def _fits_any_cache(t: _Classes, vcpu_needed: np.ndarray, direct: np.ndarray, storage_gb: np.ndarray, multi: bool,
                     policy: SizingPolicy) -> np.ndarray:
     """(scenarios, classes): the class has ``vcpu_needed`` and meets what no cache relieves: connections (taken
@@ -646,12 +652,14 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     # usage is billed at today's load: I/O requests a month per IOPS at the horizon peak
     io_month_per_peak_iops = SECONDS_PER_MONTH / cols["growth_factor"] / cols["peak_to_average"]
 
-    def choose(d: Demand, group: np.ndarray) -> Pick:
-        """Each scenario's cheapest class for a shard of demand ``d`` (scenarios in group "" skipped)."""
+    def choose(d: Demand, group: np.ndarray, volume_gb: np.ndarray | None = None) -> Pick:
+        """Each scenario's cheapest class for a shard of demand ``d`` (scenarios in group "" skipped), its volume
+        provisioned at ``volume_gb`` (at least the shard's storage; the storage itself where None)."""
         reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, _, data_gb = d
+        volume = storage_gb if volume_gb is None else volume_gb
         primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
         queries = reads + writes
-        baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
+        baseline_iops = np.where(volume >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
                                  p.rds_gp3_baseline_iops[0])
 
         def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -665,7 +673,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             # storage only: work them out once per distinct memory size and variant, then pick each class's column
             hit, iops = read_path(t.sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None],
                                   hot[rows, None], reads[rows, None], writes[rows, None], p)
-            gb = storage_gb[rows, None]
+            gb = volume[rows, None]  # what is billed: storage, IOPS, backups, the DR copies
             reads_in_budget = (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms
                                <= p.db_read_latency_budget_ms)[:, size_of]
             vcpu = t.effective_vcpu[None, :]
@@ -683,7 +691,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                 billed_gb[:, mine] = _billed_gb(v, gb, load[:, mine], p)
             # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
             direct = max_connections(t.memory_gib, p)[None, :] >= connections[rows, None]
-            fits = _fits_any_cache(t, primary_vcpu[rows, None], direct, gb, multi, p) & reads_in_budget & delivers
+            fits = (_fits_any_cache(t, primary_vcpu[rows, None], direct, storage_gb[rows, None], multi, p)
+                    & reads_in_budget & delivers)
             replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of][None, :]
             code = option_code[rows]
             cost = (t.rate_table(options)[code] + replicas * t.rate_table(options, "hourly_single")[code]
@@ -699,11 +708,30 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         # each scenario chooses among the classes of its own deployment only: split by region/deployment
         return cheapest(group, candidates, evaluate, key="group")
 
+    provisioned = any(v.storage == "provisioned" for v in catalog.databases)
+
+    def choose_volume(d: Demand, group: np.ndarray) -> tuple[Pick, np.ndarray]:
+        """:func:`choose`, the volume a whole-bill choice too: a gp3 volume below the large size includes fewer
+        IOPS (RDS User Guide, "Amazon RDS DB instance storage": 3,000 below 400 GB, 12,000 from 400 GB), so a
+        volume enlarged to the large size can cost less than the IOPS the small one provisions. Weighed where
+        some class could need more IOPS than the small volume includes (every read a miss: a bound); without
+        it, slightly more data (crossing 400 GB) could cost less. Each pick with its volume."""
+        pick, volume = choose(d, group), d.storage_gb
+        iops_bound = d.reads * p.db_pages_per_read + d.writes * p.db_iops_per_write
+        could = ((group != "") & (d.storage_gb < p.rds_gp3_large_volume_gb)
+                 & (iops_bound > p.rds_gp3_baseline_iops[0])) if provisioned else np.zeros(len(group), dtype=bool)
+        if not could.any():
+            return pick, volume
+        large = np.where(could, np.maximum(d.storage_gb, p.rds_gp3_large_volume_gb), d.storage_gb)
+        other = choose(d, np.where(could, group, ""), large)
+        better = could & (other.hourly_usd < pick.hourly_usd)
+        return _either(better, other, pick), np.where(better, large, volume)
+
     # a small database is not sharded (sharding is the application's work, not on the bill); a large one (its
     # one cluster needs at least half the largest class), one that must shard, or one whose shards fit no class
     # (IOPS, read latency) is also priced at twice and four times as many shards, and doubled on until a shard
     # fits: once the data is partitioned, or nearly must be, the count is a whole-bill choice
-    pick, shards = choose(fewest, groups), fewest.shards
+    (pick, volume), shards = choose_volume(fewest, groups), fewest.shards
     total = pick.hourly_usd * shards
     size = candidates.effective_vcpu.reindex(pick.candidate).to_numpy(dtype=float)
     big = (fewest.shards >= 2) | ~pick.found | (np.nan_to_num(size) >= largest / 2)
@@ -715,16 +743,16 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                  & ((factor <= SHARD_FACTORS[-1]) | ~np.isfinite(total)))
         if not tried.any():
             break
-        other = choose(demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=more),
-                       np.where(tried, groups, ""))
+        other, other_volume = choose_volume(demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=more),
+                                            np.where(tried, groups, ""))
         better = tried & (other.hourly_usd * more < total)
-        pick = Pick(*(np.where(better, b, a) for a, b in zip((pick.sku, pick.units, pick.hourly_usd, pick.candidate),
-                                                           (other.sku, other.units, other.hourly_usd,
-                                                            other.candidate))))
+        pick = _either(better, other, pick)
+        volume = np.where(better, other_volume, volume)
         shards = np.where(better, more, shards)
         total = np.where(better, other.hourly_usd * more, total)
     d = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=shards)
     reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shards, data_gb = d
+    storage_gb = np.maximum(storage_gb, volume)  # the volume provisioned: the storage, or enlarged for IOPS
     primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
     queries = reads + writes
     baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
