@@ -101,3 +101,35 @@ def test_the_library_never_imports_its_interfaces():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_import_contracts_hold():
+    # import-linter's contracts in pyproject.toml (the library never imports its interfaces; prices know nothing
+    # of the model; sizing rules never import what runs them); the same check CI runs as `lint-imports`
+    import contextlib
+    import io
+    import os
+
+    import pytest
+
+    cli = pytest.importorskip("importlinter.cli", reason="import-linter is not installed (pip install '.[test]')")
+    repo = PLANNER.parent
+    before = os.getcwd()
+    out = io.StringIO()
+    try:
+        os.chdir(repo)
+        with contextlib.redirect_stdout(out):
+            status = cli.lint_imports(config_filename=str(repo / "pyproject.toml"))
+    finally:
+        os.chdir(before)
+    assert status == 0, out.getvalue()[-3000:]
+
+
+def test_the_interface_contract_lists_every_library_module():
+    import tomllib
+
+    config = tomllib.loads((PLANNER.parent / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = [c for c in config["contracts"] if c["forbidden_modules"][0] == "planner.cli"]
+    top_level = {f"planner.{p.stem if p.suffix == '.py' else p.name}" for p in PLANNER.iterdir()
+                 if (p.suffix == ".py" or (p / "__init__.py").exists()) and p.stem not in ("__init__", "__main__")}
+    assert set(contract["source_modules"]) == top_level - {"planner.cli"}
