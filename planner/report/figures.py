@@ -163,13 +163,15 @@ def tornado_figure(swings: tuple[Swing, ...], base_usd: float, title: str) -> go
     largest swing on top; the line is the bill with every input at its median."""
     fig = go.Figure()
     rows = list(reversed(swings))  # plotly draws the first category at the bottom
-    labels = [f"{field_label(s.field)} ({s.low_value:,.4g} to {s.high_value:,.4g})" for s in rows]
+    # the range on a line of its own: at 390 px one long label took half the chart
+    labels = [f"{field_label(s.field)}<br>{s.low_value:,.4g} to {s.high_value:,.4g}" for s in rows]
     fig.add_bar(y=labels, x=[s.low_usd - base_usd for s in rows], base=base_usd, orientation="h", name="input at low",
                 marker_color="#636EFA", hovertemplate="$%{x:,.0f}/month at low<extra></extra>")
     fig.add_bar(y=labels, x=[s.high_usd - base_usd for s in rows], base=base_usd, orientation="h",
                 name="input at high", marker_color="#EF553B", hovertemplate="$%{x:,.0f}/month at high<extra></extra>")
     fig.add_vline(x=base_usd, line_dash="dash", line_color="grey")
-    fig.update_layout(barmode="group", title=title, xaxis=usd_axis("recommended bill, USD per month", ticks=5), **LAYOUT)
+    fig.update_layout(barmode="group", title=title, xaxis=usd_axis("bill, USD per month", ticks=5),
+                      **{**LAYOUT, "legend": {"orientation": "h", "y": -0.35}})
     return fig
 
 
