@@ -10,8 +10,9 @@ work is one (scenarios x candidates) matrix per region.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,7 @@ class Pick:
         :func:`purchase_rates`; NaN where none fits)."""
         out = np.full(len(option), np.nan)
         for opt in pd.unique(option):
-            col = _rate_column(candidates, opt, prefix)
+            col = rate_column(candidates, opt, prefix)
             sel = option == opt
             out[sel] = self.of(candidates, col)[sel]
         return out
@@ -100,11 +101,13 @@ def purchase_rates(cands: pd.DataFrame, option: np.ndarray, prefix: str = "hourl
     the rate the bill uses, so the choice is made at the price paid."""
     out = np.empty((len(option), len(cands)))
     for opt in pd.unique(option):
-        out[option == opt] = cands[_rate_column(cands, opt, prefix)].to_numpy(dtype=float)[None, :]
+        out[option == opt] = cands[rate_column(cands, opt, prefix)].to_numpy(dtype=float)[None, :]
     return out
 
 
-def _rate_column(cands: pd.DataFrame, option: str, prefix: str) -> str:
+def rate_column(cands: pd.DataFrame | Mapping[str, object], option: str, prefix: str = "hourly") -> str:
+    """The rate column of ``option`` among a candidate table's columns (or a mapping's keys): ``{prefix}_usd`` on
+    demand, ``{prefix}_{option}_usd`` for a commitment, on demand where the table has none."""
     col = f"{prefix}_usd" if option == "on_demand" else f"{prefix}_{option}_usd"
     return col if col in cands else f"{prefix}_usd"
 
@@ -177,13 +180,33 @@ class _Split:
         return self.slices[group]
 
 
-_SPLITS: dict[tuple[int, str], _Split] = {}
+T = TypeVar("T")
+
+
+class ByIdentity:
+    """What is derived from objects (a candidate table, its slices, a run's DR prices) remembered for the same
+    objects, the last ``limit`` of them: each entry keeps its objects, so an id is never reused while remembered.
+    ``values`` (hashable) tell apart entries of the same objects. A sizing run evaluates the same slices often."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._entries: dict[tuple[object, ...], tuple[tuple[object, ...], object]] = {}
+
+    def get(self, objects: tuple[object, ...], build: Callable[[], T], values: tuple[object, ...] = ()) -> T:
+        key = (*(id(o) for o in objects), *values)
+        known = self._entries.get(key)
+        if known is not None and all(a is b for a, b in zip(known[0], objects)):
+            return known[1]  # type: ignore[return-value]
+        if len(self._entries) >= self.limit:
+            self._entries.pop(next(iter(self._entries), None), None)  # another session may evict at once
+        value = build()
+        self._entries[key] = (objects, value)
+        return value
+
+
+_SPLITS = ByIdentity(limit=64)
 
 
 def _split_by_region(candidates: pd.DataFrame, key: str = "region") -> _Split:
     """Candidates per region (or ``key`` group), split once per candidate table (built once per price book)."""
-    hit = _SPLITS.get((id(candidates), key))
-    if hit is None or hit.candidates is not candidates:
-        hit = _Split(candidates, key)
-        _SPLITS[(id(candidates), key)] = hit
-    return hit
+    return _SPLITS.get((candidates,), lambda: _Split(candidates, key), (key,))

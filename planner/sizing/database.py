@@ -43,7 +43,7 @@ from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
-from planner.sizing.choose import Pick, cheapest, pareto_prune, rate_columns
+from planner.sizing.choose import ByIdentity, Pick, cheapest, pareto_prune, rate_column, rate_columns
 from planner.sizing.dr import dr_tier_index
 from planner.sizing.workers import cheapest_per_vcpu
 
@@ -354,23 +354,18 @@ def _dr_hourly(rows: np.ndarray, t: _Classes, gb: np.ndarray, iops: np.ndarray, 
 def _replica_rates(dr: DisasterRecovery, t: _Classes, options: np.ndarray) -> np.ndarray:
     """(options x 3, classes): a DR replica's hour per purchase option (row ``3 option + state``; state 0: no
     replica, 1: one instance, 2: the Multi-AZ deployment); on demand where the option has no rate."""
-    key = (id(dr.single_usd), id(t), tuple(options))
-    known = _REPLICA_RATES.get(key)
-    if known is not None and known[0] is dr.single_usd and known[1] is t:
-        return known[2]
-    if len(_REPLICA_RATES) >= 256:
-        _REPLICA_RATES.pop(next(iter(_REPLICA_RATES), None), None)  # another session may evict at once
-    blocks = []
-    for option in options:
-        on = option if option in dr.single_usd else "on_demand"
-        blocks += [np.zeros(len(t.at)), np.nan_to_num(dr.single_usd[on][t.at]), np.nan_to_num(dr.multi_usd[on][t.at])]
-    table = np.stack(blocks) if blocks else np.zeros((0, len(t.at)))
-    _REPLICA_RATES[key] = (dr.single_usd, t, table)
-    return table
+    def build() -> np.ndarray:
+        blocks = []
+        for option in options:
+            on = option if option in dr.single_usd else "on_demand"
+            blocks += [np.zeros(len(t.at)), np.nan_to_num(dr.single_usd[on][t.at]),
+                       np.nan_to_num(dr.multi_usd[on][t.at])]
+        return np.stack(blocks) if blocks else np.zeros((0, len(t.at)))
+
+    return _REPLICA_RATES.get((dr.single_usd, dr.multi_usd, t), build, tuple(options))
 
 
-# the replica rates of the last few (DR prices, candidate slice, options): a sizing run evaluates each slice often
-_REPLICA_RATES: dict[tuple[int, int, tuple[str, ...]], tuple[dict[str, np.ndarray], _Classes, np.ndarray]] = {}
+_REPLICA_RATES = ByIdentity(limit=256)  # per (DR prices, candidate slice, options)
 
 
 def volume_iops(iops: np.ndarray, writes: np.ndarray, replicas: np.ndarray, variants: np.ndarray,
@@ -407,7 +402,7 @@ class Demand(NamedTuple):
 
 
 # the largest class per group of the last few candidate tables (each built once per book and policy)
-_LARGEST: dict[int, tuple[pd.DataFrame, dict[str, float]]] = {}
+_LARGEST = ByIdentity(limit=16)
 
 
 class _Classes(NamedTuple):
@@ -427,43 +422,31 @@ class _Classes(NamedTuple):
     def rate_table(self, options: np.ndarray, prefix: str = "hourly") -> np.ndarray:
         """(options, classes): each class's rate at each purchase option (see :func:`purchase_rates`); row
         ``code`` of a scenario's coded option is its rates."""
-        def column(option: str) -> str:
-            name = f"{prefix}_usd" if option == "on_demand" else f"{prefix}_{option}_usd"
-            return name if name in self.rates else f"{prefix}_usd"
-        return np.stack([self.rates[column(o)] for o in options]) if len(options) else np.zeros((0, len(self.at)))
+        columns = [self.rates[rate_column(self.rates, o, prefix)] for o in options]
+        return np.stack(columns) if columns else np.zeros((0, len(self.at)))
 
 
-_CLASSES: dict[int, tuple[pd.DataFrame, _Classes]] = {}
+_CLASSES = ByIdentity(limit=256)  # per candidate slice (the slices of a candidate table are kept)
 
 
 def _classes(cands: pd.DataFrame) -> _Classes:
-    """``cands`` as :class:`_Classes`, worked out once per slice (the slices of a candidate table are kept)."""
-    known = _CLASSES.get(id(cands))
-    if known is not None and known[0] is cands:
-        return known[1]
-    if len(_CLASSES) >= 256:
-        _CLASSES.pop(next(iter(_CLASSES), None), None)  # another session may evict at once
-    memory = cands.memory_gib.to_numpy(dtype=float)
-    variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
-    sizes, size_of = np.unique(memory, return_inverse=True)
-    out = _Classes(at=cands.index.to_numpy(), memory_gib=memory, vcpu=cands.vcpu.to_numpy(dtype=float),
-                   effective_vcpu=cands.effective_vcpu.to_numpy(dtype=float), variants=variants,
-                   variant_of=variant_of.ravel(), sizes=sizes, size_of=size_of.ravel(),
-                   rates={c: cands[c].to_numpy(dtype=float) for c in rate_columns(cands)})
-    _CLASSES[id(cands)] = (cands, out)
-    return out
+    """``cands`` as :class:`_Classes`, worked out once per slice."""
+    def build() -> _Classes:
+        memory = cands.memory_gib.to_numpy(dtype=float)
+        variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
+        sizes, size_of = np.unique(memory, return_inverse=True)
+        return _Classes(at=cands.index.to_numpy(), memory_gib=memory, vcpu=cands.vcpu.to_numpy(dtype=float),
+                        effective_vcpu=cands.effective_vcpu.to_numpy(dtype=float), variants=variants,
+                        variant_of=variant_of.ravel(), sizes=sizes, size_of=size_of.ravel(),
+                        rates={c: cands[c].to_numpy(dtype=float) for c in rate_columns(cands)})
+
+    return _CLASSES.get((cands,), build)
 
 
 def largest_class_vcpu(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates: pd.DataFrame
                        ) -> np.ndarray:
     """Per scenario, the most effective vCPU any class of its region and deployment has (NaN: none)."""
-    known = _LARGEST.get(id(candidates))
-    if known is None or known[0] is not candidates:
-        if len(_LARGEST) >= 16:
-            _LARGEST.pop(next(iter(_LARGEST), None), None)  # another session may evict at once
-        known = _LARGEST[id(candidates)] = (candidates,
-                                            candidates.groupby("group").effective_vcpu.max().to_dict())
-    top = known[1]
+    top = _LARGEST.get((candidates,), lambda: candidates.groupby("group").effective_vcpu.max().to_dict())
     groups = _groups(cols, np.where(multi_az, "multi-az", "single-az"))
     codes, uniques = pd.factorize(groups)
     return np.array([top.get(g, np.nan) for g in uniques], dtype=float)[codes]
