@@ -22,36 +22,14 @@ def test_library_never_imports_streamlit():
 
 
 def _runtime_imports() -> dict[str, set[str]]:
-    """Each planner module's imports of other planner modules that run (those under ``if TYPE_CHECKING:`` only
-    name types for annotations and never execute), function-level ones included."""
-    modules = {}
-    for path in PLANNER.rglob("*.py"):
-        parts = path.relative_to(PLANNER.parent).with_suffix("").parts
-        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
-    graph: dict[str, set[str]] = {m: set() for m in modules}
-    for name, path in modules.items():
-        tree = ast.parse(path.read_text())
-        typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
-                       and "TYPE_CHECKING" in ast.unparse(block.test) for n in ast.walk(block)}
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(tree):
-            if id(node) in typing_only or not isinstance(node, (ast.Import, ast.ImportFrom)):
-                continue
-            if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            else:
-                base = node.module or ""
-                if node.level:
-                    up = package.split(".")[:len(package.split(".")) - node.level + 1]
-                    base = ".".join(up + ([base] if base else []))
-                # "from package import module" depends on the module (as grimp counts it), else on the package
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
-            for target in targets:
-                while target and target not in modules:
-                    target = target.rpartition(".")[0]
-                if target and target != name:
-                    graph[name].add(target)
-    return graph
+    """Each planner module's imports of other planner modules that run, function-level ones included (those under
+    ``if TYPE_CHECKING:`` only name types for annotations and never execute): grimp's graph, as import-linter
+    builds it."""
+    import pytest
+
+    grimp = pytest.importorskip("grimp", reason="grimp is not installed (pip install '.[test]': import-linter)")
+    graph = grimp.build_graph("planner", exclude_type_checking_imports=True)
+    return {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
