@@ -1,4 +1,5 @@
-"""Nothing under planner/ imports streamlit: the library stays usable without the dashboard."""
+"""The package's layers: nothing under planner/ imports streamlit or the CLI, no module imports itself back
+through others, and the import-linter contracts in pyproject.toml hold."""
 
 from __future__ import annotations
 
