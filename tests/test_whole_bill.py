@@ -166,6 +166,33 @@ def test_a_replica_volume_enlarged_for_iops_is_in_the_choice():
     assert _recommended_usd(**w, rto_minutes=1440) <= _recommended_usd(**w, rto_minutes=240)
 
 
+def test_a_restore_copies_the_data_not_a_volume_enlarged_for_iops():
+    # Azure's volumes grow with the IOPS they deliver: 100 GB of data sat on a 1,960 GB volume whose "restore"
+    # forced pilot light, so 44,867 req/s cost $157,582 and 45,086 req/s (more shards) $152,135
+    w = {"cloud": "azure", "region": "eastus", "purchase_option": "savings_1yr"}
+    assert _recommended_usd(**w, peak_rps=44_866.716) <= _recommended_usd(**w, peak_rps=45_086.398) * 1.02
+    plan = make_plan(Workload(**w, peak_rps=44_866.716))
+    s = plan.sizing
+    # the tier follows one shard's data at the horizon with its overhead, whatever the volume billed
+    data_gb = 100 * 1.03 ** 12 * 1.3 / s.db_shards
+    assert s.db_restore_gb == pytest.approx(max(data_gb, 20))
+    assert s.db_storage_gb > 5 * s.db_restore_gb
+    assert s.dr_tier_index == 0
+    assert f"{s.db_restore_gb:,.0f} GB / 5 GB/min restore" in s.dr_why
+
+
+def test_a_key_value_table_restores_whole():
+    # DynamoDB in place of the database: its DR tier follows the table's data, not the relational alternative's
+    # shards (a stricter availability target sharded that alternative and made the key-value plan cheaper)
+    w = {"data_model": "key_value", "async_jobs_per_second": 5, "object_storage_gb": 500,
+         "object_storage_access": "warm", "purchase_option": "savings_3yr", "peak_rps": 39_789.741,
+         "data_size_gb": 10_000, "monthly_growth": 0.08, "rto_minutes": 240, "rpo_minutes": 60}
+    loose, strict = (make_plan(Workload(**w, availability_target=a)) for a in (99.0, 99.5))
+    assert loose.sizing.kv_used and strict.sizing.kv_used
+    assert loose.sizing.db_restore_gb == pytest.approx(10_000 * 1.08 ** 12 * 1.3)
+    assert strict.recommended.monthly_usd >= loose.recommended.monthly_usd
+
+
 def test_cdn_auto_is_the_cheaper_whole_bill():
     w = {"peak_rps": 1000, "cacheable_fraction": 0.6, "public": True}
     auto, always, never = (_recommended_usd(**w, cdn=c) for c in ("auto", "always", "never"))

@@ -61,8 +61,9 @@ class Context:
 
     @functools.cached_property
     def tier_rto_minutes(self) -> np.ndarray:
-        """(scenarios, DR tiers): the recovery time each tier achieves for this database."""
-        return tier_rto_minutes(self.col("db_storage_gb"), self.policy)
+        """(scenarios, DR tiers): the recovery time each tier achieves for this database (a restore copies one
+        shard's data, ``db_restore_gb``)."""
+        return tier_rto_minutes(self.col("db_restore_gb"), self.policy)
 
     @functools.cached_property
     def active_active_tiers(self) -> np.ndarray:

@@ -307,15 +307,16 @@ def _or_zero(usd: float) -> float:
 
 
 def _dr_hourly(rows: np.ndarray, t: _Classes, gb: np.ndarray, iops: np.ndarray, price: Mapping[str, float],
-               dr: DisasterRecovery, catalog: CloudCatalog, p: SizingPolicy, options: np.ndarray, code: np.ndarray
-               ) -> np.ndarray:
+               dr: DisasterRecovery, catalog: CloudCatalog, p: SizingPolicy, options: np.ndarray, code: np.ndarray,
+               restore_gb: np.ndarray) -> np.ndarray:
     """(rows, classes) of one region: backups beyond the free share, their DR copies and transfer, and the DR
     tier's replica with its storage, an hour, for volumes of ``gb`` serving ``iops`` (rows x classes, or one
-    column for all) at each row's purchase option ``options[code]``.
+    column for all) at each row's purchase option ``options[code]``. The tier follows the data a restore
+    copies, ``restore_gb`` (rows, 1: a shard's own volume), not a volume enlarged for IOPS.
 
-    Most volumes are billed at the data's own size whatever the class: their backups and the tier they take
-    depend on the row and the variant only, worked out once per variant; only a volume billed larger for IOPS
-    (a class with more replicas, or less memory, needs more) is worked out class by class."""
+    Most volumes are billed at the data's own size whatever the class: their backups depend on the row and
+    the variant only, worked out once per variant; only a volume billed larger for IOPS (a class with more
+    replicas, or less memory, needs more) is worked out class by class."""
     r0 = rows[0]
     dr_price = {k: float(v[r0]) for k, v in dr.prices.items()}
     transfer_usd_per_gb = float(dr.transfer_usd_per_gb[r0])
@@ -329,26 +330,18 @@ def _dr_hourly(rows: np.ndarray, t: _Classes, gb: np.ndarray, iops: np.ndarray, 
         return (_backups_and_dr_month(v, price, dr_price, transfer_usd_per_gb, billed, p)
                 + np.where(keeps, billed * per_gb, 0.0))
 
-    keeps, both = dr.replica(rows, gb)  # the tier of the data's own volume, (rows, 1)
+    keeps, both = dr.replica(rows, restore_gb)  # (rows, 1)
     out = replica_usd[code * 3 + (keeps[:, 0] * (1 + both[:, 0]))]
     per_variant = np.zeros((n, len(t.variants)))
-    enlarged: list[tuple[np.ndarray, np.ndarray]] = []
     for i, name in enumerate(t.variants):
         v = catalog.database(name)
         mine = t.variant_of == i
         billed = _billed_gb(v, gb, iops[:, mine], p) if v.storage in ("provisioned", "scaled") else gb
         if billed is gb or not (billed > gb).any():
             per_variant[:, i] = month(v, gb, keeps, both)[:, 0] / HOURS_PER_MONTH
-            continue
-        # a volume billed larger for IOPS restores longer and may need a higher tier
-        k, b = dr.replica(rows, billed)
-        state = code[:, None] * 3 + k * (1 + b)
-        enlarged.append((mine, month(v, billed, k, b) / HOURS_PER_MONTH
-                         + np.take_along_axis(replica_usd[:, mine], state, axis=0)))
-    out += per_variant[:, t.variant_of]
-    for mine, hourly in enlarged:
-        out[:, mine] = hourly
-    return out
+        else:
+            out[:, mine] += month(v, billed, keeps, both) / HOURS_PER_MONTH
+    return out + per_variant[:, t.variant_of]
 
 
 def _replica_rates(dr: DisasterRecovery, t: _Classes, options: np.ndarray) -> np.ndarray:
@@ -590,7 +583,7 @@ def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_hor
         cost = t.rate_table(options)[code[rows]] + gb * per_gb[None, :] / HOURS_PER_MONTH
         if dr is not None:
             cost = cost + _dr_hourly(rows, t, gb, np.zeros((len(rows), 1)), price, dr, catalog, p, options,
-                                     code[rows])
+                                     code[rows], gb)
         return np.zeros(cost.shape), np.where(fits & np.isfinite(cost), cost, np.inf)
 
     return cheapest(_groups(cols, d.deployment), candidates, evaluate, key="group").hourly_usd
@@ -681,7 +674,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             cost = (t.rate_table(options)[code] + replicas * t.rate_table(options, "hourly_single")[code]
                     + (storage_month + replica_gb * replicas * billed_gb) / HOURS_PER_MONTH)
             if dr is not None:
-                cost = cost + _dr_hourly(rows, t, gb, load, price, dr, catalog, p, options, code)
+                cost = cost + _dr_hourly(rows, t, gb, load, price, dr, catalog, p, options, code,
+                                         storage_gb[rows, None])
             pool_usd = (np.zeros(len(rows)) if catalog.database_pooler else
                         pooler_instances(queries[rows], price["pooler/vcpu"], p) * price["pooler/vcpu"]
                         * price["pooler/usd_per_vcpu_hour"])

@@ -31,7 +31,7 @@ def shared(wf: Columns, sz: Columns, policy: SizingPolicy) -> dict[str, list[str
     """``*_why`` columns for AZs, cache, database and DR, one string per scenario, from the input and sizing
     columns."""
     rows = list(zip(_records(wf), _records(sz)))
-    tier_rto = tier_rto_minutes(np.asarray(sz["db_storage_gb"]), policy)
+    tier_rto = tier_rto_minutes(np.asarray(sz["db_restore_gb"]), policy)
     return {
         "traffic_why": [_traffic(w, s) for w, s in rows],
         "compute_why": [_compute(w, s) for w, s in rows],
@@ -296,7 +296,7 @@ def _dr(w: object, s: object, rto: np.ndarray, p: SizingPolicy) -> str:
     """``rto``: the recovery time each tier achieves for this scenario's database."""
     i = int(s.dr_tier_index)
     tier = p.dr_tiers[i]
-    restore = (f" ({tier.rto_minutes:g} + {s.db_storage_gb:,.0f} GB / {tier.restore_gb_per_minute:g} GB/min restore)"
+    restore = (f" ({tier.rto_minutes:g} + {s.db_restore_gb:,.0f} GB / {tier.restore_gb_per_minute:g} GB/min restore)"
                if tier.restore_gb_per_minute > 0 else "")
     why = (f"cheapest tier with RTO {rto[i]:,.0f}{restore} <= {w.rto_minutes:g} min and RPO {tier.rpo_minutes:g} <= "
            f"{w.rpo_minutes:g} min")
