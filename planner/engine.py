@@ -328,11 +328,10 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
     # a key-value store in place of the database needs no cache in front and is Multi-AZ by construction
     cache = _rows_where(kv["kv_used"], _no_cache(cache), cache)
     db["db_multi_az"] = db["db_multi_az"] | kv["kv_used"]
-    # a restore copies one shard's data (shards restore side by side), not a volume enlarged for IOPS; a
-    # key-value table restores whole
-    restored_gb = np.where(kv["kv_used"], storage_gb, restored_shard_gb(cols, db["db_shards"], policy))
-    tier = np.maximum(dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], restored_gb, policy), floor)
-    dr = {"dr_tier_index": tier, "dr_region": cols["dr_region"], "db_restore_gb": restored_gb}
+    # a restore copies one shard's data, not a volume enlarged for IOPS; a key-value table restores whole
+    db["db_restore_gb"] = np.where(kv["kv_used"], storage_gb, db["db_restore_gb"])
+    tier = np.maximum(dr_tier_index(wf["rto_minutes"], wf["rpo_minutes"], db["db_restore_gb"], policy), floor)
+    dr = {"dr_tier_index": tier, "dr_region": cols["dr_region"]}
     sz = {**tr, **need, **az, **cache, **db, **kv, **dr, **object_lifecycle(cols, tr, catalog, policy),
           **size_workers(wf, policy)}
     if explain:
@@ -349,13 +348,6 @@ def _cache_candidates(book: PriceBook, catalog: CloudCatalog, policy: SizingPoli
     c = c.assign(ops_per_s=np.minimum(c.vcpu.to_numpy(dtype=float) * catalog.sustained_share(c.sku, policy)
                                       * policy.cache_ops_per_vcpu, policy.cache_max_ops_per_node))
     return pareto_prune(c, ["region"], ["memory_gib", "ops_per_s"], rate_columns(c)).reset_index(drop=True)
-
-
-def restored_shard_gb(cols: Columns, shards: np.ndarray, policy: SizingPolicy) -> np.ndarray:
-    """The volume a restore copies into each of ``shards`` clusters: a shard's data at the horizon with its
-    overhead, at least the smallest volume (:func:`planner.sizing.database.demand`'s storage)."""
-    return np.maximum(np.asarray(cols["data_size_gb_horizon"], dtype=float) * (1 + policy.storage_overhead)
-                      / np.asarray(shards, dtype=float), policy.min_storage_gb)
 
 
 def tier_floor(wf: Columns) -> np.ndarray:

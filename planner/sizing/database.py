@@ -729,6 +729,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         total = np.where(better, other.hourly_usd * more, total)
     d = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=shards)
     reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shards, data_gb = d
+    restore_gb = storage_gb  # what a restore copies into a shard: its data, however large the volume
     storage_gb = np.maximum(storage_gb, volume)  # the volume provisioned: the storage, or enlarged for IOPS
     primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
     queries = reads + writes
@@ -788,6 +789,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         # only per-request storage bills I/O requests
         "db_io_million_month": np.where(storage == "per_request", total_iops * io_month_per_peak_iops / 1e6, 0.0),
         "db_storage_gb": storage_billed,
+        "db_restore_gb": restore_gb,  # the DR tier follows it (shards restore side by side)
         "db_backup_billed_gb": np.maximum(backup_gb - storage_billed * free_backup, 0.0),
         "db_fits": fits,
         "db_large": big,  # priced at more shards too (see above)
