@@ -15,6 +15,7 @@ from planner.report.formatting import pct, usd
 from planner.report.markdown import render_markdown
 from planner.report.tables import (bom_table, decisions_table, dr_name, money_in_cents, options_card_table,
                                    options_table)
+from planner.workload import COMMITTING
 
 page_menu()
 st.title("Plan a workload")
@@ -60,7 +61,7 @@ with results:
     st.markdown("#### Decisions")
     st.table(decisions_table(plan), hide_index=True)
 
-    if workload.purchase_option == "optimise":
+    if workload.purchase_option in COMMITTING:
         from planner.commitment import commitment_curves
         from planner.report.figures import commitment_figure
 

@@ -162,19 +162,20 @@ def _availability(o: OptionPlan) -> Decision:
 
 
 def _purchase(plan: Plan, rec: OptionPlan) -> str:
-    """What the purchase option buys; for ``optimise`` on a fleet, what it committed and what that saves."""
+    """What the purchase option buys; on a fleet whose baseline rate is below the burst rate (a commitment, or
+    Google's full-month sustained-use rate), how many instances take it and what that saves."""
     w = plan.workload
     note = catalog_for(w.cloud).purchase_notes[w.purchase_option]
     r = rec.row
     ratio = getattr(r, "commit_ratio", 1.0)
-    if w.purchase_option != "optimise" or rec.name != "horizontal" or not ratio < 1:
+    if rec.name != "horizontal" or not ratio < 1:
         return note
     fleet_lines = rec.bom[rec.bom.component.isin(["compute (baseline)", "compute (autoscaled)"])]
     committed_usd = float(fleet_lines.unit_usd.iloc[0])  # the baseline line: the commitment's rate
     on_demand_usd = committed_usd / ratio  # ratio = committed rate / the on-demand burst rate
-    return (f"{note}: {r.instances_committed:.0f} of up to {r.instances_desired:.0f} instances committed (those "
-            f"running at least {ratio:.0%} of the day, the break-even of ${committed_usd:.4g} committed vs "
-            f"${on_demand_usd:.4g} on demand); fleet compute ${fleet_lines.monthly_usd.sum():,.0f} vs "
+    return (f"{note}: {r.instances_committed:.0f} of up to {r.instances_desired:.0f} instances at the baseline "
+            f"rate (those running at least {ratio:.0%} of the day, the break-even of ${committed_usd:.4g} an hour "
+            f"vs ${on_demand_usd:.4g} on demand); fleet compute ${fleet_lines.monthly_usd.sum():,.0f} vs "
             f"${r.instance_hours * on_demand_usd:,.0f} all on demand")
 
 

@@ -32,6 +32,10 @@ class PurchaseOption(str, Enum):
     optimise = "optimise"
 
 
+# the purchase options that buy a commitment (a plan says what it commits and what that saves)
+COMMITTING = (PurchaseOption.savings_1yr.value, PurchaseOption.savings_3yr.value, PurchaseOption.optimise.value)
+
+
 class CdnMode(str, Enum):
     auto = "auto"
     always = "always"

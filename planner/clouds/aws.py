@@ -170,10 +170,10 @@ CATALOG = CloudCatalog(
     },
     purchase_notes={
         "on_demand": "everything on demand: no commitment",
-        "savings_1yr": "always-on compute at the 1-year Savings Plan rate, database and cache on 1-year "
-                       "reservations; autoscaled capacity on demand",
-        "savings_3yr": "always-on compute at the 3-year Savings Plan rate, database and cache on 3-year "
-                       "reservations; autoscaled capacity on demand",
+        "savings_1yr": "fleet instances that run at least the break-even share of the day on the 1-year "
+                       "Savings Plan, the rest on demand; database and cache on 1-year reservations",
+        "savings_3yr": "fleet instances that run at least the break-even share of the day on the 3-year "
+                       "Savings Plan, the rest on demand; database and cache on 3-year reservations",
         "spot_mix": "baseline on demand, autoscaled capacity on Spot (may be interrupted)",
         "optimise": "the cheapest commitment mix: fleet instances that run at least the break-even share of the "
                     "day on the Savings Plan of the longest term the horizon covers, the rest on demand; "

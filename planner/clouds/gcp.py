@@ -97,12 +97,15 @@ CATALOG = CloudCatalog(
         "metrics": ("cloud_monitoring", "free_tier_metric_ingestion"),
     },
     purchase_notes={
-        "on_demand": "everything on demand: no commitment; always-on VMs at the full-month sustained-use rate "
-                     "(automatic for N1, N2, N2D, C2; other families have none)",
-        "savings_1yr": "always-on VMs at the 1-year resource-based committed-use rate; Cloud SQL and Memorystore "
-                       "on demand (no committed-use rates in the price book); autoscaled capacity on demand",
-        "savings_3yr": "always-on VMs at the 3-year resource-based committed-use rate; Cloud SQL and Memorystore "
-                       "on demand (no committed-use rates in the price book); autoscaled capacity on demand",
+        "on_demand": "everything on demand: no commitment; VMs that run at least the break-even share of the "
+                     "day at the full-month sustained-use rate (automatic for N1, N2, N2D, C2; other families "
+                     "have none)",
+        "savings_1yr": "fleet VMs that run at least the break-even share of the day on 1-year resource-based "
+                       "committed use, the rest on demand; Cloud SQL and Memorystore on demand (no committed-use "
+                       "rates in the price book)",
+        "savings_3yr": "fleet VMs that run at least the break-even share of the day on 3-year resource-based "
+                       "committed use, the rest on demand; Cloud SQL and Memorystore on demand (no committed-use "
+                       "rates in the price book)",
         "spot_mix": "baseline on demand (at the full-month sustained-use rate where the family has one), "
                     "autoscaled capacity on Spot VMs (may be preempted)",
         "optimise": "the cheapest commitment mix: fleet VMs that run at least the break-even share of the day "

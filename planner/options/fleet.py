@@ -89,8 +89,8 @@ def _whole_instance(c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     """An autoscaled fleet (Auto Scaling group, managed instance group, scale set) of the instance type with the
     cheapest bill for the peak, across current x86 and Arm families; min/desired/max from the load profile; the
-    purchase option's commitment covers what runs every hour (``optimise``: what runs past the commitment's
-    break-even), the rest bursts on demand or on spot (over-provisioned for interruptions)."""
+    purchase option's commitment covers the instances that run past its break-even share of the day (the
+    lowest bill; see :func:`_commit_ratio`), the rest bursts on demand or on spot (over-provisioned for interruptions)."""
     return autoscaled_fleet(ctx, bom, "horizontal", _whole_instance, "compute")
 
 
@@ -109,7 +109,6 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
                                                 max_vcpu=p.fleet_max_vcpu), ("unit_cores", "unit_capacity"), usable)
     azs, survive = ctx.col("azs"), ctx.col("survive_az_loss")
     base, burst, _ = ctx.purchase
-    optimise = ctx.col("purchase_option") == "optimise"
     ebs_hourly = _ebs_usd_per_instance_hour(ctx)
     per_instance_hourly, lb_hourly = _per_instance_usd(ctx)
 
@@ -123,7 +122,7 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
         base_rate = purchase_rates(c, base[rows])
         burst_rate = purchase_rates(c, burst[rows]) * _spot_factor(burst[rows, None], _buckets(c)[None, :], p)
         u = fleet_units(ctx.fleet_need.take(rows), ctx.hourly_fraction[rows], cores, cap, azs[rows], survive[rows],
-                        p.burst_headroom, _commit_ratio(base_rate, burst_rate, optimise[rows, None]))
+                        p.burst_headroom, _commit_ratio(base_rate, burst_rate))
         # per instance: the custom metrics of each one as it runs, and a load balancer more for each quota
         # of targets (the whole bill: many small instances are not free of per-instance costs)
         extra_lbs = np.maximum(np.ceil(u["instances_max"] / p.lb_targets_per_load_balancer) - 1, 0)
@@ -141,7 +140,7 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
     capacity = np.nan_to_num(pick.of(picked, "usable_capacity"), nan=1.0)
     buckets = _chosen_buckets(pick, cands)
     spot_factor = _spot_factor(burst, buckets, p)
-    ratio = _commit_ratio(pick.rate(cands, base), pick.rate(cands, burst) * spot_factor, optimise)
+    ratio = _commit_ratio(pick.rate(cands, base), pick.rate(cands, burst) * spot_factor)
     units = ctx.elastic_units(cores, capacity, np.nan_to_num(ratio, nan=1.0))
     committed, burst_hours = units.pop("instances_committed"), units.pop("burst_hours")
     frame = option_frame(ctx, option, instance_type=pick.sku, instance_vcpu=pick.of(cands, "vcpu"),
@@ -191,11 +190,18 @@ def _bucket_text(bucket: object, policy: object) -> str:
             f"{rate:.0%} lost, policy.spot_interruption_default")
 
 
-def _commit_ratio(base_rate: np.ndarray, burst_rate: np.ndarray, optimise: np.ndarray) -> np.ndarray:
-    """Where the purchase option optimises: the commitment's rate / the burst rate (its break-even share of
-    hours); elsewhere 1 (commit only what runs every hour, the savings plans' rule)."""
+def _commit_ratio(base_rate: np.ndarray, burst_rate: np.ndarray) -> np.ndarray:
+    """The commitment's rate / the burst rate, its break-even share of hours, at most 1: where the baseline
+    costs no less than the burst (on demand, a spot burst) only what runs every hour is baseline.
+
+    Every committing purchase option (a savings plan or reservation of the term the user chose, or
+    ``optimise``'s term) commits the count of the lowest bill. Committing only what runs every hour would make
+    more load cheaper: when the quietest hour needs one unit more, that unit moves onto the commitment with the
+    23 hours it already ran, saving 23 burst-hours for 24 committed ones (-2.4 % at 213 -> 214 req/s on a
+    3-year plan). AWS's own Savings Plans recommendations likewise size the commitment for the largest saving
+    (AWS Cost Management User Guide, "Savings Plans recommendations")."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(optimise, np.minimum(base_rate / burst_rate, 1.0), 1.0)
+        return np.minimum(base_rate / burst_rate, 1.0)
 
 
 def _most_capacity(ctx: Context, key: tuple[object, ...], cands: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from planner.report.breakdown import GROUPS, cost_breakdown
 from planner.report.formatting import share
-from planner.vocabulary import field_label
+from planner.vocabulary import PRICE_OPTION_LABELS, field_label
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -114,9 +114,10 @@ def commitment_figure(curves: list) -> go.Figure:
     bill of each marked (:func:`planner.commitment.commitment_curves`)."""
     fig = go.Figure()
     for c in curves:
-        fig.add_scatter(x=c.table.committed, y=c.table.monthly_usd, mode="lines", name=c.option)
+        name = PRICE_OPTION_LABELS.get(c.option, c.option)
+        fig.add_scatter(x=c.table.committed, y=c.table.monthly_usd, mode="lines", name=name)
         fig.add_scatter(x=[c.best], y=[c.best_usd], mode="markers", marker={"size": 11}, showlegend=False,
-                        name=f"{c.option}: lowest", hovertemplate=f"{c.option}: %{{x}} committed, $%{{y:,.0f}}")
+                        name=f"{name}: lowest", hovertemplate=f"{name}: %{{x}} committed, $%{{y:,.0f}}")
     if curves:
         fig.add_hline(y=curves[0].all_on_demand_usd, line_dash="dot", annotation_text="all on demand")
     fig.update_layout(title=titled("Fleet compute a month", "against the instances committed"), xaxis_title="instances "

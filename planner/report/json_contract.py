@@ -38,7 +38,7 @@ def _compute(o: OptionPlan) -> dict[str, Any]:
         "instances_max": _int(r.instances_max),
         "azs": _int(r.azs),
         "instance_hours_per_month": _num(r.instance_hours) if o.name != "serverless" else None,
-        # the fleet's units on a commitment (horizontal; optimise commits those running past the break-even)
+        # the fleet's units at the baseline rate (horizontal: those running past its break-even share of the day)
         "instances_committed": _int(getattr(r, "instances_committed", None)) if o.name == "horizontal" else None,
         "commitment_break_even": _num(getattr(r, "commit_ratio", None))
         if o.name == "horizontal" and getattr(r, "commit_ratio", 1.0) < 1 else None,

@@ -16,7 +16,8 @@ from planner.report.formatting import unit_usd as _unit_usd
 from planner.report.formatting import usd as _usd
 from planner.report.mermaid import mermaid
 from planner.report.tables import swings_table, uncertainty_table
-from planner.vocabulary import choice_label, decision_label
+from planner.vocabulary import PRICE_OPTION_LABELS, choice_label, decision_label
+from planner.workload import COMMITTING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -97,7 +98,7 @@ def _commitment_section(plan: Plan) -> list[str]:
                 plan.option("horizontal").feasible else "none of the cloud's commitment terms fits the horizon, "
                 "or the price book has no commitment rates.")]
     c0 = curves[0]
-    rows = [[c.option, _unit_usd(c.commit_usd), _unit_usd(c.on_demand_usd), f"{c.break_even:.0%}", f"{c.best}",
+    rows = [[PRICE_OPTION_LABELS.get(c.option, c.option), _unit_usd(c.commit_usd), _unit_usd(c.on_demand_usd), f"{c.break_even:.0%}", f"{c.best}",
              _usd(c.best_usd), f"{_usd(c.all_on_demand_usd - c.best_usd)} "
              f"({1 - c.best_usd / c.all_on_demand_usd:.0%})"] for c in curves]
     return ["", f"## Commitment (horizontal: {_md(c0.sku)})", "",
@@ -152,7 +153,7 @@ def render_markdown(plan: Plan) -> str:
     out += ["", "## Decisions", ""]
     out += table(["topic", "decision", "rationale"], [[d.topic, decision_label(d.topic, d.choice), d.rationale]
                                                    for d in plan.decisions])
-    if plan.workload.purchase_option == "optimise":
+    if plan.workload.purchase_option in COMMITTING:
         out += _commitment_section(plan)
     out += ["", "## Bill of materials", ""]
     for o in sorted(plan.options, key=lambda o: not o.recommended):
