@@ -156,11 +156,17 @@ def fleet_units(
     burst_per_az = mean_per_az - quietest
     partial = ratio < 1
     if partial.any():  # the busiest-hour ranking only where a commitment is cheaper than every hour's burst
-        hours = per_az_hour[partial]
         rank = np.clip(np.ceil(ratio[partial] * 24 - 1e-9).astype(int) - 1, 0, 23)  # the ceil(24 r)-th busiest
-        busiest = -np.sort(-hours, axis=1)
-        committed[partial] = busiest[np.arange(len(rank)), rank]
-        burst_per_az[partial] = np.maximum(hours - committed[partial][:, None], 0).mean(axis=1)
+        # an hour's count grows with its share of the peak, so the ceil(24 r)-th busiest hour is the one with the
+        # ceil(24 r)-th largest share: rank the scenario's 24 shares once, not each candidate's 24 counts
+        busiest_share = -np.sort(-hourly_fraction, axis=1)
+        scenario = np.nonzero(partial)[0]
+        count = per_az[partial] * busiest_share[scenario, rank] - 1e-9
+        committed[partial] = np.maximum(np.ceil(count), 1.0)
+        excess = (per_az_hour - committed[:, :, None] if partial.all()  # most often: no gather of the hours
+                  else per_az_hour[partial] - committed[partial][:, None])
+        np.maximum(excess, 0, out=excess)
+        burst_per_az[partial] = excess.mean(axis=-1).reshape(-1)
     burst_hours = burst_per_az * k * HOURS_PER_MONTH
     out = {
         "instances_min": quietest * k,
