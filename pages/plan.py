@@ -62,7 +62,7 @@ with results:
     st.table(decisions_table(plan), hide_index=True)
 
     if workload.purchase_option in COMMITTING:
-        from planner.commitment import commitment_curves
+        from planner.commitment import commitment_curves, no_commitment_reason
         from planner.report.figures import commitment_figure
 
         with st.expander("Commitment", expanded=True):
@@ -72,7 +72,7 @@ with results:
                 st.caption("A committed instance bills every hour; the lowest bill commits the instances that run "
                            "at least the commitment's break-even share of the day (its rate / the on-demand rate).")
             else:
-                st.info("No commitment applies: no fleet bill, no term within the horizon, or no commitment rates.")
+                st.info(f"No commitment applies: {no_commitment_reason(plan)}.")
 
     names = [o.name for o in plan.options if len(o.bom)]
     if names:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from planner.clouds import catalog_for
 from planner.errors import PlannerError
+from planner.options.purchase import optimise_term_years
 from planner.plan import Plan
 from planner.pricing.book import PriceBook, default_book
 from planner.pricing.units import HOURS_PER_MONTH
@@ -36,6 +37,8 @@ class CommitmentCurve:
     hourly_units: np.ndarray  # (24,) units running each hour of the day
     table: pd.DataFrame  # committed, committed_share, monthly_usd
     best: int  # the committed count of the lowest bill
+    term_years: int = 0
+    bought: bool = False  # the commitment the plan's purchase option buys
 
     @property
     def break_even(self) -> float:
@@ -52,8 +55,9 @@ class CommitmentCurve:
 
 
 def commitment_curves(plan: Plan, book: PriceBook | None = None) -> list[CommitmentCurve]:
-    """One curve per commitment the cloud sells whose term the plan's horizon covers, for the horizontal
-    option's fleet (empty when that option has no bill or the cloud has no commitment prices)."""
+    """One curve per commitment the cloud sells whose term the plan's horizon covers, and the one the purchase
+    option buys (``bought``), for the horizontal option's fleet (empty when that option has no bill or the cloud
+    has no commitment prices)."""
     w, o = plan.workload, plan.option("horizontal")
     if not o.feasible or not o.row.instance_type:
         return []
@@ -70,9 +74,14 @@ def commitment_curves(plan: Plan, book: PriceBook | None = None) -> list[Commitm
                          bool(s.survive_az_loss))
     sku, region = str(o.row.instance_type), w.region
     on_demand = book.instance_price(w.cloud, region, cat.compute_service, sku).hourly_usd
+    # optimise buys the longest term the horizon covers; a savings option buys the term it names, even one that
+    # outlives the horizon (the plan says what that leaves owing)
+    bought = (optimise_term_years(w.purchase_option, w.horizon_months, cat.commitments)
+              if w.purchase_option == "optimise" else {o[0]: t for t, o in cat.commitments.items()}.get(
+                  cat.purchase_plan.get(w.purchase_option, ("",))[0]))
     curves = []
     for term, (option, _) in sorted(cat.commitments.items()):
-        if 12 * term > w.horizon_months:
+        if 12 * term > w.horizon_months and term != bought:
             continue
         try:
             rate = book.instance_price(w.cloud, region, cat.compute_service, sku, option).hourly_usd
@@ -83,5 +92,17 @@ def commitment_curves(plan: Plan, book: PriceBook | None = None) -> list[Commitm
                    ) * HOURS_PER_MONTH
         table = pd.DataFrame({"committed": counts, "committed_share": counts / units.max(), "monthly_usd": monthly})
         curves.append(CommitmentCurve(sku=sku, option=option, on_demand_usd=on_demand, commit_usd=rate,
-                                      hourly_units=units, table=table, best=int(counts[np.argmin(monthly)])))
+                                      hourly_units=units, table=table, best=int(counts[np.argmin(monthly)]),
+                                      term_years=term, bought=term == bought))
     return curves
+
+
+def no_commitment_reason(plan: Plan) -> str:
+    """Why :func:`commitment_curves` is empty for ``plan``, in words."""
+    w = plan.workload
+    if not plan.option("horizontal").feasible:
+        return "the fleet has no bill"
+    if not catalog_for(w.cloud).commitments:
+        return "the price book has no commitment rates for this cloud, so everything bills pay-as-you-go"
+    return (f"no commitment term fits the {w.horizon_months}-month horizon (optimise never commits past it), or "
+            "the fleet's instance type has no commitment rate here")

@@ -9,6 +9,7 @@ from planner.clouds import catalog_for
 from planner.policy import tier_label
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct as _pct
+from planner.workload import COMMITTING
 
 if TYPE_CHECKING:
     from planner.plan import OptionPlan, Plan
@@ -163,20 +164,29 @@ def _availability(o: OptionPlan) -> Decision:
 
 def _purchase(plan: Plan, rec: OptionPlan) -> str:
     """What the purchase option buys; on a fleet whose baseline rate is below the burst rate (a commitment, or
-    Google's full-month sustained-use rate), how many instances take it and what that saves."""
+    Google's full-month sustained-use rate), how many instances take it and what that saves; and what a
+    commitment longer than the horizon leaves owing."""
     w = plan.workload
-    note = catalog_for(w.cloud).purchase_notes[w.purchase_option]
+    cat = catalog_for(w.cloud)
+    note = cat.purchase_notes[w.purchase_option]
     r = rec.row
     ratio = getattr(r, "commit_ratio", 1.0)
-    if rec.name != "horizontal" or not ratio < 1:
-        return note
     fleet_lines = rec.bom[rec.bom.component.isin(["compute (baseline)", "compute (autoscaled)"])]
-    committed_usd = float(fleet_lines.unit_usd.iloc[0])  # the baseline line: the commitment's rate
-    on_demand_usd = committed_usd / ratio  # ratio = committed rate / the on-demand burst rate
-    return (f"{note}: {r.instances_committed:.0f} of up to {r.instances_desired:.0f} instances at the baseline "
-            f"rate (those running at least {ratio:.0%} of the day, the break-even of ${committed_usd:.4g} an hour "
-            f"vs ${on_demand_usd:.4g} on demand); fleet compute ${fleet_lines.monthly_usd.sum():,.0f} vs "
-            f"${r.instance_hours * on_demand_usd:,.0f} all on demand")
+    if rec.name == "horizontal" and ratio < 1 and len(fleet_lines):
+        committed_usd = float(fleet_lines.unit_usd.iloc[0])  # the baseline line: the commitment's rate
+        on_demand_usd = committed_usd / ratio  # ratio = committed rate / the on-demand burst rate
+        how = "committed" if w.purchase_option in COMMITTING else "at the full-month rate"
+        note = (f"{r.instances_committed:.0f} of up to {r.instances_desired:.0f} fleet instances {how} (those "
+                f"running at least {ratio:.0%} of the day, the break-even of ${committed_usd:.4g} an hour vs "
+                f"${on_demand_usd:.4g} on demand): fleet compute ${fleet_lines.monthly_usd.sum():,.0f} vs "
+                f"${r.instance_hours * on_demand_usd:,.0f} all on demand. {note[:1].upper()}{note[1:]}")
+    buys = cat.purchase_plan.get(w.purchase_option)  # None for optimise, which never commits past the horizon
+    term = {o[0]: t for t, o in cat.commitments.items()}.get(buys[0]) if buys else None
+    if term and 12 * term > w.horizon_months:
+        note += (f". The {term}-year commitment runs {12 * term - w.horizon_months} months past the "
+                 f"{w.horizon_months}-month horizon: its committed hours (fleet, database, cache) bill until the "
+                 "term ends; purchase_option optimise never commits past the horizon")
+    return note
 
 
 def billing_month(plan: Plan) -> str:

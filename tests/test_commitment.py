@@ -63,9 +63,9 @@ def test_clouds_without_commitment_prices_stay_on_demand():
 def test_the_report_shows_the_commitments_and_the_decision_says_what_it_saves():
     plan = make_plan(workload())
     text = render_markdown(plan)
-    assert "## Commitment (horizontal: " in text and "| 3-year savings plan |" in text
+    assert "## Commitment (horizontal: " in text and "| 3-year savings plan (bought) |" in text
     decision = next(d.rationale for d in plan.decisions if d.topic == "purchase")
-    assert "instances at the baseline rate" in decision and "all on demand" in decision
+    assert "fleet instances committed" in decision and "all on demand" in decision
 
 
 @pytest.mark.parametrize("option", ["savings_1yr", "savings_3yr"])
@@ -116,3 +116,17 @@ def test_spot_without_a_published_rate_takes_the_policy_default():
     burst = plan.option("horizontal").bom
     burst = burst[burst.component == "compute (autoscaled)"].iloc[0]
     assert "1.25 x the hours" in burst.note and "20% lost, policy.spot_interruption_default" in burst.note
+
+
+def test_a_savings_plan_longer_than_the_horizon_shows_its_curve_and_says_what_it_leaves_owing():
+    plan = make_plan(workload(purchase_option="savings_3yr", horizon_months=12))
+    [bought] = [c for c in commitment_curves(plan) if c.bought]
+    assert (bought.option, bought.term_years) == ("savings_3yr", 3)
+    assert plan.option("horizontal").row.instances_committed == bought.best
+    decision = next(d.rationale for d in plan.decisions if d.topic == "purchase")
+    assert "runs 24 months past the 12-month horizon" in decision
+    assert "| 3-year savings plan (bought) |" in render_markdown(plan)
+    # optimise keeps to the horizon: no curve past it, nothing owed
+    optimised = make_plan(workload(horizon_months=12))
+    assert [c.term_years for c in commitment_curves(optimised)] == [1]
+    assert "past the" not in next(d.rationale for d in optimised.decisions if d.topic == "purchase")

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from planner.report.breakdown import GROUPS, cost_breakdown
 from planner.report.formatting import share
 from planner.vocabulary import PRICE_OPTION_LABELS, field_label
+
+COLOURS = qualitative.Plotly  # plotly's default sequence, named so a line and its markers can share one
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -113,13 +116,17 @@ def commitment_figure(curves: list) -> go.Figure:
     """The fleet's monthly compute bill against the instances committed, one line per commitment, the lowest
     bill of each marked (:func:`planner.commitment.commitment_curves`)."""
     fig = go.Figure()
-    for c in curves:
-        name = PRICE_OPTION_LABELS.get(c.option, c.option)
-        fig.add_scatter(x=c.table.committed, y=c.table.monthly_usd, mode="lines", name=name)
-        fig.add_scatter(x=[c.best], y=[c.best_usd], mode="markers", marker={"size": 11}, showlegend=False,
-                        name=f"{name}: lowest", hovertemplate=f"{name}: %{{x}} committed, $%{{y:,.0f}}")
+    for i, c in enumerate(curves):
+        name = PRICE_OPTION_LABELS.get(c.option, c.option) + (" (bought)" if c.bought else "")
+        colour = COLOURS[i % len(COLOURS)]  # the lowest bill's marker in its own line's colour
+        fig.add_scatter(x=c.table.committed, y=c.table.monthly_usd, mode="lines", name=name,
+                        line={"color": colour, "width": 3 if c.bought else 2, "dash": "solid" if c.bought else "dot"})
+        fig.add_scatter(x=[c.best], y=[c.best_usd], mode="markers", marker={"size": 11, "color": colour},
+                        showlegend=False, name=f"{name}: lowest",
+                        hovertemplate=f"{name}: %{{x}} committed, $%{{y:,.0f}}<extra></extra>")
     if curves:
-        fig.add_hline(y=curves[0].all_on_demand_usd, line_dash="dot", annotation_text="all on demand")
+        fig.add_hline(y=curves[0].all_on_demand_usd, line_dash="dot", annotation_text="all on demand",
+                      annotation_position="bottom left")
     fig.update_layout(title=titled("Fleet compute a month", "against the instances committed"), xaxis_title="instances "
                       "committed", yaxis=usd_axis(), **LAYOUT)
     return fig

@@ -90,15 +90,13 @@ def render_clouds_markdown(plans: Sequence[Plan]) -> str:
 def _commitment_section(plan: Plan) -> list[str]:
     """The commitments the fleet could take, what each breaks even at, and the committed count of the lowest
     bill (:mod:`planner.commitment`)."""
-    from planner.commitment import commitment_curves
+    from planner.commitment import commitment_curves, no_commitment_reason
 
     curves = commitment_curves(plan)
     if not curves:
-        return ["", "## Commitment", "", "No commitment applies: " + ("the fleet has no bill." if not
-                plan.option("horizontal").feasible else "none of the cloud's commitment terms fits the horizon, "
-                "or the price book has no commitment rates.")]
+        return ["", "## Commitment", "", "No commitment applies: " + no_commitment_reason(plan) + "."]
     c0 = curves[0]
-    rows = [[PRICE_OPTION_LABELS.get(c.option, c.option), _unit_usd(c.commit_usd), _unit_usd(c.on_demand_usd), f"{c.break_even:.0%}", f"{c.best}",
+    rows = [[PRICE_OPTION_LABELS.get(c.option, c.option) + (" (bought)" if c.bought else ""), _unit_usd(c.commit_usd), _unit_usd(c.on_demand_usd), f"{c.break_even:.0%}", f"{c.best}",
              _usd(c.best_usd), f"{_usd(c.all_on_demand_usd - c.best_usd)} "
              f"({1 - c.best_usd / c.all_on_demand_usd:.0%})"] for c in curves]
     return ["", f"## Commitment (horizontal: {_md(c0.sku)})", "",
