@@ -33,6 +33,10 @@ def _arr(value: npt.ArrayLike | str, n: int) -> np.ndarray:
     return a if a.ndim == 1 else np.full(n, a[()], dtype=a.dtype)
 
 
+# the source of a line priced by the workload's policy (an assumption the plan states) rather than a price table
+ASSUMPTION_SOURCE = "planner-assumption"
+
+
 class BomBuilder:
     """Collects priced lines for ``n`` scenarios.
 
@@ -107,6 +111,13 @@ class BomBuilder:
             "region": region, "prices_as_of": prices_as_of, "source_id": source_id, "note": note,
         }
         self._parts.append((int(keep.sum()), {k: kept(v) for k, v in columns.items()}))
+
+    def assumed(self, rows: np.ndarray, option: str, component: str, sku: str, quantity: npt.ArrayLike, unit: str,
+                unit_usd: float, region: npt.ArrayLike, note: str) -> None:
+        """A line priced by the workload's policy, an assumption the plan states (``note`` names the policy
+        field), not by a price table: its source is :data:`ASSUMPTION_SOURCE`."""
+        self._add(rows, option, component, "planner", sku, quantity, unit, np.full(len(rows), float(unit_usd)),
+                  region, "", ASSUMPTION_SOURCE, note)
 
     def instance_hours(self, rows: np.ndarray, option: str, component: str, service: str, region: npt.ArrayLike,
                        sku: npt.ArrayLike, hours: npt.ArrayLike, purchase: npt.ArrayLike | str = "on_demand",

@@ -60,8 +60,10 @@ def mismatches(ref: Reference, plan: Plan) -> list[str]:
     out = []
     if got["option"] not in want["options"]:
         out.append(f"option {got['option']} not in {want['options']}")
-    out += [f"{key} {got[key]} != {want[key]}" for key in ("azs", "static", "db_multi_az", "cache", "dr_tier")
-            if key in want and got[key] != want[key]]
+    # a list: the derivation found these about equally good (each is named in its reasoning)
+    out += [f"{key} {got[key]} " + (f"not in {want[key]}" if isinstance(want[key], list) else f"!= {want[key]}")
+            for key in ("azs", "static", "db_multi_az", "cache", "dr_tier")
+            if key in want and (got[key] not in want[key] if isinstance(want[key], list) else got[key] != want[key])]
     return out
 
 

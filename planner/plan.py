@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from planner.bom import BOM_COLUMNS
+from planner.bom import ASSUMPTION_SOURCE, BOM_COLUMNS
 from planner.engine import EngineResult, run, workloads_frame
 from planner.explain import Decision, assumptions, billing_month, decisions
 from planner.pricing.book import PriceBook, default_book
@@ -146,6 +146,10 @@ def plan_from_result(workload: Workload, result: EngineResult, row: int, book: P
     cited = book.memo(("sources", workload.cloud), lambda: book.sources[book.sources.cloud == workload.cloud]
                       .drop(columns="cloud").reset_index(drop=True))
     sources = cited[cited.source_id.isin(used)].reset_index(drop=True)
+    if ASSUMPTION_SOURCE in used:  # a line the policy prices: the provenance says so
+        sources = pd.concat([sources, pd.DataFrame([{
+            "source_id": ASSUMPTION_SOURCE, "notes": "the workload's policy: an assumption the plan states (the "
+            "line's note names the field), not a list price"}])], ignore_index=True)
     plan = Plan(workload=workload, sizing=sizing, options=options, decisions=(), assumptions=(), sources=sources)
     return Plan(workload=workload, sizing=sizing, options=options, decisions=tuple(decisions(plan)),
                 price_book=book.label,

@@ -116,7 +116,8 @@ def test_functions_have_no_cold_start_cliff():
 
 DATABASE_LINES = {"database", "database (writer + readers)", "database storage", "database IOPS", "database I/O",
                   "database backups", "database read replicas", "replica storage", "connection pooler (PgBouncer)",
-                  "DR: backup copies", "DR: replication transfer", "DR: database replica", "DR: replica storage"}
+                  "DR: backup copies", "DR: replication transfer", "DR: database replica", "DR: replica storage",
+                  "database shards (operations)"}
 
 
 @pytest.mark.parametrize("fixed", [{}, {"cloud": "gcp", "region": "us-central1"},
@@ -304,9 +305,11 @@ def test_bad_throughput_factors_are_refused_by_name():
 
 
 def test_a_sharded_database_bills_each_cluster_once():
-    # api-1m of the calibration set: RDS, sharded, read replicas and PgBouncer in front of each shard
+    # api-1m of the calibration set, its shards allowed to hold all 7 TB (so 2 large ones, not 16): RDS, sharded,
+    # read replicas and PgBouncer in front of each shard
     plan = make_plan(Workload(peak_rps=1_000_000, peak_to_average=2, read_fraction=0.98, cpu_ms_per_request=2,
-                              response_kb=2, latency_target_ms=100, data_size_gb=5_000, hot_data_fraction=0.05))
+                              response_kb=2, latency_target_ms=100, data_size_gb=5_000, hot_data_fraction=0.05,
+                              policy={"db_shard_target_gb": 10_000}))
     s, bom = plan.sizing, plan.recommended.bom
     assert s.db_engine_variant == "rds" and s.db_shards > 1 and s.db_read_replicas > 0 and s.db_pooler == "pgbouncer"
 
@@ -321,6 +324,51 @@ def test_a_sharded_database_bills_each_cluster_once():
     assert quantity("connection pooler (PgBouncer)") == pytest.approx(s.db_pooler_instances * s.db_shards * 730)
     why = next(d.rationale for d in plan.decisions if d.topic == "database class")
     assert f"{s.db_shards:,.0f} shards (the application must partition its data by key" in why
+
+
+def _recommended_bills(fixed: dict, rps: np.ndarray) -> np.ndarray:
+    base = Workload(peak_rps=1, **fixed)
+    wf = pd.concat([workloads_frame([base])] * len(rps), ignore_index=True)
+    wf["peak_rps"] = rps
+    result = run(wf, base.policy, default_book(base.cloud), detail=False)
+    rec = result.options[result.options.recommended].set_index("row").reindex(range(len(rps)))
+    return rec.monthly_usd.to_numpy()
+
+
+@pytest.mark.parametrize("fixed", [
+    # 3 TB grown 16-fold over 36 months: 15,351 -> 20,623 req/s cost 10 % less (AWS), 6,332 -> 8,506 req/s
+    # 18 % less (Azure), as the fewest shards rose and one more doubling restored within the RTO
+    {"data_size_gb": 3_000, "monthly_growth": 0.08, "horizon_months": 36, "peak_to_average": 4,
+     "availability_target": 99.0, "rto_minutes": 1440, "rpo_minutes": 60},
+    {"cloud": "azure", "region": "eastus", "data_size_gb": 3_000, "monthly_growth": 0.08, "horizon_months": 36,
+     "peak_to_average": 4, "availability_target": 99.0, "rto_minutes": 1440, "rpo_minutes": 60},
+    # spot mix, 2.6 TB (3.7 TB at the horizon): 111,750 -> 112,000 req/s cost 5.4 % less
+    {"purchase_option": "spot_mix", "data_size_gb": 2_600, "rto_minutes": 240},
+], ids=["aws-36-months", "azure-36-months", "aws-spot-mix"])
+def test_more_load_never_brings_a_cheaper_shard_count_into_reach(fixed):
+    rps = np.concatenate([np.geomspace(300, 100_000, 50), np.linspace(105_000, 120_000, 31)])
+    bills = _recommended_bills(fixed, rps)
+    assert np.isfinite(bills).all()
+    worst = np.min(bills[1:] / bills[:-1])
+    assert worst >= 0.98, (rps[np.argmin(bills[1:] / bills[:-1])], worst)
+
+
+def test_each_cluster_of_a_sharded_database_is_operated_at_the_assumed_cost():
+    # an idle 3 TB database (7.5 TB at the horizon): with its operations on the bill it stays one cluster with a
+    # standing DR replica; on list prices alone 16 clusters restoring side by side would undercut it by 0.9 %
+    idle = {"cloud": "azure", "region": "eastus", "peak_rps": 0.5, "data_size_gb": 3_000, "monthly_growth": 0.08,
+            "availability_target": 99.0, "rto_minutes": 240}
+    assert make_plan(Workload(**idle)).sizing.db_shards == 1
+    free = make_plan(Workload(**idle, policy={"db_shard_operations_usd_month": 0}))
+    assert free.sizing.db_shards > 1
+    # where sharding pays for its operations too, each cluster has a line at the assumed price, named as such
+    plan = make_plan(Workload(peak_rps=1_000_000, data_size_gb=5_000, policy={"db_shard_operations_usd_month": 300}))
+    ops = plan.recommended.bom.set_index("component").loc["database shards (operations)"]
+    assert ops.quantity == plan.sizing.db_shards > 1 and ops.unit_usd == 300
+    assert ops.source_id == "planner-assumption" and "an assumption" in ops.note
+    assert "planner-assumption" in set(plan.sources.source_id)
+    assert "$300 a month assumed for operating each cluster" in next(
+        d.rationale for d in plan.decisions if d.topic == "database class")
 
 
 def test_the_shard_limit_is_a_limit_named_in_the_reason():

@@ -96,6 +96,18 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
                    (ctx.col("db_io_million_month") * shards)[mine])
         bom.priced(rows, option, "database backups", v.backup_ref, region[mine],
                    (ctx.col("db_backup_billed_gb") * shards)[mine], fill={"engine": engine})
+    _bill_shard_operations(ctx, bom, option, relational & (cls != ""))
+
+
+def _bill_shard_operations(ctx: Context, bom: BomBuilder, option: str, relational: np.ndarray) -> None:
+    """Each cluster of a sharded database at ``policy.db_shard_operations_usd_month``: an assumption the plan
+    states, not a list price (sharding's work is on no price list, but without it every doubling of the shard
+    count that saves a cent would be taken)."""
+    shards = ctx.col("db_shards")
+    sel = relational & (shards > 1)
+    bom.assumed(ctx.rows[sel], option, "database shards (operations)", "cluster of a sharded database", shards[sel],
+                "cluster-month", ctx.policy.db_shard_operations_usd_month, ctx.region[sel],
+                "policy.db_shard_operations_usd_month, an assumption")
 
 
 def _bill_pooler(ctx: Context, bom: BomBuilder, option: str) -> None:

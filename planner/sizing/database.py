@@ -48,7 +48,7 @@ from planner.sizing.dr import dr_tier_index
 from planner.sizing.workers import cheapest_per_vcpu
 
 SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
-SHARD_FACTORS = (2, 4)  # more shards than the fewest, priced where the database is large
+SHARD_FACTORS = (2, 4)  # more shards than the fewest, priced where the database is large by its load
 
 
 def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy, catalog: CloudCatalog) -> np.ndarray:
@@ -406,6 +406,7 @@ class _Classes(NamedTuple):
     memory_gib: np.ndarray  # (classes,)
     vcpu: np.ndarray
     effective_vcpu: np.ndarray
+    fixed_performance: np.ndarray  # not burstable: every vCPU sustained
     variants: np.ndarray  # the variants' names, sorted
     variant_of: np.ndarray  # (classes,) index into ``variants``
     sizes: np.ndarray  # the distinct memory sizes, sorted
@@ -429,7 +430,9 @@ def _classes(cands: pd.DataFrame) -> _Classes:
         variants, variant_of = np.unique(cands.variant.to_numpy(dtype=str), return_inverse=True)
         sizes, size_of = np.unique(memory, return_inverse=True)
         return _Classes(at=cands.index.to_numpy(), memory_gib=memory, vcpu=cands.vcpu.to_numpy(dtype=float),
-                        effective_vcpu=cands.effective_vcpu.to_numpy(dtype=float), variants=variants,
+                        effective_vcpu=cands.effective_vcpu.to_numpy(dtype=float),
+                        fixed_performance=cands.effective_vcpu.to_numpy(dtype=float) >= cands.vcpu.to_numpy(dtype=float),
+                        variants=variants,
                         variant_of=variant_of.ravel(), sizes=sizes, size_of=size_of.ravel(),
                         rates={c: cands[c].to_numpy(dtype=float) for c in rate_columns(cands)})
 
@@ -540,26 +543,33 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     memory), at its purchase option's rate, with no replica and storage at its per-GB price alone, plus (with
     ``dr``) the backups, DR copies and DR replica of the data's own volume (a volume billed larger for IOPS
     only adds); for a ``large`` database (:func:`size_database`'s ``db_large`` without a cache; every one where
-    None) the least of that at 1, 2 and 4 shards, and 0 where even uncached reads force shards. A cache only
+    None) the least of that at each shard count it may be priced at (1, 2, 4, and doubled on while a shard
+    holds more than ``policy.db_shard_target_gb``), and 0 where even uncached reads force shards. A cache only
     takes reads away, so a database not large alone is not large behind one and keeps one shard.
 
     A cache of cost C cannot pay where C + this bound >= the database's bill without a cache, so the engine
     sizes the database behind caches only where it could."""
-    # a large database may be priced at 1, 2 or 4 shards (see size_database): the least of the three floors,
+    # a large database may be priced at several shard counts (see size_database): the least of their floors,
     # each N x one shard's floor; where even uncached reads force shards, no bound (0)
     largest = largest_class_vcpu(cols, multi_az, candidates)
     sharded = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, largest).shards > 1
     large = np.ones(len(multi_az), dtype=bool) if large is None else np.asarray(large, dtype=bool)
     floor = _floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
                       np.ones(len(multi_az)))
-    if large.any():
-        some = np.flatnonzero(large)
+    n = 1
+    while True:  # the counts size_database prices for one shard at the fewest: 2, 4, then on to the target size
+        n *= 2
+        some = np.flatnonzero(((large & (n <= SHARD_FACTORS[-1]))
+                               | (cols["data_size_gb_horizon"] / (n / 2) > policy.db_shard_target_gb))
+                              & (n / 2 < policy.db_max_shards))
+        if not len(some):
+            break
+        k = float(min(n, policy.db_max_shards))
         part = {c: np.asarray(v)[some] for c, v in cols.items()}
-        for n in SHARD_FACTORS:
-            at = _floor_at(part, multi_az[some], app_vcpu_horizon[some], candidates, policy,
-                           {k: v[some] for k, v in prices.items()}, catalog, None if dr is None else dr.take(some),
-                           None if purchase is None else np.asarray(purchase)[some], np.full(len(some), float(n)))
-            floor[some] = np.minimum(floor[some], at * n)
+        at = _floor_at(part, multi_az[some], app_vcpu_horizon[some], candidates, policy,
+                       {key: v[some] for key, v in prices.items()}, catalog, None if dr is None else dr.take(some),
+                       None if purchase is None else np.asarray(purchase)[some], np.full(len(some), k))
+        floor[some] = np.minimum(floor[some], at * k)
     return np.where(sharded, 0.0, floor)
 
 
@@ -631,7 +641,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     def choose(d: Demand, group: np.ndarray, volume_gb: np.ndarray | None = None) -> Pick:
         """Each scenario's cheapest class for a shard of demand ``d`` (scenarios in group "" skipped), its volume
         provisioned at ``volume_gb`` (at least the shard's storage; the storage itself where None)."""
-        reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, _, data_gb = d
+        reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shard_count, data_gb = d
         volume = storage_gb if volume_gb is None else volume_gb
         primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
         queries = reads + writes
@@ -668,7 +678,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
             direct = max_connections(t.memory_gib, p)[None, :] >= connections[rows, None]
             fits = (_fits_any_cache(t, primary_vcpu[rows, None], direct, storage_gb[rows, None], multi, p)
-                    & reads_in_budget & delivers)
+                    & reads_in_budget & delivers & (t.fixed_performance[None, :] | (shard_count[rows, None] <= 1)))
             replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of][None, :]
             code = option_code[rows]
             cost = (t.rate_table(options)[code] + replicas * t.rate_table(options, "hourly_single")[code]
@@ -680,6 +690,9 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                         pooler_instances(queries[rows], price["pooler/vcpu"], p) * price["pooler/vcpu"]
                         * price["pooler/usd_per_vcpu_hour"])
             cost = cost + np.where(direct, 0.0, np.nan_to_num(pool_usd, nan=np.inf)[:, None])
+            # each cluster of a sharded database is operated on its own (policy.db_shard_operations_usd_month)
+            cost = cost + np.where(shard_count[rows] > 1, p.db_shard_operations_usd_month / HOURS_PER_MONTH,
+                                   0.0)[:, None]
             return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
 
         # each scenario chooses among the classes of its own deployment only: split by region/deployment
@@ -704,10 +717,11 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         better = could & (other.hourly_usd < pick.hourly_usd)
         return _either(better, other, pick), np.where(better, large, volume)
 
-    # a small database is not sharded (sharding is the application's work, not on the bill); a large one (its
-    # one cluster needs at least half the largest class), one that must shard, or one whose shards fit no class
-    # (IOPS, read latency) is also priced at twice and four times as many shards, and doubled on until a shard
-    # fits: once the data is partitioned, or nearly must be, the count is a whole-bill choice
+    # a large database (its one cluster needs at least half the largest class), one that must shard, or one whose
+    # shards fit no class (IOPS, read latency) is also priced at twice and four times as many shards and doubled
+    # on until a shard fits; any database is doubled on while a shard would hold more than
+    # policy.db_shard_target_gb. Every count is a whole-bill choice, each cluster's operations billed (see
+    # choose), so a small database stays one cluster unless sharding pays for that too
     (pick, volume), shards = choose_volume(fewest, groups), fewest.shards
     total = pick.hourly_usd * shards
     size = candidates.effective_vcpu.reindex(pick.candidate).to_numpy(dtype=float)
@@ -716,8 +730,12 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     while True:
         factor *= 2
         more = np.minimum(fewest.shards * factor, p.db_max_shards)
-        tried = (big & (more > shards) & (fewest.shards * factor / 2 < p.db_max_shards)
-                 & ((factor <= SHARD_FACTORS[-1]) | ~np.isfinite(total)))
+        # doubled on while no class fits, or while the last count's shards hold more than the target: the
+        # counts priced end near data / target, wherever the load starts them, so more load does not bring a
+        # count that restores faster into reach that less load could not use
+        tried = ((more > shards) & (fewest.shards * factor / 2 < p.db_max_shards)
+                 & ((big & ((factor <= SHARD_FACTORS[-1]) | ~np.isfinite(total)))
+                    | (cols["data_size_gb_horizon"] / (fewest.shards * factor / 2) > p.db_shard_target_gb)))
         if not tried.any():
             break
         other, other_volume = choose_volume(demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=more),

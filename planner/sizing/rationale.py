@@ -260,7 +260,8 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
     shards = s.db_shards
     sharded = (f"{shards:,.0f} shards (the application must partition its data by key: one cluster, the largest "
                f"writer with up to {p.db_max_read_replicas} replicas, would not carry the load, or smaller shards "
-               "cost less), each " if shards > 1 else "")
+               f"cost less, with ${p.db_shard_operations_usd_month:,.0f} a month assumed for operating each "
+               f"cluster), {s.data_size_gb_horizon / shards:,.0f} GB of data each, " if shards > 1 else "")
     pooled = {"builtin": f"; {cat.database_pooler} in front, since the application's "
                          f"{s.db_connections_needed:,.0f} connections exceed the class's",
               "pgbouncer": f"; {s.db_pooler_instances:,.0f} PgBouncer instances in front of each shard (transaction "
