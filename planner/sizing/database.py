@@ -556,12 +556,13 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     large = np.ones(len(multi_az), dtype=bool) if large is None else np.asarray(large, dtype=bool)
     floor = _floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
                       np.ones(len(multi_az)))
+    per_cluster = cluster_floor_hourly(candidates, policy)
     n = 1
     while True:  # the counts size_database prices for one shard at the fewest: 2, 4, then on to the target size
         n *= 2
         some = np.flatnonzero(((large & (n <= SHARD_FACTORS[-1]))
                                | (cols["data_size_gb_horizon"] / (n / 2) > policy.db_shard_target_gb))
-                              & (n / 2 < policy.db_max_shards))
+                              & (n / 2 < policy.db_max_shards) & (min(n, policy.db_max_shards) * per_cluster < floor))
         if not len(some):
             break
         k = float(min(n, policy.db_max_shards))
@@ -569,8 +570,20 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
         at = _floor_at(part, multi_az[some], app_vcpu_horizon[some], candidates, policy,
                        {key: v[some] for key, v in prices.items()}, catalog, None if dr is None else dr.take(some),
                        None if purchase is None else np.asarray(purchase)[some], np.full(len(some), k))
-        floor[some] = np.minimum(floor[some], at * k)
+        # each cluster of a sharded database also bills its operations
+        floor[some] = np.minimum(floor[some], (at + policy.db_shard_operations_usd_month / HOURS_PER_MONTH) * k)
     return np.where(sharded, 0.0, floor)
+
+
+def cluster_floor_hourly(candidates: pd.DataFrame, policy: SizingPolicy) -> float:
+    """A lower bound of what each cluster of a sharded database bills an hour: the cheapest fixed-performance
+    class at any rate (sharded clusters take no burstable class) plus its operations. n clusters bill at least
+    n times this, so once that reaches a scenario's best bill no larger count can beat it: the doublings stop
+    there without discarding the cheapest."""
+    fixed = candidates.effective_vcpu.to_numpy(dtype=float) >= candidates.vcpu.to_numpy(dtype=float)
+    rates = [candidates[c].to_numpy(dtype=float)[fixed] for c in rate_columns(candidates)]
+    cheapest_rate = min((float(np.nanmin(r)) for r in rates if len(r) and np.isfinite(r).any()), default=0.0)
+    return cheapest_rate + policy.db_shard_operations_usd_month / HOURS_PER_MONTH
 
 
 def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
@@ -726,6 +739,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     total = pick.hourly_usd * shards
     size = candidates.effective_vcpu.reindex(pick.candidate).to_numpy(dtype=float)
     big = (fewest.shards >= 2) | ~pick.found | (np.nan_to_num(size) >= largest / 2)
+    per_cluster = cluster_floor_hourly(candidates, p)
     factor = 1
     while True:
         factor *= 2
@@ -735,7 +749,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         # count that restores faster into reach that less load could not use
         tried = ((more > shards) & (fewest.shards * factor / 2 < p.db_max_shards)
                  & ((big & ((factor <= SHARD_FACTORS[-1]) | ~np.isfinite(total)))
-                    | (cols["data_size_gb_horizon"] / (fewest.shards * factor / 2) > p.db_shard_target_gb)))
+                    | (cols["data_size_gb_horizon"] / (fewest.shards * factor / 2) > p.db_shard_target_gb))
+                 & (more * per_cluster < total))  # a bound: no more clusters than the best bill could pay for
         if not tried.any():
             break
         other, other_volume = choose_volume(demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=more),
