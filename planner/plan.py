@@ -147,9 +147,11 @@ def plan_from_result(workload: Workload, result: EngineResult, row: int, book: P
                       .drop(columns="cloud").reset_index(drop=True))
     sources = cited[cited.source_id.isin(used)].reset_index(drop=True)
     if ASSUMPTION_SOURCE in used:  # a line the policy prices: the provenance says so
-        sources = pd.concat([sources, pd.DataFrame([{
-            "source_id": ASSUMPTION_SOURCE, "notes": "the workload's policy: an assumption the plan states (the "
-            "line's note names the field), not a list price"}])], ignore_index=True)
+        row = {c: None for c in sources.columns}  # no repository, commit or date: None, as JSON's null
+        row.update(source_id=ASSUMPTION_SOURCE, notes="the workload's policy: an assumption the plan states (the "
+                   "line's note names the field), not a list price")
+        sources = pd.concat([sources, pd.DataFrame([row], columns=sources.columns, dtype=object)],
+                            ignore_index=True)
     plan = Plan(workload=workload, sizing=sizing, options=options, decisions=(), assumptions=(), sources=sources)
     return Plan(workload=workload, sizing=sizing, options=options, decisions=tuple(decisions(plan)),
                 price_book=book.label,

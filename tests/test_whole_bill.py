@@ -4,6 +4,7 @@ used to invert, and cold starts from first principles."""
 from __future__ import annotations
 
 import itertools
+import json
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ from planner.engine import run, workloads_frame
 from planner.monotonicity import Inversion, inversions
 from planner.plan import make_plan
 from planner.pricing import default_book
+from planner.report.markdown import render_markdown
 from planner.sizing.cold_starts import cold_share, hourly_cold_share, hourly_rps, provisioned_hours
 from planner.workload import Workload
 from tests.test_properties import _workload, workloads
@@ -117,7 +119,7 @@ def test_functions_have_no_cold_start_cliff():
 DATABASE_LINES = {"database", "database (writer + readers)", "database storage", "database IOPS", "database I/O",
                   "database backups", "database read replicas", "replica storage", "connection pooler (PgBouncer)",
                   "DR: backup copies", "DR: replication transfer", "DR: database replica", "DR: replica storage",
-                  "database shards (operations)"}
+                  "database shards (operations)", "database sharding (partitioning)"}
 
 
 @pytest.mark.parametrize("fixed", [{}, {"cloud": "gcp", "region": "us-central1"},
@@ -354,12 +356,13 @@ def test_more_load_never_brings_a_cheaper_shard_count_into_reach(fixed):
 
 
 def test_each_cluster_of_a_sharded_database_is_operated_at_the_assumed_cost():
-    # an idle 3 TB database (7.5 TB at the horizon): with its operations on the bill it stays one cluster with a
-    # standing DR replica; on list prices alone 16 clusters restoring side by side would undercut it by 0.9 %
+    # an idle 3 TB database (7.5 TB at the horizon): with its partitioning and operations on the bill it stays one
+    # cluster with a standing DR replica; on list prices alone 16 clusters restoring side by side would undercut
+    # it by 0.9 %
     idle = {"cloud": "azure", "region": "eastus", "peak_rps": 0.5, "data_size_gb": 3_000, "monthly_growth": 0.08,
             "availability_target": 99.0, "rto_minutes": 240}
     assert make_plan(Workload(**idle)).sizing.db_shards == 1
-    free = make_plan(Workload(**idle, policy={"db_shard_operations_usd_month": 0}))
+    free = make_plan(Workload(**idle, policy={"db_shard_operations_usd_month": 0, "db_sharding_usd_month": 0}))
     assert free.sizing.db_shards > 1
     # where sharding pays for its operations too, each cluster has a line at the assumed price, named as such
     plan = make_plan(Workload(peak_rps=1_000_000, data_size_gb=5_000, policy={"db_shard_operations_usd_month": 300}))
@@ -367,8 +370,23 @@ def test_each_cluster_of_a_sharded_database_is_operated_at_the_assumed_cost():
     assert ops.quantity == plan.sizing.db_shards > 1 and ops.unit_usd == 300
     assert ops.source_id == "planner-assumption" and "an assumption" in ops.note
     assert "planner-assumption" in set(plan.sources.source_id)
-    assert "$300 a month assumed for operating each cluster" in next(
-        d.rationale for d in plan.decisions if d.topic == "database class")
+    part = plan.recommended.bom.set_index("component").loc["database sharding (partitioning)"]
+    assert part.quantity == 1 and part.unit_usd == plan.workload.policy.db_sharding_usd_month
+    why = next(d.rationale for d in plan.decisions if d.topic == "database class")
+    assert "assumed $1,000 a month for the partitioning and $300 for operating each cluster" in why
+    # the report and the JSON contract carry the assumption as a source of its own (no repository, no NaN)
+    assert "| planner-assumption | — | — | — | — |" in render_markdown(plan)
+    json.dumps(plan.to_dict(), allow_nan=False)
+
+
+@pytest.mark.parametrize(("field", "value"), [("db_shard_operations_usd_month", 1e308),
+                                            ("db_shard_operations_usd_month", -5), ("db_sharding_usd_month", 1e12),
+                                            ("db_shard_target_gb", 0), ("db_shard_target_gb", float("nan"))])
+def test_the_sharding_assumptions_refuse_what_no_bill_could_mean(field, value):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=field):
+        Workload(peak_rps=1, policy={field: value})
 
 
 def test_the_shard_limit_is_a_limit_named_in_the_reason():

@@ -557,12 +557,14 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     floor = _floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
                       np.ones(len(multi_az)))
     per_cluster = cluster_floor_hourly(candidates, policy)
+    partitioning = policy.db_sharding_usd_month / HOURS_PER_MONTH
     n = 1
     while True:  # the counts size_database prices for one shard at the fewest: 2, 4, then on to the target size
         n *= 2
         some = np.flatnonzero(((large & (n <= SHARD_FACTORS[-1]))
                                | (cols["data_size_gb_horizon"] / (n / 2) > policy.db_shard_target_gb))
-                              & (n / 2 < policy.db_max_shards) & (min(n, policy.db_max_shards) * per_cluster < floor))
+                              & (n / 2 < policy.db_max_shards) & (min(n, policy.db_max_shards) * per_cluster
+                                                                  + partitioning < floor))
         if not len(some):
             break
         k = float(min(n, policy.db_max_shards))
@@ -570,8 +572,9 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
         at = _floor_at(part, multi_az[some], app_vcpu_horizon[some], candidates, policy,
                        {key: v[some] for key, v in prices.items()}, catalog, None if dr is None else dr.take(some),
                        None if purchase is None else np.asarray(purchase)[some], np.full(len(some), k))
-        # each cluster of a sharded database also bills its operations
-        floor[some] = np.minimum(floor[some], (at + policy.db_shard_operations_usd_month / HOURS_PER_MONTH) * k)
+        # each cluster of a sharded database also bills its operations, and the partitioning once
+        floor[some] = np.minimum(floor[some], (at + policy.db_shard_operations_usd_month / HOURS_PER_MONTH) * k
+                                 + policy.db_sharding_usd_month / HOURS_PER_MONTH)
     return np.where(sharded, 0.0, floor)
 
 
@@ -703,9 +706,11 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                         pooler_instances(queries[rows], price["pooler/vcpu"], p) * price["pooler/vcpu"]
                         * price["pooler/usd_per_vcpu_hour"])
             cost = cost + np.where(direct, 0.0, np.nan_to_num(pool_usd, nan=np.inf)[:, None])
-            # each cluster of a sharded database is operated on its own (policy.db_shard_operations_usd_month)
-            cost = cost + np.where(shard_count[rows] > 1, p.db_shard_operations_usd_month / HOURS_PER_MONTH,
-                                   0.0)[:, None]
+            # each cluster of a sharded database is operated on its own (policy.db_shard_operations_usd_month),
+            # and the application's partitioning is paid once (policy.db_sharding_usd_month), a share per shard
+            k = shard_count[rows]
+            cost = cost + np.where(k > 1, (p.db_shard_operations_usd_month + p.db_sharding_usd_month / k)
+                                   / HOURS_PER_MONTH, 0.0)[:, None]
             return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
 
         # each scenario chooses among the classes of its own deployment only: split by region/deployment
@@ -737,6 +742,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     # choose), so a small database stays one cluster unless sharding pays for that too
     (pick, volume), shards = choose_volume(fewest, groups), fewest.shards
     total = pick.hourly_usd * shards
+    fewest_total = total  # what the fewest shards the load needs would bill: the rationale's comparison
     size = candidates.effective_vcpu.reindex(pick.candidate).to_numpy(dtype=float)
     big = (fewest.shards >= 2) | ~pick.found | (np.nan_to_num(size) >= largest / 2)
     per_cluster = cluster_floor_hourly(candidates, p)
@@ -750,7 +756,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         tried = ((more > shards) & (fewest.shards * factor / 2 < p.db_max_shards)
                  & ((big & ((factor <= SHARD_FACTORS[-1]) | ~np.isfinite(total)))
                     | (cols["data_size_gb_horizon"] / (fewest.shards * factor / 2) > p.db_shard_target_gb))
-                 & (more * per_cluster < total))  # a bound: no more clusters than the best bill could pay for
+                 & (more * per_cluster + p.db_sharding_usd_month / HOURS_PER_MONTH < total))  # a bound: no more
+        # clusters than the best bill could pay for
         if not tried.any():
             break
         other, other_volume = choose_volume(demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=more),
@@ -803,6 +810,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_deployment": deployment,
         # per shard, as every per-instance, storage and I/O column below; the bill multiplies by the shards
         "db_shards": shards,  # where no class fits, the fewest the load needs
+        "db_fewest_shards": fewest.shards,  # the fewest the load needs, and their whole database bill an hour
+        "db_fewest_hourly_usd": fewest_total,
         "db_pooler": pooler.astype(object),
         "db_pooler_instances": np.where(pooler == "pgbouncer", pooler_instances(queries, pooler_vcpu, p), 0.0),
         "db_read_replicas": pick.units,

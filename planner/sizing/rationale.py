@@ -258,10 +258,17 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
                + (f" ({s.db_io_million_month:,.1f}M I/O requests a month)" if s.db_io_million_month > 0 else ""))
     after = " after the cache" if s.cache_used else ""
     shards = s.db_shards
-    sharded = (f"{shards:,.0f} shards (the application must partition its data by key: one cluster, the largest "
-               f"writer with up to {p.db_max_read_replicas} replicas, would not carry the load, or smaller shards "
-               f"cost less, with ${p.db_shard_operations_usd_month:,.0f} a month assumed for operating each "
-               f"cluster), {s.data_size_gb_horizon / shards:,.0f} GB of data each, " if shards > 1 else "")
+    fewest = getattr(s, "db_fewest_shards", shards)
+    saving = (getattr(s, "db_fewest_hourly_usd", np.nan) - s.db_hourly_usd) * HOURS_PER_MONTH
+    why = (f"one cluster, the largest writer with up to {p.db_max_read_replicas} replicas, would not carry the load"
+           if fewest > 1 else "one cluster would carry the load")
+    if shards > fewest:
+        why += (f"; {shards:,.0f} cost ${saving:,.0f} a month less than {fewest:,.0f} on the whole database bill"
+                if np.isfinite(saving) else f"; {fewest:,.0f} fit no class")
+    sharded = (f"{shards:,.0f} shards (the application must partition its data by key: {why}; assumed "
+               f"${p.db_sharding_usd_month:,.0f} a month for the partitioning and "
+               f"${p.db_shard_operations_usd_month:,.0f} for operating each cluster), "
+               f"{s.data_size_gb_horizon / shards:,.0f} GB of data each, " if shards > 1 else "")
     pooled = {"builtin": f"; {cat.database_pooler} in front, since the application's "
                          f"{s.db_connections_needed:,.0f} connections exceed the class's",
               "pgbouncer": f"; {s.db_pooler_instances:,.0f} PgBouncer instances in front of each shard (transaction "
