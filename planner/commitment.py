@@ -3,8 +3,10 @@
 A commitment (Savings Plan, reservation, committed-use discount) bills every hour of the term whether used or
 not; on demand bills the hours used. Committing the k-th unit pays when it runs in at least
 commitment rate / on-demand rate of the hours (its break-even utilisation): the rule every committing
-purchase option (``savings_1yr``, ``savings_3yr``, ``optimise``) applies per scenario (:func:`planner.sizing.compute.fleet_units`), on today's load profile: growth is
-never negative, so what today's load keeps busy stays busy through the term, and no term outlives the horizon.
+purchase option (``savings_1yr``, ``savings_3yr``, ``optimise``) applies per scenario
+(:func:`planner.sizing.compute.fleet_units`), on today's load profile: growth is never negative, so what today's
+load keeps busy stays busy through the term. ``optimise`` takes no term that outlives the horizon; a savings option
+buys the term it names, and the plan says what a longer one leaves owing.
 This module draws the curve behind that choice for a plan's fleet.
 """
 

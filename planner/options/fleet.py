@@ -90,7 +90,8 @@ def horizontal(ctx: Context, bom: BomBuilder) -> Columns:
     """An autoscaled fleet (Auto Scaling group, managed instance group, scale set) of the instance type with the
     cheapest bill for the peak, across current x86 and Arm families; min/desired/max from the load profile; the
     purchase option's commitment covers the instances that run past its break-even share of the day (the
-    lowest bill; see :func:`_commit_ratio`), the rest bursts on demand or on spot (over-provisioned for interruptions)."""
+    lowest bill; see :func:`_commit_ratio`), the rest bursts on demand or on spot (over-provisioned for
+    interruptions)."""
     return autoscaled_fleet(ctx, bom, "horizontal", _whole_instance, "compute")
 
 

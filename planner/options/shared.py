@@ -101,8 +101,8 @@ def _bill_database(ctx: Context, bom: BomBuilder, option: str, purchase: np.ndar
 
 def _bill_shard_operations(ctx: Context, bom: BomBuilder, option: str, relational: np.ndarray) -> None:
     """Each cluster of a sharded database at ``policy.db_shard_operations_usd_month`` and the partitioning once at
-    ``policy.db_sharding_usd_month``: assumptions the plan states, not list prices (sharding's work is on no price list, but without it every doubling of the shard
-    count that saves a cent would be taken)."""
+    ``policy.db_sharding_usd_month``: assumptions the plan states, not list prices (sharding's work is on no price
+    list, but without it every doubling of the shard count that saves a cent would be taken)."""
     shards = ctx.col("db_shards")
     sel = relational & (shards > 1)
     bom.assumed(ctx.rows[sel], option, "database shards (operations)", "cluster of a sharded database", shards[sel],

@@ -96,7 +96,8 @@ def _commitment_section(plan: Plan) -> list[str]:
     if not curves:
         return ["", "## Commitment", "", "No commitment applies: " + no_commitment_reason(plan) + "."]
     c0 = curves[0]
-    rows = [[PRICE_OPTION_LABELS.get(c.option, c.option) + (" (bought)" if c.bought else ""), _unit_usd(c.commit_usd), _unit_usd(c.on_demand_usd), f"{c.break_even:.0%}", f"{c.best}",
+    rows = [[PRICE_OPTION_LABELS.get(c.option, c.option) + (" (bought)" if c.bought else ""), _unit_usd(c.commit_usd),
+             _unit_usd(c.on_demand_usd), f"{c.break_even:.0%}", f"{c.best}",
              _usd(c.best_usd), f"{_usd(c.all_on_demand_usd - c.best_usd)} "
              f"({1 - c.best_usd / c.all_on_demand_usd:.0%})"] for c in curves]
     return ["", f"## Commitment (horizontal: {_md(c0.sku)})", "",

@@ -431,7 +431,8 @@ def _classes(cands: pd.DataFrame) -> _Classes:
         sizes, size_of = np.unique(memory, return_inverse=True)
         return _Classes(at=cands.index.to_numpy(), memory_gib=memory, vcpu=cands.vcpu.to_numpy(dtype=float),
                         effective_vcpu=cands.effective_vcpu.to_numpy(dtype=float),
-                        fixed_performance=cands.effective_vcpu.to_numpy(dtype=float) >= cands.vcpu.to_numpy(dtype=float),
+                        fixed_performance=(cands.effective_vcpu.to_numpy(dtype=float)
+                                           >= cands.vcpu.to_numpy(dtype=float)),
                         variants=variants,
                         variant_of=variant_of.ravel(), sizes=sizes, size_of=size_of.ravel(),
                         rates={c: cands[c].to_numpy(dtype=float) for c in rate_columns(cands)})
