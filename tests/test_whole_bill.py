@@ -389,6 +389,18 @@ def test_the_sharding_assumptions_refuse_what_no_bill_could_mean(field, value):
         Workload(peak_rps=1, policy={field: value})
 
 
+@pytest.mark.parametrize(("cloud", "region", "data_gb"), [("aws", "us-east-1", 120_000), ("azure", "eastus", 40_000),
+                                                      ("gcp", "us-central1", 80_000)])
+def test_no_shard_is_larger_than_its_engine_allows(cloud, region, data_gb):
+    # RDS 64 TiB a DB instance, Aurora 128 TiB a cluster, Azure flexible server 32 TiB, Cloud SQL 64 TB: data past
+    # one volume shards, however quiet the database
+    plan = make_plan(Workload(cloud=cloud, region=region, peak_rps=10, data_size_gb=data_gb, monthly_growth=0))
+    s = plan.sizing
+    largest = {"rds": 65_536, "aurora-standard": 131_072, "aurora-io-optimized": 131_072, "flexible": 32_768,
+               "cloudsql": 65_536}[s.db_engine_variant]
+    assert s.db_shards >= 2 and s.db_storage_gb <= largest < data_gb * 1.3
+
+
 def test_the_shard_limit_is_a_limit_named_in_the_reason():
     plan = make_plan(Workload(peak_rps=300_000, data_size_gb=2_000, policy={"db_max_shards": 2}))
     assert plan.recommended is None

@@ -36,7 +36,9 @@ def _aurora(name: str, label: str, short: str, storage: str) -> DatabaseVariant:
         storage_ref={"single-az": ref, "multi-az": ref},
         io_requests_ref=(PriceRef("rds", "io_requests", f"aurora/cluster/{name}", "1M I/O requests")
                          if storage == "per_request" else None),
-        backup_ref=backup, volume="aurora", optional=True)
+        # an Aurora cluster volume grows to 128 TiB (Aurora User Guide, "Amazon Aurora storage"; 256 TiB on some
+        # newer versions, not assumed here)
+        backup_ref=backup, volume="aurora", optional=True, max_storage_gb=131_072)
 
 
 def cloudfront_geography(region: str) -> str:
@@ -98,7 +100,10 @@ CATALOG = CloudCatalog(
             storage_ref=_RDS_STORAGE, iops_ref=_RDS_IOPS,
             backup_ref=PriceRef("rds", "backup_storage", "rds/any/snapshot", "snapshot",
                                 note="beyond the free allowance of 100% of provisioned storage"),
-            replica_storage_ref=PriceRef("rds", "storage", "rds/single-az/gp3", "gp3")),
+            replica_storage_ref=PriceRef("rds", "storage", "rds/single-az/gp3", "gp3"),
+            # 64 TiB per DB instance for PostgreSQL, MySQL and MariaDB (RDS User Guide, "Amazon RDS DB instance
+            # storage")
+            max_storage_gb=65_536),
         _aurora("aurora-standard", "Aurora (standard I/O)", "Aurora", "per_request"),
         _aurora("aurora-io-optimized", "Aurora I/O-Optimized", "Aurora I/O-Optimized", "included"),
     ),

@@ -59,7 +59,10 @@ CATALOG = CloudCatalog(
             volume="Premium SSD", iops_per_gb=3.0, max_iops=20_000.0, storage_ref=_FLEX_STORAGE,
             backup_ref=PriceRef("postgresql_flexible", "backup_storage", "flexible/any/backup", "backups",
                                 note="beyond the free allowance of 100% of provisioned storage"),
-            replica_storage_ref=_FLEX_STORAGE["single-az"]),
+            replica_storage_ref=_FLEX_STORAGE["single-az"],
+            # Premium SSD storage up to 32 TiB (Azure Database for PostgreSQL flexible server docs, "Storage
+            # options"; Premium SSD v2's 64 TiB is not in the price book); typed from the docs, unverified
+            max_storage_gb=32_768),
     ),
     prices={
         "root_volume": PriceRef("managed_disk", "os_disk", "", "Premium SSD P4 OS disk"),

@@ -88,6 +88,7 @@ class DatabaseVariant:
     backup_ref: PriceRef | None = None
     replica_storage_ref: PriceRef | None = None
     optional: bool = False  # considered only where the policy allows (consider_aurora)
+    max_storage_gb: float = float("inf")  # the largest volume one cluster (one shard) may have
 
 
 @dataclass(frozen=True)

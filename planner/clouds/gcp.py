@@ -56,7 +56,9 @@ CATALOG = CloudCatalog(
             storage_ref=_SQL_STORAGE,
             backup_ref=PriceRef("cloudsql", "backup_storage", "cloudsql/any/backup", "backups",
                                 note="Cloud SQL bills all backup storage"),
-            replica_storage_ref=_SQL_STORAGE["single-az"]),
+            replica_storage_ref=_SQL_STORAGE["single-az"],
+            # up to 64 TB of storage per instance (Cloud SQL docs, "Quotas and limits"); typed, unverified
+            max_storage_gb=65_536),
     ),
     prices={
         "root_volume": PriceRef("persistent_disk", "pd_balanced", "", "pd-balanced"),

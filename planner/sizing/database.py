@@ -694,8 +694,11 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                 billed_gb[:, mine] = _billed_gb(v, gb, load[:, mine], p)
             # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
             direct = max_connections(t.memory_gib, p)[None, :] >= connections[rows, None]
+            # a volume past the engine's largest does not exist: the data must shard (RDS 64 TiB, Aurora 128 TiB)
+            largest_gb = np.array([catalog.database(v).max_storage_gb for v in variants])[variant_of]
             fits = (_fits_any_cache(t, primary_vcpu[rows, None], direct, storage_gb[rows, None], multi, p)
-                    & reads_in_budget & delivers & (t.fixed_performance[None, :] | (shard_count[rows, None] <= 1)))
+                    & reads_in_budget & delivers & (t.fixed_performance[None, :] | (shard_count[rows, None] <= 1))
+                    & (gb <= largest_gb[None, :]))
             replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of][None, :]
             code = option_code[rows]
             cost = (t.rate_table(options)[code] + replicas * t.rate_table(options, "hourly_single")[code]
