@@ -585,9 +585,7 @@ def _finish_option(ctx: Context, opt: Columns, bom: BomBuilder) -> Columns:
     base_tier = ctx.col("dr_tier_index")
     kind = opt["compute_kind"]
     by_tier = ctx.designed_for_by_tier(kind)
-    tiers = np.arange(len(p.dr_tiers))
-    enough = (by_tier >= target[:, None]) & (tiers[None, :] >= base_tier[:, None])
-    tier = np.where(enough.any(axis=1), enough.argmax(axis=1), len(p.dr_tiers) - 1)
+    tier = ctx.option_tier(kind, by_tier)
     rows = np.arange(ctx.n)
     availability = by_tier[rows, tier]
     front = opt["front"]

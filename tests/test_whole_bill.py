@@ -401,6 +401,22 @@ def test_no_shard_is_larger_than_its_engine_allows(cloud, region, data_gb):
     assert s.db_shards >= 2 and s.db_storage_gb <= largest < data_gb * 1.3
 
 
+def test_an_instance_type_is_chosen_with_the_dr_copy_it_brings():
+    # the single instance was chosen on its own rate, its standing copy in the DR region billed at that region's:
+    # c6g.xlarge ($58.62 + $73.58) beat c7g.xlarge ($63.00 + $69.13) without growth, and 3 %/month growth (which
+    # took c7g.xlarge) cost less
+    bills = {}
+    for growth in (0.0, 0.03):
+        plan = make_plan(Workload(peak_rps=31.178, data_size_gb=1, monthly_growth=growth, availability_target=99.95,
+                                  rto_minutes=5, rpo_minutes=1, purchase_option="savings_3yr", peak_to_average=4,
+                                  region="ap-southeast-1"))
+        rec = plan.recommended
+        assert rec.name == "vertical" and rec.row.instance_type == "c7g.xlarge"
+        assert (rec.bom.component == "DR: compute (standing)").any()
+        bills[growth] = rec.monthly_usd
+    assert bills[0.03] >= bills[0.0]
+
+
 def test_the_shard_limit_is_a_limit_named_in_the_reason():
     plan = make_plan(Workload(peak_rps=300_000, data_size_gb=2_000, policy={"db_max_shards": 2}))
     assert plan.recommended is None

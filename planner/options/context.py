@@ -80,6 +80,23 @@ class Context:
         return np.stack([designed_for_pct(outages, p.failures, self.tier_rto_minutes[:, i], aa)
                          for i, aa in enumerate(self.active_active_tiers)], axis=1)
 
+    def option_tier(self, compute_kind: np.ndarray | str, by_tier: np.ndarray | None = None) -> np.ndarray:
+        """Each scenario's DR tier for an option with ``compute_kind`` compute (``by_tier``: its
+        :meth:`designed_for_by_tier`, where already at hand): the RTO/RPO's tier, lifted to the first that reaches
+        the availability target (the last where none does). It depends on the kind of compute, not the instance
+        type, so a type can be chosen with the DR copy it brings."""
+        by_tier = self.designed_for_by_tier(np.asarray(compute_kind)) if by_tier is None else by_tier
+        base_tier = self.col("dr_tier_index")
+        tiers = np.arange(len(self.policy.dr_tiers))
+        enough = (by_tier >= self.col("availability_target")[:, None]) & (tiers[None, :] >= base_tier[:, None])
+        return np.where(enough.any(axis=1), enough.argmax(axis=1), len(self.policy.dr_tiers) - 1)
+
+    def dr_compute_fraction(self, compute_kind: np.ndarray | str) -> np.ndarray:
+        """Each scenario's share of the primary's compute that its option's DR tier keeps standing in the DR
+        region (0: none)."""
+        fractions = np.array([t.compute_fraction for t in self.policy.dr_tiers])
+        return fractions[self.option_tier(compute_kind)]
+
     @functools.cached_property
     def worker_share(self) -> np.ndarray:
         """(scenarios, 24): the worker pool each hour needs as a share of its peak (every option's workers)."""

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from planner.bom import BomBuilder
+from planner.codes import grouped
 from planner.options.context import Columns, Context, add_reason, option_frame
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
@@ -39,6 +40,8 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
     single_tier = np.where(enough.any(axis=1), enough.argmax(axis=1), -1)
     count = np.where(pair, 2.0, 1.0)
     base, _, _ = ctx.purchase
+    # the DR tier keeps the same instances standing in the DR region (see options.shared._bill_dr_compute)
+    dr_standing = ctx.dr_compute_fraction(np.where(pair, "pair", "single")) > 0
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         # cores and USL capacity in reference vCPUs (see _pruned); a burstable instance serves bursts on all its
@@ -48,8 +51,11 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
         fits = (units_for(servers[rows, None], need[rows, None], c.ref_cores.to_numpy()[None, :],
                           c.ref_capacity.to_numpy()[None, :]) <= 1)
         fits &= (sustained >= need[rows, None]) & (c.memory_gib.to_numpy()[None, :] >= p.vertical_min_memory_gib)
-        # at the rate it is billed at (a commitment discounts families unequally)
-        return units, np.where(fits, units * purchase_rates(c, base[rows]), np.inf)
+        # at the rate it is billed at (a commitment discounts families unequally), with its DR copy at the DR
+        # region's rate: the type is chosen on the bill it causes
+        dr_rate, _ = _dr_rates(ctx, rows, c)
+        cost = units * purchase_rates(c, base[rows]) + np.where(dr_standing[rows, None], units * dr_rate, 0.0)
+        return units, np.where(fits, cost, np.inf)
 
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.found
@@ -112,6 +118,7 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
     base, burst, _ = ctx.purchase
     ebs_hourly = _ebs_usd_per_instance_hour(ctx)
     per_instance_hourly, lb_hourly = _per_instance_usd(ctx)
+    dr_fraction = ctx.dr_compute_fraction("fleet")  # the DR tier's standing share of the fleet
 
     def evaluate(rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         # the cost billed below, for every candidate: committed hours at the committed rate, the rest at the
@@ -131,6 +138,14 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
                  + u["instance_hours"] * ebs_hourly[rows, None]) / HOURS_PER_MONTH
                 + u["instance_hours"] / HOURS_PER_MONTH * per_instance_hourly[rows, None]
                 + extra_lbs * lb_hourly[rows, None])
+        # and the DR region's standing share of the fleet, as options.shared._bill_dr_compute bills it
+        f = dr_fraction[rows, None]
+        if (f > 0).any():
+            dr_base, dr_on_demand = _dr_rates(ctx, rows, c)
+            floor = np.minimum(u["instances_desired"], 2) * HOURS_PER_MONTH
+            hours = np.where(f > 0, np.maximum(u["instance_hours"] * f, floor), 0.0)
+            standing = np.minimum(hours, np.maximum(floor, u["instances_committed"] * f * HOURS_PER_MONTH))
+            cost = cost + (standing * dr_base + (hours - standing) * dr_on_demand) / HOURS_PER_MONTH
         return u["instances_desired"], cost
 
     pick = cheapest(ctx.region, cands, evaluate)
@@ -166,6 +181,29 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
                        (burst_hours * spot_factor)[found], burst[found], extra_note=extra[found])
     _bill_root_volumes(ctx, bom, option, frame, found)
     return frame
+
+
+def _dr_rates(ctx: Context, rows: np.ndarray, c: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, candidates) hourly rates of each candidate type in each scenario's DR region, as the DR compute
+    lines bill them (options.shared._bill_dr_compute): the standing part at the baseline purchase option there,
+    else on demand there, else on demand in the primary region; the rest on demand there, else the primary's."""
+    base, _, _ = ctx.purchase
+    skus = c.sku.to_numpy(dtype=object)
+    service = ctx.catalog.compute_service
+    group, values = grouped([ctx.col("dr_region")[rows], ctx.region[rows], base[rows]])
+    standing, on_demand = np.empty((len(rows), len(c))), np.empty((len(rows), len(c)))
+    for g, (dr, primary, option) in enumerate(values):
+        def build(dr: object = dr, primary: object = primary, option: object = option) -> tuple[np.ndarray, ...]:
+            def rate(region: object, purchase: object) -> np.ndarray:
+                return ctx.book.instance_hourly_usd(ctx.cloud, region, service, skus, purchase)
+            here = rate(dr, "on_demand")
+            od = np.where(np.isnan(here), rate(primary, "on_demand"), here)
+            committed = rate(dr, option)
+            return np.where(np.isnan(committed), od, committed), od
+        b, od = ctx.book.memo(("dr_rates", ctx.cloud, dr, primary, option, tuple(skus)), build)
+        sel = group == g
+        standing[sel], on_demand[sel] = b, od
+    return standing, on_demand
 
 
 def _buckets(cands: pd.DataFrame) -> np.ndarray:

@@ -107,7 +107,7 @@ class PriceBook:
     # derived entries not worth keeping on disk: slices as large as the tables they come from, and small
     # per-region lookups that rebuild in a millisecond (keeping them would rewrite the cache on every new
     # region); the free allowances are global, few and slower to find, so they are kept
-    TRANSIENT_MEMO = frozenset({"instance_rows", "tiers", "regions", "per_instance_usd", "unit_prices"})
+    TRANSIENT_MEMO = frozenset({"instance_rows", "tiers", "regions", "per_instance_usd", "unit_prices", "dr_rates"})
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
