@@ -60,10 +60,14 @@ def mismatches(ref: Reference, plan: Plan) -> list[str]:
     out = []
     if got["option"] not in want["options"]:
         out.append(f"option {got['option']} not in {want['options']}")
-    # a list: the derivation found these about equally good (each is named in its reasoning)
-    out += [f"{key} {got[key]} " + (f"not in {want[key]}" if isinstance(want[key], list) else f"!= {want[key]}")
-            for key in ("azs", "static", "db_multi_az", "cache", "dr_tier")
-            if key in want and (got[key] not in want[key] if isinstance(want[key], list) else got[key] != want[key])]
+    for key in ("azs", "static", "db_multi_az", "cache", "dr_tier"):
+        if key not in want:
+            continue
+        # a list: the derivation found these about equally good (each is named in its reasoning)
+        allowed = want[key] if isinstance(want[key], list) else [want[key]]
+        if got[key] not in allowed:
+            relation = "not in" if isinstance(want[key], list) else "!="
+            out.append(f"{key} {got[key]} {relation} {want[key]}")
     return out
 
 

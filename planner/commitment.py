@@ -19,7 +19,7 @@ import pandas as pd
 
 from planner.clouds import catalog_for
 from planner.errors import PlannerError
-from planner.options.purchase import optimise_term_years
+from planner.options.purchase import bought_term_years
 from planner.plan import Plan
 from planner.pricing.book import PriceBook, default_book
 from planner.pricing.units import HOURS_PER_MONTH
@@ -76,11 +76,7 @@ def commitment_curves(plan: Plan, book: PriceBook | None = None) -> list[Commitm
                          bool(s.survive_az_loss))
     sku, region = str(o.row.instance_type), w.region
     on_demand = book.instance_price(w.cloud, region, cat.compute_service, sku).hourly_usd
-    # optimise buys the longest term the horizon covers; a savings option buys the term it names, even one that
-    # outlives the horizon (the plan says what that leaves owing)
-    bought = (optimise_term_years(w.purchase_option, w.horizon_months, cat.commitments)
-              if w.purchase_option == "optimise" else {o[0]: t for t, o in cat.commitments.items()}.get(
-                  cat.purchase_plan.get(w.purchase_option, ("",))[0]))
+    bought = bought_term_years(w.purchase_option, w.horizon_months, cat)  # drawn even past the horizon
     curves = []
     for term, (option, _) in sorted(cat.commitments.items()):
         if 12 * term > w.horizon_months and term != bought:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planner.clouds import catalog_for
+from planner.options.purchase import bought_term_years
 from planner.policy import tier_label
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct as _pct
@@ -180,9 +181,8 @@ def _purchase(plan: Plan, rec: OptionPlan) -> str:
                 f"running at least {ratio:.0%} of the day, the break-even of ${committed_usd:.4g} an hour vs "
                 f"${on_demand_usd:.4g} on demand): fleet compute ${fleet_lines.monthly_usd.sum():,.0f} vs "
                 f"${r.instance_hours * on_demand_usd:,.0f} all on demand. {note[:1].upper()}{note[1:]}")
-    buys = cat.purchase_plan.get(w.purchase_option)  # None for optimise, which never commits past the horizon
-    term = {o[0]: t for t, o in cat.commitments.items()}.get(buys[0]) if buys else None
-    if term and 12 * term > w.horizon_months:
+    term = bought_term_years(w.purchase_option, w.horizon_months, cat)
+    if term and 12 * term > w.horizon_months:  # a savings option's own term (optimise's never is)
         note += (f". The {term}-year commitment runs {12 * term - w.horizon_months} months past the "
                  f"{w.horizon_months}-month horizon: its committed hours (fleet, database, cache) bill until the "
                  "term ends; purchase_option optimise never commits past the horizon")

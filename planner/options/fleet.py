@@ -53,8 +53,10 @@ def vertical(ctx: Context, bom: BomBuilder) -> Columns:
         fits &= (sustained >= need[rows, None]) & (c.memory_gib.to_numpy()[None, :] >= p.vertical_min_memory_gib)
         # at the rate it is billed at (a commitment discounts families unequally), with its DR copy at the DR
         # region's rate: the type is chosen on the bill it causes
-        dr_rate, _ = _dr_rates(ctx, rows, c)
-        cost = units * purchase_rates(c, base[rows]) + np.where(dr_standing[rows, None], units * dr_rate, 0.0)
+        cost = units * purchase_rates(c, base[rows])
+        if dr_standing[rows].any():
+            dr_rate, _ = _dr_rates(ctx, rows, c)
+            cost = cost + np.where(dr_standing[rows, None], units * dr_rate, 0.0)
         return units, np.where(fits, cost, np.inf)
 
     pick = cheapest(ctx.region, cands, evaluate)

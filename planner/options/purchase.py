@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from planner.clouds.catalog import CloudCatalog
 
 
 def purchase_arrays(purchase_option: np.ndarray, plan: Mapping[str, tuple[str, str, str]],
@@ -22,7 +26,7 @@ def purchase_arrays(purchase_option: np.ndarray, plan: Mapping[str, tuple[str, s
     rows = []
     for option, months in zip(purchase_option, horizon):
         if option == "optimise":
-            term = max((t for t in (commitments or {}) if 12 * t <= months), default=None)
+            term = _longest_term_within(months, commitments or {})
             compute, database = commitments[term] if term else ("on_demand", "on_demand")  # type: ignore[index]
             rows.append((compute, "spot" if spot_burst else "on_demand", database))
         else:
@@ -30,9 +34,15 @@ def purchase_arrays(purchase_option: np.ndarray, plan: Mapping[str, tuple[str, s
     return tuple(np.array([r[i] for r in rows], dtype=object) for i in range(3))  # type: ignore[return-value]
 
 
-def optimise_term_years(purchase_option: str, horizon_months: float,
-                        commitments: Mapping[int, tuple[str, str]]) -> int | None:
-    """The commitment term ``optimise`` takes for this horizon (None: none fits)."""
-    if purchase_option != "optimise":
-        return None
+def _longest_term_within(horizon_months: float, commitments: Mapping[int, tuple[str, str]]) -> int | None:
     return max((t for t in commitments if 12 * t <= horizon_months), default=None)
+
+
+def bought_term_years(purchase_option: str, horizon_months: float, catalog: CloudCatalog) -> int | None:
+    """The term in years of the commitment ``purchase_option`` buys for the fleet (None: it buys none):
+    ``optimise``'s, the longest the horizon covers; a savings option's own, even one that outlives the
+    horizon."""
+    if purchase_option == "optimise":
+        return _longest_term_within(horizon_months, catalog.commitments)
+    compute = catalog.purchase_plan.get(purchase_option, ("",))[0]
+    return next((t for t, (c, _) in catalog.commitments.items() if c == compute), None)

@@ -431,8 +431,7 @@ def _classes(cands: pd.DataFrame) -> _Classes:
         sizes, size_of = np.unique(memory, return_inverse=True)
         return _Classes(at=cands.index.to_numpy(), memory_gib=memory, vcpu=cands.vcpu.to_numpy(dtype=float),
                         effective_vcpu=cands.effective_vcpu.to_numpy(dtype=float),
-                        fixed_performance=(cands.effective_vcpu.to_numpy(dtype=float)
-                                           >= cands.vcpu.to_numpy(dtype=float)),
+                        fixed_performance=_fixed_performance(cands),
                         variants=variants,
                         variant_of=variant_of.ravel(), sizes=sizes, size_of=size_of.ravel(),
                         rates={c: cands[c].to_numpy(dtype=float) for c in rate_columns(cands)})
@@ -557,37 +556,52 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     large = np.ones(len(multi_az), dtype=bool) if large is None else np.asarray(large, dtype=bool)
     floor = _floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
                       np.ones(len(multi_az)))
-    per_cluster = cluster_floor_hourly(candidates, policy)
-    partitioning = policy.db_sharding_usd_month / HOURS_PER_MONTH
+    cheapest_rate = _cheapest_fixed_rate(candidates)
     n = 1
     while True:  # the counts size_database prices for one shard at the fewest: 2, 4, then on to the target size
         n *= 2
-        some = np.flatnonzero(((large & (n <= SHARD_FACTORS[-1]))
-                               | (cols["data_size_gb_horizon"] / (n / 2) > policy.db_shard_target_gb))
-                              & (n / 2 < policy.db_max_shards) & (min(n, policy.db_max_shards) * per_cluster
-                                                                  + partitioning < floor))
+        k = float(min(n, policy.db_max_shards))
+        some = np.flatnonzero(((large & (n <= SHARD_FACTORS[-1])) | _over_target(cols, n / 2, policy))
+                              & (n / 2 < policy.db_max_shards)
+                              & (k * cheapest_rate + sharding_hourly_usd(k, policy) < floor))
         if not len(some):
             break
-        k = float(min(n, policy.db_max_shards))
         part = {c: np.asarray(v)[some] for c, v in cols.items()}
         at = _floor_at(part, multi_az[some], app_vcpu_horizon[some], candidates, policy,
                        {key: v[some] for key, v in prices.items()}, catalog, None if dr is None else dr.take(some),
                        None if purchase is None else np.asarray(purchase)[some], np.full(len(some), k))
-        # each cluster of a sharded database also bills its operations, and the partitioning once
-        floor[some] = np.minimum(floor[some], (at + policy.db_shard_operations_usd_month / HOURS_PER_MONTH) * k
-                                 + policy.db_sharding_usd_month / HOURS_PER_MONTH)
+        floor[some] = np.minimum(floor[some], at * k + sharding_hourly_usd(k, policy))
     return np.where(sharded, 0.0, floor)
 
 
-def cluster_floor_hourly(candidates: pd.DataFrame, policy: SizingPolicy) -> float:
-    """A lower bound of what each cluster of a sharded database bills an hour: the cheapest fixed-performance
-    class at any rate (sharded clusters take no burstable class) plus its operations. n clusters bill at least
-    n times this, so once that reaches a scenario's best bill no larger count can beat it: the doublings stop
-    there without discarding the cheapest."""
-    fixed = candidates.effective_vcpu.to_numpy(dtype=float) >= candidates.vcpu.to_numpy(dtype=float)
+def sharding_hourly_usd(shards: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:
+    """What sharding into ``shards`` clusters adds to the database's bill an hour beyond list prices (0 for one
+    cluster): the application's partitioning once (``policy.db_sharding_usd_month``) and each cluster's
+    operations (``policy.db_shard_operations_usd_month``), assumptions billed as lines of their own
+    (:func:`planner.options.shared._bill_shard_operations`)."""
+    k = np.asarray(shards, dtype=float)
+    return np.where(k > 1, policy.db_sharding_usd_month + k * policy.db_shard_operations_usd_month,
+                    0.0) / HOURS_PER_MONTH
+
+
+def _fixed_performance(cands: pd.DataFrame) -> np.ndarray:
+    """Which classes sustain every vCPU (not burstable): the only ones a sharded cluster takes."""
+    return cands.effective_vcpu.to_numpy(dtype=float) >= cands.vcpu.to_numpy(dtype=float)
+
+
+def _cheapest_fixed_rate(candidates: pd.DataFrame) -> float:
+    """The least any fixed-performance class bills an hour, at any rate: n clusters bill at least n times this
+    plus :func:`sharding_hourly_usd`, so once that reaches a scenario's best bill no larger count can beat it and
+    the doublings stop there without discarding the cheapest."""
+    fixed = _fixed_performance(candidates)
     rates = [candidates[c].to_numpy(dtype=float)[fixed] for c in rate_columns(candidates)]
-    cheapest_rate = min((float(np.nanmin(r)) for r in rates if len(r) and np.isfinite(r).any()), default=0.0)
-    return cheapest_rate + policy.db_shard_operations_usd_month / HOURS_PER_MONTH
+    return min((float(np.nanmin(r)) for r in rates if len(r) and np.isfinite(r).any()), default=0.0)
+
+
+def _over_target(cols: Mapping[str, np.ndarray], shards: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:
+    """Whether a shard of ``shards`` would hold more data at the horizon than ``policy.db_shard_target_gb``: the
+    doublings go on past such a count, whatever the load."""
+    return cols["data_size_gb_horizon"] / shards > policy.db_shard_target_gb
 
 
 def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
@@ -710,11 +724,9 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                         pooler_instances(queries[rows], price["pooler/vcpu"], p) * price["pooler/vcpu"]
                         * price["pooler/usd_per_vcpu_hour"])
             cost = cost + np.where(direct, 0.0, np.nan_to_num(pool_usd, nan=np.inf)[:, None])
-            # each cluster of a sharded database is operated on its own (policy.db_shard_operations_usd_month),
-            # and the application's partitioning is paid once (policy.db_sharding_usd_month), a share per shard
+            # sharding's own cost, a shard's share (each cluster's operations, the partitioning once)
             k = shard_count[rows]
-            cost = cost + np.where(k > 1, (p.db_shard_operations_usd_month + p.db_sharding_usd_month / k)
-                                   / HOURS_PER_MONTH, 0.0)[:, None]
+            cost = cost + (sharding_hourly_usd(k, p) / k)[:, None]
             return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
 
         # each scenario chooses among the classes of its own deployment only: split by region/deployment
@@ -749,7 +761,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     fewest_total = total  # what the fewest shards the load needs would bill: the rationale's comparison
     size = candidates.effective_vcpu.reindex(pick.candidate).to_numpy(dtype=float)
     big = (fewest.shards >= 2) | ~pick.found | (np.nan_to_num(size) >= largest / 2)
-    per_cluster = cluster_floor_hourly(candidates, p)
+    cheapest_rate = _cheapest_fixed_rate(candidates)
     factor = 1
     while True:
         factor *= 2
@@ -759,9 +771,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         # count that restores faster into reach that less load could not use
         tried = ((more > shards) & (fewest.shards * factor / 2 < p.db_max_shards)
                  & ((big & ((factor <= SHARD_FACTORS[-1]) | ~np.isfinite(total)))
-                    | (cols["data_size_gb_horizon"] / (fewest.shards * factor / 2) > p.db_shard_target_gb))
-                 & (more * per_cluster + p.db_sharding_usd_month / HOURS_PER_MONTH < total))  # a bound: no more
-        # clusters than the best bill could pay for
+                    | _over_target(cols, fewest.shards * factor / 2, p))
+                 & (more * cheapest_rate + sharding_hourly_usd(more, p) < total))  # a bound: see _cheapest_fixed_rate
         if not tried.any():
             break
         other, other_volume = choose_volume(demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=more),

@@ -258,8 +258,8 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
                + (f" ({s.db_io_million_month:,.1f}M I/O requests a month)" if s.db_io_million_month > 0 else ""))
     after = " after the cache" if s.cache_used else ""
     shards = s.db_shards
-    fewest = getattr(s, "db_fewest_shards", shards)
-    saving = (getattr(s, "db_fewest_hourly_usd", np.nan) - s.db_hourly_usd) * HOURS_PER_MONTH
+    fewest = s.db_fewest_shards
+    saving = (s.db_fewest_hourly_usd - s.db_hourly_usd) * HOURS_PER_MONTH
     why = (f"one cluster, the largest writer with up to {p.db_max_read_replicas} replicas, would not carry the load"
            if fewest > 1 else "one cluster would carry the load")
     if shards > fewest:
