@@ -321,8 +321,10 @@ def nothing_meets(plan: Plan) -> None:
         return
     misses = "\n".join(f"- {markdown_literal(r)}" for r in nearest.reasons)
     st.markdown(f"The nearest is **{markdown_literal(nearest.name)}** at **{usd(nearest.monthly_usd)}/month**, "
-                f"which misses only:\n\n{misses}\n\nLoosen that target (or change the input it names) to get "
-                "a recommendation; the table below gives every option's reasons.")
+                f"which misses only:\n\n{misses}\n\n"
+                + ("Loosen that target (or change the input it names)" if len(nearest.reasons) == 1 else
+                   "Loosen those targets (or change the inputs they name)")
+                + " to get a recommendation; the table below gives every option's reasons.")
 
 
 def plan_or_error(w: Workload, overlay: tuple[str, bytes] = ("", b"")) -> Plan | None:

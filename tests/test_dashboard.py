@@ -318,6 +318,13 @@ def test_prices_page_switches_between_cache_and_bundled(tmp_path, monkeypatch):
 UNREACHABLE = {"peak_rps": "500", "availability_target": "99.99999"}  # above what any architecture is designed for
 
 
+def test_two_missed_targets_are_named_in_the_plural():
+    at = page("plan", peak_rps="500", availability_target="99.99999", rto_minutes="0", rpo_minutes="0")
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Loosen those targets (or change the inputs they name)" in text
+
+
 def test_a_workload_no_option_meets_is_a_normal_state_on_plan():
     # it showed a StopIteration traceback (the bill of materials of no option) and kept it after fixing the input
     at = page("plan", **UNREACHABLE)
@@ -325,6 +332,7 @@ def test_a_workload_no_option_meets_is_a_normal_state_on_plan():
     text = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
     assert "No option meets every target" in text
     assert "The nearest is **serverless** at **$2,745/month**" in text and "99.99999%" in text.replace("\\", "")
+    assert "Loosen that target (or change the input it names)" in text  # one reason: the target in the singular
     assert {b.label for b in at.get("download_button")} >= {"Markdown report", "JSON"}
     at.number_input(key="availability_target").set_value(99.9).run()
     assert not at.exception
