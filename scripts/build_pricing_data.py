@@ -153,7 +153,7 @@ GAP_FILLS = [
         ("kinesis", "put_payload_units"), ("waf", "web_acl"), ("waf", "rule"), ("waf", "requests"))),
 ]
 
-# DynamoDB, SQS, SNS, Kinesis and WAF: extracted from aws-price-watcher by scripts/extract_aws_extra_services.py
+# DynamoDB, SQS, SNS, Kinesis, WAF and RDS Proxy: extracted from aws-price-watcher by scripts/extract_aws_extra_services.py
 EXTRA_SERVICES = Path(__file__).resolve().parent / "sources" / "aws-extra-services.csv"
 EXTRA_SOURCES = [
     {"source_id": f"pricewatcher-{name}", "repo": "iann0036/aws-price-watcher",
@@ -163,7 +163,7 @@ EXTRA_SOURCES = [
               "scripts/sources/aws-extra-services.csv"}
     for name, file, date in (("dynamodb", "dynamodb", "2025-03-12"), ("sqs", "queueservice", "2025-04-02"),
                              ("sns", "sns", "2025-03-18"), ("kinesis", "kinesis", "2025-03-11"),
-                             ("waf", "waf", "2025-05-14"))
+                             ("waf", "waf", "2025-05-14"), ("rds-proxy", "rds-proxy", "2025-05-23"))
 ]
 
 # Prices no stored source has, typed from AWS's public pricing pages (us-east-1),
@@ -489,7 +489,7 @@ def service_tables(src: Path, report: Report) -> tuple[pd.DataFrame, pd.DataFram
     )
     extra = read_source(EXTRA_SERVICES)
     extra["dimension"] = extra.dimension.fillna("")
-    report.add(f"extra services (DynamoDB, SQS, SNS, Kinesis, WAF): {len(extra)} rows")
+    report.add(f"extra services (DynamoDB, SQS, SNS, Kinesis, WAF, RDS Proxy): {len(extra)} rows")
     svc = pd.concat([svc, st, extra], ignore_index=True)
     svc = fill_gaps(svc, report)
 

@@ -1,4 +1,4 @@
-"""Extract DynamoDB, SQS, SNS, Kinesis Data Streams and WAF list prices from a local clone of
+"""Extract DynamoDB, SQS, SNS, Kinesis Data Streams, WAF and RDS Proxy list prices from a local clone of
 iann0036/aws-price-watcher into ``scripts/sources/aws-extra-services.csv`` (services.csv's columns).
 
 The shared AWS sources lack these services; the same repository (at the same commit the shared tables cite)
@@ -25,7 +25,7 @@ COMMIT = "d65c44f0cbfbfc8bf647809576a504ecf1587e8d"
 
 # (price-watcher file, source id)
 FILES = {"dynamodb": "pricewatcher-dynamodb", "queueservice": "pricewatcher-sqs", "sns": "pricewatcher-sns",
-         "kinesis": "pricewatcher-kinesis", "waf": "pricewatcher-waf"}
+         "kinesis": "pricewatcher-kinesis", "waf": "pricewatcher-waf", "rds-proxy": "pricewatcher-rds-proxy"}
 
 # (file, price-list item) -> (service, item, dimension, unit, per-unit multiplier, tier start, tier end);
 # tier bounds in requests (written in the unit), from AWS's public pricing pages: the calculator files name the tiers
@@ -75,6 +75,11 @@ ITEMS: dict[tuple[str, str], tuple[str, str, str, str, float, float | None, floa
     ("waf", "Web ACL Activated per Month"): ("waf", "web_acl", "", "web ACL-month", 1, None, None),
     ("waf", "Rule Activated per Month"): ("waf", "rule", "", "rule-month", 1, None, None),
     ("waf", "Request Processed Tier1 per Request"): ("waf", "requests", "", "1M requests", M, None, None),
+    # RDS Proxy in front of provisioned instances: per vCPU of the instances behind it (RDS and Aurora lines)
+    ("rds-proxy", "RDSProxy"): ("rds", "proxy", "rds", "vCPU-hour", 1, None, None),
+    ("rds-proxy", "RDSProxy Aurora PostgreSQL Hrs"): ("rds", "proxy", "aurora-postgresql", "vCPU-hour", 1, None,
+                                                      None),
+    ("rds-proxy", "RDSProxy Aurora MySQL Hrs"): ("rds", "proxy", "aurora-mysql", "vCPU-hour", 1, None, None),
 }
 
 

@@ -328,6 +328,30 @@ def test_a_sharded_database_bills_each_cluster_once():
     assert f"{s.db_shards:,.0f} shards (the application must partition its data by key" in why
 
 
+def test_a_small_class_takes_rds_proxy_where_it_costs_less_than_pgbouncer():
+    # 1,000 req/s of 200 ms work: ~2,000 application connections, but 2 vCPU of database work. The 2-vCPU
+    # db.m6g.large (8 GiB: ~900 connections) needs a pooler: RDS Proxy bills its 2 vCPUs at $0.015 (us-east-1
+    # price list, 2025-05-23) = $0.03 an hour, where two PgBouncer instances cost more
+    plan = make_plan(Workload(peak_rps=1000, cpu_ms_per_request=200, latency_target_ms=1000, read_fraction=0.95,
+                              data_size_gb=20, availability_target=99.9))
+    s, bom = plan.sizing, plan.recommended.bom
+    assert (s.db_instance_class, s.db_pooler, s.db_proxy_vcpu, s.db_shards) == ("db.m6g.large", "proxy", 2, 1)
+    line = bom[bom.component == "connection pooler (managed proxy)"]
+    assert line.quantity.sum() == pytest.approx(2 * 730) and line.unit_usd.iloc[0] == pytest.approx(0.015)
+    assert line.monthly_usd.sum() == pytest.approx(2 * 730 * 0.015)
+    assert not (bom.component == "connection pooler (PgBouncer)").any()
+    assert s.db_pooler_hourly_usd == pytest.approx(0.03) and s.db_pooler_other_hourly_usd > 0.03
+    why = next(d.rationale for d in plan.decisions if d.topic == "database class")
+    assert "RDS Proxy in front of each shard, billed on the 2 vCPUs behind it ($0.03 an hour, less than PgBouncer" in why
+    chosen = next(o for o in plan.to_dict()["options"] if o["recommended"])
+    assert chosen["sizing"]["database"]["pooler"] == "proxy"
+    assert chosen["sizing"]["database"]["proxy_vcpu_per_shard"] == 2
+    # where the book has no RDS Proxy price (Jakarta) no proxy is planned: PgBouncer or a class taking the connections
+    there = make_plan(plan.workload.model_copy(update={"region": "ap-southeast-3"}))
+    assert there.sizing.db_pooler != "proxy"
+    assert not (there.recommended.bom.component == "connection pooler (managed proxy)").any()
+
+
 def _recommended_bills(fixed: dict, rps: np.ndarray) -> np.ndarray:
     base = Workload(peak_rps=1, **fixed)
     wf = pd.concat([workloads_frame([base])] * len(rps), ignore_index=True)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -21,6 +23,10 @@ def burstable_share(skus: pd.Series, policy: SizingPolicy) -> np.ndarray:
 
 _FARGATE_NOTE = "on demand: no Fargate Savings Plan or Spot rates in the price book"
 _RDS_STORAGE = {d: PriceRef("rds", "storage", f"rds/{d}/{{volume}}", "{volume}") for d in ("single-az", "multi-az")}
+# RDS Proxy (Amazon RDS Proxy pricing page: priced per vCPU per hour of each database instance the proxy is
+# enabled for, a minimum charge of 2 vCPUs); Aurora's lines by engine, RDS's one line ("rds")
+_RDS_PROXY = PriceRef("rds", "proxy", "{engine}", "vCPU behind RDS Proxy",
+                      note="per vCPU of each instance behind the proxy, at least 2")
 _RDS_IOPS = {d: PriceRef("rds", "provisioned_iops", f"rds/{d}/{{volume}}", "{volume} IOPS") for d in
              ("single-az", "multi-az")}
 
@@ -38,7 +44,8 @@ def _aurora(name: str, label: str, short: str, storage: str) -> DatabaseVariant:
                          if storage == "per_request" else None),
         # an Aurora cluster volume grows to 128 TiB (Aurora User Guide, "Amazon Aurora storage"; 256 TiB on some
         # newer versions, not assumed here)
-        backup_ref=backup, volume="aurora", optional=True, max_storage_gb=131_072)
+        backup_ref=backup, volume="aurora", optional=True, max_storage_gb=131_072, proxy_ref=_RDS_PROXY,
+        proxy_min_vcpu=2.0)
 
 
 def cloudfront_geography(region: str) -> str:
@@ -88,6 +95,7 @@ CATALOG = CloudCatalog(
     compute_service="ec2",
     architectures=("x86_64", "arm64"),
     cache_service="elasticache",
+    database_proxy="RDS Proxy",
     # Service Quotas defaults (adjustable): API Gateway's account-level throttle (API Gateway Developer Guide,
     # "Amazon API Gateway quotas": 10,000 requests per second per Region), RDS "DB instances" (RDS User Guide,
     # "Quotas in Amazon RDS": 40 per Region)
@@ -103,7 +111,7 @@ CATALOG = CloudCatalog(
             replica_storage_ref=PriceRef("rds", "storage", "rds/single-az/gp3", "gp3"),
             # 64 TiB per DB instance for PostgreSQL, MySQL and MariaDB (RDS User Guide, "Amazon RDS DB instance
             # storage")
-            max_storage_gb=65_536),
+            max_storage_gb=65_536, proxy_ref=replace(_RDS_PROXY, dimension="rds"), proxy_min_vcpu=2.0),
         _aurora("aurora-standard", "Aurora (standard I/O)", "Aurora", "per_request"),
         _aurora("aurora-io-optimized", "Aurora I/O-Optimized", "Aurora I/O-Optimized", "included"),
     ),

@@ -89,6 +89,10 @@ class DatabaseVariant:
     replica_storage_ref: PriceRef | None = None
     optional: bool = False  # considered only where the policy allows (consider_aurora)
     max_storage_gb: float = float("inf")  # the largest volume one cluster (one shard) may have
+    # a managed connection proxy billed per vCPU of each instance behind it, at least ``proxy_min_vcpu`` an instance
+    # (RDS Proxy); None: the cloud offers none for the variant
+    proxy_ref: PriceRef | None = None
+    proxy_min_vcpu: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,7 @@ class CloudCatalog:
     cache_copies_min: int = 1  # nodes per cache shard even without Multi-AZ (a replica some caches always run)
     # a connection pooler the managed database runs at no charge ("" where the plan runs PgBouncer instances)
     database_pooler: str = ""
+    database_proxy: str = ""  # the managed proxy's name where a variant has one (DatabaseVariant.proxy_ref)
     # soft quotas a plan may need raised: role -> (the quota's name, its documented default)
     quotas: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     always_on_option: str = "on_demand"  # the rate always-on VMs get uncommitted (GCP: sustained use)

@@ -114,15 +114,22 @@ def _bill_shard_operations(ctx: Context, bom: BomBuilder, option: str, relationa
 
 
 def _bill_pooler(ctx: Context, bom: BomBuilder, option: str) -> None:
-    """PgBouncer instances in front of each shard where the application's connections exceed the class's (a
-    built-in pooler costs nothing and has no line)."""
-    sel = (ctx.col("db_pooler") == "pgbouncer") & ~ctx.col("kv_used")
-    if not sel.any():
-        return
-    pooler = cheapest_per_vcpu(ctx.book, ctx.catalog, ctx.policy).reindex(ctx.region[sel])
-    bom.instance_hours(ctx.rows[sel], option, "connection pooler (PgBouncer)", ctx.catalog.compute_service,
-                       ctx.region[sel], pooler.sku.to_numpy(dtype=object),
-                       (ctx.col("db_pooler_instances") * ctx.col("db_shards"))[sel] * HOURS_PER_MONTH)
+    """The pooler in front of each shard where the application's connections exceed the class's: PgBouncer
+    instances, or the managed proxy by the vCPUs behind it (a built-in pooler costs nothing and has no line)."""
+    pooler, relational = ctx.col("db_pooler"), ~ctx.col("kv_used")
+    sel = (pooler == "pgbouncer") & relational
+    if sel.any():
+        types = cheapest_per_vcpu(ctx.book, ctx.catalog, ctx.policy).reindex(ctx.region[sel])
+        bom.instance_hours(ctx.rows[sel], option, "connection pooler (PgBouncer)", ctx.catalog.compute_service,
+                           ctx.region[sel], types.sku.to_numpy(dtype=object),
+                           (ctx.col("db_pooler_instances") * ctx.col("db_shards"))[sel] * HOURS_PER_MONTH)
+    variant = ctx.col("db_engine_variant")
+    for v in ctx.catalog.databases:
+        sel = (pooler == "proxy") & relational & (variant == v.name)
+        if sel.any():
+            bom.priced(ctx.rows[sel], option, "connection pooler (managed proxy)", v.proxy_ref, ctx.region[sel],
+                       (ctx.col("db_proxy_vcpu") * ctx.col("db_shards"))[sel] * HOURS_PER_MONTH,
+                       fill={"engine": v.engine[ctx.policy.database_engine]})
 
 
 def _bill_key_value(ctx: Context, bom: BomBuilder, option: str) -> None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from planner.uncertainty.monte_carlo import Swing, Uncertainty
 
 
-SCHEMA_VERSION = "1.5"  # docs/plan-json.md; planner.plan re-exports it
+SCHEMA_VERSION = "1.6"  # docs/plan-json.md; planner.plan re-exports it
 
 def _num(x: Any) -> float | None:
     if x is None:
@@ -80,6 +80,7 @@ def option_to_dict(plan: Plan, o: OptionPlan) -> dict[str, Any]:
                 "shards": _int(s.db_shards),
                 "pooler": s.db_pooler or None,
                 "pooler_instances_per_shard": _int(s.db_pooler_instances),
+                "proxy_vcpu_per_shard": _num(s.db_proxy_vcpu),
                 "read_replicas": _int(s.db_read_replicas),
                 "storage_gb": _num(s.db_storage_gb),
                 "volume_type": s.db_volume_type or None,

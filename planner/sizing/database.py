@@ -101,8 +101,8 @@ def unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, pol
                 ) -> dict[str, np.ndarray]:
     """Per-scenario storage, IOPS and I/O prices [USD per month unit] of each database variant of the cloud,
     keyed ``variant/deployment/what`` (``what``: ``gb``, ``iops``, and for provisioned storage ``io2_gb``,
-    ``io2_iops``; ``variant/io_million``; ``variant/replica_gb``; ``variant/backup_gb``), and the PgBouncer
-    instance's (``pooler/...``); NaN where the book has none. Worked out once per set of regions."""
+    ``io2_iops``; ``variant/io_million``; ``variant/replica_gb``; ``variant/backup_gb``; a managed proxy's
+    ``variant/proxy_vcpu_hour``), and the PgBouncer instance's (``pooler/...``); NaN where the book has none. Worked out once per set of regions."""
     codes, uniques = pd.factorize(np.asarray(regions, dtype=object))
     key = ("unit_prices", catalog.name, policy.database_engine, policy.horizontal_family_pattern,
            policy.allow_arm64, policy.fleet_min_vcpu, policy.fleet_max_vcpu,
@@ -136,6 +136,7 @@ def _unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, po
                 out[f"{v.name}/{dep}/io2_gb"] = price(storage, volume="io2")
                 out[f"{v.name}/{dep}/io2_iops"] = price(iops, volume="io2")
         out[f"{v.name}/io_million"] = price(v.io_requests_ref)
+        out[f"{v.name}/proxy_vcpu_hour"] = price(v.proxy_ref, engine=engine)
         out[f"{v.name}/backup_gb"] = price(v.backup_ref, engine=engine)
         # replicas with no storage of their own (Aurora's share the cluster volume) add none
         out[f"{v.name}/replica_gb"] = (price(v.replica_storage_ref, volume="gp3", engine=engine)
@@ -469,6 +470,9 @@ def shards_needed(write_vcpu: np.ndarray, read_vcpu: np.ndarray, largest_vcpu: n
     return n
 
 
+DEMAND_COLUMNS = ("peak_rps_horizon", "read_fraction", "data_size_gb_horizon")  # what :func:`demand` reads
+
+
 def demand(cols: Mapping[str, np.ndarray], cache_hit: npt.ArrayLike, multi_az: np.ndarray,
            app_vcpu_horizon: np.ndarray, policy: SizingPolicy, largest_vcpu: np.ndarray | None = None,
            reads_scale: bool = True, shards: np.ndarray | None = None) -> Demand:
@@ -507,10 +511,33 @@ def pooler_instances(queries_per_s: np.ndarray, vcpu_per_instance: np.ndarray, p
                           policy.pooler_min_instances)
 
 
-def _either(mask: np.ndarray, a: Pick, b: Pick) -> Pick:
-    """``a``'s choice where ``mask``, else ``b``'s."""
-    return Pick(*(np.where(mask, x, y) for x, y in zip((a.sku, a.units, a.hourly_usd, a.candidate),
-                                                        (b.sku, b.units, b.hourly_usd, b.candidate))))
+def pgbouncer_hourly_usd(queries_per_s: np.ndarray, vcpu_per_instance: npt.ArrayLike,
+                         usd_per_vcpu_hour: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:
+    """The hour of the PgBouncer instances in front of one shard (:func:`pooler_instances`); NaN where the region
+    has no pooler type."""
+    return pooler_instances(queries_per_s, np.asarray(vcpu_per_instance, dtype=float), policy) * np.asarray(
+        vcpu_per_instance, dtype=float) * usd_per_vcpu_hour
+
+
+def proxy_vcpu(vcpu: np.ndarray, instances: np.ndarray, min_vcpu: npt.ArrayLike) -> np.ndarray:
+    """The vCPUs a managed proxy bills in front of ``instances`` instances of ``vcpu`` each: each instance's, at
+    least ``min_vcpu`` (Amazon RDS Proxy pricing page: per vCPU of each database instance the proxy is enabled
+    for, a minimum charge of 2 vCPUs; an Aurora proxy fronts every instance of its cluster, and an RDS read
+    replica, a database instance of its own, takes a proxy of its own)."""
+    return np.maximum(vcpu, min_vcpu) * instances
+
+
+def _take(pick: Pick, rows: np.ndarray) -> Pick:
+    """The picks of ``rows``."""
+    return Pick(pick.sku[rows], pick.units[rows], pick.hourly_usd[rows], pick.candidate[rows])
+
+
+def _put(pick: Pick, rows: np.ndarray, values: Pick) -> Pick:
+    """``pick`` with ``rows`` replaced by ``values``."""
+    out = Pick(pick.sku.copy(), pick.units.copy(), pick.hourly_usd.copy(), pick.candidate.copy())
+    out.sku[rows], out.units[rows], out.hourly_usd[rows], out.candidate[rows] = (
+        values.sku, values.units, values.hourly_usd, values.candidate)
+    return out
 
 
 def _fits_any_cache(t: _Classes, vcpu_needed: np.ndarray, direct: np.ndarray, storage_gb: np.ndarray, multi: bool,
@@ -661,19 +688,21 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     cheapest is the cheapest whole bill (an engine cheaper by the instance can cost more by its backups).
     ``cols`` holds the workload and traffic columns of the scenarios (and ``dr_region`` with ``dr``)."""
     p = policy
+    n = len(multi_az)
     hot = cols["hot_data_fraction"]
-    options, option_code = coded_options(purchase, len(multi_az))
+    hit_of = np.broadcast_to(np.asarray(cache_hit, dtype=float), (n,))
+    options, option_code = coded_options(purchase, n)
     largest = largest_class_vcpu(cols, multi_az, candidates)
     fewest = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, largest)
     groups = _groups(cols, fewest.deployment)
     # usage is billed at today's load: I/O requests a month per IOPS at the horizon peak
     io_month_per_peak_iops = SECONDS_PER_MONTH / cols["growth_factor"] / cols["peak_to_average"]
 
-    def choose(d: Demand, group: np.ndarray, volume_gb: np.ndarray | None = None) -> Pick:
-        """Each scenario's cheapest class for a shard of demand ``d`` (scenarios in group "" skipped), its volume
-        provisioned at ``volume_gb`` (at least the shard's storage; the storage itself where None)."""
+    def choose(src: np.ndarray, d: Demand, volume: np.ndarray) -> Pick:
+        """Each row's cheapest class for a shard of demand ``d`` of scenario ``src`` (rows of many scenarios and
+        shard counts stacked, so one choice prices them all), its volume provisioned at ``volume`` (at least the
+        shard's storage)."""
         reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shard_count, data_gb = d
-        volume = storage_gb if volume_gb is None else volume_gb
         primary_vcpu = write_vcpu + np.minimum(read_vcpu, p.db_max_primary_vcpu)
         queries = reads + writes
         baseline_iops = np.where(volume >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
@@ -681,15 +710,15 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
 
         def evaluate(rows: np.ndarray, cands: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             # one region and one deployment per call: prices are scalars
-            r0, multi = rows[0], deployment[rows[0]] == "multi-az"
+            multi, of = deployment[rows[0]] == "multi-az", src[rows]
             dep = "multi-az" if multi else "single-az"
-            price = {k: float(v[r0]) for k, v in prices.items()}
+            price = {k: float(v[of[0]]) for k, v in prices.items()}
             t = _classes(cands)
             variants, variant_of, size_of = t.variants, t.variant_of, t.size_of
             # the read path, and so storage, IOPS and read latency, depend on a class's memory and its variant's
             # storage only: work them out once per distinct memory size and variant, then pick each class's column
-            hit, iops = read_path(t.sizes[None, :], data_gb[rows, None], cache_data_fraction[rows, None],
-                                  hot[rows, None], reads[rows, None], writes[rows, None], p)
+            hit, iops = read_path(t.sizes[None, :], data_gb[rows, None], cache_data_fraction[of, None],
+                                  hot[of, None], reads[rows, None], writes[rows, None], p)
             gb = volume[rows, None]  # what is billed: storage, IOPS, backups, the DR copies
             reads_in_budget = (p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms
                                <= p.db_read_latency_budget_ms)[:, size_of]
@@ -704,7 +733,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                 mine = variant_of == i
                 v = catalog.database(name)
                 storage_month[:, mine], delivers[:, mine] = _storage_month(
-                    v, price, dep, gb, load[:, mine], io_month_per_peak_iops[rows, None], baseline_iops[rows, None], p)
+                    v, price, dep, gb, load[:, mine], io_month_per_peak_iops[of, None], baseline_iops[rows, None], p)
                 billed_gb[:, mine] = _billed_gb(v, gb, load[:, mine], p)
             # more connections than the class takes: a pooler in front (the built-in one, else PgBouncer instances)
             direct = max_connections(t.memory_gib, p)[None, :] >= connections[rows, None]
@@ -714,74 +743,115 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                     & reads_in_budget & delivers & (t.fixed_performance[None, :] | (shard_count[rows, None] <= 1))
                     & (gb <= largest_gb[None, :]))
             replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of][None, :]
-            code = option_code[rows]
+            code = option_code[of]
             cost = (t.rate_table(options)[code] + replicas * t.rate_table(options, "hourly_single")[code]
                     + (storage_month + replica_gb * replicas * billed_gb) / HOURS_PER_MONTH)
             if dr is not None:
-                cost = cost + _dr_hourly(rows, t, gb, load, price, dr, catalog, p, options, code,
+                cost = cost + _dr_hourly(of, t, gb, load, price, dr, catalog, p, options, code,
                                          storage_gb[rows, None])
-            pool_usd = (np.zeros(len(rows)) if catalog.database_pooler else
-                        pooler_instances(queries[rows], price["pooler/vcpu"], p) * price["pooler/vcpu"]
-                        * price["pooler/usd_per_vcpu_hour"])
-            cost = cost + np.where(direct, 0.0, np.nan_to_num(pool_usd, nan=np.inf)[:, None])
+            # the pooler: the built-in one (no charge), else the cheaper of PgBouncer instances and a managed proxy
+            if catalog.database_pooler:
+                pool_usd = np.zeros((len(rows), 1))
+            else:
+                spec = [catalog.database(v) for v in variants]
+                copies = np.array([v.multi_az_copies if multi and v.multi_az_copies else 1.0 for v in spec])
+                proxy = proxy_vcpu(t.vcpu, copies[variant_of] + replicas,
+                                   np.array([v.proxy_min_vcpu for v in spec])[variant_of])
+                rate = np.array([price[f"{v}/proxy_vcpu_hour"] for v in variants])[variant_of]
+                pool_usd = np.minimum(pgbouncer_hourly_usd(queries[rows], price["pooler/vcpu"],
+                                                           price["pooler/usd_per_vcpu_hour"], p)[:, None],
+                                      np.nan_to_num(proxy * rate, nan=np.inf))
+            cost = cost + np.where(direct, 0.0, np.nan_to_num(pool_usd, nan=np.inf))
             # sharding's own cost, a shard's share (each cluster's operations, the partitioning once)
             k = shard_count[rows]
             cost = cost + (sharding_hourly_usd(k, p) / k)[:, None]
             return replicas, np.where(fits & np.isfinite(cost), cost, np.inf)
 
         # each scenario chooses among the classes of its own deployment only: split by region/deployment
-        return cheapest(group, candidates, evaluate, key="group")
+        return cheapest(groups[src], candidates, evaluate, key="group")
 
     provisioned = any(v.storage == "provisioned" for v in catalog.databases)
 
-    def choose_volume(d: Demand, group: np.ndarray) -> tuple[Pick, np.ndarray]:
-        """:func:`choose`, the volume a whole-bill choice too: a gp3 volume below the large size includes fewer
-        IOPS (RDS User Guide, "Amazon RDS DB instance storage": 3,000 below 400 GB, 12,000 from 400 GB), so a
-        volume enlarged to the large size can cost less than the IOPS the small one provisions. Weighed where
-        some class could need more IOPS than the small volume includes (every read a miss: a bound); without
-        it, slightly more data (crossing 400 GB) could cost less. Each pick with its volume."""
-        pick, volume = choose(d, group), d.storage_gb
+    def choose_volume(src: np.ndarray, shard_counts: np.ndarray) -> tuple[Pick, np.ndarray]:
+        """The cheapest class of each (scenario ``src``, ``shard_counts``) row, the volume a whole-bill choice too:
+        a gp3 volume below the large size includes fewer IOPS (RDS User Guide, "Amazon RDS DB instance storage":
+        3,000 below 400 GB, 12,000 from 400 GB), so a volume enlarged to the large size can cost less than the
+        IOPS the small one provisions. Weighed where some class could need more IOPS than the small volume
+        includes (every read a miss: a bound); without it, slightly more data (crossing 400 GB) could cost less.
+        Both volumes are rows of one choice. Each pick with its volume."""
+        d = demand({c: cols[c][src] for c in DEMAND_COLUMNS}, hit_of[src], multi_az[src], app_vcpu_horizon[src],
+                   policy, shards=shard_counts)
         iops_bound = d.reads * p.db_pages_per_read + d.writes * p.db_iops_per_write
-        could = ((group != "") & (d.storage_gb < p.rds_gp3_large_volume_gb)
-                 & (iops_bound > p.rds_gp3_baseline_iops[0])) if provisioned else np.zeros(len(group), dtype=bool)
-        if not could.any():
-            return pick, volume
-        large = np.where(could, np.maximum(d.storage_gb, p.rds_gp3_large_volume_gb), d.storage_gb)
-        other = choose(d, np.where(could, group, ""), large)
-        better = could & (other.hourly_usd < pick.hourly_usd)
-        return _either(better, other, pick), np.where(better, large, volume)
+        could = np.flatnonzero((d.storage_gb < p.rds_gp3_large_volume_gb) & (iops_bound > p.rds_gp3_baseline_iops[0])
+                               if provisioned else np.zeros(len(src), dtype=bool))
+        both = np.concatenate([np.arange(len(src)), could])
+        volume = np.concatenate([d.storage_gb, np.maximum(d.storage_gb[could], p.rds_gp3_large_volume_gb)])
+        pick = choose(src[both], Demand(*(x[both] for x in d)), volume)
+        first, other = _take(pick, np.arange(len(src))), _take(pick, np.arange(len(src), len(both)))
+        better = np.zeros(len(src), dtype=bool)
+        better[could] = other.hourly_usd < first.hourly_usd[could]
+        chosen = np.arange(len(src))
+        chosen[could[better[could]]] = len(src) + np.flatnonzero(better[could])
+        return _take(pick, chosen), volume[chosen]
 
     # a large database (its one cluster needs at least half the largest class), one that must shard, or one whose
     # shards fit no class (IOPS, read latency) is also priced at twice and four times as many shards and doubled
     # on until a shard fits; any database is doubled on while a shard would hold more than
     # policy.db_shard_target_gb. Every count is a whole-bill choice, each cluster's operations billed (see
     # choose), so a small database stays one cluster unless sharding pays for that too
-    (pick, volume), shards = choose_volume(fewest, groups), fewest.shards
+    everyone = np.arange(n)
+    pick, volume = choose_volume(everyone, fewest.shards)
+    shards = fewest.shards
     total = pick.hourly_usd * shards
     fewest_total = total  # what the fewest shards the load needs would bill: the rationale's comparison
     size = candidates.effective_vcpu.reindex(pick.candidate).to_numpy(dtype=float)
     big = (fewest.shards >= 2) | ~pick.found | (np.nan_to_num(size) >= largest / 2)
     cheapest_rate = _cheapest_fixed_rate(candidates)
-    factor = 1
+
+    def counts(factor: int, more: np.ndarray, bound: np.ndarray, why: np.ndarray) -> np.ndarray:
+        """Which scenarios are priced at ``more`` (= fewest x ``factor``) shards: the count is new, ``why`` says
+        so, and it could beat ``bound`` (see :func:`_cheapest_fixed_rate`)."""
+        return ((more > fewest.shards) & (fewest.shards * factor / 2 < p.db_max_shards) & why
+                & (more * cheapest_rate + sharding_hourly_usd(more, p) < bound))
+
+    def price(rows: np.ndarray, more: np.ndarray) -> None:
+        """Price ``rows`` (scenarios, may repeat) at ``more`` shards each, and keep each scenario's cheapest
+        count (ties: the fewer shards, as a row's earlier counts come first)."""
+        nonlocal pick, volume, shards, total
+        if not len(rows):
+            return
+        other, other_volume = choose_volume(rows, more)
+        cost = other.hourly_usd * more
+        order = np.lexsort((more, cost, rows))
+        lead = order[np.r_[True, rows[order][1:] != rows[order][:-1]]]
+        better = cost[lead] < total[rows[lead]]
+        win, at = rows[lead][better], lead[better]
+        pick = _put(pick, win, _take(other, at))
+        volume, shards, total = volume.copy(), shards.copy(), total.copy()
+        volume[win], shards[win], total[win] = other_volume[at], more[at], cost[at]
+
+    # every count the load or the data asks for, stacked into one choice; the bound is the fewest's bill
+    rows_at, more_at, factor, reached = [], [], 1, np.ones(n)
     while True:
         factor *= 2
         more = np.minimum(fewest.shards * factor, p.db_max_shards)
-        # doubled on while no class fits, or while the last count's shards hold more than the target: the
-        # counts priced end near data / target, wherever the load starts them, so more load does not bring a
-        # count that restores faster into reach that less load could not use
-        tried = ((more > shards) & (fewest.shards * factor / 2 < p.db_max_shards)
-                 & ((big & ((factor <= SHARD_FACTORS[-1]) | ~np.isfinite(total)))
-                    | _over_target(cols, fewest.shards * factor / 2, p))
-                 & (more * cheapest_rate + sharding_hourly_usd(more, p) < total))  # a bound: see _cheapest_fixed_rate
+        tried = counts(factor, more, total, (big & (factor <= SHARD_FACTORS[-1]))
+                       | _over_target(cols, fewest.shards * factor / 2, p))
         if not tried.any():
             break
-        other, other_volume = choose_volume(demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=more),
-                                            np.where(tried, groups, ""))
-        better = tried & (other.hourly_usd * more < total)
-        pick = _either(better, other, pick)
-        volume = np.where(better, other_volume, volume)
-        shards = np.where(better, more, shards)
-        total = np.where(better, other.hourly_usd * more, total)
+        rows_at.append(np.flatnonzero(tried))
+        more_at.append(more[tried])
+        reached[tried] = factor
+    price(np.concatenate(rows_at or [np.zeros(0, int)]), np.concatenate(more_at or [np.zeros(0)]))
+    # where no count fits yet, doubled on one count at a time until one does
+    factor = SHARD_FACTORS[-1]
+    while True:
+        factor *= 2
+        more = np.minimum(fewest.shards * factor, p.db_max_shards)
+        tried = counts(factor, more, total, big & ~np.isfinite(total) & (factor > reached))
+        if not tried.any() and (fewest.shards * factor / 2 >= p.db_max_shards).all():
+            break
+        price(np.flatnonzero(tried), more[tried])
     d = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=shards)
     reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shards, data_gb = d
     restore_gb = storage_gb  # what a restore copies into a shard: its data, however large the volume
@@ -815,9 +885,21 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     baseline = np.select([volume == "gp3", scaled], [baseline_iops, storage_billed * per_gb_iops], 0.0)
     backup_gb = storage_billed * (1 + p.daily_change_fraction * p.backup_retention_days)
     free_backup = of_variant("free_backup_fraction", 0.0, float)
+    # the pooler the choice weighed (see choose): built in, else the cheaper of PgBouncer and a managed proxy
     pooled = fits & (max_connections(memory, p) < connections)
-    pooler = np.where(pooled, "builtin" if catalog.database_pooler else "pgbouncer", "")
     pooler_vcpu = np.asarray(prices["pooler/vcpu"], dtype=float)
+    copies = of_variant("multi_az_copies", 0.0, float)
+    proxied = proxy_vcpu(chosen.vcpu.to_numpy(dtype=float), np.where(multi_az & (copies > 0), copies, 1.0)
+                         + pick.units, of_variant("proxy_min_vcpu", 0.0, float))
+    proxy_rate = np.full(len(variant), np.nan)
+    for v in catalog.databases:
+        proxy_rate = np.where(variant == v.name, prices.get(f"{v.name}/proxy_vcpu_hour", np.nan), proxy_rate)
+    pool_usd = np.stack([np.nan_to_num(pgbouncer_hourly_usd(queries, pooler_vcpu, prices["pooler/usd_per_vcpu_hour"],
+                                                            p), nan=np.inf),
+                         np.nan_to_num(proxied * proxy_rate, nan=np.inf)])
+    use_proxy = pool_usd[1] < pool_usd[0]
+    pooler = np.where(pooled, "builtin" if catalog.database_pooler else np.where(use_proxy, "proxy", "pgbouncer"),
+                      "")
     return {
         "db_instance_class": pick.sku,
         "db_engine_variant": variant,
@@ -829,6 +911,12 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_fewest_hourly_usd": fewest_total,
         "db_pooler": pooler.astype(object),
         "db_pooler_instances": np.where(pooler == "pgbouncer", pooler_instances(queries, pooler_vcpu, p), 0.0),
+        "db_proxy_vcpu": np.where(pooler == "proxy", proxied, 0.0),  # billed by the proxy, per shard
+        # the pooler's hour per shard, and the other one's (the rationale's comparison; inf where none is offered)
+        "db_pooler_hourly_usd": np.where(pooler == "proxy", pool_usd[1], np.where(pooler == "pgbouncer", pool_usd[0],
+                                                                                   0.0)),
+        "db_pooler_other_hourly_usd": np.where(pooler == "proxy", pool_usd[0], np.where(pooler == "pgbouncer",
+                                                                                         pool_usd[1], np.nan)),
         "db_read_replicas": pick.units,
         "db_read_rps": reads * shards,
         "db_write_rps": writes * shards,

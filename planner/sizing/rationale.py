@@ -269,12 +269,17 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
                f"${p.db_sharding_usd_month:,.0f} a month for the partitioning and "
                f"${p.db_shard_operations_usd_month:,.0f} for operating each cluster), "
                f"{s.data_size_gb_horizon / shards:,.0f} GB of data each, " if shards > 1 else "")
-    pooled = {"builtin": f"; {cat.database_pooler} in front, since the application's "
-                         f"{s.db_connections_needed:,.0f} connections exceed the class's",
+    other = s.db_pooler_other_hourly_usd
+    versus = {"proxy": f"PgBouncer instances at ${other:,.2f}", "pgbouncer": f"{cat.database_proxy} at ${other:,.2f}"}
+    cheaper = (f" (${s.db_pooler_hourly_usd:,.2f} an hour, less than {versus[s.db_pooler]})"
+               if s.db_pooler in versus and np.isfinite(other) else "")
+    need = f", since the application's {s.db_connections_needed:,.0f} connections exceed the class's"
+    pooled = {"builtin": f"; {cat.database_pooler} in front" + need,
               "pgbouncer": f"; {s.db_pooler_instances:,.0f} PgBouncer instances in front of each shard (transaction "
                            f"pooling, about {p.db_pool_connections_per_vcpu:g} server connections per database "
-                           f"vCPU), since the application's {s.db_connections_needed:,.0f} connections exceed the "
-                           "class's"}.get(s.db_pooler, "")
+                           f"vCPU){cheaper}" + need,
+              "proxy": f"; {cat.database_proxy} in front of each shard, billed on the {s.db_proxy_vcpu:,.0f} vCPUs "
+                       f"behind it{cheaper}" + need}.get(s.db_pooler, "")
     quota = cat.quotas.get("db_instances")
     copies = {v.name: v.multi_az_copies for v in cat.databases}.get(s.db_engine_variant, 0.0)
     instances = shards * ((copies if s.db_multi_az and copies else 1) + s.db_read_replicas)
