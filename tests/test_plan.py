@@ -261,8 +261,9 @@ def test_database_engines_are_billed_as_chosen():
                              policy={"database_family_pattern": r"^db\.r6g$"}))
     assert opt.option("horizontal").feasible
     # RDS keeps gp3 and bills IOPS above the included baseline when the read path needs them
+    # (one cluster: seven smaller shards would carry it cheaper)
     busy = plan(peak_rps=20_000, read_fraction=0.99, data_size_gb=3000, hot_data_fraction=0.9,
-                policy={"cache_mode": "never", "consider_aurora": False})
+                policy={"cache_mode": "never", "consider_aurora": False, "db_max_shards": 1})
     s = busy.sizing
     assert s.db_engine_variant == "rds" and s.db_peak_iops > s.db_baseline_iops
     lines = busy.option("horizontal").bom

@@ -379,6 +379,39 @@ def test_more_load_never_brings_a_cheaper_shard_count_into_reach(fixed):
     assert worst >= 0.98, (rps[np.argmin(bills[1:] / bills[:-1])], worst)
 
 
+@pytest.mark.parametrize("fixed", [
+    # 10 TB grown 16-fold (160 TB): 28,287 -> 32,333 req/s went from 48 shards (3 x 16) to 32 (4 x 8), 15 % less
+    {"data_size_gb": 10_000, "availability_target": 99.9, "rto_minutes": 1440, "rpo_minutes": 60},
+    # 30 TB on Azure with a standing replica: 32,333 -> 36,958 req/s went from 9 shards to 10, 10 % less
+    {"cloud": "azure", "region": "eastus", "data_size_gb": 30_000, "availability_target": 99.0, "rto_minutes": 5,
+     "rpo_minutes": 1},
+], ids=["aws-160-tb", "azure-480-tb"])
+def test_counts_between_the_doublings_are_priced_whatever_the_load(fixed):
+    common = {"monthly_growth": 0.08, "horizon_months": 36, "peak_to_average": 4, "purchase_option": "on_demand"}
+    rps = np.geomspace(1_000, 700_000, 50)
+    bills = _recommended_bills({**common, **fixed}, rps)
+    assert np.isfinite(bills).all()
+    worst = np.min(bills[1:] / bills[:-1])
+    assert worst >= 0.98, (rps[np.argmin(bills[1:] / bills[:-1])], worst)
+
+
+def test_shard_counts_priced_are_the_grid_between_the_fewest_and_the_doublings():
+    from planner.policy import SizingPolicy
+    from planner.sizing.database import more_shards
+
+    p = SizingPolicy()
+    # 12 TB at the horizon: doubled on while a shard holds more than 250 GB, so up to 3 x 16 = 48 (250 GB each)
+    rows, counts, _ = more_shards(np.array([3.0, 4.0]), np.array([True, True]), np.array([12_000.0, 12_000.0]), p)
+    three, four = set(counts[rows == 0]), set(counts[rows == 1])
+    assert min(three) == 4 and max(three) == 48 and {32.0, 6.0, 24.0} <= three and 2.0 not in three
+    assert min(four) == 5 and max(four) == 64
+    # a count of the grid is priced from both fewest counts: the set does not move with the load below it
+    assert {c for c in four if c <= 48} - three <= {64.0}
+    # a small database that is not large is priced at one cluster only
+    rows, counts, _ = more_shards(np.array([1.0]), np.array([False]), np.array([200.0]), p)
+    assert len(rows) == 0
+
+
 def test_each_cluster_of_a_sharded_database_is_operated_at_the_assumed_cost():
     # an idle 3 TB database (7.5 TB at the horizon): with its partitioning and operations on the bill it stays one
     # cluster with a standing DR replica; on list prices alone 16 clusters restoring side by side would undercut

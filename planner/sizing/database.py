@@ -49,6 +49,10 @@ from planner.sizing.workers import cheapest_per_vcpu
 
 SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
 SHARD_FACTORS = (2, 4)  # more shards than the fewest, priced where the database is large by its load
+# the counts between the fewest and the largest the doublings reach, whatever the load: every count to 16, then
+# steps of 2^(1/8) (9 %). Doublings of the fewest alone moved with the load (3 -> 6 -> 12 -> 24 -> 48, but
+# 4 -> 8 -> 16 -> 32), so more load could bring a cheaper count into reach (48 -> 32 shards, 15 % less)
+SHARD_GRID = np.unique(np.concatenate([np.arange(1, 17), np.round(16 * 2 ** (np.arange(1, 97) / 8))]))
 
 
 def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy, catalog: CloudCatalog) -> np.ndarray:
@@ -561,6 +565,40 @@ def _groups(cols: Mapping[str, np.ndarray], deployment: np.ndarray) -> np.ndarra
         0, dtype=object)
 
 
+def more_shards(fewest: np.ndarray, big: np.ndarray, data_gb_horizon: np.ndarray, policy: SizingPolicy
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The shard counts beyond ``fewest`` a database is priced at, as stacked (scenario, count) rows in scenario
+    and count order, and each scenario's largest doubling factor: a ``big`` one (large by its load, or one that
+    must shard) at 2x and 4x the fewest, and any one doubled on while a shard would hold more than
+    ``policy.db_shard_target_gb``; between the fewest and the largest count so reached, every :data:`SHARD_GRID`
+    count too. All up to ``policy.db_max_shards``."""
+    p = policy
+    top, reached = fewest.astype(float), np.ones(len(fewest))
+    factor = 1
+    while True:
+        factor *= 2
+        tried = ((fewest * factor / 2 < p.db_max_shards)
+                 & ((big & (factor <= SHARD_FACTORS[-1])) | (data_gb_horizon / (fewest * factor / 2)
+                                                               > p.db_shard_target_gb)))
+        if not tried.any():
+            break
+        top[tried] = np.minimum(fewest[tried] * factor, p.db_max_shards)
+        reached[tried] = factor
+    some = np.flatnonzero(top > fewest)
+    grid = SHARD_GRID[SHARD_GRID < p.db_max_shards]
+    doubled = fewest[some, None] * 2.0 ** np.arange(1, int(np.log2(max(reached.max(initial=2), 2))) + 1)[None, :]
+    candidates = np.concatenate([np.broadcast_to(grid, (len(some), len(grid))), doubled,
+                                 top[some, None]], axis=1)
+    keep = (candidates > fewest[some, None]) & (candidates <= top[some, None])
+    row, col = np.nonzero(keep)
+    rows, counts = some[row], candidates[row, col]
+    order = np.lexsort((counts, rows))
+    rows, counts = rows[order], counts[order]
+    distinct = np.ones(len(rows), dtype=bool)
+    distinct[1:] = (rows[1:] != rows[:-1]) | (counts[1:] != counts[:-1])
+    return rows[distinct], counts[distinct], reached
+
+
 def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
                    candidates: pd.DataFrame, policy: SizingPolicy, prices: dict[str, np.ndarray],
                    catalog: CloudCatalog, dr: DisasterRecovery | None = None,
@@ -584,20 +622,16 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     floor = _floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
                       np.ones(len(multi_az)))
     cheapest_rate = _cheapest_fixed_rate(candidates)
-    n = 1
-    while True:  # the counts size_database prices for one shard at the fewest: 2, 4, then on to the target size
-        n *= 2
-        k = float(min(n, policy.db_max_shards))
-        some = np.flatnonzero(((large & (n <= SHARD_FACTORS[-1])) | _over_target(cols, n / 2, policy))
-                              & (n / 2 < policy.db_max_shards)
-                              & (k * cheapest_rate + sharding_hourly_usd(k, policy) < floor))
-        if not len(some):
-            break
-        part = {c: np.asarray(v)[some] for c, v in cols.items()}
-        at = _floor_at(part, multi_az[some], app_vcpu_horizon[some], candidates, policy,
-                       {key: v[some] for key, v in prices.items()}, catalog, None if dr is None else dr.take(some),
-                       None if purchase is None else np.asarray(purchase)[some], np.full(len(some), k))
-        floor[some] = np.minimum(floor[some], at * k + sharding_hourly_usd(k, policy))
+    # the counts size_database prices for one shard at the fewest, those that could beat one shard, stacked
+    rows, k, _ = more_shards(np.ones(len(multi_az)), large, cols["data_size_gb_horizon"], policy)
+    keep = k * cheapest_rate + sharding_hourly_usd(k, policy) < floor[rows]
+    rows, k = rows[keep], k[keep]
+    if len(rows):
+        part = {c: np.asarray(v)[rows] for c, v in cols.items()}
+        at = _floor_at(part, multi_az[rows], app_vcpu_horizon[rows], candidates, policy,
+                       {key: v[rows] for key, v in prices.items()}, catalog, None if dr is None else dr.take(rows),
+                       None if purchase is None else np.asarray(purchase)[rows], k)
+        np.minimum.at(floor, rows, at * k + sharding_hourly_usd(k, policy))
     return np.where(sharded, 0.0, floor)
 
 
@@ -623,12 +657,6 @@ def _cheapest_fixed_rate(candidates: pd.DataFrame) -> float:
     fixed = _fixed_performance(candidates)
     rates = [candidates[c].to_numpy(dtype=float)[fixed] for c in rate_columns(candidates)]
     return min((float(np.nanmin(r)) for r in rates if len(r) and np.isfinite(r).any()), default=0.0)
-
-
-def _over_target(cols: Mapping[str, np.ndarray], shards: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:
-    """Whether a shard of ``shards`` would hold more data at the horizon than ``policy.db_shard_target_gb``: the
-    doublings go on past such a count, whatever the load."""
-    return cols["data_size_gb_horizon"] / shards > policy.db_shard_target_gb
 
 
 def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
@@ -808,15 +836,13 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     big = (fewest.shards >= 2) | ~pick.found | (np.nan_to_num(size) >= largest / 2)
     cheapest_rate = _cheapest_fixed_rate(candidates)
 
-    def counts(factor: int, more: np.ndarray, bound: np.ndarray, why: np.ndarray) -> np.ndarray:
-        """Which scenarios are priced at ``more`` (= fewest x ``factor``) shards: the count is new, ``why`` says
-        so, and it could beat ``bound`` (see :func:`_cheapest_fixed_rate`)."""
-        return ((more > fewest.shards) & (fewest.shards * factor / 2 < p.db_max_shards) & why
-                & (more * cheapest_rate + sharding_hourly_usd(more, p) < bound))
+    def bounded(rows: np.ndarray, more: np.ndarray) -> np.ndarray:
+        """Which (scenario, count) rows could beat the scenario's best so far (see :func:`_cheapest_fixed_rate`)."""
+        return more * cheapest_rate + sharding_hourly_usd(more, p) < total[rows]
 
     def price(rows: np.ndarray, more: np.ndarray) -> None:
         """Price ``rows`` (scenarios, may repeat) at ``more`` shards each, and keep each scenario's cheapest
-        count (ties: the fewer shards, as a row's earlier counts come first)."""
+        count (ties: the fewer shards)."""
         nonlocal pick, volume, shards, total
         if not len(rows):
             return
@@ -831,27 +857,17 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         volume[win], shards[win], total[win] = other_volume[at], more[at], cost[at]
 
     # every count the load or the data asks for, stacked into one choice; the bound is the fewest's bill
-    rows_at, more_at, factor, reached = [], [], 1, np.ones(n)
-    while True:
-        factor *= 2
-        more = np.minimum(fewest.shards * factor, p.db_max_shards)
-        tried = counts(factor, more, total, (big & (factor <= SHARD_FACTORS[-1]))
-                       | _over_target(cols, fewest.shards * factor / 2, p))
-        if not tried.any():
-            break
-        rows_at.append(np.flatnonzero(tried))
-        more_at.append(more[tried])
-        reached[tried] = factor
-    price(np.concatenate(rows_at or [np.zeros(0, int)]), np.concatenate(more_at or [np.zeros(0)]))
+    rows, more, reached = more_shards(fewest.shards, big, cols["data_size_gb_horizon"], p)
+    keep = bounded(rows, more)
+    price(rows[keep], more[keep])
     # where no count fits yet, doubled on one count at a time until one does
     factor = SHARD_FACTORS[-1]
-    while True:
+    while (fewest.shards * factor < p.db_max_shards).any():
         factor *= 2
         more = np.minimum(fewest.shards * factor, p.db_max_shards)
-        tried = counts(factor, more, total, big & ~np.isfinite(total) & (factor > reached))
-        if not tried.any() and (fewest.shards * factor / 2 >= p.db_max_shards).all():
-            break
-        price(np.flatnonzero(tried), more[tried])
+        tried = np.flatnonzero(big & ~np.isfinite(total) & (factor > reached) & (more > fewest.shards)
+                               & (fewest.shards * factor / 2 < p.db_max_shards))
+        price(tried, more[tried])
     d = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=shards)
     reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shards, data_gb = d
     restore_gb = storage_gb  # what a restore copies into a shard: its data, however large the volume
