@@ -501,7 +501,7 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
         # sized first, alone, so the bound can spare the cache sizes that cannot beat it
         without = _stacked(databases, np.zeros(n, dtype=int), everyone)
         least = cache_cost + database_floor(cols, multi_az, app_vcpu, db_candidates, policy, prices, catalog, dr,
-                                            db_purchase, without["db_large"])[None, :]
+                                            db_purchase)[None, :]
         spared = least >= without["db_hourly_usd"][None, :]
         spared_least = np.where(spared, least, np.inf).min(axis=0)
         size_index, scenario = np.nonzero(~spared)

@@ -438,11 +438,6 @@ class SizingPolicy(BaseModel):
                                 "per 1,000 targets, and the fleet choice weighs that against bigger instances.")
     db_max_shards: int = Field(1024, ge=1, description="Database clusters the data may be sharded into, where the "
                                                       "writes exceed the largest writer or the reads its replicas.")
-    db_shard_target_gb: float = Field(250.0, ge=1, description="Data per shard that a partitioned database is "
-                                      "split down to, at most, when its whole bill asks for more shards (Vitess "
-                                      "recommends 250 GB per MySQL server: faster backups, restores and new "
-                                      "replicas; vitess.io blog, 'Why does Vitess recommend 250GB per MySQL "
-                                      "server?', 2019).")
     db_sharding_usd_month: float = Field(1000.0, ge=0, le=1e7, description="What partitioning the application's "
                                          "data costs a month, once, for a sharded database (routing each key to its "
                                          "shard, cross-shard queries, resharding: about three engineer-months "

@@ -307,11 +307,11 @@ def test_bad_throughput_factors_are_refused_by_name():
 
 
 def test_a_sharded_database_bills_each_cluster_once():
-    # api-1m of the calibration set, its shards allowed to hold all 7 TB (so 2 large ones, not 16): RDS, sharded,
-    # read replicas and PgBouncer in front of each shard
+    # api-1m of the calibration set held to 2 shards (db_max_shards), so each is large: RDS, sharded, read replicas
+    # and PgBouncer in front of each shard
     plan = make_plan(Workload(peak_rps=1_000_000, peak_to_average=2, read_fraction=0.98, cpu_ms_per_request=2,
                               response_kb=2, latency_target_ms=100, data_size_gb=5_000, hot_data_fraction=0.05,
-                              policy={"db_shard_target_gb": 10_000}))
+                              policy={"db_max_shards": 2}))
     s, bom = plan.sizing, plan.recommended.bom
     assert s.db_engine_variant == "rds" and s.db_shards > 1 and s.db_read_replicas > 0 and s.db_pooler == "pgbouncer"
 
@@ -342,7 +342,7 @@ def test_a_small_class_takes_rds_proxy_where_it_costs_less_than_pgbouncer():
     assert not (bom.component == "connection pooler (PgBouncer)").any()
     assert s.db_pooler_hourly_usd == pytest.approx(0.03) and s.db_pooler_other_hourly_usd > 0.03
     why = next(d.rationale for d in plan.decisions if d.topic == "database class")
-    assert "RDS Proxy in front of each shard, billed on the 2 vCPUs behind it ($0.03 an hour, less than PgBouncer" in why
+    assert "RDS Proxy in front of it, billed on the 2 vCPUs behind it ($0.03 an hour, less than PgBouncer" in why
     chosen = next(o for o in plan.to_dict()["options"] if o["recommended"])
     assert chosen["sizing"]["database"]["pooler"] == "proxy"
     assert chosen["sizing"]["database"]["proxy_vcpu_per_shard"] == 2
@@ -350,6 +350,22 @@ def test_a_small_class_takes_rds_proxy_where_it_costs_less_than_pgbouncer():
     there = make_plan(plan.workload.model_copy(update={"region": "ap-southeast-3"}))
     assert there.sizing.db_pooler != "proxy"
     assert not (there.recommended.bom.component == "connection pooler (managed proxy)").any()
+
+
+def test_an_rds_proxy_fronts_the_writer_alone_and_its_quota_is_named():
+    # RDS Proxy pools the writer of an RDS database, not its read replicas (Aurora's proxy fronts its readers): a
+    # class that needs a replica keeps PgBouncer, the proxy not even weighed
+    s = make_plan(Workload(peak_rps=5000, cpu_ms_per_request=100, latency_target_ms=1000, read_fraction=0.99,
+                           data_size_gb=50, policy={"db_max_primary_vcpu": 2, "consider_aurora": False})).sizing
+    assert s.db_read_replicas >= 1 and s.db_pooler == "pgbouncer" and s.db_pooler_other_hourly_usd == np.inf
+    # a proxy per shard past the account's 20: the decision says which quota to raise, after the read path
+    plan = make_plan(Workload(region="eu-west-1", purchase_option="spot_mix", peak_rps=67_002, data_size_gb=10_000,
+                              monthly_growth=0.08, horizon_months=36, peak_to_average=4, availability_target=99.0,
+                              rto_minutes=240, rpo_minutes=60))
+    assert plan.sizing.db_pooler == "proxy" and plan.sizing.db_shards > 20
+    why = next(d.rationale for d in plan.decisions if d.topic == "database class")
+    assert why.endswith(f"; quota: proxies per Region (RDS Proxy) is 20 by default, ask for "
+                        f"{plan.sizing.db_shards:,.0f}")
 
 
 def _recommended_bills(fixed: dict, rps: np.ndarray) -> np.ndarray:
@@ -395,21 +411,42 @@ def test_counts_between_the_doublings_are_priced_whatever_the_load(fixed):
     assert worst >= 0.98, (rps[np.argmin(bills[1:] / bills[:-1])], worst)
 
 
-def test_shard_counts_priced_are_the_grid_between_the_fewest_and_the_doublings():
+def test_the_count_that_restores_in_time_is_priced_whatever_the_load_or_the_rto():
+    # 1 TB grown 16-fold, RTO 120: the count whose shards restore within it (70) was out of reach at 168,499 req/s
+    # (the doublings of 17 stopped at 68) and in reach at 172,232 (72): a standing replica per shard, then none,
+    # 23 % less for more load
+    fixed = {"data_size_gb": 1_000, "monthly_growth": 0.08, "horizon_months": 36, "peak_to_average": 4,
+             "availability_target": 99.0, "rto_minutes": 120, "rpo_minutes": 60}
+    bills = _recommended_bills(fixed, np.linspace(160_000, 180_000, 9))
+    assert np.min(bills[1:] / bills[:-1]) >= 0.98
+    # and a stricter RTO never opens a cheaper count (the counts priced do not depend on it): 2 TB, 78,837 req/s
+    # cost 10 % less at RTO 90 than at 100 when the restore count itself was priced
+    rto = np.array([240, 180, 150, 120, 100, 90, 80, 70, 61], dtype=float)
+    base = Workload(peak_rps=78_837, data_size_gb=2_000, monthly_growth=0.08, horizon_months=36, peak_to_average=4,
+                    availability_target=99.0, rpo_minutes=60)
+    wf = pd.concat([workloads_frame([base])] * len(rto), ignore_index=True)
+    wf["rto_minutes"] = rto
+    result = run(wf, base.policy, default_book("aws"), detail=False)
+    usd = result.options[result.options.recommended].set_index("row").reindex(range(len(rto))).monthly_usd.to_numpy()
+    assert (np.diff(usd) >= -1e-6).all(), usd
+
+
+def test_shard_counts_priced_are_the_same_grid_whatever_the_load_or_the_targets():
     from planner.policy import SizingPolicy
-    from planner.sizing.database import more_shards
+    from planner.sizing.database import SHARD_GRID, count_limit, more_shards
 
     p = SizingPolicy()
-    # 12 TB at the horizon: doubled on while a shard holds more than 250 GB, so up to 3 x 16 = 48 (250 GB each)
-    rows, counts, _ = more_shards(np.array([3.0, 4.0]), np.array([True, True]), np.array([12_000.0, 12_000.0]), p)
-    three, four = set(counts[rows == 0]), set(counts[rows == 1])
-    assert min(three) == 4 and max(three) == 48 and {32.0, 6.0, 24.0} <= three and 2.0 not in three
-    assert min(four) == 5 and max(four) == 64
-    # a count of the grid is priced from both fewest counts: the set does not move with the load below it
-    assert {c for c in four if c <= 48} - three <= {64.0}
-    # a small database that is not large is priced at one cluster only
-    rows, counts, _ = more_shards(np.array([1.0]), np.array([False]), np.array([200.0]), p)
-    assert len(rows) == 0
+    rows, counts = more_shards(np.array([3.0, 4.0, 1.0]), np.array([np.inf, 100.0, 1.5]), p)
+    three, four = counts[rows == 0], counts[rows == 1]
+    # every grid count above the fewest, to db_max_shards, in order; the same counts whatever the fewest
+    assert three[0] == 4 and three[-1] == p.db_max_shards and (np.diff(three) > 0).all()
+    assert set(four) == {c for c in three if 4 < c < 100} and set(four) <= set(SHARD_GRID)
+    assert {32.0, 64.0, 128.0, 512.0} <= set(three) and len(three) < 50
+    assert not (rows == 2).any()  # nothing below the limit (1.5) beyond the fewest (1)
+    # the limit discards only counts whose least possible bill reaches the best: n (rate + operations) +
+    # partitioning >= best; with $1,000 partitioning and $250 a cluster, a $1/h database never shards
+    limit = count_limit(np.array([1.0, 100.0]), np.array([0.1, 0.1]), p)
+    assert limit[0] < 1 and limit[1] * (0.1 + 250 / 730) + 1000 / 730 == pytest.approx(100)
 
 
 def test_each_cluster_of_a_sharded_database_is_operated_at_the_assumed_cost():
@@ -438,7 +475,7 @@ def test_each_cluster_of_a_sharded_database_is_operated_at_the_assumed_cost():
 
 @pytest.mark.parametrize(("field", "value"), [("db_shard_operations_usd_month", 1e308),
                                             ("db_shard_operations_usd_month", -5), ("db_sharding_usd_month", 1e12),
-                                            ("db_shard_target_gb", 0), ("db_shard_target_gb", float("nan"))])
+                                            ("db_sharding_usd_month", float("nan"))])
 def test_the_sharding_assumptions_refuse_what_no_bill_could_mean(field, value):
     from pydantic import ValidationError
 

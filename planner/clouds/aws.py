@@ -24,7 +24,9 @@ def burstable_share(skus: pd.Series, policy: SizingPolicy) -> np.ndarray:
 _FARGATE_NOTE = "on demand: no Fargate Savings Plan or Spot rates in the price book"
 _RDS_STORAGE = {d: PriceRef("rds", "storage", f"rds/{d}/{{volume}}", "{volume}") for d in ("single-az", "multi-az")}
 # RDS Proxy (Amazon RDS Proxy pricing page: priced per vCPU per hour of each database instance the proxy is
-# enabled for, a minimum charge of 2 vCPUs); Aurora's lines by engine, RDS's one line ("rds")
+# enabled for, a minimum charge of 2 vCPUs); Aurora's lines by engine, RDS's one line ("rds"). An Aurora proxy
+# fronts the cluster's readers too; an RDS proxy only the writer instance (RDS User Guide, "Limitations for RDS
+# Proxy": a proxy is associated with the writer, not with a read replica)
 _RDS_PROXY = PriceRef("rds", "proxy", "{engine}", "vCPU behind RDS Proxy",
                       note="per vCPU of each instance behind the proxy, at least 2")
 _RDS_IOPS = {d: PriceRef("rds", "provisioned_iops", f"rds/{d}/{{volume}}", "{volume} IOPS") for d in
@@ -45,7 +47,7 @@ def _aurora(name: str, label: str, short: str, storage: str) -> DatabaseVariant:
         # an Aurora cluster volume grows to 128 TiB (Aurora User Guide, "Amazon Aurora storage"; 256 TiB on some
         # newer versions, not assumed here)
         backup_ref=backup, volume="aurora", optional=True, max_storage_gb=131_072, proxy_ref=_RDS_PROXY,
-        proxy_min_vcpu=2.0)
+        proxy_min_vcpu=2.0, proxy_readers=True)
 
 
 def cloudfront_geography(region: str) -> str:
@@ -98,9 +100,9 @@ CATALOG = CloudCatalog(
     database_proxy="RDS Proxy",
     # Service Quotas defaults (adjustable): API Gateway's account-level throttle (API Gateway Developer Guide,
     # "Amazon API Gateway quotas": 10,000 requests per second per Region), RDS "DB instances" (RDS User Guide,
-    # "Quotas in Amazon RDS": 40 per Region)
+    # "Quotas in Amazon RDS": 40 per Region; "Proxies": 20 per Region)
     quotas={"api_requests_per_s": ("API Gateway account-level throttle", 10_000),
-            "db_instances": ("RDS DB instances quota", 40)},
+            "db_instances": ("RDS DB instances quota", 40), "db_proxies": ("proxies per Region (RDS Proxy)", 20)},
     databases=(
         DatabaseVariant(
             name="rds", label="RDS {engine}", short="RDS", service="rds", storage="provisioned",

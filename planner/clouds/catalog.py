@@ -93,6 +93,9 @@ class DatabaseVariant:
     # (RDS Proxy); None: the cloud offers none for the variant
     proxy_ref: PriceRef | None = None
     proxy_min_vcpu: float = 0.0
+    # the proxy fronts the read replicas too (Aurora's reader endpoint); else it fronts the writer alone, so a class
+    # that needs replicas cannot pool their connections through it
+    proxy_readers: bool = False
 
 
 @dataclass(frozen=True)

@@ -48,11 +48,13 @@ from planner.sizing.dr import dr_tier_index
 from planner.sizing.workers import cheapest_per_vcpu
 
 SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
-SHARD_FACTORS = (2, 4)  # more shards than the fewest, priced where the database is large by its load
-# the counts between the fewest and the largest the doublings reach, whatever the load: every count to 16, then
-# steps of 2^(1/8) (9 %). Doublings of the fewest alone moved with the load (3 -> 6 -> 12 -> 24 -> 48, but
-# 4 -> 8 -> 16 -> 32), so more load could bring a cheaper count into reach (48 -> 32 shards, 15 % less)
-SHARD_GRID = np.unique(np.concatenate([np.arange(1, 17), np.round(16 * 2 ** (np.arange(1, 97) / 8))]))
+# the shard counts priced beyond the fewest the load needs, the same whatever the load, the data or the targets:
+# every count to 8, then steps of 2^(1/4) (19 %). Counts that moved with the load (doublings of the fewest:
+# 3 -> 6 -> 12 -> 24 -> 48, but 4 -> 8 -> 16 -> 32) let more load bring a cheaper count into reach (48 -> 32
+# shards, 15 % less), and counts that moved with the RTO (the count whose shards first restore in time) let a
+# stricter RTO open a cheaper one (10 % less)
+SHARD_GRID = np.unique(np.concatenate([np.arange(1, 9), np.round(8 * 2 ** (np.arange(1, 57) / 4))]))
+STACK_ROWS = 16_384  # (scenario, count) rows priced per choice: bounds the (rows x classes) arrays
 
 
 def effective_vcpu(cands: pd.DataFrame, policy: SizingPolicy, catalog: CloudCatalog) -> np.ndarray:
@@ -106,7 +108,8 @@ def unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, pol
     """Per-scenario storage, IOPS and I/O prices [USD per month unit] of each database variant of the cloud,
     keyed ``variant/deployment/what`` (``what``: ``gb``, ``iops``, and for provisioned storage ``io2_gb``,
     ``io2_iops``; ``variant/io_million``; ``variant/replica_gb``; ``variant/backup_gb``; a managed proxy's
-    ``variant/proxy_vcpu_hour``), and the PgBouncer instance's (``pooler/...``); NaN where the book has none. Worked out once per set of regions."""
+    ``variant/proxy_vcpu_hour``), and the PgBouncer instance's (``pooler/...``); NaN where the book has none.
+    Worked out once per set of regions."""
     codes, uniques = pd.factorize(np.asarray(regions, dtype=object))
     key = ("unit_prices", catalog.name, policy.database_engine, policy.horizontal_family_pattern,
            policy.allow_arm64, policy.fleet_min_vcpu, policy.fleet_max_vcpu,
@@ -526,8 +529,8 @@ def pgbouncer_hourly_usd(queries_per_s: np.ndarray, vcpu_per_instance: npt.Array
 def proxy_vcpu(vcpu: np.ndarray, instances: np.ndarray, min_vcpu: npt.ArrayLike) -> np.ndarray:
     """The vCPUs a managed proxy bills in front of ``instances`` instances of ``vcpu`` each: each instance's, at
     least ``min_vcpu`` (Amazon RDS Proxy pricing page: per vCPU of each database instance the proxy is enabled
-    for, a minimum charge of 2 vCPUs; an Aurora proxy fronts every instance of its cluster, and an RDS read
-    replica, a database instance of its own, takes a proxy of its own)."""
+    for, a minimum charge of 2 vCPUs; an Aurora proxy fronts every instance of its cluster, an RDS proxy the
+    writer alone)."""
     return np.maximum(vcpu, min_vcpu) * instances
 
 
@@ -565,73 +568,61 @@ def _groups(cols: Mapping[str, np.ndarray], deployment: np.ndarray) -> np.ndarra
         0, dtype=object)
 
 
-def more_shards(fewest: np.ndarray, big: np.ndarray, data_gb_horizon: np.ndarray, policy: SizingPolicy
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The shard counts beyond ``fewest`` a database is priced at, as stacked (scenario, count) rows in scenario
-    and count order, and each scenario's largest doubling factor: a ``big`` one (large by its load, or one that
-    must shard) at 2x and 4x the fewest, and any one doubled on while a shard would hold more than
-    ``policy.db_shard_target_gb``; between the fewest and the largest count so reached, every :data:`SHARD_GRID`
-    count too. All up to ``policy.db_max_shards``."""
+def count_limit(best_hourly_usd: np.ndarray, rate_hourly_usd: np.ndarray, policy: SizingPolicy) -> np.ndarray:
+    """The count below which a sharded database could bill less than ``best_hourly_usd``: n clusters bill at least
+    n x ``rate_hourly_usd`` (the least class they may take) plus :func:`sharding_hourly_usd`, so only n with
+    n (rate + operations) + partitioning < best can beat it (a bound: it discards no cheaper count)."""
     p = policy
-    top, reached = fewest.astype(float), np.ones(len(fewest))
-    factor = 1
-    while True:
-        factor *= 2
-        tried = ((fewest * factor / 2 < p.db_max_shards)
-                 & ((big & (factor <= SHARD_FACTORS[-1])) | (data_gb_horizon / (fewest * factor / 2)
-                                                               > p.db_shard_target_gb)))
-        if not tried.any():
-            break
-        top[tried] = np.minimum(fewest[tried] * factor, p.db_max_shards)
-        reached[tried] = factor
-    some = np.flatnonzero(top > fewest)
-    grid = SHARD_GRID[SHARD_GRID < p.db_max_shards]
-    doubled = fewest[some, None] * 2.0 ** np.arange(1, int(np.log2(max(reached.max(initial=2), 2))) + 1)[None, :]
-    candidates = np.concatenate([np.broadcast_to(grid, (len(some), len(grid))), doubled,
-                                 top[some, None]], axis=1)
-    keep = (candidates > fewest[some, None]) & (candidates <= top[some, None])
-    row, col = np.nonzero(keep)
-    rows, counts = some[row], candidates[row, col]
-    order = np.lexsort((counts, rows))
-    rows, counts = rows[order], counts[order]
-    distinct = np.ones(len(rows), dtype=bool)
-    distinct[1:] = (rows[1:] != rows[:-1]) | (counts[1:] != counts[:-1])
-    return rows[distinct], counts[distinct], reached
+    per_cluster = np.asarray(rate_hourly_usd, dtype=float) + p.db_shard_operations_usd_month / HOURS_PER_MONTH
+    spare = np.asarray(best_hourly_usd, dtype=float) - p.db_sharding_usd_month / HOURS_PER_MONTH
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(per_cluster > 0, spare / per_cluster, np.where(spare > 0, np.inf, 0.0))
+
+
+def more_shards(fewest: np.ndarray, below: np.ndarray, policy: SizingPolicy) -> tuple[np.ndarray, np.ndarray]:
+    """The shard counts beyond ``fewest`` a database is priced at, as stacked (scenario, count) rows in scenario
+    and count order: every :data:`SHARD_GRID` count above the fewest, and ``policy.db_max_shards``, below each
+    scenario's ``below`` (:func:`count_limit`)."""
+    p = policy
+    below = np.minimum(np.asarray(below, dtype=float), p.db_max_shards + 1)
+    grid = np.append(SHARD_GRID[SHARD_GRID < p.db_max_shards], float(p.db_max_shards))
+    # each scenario's counts are a run of the grid: from the first above its fewest to the last below its limit
+    start = np.searchsorted(grid, fewest, side="right")
+    stop = np.searchsorted(grid, below, side="left")
+    size = np.maximum(stop - start, 0)
+    rows = np.repeat(np.arange(len(fewest)), size)
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(size) - size, size)
+    return rows, grid[np.repeat(start, size) + offset]
 
 
 def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
                    candidates: pd.DataFrame, policy: SizingPolicy, prices: dict[str, np.ndarray],
                    catalog: CloudCatalog, dr: DisasterRecovery | None = None,
-                   purchase: np.ndarray | None = None, large: np.ndarray | None = None) -> np.ndarray:
+                   purchase: np.ndarray | None = None) -> np.ndarray:
     """A lower bound of :func:`size_database`'s ``db_hourly_usd`` whatever cache sits in front: the cheapest
     class that meets what no cache relieves (the writes' vCPU, connections, the minimum buffer, Multi-AZ
     memory), at its purchase option's rate, with no replica and storage at its per-GB price alone, plus (with
     ``dr``) the backups, DR copies and DR replica of the data's own volume (a volume billed larger for IOPS
-    only adds); for a ``large`` database (:func:`size_database`'s ``db_large`` without a cache; every one where
-    None) the least of that at each shard count it may be priced at (1, 2, 4, and doubled on while a shard
-    holds more than ``policy.db_shard_target_gb``), and 0 where even uncached reads force shards. A cache only
-    takes reads away, so a database not large alone is not large behind one and keeps one shard.
+    only adds); the least of that at each shard count it may be priced at (:func:`more_shards`, one shard the
+    fewest), and 0 where even uncached reads force shards.
 
     A cache of cost C cannot pay where C + this bound >= the database's bill without a cache, so the engine
     sizes the database behind caches only where it could."""
-    # a large database may be priced at several shard counts (see size_database): the least of their floors,
-    # each N x one shard's floor; where even uncached reads force shards, no bound (0)
+    # any database may be priced at several shard counts (see size_database): the least of their floors, each N x
+    # one shard's floor; where even uncached reads force shards, no bound (0)
     largest = largest_class_vcpu(cols, multi_az, candidates)
     sharded = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, largest).shards > 1
-    large = np.ones(len(multi_az), dtype=bool) if large is None else np.asarray(large, dtype=bool)
     floor = _floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
                       np.ones(len(multi_az)))
-    cheapest_rate = _cheapest_fixed_rate(candidates)
-    # the counts size_database prices for one shard at the fewest, those that could beat one shard, stacked
-    rows, k, _ = more_shards(np.ones(len(multi_az)), large, cols["data_size_gb_horizon"], policy)
-    keep = k * cheapest_rate + sharding_hourly_usd(k, policy) < floor[rows]
-    rows, k = rows[keep], k[keep]
-    if len(rows):
-        part = {c: np.asarray(v)[rows] for c, v in cols.items()}
-        at = _floor_at(part, multi_az[rows], app_vcpu_horizon[rows], candidates, policy,
-                       {key: v[rows] for key, v in prices.items()}, catalog, None if dr is None else dr.take(rows),
-                       None if purchase is None else np.asarray(purchase)[rows], k)
-        np.minimum.at(floor, rows, at * k + sharding_hourly_usd(k, policy))
+    row_rate = _cheapest_fixed_rates(candidates, _groups(cols, np.where(multi_az, "multi-az", "single-az")), purchase)
+    rows, k = more_shards(np.ones(len(multi_az)), count_limit(floor, row_rate, policy), policy)
+    for start in range(0, len(rows), STACK_ROWS):
+        r, n = rows[start:start + STACK_ROWS], k[start:start + STACK_ROWS]
+        part = {c: np.asarray(v)[r] for c, v in cols.items()}
+        at = _floor_at(part, multi_az[r], app_vcpu_horizon[r], candidates, policy,
+                       {key: v[r] for key, v in prices.items()}, catalog, None if dr is None else dr.take(r),
+                       None if purchase is None else np.asarray(purchase)[r], n)
+        np.minimum.at(floor, r, at * n + sharding_hourly_usd(n, policy))
     return np.where(sharded, 0.0, floor)
 
 
@@ -650,13 +641,24 @@ def _fixed_performance(cands: pd.DataFrame) -> np.ndarray:
     return cands.effective_vcpu.to_numpy(dtype=float) >= cands.vcpu.to_numpy(dtype=float)
 
 
-def _cheapest_fixed_rate(candidates: pd.DataFrame) -> float:
-    """The least any fixed-performance class bills an hour, at any rate: n clusters bill at least n times this
-    plus :func:`sharding_hourly_usd`, so once that reaches a scenario's best bill no larger count can beat it and
-    the doublings stop there without discarding the cheapest."""
-    fixed = _fixed_performance(candidates)
-    rates = [candidates[c].to_numpy(dtype=float)[fixed] for c in rate_columns(candidates)]
-    return min((float(np.nanmin(r)) for r in rates if len(r) and np.isfinite(r).any()), default=0.0)
+_FIXED_RATES = ByIdentity(limit=16)  # per candidate table: each group's least fixed-performance rates
+
+
+def _cheapest_fixed_rates(candidates: pd.DataFrame, groups: np.ndarray, purchase: npt.ArrayLike | None
+                          ) -> np.ndarray:
+    """Per scenario, the least a fixed-performance class of its group (region/deployment) bills an hour at its
+    purchase option: n clusters bill at least n times this plus :func:`sharding_hourly_usd`, so a count whose
+    bound reaches the scenario's best bill cannot beat it (inf where the group has no such class: no count of
+    shards fits there)."""
+    columns = rate_columns(candidates)
+    table = _FIXED_RATES.get((candidates,), lambda: candidates[_fixed_performance(candidates)].groupby(
+        "group")[columns].min())
+    options, code = coded_options(purchase, len(groups))
+    group_code, uniques = pd.factorize(np.asarray(groups, dtype=object))
+    rates = table.reindex(uniques).to_numpy(dtype=float)  # (groups, rate columns)
+    column = np.array([columns.index(rate_column(candidates, o)) for o in options], dtype=int)
+    out = rates[group_code, column[code]] if len(groups) else np.zeros(0)
+    return np.where(np.isnan(out), np.inf, out)
 
 
 def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
@@ -785,7 +787,10 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                 copies = np.array([v.multi_az_copies if multi and v.multi_az_copies else 1.0 for v in spec])
                 proxy = proxy_vcpu(t.vcpu, copies[variant_of] + replicas,
                                    np.array([v.proxy_min_vcpu for v in spec])[variant_of])
-                rate = np.array([price[f"{v}/proxy_vcpu_hour"] for v in variants])[variant_of]
+                # a proxy that fronts the writer alone cannot pool the replicas' connections
+                readers = np.array([v.proxy_readers for v in spec])[variant_of]
+                rate = np.where(readers[None, :] | (replicas == 0),
+                                np.array([price[f"{v}/proxy_vcpu_hour"] for v in variants])[variant_of], np.nan)
                 pool_usd = np.minimum(pgbouncer_hourly_usd(queries[rows], price["pooler/vcpu"],
                                                            price["pooler/usd_per_vcpu_hour"], p)[:, None],
                                       np.nan_to_num(proxy * rate, nan=np.inf))
@@ -822,29 +827,24 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         chosen[could[better[could]]] = len(src) + np.flatnonzero(better[could])
         return _take(pick, chosen), volume[chosen]
 
-    # a large database (its one cluster needs at least half the largest class), one that must shard, or one whose
-    # shards fit no class (IOPS, read latency) is also priced at twice and four times as many shards and doubled
-    # on until a shard fits; any database is doubled on while a shard would hold more than
-    # policy.db_shard_target_gb. Every count is a whole-bill choice, each cluster's operations billed (see
+    # every count of the grid above the fewest is a whole-bill choice too, each cluster's operations billed (see
     # choose), so a small database stays one cluster unless sharding pays for that too
     everyone = np.arange(n)
     pick, volume = choose_volume(everyone, fewest.shards)
     shards = fewest.shards
     total = pick.hourly_usd * shards
     fewest_total = total  # what the fewest shards the load needs would bill: the rationale's comparison
-    size = candidates.effective_vcpu.reindex(pick.candidate).to_numpy(dtype=float)
-    big = (fewest.shards >= 2) | ~pick.found | (np.nan_to_num(size) >= largest / 2)
-    cheapest_rate = _cheapest_fixed_rate(candidates)
-
-    def bounded(rows: np.ndarray, more: np.ndarray) -> np.ndarray:
-        """Which (scenario, count) rows could beat the scenario's best so far (see :func:`_cheapest_fixed_rate`)."""
-        return more * cheapest_rate + sharding_hourly_usd(more, p) < total[rows]
+    row_rate = _cheapest_fixed_rates(candidates, groups, purchase)
 
     def price(rows: np.ndarray, more: np.ndarray) -> None:
         """Price ``rows`` (scenarios, may repeat) at ``more`` shards each, and keep each scenario's cheapest
         count (ties: the fewer shards)."""
         nonlocal pick, volume, shards, total
         if not len(rows):
+            return
+        if len(rows) > STACK_ROWS:  # in slices (memory); a scenario's counts rise slice to slice, so ties still
+            for start in range(0, len(rows), STACK_ROWS):  # keep the fewer shards
+                price(rows[start:start + STACK_ROWS], more[start:start + STACK_ROWS])
             return
         other, other_volume = choose_volume(rows, more)
         cost = other.hourly_usd * more
@@ -856,18 +856,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         volume, shards, total = volume.copy(), shards.copy(), total.copy()
         volume[win], shards[win], total[win] = other_volume[at], more[at], cost[at]
 
-    # every count the load or the data asks for, stacked into one choice; the bound is the fewest's bill
-    rows, more, reached = more_shards(fewest.shards, big, cols["data_size_gb_horizon"], p)
-    keep = bounded(rows, more)
-    price(rows[keep], more[keep])
-    # where no count fits yet, doubled on one count at a time until one does
-    factor = SHARD_FACTORS[-1]
-    while (fewest.shards * factor < p.db_max_shards).any():
-        factor *= 2
-        more = np.minimum(fewest.shards * factor, p.db_max_shards)
-        tried = np.flatnonzero(big & ~np.isfinite(total) & (factor > reached) & (more > fewest.shards)
-                               & (fewest.shards * factor / 2 < p.db_max_shards))
-        price(tried, more[tried])
+    # the counts that could beat the fewest's bill (count_limit), priced whole in one stacked choice
+    price(*more_shards(fewest.shards, count_limit(total, row_rate, p), p))
     d = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=shards)
     reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shards, data_gb = d
     restore_gb = storage_gb  # what a restore copies into a shard: its data, however large the volume
@@ -909,7 +899,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                          + pick.units, of_variant("proxy_min_vcpu", 0.0, float))
     proxy_rate = np.full(len(variant), np.nan)
     for v in catalog.databases:
-        proxy_rate = np.where(variant == v.name, prices.get(f"{v.name}/proxy_vcpu_hour", np.nan), proxy_rate)
+        proxy_rate = np.where((variant == v.name) & (v.proxy_readers | (pick.units == 0)),
+                              prices.get(f"{v.name}/proxy_vcpu_hour", np.nan), proxy_rate)
     pool_usd = np.stack([np.nan_to_num(pgbouncer_hourly_usd(queries, pooler_vcpu, prices["pooler/usd_per_vcpu_hour"],
                                                             p), nan=np.inf),
                          np.nan_to_num(proxied * proxy_rate, nan=np.inf)])
@@ -953,6 +944,5 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_restore_gb": restore_gb,  # the DR tier follows it (shards restore side by side)
         "db_backup_billed_gb": np.maximum(backup_gb - storage_billed * free_backup, 0.0),
         "db_fits": fits,
-        "db_large": big,  # priced at more shards too (see above)
         "db_hourly_usd": pick.hourly_usd * shards,
     }

@@ -278,19 +278,21 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
               "pgbouncer": f"; {s.db_pooler_instances:,.0f} PgBouncer instances in front of each shard (transaction "
                            f"pooling, about {p.db_pool_connections_per_vcpu:g} server connections per database "
                            f"vCPU){cheaper}" + need,
-              "proxy": f"; {cat.database_proxy} in front of each shard, billed on the {s.db_proxy_vcpu:,.0f} vCPUs "
-                       f"behind it{cheaper}" + need}.get(s.db_pooler, "")
-    quota = cat.quotas.get("db_instances")
+              "proxy": f"; {cat.database_proxy} in front of {'each shard' if shards > 1 else 'it'}, billed on the "
+                       f"{s.db_proxy_vcpu:,.0f} vCPUs behind it{cheaper}" + need}.get(s.db_pooler, "")
     copies = {v.name: v.multi_az_copies for v in cat.databases}.get(s.db_engine_variant, 0.0)
     instances = shards * ((copies if s.db_multi_az and copies else 1) + s.db_read_replicas)
-    quota_note = (f"; quota: {quota[0]} is {quota[1]:,.0f} by default, ask for {instances:,.0f}"
-                  if quota and instances > quota[1] else "")
+    # soft quotas the plan needs raised, each with its documented default
+    needs = {"db_instances": instances, "db_proxies": shards if s.db_pooler == "proxy" else 0}
+    quota_note = "".join(f"; quota: {cat.quotas[k][0]} is {cat.quotas[k][1]:,.0f} by default, ask for {n:,.0f}"
+                         for k, n in needs.items() if k in cat.quotas and n > cat.quotas[k][1])
     return (f"{sharded}cheapest {engine} whole bill (instances, storage, IOPS, backups, DR copies and replica) with "
             f"{s.db_primary_vcpu_needed:,.1f} vCPU for "
             f"{s.db_write_rps / shards:,.0f} writes/s and {s.db_read_rps / shards:,.0f} reads/s{after} and "
-            f"{s.db_connections_needed:,.0f} connections{pooled}{quota_note}: {s.db_memory_gib:g} GiB caches "
+            f"{s.db_connections_needed:,.0f} connections{pooled}: {s.db_memory_gib:g} GiB caches "
             f"{p.db_buffer_memory_fraction:.0%} as buffers, hit ratio {s.db_buffer_hit_ratio:.1%} on the reads "
-            f"that reach it, misses x {p.db_pages_per_read:g} pages + writes x {p.db_iops_per_write:g} = {storage}")
+            f"that reach it, misses x {p.db_pages_per_read:g} pages + writes x {p.db_iops_per_write:g} = {storage}"
+            f"{quota_note}")
 
 
 def _replicas(s: object) -> str:
