@@ -140,7 +140,8 @@ def _database(plan: Plan) -> list[Decision]:
         Decision("database Multi-AZ", "yes" if s.db_multi_az else "no", s.db_multi_az_why),
         Decision("database class", f"{s.db_instance_class or 'none fits'} ({engine})"
                  + (f" x {s.db_shards:,.0f} shards" if s.db_shards > 1 else "")
-                 + {"builtin": ", pooled", "pgbouncer": f", {s.db_pooler_instances:,.0f} PgBouncer per shard",
+                 + {"builtin": ", pooled", "pgbouncer": f", {s.db_pooler_instances:,.0f} PgBouncer"
+                    + (" per shard" if s.db_shards > 1 else ""),
                     "proxy": f", {cat.database_proxy}" + (" per shard" if s.db_shards > 1 else "")}.get(
                      s.db_pooler, ""), s.db_class_why),
         Decision("read replicas", f"{s.db_read_replicas:.0f}", s.db_replicas_why),

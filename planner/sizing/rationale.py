@@ -262,9 +262,14 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
     saving = (s.db_fewest_hourly_usd - s.db_hourly_usd) * HOURS_PER_MONTH
     why = (f"one cluster, the largest writer with up to {p.db_max_read_replicas} replicas, would not carry the load"
            if fewest > 1 else "one cluster would carry the load")
+    spec = {v.name: v for v in cat.databases}.get(s.db_engine_variant)
+    one_volume_gb = s.data_size_gb_horizon * (1 + p.storage_overhead) / fewest
+    too_big = (f"; {fewest:,.0f} would need volumes of {one_volume_gb:,.0f} GB, past the {spec.short} limit of "
+               f"{spec.max_storage_gb:,.0f} GB" if spec and one_volume_gb > spec.max_storage_gb else
+               f"; {fewest:,.0f} fit no class")
     if shards > fewest:
         why += (f"; {shards:,.0f} cost ${saving:,.0f} a month less than {fewest:,.0f} on the whole database bill"
-                if np.isfinite(saving) else f"; {fewest:,.0f} fit no class")
+                if np.isfinite(saving) else too_big)
     sharded = (f"{shards:,.0f} shards (the application must partition its data by key: {why}; assumed "
                f"${p.db_sharding_usd_month:,.0f} a month for the partitioning and "
                f"${p.db_shard_operations_usd_month:,.0f} for operating each cluster), "
@@ -273,12 +278,16 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
     versus = {"proxy": f"PgBouncer instances at ${other:,.2f}", "pgbouncer": f"{cat.database_proxy} at ${other:,.2f}"}
     cheaper = (f" (${s.db_pooler_hourly_usd:,.2f} an hour, less than {versus[s.db_pooler]})"
                if s.db_pooler in versus and np.isfinite(other) else "")
+    if (s.db_pooler == "pgbouncer" and spec and spec.proxy_ref and not spec.proxy_readers and s.db_read_replicas > 0
+            and not np.isfinite(other)):
+        cheaper = f" ({cat.database_proxy} fronts the writer alone, not its read replicas)"
     need = f", since the application's {s.db_connections_needed:,.0f} connections exceed the class's"
+    each = "each shard" if shards > 1 else "it"
     pooled = {"builtin": f"; {cat.database_pooler} in front" + need,
-              "pgbouncer": f"; {s.db_pooler_instances:,.0f} PgBouncer instances in front of each shard (transaction "
+              "pgbouncer": f"; {s.db_pooler_instances:,.0f} PgBouncer instances in front of {each} (transaction "
                            f"pooling, about {p.db_pool_connections_per_vcpu:g} server connections per database "
                            f"vCPU){cheaper}" + need,
-              "proxy": f"; {cat.database_proxy} in front of {'each shard' if shards > 1 else 'it'}, billed on the "
+              "proxy": f"; {cat.database_proxy} in front of {each}, billed on the "
                        f"{s.db_proxy_vcpu:,.0f} vCPUs behind it{cheaper}" + need}.get(s.db_pooler, "")
     copies = {v.name: v.multi_az_copies for v in cat.databases}.get(s.db_engine_variant, 0.0)
     instances = shards * ((copies if s.db_multi_az and copies else 1) + s.db_read_replicas)
@@ -302,9 +311,12 @@ def _replicas(s: object) -> str:
 
 
 def _storage(s: object, p: SizingPolicy) -> str:
-    return (f"{s.data_size_gb_horizon:,.1f} GB at the horizon x {1 + p.storage_overhead:g} for indexes, WAL and free "
-            f"space (at least {p.min_storage_gb:g} GB) on {s.db_volume_type or 'gp3'}; backups kept "
-            f"{p.backup_retention_days} days, {s.db_backup_billed_gb:,.0f} GB beyond the free allowance")
+    per_shard = (f", over {s.db_shards:,.0f} shards: {s.data_size_gb_horizon / s.db_shards:,.1f} GB of data each"
+                 if s.db_shards > 1 else "")
+    return (f"{s.data_size_gb_horizon:,.1f} GB at the horizon{per_shard} x {1 + p.storage_overhead:g} for indexes, "
+            f"WAL and free space (at least {p.min_storage_gb:g} GB) on {s.db_volume_type or 'gp3'}; backups kept "
+            f"{p.backup_retention_days} days, {s.db_backup_billed_gb:,.0f} GB{' a shard' if s.db_shards > 1 else ''} "
+            "beyond the free allowance")
 
 
 def _dr(w: object, s: object, rto: np.ndarray, p: SizingPolicy) -> str:
