@@ -136,14 +136,13 @@ def _database(plan: Plan) -> list[Decision]:
     s, p, cat = plan.sizing, plan.workload.policy, catalog_for(plan.workload.cloud)
     variants = {d.name: d.short for d in cat.databases}
     engine = f"{variants.get(s.db_engine_variant, '')} {p.database_engine}".strip()
+    per_shard = " per shard" if s.db_shards > 1 else ""
     return [
         Decision("database Multi-AZ", "yes" if s.db_multi_az else "no", s.db_multi_az_why),
         Decision("database class", f"{s.db_instance_class or 'none fits'} ({engine})"
                  + (f" x {s.db_shards:,.0f} shards" if s.db_shards > 1 else "")
-                 + {"builtin": ", pooled", "pgbouncer": f", {s.db_pooler_instances:,.0f} PgBouncer"
-                    + (" per shard" if s.db_shards > 1 else ""),
-                    "proxy": f", {cat.database_proxy}" + (" per shard" if s.db_shards > 1 else "")}.get(
-                     s.db_pooler, ""), s.db_class_why),
+                 + {"builtin": ", pooled", "pgbouncer": f", {s.db_pooler_instances:,.0f} PgBouncer{per_shard}",
+                    "proxy": f", {cat.database_proxy}{per_shard}"}.get(s.db_pooler, ""), s.db_class_why),
         Decision("read replicas", f"{s.db_read_replicas:.0f}", s.db_replicas_why),
         Decision("database storage", f"{s.db_storage_gb:,.0f} GB {s.db_volume_type}", s.db_storage_why),
     ]

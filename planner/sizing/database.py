@@ -534,6 +534,20 @@ def proxy_vcpu(vcpu: np.ndarray, instances: np.ndarray, min_vcpu: npt.ArrayLike)
     return np.maximum(vcpu, min_vcpu) * instances
 
 
+def pooler_hourly_usd(queries_per_s: np.ndarray, pooler_vcpu: npt.ArrayLike, pooler_usd_per_vcpu_hour: npt.ArrayLike,
+                      vcpu: np.ndarray, copies: np.ndarray, replicas: np.ndarray, min_vcpu: npt.ArrayLike,
+                      readers: npt.ArrayLike, proxy_usd_per_vcpu_hour: npt.ArrayLike, policy: SizingPolicy
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(PgBouncer's hour, the managed proxy's hour, the vCPUs it bills) in front of one shard of classes of ``vcpu``
+    run as ``copies`` instances (Multi-AZ) and ``replicas`` read replicas; inf where a pooler is not offered: no
+    price in the region, or a proxy that fronts the writer alone (not ``readers``) in front of replicas, whose
+    connections it cannot pool. The arguments broadcast together (scenarios, or rows x classes)."""
+    pgbouncer = pgbouncer_hourly_usd(queries_per_s, pooler_vcpu, pooler_usd_per_vcpu_hour, policy)
+    billed = proxy_vcpu(vcpu, copies + replicas, min_vcpu)
+    rate = np.where(np.asarray(readers, dtype=bool) | (replicas == 0), proxy_usd_per_vcpu_hour, np.nan)
+    return np.nan_to_num(pgbouncer, nan=np.inf), np.nan_to_num(billed * rate, nan=np.inf), billed
+
+
 def _take(pick: Pick, rows: np.ndarray) -> Pick:
     """The picks of ``rows``."""
     return Pick(pick.sku[rows], pick.units[rows], pick.hourly_usd[rows], pick.candidate[rows])
@@ -784,17 +798,16 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                 pool_usd = np.zeros((len(rows), 1))
             else:
                 spec = [catalog.database(v) for v in variants]
-                copies = np.array([v.multi_az_copies if multi and v.multi_az_copies else 1.0 for v in spec])
-                proxy = proxy_vcpu(t.vcpu, copies[variant_of] + replicas,
-                                   np.array([v.proxy_min_vcpu for v in spec])[variant_of])
-                # a proxy that fronts the writer alone cannot pool the replicas' connections
-                readers = np.array([v.proxy_readers for v in spec])[variant_of]
-                rate = np.where(readers[None, :] | (replicas == 0),
-                                np.array([price[f"{v}/proxy_vcpu_hour"] for v in variants])[variant_of], np.nan)
-                pool_usd = np.minimum(pgbouncer_hourly_usd(queries[rows], price["pooler/vcpu"],
-                                                           price["pooler/usd_per_vcpu_hour"], p)[:, None],
-                                      np.nan_to_num(proxy * rate, nan=np.inf))
-            cost = cost + np.where(direct, 0.0, np.nan_to_num(pool_usd, nan=np.inf))
+
+                def per_class(values: list[float]) -> np.ndarray:
+                    return np.array(values, dtype=float)[variant_of]
+
+                pool_usd = np.minimum(*pooler_hourly_usd(
+                    queries[rows, None], price["pooler/vcpu"], price["pooler/usd_per_vcpu_hour"], t.vcpu,
+                    per_class([v.multi_az_copies if multi and v.multi_az_copies else 1.0 for v in spec]), replicas,
+                    per_class([v.proxy_min_vcpu for v in spec]), per_class([v.proxy_readers for v in spec]),
+                    per_class([price[f"{v}/proxy_vcpu_hour"] for v in variants]), p)[:2])
+            cost = cost + np.where(direct, 0.0, pool_usd)
             # sharding's own cost, a shard's share (each cluster's operations, the partitioning once)
             k = shard_count[rows]
             cost = cost + (sharding_hourly_usd(k, p) / k)[:, None]
@@ -895,15 +908,14 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     pooled = fits & (max_connections(memory, p) < connections)
     pooler_vcpu = np.asarray(prices["pooler/vcpu"], dtype=float)
     copies = of_variant("multi_az_copies", 0.0, float)
-    proxied = proxy_vcpu(chosen.vcpu.to_numpy(dtype=float), np.where(multi_az & (copies > 0), copies, 1.0)
-                         + pick.units, of_variant("proxy_min_vcpu", 0.0, float))
     proxy_rate = np.full(len(variant), np.nan)
     for v in catalog.databases:
-        proxy_rate = np.where((variant == v.name) & (v.proxy_readers | (pick.units == 0)),
-                              prices.get(f"{v.name}/proxy_vcpu_hour", np.nan), proxy_rate)
-    pool_usd = np.stack([np.nan_to_num(pgbouncer_hourly_usd(queries, pooler_vcpu, prices["pooler/usd_per_vcpu_hour"],
-                                                            p), nan=np.inf),
-                         np.nan_to_num(proxied * proxy_rate, nan=np.inf)])
+        proxy_rate = np.where(variant == v.name, prices.get(f"{v.name}/proxy_vcpu_hour", np.nan), proxy_rate)
+    pgbouncer, proxy, proxied = pooler_hourly_usd(
+        queries, pooler_vcpu, prices["pooler/usd_per_vcpu_hour"], chosen.vcpu.to_numpy(dtype=float),
+        np.where(multi_az & (copies > 0), copies, 1.0), pick.units, of_variant("proxy_min_vcpu", 0.0, float),
+        of_variant("proxy_readers", False, bool), proxy_rate, p)
+    pool_usd = np.stack([pgbouncer, proxy])
     use_proxy = pool_usd[1] < pool_usd[0]
     pooler = np.where(pooled, "builtin" if catalog.database_pooler else np.where(use_proxy, "proxy", "pgbouncer"),
                       "")

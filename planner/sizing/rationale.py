@@ -289,7 +289,7 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
                            f"vCPU){cheaper}" + need,
               "proxy": f"; {cat.database_proxy} in front of {each}, billed on the "
                        f"{s.db_proxy_vcpu:,.0f} vCPUs behind it{cheaper}" + need}.get(s.db_pooler, "")
-    copies = {v.name: v.multi_az_copies for v in cat.databases}.get(s.db_engine_variant, 0.0)
+    copies = spec.multi_az_copies if spec else 0.0
     instances = shards * ((copies if s.db_multi_az and copies else 1) + s.db_read_replicas)
     # soft quotas the plan needs raised, each with its documented default
     needs = {"db_instances": instances, "db_proxies": shards if s.db_pooler == "proxy" else 0}
