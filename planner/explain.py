@@ -144,7 +144,9 @@ def _database(plan: Plan) -> list[Decision]:
                  + {"builtin": ", pooled", "pgbouncer": f", {s.db_pooler_instances:,.0f} PgBouncer{per_shard}",
                     "proxy": f", {cat.database_proxy}{per_shard}"}.get(s.db_pooler, ""), s.db_class_why),
         Decision("read replicas", f"{s.db_read_replicas:.0f}", s.db_replicas_why),
-        Decision("database storage", f"{s.db_storage_gb:,.0f} GB {s.db_volume_type}", s.db_storage_why),
+        Decision("database storage", f"{s.db_storage_gb:,.0f} GB {s.db_volume_type}"
+                 + (f" a shard ({s.db_storage_gb * s.db_shards:,.0f} GB in all)" if s.db_shards > 1 else ""),
+                 s.db_storage_why),
     ]
 
 

@@ -364,8 +364,24 @@ def test_an_rds_proxy_fronts_the_writer_alone_and_its_quota_is_named():
                               rto_minutes=240, rpo_minutes=60))
     assert plan.sizing.db_pooler == "proxy" and plan.sizing.db_shards > 20
     why = next(d.rationale for d in plan.decisions if d.topic == "database class")
-    assert why.endswith(f"; quota: proxies per Region (RDS Proxy) is 20 by default, ask for "
-                        f"{plan.sizing.db_shards:,.0f}")
+    assert why.endswith(f"; quotas: RDS DB instances quota is 40 by default, ask for {plan.sizing.db_shards:,.0f}; "
+                        f"proxies per Region (RDS Proxy) is 20 by default, ask for {plan.sizing.db_shards:,.0f}")
+
+
+def test_database_and_dr_decisions_say_what_they_compare():
+    from planner.sizing.database import max_connections
+
+    plan = make_plan(Workload(peak_rps=1000, cpu_ms_per_request=200, latency_target_ms=1000, read_fraction=0.95,
+                              data_size_gb=20, availability_target=99.9))
+    s = plan.sizing
+    why = next(d.rationale for d in plan.decisions if d.topic == "database class")
+    limit = float(max_connections(np.float64(s.db_memory_gib), plan.workload.policy))
+    assert f"connections exceed the {limit:,.0f} the class takes" in why
+    # a target no tier meets: the DR decision names the most capable tier and what it falls short by, never "<="
+    short = make_plan(Workload(peak_rps=100, data_size_gb=100, availability_target=99.9, rto_minutes=0.5,
+                               rpo_minutes=1))
+    dr = next(d.rationale for d in short.decisions if d.topic == "disaster recovery")
+    assert dr.startswith("no tier meets RTO 0.5 / RPO 1 min: the most capable") and "<=" not in dr
 
 
 def _recommended_bills(fixed: dict, rps: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from planner.clouds import catalog_for
 from planner.policy import SizingPolicy
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.report.formatting import pct
+from planner.sizing.database import max_connections
 from planner.sizing.dr import tier_rto_minutes
 from planner.sizing.kubernetes import reserved_memory_gib, reserved_vcpu
 from planner.sizing.usl import usl_capacity
@@ -268,8 +269,8 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
                f"{spec.max_storage_gb:,.0f} GB" if spec and one_volume_gb > spec.max_storage_gb else
                f"; {fewest:,.0f} fit no class")
     if shards > fewest:
-        why += (f"; {shards:,.0f} cost ${saving:,.0f} a month less than {fewest:,.0f} on the whole database bill"
-                if np.isfinite(saving) else too_big)
+        why += (f"; {shards:,.0f} shards cost ${saving:,.0f} a month less than the fewest that carry it, "
+                f"{fewest:,.0f}, on the whole database bill" if np.isfinite(saving) else too_big)
     sharded = (f"{shards:,.0f} shards (the application must partition its data by key: {why}; assumed "
                f"${p.db_sharding_usd_month:,.0f} a month for the partitioning and "
                f"${p.db_shard_operations_usd_month:,.0f} for operating each cluster), "
@@ -281,7 +282,8 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
     if (s.db_pooler == "pgbouncer" and spec and spec.proxy_ref and not spec.proxy_readers and s.db_read_replicas > 0
             and not np.isfinite(other)):
         cheaper = f" ({cat.database_proxy} fronts the writer alone, not its read replicas)"
-    need = f", since the application's {s.db_connections_needed:,.0f} connections exceed the class's"
+    need = (f", since the application's {s.db_connections_needed:,.0f} connections exceed the "
+            f"{float(max_connections(np.float64(s.db_memory_gib), p)):,.0f} the class takes")
     each = "each shard" if shards > 1 else "it"
     pooled = {"builtin": f"; {cat.database_pooler} in front" + need,
               "pgbouncer": f"; {s.db_pooler_instances:,.0f} PgBouncer instances in front of {each} (transaction "
@@ -293,8 +295,9 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
     instances = shards * ((copies if s.db_multi_az and copies else 1) + s.db_read_replicas)
     # soft quotas the plan needs raised, each with its documented default
     needs = {"db_instances": instances, "db_proxies": shards if s.db_pooler == "proxy" else 0}
-    quota_note = "".join(f"; quota: {cat.quotas[k][0]} is {cat.quotas[k][1]:,.0f} by default, ask for {n:,.0f}"
-                         for k, n in needs.items() if k in cat.quotas and n > cat.quotas[k][1])
+    raise_ = [f"{cat.quotas[k][0]} is {cat.quotas[k][1]:,.0f} by default, ask for {n:,.0f}"
+              for k, n in needs.items() if k in cat.quotas and n > cat.quotas[k][1]]
+    quota_note = f"; {'quotas' if len(raise_) > 1 else 'quota'}: {'; '.join(raise_)}" if raise_ else ""
     return (f"{sharded}cheapest {engine} whole bill (instances, storage, IOPS, backups, DR copies and replica) with "
             f"{s.db_primary_vcpu_needed:,.1f} vCPU for "
             f"{s.db_write_rps / shards:,.0f} writes/s and {s.db_read_rps / shards:,.0f} reads/s{after} and "
@@ -305,9 +308,10 @@ def _db_class(w: object, s: object, p: SizingPolicy) -> str:
 
 
 def _replicas(s: object) -> str:
+    primary = "each shard's primary" if s.db_shards > 1 else "the primary"
     if s.db_read_replicas == 0:
-        return "reads fit on the primary"
-    return f"reads need {s.db_read_vcpu:,.1f} vCPU, beyond the primary's spare capacity"
+        return f"reads fit on {primary}"
+    return f"reads need {s.db_read_vcpu:,.1f} vCPU, beyond {primary}'s spare capacity"
 
 
 def _storage(s: object, p: SizingPolicy) -> str:
@@ -323,10 +327,14 @@ def _dr(w: object, s: object, rto: np.ndarray, p: SizingPolicy) -> str:
     """``rto``: the recovery time each tier achieves for this scenario's database."""
     i = int(s.dr_tier_index)
     tier = p.dr_tiers[i]
-    restore = (f" ({tier.rto_minutes:g} + {s.db_restore_gb:,.0f} GB / {tier.restore_gb_per_minute:g} GB/min restore)"
-               if tier.restore_gb_per_minute > 0 else "")
-    why = (f"cheapest tier with RTO {rto[i]:,.0f}{restore} <= {w.rto_minutes:g} min and RPO {tier.rpo_minutes:g} <= "
-           f"{w.rpo_minutes:g} min")
+    side = " a shard, shards side by side" if s.db_shards > 1 else ""
+    restore = (f" ({tier.rto_minutes:g} + {s.db_restore_gb:,.0f} GB / {tier.restore_gb_per_minute:g} GB/min "
+               f"restore{side})" if tier.restore_gb_per_minute > 0 else "")
+    if rto[i] > w.rto_minutes or tier.rpo_minutes > w.rpo_minutes:  # no tier meets them: the most capable, short
+        return (f"no tier meets RTO {w.rto_minutes:g} / RPO {w.rpo_minutes:g} min: the most capable, {tier.label}, "
+                f"gives RTO {rto[i]:,.0f}{restore} / RPO {tier.rpo_minutes:g} min")
+    why = (f"cheapest tier with RTO {rto[i]:,.0f}{restore} <= {w.rto_minutes:g} min and RPO "
+           f"{tier.rpo_minutes:g} <= {w.rpo_minutes:g} min")
     if i > 0:
         prev = p.dr_tiers[i - 1]
         why += f" ({prev.label} gives {rto[i - 1]:,.0f} / {prev.rpo_minutes:g} min)"
