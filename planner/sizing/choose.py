@@ -72,7 +72,7 @@ def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate, 
     units = np.zeros(n)
     hourly = np.full(n, np.inf)
     candidate = np.full(n, -1)
-    by_region = _split_by_region(candidates, key)
+    by_region = split_by_group(candidates, key)
     codes, groups = pd.factorize(np.asarray(regions, dtype=object))
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(groups) + 1))
@@ -207,6 +207,6 @@ class ByIdentity:
 _SPLITS = ByIdentity(limit=64)
 
 
-def _split_by_region(candidates: pd.DataFrame, key: str = "region") -> _Split:
+def split_by_group(candidates: pd.DataFrame, key: str = "region") -> _Split:
     """Candidates per region (or ``key`` group), split once per candidate table (built once per price book)."""
     return _SPLITS.get((candidates,), lambda: _Split(candidates, key), (key,))

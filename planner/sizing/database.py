@@ -29,7 +29,7 @@ Backups beyond the free allowance (100 % of provisioned storage) are billed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -43,8 +43,9 @@ from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
-from planner.sizing.choose import ByIdentity, Pick, cheapest, pareto_prune, rate_column, rate_columns
-from planner.sizing.dr import dr_tier_index
+from planner.sizing.choose import (ByIdentity, Pick, cheapest, pareto_prune, rate_column, rate_columns,
+                                   split_by_group)
+from planner.sizing.dr import dr_tier_index, tier_rto_minutes
 from planner.sizing.workers import cheapest_per_vcpu
 
 SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
@@ -594,9 +595,9 @@ def count_limit(best_hourly_usd: np.ndarray, rate_hourly_usd: np.ndarray, policy
 
 
 def more_shards(fewest: np.ndarray, below: np.ndarray, policy: SizingPolicy) -> tuple[np.ndarray, np.ndarray]:
-    """The shard counts beyond ``fewest`` a database is priced at, as stacked (scenario, count) rows in scenario
-    and count order: every :data:`SHARD_GRID` count above the fewest, and ``policy.db_max_shards``, below each
-    scenario's ``below`` (:func:`count_limit`)."""
+    """The :data:`SHARD_GRID` counts beyond ``fewest``, as stacked (scenario, count) rows in scenario and count
+    order: every grid count above the fewest, and ``policy.db_max_shards``, below each scenario's ``below``
+    (:func:`count_limit`)."""
     p = policy
     below = np.minimum(np.asarray(below, dtype=float), p.db_max_shards + 1)
     grid = np.append(SHARD_GRID[SHARD_GRID < p.db_max_shards], float(p.db_max_shards))
@@ -607,6 +608,112 @@ def more_shards(fewest: np.ndarray, below: np.ndarray, policy: SizingPolicy) -> 
     rows = np.repeat(np.arange(len(fewest)), size)
     offset = np.arange(len(rows)) - np.repeat(np.cumsum(size) - size, size)
     return rows, grid[np.repeat(start, size) + offset]
+
+
+def _first_count(count: np.ndarray, holds: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``count`` (the least integer of a closed form), one more where ``holds`` (the rule itself, in the same
+    floating point as the choice) fails there: a breakpoint rounded a hair low is never priced where the class
+    does not fit yet."""
+    with np.errstate(invalid="ignore"):
+        return np.where(holds(count), count, count + 1)
+
+
+def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, whole: Demand, groups: np.ndarray,
+                 candidates: pd.DataFrame, catalog: CloudCatalog, purchase: npt.ArrayLike | None,
+                 policy: SizingPolicy, dr: DisasterRecovery | None = None, max_replicas: int | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The shard counts beyond ``fewest`` where a choice changes, for the load ``whole`` (:func:`demand` at one
+    shard: the whole database's), as stacked (scenario, count) rows in scenario and count order. For each
+    fixed-performance class of the scenario's group: the first count at which it carries a shard's writer load
+    (``w/n + min(r/n, mp) <= V``), holds the minimum buffer and fits the engine's largest volume, and from
+    there the first at which it needs at most k read replicas (``(w + r)/n <= (k + 1) V``), k = 0 ..
+    ``max_replicas``; with ``dr``, the first count whose shards restore within the RTO under each tier meeting
+    the RPO (:func:`planner.sizing.dr.tier_rto_minutes`).
+
+    Between two such counts a class's replicas, fit and DR tier stay put while each more cluster bills the class
+    and its operations again, so a class's cheapest count is one of its breakpoints, except where buffer hits
+    and I/O fall smoothly with smaller shards (size_database prices :data:`SHARD_GRID` for those). Each count
+    is kept below its bound (:func:`count_limit`): a class's own at its rate, the DR counts at the least
+    fixed-performance rate of the group. The counts depend on the targets only through comparisons with them
+    (a restore's time against the RTO), so a stricter target never opens a cheaper count."""
+    p = policy
+    fewest = np.asarray(fewest, dtype=float)
+    best = np.asarray(best_hourly_usd, dtype=float)
+    least = _cheapest_fixed_rates(candidates, groups, purchase)
+    below = count_limit(best, least, p)
+    room = np.flatnonzero(np.minimum(below, p.db_max_shards + 1) > fewest + 1)
+    found_rows, found_counts = [np.zeros(0, dtype=int)], [np.zeros(0)]
+    top = float(p.db_max_shards)
+    replicas_max = p.db_max_read_replicas if max_replicas is None else max_replicas
+    options, code = coded_options(purchase, len(fewest))
+    volume_gb = whole.data_gb * (1 + p.storage_overhead)  # the whole database's storage
+    split = split_by_group(candidates, "group")
+    codes, names = pd.factorize(np.asarray(groups, dtype=object)[room])
+    for g, name in enumerate(names):
+        cands = split.get(name)
+        if cands is None:
+            continue
+        mine = room[codes == g]
+        t = _classes(cands)
+        fixed = t.fixed_performance
+        if not fixed.any():
+            continue
+        vcpu = t.effective_vcpu[fixed][None, :]
+        memory = t.memory_gib[fixed][None, :]
+        rate = t.rate_table(options)[code[mine]][:, fixed]
+        limit = np.minimum(count_limit(best[mine, None], rate, p), top + 1)
+        w, r = whole.write_vcpu[mine, None], whole.read_vcpu[mine, None]
+        gb, data = volume_gb[mine, None], whole.data_gb[mine, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            primary = np.ceil(np.where(vcpu > p.db_max_primary_vcpu,
+                                       np.minimum((w + r) / vcpu, w / (vcpu - p.db_max_primary_vcpu)),
+                                       (w + r) / vcpu))
+            primary = _first_count(np.maximum(primary, 1), lambda n: w / n + np.minimum(r / n, p.db_max_primary_vcpu)
+                                   <= vcpu)
+            buffer_gb = memory / GIB_PER_GB * p.db_buffer_memory_fraction
+            held = np.where(p.min_storage_gb * p.db_min_buffer_fraction <= buffer_gb,
+                            np.ceil(gb * p.db_min_buffer_fraction / buffer_gb), np.inf)
+            held = _first_count(np.maximum(held, 1), lambda n: buffer_gb >= np.maximum(
+                data / n * (1 + p.storage_overhead), p.min_storage_gb) * p.db_min_buffer_fraction)
+            largest = np.array([catalog.database(v).max_storage_gb for v in t.variants])[t.variant_of[fixed]][None, :]
+            volume = np.maximum(np.ceil(gb / largest), 1)
+            first = np.maximum(np.maximum(primary, held), volume)
+        # only the (scenario, class) pairs whose class could be priced at some count: past its first, below its bound
+        floor = np.maximum(first, fewest[mine, None] + 1)
+        pair = np.nonzero(floor < limit)
+        if not len(pair[0]):
+            continue
+        w, r, vcpu = w[pair[0], 0], r[pair[0], 0], np.broadcast_to(vcpu, first.shape)[pair]
+        first, floor, limit, scenario = first[pair], floor[pair], limit[pair], mine[pair[0]]
+        beyond = first >= floor  # past the fewest (priced already)
+        found_rows.append(scenario[beyond])
+        found_counts.append(first[beyond])
+        for k in range(replicas_max + 1):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                at = _first_count(np.maximum(np.ceil((w + r) / ((k + 1) * vcpu)), 1), lambda n: np.ceil(
+                    np.maximum(r / n - np.maximum(vcpu - w / n, 0), 0) / vcpu - 1e-9) <= k)
+            if not (at >= floor).any():  # fewer replicas need more shards: past here, none counts
+                break
+            keep = (at > first) & (at >= floor) & (at < limit)
+            found_rows.append(scenario[keep])
+            found_counts.append(at[keep])
+    if dr is not None:
+        rto, rpo = dr.rto_minutes[room], dr.rpo_minutes[room]
+        limit = np.minimum(below[room], top + 1)
+        for i, tier in enumerate(p.dr_tiers):
+            if tier.restore_gb_per_minute <= 0:
+                continue
+            with np.errstate(divide="ignore", invalid="ignore"):
+                spare = rto - tier.rto_minutes
+                n = np.ceil(volume_gb[room] / (tier.restore_gb_per_minute * spare))
+                n = _first_count(np.maximum(n, 1), lambda k: tier_rto_minutes(np.maximum(
+                    whole.data_gb[room] / k * (1 + p.storage_overhead), p.min_storage_gb), p)[:, i] <= rto)
+            keep = (tier.rpo_minutes <= rpo) & (spare > 0) & (n > fewest[room]) & (n < limit) & np.isfinite(n)
+            found_rows.append(room[keep])
+            found_counts.append(n[keep])
+    rows, counts = np.concatenate(found_rows), np.concatenate(found_counts)
+    key = np.unique(rows.astype(np.int64) * (int(top) + 2) + counts.astype(np.int64))
+    return key // (int(top) + 2), (key % (int(top) + 2)).astype(float)
 
 
 def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_horizon: np.ndarray,
@@ -628,8 +735,11 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     sharded = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, largest).shards > 1
     floor = _floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
                       np.ones(len(multi_az)))
-    row_rate = _cheapest_fixed_rates(candidates, _groups(cols, np.where(multi_az, "multi-az", "single-az")), purchase)
-    rows, k = more_shards(np.ones(len(multi_az)), count_limit(floor, row_rate, policy), policy)
+    # the writes alone: what no cache relieves
+    whole = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, shards=np.ones(len(multi_az)))
+    whole = whole._replace(reads=np.zeros(len(multi_az)), read_vcpu=np.zeros(len(multi_az)))
+    rows, k = shard_counts(np.ones(len(multi_az)), floor, whole, _groups(cols, whole.deployment), candidates, catalog,
+                           purchase, policy, dr, max_replicas=0)
     for start in range(0, len(rows), STACK_ROWS):
         r, n = rows[start:start + STACK_ROWS], k[start:start + STACK_ROWS]
         part = {c: np.asarray(v)[r] for c, v in cols.items()}
@@ -691,7 +801,9 @@ def _floor_at(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcpu_hor
         per_gb = np.array([_per_gb_floor(catalog.database(name), price, dep) for name in t.variants])[t.variant_of]
         gb = d.storage_gb[rows, None]
         direct = max_connections(t.memory_gib, p)[None, :] >= d.connections[rows, None]
-        fits = _fits_any_cache(t, d.write_vcpu[rows, None], direct, gb, multi, p)
+        # sharded clusters take fixed-performance classes only, as in size_database: a tighter bound
+        fits = (_fits_any_cache(t, d.write_vcpu[rows, None], direct, gb, multi, p)
+                & (t.fixed_performance[None, :] | (d.shards[rows, None] <= 1)))
         cost = t.rate_table(options)[code[rows]] + gb * per_gb[None, :] / HOURS_PER_MONTH
         if dr is not None:
             cost = cost + _dr_hourly(rows, t, gb, np.zeros((len(rows), 1)), price, dr, catalog, p, options,
@@ -784,8 +896,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             # a volume past the engine's largest does not exist: the data must shard (RDS 64 TiB, Aurora 128 TiB)
             largest_gb = np.array([catalog.database(v).max_storage_gb for v in variants])[variant_of]
             fits = (_fits_any_cache(t, primary_vcpu[rows, None], direct, storage_gb[rows, None], multi, p)
-                    & reads_in_budget & delivers & (t.fixed_performance[None, :] | (shard_count[rows, None] <= 1))
-                    & (gb <= largest_gb[None, :]))
+                    & (replicas <= p.db_max_read_replicas) & reads_in_budget & delivers
+                    & (t.fixed_performance[None, :] | (shard_count[rows, None] <= 1)) & (gb <= largest_gb[None, :]))
             replica_gb = np.array([price[f"{v}/replica_gb"] for v in variants])[variant_of][None, :]
             code = option_code[of]
             cost = (t.rate_table(options)[code] + replicas * t.rate_table(options, "hourly_single")[code]
@@ -847,7 +959,6 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     shards = fewest.shards
     total = pick.hourly_usd * shards
     fewest_total = total  # what the fewest shards the load needs would bill: the rationale's comparison
-    row_rate = _cheapest_fixed_rates(candidates, groups, purchase)
 
     def price(rows: np.ndarray, more: np.ndarray) -> None:
         """Price ``rows`` (scenarios, may repeat) at ``more`` shards each, and keep each scenario's cheapest
@@ -870,7 +981,11 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         volume[win], shards[win], total[win] = other_volume[at], more[at], cost[at]
 
     # the counts that could beat the fewest's bill (count_limit), priced whole in one stacked choice
-    price(*more_shards(fewest.shards, count_limit(total, row_rate, p), p))
+    whole = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=np.ones(n))
+    price(*shard_counts(fewest.shards, total, whole, groups, candidates, catalog, purchase, p, dr))
+    # then the grid, for the savings that grow smoothly with smaller shards (buffer hits, I/O), below the bound of
+    # the best bill so far
+    price(*more_shards(fewest.shards, count_limit(total, _cheapest_fixed_rates(candidates, groups, purchase), p), p))
     d = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=shards)
     reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shards, data_gb = d
     restore_gb = storage_gb  # what a restore copies into a shard: its data, however large the volume
