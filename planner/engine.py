@@ -123,7 +123,41 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
         variants, scenario_of, options = architecture_variants(wf, first)
         if not len(variants):
             return first
-        return cheapest_variants(first, _run(variants, policy, book, detail, options), scenario_of)
+        second = _run(variants, policy, book, detail, options)
+        result = cheapest_variants(first, second, scenario_of)
+        if detail:
+            _quote_cdn_bills(result, first, second, variants, scenario_of)
+        return result
+
+
+def _quote_cdn_bills(result: EngineResult, first: EngineResult, second: EngineResult, variants: pd.DataFrame,
+                     scenario_of: np.ndarray) -> None:
+    """Where a scenario was planned with and without the CDN, its ``cdn_why`` quotes both whole monthly bills
+    (the cheapest feasible option of each), in place."""
+    n, k = len(first.workloads), len(OPTIONS)
+
+    def best(r: EngineResult, rows: int) -> np.ndarray:
+        o = r.option_columns
+        cost = np.where(np.asarray(o["feasible"], dtype=bool), np.asarray(o["monthly_usd"], dtype=float), np.inf)
+        return cost.reshape(k, rows).min(axis=0) if rows else np.zeros(0)
+
+    bills = np.full((n, 2), np.inf)  # column 0: with the CDN, 1: without
+    first_pin = np.where(np.asarray(first.sizing_columns["cdn_used"], dtype=bool), 0, 1)
+    bills[np.arange(n), first_pin] = best(first, n)
+    pin = np.where(variants["cdn_pin"].to_numpy(dtype=object) == "on", 0, 1)
+    np.minimum.at(bills, (scenario_of, pin), best(second, len(scenario_of)))
+    planned = np.zeros((n, 2), dtype=bool)
+    planned[np.arange(n), first_pin] = True
+    planned[scenario_of, pin] = True
+    both = np.flatnonzero(planned.all(axis=1))
+    if not len(both) or "cdn_why" not in result.sizing_columns:
+        return
+    wf = result.workloads.iloc[both]
+    sz = {c: np.asarray(v)[both] for c, v in result.sizing_columns.items()}
+    why = np.asarray(result.sizing_columns["cdn_why"], dtype=object).copy()
+    why[both] = rationale.cdn(wf, sz, np.where(np.isfinite(bills[both, 0]), bills[both, 0], np.nan),
+                              np.where(np.isfinite(bills[both, 1]), bills[both, 1], np.nan))
+    result.sizing_columns["cdn_why"] = why
 
 
 def architecture_variants(wf: pd.DataFrame, first: EngineResult

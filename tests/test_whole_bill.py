@@ -200,6 +200,12 @@ def test_cdn_auto_is_the_cheaper_whole_bill():
     w = {"peak_rps": 1000, "cacheable_fraction": 0.6, "public": True}
     auto, always, never = (_recommended_usd(**w, cdn=c) for c in ("auto", "always", "never"))
     assert auto == pytest.approx(min(always, never))
+    # and its decision quotes the two whole bills it compared, not the edge's parts alone (it said "$208,000 at the
+    # edge vs $129,000 of egress and at least $24,000 of compute" where the two bills were $251 apart)
+    plan = make_plan(Workload(**w))
+    used = plan.sizing.cdn_used
+    assert f"lower {'with' if used else 'without'} it: ${round(auto):,} against ${round(max(always, never)):,}" in (
+        plan.sizing.cdn_why)
 
 
 def test_cold_share_is_the_keep_alive_gap():
@@ -482,17 +488,17 @@ def test_shard_counts_are_where_a_class_first_fits_with_k_replicas():
     whole = Demand(reads=one, writes=one, read_vcpu=r * one, write_vcpu=w * one, connections=one,
                    storage_gb=data_gb * 1.3 * one, deployment=np.array(["multi-az"]), shards=one, data_gb=data_gb * one)
     fewest = np.array([10.0])
-    rows, counts = shard_counts(fewest, np.array([np.inf]), whole, np.array(["eastus/multi-az"]), candidates, catalog,
-                                None, p)
+    rows, counts = shard_counts(fewest, np.array([np.inf]), np.zeros(1), whole, np.array(["eastus/multi-az"]),
+                                candidates, catalog, None, p)
     assert (rows == 0).all() and (counts > fewest[0]).all() and (np.diff(counts) > 0).all()
     priced = set(counts)
     for vcpu in group.effective_vcpu.unique():
+        buffer_gb = group[group.effective_vcpu == vcpu].memory_gib.max() / 1.073741824 * p.db_buffer_memory_fraction
         for k in range(p.db_max_read_replicas + 1):
             # the first count at which the class's writer carries its share and k replicas the rest
             n = next(n for n in range(1, 5_000) if w / n + min(r / n, p.db_max_primary_vcpu) <= vcpu
                      and math.ceil(max(r / n - max(vcpu - w / n, 0), 0) / vcpu - 1e-9) <= k
-                     and max(data_gb / n * 1.3, p.min_storage_gb) * p.db_min_buffer_fraction
-                     <= group[group.effective_vcpu == vcpu].memory_gib.max() / 1.073741824 * p.db_buffer_memory_fraction)
+                     and max(data_gb / n * 1.3, p.min_storage_gb) * p.db_min_buffer_fraction <= buffer_gb)
             if fewest[0] < n <= p.db_max_shards:
                 assert n in priced, (vcpu, k, n)
     # nothing else: each count is some class's breakpoint (no grid, which size_database prices on its own)

@@ -618,8 +618,8 @@ def _first_count(count: np.ndarray, holds: Callable[[np.ndarray], np.ndarray]) -
         return np.where(holds(count), count, count + 1)
 
 
-def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, whole: Demand, groups: np.ndarray,
-                 candidates: pd.DataFrame, catalog: CloudCatalog, purchase: npt.ArrayLike | None,
+def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, least_hourly_usd: np.ndarray, whole: Demand,
+                 groups: np.ndarray, candidates: pd.DataFrame, catalog: CloudCatalog, purchase: npt.ArrayLike | None,
                  policy: SizingPolicy, dr: DisasterRecovery | None = None, max_replicas: int | None = None
                  ) -> tuple[np.ndarray, np.ndarray]:
     """The shard counts beyond ``fewest`` where a choice changes, for the load ``whole`` (:func:`demand` at one
@@ -631,16 +631,16 @@ def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, whole: Demand,
     the RPO (:func:`planner.sizing.dr.tier_rto_minutes`).
 
     Between two such counts a class's replicas, fit and DR tier stay put while each more cluster bills the class
-    and its operations again, so a class's cheapest count is one of its breakpoints, except where buffer hits
-    and I/O fall smoothly with smaller shards (size_database prices :data:`SHARD_GRID` for those). Each count
-    is kept below its bound (:func:`count_limit`): a class's own at its rate, the DR counts at the least
-    fixed-performance rate of the group. The counts depend on the targets only through comparisons with them
-    (a restore's time against the RTO), so a stricter target never opens a cheaper count."""
+    and its operations again, so a class's cheapest count is one of its breakpoints, except where buffer hits and
+    I/O fall smoothly with smaller shards (size_database prices :data:`SHARD_GRID` for those). Each count is kept
+    below its bound (:func:`count_limit`): a class's own at its rate, the DR counts at the least fixed-performance
+    rate of the group, ``least_hourly_usd`` (:func:`_cheapest_fixed_rates`). The counts depend on the targets only
+    through comparisons with them (a restore's time against the RTO), so a stricter target never opens a cheaper
+    count."""
     p = policy
     fewest = np.asarray(fewest, dtype=float)
     best = np.asarray(best_hourly_usd, dtype=float)
-    least = _cheapest_fixed_rates(candidates, groups, purchase)
-    below = count_limit(best, least, p)
+    below = count_limit(best, least_hourly_usd, p)
     room = np.flatnonzero(np.minimum(below, p.db_max_shards + 1) > fewest + 1)
     found_rows, found_counts = [np.zeros(0, dtype=int)], [np.zeros(0)]
     top = float(p.db_max_shards)
@@ -738,8 +738,9 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     # the writes alone: what no cache relieves
     whole = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, shards=np.ones(len(multi_az)))
     whole = whole._replace(reads=np.zeros(len(multi_az)), read_vcpu=np.zeros(len(multi_az)))
-    rows, k = shard_counts(np.ones(len(multi_az)), floor, whole, _groups(cols, whole.deployment), candidates, catalog,
-                           purchase, policy, dr, max_replicas=0)
+    groups = _groups(cols, whole.deployment)
+    rows, k = shard_counts(np.ones(len(multi_az)), floor, _cheapest_fixed_rates(candidates, groups, purchase), whole,
+                           groups, candidates, catalog, purchase, policy, dr, max_replicas=0)
     for start in range(0, len(rows), STACK_ROWS):
         r, n = rows[start:start + STACK_ROWS], k[start:start + STACK_ROWS]
         part = {c: np.asarray(v)[r] for c, v in cols.items()}
@@ -775,11 +776,16 @@ def _cheapest_fixed_rates(candidates: pd.DataFrame, groups: np.ndarray, purchase
     bound reaches the scenario's best bill cannot beat it (inf where the group has no such class: no count of
     shards fits there)."""
     columns = rate_columns(candidates)
-    table = _FIXED_RATES.get((candidates,), lambda: candidates[_fixed_performance(candidates)].groupby(
-        "group")[columns].min())
+
+    def build() -> dict[str, np.ndarray]:
+        least = candidates[_fixed_performance(candidates)].groupby("group")[columns].min()
+        return {g: row for g, row in zip(least.index, least.to_numpy(dtype=float))}
+
+    table = _FIXED_RATES.get((candidates,), build)
     options, code = coded_options(purchase, len(groups))
     group_code, uniques = pd.factorize(np.asarray(groups, dtype=object))
-    rates = table.reindex(uniques).to_numpy(dtype=float)  # (groups, rate columns)
+    none = np.full(len(columns), np.inf)  # a group with no fixed-performance class: no count fits there
+    rates = np.array([table.get(g, none) for g in uniques]).reshape(len(uniques), len(columns))
     column = np.array([columns.index(rate_column(candidates, o)) for o in options], dtype=int)
     out = rates[group_code, column[code]] if len(groups) else np.zeros(0)
     return np.where(np.isnan(out), np.inf, out)
@@ -982,10 +988,11 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
 
     # the counts that could beat the fewest's bill (count_limit), priced whole in one stacked choice
     whole = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=np.ones(n))
-    price(*shard_counts(fewest.shards, total, whole, groups, candidates, catalog, purchase, p, dr))
+    least = _cheapest_fixed_rates(candidates, groups, purchase)
+    price(*shard_counts(fewest.shards, total, least, whole, groups, candidates, catalog, purchase, p, dr))
     # then the grid, for the savings that grow smoothly with smaller shards (buffer hits, I/O), below the bound of
     # the best bill so far
-    price(*more_shards(fewest.shards, count_limit(total, _cheapest_fixed_rates(candidates, groups, purchase), p), p))
+    price(*more_shards(fewest.shards, count_limit(total, least, p), p))
     d = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=shards)
     reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shards, data_gb = d
     restore_gb = storage_gb  # what a restore copies into a shard: its data, however large the volume

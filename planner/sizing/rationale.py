@@ -86,24 +86,36 @@ def _azs(w: object, s: object, p: SizingPolicy) -> str:
             "(WA 3 9s scenario)")
 
 
-def _cdn(w: object, s: object) -> str:
+def cdn(wf: Columns, sz: Columns, with_usd: np.ndarray, without_usd: np.ndarray) -> list[str]:
+    """``cdn_why`` of scenarios planned with and without the CDN, quoting the two whole monthly bills
+    (``with_usd``, ``without_usd``: each the cheapest feasible option's)."""
+    return [_cdn(w, s, (a, b)) for w, s, a, b in zip(_records(wf), _records(sz), with_usd, without_usd)]
+
+
+def _cdn(w: object, s: object, bills: tuple[float, float] | None = None) -> str:
     cat = catalog_for(w.cloud)
     name = cat.product("cdn")
     if not s.cdn_priced:
         return f"{cat.label}'s price book has no CDN prices: every request reaches the origin"
     if w.cdn == "never":
         return "cdn: never: every request reaches the origin"
-    costs = (f"${s.cdn_monthly_usd:,.0f}/month at the edge ({s.cdn_geography} prices, after the free tier) vs "
+    parts = (f"${s.cdn_monthly_usd:,.0f}/month at the edge ({s.cdn_geography} prices, after the free tier) vs "
              f"${s.cdn_egress_saved_usd:,.0f} of internet egress and at least ${s.cdn_compute_saved_usd:,.0f} of "
              "compute it saves (offloaded vCPU at the cheapest on-demand vCPU-hour)")
+    # the two whole bills where both were planned: the parts alone leave out what else the CDN changes (the
+    # fleet, the cache, the load balancer, the DR tier)
+    both = bills is not None and all(np.isfinite(b) for b in bills)
+    with_it = f": ${bills[0]:,.0f} against ${bills[1]:,.0f} without" if both else ""
+    without_it = f": ${bills[1]:,.0f} against ${bills[0]:,.0f} with it" if both else ""
     if not s.cdn_used:
         if w.cacheable_fraction == 0:
             return (f"no response is cacheable (cacheable share of responses 0), so {name} would answer nothing "
                     "at the edge and every request reaches the origin (choose the CDN \"always\" to keep it in front "
                     "regardless)")
-        return f"{name} does not pay: the whole monthly bill is lower without it (planned both ways); {costs}"
+        return (f"{name} does not pay: the whole monthly bill is lower without it{without_it} (planned both ways); "
+                f"{parts}")
     why = ("the CDN is set to \"always\"" if w.cdn == "always" else
-           f"the whole monthly bill is lower with it (planned both ways); {costs}")
+           f"the whole monthly bill is lower with it{with_it} (planned both ways); {parts}")
     return (f"{name} in front: {w.cacheable_fraction:.0%} cacheable x {w.cdn_hit_ratio:.0%} hit ratio = "
             f"{s.cdn_offload:.0%} of requests answered at the edge, the origin serves "
             f"{s.peak_rps:,.0f} of {s.users_peak_rps:,.0f} req/s at peak and sends its responses to the CDN, not "
