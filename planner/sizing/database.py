@@ -161,9 +161,12 @@ def _storage_month(v: DatabaseVariant, price: Mapping[str, float], dep: str, gb:
     per_gb = price[f"{v.name}/{dep}/gb"]
     if v.storage == "provisioned":  # gp3 with its baseline, more IOPS provisioned; io2 past gp3's ceiling
         gp3 = gb * per_gb + np.maximum(iops - baseline_iops, 0) * price[f"{v.name}/{dep}/iops"]
+        past = iops > p.rds_gp3_max_iops
+        if not past.any():  # the common case: gp3 everywhere (io2 worked out only where needed)
+            return gp3, np.ones(past.shape, dtype=bool)
         io2 = (np.maximum(gb, iops / p.rds_io2_iops_per_gb) * price[f"{v.name}/{dep}/io2_gb"]
                + iops * price[f"{v.name}/{dep}/io2_iops"])
-        return np.where(iops > p.rds_gp3_max_iops, io2, gp3), iops <= p.rds_io2_max_iops
+        return np.where(past, io2, gp3), iops <= p.rds_io2_max_iops
     if v.storage == "per_request":  # I/O requests billed at today's load
         return gb * per_gb + iops * io_month_per_peak_iops * price[f"{v.name}/io_million"] / 1e6, np.ones_like(
             iops, dtype=bool)
@@ -293,7 +296,10 @@ def coded_options(purchase: npt.ArrayLike | None, n: int) -> tuple[np.ndarray, n
 def _billed_gb(v: DatabaseVariant, gb: np.ndarray, iops: np.ndarray, policy: SizingPolicy) -> np.ndarray:
     """The volume billed: the data's, or larger where the IOPS need it (io2's IOPS per GB; scaled storage)."""
     if v.storage == "provisioned":
-        return np.where(iops > policy.rds_gp3_max_iops, np.maximum(gb, iops / policy.rds_io2_iops_per_gb), gb)
+        past = iops > policy.rds_gp3_max_iops
+        if not past.any():
+            return np.broadcast_to(gb, np.broadcast_shapes(np.shape(gb), np.shape(iops)))
+        return np.where(past, np.maximum(gb, iops / policy.rds_io2_iops_per_gb), gb)
     if v.storage == "scaled":
         return np.maximum(gb, iops / v.iops_per_gb)
     return np.broadcast_to(gb, np.broadcast_shapes(np.shape(gb), np.shape(iops)))
@@ -911,8 +917,10 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             if dr is not None:
                 cost = cost + _dr_hourly(of, t, gb, load, price, dr, catalog, p, options, code,
                                          storage_gb[rows, None])
-            # the pooler: the built-in one (no charge), else the cheaper of PgBouncer instances and a managed proxy
-            if catalog.database_pooler:
+            # the pooler: the built-in one (no charge), else the cheaper of PgBouncer instances and a managed proxy,
+            # worked out for the rows where some class needs one
+            pooled = np.flatnonzero(~direct.all(axis=1))
+            if catalog.database_pooler or not len(pooled):
                 pool_usd = np.zeros((len(rows), 1))
             else:
                 spec = [catalog.database(v) for v in variants]
@@ -920,10 +928,12 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
                 def per_class(values: list[float]) -> np.ndarray:
                     return np.array(values, dtype=float)[variant_of]
 
-                pool_usd = np.minimum(*pooler_hourly_usd(
-                    queries[rows, None], price["pooler/vcpu"], price["pooler/usd_per_vcpu_hour"], t.vcpu,
-                    per_class([v.multi_az_copies if multi and v.multi_az_copies else 1.0 for v in spec]), replicas,
-                    per_class([v.proxy_min_vcpu for v in spec]), per_class([v.proxy_readers for v in spec]),
+                pool_usd = np.zeros(replicas.shape)
+                pool_usd[pooled] = np.minimum(*pooler_hourly_usd(
+                    queries[rows[pooled], None], price["pooler/vcpu"], price["pooler/usd_per_vcpu_hour"], t.vcpu,
+                    per_class([v.multi_az_copies if multi and v.multi_az_copies else 1.0 for v in spec]),
+                    replicas[pooled], per_class([v.proxy_min_vcpu for v in spec]),
+                    per_class([v.proxy_readers for v in spec]),
                     per_class([price[f"{v}/proxy_vcpu_hour"] for v in variants]), p)[:2])
             cost = cost + np.where(direct, 0.0, pool_usd)
             # sharding's own cost, a shard's share (each cluster's operations, the partitioning once)
