@@ -15,6 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.clouds.catalog import PriceRef
+from planner.codes import factorized
 from planner.pricing.book import PriceBook
 from planner.vocabulary import PRICE_OPTION_LABELS
 
@@ -135,7 +136,7 @@ class BomBuilder:
         pos = book.instance_positions(self.cloud, region, service, sku, purchase, engine, deployment)
         note = np.full(n, "", dtype=object)  # what the line says about its price; read only in detail mode
         if self.detail:
-            codes, options = pd.factorize(purchase)
+            codes, options = factorized(purchase)
             note = np.array(["" if o == "on_demand" else f"{PRICE_OPTION_LABELS.get(o, o)} rate" for o in options],
                             dtype=object)[codes]
         miss = pos < 0
@@ -210,7 +211,7 @@ class BomBuilder:
         label = np.full(n, sku or item, dtype=object) if detail else sku or item
         unit = ""
         negotiated = set()  # overlay notes of the regions' schedules (planner.pricing.overlay)
-        codes, regions = pd.factorize(np.asarray(region, dtype=object))
+        codes, regions = factorized(region)
         for i, r in enumerate(regions):
             sel = codes == i if len(regions) > 1 else slice(None)
             tiers = self.book.tiers(self.cloud, r, service, item, dimension)

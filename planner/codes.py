@@ -11,9 +11,24 @@ import numpy.typing as npt
 import pandas as pd
 
 
+SMALL = 32  # arrays up to this long are factorized in Python: pandas' call costs more than the work there
+
+
+def factorized(values: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, use_na_sentinel=False)`` (codes in order of first appearance, the distinct values);
+    a short array of text in a dict, a plan's one row in a microsecond where pandas takes five."""
+    array = np.asarray(values, dtype=object)
+    if len(array) <= SMALL and all(type(v) is str for v in array):
+        seen: dict[str, int] = {}
+        codes = np.array([seen.setdefault(v, len(seen)) for v in array], dtype=np.intp)
+        return codes, np.array(list(seen), dtype=object)
+    codes, uniques = pd.factorize(array, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def mapped(values: npt.ArrayLike, lookup: Callable[[object], object], dtype: npt.DTypeLike = object) -> np.ndarray:
     """``lookup(v)`` for every element ``v`` of ``values``, called once per distinct value."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    codes, uniques = factorized(values)
     table = np.array([lookup(u) for u in uniques], dtype=dtype)
     return table[codes] if len(uniques) else np.zeros(0, dtype=dtype)
 
@@ -24,10 +39,15 @@ def grouped(arrays: Sequence[npt.ArrayLike]) -> tuple[np.ndarray, list[tuple[obj
     combined = np.zeros(len(arrays[0]) if len(arrays) else 0, dtype=np.int64)
     columns = []
     for values in arrays:
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        codes, uniques = factorized(values)
         combined = combined * (len(uniques) + 1) + codes
         columns.append((codes, uniques))
-    group, distinct = pd.factorize(combined)
+    if len(combined) <= SMALL:
+        seen: dict[int, int] = {}
+        group = np.array([seen.setdefault(int(c), len(seen)) for c in combined], dtype=np.intp)
+        distinct = list(seen)
+    else:
+        group, distinct = pd.factorize(combined)
     first = np.zeros(len(distinct), dtype=np.int64)
     first[group[::-1]] = np.arange(len(group))[::-1]  # the last write per group is its first row
     return group, [tuple(uniques[codes[row]] for codes, uniques in columns) for row in first]

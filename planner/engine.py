@@ -18,7 +18,7 @@ import pandas as pd
 
 from planner.bom import BomBuilder, bom_frame
 from planner.clouds import CloudCatalog, catalog_for
-from planner.codes import mapped
+from planner.codes import factorized, mapped
 from planner.errors import PlannerError
 from planner.options.context import Columns, Context, add_reason, option_frame, stack_options
 from planner.options.fleet import horizontal, vertical
@@ -513,14 +513,14 @@ def _cache_or_not(cols: dict[str, np.ndarray], app_vcpu: np.ndarray, multi_az: n
     listed = instance_candidates(book, catalog.name, catalog.cache_service, policy.cache_node_pattern,
                                  policy.cache_engine).reset_index(drop=True)  # unpruned: billed in the DR region
     listed_at = {pair: i for i, pair in enumerate(zip(listed.region.tolist(), listed.sku.tolist()))}
-    dr_code, dr_regions = pd.factorize(np.asarray(cols["dr_region"], dtype=object))
+    dr_code, dr_regions = factorized(cols["dr_region"])
 
     def with_dr_copy(c: dict[str, np.ndarray]) -> np.ndarray:
         # the DR tier's share of the nodes, billed whole at the DR region's node rate for the purchase option
         # (the primary's where that region's list lacks the type, as the bill falls back), is part of what a
         # cache size costs
         unit = c["cache_hourly_usd"] / np.maximum(c["cache_nodes"], 1)
-        type_code, types = pd.factorize(np.asarray(c["cache_node_type"], dtype=object))
+        type_code, types = factorized(c["cache_node_type"])
         at = np.array([[listed_at.get((region, sku), -1) for sku in types] for region in dr_regions],
                       dtype=int).reshape(len(dr_regions), len(types))[dr_code, type_code]
         there = np.where(at >= 0, Pick(sku=c["cache_node_type"], units=c["cache_nodes"], hourly_usd=unit,

@@ -175,8 +175,10 @@ def _purchase(plan: Plan, rec: OptionPlan) -> str:
     note = cat.purchase_notes[w.purchase_option]
     r = rec.row
     ratio = getattr(r, "commit_ratio", 1.0)
-    fleet_lines = rec.bom[rec.bom.component.isin(["compute (baseline)", "compute (autoscaled)"])]
-    if rec.name == "horizontal" and ratio < 1 and len(fleet_lines):
+    # the bill's lines only where a fleet is part-committed (building them costs a plan a millisecond)
+    fleet_lines = (rec.bom[rec.bom.component.isin(["compute (baseline)", "compute (autoscaled)"])]
+                   if rec.name == "horizontal" and ratio < 1 else ())
+    if len(fleet_lines):
         committed_usd = float(fleet_lines.unit_usd.iloc[0])  # the baseline line: the commitment's rate
         on_demand_usd = committed_usd / ratio  # ratio = committed rate / the on-demand burst rate
         how = "committed" if w.purchase_option in COMMITTING else "at the full-month rate"

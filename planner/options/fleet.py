@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from planner.bom import BomBuilder
-from planner.codes import grouped
+from planner.codes import factorized, grouped
 from planner.options.context import Columns, Context, add_reason, option_frame
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
@@ -299,7 +299,7 @@ def _per_instance_usd(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
         lb = role_cost_usd(ctx.book, ctx.catalog, "lb_hour", where, np.array([HOURS_PER_MONTH]))[0]
         return tuple(float(np.nan_to_num(x, nan=0.0, posinf=0.0)) for x in (metric, lb))  # type: ignore[return-value]
 
-    codes, regions = pd.factorize(ctx.region)
+    codes, regions = factorized(ctx.region)
     prices = np.array([ctx.book.memo(("per_instance_usd", ctx.cloud, r), lambda r=r: per_region(r))
                        for r in regions]).reshape(-1, 2)
     metric, lb = prices[codes, 0], prices[codes, 1]

@@ -17,7 +17,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from planner.codes import grouped
+from planner.codes import factorized, grouped
 
 Evaluate = Callable[[np.ndarray, pd.DataFrame], tuple[np.ndarray, np.ndarray]]
 
@@ -73,7 +73,7 @@ def cheapest(regions: np.ndarray, candidates: pd.DataFrame, evaluate: Evaluate, 
     hourly = np.full(n, np.inf)
     candidate = np.full(n, -1)
     by_region = split_by_group(candidates, key)
-    codes, groups = pd.factorize(np.asarray(regions, dtype=object))
+    codes, groups = factorized(regions)
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(groups) + 1))
     for g, region in enumerate(groups):

@@ -37,7 +37,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
-from planner.codes import grouped, mapped
+from planner.codes import factorized, grouped, mapped
 from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
@@ -111,7 +111,7 @@ def unit_prices(book: PriceBook, catalog: CloudCatalog, regions: np.ndarray, pol
     ``io2_iops``; ``variant/io_million``; ``variant/replica_gb``; ``variant/backup_gb``; a managed proxy's
     ``variant/proxy_vcpu_hour``), and the PgBouncer instance's (``pooler/...``); NaN where the book has none.
     Worked out once per set of regions."""
-    codes, uniques = pd.factorize(np.asarray(regions, dtype=object))
+    codes, uniques = factorized(regions)
     key = ("unit_prices", catalog.name, policy.database_engine, policy.horizontal_family_pattern,
            policy.allow_arm64, policy.fleet_min_vcpu, policy.fleet_max_vcpu,
            tuple(sorted(policy.vcpu_throughput.items())), tuple(uniques))
@@ -289,7 +289,7 @@ def coded_options(purchase: npt.ArrayLike | None, n: int) -> tuple[np.ndarray, n
     where ``purchase`` is None."""
     if purchase is None:
         return np.array(["on_demand"], dtype=object), np.zeros(n, dtype=int)
-    code, options = pd.factorize(np.asarray(purchase, dtype=object), use_na_sentinel=False)
+    code, options = factorized(purchase)
     return np.asarray(options, dtype=object), code
 
 
@@ -459,7 +459,7 @@ def largest_class_vcpu(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, can
     """Per scenario, the most effective vCPU any class of its region and deployment has (NaN: none)."""
     top = _LARGEST.get((candidates,), lambda: candidates.groupby("group").effective_vcpu.max().to_dict())
     groups = _groups(cols, np.where(multi_az, "multi-az", "single-az"))
-    codes, uniques = pd.factorize(groups)
+    codes, uniques = factorized(groups)
     return np.array([top.get(g, np.nan) for g in uniques], dtype=float)[codes]
 
 
@@ -654,7 +654,7 @@ def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, least_hourly_u
     options, code = coded_options(purchase, len(fewest))
     volume_gb = whole.data_gb * (1 + p.storage_overhead)  # the whole database's storage
     split = split_by_group(candidates, "group")
-    codes, names = pd.factorize(np.asarray(groups, dtype=object)[room])
+    codes, names = factorized(np.asarray(groups, dtype=object)[room])
     for g, name in enumerate(names):
         cands = split.get(name)
         if cands is None:
@@ -741,6 +741,8 @@ def database_floor(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, app_vcp
     sharded = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, largest).shards > 1
     floor = _floor_at(cols, multi_az, app_vcpu_horizon, candidates, policy, prices, catalog, dr, purchase,
                       np.ones(len(multi_az)))
+    if not (floor > sharding_hourly_usd(2, policy)).any():  # no count of two or more can bill less
+        return np.where(sharded, 0.0, floor)
     # the writes alone: what no cache relieves
     whole = demand(cols, 0.0, multi_az, app_vcpu_horizon, policy, shards=np.ones(len(multi_az)))
     whole = whole._replace(reads=np.zeros(len(multi_az)), read_vcpu=np.zeros(len(multi_az)))
@@ -789,7 +791,7 @@ def _cheapest_fixed_rates(candidates: pd.DataFrame, groups: np.ndarray, purchase
 
     table = _FIXED_RATES.get((candidates,), build)
     options, code = coded_options(purchase, len(groups))
-    group_code, uniques = pd.factorize(np.asarray(groups, dtype=object))
+    group_code, uniques = factorized(groups)
     none = np.full(len(columns), np.inf)  # a group with no fixed-performance class: no count fits there
     rates = np.array([table.get(g, none) for g in uniques]).reshape(len(uniques), len(columns))
     column = np.array([columns.index(rate_column(candidates, o)) for o in options], dtype=int)
@@ -997,12 +999,13 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         volume[win], shards[win], total[win] = other_volume[at], more[at], cost[at]
 
     # the counts that could beat the fewest's bill (count_limit), priced whole in one stacked choice
-    whole = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=np.ones(n))
-    least = _cheapest_fixed_rates(candidates, groups, purchase)
-    price(*shard_counts(fewest.shards, total, least, whole, groups, candidates, catalog, purchase, p, dr))
-    # then the grid, for the savings that grow smoothly with smaller shards (buffer hits, I/O), below the bound of
-    # the best bill so far
-    price(*more_shards(fewest.shards, count_limit(total, least, p), p))
+    if (total > sharding_hourly_usd(fewest.shards + 1, p)).any():  # else no count beyond the fewest can pay
+        whole = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=np.ones(n))
+        least = _cheapest_fixed_rates(candidates, groups, purchase)
+        price(*shard_counts(fewest.shards, total, least, whole, groups, candidates, catalog, purchase, p, dr))
+        # then the grid, for the savings that grow smoothly with smaller shards (buffer hits, I/O), below the bound
+        # of the best bill so far
+        price(*more_shards(fewest.shards, count_limit(total, least, p), p))
     d = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=shards)
     reads, writes, read_vcpu, write_vcpu, connections, storage_gb, deployment, shards, data_gb = d
     restore_gb = storage_gb  # what a restore copies into a shard: its data, however large the volume
