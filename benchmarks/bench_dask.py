@@ -3,7 +3,7 @@
     python benchmarks/bench_dask.py [--scenarios 1000000] [--workers 2] [--files 8]
 
 Writes the grid with ``planner sweep`` logic into ``--files`` Parquet files, prices it with the local engine
-(file by file, ``run_batch`` with its own worker processes) and with ``planner.batch_dask.run_dask`` on a local
+(file by file, ``run_batch`` with its own worker processes) and with ``planner.running.batch_dask.run_dask`` on a local
 cluster of ``--workers`` processes, and prints both times and the projection: the cluster's measured
 throughput per worker (scenarios a second, the start-up and the writing included) times N workers, plus the
 measured fixed cost (cluster start, reading the partition lengths). Figures, not assertions: the machines are
@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.batch import run_batch
-from planner.batch_dask import run_dask
-from planner.batch_input import read_batch
-from planner.sweep import grid_slices, parse_axis
-from planner.workload import Workload
+from planner.running.batch import run_batch
+from planner.running.batch_dask import run_dask
+from planner.running.batch_input import read_batch
+from planner.running.sweep import grid_slices, parse_axis
+from planner.workload.model import Workload
 
 
 def write_grid_files(folder: Path, scenarios: int, files: int) -> None:

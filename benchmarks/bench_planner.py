@@ -72,8 +72,9 @@ def watch():
         time.sleep(0.05)
 threading.Thread(target=watch, daemon=True).start()
 from planner.pricing import default_book
-from planner.batch_input import read_batch
-from planner.batch import run_batch, write_outputs
+from planner.report.batch_files import write_outputs
+from planner.running.batch import run_batch
+from planner.running.batch_input import read_batch
 book = default_book()
 t0 = time.perf_counter()
 inp = read_batch(sys.argv[1], book)
@@ -137,9 +138,9 @@ def bench_batch(sizes: list[int], repeat: int) -> list[dict[str, float]]:
 
 
 def bench_single_plan(repeat: int) -> float:
-    from planner.plan import make_plan
+    from planner.plan.model import make_plan
     from planner.pricing import default_book
-    from planner.workload import Workload
+    from planner.workload.model import Workload
 
     book = default_book()
     w = Workload(peak_rps=500)
@@ -194,9 +195,9 @@ CLOUD_REGIONS = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
 def bench_clouds(repeat: int) -> dict[str, float]:
     """Per cloud: one plan's compute after start-up and a cold `planner plan` (wall time, peak memory); and the
     three clouds side by side (`--clouds aws,gcp,azure`), cold."""
-    from planner.plan import make_plan
+    from planner.plan.model import make_plan
     from planner.pricing import default_book
-    from planner.workload import Workload
+    from planner.workload.model import Workload
 
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -254,9 +255,9 @@ def bench_peer(repeat: int) -> list[dict[str, object]]:
     except ImportError:
         print("  peer: service-capacity-modeling is not installed (pip install '.[bench]'); skipped")
         return []
-    from planner.plan import make_plan
+    from planner.plan.model import make_plan
     from planner.pricing import default_book
-    from planner.workload import Workload
+    from planner.workload.model import Workload
 
     book = default_book()
     rows = []

@@ -4,7 +4,7 @@ Run:  python benchmarks/bench_uncertainty.py [--samples 1000,10000] [--repeat 5]
 
 Ours: ``make_uncertain_plan`` (the plan at the medians, every sample priced through the batch engine, the input
 tornado and the policy tornado) for peak traffic 300-900 req/s (90 % interval), 90 % reads, 50-400 GB, after
-start-up. The peer: ``planner.plan(..., simulations=128)`` for a stateless Java app and an RDS database on the
+start-up. The peer: ``planner.plan.model(..., simulations=128)`` for a stateless Java app and an RDS database on the
 same intervals (reads and writes split 90/10, its intervals read at 90 % confidence). Medians of ``--repeat``
 runs after one warm-up; machine noise is real, so compare ratios.
 """
@@ -31,9 +31,9 @@ def _median_ms(fn, repeat: int) -> float:  # noqa: ANN001
 
 
 def bench_ours(samples: list[int], repeat: int) -> dict[int, float]:
-    from planner.plan import make_uncertain_plan
     from planner.pricing import default_book
-    from planner.uncertainty.ranges import uncertain_from_dict
+    from planner.running.uncertainty.plans import make_uncertain_plan
+    from planner.running.uncertainty.ranges import uncertain_from_dict
 
     book, uw = default_book(), uncertain_from_dict(WORKLOAD)
     out = {}
@@ -67,9 +67,9 @@ def bench_peer(repeat: int, simulations: int = 128) -> float | None:
                          data_shape=DataShape(estimated_state_size_gib=interval(LOW_GB, HIGH_GB)))
 
     def both() -> None:
-        planner.plan(model_name="org.netflix.stateless-java", region="us-east-1", desires=app,
+        planner.plan.model(model_name="org.netflix.stateless-java", region="us-east-1", desires=app,
                      simulations=simulations)
-        planner.plan(model_name="org.netflix.rds", region="us-east-1", desires=db, simulations=simulations)
+        planner.plan.model(model_name="org.netflix.rds", region="us-east-1", desires=db, simulations=simulations)
 
     ms = _median_ms(both, repeat)
     print(f"  peer, {simulations} simulations (app + RDS): {ms:8.1f} ms", flush=True)

@@ -28,8 +28,8 @@ def main() -> None:
         sys.exit("service-capacity-modeling is not installed: pip install '.[bench]'")
     from bench_planner import peer_desires
 
-    from planner.plan import make_plan
-    from planner.workload import Workload
+    from planner.plan.model import make_plan
+    from planner.workload.model import Workload
 
     workloads = yaml.safe_load((REPO / "tests" / "calibration" / "workloads.yaml").read_text())
     print("| workload | peak req/s | peer app | ours (horizontal, today's peak) | app ratio | peer database | "

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from planner.base.errors import PlannerError
+from planner.base.uploads import display_name
 from planner.clouds import catalog_for, catalogs
-from planner.errors import PlannerError
-from planner.plan import Plan, make_plan
+from planner.plan.model import Plan, make_plan
 from planner.pricing import PriceBook, default_book
 from planner.pricing.book import remember
 from planner.report.escaping import markdown_literal
 from planner.report.formatting import usd
-from planner.share import field_bounds, workload_from_query, workload_to_query
-from planner.uploads import display_name
-from planner.vocabulary import FIELD_LABELS, choice_label, field_label
-from planner.workload import ENUM_FIELDS, Workload, WorkloadError, workload_from_dict
+from planner.workload.model import ENUM_FIELDS, Workload, WorkloadError, workload_from_dict
+from planner.workload.share import field_bounds, workload_from_query, workload_to_query
+from planner.workload.vocabulary import FIELD_LABELS, choice_label, field_label
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator

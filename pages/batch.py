@@ -8,15 +8,16 @@ from pathlib import Path
 import streamlit as st
 
 from pages._ui import page_menu
-from planner.batch import errors_frame, run_batch, write_outputs
-from planner.batch_input import (
+from planner.report.batch_files import write_outputs
+from planner.running.batch import errors_frame, run_batch
+from planner.running.batch_input import (
     MAX_BATCH_BYTES,
     MAX_BATCH_ROWS,
     BatchFileError,
     check_batch_size,
     read_batch_data,
 )
-from planner.example import template_csv
+from planner.cli.example import template_csv
 from planner.report.escaping import markdown_literal, spreadsheet_safe
 from planner.report.figures import batch_figure
 from planner.report.tables import (
@@ -26,8 +27,8 @@ from planner.report.tables import (
     money_in_cents,
     rejection_reasons,
 )
-from planner.uploads import display_name, results_stem
-from planner.vocabulary import column_label
+from planner.base.uploads import display_name, results_stem
+from planner.workload.vocabulary import column_label
 
 page_menu()
 st.title("Batch what-if")

@@ -8,17 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from pages._ui import page_menu, price_book, sidebar_workload, workload_cloud
+from planner.base.errors import PlannerError
 from planner.clouds import catalog_for, catalogs
 from planner.clouds.regions import equivalent_region
-from planner.errors import PlannerError
-from planner.explore import compare_regions, cost_vs_load, crossovers, pair_crossover
-from planner.multicloud import clouds_table
 from planner.pricing.book import remember
 from planner.report.escaping import markdown_literal
 from planner.report.figures import clouds_figure, cost_vs_load_figure, regions_figure
 from planner.report.formatting import usd
 from planner.report.tables import batch_table, clouds_display
-from planner.vocabulary import column_label
+from planner.running.explore import compare_regions, cost_vs_load, crossovers, pair_crossover
+from planner.running.multicloud import clouds_table
+from planner.workload.vocabulary import column_label
 
 # regions spread over the world, per cloud, offered by default beside the workload's own
 WORLD = ({"aws": "us-east-1", "gcp": "us-east4", "azure": "eastus"},
@@ -29,7 +29,7 @@ WORLD = ({"aws": "us-east-1", "gcp": "us-east4", "azure": "eastus"},
 
 @st.cache_data(max_entries=32, show_spinner="Sweeping load…")
 def sweep(workload_json: str, low: float, high: float, points: int):  # noqa: ANN201
-    from planner.workload import Workload
+    from planner.workload.model import Workload
 
     return cost_vs_load(Workload.model_validate_json(workload_json), np.geomspace(low, high, points),
                         price_book(workload_cloud(workload_json)))
@@ -37,8 +37,8 @@ def sweep(workload_json: str, low: float, high: float, points: int):  # noqa: AN
 
 @st.cache_resource(max_entries=16, show_spinner="Planning on each cloud…")
 def by_cloud(workload_json: str, clouds: tuple[str, ...], overrides: tuple[tuple[str, str], ...]):  # noqa: ANN201
-    from planner.multicloud import plans_across_clouds
-    from planner.workload import Workload
+    from planner.running.multicloud import plans_across_clouds
+    from planner.workload.model import Workload
 
     plans = plans_across_clouds(Workload.model_validate_json(workload_json), list(clouds), dict(overrides), price_book)
     for cloud in clouds:
@@ -48,7 +48,7 @@ def by_cloud(workload_json: str, clouds: tuple[str, ...], overrides: tuple[tuple
 
 @st.cache_data(max_entries=32, show_spinner="Pricing each region…")
 def by_region(workload_json: str, regions: tuple[str, ...]):  # noqa: ANN201
-    from planner.workload import Workload
+    from planner.workload.model import Workload
 
     return compare_regions(Workload.model_validate_json(workload_json), list(regions),
                            price_book(workload_cloud(workload_json)))

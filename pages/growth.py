@@ -5,16 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._ui import headline, page_menu, price_book, sidebar_workload, workload_cloud
-from planner.errors import PlannerError
-from planner.explore import crossovers, growth
+from planner.base.errors import PlannerError
 from planner.report.escaping import markdown_literal
 from planner.report.figures import growth_figure
 from planner.report.formatting import usd
+from planner.running.explore import crossovers, growth
 
 
 @st.cache_data(max_entries=32, show_spinner="Planning each month…")
 def monthly(workload_json: str):  # noqa: ANN201
-    from planner.workload import Workload
+    from planner.workload.model import Workload
 
     return growth(Workload.model_validate_json(workload_json), price_book(workload_cloud(workload_json)))
 

@@ -15,7 +15,7 @@ from planner.report.formatting import pct, usd
 from planner.report.markdown import render_markdown
 from planner.report.tables import (bom_table, decisions_table, dr_name, money_in_cents, options_card_table,
                                    options_table)
-from planner.workload import COMMITTING
+from planner.workload.model import COMMITTING
 
 page_menu()
 st.title("Plan a workload")
@@ -62,8 +62,8 @@ with results:
     st.table(decisions_table(plan), hide_index=True)
 
     if workload.purchase_option in COMMITTING:
-        from planner.commitment import commitment_curves, no_commitment_reason
         from planner.report.figures import commitment_figure
+        from planner.running.commitment import commitment_curves, no_commitment_reason
 
         with st.expander("Commitment", expanded=True):
             curves = commitment_curves(plan, price_book(workload.cloud))

@@ -7,15 +7,15 @@ import datetime as dt
 import streamlit as st
 
 from pages._ui import page_menu, price_book, price_book_choice
+from planner.base.errors import PlannerError
 from planner.clouds import catalog_for, catalogs
-from planner.errors import PlannerError
 from planner.pricing import PURCHASE_OPTIONS
 from planner.pricing.book_status import freshness
-from planner.report.figures import freshness_figure
 from planner.pricing.queries import select_instances, table_ages
 from planner.report.escaping import markdown_literal, spreadsheet_safe
+from planner.report.figures import freshness_figure
 from planner.report.tables import blanks_as_dashes
-from planner.vocabulary import PRICE_COLUMN_LABELS, PRICE_OPTION_LABELS, TABLE_KIND_LABELS
+from planner.workload.vocabulary import PRICE_COLUMN_LABELS, PRICE_OPTION_LABELS, TABLE_KIND_LABELS
 
 STALE_AFTER_DAYS = 365
 

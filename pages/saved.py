@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._ui import page_menu, plan_or_error, price_book, sidebar_workload
-from planner.errors import PlannerError
+from planner.base.errors import PlannerError
 from planner.report.escaping import markdown_literal
 
 
@@ -69,8 +69,8 @@ st.subheader("Open")
 c1, c2 = st.columns([3, 1])
 chosen = c1.selectbox("Saved scenario", list(labels), format_func=labels.get, key=open_key)
 picked = get(db, chosen)
-from planner.share import workload_to_query  # noqa: E402
-from planner.workload import workload_from_dict  # noqa: E402
+from planner.workload.model import workload_from_dict  # noqa: E402
+from planner.workload.share import workload_to_query  # noqa: E402
 
 try:
     query = workload_to_query(workload_from_dict(picked.workload, f"saved #{picked.id}"))
@@ -100,9 +100,9 @@ c1, c2 = st.columns(2)
 ids = list(labels)
 before = c1.selectbox("Before", ids, index=1, format_func=labels.get, key=before_key)
 after = c2.selectbox("After", ids, format_func=labels.get, key=after_key)
-from planner.diff import diff_plans  # noqa: E402
 from planner.report.diff import headline as diff_headline  # noqa: E402
 from planner.report.diff import moved_lines, options_frame  # noqa: E402
+from planner.running.diff import diff_plans  # noqa: E402
 
 d = diff_plans(get(db, before).plan, get(db, after).plan)
 st.markdown(f"**{markdown_literal(diff_headline(d))}**")

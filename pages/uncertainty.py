@@ -8,9 +8,10 @@ import json
 import streamlit as st
 
 from pages._ui import headline, nothing_meets, page_menu, price_book, sidebar_workload, workload_cloud
-from planner.errors import PlannerError
-from planner.plan import Plan, make_uncertain_plan
+from planner.base.errors import PlannerError
+from planner.plan.model import Plan
 from planner.report.escaping import markdown_literal
+from planner.running.uncertainty.plans import make_uncertain_plan
 from planner.report.figures import (
     cheapest_figure,
     cost_distribution_figure,
@@ -20,13 +21,13 @@ from planner.report.figures import (
 from planner.report.formatting import quantity, share, usd
 from planner.report.markdown import render_markdown
 from planner.report.tables import swings_table, uncertainty_table
-from planner.vocabulary import FIELD_LABELS
-from planner.uncertainty.ranges import (
+from planner.workload.vocabulary import FIELD_LABELS
+from planner.running.uncertainty.ranges import (
     RANGED_FIELDS,
     default_interval,
     uncertain_from_dict,
 )
-from planner.workload import Workload, WorkloadError
+from planner.workload.model import Workload, WorkloadError
 
 FIRST_RANGED = ("peak_rps", "daily_active_users", "data_size_gb")  # on by default: what is least known
 

@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from planner.calibration import compare, load_references, render  # noqa: E402
+from planner.running.calibration import compare, load_references, render  # noqa: E402
 
 FOLDER = REPO / "tests" / "calibration"
 

@@ -16,11 +16,11 @@ QUICKSTART = [
     new_markdown_cell("# planner quick start\n\nPlan a workload with the library API, look at its options, "
                       "its report and its charts, then sweep traffic and availability."),
     new_code_cell("import numpy as np\nimport pandas as pd\nfrom IPython.display import Markdown\n\n"
-                  "from planner.explore import cost_vs_load, pair_crossover, sweep_grid\n"
-                  "from planner.plan import make_plan\n"
+                  "from planner.running.explore import cost_vs_load, pair_crossover, sweep_grid\n"
+                  "from planner.plan.model import make_plan\n"
                   "from planner.report.figures import cost_breakdown_figure, cost_vs_load_figure\n"
                   "from planner.report.markdown import render_markdown\n"
-                  "from planner.workload import Workload"),
+                  "from planner.workload.model import Workload"),
     new_markdown_cell("## One workload\n\nEvery field has a unit in its name and a documented default "
                       "(`planner example` prints them all)."),
     new_code_cell("workload = Workload(name=\"checkout-api\", peak_rps=800, data_size_gb=250, availability_target=99.9,\n"
@@ -51,7 +51,7 @@ QUICKSTART = [
                   "                   title=\"Recommended monthly cost by traffic and availability target\")"),
     new_markdown_cell("## Three clouds\n\nThe same workload on AWS, Google Cloud and Azure, each in the region "
                       "nearest the workload's (`planner/clouds/regions.py`)."),
-    new_code_cell("from planner.multicloud import clouds_table, plans_across_clouds\n"
+    new_code_cell("from planner.running.multicloud import clouds_table, plans_across_clouds\n"
                   "from planner.report.figures import clouds_figure\n\n"
                   "clouds = clouds_table(plans_across_clouds(workload, [\"aws\", \"gcp\", \"azure\"]))\n"
                   "clouds[[\"cloud\", \"region\", \"recommended\", \"monthly_usd\", \"vs_cheapest_pct\", "
@@ -63,14 +63,14 @@ MODELS = [
     new_markdown_cell("# The capacity models, made visible\n\nEach chart calls the same functions the planner "
                       "uses (`planner.sizing`); their formulas and references are in `docs/model.md`."),
     new_code_cell("import numpy as np\nimport pandas as pd\nimport plotly.express as px\n\n"
-                  "from planner.explore import sweep_grid\n"
-                  "from planner.policy import SizingPolicy\n"
+                  "from planner.running.explore import sweep_grid\n"
+                  "from planner.workload.policy import SizingPolicy\n"
                   "from planner.pricing import default_book\n"
                   "from planner.pricing.queries import instance_candidates\n"
                   "from planner.sizing.cache import hit_ratio\n"
                   "from planner.sizing.queueing import erlang_c, min_servers, wait_quantile_s\n"
                   "from planner.sizing.usl import usl_capacity, usl_peak_cores\n"
-                  "from planner.workload import Workload\n\npolicy = SizingPolicy()"),
+                  "from planner.workload.model import Workload\n\npolicy = SizingPolicy()"),
     new_markdown_cell("## p99 latency against vCPU count (Erlang C)\n\n500 req/s x 50 ms = 25 busy vCPU. "
                       "The p99 response is the 50 ms of work plus the p99 wait of an M/M/c queue."),
     new_code_cell("a, s = 25.0, 0.050\nc = np.arange(26, 61)\n"
@@ -100,7 +100,7 @@ MODELS = [
                   "        x=\"cache share of data\", y=\"hit ratio\", log_x=True,\n"
                   "        title=\"Hit ratio under self-similar locality (hot 20% draws 90%)\")"),
     new_markdown_cell("## DR tiers on an RTO/RPO chart, priced for one workload"),
-    new_code_cell("from planner.plan import make_plan\n"
+    new_code_cell("from planner.plan.model import make_plan\n"
                   "from planner.sizing.dr import tier_rto_minutes\n\n"
                   "w = Workload(peak_rps=500, data_size_gb=200, availability_target=99.9)\n"
                   "tiers = policy.dr_tiers\n"

@@ -17,9 +17,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from planner.plan import make_plan  # noqa: E402
+from planner.plan.model import make_plan  # noqa: E402
 from planner.report.markdown import render_markdown  # noqa: E402
-from planner.scenarios import GOLDEN_REPORTS, SCENARIOS, scenario  # noqa: E402
+from planner.workload.scenarios import GOLDEN_REPORTS, SCENARIOS, scenario  # noqa: E402
 
 GOLDEN = REPO / "tests" / "golden"
 

@@ -10,12 +10,12 @@ import math
 import numpy as np
 import pytest
 
-from planner.batch import run_batch
-from planner.batch_input import read_batch
-from planner.plan import make_plan
+from planner.plan.model import make_plan
 from planner.report.mermaid import mermaid
+from planner.running.batch import run_batch
+from planner.running.batch_input import read_batch
 from planner.sizing.workers import drain_rate
-from planner.workload import Workload, WorkloadError, workload_from_dict
+from planner.workload.model import Workload, WorkloadError, workload_from_dict
 
 GB_PER_KB = 1 / 1024 / 1024
 
@@ -263,8 +263,8 @@ def test_relational_stays_where_key_value_is_dearer():
 
 
 def test_pods_per_node_by_hand():
-    from planner.policy import SizingPolicy
     from planner.sizing.kubernetes import pods_per_node, reserved_memory_gib, reserved_vcpu
+    from planner.workload.policy import SizingPolicy
 
     assert reserved_vcpu(4)[()] == pytest.approx(0.06 + 0.01 + 2 * 0.005)
     assert reserved_vcpu(16)[()] == pytest.approx(0.08 + 12 * 0.0025)
@@ -288,7 +288,7 @@ def test_kubernetes_option_by_hand():
     # the same instance types with the kubelet's and DaemonSets' share taken, plus a control plane: never cheaper
     # than the plain fleet
     for name in ("mid-size-saas", "high-traffic-consumer-app", "media-site"):
-        from planner.scenarios import scenario
+        from planner.workload.scenarios import scenario
 
         q = make_plan(scenario(name))
         assert q.option("kubernetes").monthly_usd > q.option("horizontal").monthly_usd, name

@@ -9,13 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.engine import OPTIONS
-from planner.batch import run_batch, write_outputs
-from planner.batch_input import read_batch
 from planner.cli import main
-from planner.example import template_csv
-from planner.plan import make_plan
-from planner.workload import Workload
+from planner.cli.example import template_csv
+from planner.engine.chain import OPTIONS
+from planner.plan.model import make_plan
+from planner.report.batch_files import write_outputs
+from planner.running.batch import run_batch
+from planner.running.batch_input import read_batch
+from planner.workload.model import Workload
 
 def _random_rows(n: int, seed: int = 3) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
@@ -168,7 +169,7 @@ def test_template_round_trip(tmp_path, book):
     path = tmp_path / "t.csv"
     path.write_text(template_csv())
     result = run_batch(read_batch(path, book), book)
-    from planner.scenarios import SCENARIOS, scenario
+    from planner.workload.scenarios import SCENARIOS, scenario
 
     assert list(result.summary.name) == list(SCENARIOS)
     for name, cost in zip(result.summary.name, result.summary.monthly_usd):
@@ -203,11 +204,11 @@ def test_csv_cells_without_a_value_are_empty(tmp_path, book):
 
 
 def test_csv_written_in_slices_is_the_same_file(tmp_path, book, monkeypatch):
-    import planner.batch as batch
+    import planner.report.batch_files as batch_files
 
     result = run_batch(read_batch(_write(tmp_path, _random_rows(12)), book), book)
     write_outputs(result, tmp_path / "whole.csv")
-    monkeypatch.setattr(batch, "CSV_SLICE_ROWS", 5)  # 60 option rows in 12 slices, 12 summary rows in 3
+    monkeypatch.setattr(batch_files, "CSV_SLICE_ROWS", 5)  # 60 option rows in 12 slices, 12 summary rows in 3
     write_outputs(result, tmp_path / "sliced.csv")
     for kind in ("", ".summary"):
         whole, sliced = (tmp_path / f"{stem}{kind}.csv" for stem in ("whole", "sliced"))
@@ -305,7 +306,7 @@ def test_nested_policy_columns(tmp_path, book):
 
 def test_cells_parse_as_numbers_one_way():
     # the batch's column parser and the row check's (parse_number, through the workload model) are one grammar
-    from planner.numbers import NotANumber, parse_number, parse_numbers
+    from planner.base.numbers import NotANumber, parse_number, parse_numbers
 
     text = np.array(["1", "1.5", "-2", "+3", "1e3", ".5", "5.", " 7 ", "1_000", "", "inf", "nan", "1e400", "0x10",
                      "1,5", "1__0", "_1", "12%"], dtype=object)

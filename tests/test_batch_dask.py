@@ -10,13 +10,13 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from planner.batch import run_batch  # noqa: E402
-from planner.batch_dask import input_paths, run_dask  # noqa: E402
-from planner.batch_input import read_batch  # noqa: E402
+from planner.base.errors import PlannerError  # noqa: E402
 from planner.cli import main  # noqa: E402
-from planner.errors import PlannerError  # noqa: E402
-from planner.sweep import parse_axis, write_grid  # noqa: E402
-from planner.workload import Workload  # noqa: E402
+from planner.running.batch import run_batch  # noqa: E402
+from planner.running.batch_dask import input_paths, run_dask  # noqa: E402
+from planner.running.batch_input import read_batch  # noqa: E402
+from planner.running.sweep import parse_axis, write_grid  # noqa: E402
+from planner.workload.model import Workload  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_output_replaced_whole_and_kept_on_failure(inputs, tmp_path, monkeypatch
     out = tmp_path / "res.parquet"
     out.mkdir()
     (out / "old-marker").write_text("previous results")
-    import planner.batch_dask as bd
+    import planner.running.batch_dask as bd
 
     monkeypatch.setattr(bd, "CONNECT_TIMEOUT", "2s")
     with pytest.raises(PlannerError, match="cannot reach the Dask scheduler tcp://127.0.0.1:9"):
@@ -97,7 +97,7 @@ def test_missing_extra_is_one_line(monkeypatch):
         return real(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_dask)
-    from planner.batch_dask import MISSING, _dask
+    from planner.running.batch_dask import MISSING, _dask
 
     with pytest.raises(PlannerError, match=r"pip install 'planner\[dask\]'"):
         _dask()

@@ -104,8 +104,8 @@ def test_plan_page_in_a_real_browser(server, browser):
 
 
 def test_batch_upload_in_a_real_browser(server, browser, tmp_path):
-    from planner.example import template_csv
-    from planner.scenarios import SCENARIOS
+    from planner.cli.example import template_csv
+    from planner.workload.scenarios import SCENARIOS
 
     csv = tmp_path / "scenarios.csv"
     csv.write_text(template_csv() + "bad-row,,,-5,,,,,,,,,,,,,,,,,\n")
@@ -283,8 +283,8 @@ def test_every_download_arrives_when_clicked_one_after_another(server, browser, 
 
 
 def test_every_batch_download_arrives_when_clicked_one_after_another(server, browser, tmp_path):
-    from planner.example import template_csv
-    from planner.scenarios import SCENARIOS
+    from planner.cli.example import template_csv
+    from planner.workload.scenarios import SCENARIOS
 
     csv = tmp_path / "scenarios.csv"
     csv.write_text(template_csv())

@@ -15,15 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.plan import OPTION_ORDER
+from planner.base.errors import PlannerError
 from planner.cli import main
 from planner.clouds import catalog_for
-from planner.engine import run, workloads_frame
-from planner.errors import PlannerError
-from planner.multicloud import clouds_table, plans_across_clouds, retarget
-from planner.plan import make_plan
+from planner.engine.chain import run, workloads_frame
+from planner.plan.model import OPTION_ORDER
+from planner.plan.model import make_plan
 from planner.pricing import default_book
-from planner.workload import Workload
+from planner.running.multicloud import clouds_table, plans_across_clouds, retarget
+from planner.workload.model import Workload
 
 SOURCES = Path(__file__).resolve().parents[2] / "shared" / "pricing-sources"
 HERE = {"gcp": "us-central1", "azure": "eastus"}
@@ -224,8 +224,8 @@ def test_cli_clouds_bad_input(tmp_path, capsys, argv, message):
 
 
 def test_batch_rows_may_mix_clouds(tmp_path):
-    from planner.batch import run_batch
-    from planner.batch_input import read_batch
+    from planner.running.batch import run_batch
+    from planner.running.batch_input import read_batch
 
     path = tmp_path / "mix.csv"
     path.write_text("name,cloud,region,peak_rps\na,aws,us-east-1,100\nb,gcp,us-central1,100\n"

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planner.commitment import commitment_curves
-from planner.plan import make_plan
+from planner.plan.model import make_plan
 from planner.report.markdown import render_markdown
-from planner.workload import Workload
+from planner.running.commitment import commitment_curves
+from planner.workload.model import Workload
 
 
 def workload(**changes: object) -> Workload:

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
+from planner.base.errors import PlannerError
 from planner.cli import main
-from planner.currency import USD, currency, displayed_in, rates
-from planner.errors import PlannerError
-from planner.plan import make_plan
+from planner.plan.model import make_plan
+from planner.pricing.currency import USD, currency, displayed_in, rates
 from planner.report.formatting import unit_usd, usd
 from planner.report.markdown import render_markdown
-from planner.workload import Workload
+from planner.workload.model import Workload
 
 
 def test_bundled_rates_are_the_ecb_reference_rates_crossed_through_the_euro():

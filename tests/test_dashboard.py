@@ -365,8 +365,8 @@ def test_the_visit_keeps_its_workload_from_page_to_page():
                                     {"peak_rps": 0.1 + 0.2, "data_size_gb": 1e-7, "monthly_growth": 0.0123456789}])
 def test_a_share_link_holds_full_precision(fields):
     # 12345.67 went into the link as 12345.7 and 99.99999 as 100 (then refused)
-    from planner.share import workload_from_query, workload_to_query
-    from planner.workload import Workload
+    from planner.workload.model import Workload
+    from planner.workload.share import workload_from_query, workload_to_query
 
     w = Workload(**fields)
     back = workload_from_query(workload_to_query(w))
@@ -421,7 +421,7 @@ def test_a_bad_link_names_the_field_by_its_label():
 
 
 def test_the_vocabulary_names_policy_tunables_in_words():
-    from planner.vocabulary import field_label
+    from planner.workload.vocabulary import field_label
 
     assert field_label("peak_rps") == "Peak requests/s"
     assert field_label("policy.usl_sigma") == "USL contention (sigma) (policy)"
@@ -434,9 +434,9 @@ def test_chart_titles_fit_a_phone():
     import numpy as np
     import pandas as pd
 
-    from planner.plan import make_plan
+    from planner.plan.model import make_plan
     from planner.report.figures import batch_figure, cost_breakdown_figure
-    from planner.workload import Workload
+    from planner.workload.model import Workload
 
     many = pd.DataFrame({"name": [f"s{i}" for i in range(478)], "monthly_usd": np.linspace(10, 1e4, 478)})
     for fig in (cost_breakdown_figure(make_plan(Workload(peak_rps=900))), batch_figure(many)):
@@ -446,7 +446,7 @@ def test_chart_titles_fit_a_phone():
 
 def test_batch_results_are_headed_in_words(monkeypatch):
     # the tables showed monthly_usd, sla_floor_pct, db_instance_class
-    from planner.example import template_csv
+    from planner.cli.example import template_csv
     from tests.test_security_prices import _Upload, _uploading
 
     _uploading(monkeypatch, {"batch_upload": _Upload("scenarios.csv", template_csv().encode())})
@@ -460,9 +460,9 @@ def test_batch_results_are_headed_in_words(monkeypatch):
 def test_a_dr_tier_has_one_spelling_in_every_output(capsys):
     # the report said "backup restore", the dashboard "backup & restore", the decisions "backup_restore"
     from planner.cli.plan_table import print_plan
-    from planner.plan import make_plan
+    from planner.plan.model import make_plan
     from planner.report.markdown import render_markdown
-    from planner.workload import Workload
+    from planner.workload.model import Workload
 
     plan = make_plan(Workload(peak_rps=3, data_size_gb=100))
     md = render_markdown(plan)

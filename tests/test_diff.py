@@ -8,11 +8,11 @@ import math
 import pytest
 import yaml
 
+from planner.base.errors import PlannerError
 from planner.cli import main
-from planner.diff import diff_plans, gates, load_side
-from planner.errors import PlannerError
-from planner.plan import make_plan
-from planner.workload import Workload
+from planner.plan.model import make_plan
+from planner.running.diff import diff_plans, gates, load_side
+from planner.workload.model import Workload
 
 BASE = {"name": "api", "region": "us-east-1", "peak_rps": 500, "data_size_gb": 100}
 

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.batch import run_batch
-from planner.batch_input import POLICY_COLUMNS, BatchFileError, BatchInput, read_batch
-from planner.engine import run, workloads_frame
-from planner.policy import SizingPolicy
+from planner.engine.chain import run, workloads_frame
 from planner.pricing import default_book
-from planner.workload import (
+from planner.running.batch import run_batch
+from planner.running.batch_input import POLICY_COLUMNS, BatchFileError, BatchInput, read_batch
+from planner.workload.policy import SizingPolicy
+from planner.workload.model import (
     NUMERIC_FIELDS,
     TEXT_FIELDS,
     Workload,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner import batch_limits
-from planner.batch_input import MAX_BATCH_BYTES, BatchFileError, check_batch_size, read_batch
+from planner.base import batch_limits
 from planner.cli import main
-from planner.workload import MAX_WORKLOAD_BYTES, WorkloadError, load_workload, parse_workload_text
+from planner.running.batch_input import MAX_BATCH_BYTES, BatchFileError, check_batch_size, read_batch
+from planner.workload.model import MAX_WORKLOAD_BYTES, WorkloadError, load_workload, parse_workload_text
 
 BILLION_LAUGHS = "\n".join(
     ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

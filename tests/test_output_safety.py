@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from planner.batch import run_batch, write_outputs
-from planner.batch_input import read_batch
 from planner.cli import main
-from planner.plan import make_plan
+from planner.plan.model import make_plan
+from planner.report.batch_files import write_outputs
 from planner.report.escaping import markdown_cell, markdown_literal, spreadsheet_cell, spreadsheet_safe
 from planner.report.markdown import render_markdown
-from planner.workload import Workload
+from planner.running.batch import run_batch
+from planner.running.batch_input import read_batch
+from planner.workload.model import Workload
 
 ATTACKS = ['=HYPERLINK("http://x.example","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3+cmd|' /C calc'!A0",
            "\t=1+1", "\r=1+1"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from planner.base.errors import PlannerError
 from planner.cli import main
-from planner.errors import PlannerError
-from planner.plan import make_plan
+from planner.plan.model import make_plan
 from planner.pricing import default_book
 from planner.pricing.overlay import apply_overlay, load_overlay, overlaid_book, read_overlay
-from planner.workload import Workload
+from planner.workload.model import Workload
 
 W = Workload(name="api", peak_rps=500, data_size_gb=100)
 

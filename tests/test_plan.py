@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from planner.plan import SCHEMA_VERSION, make_plan
-from planner.workload import Workload
+from planner.plan.model import make_plan
+from planner.report.json_contract import SCHEMA_VERSION
+from planner.workload.model import Workload
 
 BASE = {"name": "t", "peak_rps": 500}
 
@@ -190,7 +191,7 @@ def test_estimated_prices_are_marked():
 
 
 def test_unknown_region_lists_close_matches():
-    from planner.errors import UnknownNameError
+    from planner.base.errors import UnknownNameError
 
     with pytest.raises(UnknownNameError, match="unknown region 'us-east-9' for aws; did you mean"):
         plan(region="us-east-9")
@@ -205,7 +206,7 @@ def test_policy_overrides_change_the_plan():
 
 
 def test_growth_month_zero_is_the_plans_monthly_figure():
-    from planner.explore import growth
+    from planner.running.explore import growth
 
     w = Workload(**BASE)
     p = make_plan(w)
@@ -276,8 +277,8 @@ def test_decisions_and_reasons_use_words_not_field_names():
     ``public: false`` (assumptions may name ``policy.<tunable>``: that is where to change it)."""
     import re
 
-    from planner.vocabulary import decision_label
-    from planner.workload import Workload
+    from planner.workload.model import Workload
+    from planner.workload.vocabulary import decision_label
 
     workloads = [Workload(peak_rps=300), Workload(peak_rps=3, data_size_gb=1),
                  Workload(peak_rps=50_000, data_size_gb=5_000, availability_target=99.99, rto_minutes=15,

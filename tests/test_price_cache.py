@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from planner.plan import make_plan
+from planner.plan.model import make_plan
 from planner.pricing import cache
 from planner.pricing.book import PriceBook, remember
 from planner.pricing.loader import bundled_folder
-from planner.workload import Workload
+from planner.workload.model import Workload
 
 
 @pytest.fixture()

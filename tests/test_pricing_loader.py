@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.errors import PlannerError, PriceTableError
+from planner.base.errors import PlannerError, PriceTableError
 from planner.pricing import PriceBook
 from tests.conftest import edit_table
 

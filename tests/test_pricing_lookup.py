@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planner.errors import PlannerError, UnknownNameError
+from planner.base.errors import PlannerError, UnknownNameError
 from planner.pricing import HOURS_PER_MONTH, tiered_cost_usd
 
 # (region, service, sku, engine, deployment, hourly USD): the sanity checks of

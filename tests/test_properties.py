@@ -8,11 +8,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.plan import OPTION_ORDER
-from planner.engine import run, workloads_frame
-from planner.policy import SizingPolicy
+from planner.engine.chain import run, workloads_frame
+from planner.plan.model import OPTION_ORDER
 from planner.pricing import default_book
-from planner.workload import Workload
+from planner.workload.model import Workload
+from planner.workload.policy import SizingPolicy
 
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 POLICY = SizingPolicy()
@@ -106,7 +106,7 @@ def _varied_workloads(n: int, seed: int) -> pd.DataFrame:
 def test_database_floor_bounds_every_cached_database():
     # the bound that spares sizing the database behind caches never exceeds what any cache leaves it to cost
     from planner.clouds import catalog_for
-    from planner.engine import shared_sizing
+    from planner.engine.chain import shared_sizing
     from planner.sizing.database import database_candidates, database_floor, size_database, unit_prices
     book, wf, aws = default_book(), _varied_workloads(300, 1), catalog_for("aws")
     cols = {c: wf[c].to_numpy() for c in wf.columns}
@@ -127,7 +127,7 @@ def test_database_floor_bounds_every_cached_database():
 
 def test_sparing_hopeless_cache_sizings_changes_no_decision(monkeypatch):
     # with the bound switched off every scenario is sized behind every cache: the same choices come out
-    import planner.engine as engine
+    import planner.engine.chain as engine
 
     book, wf = default_book(), _varied_workloads(400, 3)
     spared = run(wf, POLICY, book, detail=False).sizing

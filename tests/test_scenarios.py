@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.plan import make_plan
+from planner.plan.model import make_plan
 from planner.report.markdown import render_markdown
-from planner.scenarios import GOLDEN_REPORTS, SCENARIOS, SIZED_SCENARIOS, scenario
+from planner.workload.scenarios import GOLDEN_REPORTS, SCENARIOS, SIZED_SCENARIOS, scenario
 
 GOLDEN = Path(__file__).parent / "golden"
 

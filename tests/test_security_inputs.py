@@ -24,12 +24,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.batch import run_batch, write_outputs
-from planner.batch_input import BatchFileError, read_batch
+from planner.base.errors import PlannerError
 from planner.cli import main
-from planner.errors import PlannerError
 from planner.pricing.overlay import check_overlay, load_overlay, overlaid_book, read_overlay
-from planner.workload import NUMERIC_FIELDS, Workload, WorkloadError, parse_workload_text
+from planner.report.batch_files import write_outputs
+from planner.running.batch import run_batch
+from planner.running.batch_input import BatchFileError, read_batch
+from planner.workload.model import NUMERIC_FIELDS, Workload, WorkloadError, parse_workload_text
 
 ROOT = Path(__file__).parents[1]
 
@@ -97,7 +98,7 @@ def _fuzz(examples: int) -> settings:
 @_fuzz(400)
 @given(st.lists(st.text(CELL_ALPHABET, min_size=1, max_size=8), min_size=1, max_size=20))
 def test_the_column_parser_and_the_cell_parser_agree(cells):
-    from planner.numbers import NotANumber, parse_number, parse_numbers
+    from planner.base.numbers import NotANumber, parse_number, parse_numbers
 
     text = np.array(cells, dtype=object)
     values, bad = parse_numbers(text, np.zeros(len(cells), dtype=bool))
@@ -114,7 +115,7 @@ def test_the_column_parser_and_the_cell_parser_agree(cells):
 @given(st.lists(st.text(CELL_ALPHABET, min_size=1, max_size=6), min_size=1, max_size=8))
 def test_a_cell_is_its_number_or_its_rows_error_and_never_nan(tmp_path, book, cells):
     # the fast column path and the row check once disagreed: a cell both accepted and unread became NaN
-    from planner.numbers import parse_number
+    from planner.base.numbers import parse_number
 
     path = tmp_path / "fuzz.csv"
     path.write_text("name,peak_rps,data_size_gb\n" + "".join(f'r,100,"{c}"\n' for c in cells))
@@ -144,7 +145,7 @@ def test_a_policy_column_reads_numbers_the_same_way(tmp_path, book):
 
 
 def test_an_error_inside_one_rows_sizing_is_that_rows_error(tmp_path, book, monkeypatch):
-    import planner.batch as batch
+    import planner.running.batch as batch
 
     real = batch.run
 
@@ -259,7 +260,7 @@ PARQUET_BOMBS = '''
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from planner.batch_input import BatchFileError, read_batch
+    from planner.running.batch_input import BatchFileError, read_batch
 
     n = 370_000  # 10,000-character names: 3.7 GB of cells, a few kilobytes on disk
     names = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array(["x" * 10_000]))
@@ -453,7 +454,7 @@ def test_part_files_of_a_killed_run_are_removed_by_the_next(tmp_path, book):
 def test_the_cli_batch_says_a_failed_write_in_one_line(tmp_path, capsys, monkeypatch):
     path = _csv(tmp_path, "name,peak_rps\na,500\n", "s.csv")
     (tmp_path / "out.csv").write_text("previous\n")
-    import planner.atomic as atomic
+    import planner.base.atomic as atomic
 
     monkeypatch.setattr(atomic.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(28, "No space left on device")))
     err = _one_line_exit_2(capsys, ["batch", str(path), "-o", str(tmp_path / "out.csv"), "-q"])
@@ -485,8 +486,8 @@ def test_prices_update_help_states_the_deadline(capsys):
 def test_an_empty_region_is_the_rows_clouds_default_region(tmp_path):
     # a gcp or azure row with an empty region took AWS's us-east-1 and failed ("belongs to aws, not gcp"):
     # 525 of the template's 1,009 rows
-    from planner.batch_input import read_batch
-    from planner.workload import Workload
+    from planner.running.batch_input import read_batch
+    from planner.workload.model import Workload
 
     (tmp_path / "in.csv").write_text("name,cloud,region,peak_rps\ng,gcp,,100\na,azure,,100\nw,aws,,100\n"
                                      "e,gcp,europe-west1,100\n")
@@ -498,7 +499,7 @@ def test_an_empty_region_is_the_rows_clouds_default_region(tmp_path):
 
 def test_a_batch_with_thousands_of_unknown_columns_is_one_short_line(tmp_path):
     # 20,000 unknown columns were one 2.8 MB line
-    from planner.batch_input import BatchFileError, read_batch
+    from planner.running.batch_input import BatchFileError, read_batch
 
     header = ",".join(["peak_rps", *(f"c{i}" for i in range(20_000))])
     (tmp_path / "in.csv").write_text(header + "\n" + ",".join(["1"] * 20_001) + "\n")
@@ -509,7 +510,7 @@ def test_a_batch_with_thousands_of_unknown_columns_is_one_short_line(tmp_path):
 
 
 def test_a_long_cell_is_quoted_by_its_start_and_a_number_below_the_smallest_float_is_refused(tmp_path):
-    from planner.batch_input import read_batch
+    from planner.running.batch_input import read_batch
 
     (tmp_path / "in.csv").write_text(f"name,peak_rps,object_storage_gb\nlong,{'1' * 5_001},1\ntiny,100,1e-400\n")
     inp = read_batch(tmp_path / "in.csv")

@@ -14,11 +14,11 @@ import sqlite3
 import pytest
 
 from planner.cli import main
-from planner.plan import make_plan
+from planner.plan.model import make_plan
 from planner.report.markdown import render_markdown
 from planner.report.mermaid import mermaid
 from planner.store import StoreError, delete, get, list_saved, open_store, save
-from planner.workload import Workload, WorkloadError, parse_workload_text
+from planner.workload.model import Workload, WorkloadError, parse_workload_text
 
 FENCE_BREAK = "postgresql\n```\n<script>x</script>"
 LINK = "[l](javascript:alert(1))"
@@ -130,8 +130,8 @@ def test_valid_policy_strings_still_read():
 
 def test_the_allowed_engines_are_the_ones_the_catalogs_and_price_tables_know(book):
     from planner.clouds import catalog_for, catalogs
-    from planner.policy import CACHE_ENGINES, DATABASE_ENGINES
     from planner.pricing import default_book
+    from planner.workload.policy import CACHE_ENGINES, DATABASE_ENGINES
 
     assert set(DATABASE_ENGINES) == {e for c in catalogs().values() for d in c.databases for e in d.engine}
     cached = set()

@@ -55,7 +55,7 @@ def _list_in_manifest(folder: Path, name: str) -> None:
                                   "aws/sub/../../../secret.csv"])
 def test_a_manifest_cannot_name_a_file_outside_its_folder(mini_tables, tmp_path, name):
     # a --price-book folder's manifest named ../ or absolute paths: the file was read and its first line echoed
-    from planner.errors import PriceTableError
+    from planner.base.errors import PriceTableError
     from planner.pricing import PriceBook
 
     folder = mini_tables()
@@ -70,7 +70,7 @@ def test_a_manifest_cannot_name_a_file_outside_its_folder(mini_tables, tmp_path,
 
 
 def test_a_table_that_is_a_symbolic_link_is_not_followed(mini_tables, tmp_path):
-    from planner.errors import PriceTableError
+    from planner.base.errors import PriceTableError
     from planner.pricing import PriceBook
 
     folder = mini_tables()
@@ -84,7 +84,7 @@ def test_a_table_that_is_a_symbolic_link_is_not_followed(mini_tables, tmp_path):
 
 def test_a_huge_table_is_refused_by_its_size_before_it_is_read(mini_tables, monkeypatch):
     # a 3 GB sparse table was read whole before its checksum refused it
-    from planner.errors import PriceTableError
+    from planner.base.errors import PriceTableError
     from planner.pricing import PriceBook, loader
 
     folder = mini_tables()
@@ -124,9 +124,9 @@ def test_an_uploaded_file_name_is_never_a_path(monkeypatch, tmp_path, client_nam
     # the Batch page wrote the upload to Path(tmp) / upload.name: ../ in the multipart name left a file there
     from streamlit.testing.v1 import AppTest
 
-    from planner.example import template_csv
-    from planner.scenarios import SCENARIOS
-    from planner.uploads import results_stem
+    from planner.base.uploads import results_stem
+    from planner.cli.example import template_csv
+    from planner.workload.scenarios import SCENARIOS
 
     name = client_name.format(tmp=tmp_path)
     _uploading(monkeypatch, {"batch_upload": _Upload(name, template_csv().encode() + b"bad-row,,,-5\n")})
@@ -177,7 +177,7 @@ def test_an_uploaded_overlay_is_checked_once_and_within_the_size_limit(monkeypat
     ("a\x1b]52;c;bad\x07.csv", "a]52;c;bad.csv"), ("x" * 200 + ".csv", "x" * 79 + "…"), ("", "upload.csv"),
 ])
 def test_a_client_file_name_is_shown_by_its_last_component(client, shown):
-    from planner.uploads import display_name
+    from planner.base.uploads import display_name
 
     assert display_name(client, "upload.csv") == shown
 
@@ -212,7 +212,7 @@ def test_prices_status_shows_update_text_inert(refreshed, capsys):
 
 def test_a_table_failing_its_checksum_is_not_parsed(mini_tables):
     # a table swapped for another file (a hard link) had its checksum refused and its first line echoed
-    from planner.errors import PriceTableError
+    from planner.base.errors import PriceTableError
     from planner.pricing import PriceBook
 
     folder = mini_tables()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planner.policy import SizingPolicy
 from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import hit_ratio, residual_hit_ratio
 from planner.sizing.compute import FleetNeed, az_plan, fleet_units, spread_over_azs, units_for
@@ -14,6 +13,7 @@ from planner.sizing.dr import dr_targets_met, dr_tier_index, tier_rto_minutes
 from planner.sizing.profile import hourly_fraction_of_peak
 from planner.sizing.queueing import erlang_b, erlang_c, min_servers, square_root_staffing, wait_quantile_s
 from planner.sizing.usl import usl_capacity, usl_peak_cores
+from planner.workload.policy import SizingPolicy
 
 POLICY = SizingPolicy()
 

@@ -10,11 +10,11 @@ import sqlite3
 import pytest
 
 from planner.cli import main
-from planner.plan import make_plan
+from planner.plan.model import make_plan
 from planner.pricing import default_book
 from planner.store import StoreError, delete, get, list_saved, open_store, save
 from planner.store.api import manifest_checksum
-from planner.workload import Workload
+from planner.workload.model import Workload
 
 W = Workload(name="checkout", peak_rps=300, data_size_gb=50)
 

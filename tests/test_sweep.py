@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from planner.batch import run_batch
-from planner.batch_input import read_batch
 from planner.cli import main
-from planner.plan import make_plan
-from planner.sweep import Axis, SweepError, grid_rows, grid_slices, parse_axis, write_grid
-from planner.workload import Workload
+from planner.plan.model import make_plan
+from planner.running.batch import run_batch
+from planner.running.batch_input import read_batch
+from planner.running.sweep import Axis, SweepError, grid_rows, grid_slices, parse_axis, write_grid
+from planner.workload.model import Workload
 
 
 def test_axes_parse_lists_and_ranges():

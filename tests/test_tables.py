@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from planner.plan import make_plan
+from planner.plan.model import make_plan
 from planner.report.tables import batch_table, blanks_as_dashes, bom_table, decisions_table, options_table
-from planner.workload import Workload
+from planner.workload.model import Workload
 
 
 def _no_raw_values(df: pd.DataFrame) -> None:
@@ -64,9 +64,9 @@ def test_cost_vs_load_figure_keeps_the_load_axis_on_the_swept_range():
 
     import numpy as np
 
-    from planner.explore import cost_vs_load, pair_crossover
     from planner.report.figures import cost_vs_load_figure
-    from planner.workload import Workload
+    from planner.running.explore import cost_vs_load, pair_crossover
+    from planner.workload.model import Workload
 
     table = cost_vs_load(Workload(name="t", peak_rps=500), np.geomspace(1, 20_000, 8))
     cross = pair_crossover(table, "vertical", "horizontal")
@@ -93,10 +93,10 @@ def test_batch_table_formats_probabilities_from_samples():
 
 def test_money_axes_read_as_dollars_with_separators():
     # axes read 4600 and 8000 where every other number on the page reads $4,600
-    from planner.explore import growth
-    from planner.plan import make_plan
+    from planner.plan.model import make_plan
     from planner.report.figures import cost_breakdown_figure, growth_figure
-    from planner.workload import Workload
+    from planner.running.explore import growth
+    from planner.workload.model import Workload
 
     w = Workload(name="t", peak_rps=500)
     for fig in (cost_breakdown_figure(make_plan(w)), growth_figure(growth(w))):

@@ -9,15 +9,17 @@ import math
 import numpy as np
 import pytest
 
-from planner.plan import OPTION_ORDER
 from planner.cli import main
-from planner.plan import SCHEMA_VERSION, make_plan, make_uncertain_plan
+from planner.plan.model import OPTION_ORDER
+from planner.plan.model import make_plan
 from planner.pricing import default_book
+from planner.report.json_contract import SCHEMA_VERSION
 from planner.report.markdown import render_markdown
-from planner.uncertainty.monte_carlo import RULE, sample_frame, simulate
-from planner.uncertainty.ranges import Range, parse_uncertain_text, uncertain_from_dict
-from planner.vocabulary import field_label
-from planner.workload import WorkloadError
+from planner.running.uncertainty.monte_carlo import RULE, sample_frame, simulate
+from planner.running.uncertainty.plans import make_uncertain_plan
+from planner.running.uncertainty.ranges import Range, parse_uncertain_text, uncertain_from_dict
+from planner.workload.model import WorkloadError
+from planner.workload.vocabulary import field_label
 
 RANGED = {"name": "checkout", "peak_rps": {"low": 300, "high": 900}, "data_size_gb": {"low": 50, "high": 400},
           "read_fraction": {"low": 0.8, "high": 0.97}, "monthly_growth": {"low": 0, "mid": 0.03, "high": 0.08}}
@@ -179,7 +181,7 @@ def test_range_quantile_is_a_pure_function():
 
 
 def test_policy_defaults_that_move_the_bill_most(ranged, book):
-    from planner.uncertainty.monte_carlo import POLICY_CANDIDATES, _policy_ends
+    from planner.running.uncertainty.monte_carlo import POLICY_CANDIDATES, _policy_ends
 
     u = simulate(ranged, 200, 1, book)
     assert len(u.policy_sensitivity) == 3
@@ -200,7 +202,7 @@ def test_policy_defaults_that_move_the_bill_most(ranged, book):
 
 
 def test_summary_rule_on_synthetic_samples():
-    from planner.uncertainty.monte_carlo import summarise
+    from planner.running.uncertainty.monte_carlo import summarise
 
     # 2 scenarios x 100 samples x 3 options; scenario 0: option 1 feasible everywhere at 200, option 0 cheaper
     # (100) but feasible in 60 %; scenario 1: nothing reaches 95 %: the most often feasible wins (option 2, 80 %)
@@ -237,8 +239,9 @@ BATCH = ("name,peak_rps,peak_rps.low,peak_rps.high,data_size_gb.low,data_size_gb
 
 
 def test_batch_rows_with_ranges_match_the_plan_under_uncertainty(tmp_path, book):
-    from planner.batch import run_batch, write_outputs
-    from planner.batch_input import read_batch
+    from planner.report.batch_files import write_outputs
+    from planner.running.batch import run_batch
+    from planner.running.batch_input import read_batch
 
     path = tmp_path / "in.csv"
     path.write_text(BATCH)
@@ -275,8 +278,8 @@ def test_batch_rows_with_ranges_match_the_plan_under_uncertainty(tmp_path, book)
 
 
 def test_batch_without_ranges_keeps_its_columns(tmp_path, book):
-    from planner.batch import OPTION_COLUMNS, SUMMARY_COLUMNS, run_batch
-    from planner.batch_input import read_batch
+    from planner.running.batch import OPTION_COLUMNS, SUMMARY_COLUMNS, run_batch
+    from planner.running.batch_input import read_batch
 
     path = tmp_path / "in.csv"
     path.write_text("name,peak_rps\na,100\n")

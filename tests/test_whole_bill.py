@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.engine import run, workloads_frame
-from planner.monotonicity import Inversion, inversions
-from planner.plan import make_plan
+from planner.engine.chain import run, workloads_frame
+from planner.plan.model import make_plan
 from planner.pricing import default_book
 from planner.report.markdown import render_markdown
+from planner.running.monotonicity import Inversion, inversions
 from planner.sizing.cold_starts import cold_share, hourly_cold_share, hourly_rps, provisioned_hours
-from planner.workload import Workload
+from planner.workload.model import Workload
 from tests.test_properties import _workload, workloads
 
 AXES = {
@@ -282,7 +282,7 @@ def test_a_target_no_architecture_meets_names_the_nearest_option_and_what_it_mis
 
 
 def test_a_vcpu_counts_the_work_its_family_does():
-    from planner.policy import SizingPolicy
+    from planner.workload.policy import SizingPolicy
 
     table = SizingPolicy().vcpu_throughput
     # hand-checked from the sources: m5 3.1 GHz x IPC 1.0, Graviton3 = 1.40 x m5, c8a 4.0 GHz x 1.98
@@ -306,7 +306,7 @@ def test_a_vcpu_counts_the_work_its_family_does():
 def test_bad_throughput_factors_are_refused_by_name():
     from pydantic import ValidationError
 
-    from planner.policy import SizingPolicy
+    from planner.workload.policy import SizingPolicy
 
     with pytest.raises(ValidationError, match="vcpu_throughput values must be in"):
         SizingPolicy(vcpu_throughput={"c7g": 0})
@@ -477,8 +477,8 @@ def test_the_count_at_which_a_class_needs_a_replica_fewer_is_priced_whatever_the
 
 def test_shard_counts_are_where_a_class_first_fits_with_k_replicas():
     from planner.clouds import catalogs
-    from planner.policy import SizingPolicy
     from planner.sizing.database import Demand, database_candidates, shard_counts
+    from planner.workload.policy import SizingPolicy
 
     p, catalog, book = SizingPolicy(), catalogs()["azure"], default_book("azure")
     candidates = database_candidates(book, catalog, p)
@@ -506,8 +506,8 @@ def test_shard_counts_are_where_a_class_first_fits_with_k_replicas():
 
 
 def test_shard_counts_priced_are_the_same_grid_whatever_the_load_or_the_targets():
-    from planner.policy import SizingPolicy
     from planner.sizing.database import SHARD_GRID, count_limit, more_shards
+    from planner.workload.policy import SizingPolicy
 
     p = SizingPolicy()
     rows, counts = more_shards(np.array([3.0, 4.0, 1.0]), np.array([np.inf, 100.0, 1.5]), p)
@@ -609,7 +609,7 @@ def test_a_feasible_option_without_a_bill_is_never_recommended():
     # the recommendation takes the cheapest feasible bill; an option with no number (NaN) is not the cheapest
     import numpy as np
 
-    from planner.engine import OPTIONS, _recommend
+    from planner.engine.chain import OPTIONS, _recommend
 
     k = len(OPTIONS)
     rows = np.tile(np.arange(2), k)
@@ -628,10 +628,10 @@ def test_a_volume_crossing_400_gb_never_makes_more_data_cheaper():
     # whole-bill choice now (provisioned at 400 GB where that costs less than the IOPS)
     import numpy as np
 
-    from planner.engine import OPTIONS, run, workloads_frame
-    from planner.policy import SizingPolicy
+    from planner.engine.chain import OPTIONS, run, workloads_frame
     from planner.pricing import default_book
-    from planner.workload import Workload
+    from planner.workload.model import Workload
+    from planner.workload.policy import SizingPolicy
 
     base = dict(read_fraction=0.5, cacheable_fraction=0.3, public=True, purchase_option="savings_1yr",
                 region="eu-west-1", peak_rps=3888)

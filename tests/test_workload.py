@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.example import example_yaml
-from planner.workload import Workload, WorkloadError, parse_workload_text, workload_from_dict
+from planner.cli.example import example_yaml
+from planner.workload.model import Workload, WorkloadError, parse_workload_text, workload_from_dict
 
 
 def problems(data) -> str:

@@ -12,6 +12,7 @@ import typer
 import typer.main
 
 from planner import __version__
+from planner.base.errors import PlannerError
 from planner.cli.batch import batch
 from planner.cli.dashboard import dashboard
 from planner.cli.diff import diff
@@ -19,7 +20,6 @@ from planner.cli.plan import example, plan
 from planner.cli.prices import prices_app
 from planner.cli.scenarios import scenarios_app
 from planner.cli.sweep import sweep
-from planner.errors import PlannerError
 
 EXIT_USAGE = 2
 

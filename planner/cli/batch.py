@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from planner.errors import PlannerError
+from planner.base.errors import PlannerError
 from planner.report.escaping import terminal_text
 
 EXIT_ROW_ERRORS = 1
@@ -39,10 +39,10 @@ def batch(
 ) -> int:
     """Price every scenario of a CSV: exit 0 when every row was priced, 1 when some rows were invalid (the
     others are priced and the bad ones listed), 2 when the file or the arguments cannot be used."""
-    from planner.atomic import write_text_atomic
+    from planner.base.atomic import write_text_atomic
 
     if template:
-        from planner.example import template_csv
+        from planner.cli.example import template_csv
 
         if out is None:
             sys.stdout.write(template_csv())
@@ -61,10 +61,11 @@ def batch(
     if out.suffix.lower() not in (".csv", ".parquet", ".json", ".md"):
         raise PlannerError(f"{out}: unknown output format '{out.suffix or '(none)'}'; use .csv, .parquet, .json or .md")
 
-    from planner.batch import run_batch, write_outputs
-    from planner.batch_input import read_batch
     from planner.pricing.books import Books
-    from planner.uncertainty.monte_carlo import check_samples
+    from planner.report.batch_files import write_outputs
+    from planner.running.batch import run_batch
+    from planner.running.batch_input import read_batch
+    from planner.running.uncertainty.monte_carlo import check_samples
 
     check_samples(samples)
     from planner.pricing.overlay import load_overlay
@@ -92,7 +93,7 @@ def batch(
         remember(loaded)
     written = write_outputs(result, out)
     priced = result.priced
-    from planner.engine import OPTIONS
+    from planner.engine.chain import OPTIONS
 
     print(f"priced {priced:,} of {inp.rows_read:,} scenarios ({priced * len(OPTIONS):,} options) -> "
           + ", ".join(str(p) for p in written), file=sys.stderr)
@@ -112,8 +113,8 @@ def batch(
 def _batch_dask(scenarios: Path, out: Path, *, scheduler: str | None, workers: int, samples: int, seed: int,
                 quiet: bool, prices: Path | None) -> int:
     """``planner batch --engine dask``: the same pricing per partition on a Dask cluster."""
-    from planner.batch_dask import run_dask
-    from planner.uncertainty.monte_carlo import check_samples
+    from planner.running.batch_dask import run_dask
+    from planner.running.uncertainty.monte_carlo import check_samples
 
     check_samples(samples)
     if prices is not None:
@@ -136,7 +137,7 @@ def _batch_dask(scenarios: Path, out: Path, *, scheduler: str | None, workers: i
     else:
         run = run_dask(scenarios, out, scheduler=scheduler, workers=workers or 2, samples=samples, seed=seed,
                        on_client=said)
-    from planner.engine import OPTIONS
+    from planner.engine.chain import OPTIONS
 
     print(f"priced {run.priced:,} of {run.rows_read:,} scenarios ({run.priced * len(OPTIONS):,} options) in "
           f"{run.partitions} partition(s) -> {out}/options, {out}/summary", file=sys.stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from planner.errors import PlannerError
+from planner.base.errors import PlannerError
 
 
 def find_app() -> Path:

@@ -11,7 +11,7 @@ import typer
 from planner.cli.output import CURRENCY, PRICES, PlanFormat, emit, terminal_only
 
 if TYPE_CHECKING:
-    from planner.diff import PlanDiff
+    from planner.running.diff import PlanDiff
 
 FAIL_ABOVE = typer.Option(None, "--fail-above-usd", min=0, help="Exit 3 when the recommended monthly bill is "
                                                                  "above this many USD.")
@@ -30,8 +30,8 @@ def diff(
     prices: Path | None = PRICES,
 ) -> int:
     """Compare two plans option by option and line by line; gate the new bill on a budget (in USD)."""
-    from planner.currency import check_code, displayed_in
-    from planner.diff import EXIT_GATE, diff_plans, gates, load_side
+    from planner.pricing.currency import check_code, displayed_in
+    from planner.running.diff import EXIT_GATE, diff_plans, gates, load_side
 
     from planner.pricing.overlay import load_overlay, overlaid_book
 

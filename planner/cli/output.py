@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from planner.errors import PlannerError
+from planner.base.errors import PlannerError
 
 PRICES = typer.Option(None, "--prices", help="Negotiated prices: a CSV of discounts and contract rates laid over "
                                             "the list prices (columns cloud, service, family, sku, discount_pct, "
@@ -36,6 +36,6 @@ def emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
     else:
-        from planner.atomic import write_text_atomic
+        from planner.base.atomic import write_text_atomic
 
         write_text_atomic(out, text)

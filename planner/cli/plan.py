@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
+from planner.base.errors import PlannerError
 from planner.cli.output import CURRENCY, PRICES, PlanFormat, emit, terminal_only
-from planner.errors import PlannerError
 
 DEFAULT_SAMPLES = 1_000
 
@@ -18,8 +18,8 @@ def example(
     out: Path | None = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
 ) -> None:
     """Print a commented example workload (YAML)."""
-    from planner.atomic import write_text_atomic
-    from planner.example import example_yaml
+    from planner.base.atomic import write_text_atomic
+    from planner.cli.example import example_yaml
 
     text = example_yaml()
     if out is None:
@@ -51,10 +51,10 @@ def plan(
     """Size a workload, price every option and recommend one. Inputs given as ranges ({low, high}: a 90 %
     interval) are sampled: the report adds each option's P10/P50/P90 bill and what drives it."""
     # read and validate first: a bad file is refused before the heavy imports and the price book load
-    from planner.uncertainty.monte_carlo import check_samples
-    from planner.uncertainty.ranges import load_uncertain
+    from planner.running.uncertainty.monte_carlo import check_samples
+    from planner.running.uncertainty.ranges import load_uncertain
 
-    from planner.currency import check_code, displayed_in
+    from planner.pricing.currency import check_code, displayed_in
 
     from planner.pricing.overlay import load_overlay, overlaid_book
 
@@ -76,8 +76,9 @@ def plan(
                                "--prices)")
         with displayed_in(shown_in):
             return _compare_prices(uw.workload, fmt, out)
-    from planner.plan import make_plan, make_uncertain_plan
+    from planner.plan.model import make_plan
     from planner.pricing.book import remember
+    from planner.running.uncertainty.plans import make_uncertain_plan
 
     book = overlaid_book(uw.workload.cloud, overlay)
     if uw.ranges or samples is not None:
@@ -108,7 +109,7 @@ def plan(
 def _gate(monthly_usd: float, fail_above_usd: float | None) -> int:
     """Exit status of a plan under ``--fail-above-usd``: 3 (the gate's message on stderr) or 0."""
     from planner.cli.diff import report_gates
-    from planner.diff import EXIT_GATE, gates
+    from planner.running.diff import EXIT_GATE, gates
 
     return report_gates(gates(None, monthly_usd, fail_above_usd=fail_above_usd), EXIT_GATE)
 
@@ -116,9 +117,9 @@ def _gate(monthly_usd: float, fail_above_usd: float | None) -> int:
 def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: PlanFormat, out: Path | None,
                  fail_above_usd: float | None, overlay: object = None) -> int:
     """``--clouds``: the workload (its ranges at their medians) on several clouds, one table side by side."""
-    from planner.multicloud import clouds_table, parse_clouds, parse_region_overrides, plans_across_clouds
     from planner.pricing.book import remember
     from planner.pricing.overlay import overlaid_book
+    from planner.running.multicloud import clouds_table, parse_clouds, parse_region_overrides, plans_across_clouds
 
     names = parse_clouds(clouds)
     plans = plans_across_clouds(workload, names, parse_region_overrides(cloud_region),  # type: ignore[arg-type]
@@ -144,9 +145,9 @@ def _plan_clouds(workload: object, clouds: str, cloud_region: list[str], fmt: Pl
 def _compare_prices(workload: object, fmt: PlanFormat, out: Path | None) -> int:
     """``planner plan --compare-prices``: the same workload on the bundled book and on the refreshed cache."""
     from planner.cli.diff import _print_diff
-    from planner.diff import diff_plans
-    from planner.plan import make_plan
+    from planner.plan.model import make_plan
     from planner.pricing.book import book_of
+    from planner.running.diff import diff_plans
 
     cloud = workload.cloud  # type: ignore[attr-defined]
     old, new = book_of(cloud, "bundled"), book_of(cloud, "cache")

@@ -10,16 +10,16 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.cli.render import _console, styled
-from planner.currency import display_currency
-from planner.plan import Plan
-from planner.policy import tier_label
+from planner.plan.model import Plan
+from planner.pricing.currency import display_currency
 from planner.report.escaping import terminal_text
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import pct as _pct
 from planner.report.formatting import share as _share
 from planner.report.formatting import usd as _usd
 from planner.report.tables import swings_table, uncertainty_table
-from planner.vocabulary import decision_label
+from planner.workload.policy import tier_label
+from planner.workload.vocabulary import decision_label
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 def print_clouds(plans: Sequence[Plan]) -> None:
     """The same workload on several clouds: the comparison, the cheapest highlighted."""
-    from planner.multicloud import clouds_table
     from planner.report.tables import clouds_display
+    from planner.running.multicloud import clouds_table
 
     console = _console()
     w = plans[0].workload

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
+from planner.base.errors import PlannerError
 from planner.cli.render import OutputFormat, print_frame, print_record
-from planner.errors import PlannerError
 
 prices_app = typer.Typer(help="Browse, look up, validate and refresh the price tables.", no_args_is_help=True)
 

@@ -41,11 +41,11 @@ def save(
     db: str | None = DB,
 ) -> int:
     """Plan a workload with the bundled prices and save the workload, its plan and the price book's checksum."""
-    from planner.plan import make_plan
+    from planner.plan.model import make_plan
     from planner.pricing import default_book
     from planner.store import open_store
     from planner.store import save as store_save
-    from planner.workload import load_workload
+    from planner.workload.model import load_workload
 
     w = load_workload(workload)
     store = open_store(db)
@@ -103,7 +103,7 @@ def show(
     elif fmt is ShowFormat.yaml:
         import yaml
 
-        from planner.workload import workload_from_dict
+        from planner.workload.model import workload_from_dict
 
         # the inputs that differ from today's defaults: the file plans again to the same workload
         compact = workload_from_dict(saved.workload, f"saved #{saved.id}").model_dump(mode="json",
@@ -145,7 +145,7 @@ def diff(
     db: str | None = DB,
 ) -> int:
     """Compare two saved plans option by option and line by line (as planner diff does)."""
-    from planner.diff import diff_plans
+    from planner.running.diff import diff_plans
     from planner.store import get, open_store
 
     store = open_store(db)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from planner.errors import PlannerError
+from planner.base.errors import PlannerError
 
 
 def sweep(
@@ -31,8 +31,8 @@ def sweep(
 ) -> int:
     """Sweep a base workload over a grid: exit 0 when written (and, with --run, every scenario priced), 1 when
     some scenarios could not be priced, 2 when the base, an axis or the output cannot be used."""
-    from planner.sweep import grid_rows, parse_axis, write_grid, write_grid_parts
-    from planner.workload import load_workload
+    from planner.running.sweep import grid_rows, parse_axis, write_grid, write_grid_parts
+    from planner.workload.model import load_workload
 
     workload = load_workload(base)
     axes = [parse_axis(spec) for spec in grid]
@@ -46,8 +46,8 @@ def sweep(
         print(f"{rows:,} scenarios ({' x '.join(str(len(a.values)) for a in axes)}) -> {out}; price them with "
               f"planner batch {out} -o RESULTS", file=sys.stderr)
         return 0
-    from planner.batch_input import MAX_BATCH_ROWS
     from planner.cli.batch import batch
+    from planner.running.batch_input import MAX_BATCH_ROWS
 
     if engine == "local" and rows > MAX_BATCH_ROWS:
         raise PlannerError(f"the grid has {rows:,} scenarios; the local engine prices at most {MAX_BATCH_ROWS:,} "

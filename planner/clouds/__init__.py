@@ -1,9 +1,12 @@
-"""Cloud catalogs: each cloud's services, price references, SLAs and region facts (see :mod:`.catalog`)."""
+"""Cloud catalogs: each cloud's services, price references, SLAs and region facts (see :mod:`.catalog`).
+
+May import: :mod:`planner.workload` (the policy a catalog adapts to its cloud) and :mod:`planner.base`.
+"""
 
 from __future__ import annotations
 
+from planner.base.errors import unknown_name
 from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
-from planner.errors import unknown_name
 
 
 def catalogs() -> dict[str, CloudCatalog]:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from planner.clouds.catalog import CloudCatalog, DatabaseVariant, ObjectClass, PriceRef
-from planner.policy import DEFAULT_DR_REGIONS, Availability, SizingPolicy
+from planner.workload.policy import DEFAULT_DR_REGIONS, Availability, SizingPolicy
 
 
 def burstable_share(skus: pd.Series, policy: SizingPolicy) -> np.ndarray:

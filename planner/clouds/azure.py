@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
-from planner.policy import Availability, SizingPolicy
+from planner.workload.policy import Availability, SizingPolicy
 
 
 def burstable_share(skus: pd.Series, policy: SizingPolicy) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from planner.policy import Availability, SizingPolicy
+from planner.workload.policy import Availability, SizingPolicy
 
 
 def _fixed_performance(skus: pd.Series, policy: SizingPolicy) -> np.ndarray:
@@ -170,7 +170,7 @@ class CloudCatalog:
         """Workload purchase_option -> price-book options for (always-on compute, elastic compute, database and
         cache): the savings options buy the cloud's commitment of that term (where the book has none, the
         bill falls back to on demand and each line says so); ``optimise`` is chosen per scenario
-        (:func:`planner.options.purchase.purchase_arrays`)."""
+        (:func:`planner.engine.options.purchase.purchase_arrays`)."""
         plan = {"on_demand": (self.always_on_option, "on_demand", "on_demand"),
                 "spot_mix": (self.always_on_option, "spot", "on_demand")}
         for term in (1, 3):

@@ -11,7 +11,7 @@ for Redis Cluster: 99.99 % with replicas; Cloud Run and Cloud Run functions: 99.
 from __future__ import annotations
 
 from planner.clouds.catalog import CloudCatalog, DatabaseVariant, ObjectClass, PriceRef
-from planner.policy import Availability
+from planner.workload.policy import Availability
 
 _SQL_STORAGE = {d: PriceRef("cloudsql", "storage", f"cloudsql/{d}/ssd", "SSD storage") for d in
                 ("single-az", "multi-az")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from planner.errors import PlannerError
+from planner.base.errors import PlannerError
 
 # metro: {cloud: region}
 EQUIVALENT_REGIONS: dict[str, dict[str, str]] = {

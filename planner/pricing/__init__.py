@@ -1,4 +1,10 @@
-"""Bundled price tables and lookups: :class:`PriceBook` and :func:`default_book`."""
+"""The prices layer: bundled price tables and lookups, :class:`PriceBook` and :func:`default_book`; the user's
+refreshed tables (:mod:`update`, :mod:`user_cache`), the on-disk cache of a loaded book (:mod:`cache`), negotiated
+discounts (:mod:`overlay`) and display currencies (:mod:`currency`).
+
+May import: :mod:`planner.clouds`, :mod:`planner.workload` and :mod:`planner.base`; never the model that uses the
+prices. Sizing rules read prices through the book's queries only (an import-linter contract).
+"""
 
 from planner.pricing.book import DEFAULT_VARIANT, InstancePrice, PriceBook, ServicePrice, default_book
 from planner.pricing.tiers import Tiers, tiered_cost_usd

@@ -4,7 +4,7 @@ Lookups name a cloud, region, service and SKU (plus, for databases, engine and
 deployment) and a purchase option. A scalar lookup returns a frozen record
 carrying the price *and* its provenance; vectorised lookups return numpy
 arrays for the batch engine. Unknown names raise
-:class:`~planner.errors.UnknownNameError` listing close matches.
+:class:`~planner.base.errors.UnknownNameError` listing close matches.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from planner.errors import PlannerError, PriceTableError, unknown_name
+from planner.base.errors import PlannerError, PriceTableError, unknown_name
 from planner.pricing.loader import Folder, bundled_folder, load_tables, manifest_clouds, read_manifest
 from planner.pricing.tiers import Tiers
 from planner.pricing.units import HOURS_PER_MONTH, PURCHASE_OPTIONS

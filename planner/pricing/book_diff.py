@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.errors import PlannerError
+from planner.base.errors import PlannerError
 from planner.pricing.book import PriceBook
 from planner.pricing.loader import Folder, bundled_folder
 

@@ -3,7 +3,7 @@ laid over it where an overlay is given. Above both the book and the overlay, so 
 
 from __future__ import annotations
 
-from planner.errors import unknown_name
+from planner.base.errors import unknown_name
 from planner.pricing.book import PriceBook, bundled_clouds
 from planner.pricing.overlay import overlaid_book
 

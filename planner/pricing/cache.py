@@ -30,8 +30,8 @@ import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from planner.atomic import write_atomic
-from planner.input_files import InputFileError, read_limited
+from planner.base.atomic import write_atomic
+from planner.base.input_files import InputFileError, read_limited
 
 if TYPE_CHECKING:
     from planner.pricing.book import PriceBook

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.errors import PriceTableError
-from planner.input_files import InputFileError, read_limited
+from planner.base.errors import PriceTableError
+from planner.base.input_files import InputFileError, read_limited
 from planner.pricing.manifest import MANIFEST_COLUMNS, MANIFEST_NAME, sha256_hex
 from planner.pricing.schema import KINDS, Column, TableKind
 
@@ -126,7 +126,7 @@ def _outside(folder: Folder, name: str) -> str:
 
 
 def _bounded_bytes(entry: Folder, limit: int, where: str) -> bytes:
-    """A table's bytes, through :func:`planner.input_files.read_limited` where the file is on disk (its size
+    """A table's bytes, through :func:`planner.base.input_files.read_limited` where the file is on disk (its size
     checked before a byte is read); an installed package's own tables as they are."""
     if not isinstance(entry, Path):
         return entry.read_bytes()

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.errors import PriceTableError, unknown_name
-from planner.input_files import InputFileError, read_limited
-from planner.numbers import NotANumber, parse_number
+from planner.base.errors import PriceTableError, unknown_name
+from planner.base.input_files import InputFileError, read_limited
+from planner.base.numbers import NotANumber, parse_number
 from planner.pricing.book import PriceBook, default_book
 
 COLUMNS = ("cloud", "service", "family", "sku", "discount_pct", "hourly_usd")

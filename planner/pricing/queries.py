@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from planner.errors import PlannerError, unknown_name
+from planner.base.errors import PlannerError, unknown_name
 from planner.pricing.book import PriceBook
 from planner.pricing.units import HOURS_PER_MONTH, PURCHASE_OPTIONS
 

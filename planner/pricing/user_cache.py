@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from planner.errors import PlannerError
-from planner.input_files import InputFileError, read_limited
+from planner.base.errors import PlannerError
+from planner.base.input_files import InputFileError, read_limited
 from planner.pricing.manifest import MANIFEST_NAME
 
 ENV_DIR = "PLANNER_PRICES_DIR"

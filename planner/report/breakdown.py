@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from planner.plan import Plan
+    from planner.plan.model import Plan
 
 GROUPS = ("compute", "database", "cache", "network", "CDN", "object storage", "background jobs", "security",
           "monitoring", "disaster recovery")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from planner.currency import display_currency
+from planner.pricing.currency import display_currency
 from planner.report.escaping import markdown_text as _md
 from planner.report.formatting import quantity, usd
 from planner.report.markdown import table as markdown_table
@@ -14,7 +14,7 @@ from planner.report.markdown import table as markdown_table
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planner.diff import PlanDiff
+    from planner.running.diff import PlanDiff
 
 CENT = 0.005  # a line moved when its bill changed by at least a cent
 

@@ -12,13 +12,13 @@ from plotly.colors import qualitative
 
 from planner.report.breakdown import GROUPS, cost_breakdown
 from planner.report.formatting import share
-from planner.vocabulary import PRICE_OPTION_LABELS, field_label
+from planner.workload.vocabulary import PRICE_OPTION_LABELS, field_label
 
 COLOURS = qualitative.Plotly  # plotly's default sequence, named so a line and its markers can share one
 
 if TYPE_CHECKING:
-    from planner.plan import Plan
-    from planner.uncertainty.monte_carlo import Swing, Uncertainty
+    from planner.plan.model import Plan
+    from planner.running.uncertainty.monte_carlo import Swing, Uncertainty
 
 OPTION_COLORS = {"vertical": "#636EFA", "horizontal": "#00CC96", "containers": "#AB63FA", "kubernetes": "#19D3F3",
                  "serverless": "#FFA15A"}
@@ -96,7 +96,7 @@ def regions_figure(table: pd.DataFrame) -> go.Figure:
 
 
 def clouds_figure(table: pd.DataFrame) -> go.Figure:
-    """Each option's monthly bill on each cloud (a :func:`planner.multicloud.clouds_table`), the cheapest
+    """Each option's monthly bill on each cloud (a :func:`planner.running.multicloud.clouds_table`), the cheapest
     recommended bill marked."""
     from planner.clouds import catalog_for
 
@@ -114,7 +114,7 @@ def clouds_figure(table: pd.DataFrame) -> go.Figure:
 
 def commitment_figure(curves: list) -> go.Figure:
     """The fleet's monthly compute bill against the instances committed, one line per commitment, the lowest
-    bill of each marked (:func:`planner.commitment.commitment_curves`)."""
+    bill of each marked (:func:`planner.running.commitment.commitment_curves`)."""
     fig = go.Figure()
     for i, c in enumerate(curves):
         name = PRICE_OPTION_LABELS.get(c.option, c.option) + (" (bought)" if c.bought else "")

@@ -7,20 +7,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from planner.currency import Currency, display_currency
+from planner.base.formats import pct  # noqa: F401 - the renderers' percent, written once for every layer
+from planner.pricing.currency import Currency, display_currency
 
 if TYPE_CHECKING:
-    from planner.plan import OptionPlan
-
-
-def pct(x: float) -> str:
-    """Percent with enough decimals to tell the nines apart (99.92%, 99.9997%); a dash when unknown."""
-    if x is None or x != x:
-        return "—"
-    digits = 4 if x >= 99.99 else 3
-    while x < 100 and round(x, digits) >= 100 and digits < 12:  # 99.99999 is not 100%
-        digits += 1
-    return f"{x:.{digits}f}".rstrip("0").rstrip(".") + "%"
+    from planner.plan.model import OptionPlan
 
 
 def share(p: float) -> str:
@@ -34,8 +25,8 @@ def share(p: float) -> str:
 
 
 def usd(x: float | None) -> str:
-    """A USD amount as shown: in the display currency (:func:`planner.currency.displayed_in`; USD unless a report
-    asks for another), no cents from 100 up."""
+    """A USD amount as shown: in the display currency (:func:`planner.pricing.currency.displayed_in`; USD unless a
+    report asks for another), no cents from 100 up."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
     cur = display_currency()

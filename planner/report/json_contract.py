@@ -10,12 +10,12 @@ import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from planner.currency import Currency
-    from planner.plan import OptionPlan, Plan
-    from planner.uncertainty.monte_carlo import Swing, Uncertainty
+    from planner.plan.model import OptionPlan, Plan
+    from planner.pricing.currency import Currency
+    from planner.running.uncertainty.monte_carlo import Swing, Uncertainty
 
 
-SCHEMA_VERSION = "1.6"  # docs/plan-json.md; planner.plan re-exports it
+SCHEMA_VERSION = "1.6"  # docs/plan-json.md; planner.plan.model re-exports it
 
 def _num(x: Any) -> float | None:
     if x is None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planner.currency import display_currency
-from planner.policy import tier_label
+from planner.pricing.currency import display_currency
 from planner.report.escaping import markdown_text as _md
 from planner.report.formatting import compute_summary as _compute_summary
 from planner.report.formatting import money_unit
@@ -16,15 +15,16 @@ from planner.report.formatting import unit_usd as _unit_usd
 from planner.report.formatting import usd as _usd
 from planner.report.mermaid import mermaid
 from planner.report.tables import swings_table, uncertainty_table
-from planner.vocabulary import PRICE_OPTION_LABELS, choice_label, decision_label
-from planner.workload import COMMITTING
+from planner.workload.model import COMMITTING
+from planner.workload.policy import tier_label
+from planner.workload.vocabulary import PRICE_OPTION_LABELS, choice_label, decision_label
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     import pandas as pd
 
-    from planner.plan import Plan
+    from planner.plan.model import Plan
 
 
 def table(header: list[str], rows: list[list[object]], align: str = "") -> list[str]:
@@ -72,8 +72,8 @@ def _bom_table(bom: pd.DataFrame, total: float) -> list[str]:
 
 def render_clouds_markdown(plans: Sequence[Plan]) -> str:
     """The same workload on several clouds: one comparison table, then each cloud's full plan."""
-    from planner.multicloud import clouds_table
     from planner.report.tables import clouds_display
+    from planner.running.multicloud import clouds_table
 
     w = plans[0].workload
     shown = clouds_display(clouds_table(plans))
@@ -89,8 +89,8 @@ def render_clouds_markdown(plans: Sequence[Plan]) -> str:
 
 def _commitment_section(plan: Plan) -> list[str]:
     """The commitments the fleet could take, what each breaks even at, and the committed count of the lowest
-    bill (:mod:`planner.commitment`)."""
-    from planner.commitment import commitment_curves, no_commitment_reason
+    bill (:mod:`planner.running.commitment`)."""
+    from planner.running.commitment import commitment_curves, no_commitment_reason
 
     curves = commitment_curves(plan)
     if not curves:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.clouds import catalog_for
-from planner.policy import tier_label
 from planner.report.escaping import mermaid_text
+from planner.workload.policy import tier_label
 
 if TYPE_CHECKING:
-    from planner.plan import OptionPlan, Plan
+    from planner.plan.model import OptionPlan, Plan
 
 
 def _q(*lines: str) -> str:

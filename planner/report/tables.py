@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planner.policy import tier_label
 from planner.report.formatting import compute_summary, pct, quantity, share, unit_usd, usd
-from planner.vocabulary import decision_label, field_label
+from planner.workload.policy import tier_label
+from planner.workload.vocabulary import decision_label, field_label
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planner.plan import OptionPlan, Plan
-    from planner.uncertainty.monte_carlo import Swing, Uncertainty
+    from planner.plan.model import OptionPlan, Plan
+    from planner.running.uncertainty.monte_carlo import Swing, Uncertainty
 
 DISPLAY_ROWS = 10_000  # the dashboard shows at most this many rows of a batch; downloads hold them all
 
@@ -150,11 +150,11 @@ def batch_table(frame: pd.DataFrame, limit: int = DISPLAY_ROWS) -> pd.DataFrame:
 
 
 def clouds_display(table: pd.DataFrame) -> pd.DataFrame:
-    """A :func:`planner.multicloud.clouds_table` as people read it: the cheapest marked, money formatted."""
+    """A :func:`planner.running.multicloud.clouds_table` as people read it: the cheapest marked, money formatted."""
     import pandas as pd
 
     from planner.clouds import catalog_for
-    from planner.plan import OPTION_ORDER
+    from planner.plan.model import OPTION_ORDER
 
     def plus(x: float) -> str:
         return "—" if x != x else ("cheapest" if x == 0 else f"+{x:.1f}%")

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from planner.policy import FailureModel
+from planner.workload.policy import FailureModel
 
 MINUTES_PER_YEAR = 525_600
 

@@ -27,8 +27,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from planner.policy import SizingPolicy
 from planner.sizing.choose import cheapest, purchase_rates
+from planner.workload.policy import SizingPolicy
 
 GIB_PER_GB = 1e9 / 2**30
 MAX_SHARDS = 500  # ElastiCache cluster-mode limit on node groups
@@ -71,7 +71,7 @@ def size_cache(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, candidates:
     cache tier that always runs a replica). Nodes are chosen and costed at each scenario's ``purchase`` option
     (:func:`planner.sizing.choose.purchase_rates`; on demand where None), the rate the bill uses.
 
-    Whether to use it, and which size, is decided with the database (:func:`planner.engine.shared_sizing`)."""
+    Whether to use it, and which size, is decided with the database (:func:`planner.engine.chain.shared_sizing`)."""
     peak_reads = cols["peak_rps_horizon"] * cols["read_fraction"]
     used = (cols["data_size_gb"] > 0) & (peak_reads > 0)
     hot = cols["hot_data_fraction"]

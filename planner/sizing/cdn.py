@@ -8,7 +8,7 @@ pricing page). The CDN bills its own data out by edge geography in volume tiers
 and its requests per 10,000.
 
 Under ``cdn: auto`` the engine plans the workload with and without a CDN where
-responses are cacheable and keeps the cheaper whole bill (:func:`planner.engine.run`);
+responses are cacheable and keeps the cheaper whole bill (:func:`planner.engine.chain.run`);
 the first guess, shown beside the decision, compares the CDN's bill with what it
 saves: the origin's internet egress plus the compute of the offloaded requests at
 the cheapest on-demand vCPU-hour of the fleet's families in the region.
@@ -20,13 +20,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from planner.base.codes import mapped
 from planner.clouds.catalog import CloudCatalog
-from planner.codes import mapped
-from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.role_cost import role_cost_usd
 from planner.sizing.workers import cheapest_per_vcpu
+from planner.workload.policy import SizingPolicy
 
 # the traffic columns the origin serves: scaled by the share the edge does not answer
 ORIGIN_SCALED = ("avg_rps", "peak_rps", "avg_rps_horizon", "peak_rps_horizon", "monthly_requests",
@@ -66,7 +66,7 @@ def plan_cdn(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray], book: P
         compute_saved[weigh] = np.nan_to_num(offloaded_vcpu * vcpu_hour * HOURS_PER_MONTH)
     saved = np.nan_to_num(egress_usd) + compute_saved
     pays = np.isfinite(cdn_usd) & (cdn_usd < saved) & (offload > 0)
-    # an architecture variant pins the choice (planner.engine.run prices both and keeps the cheaper whole bill)
+    # an architecture variant pins the choice (planner.engine.chain.run prices both and keeps the cheaper whole bill)
     pin = np.asarray(wf["cdn_pin"], dtype=object) if "cdn_pin" in wf else np.full(n, "", dtype=object)
     pays = np.select([pin == "on", pin == "off"], [offload > 0, False], pays)
     used = priced & ((mode == "always") | ((mode == "auto") & pays))

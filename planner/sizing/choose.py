@@ -17,7 +17,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from planner.codes import factorized, grouped
+from planner.base.codes import factorized, grouped
 
 Evaluate = Callable[[np.ndarray, pd.DataFrame], tuple[np.ndarray, np.ndarray]]
 

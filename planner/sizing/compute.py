@@ -23,9 +23,9 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from planner.policy import SizingPolicy
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.queueing import min_servers, square_root_staffing
+from planner.workload.policy import SizingPolicy
 
 
 def compute_need(wf: Mapping[str, np.ndarray], tr: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

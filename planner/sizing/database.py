@@ -36,13 +36,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from planner.base.codes import factorized, grouped, mapped
 from planner.clouds.catalog import CloudCatalog, DatabaseVariant, PriceRef
-from planner.codes import factorized, grouped, mapped
-from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
+from planner.workload.policy import SizingPolicy
 from planner.sizing.choose import (ByIdentity, Pick, cheapest, pareto_prune, rate_column, rate_columns,
                                    split_by_group)
 from planner.sizing.dr import dr_tier_index, tier_rto_minutes
@@ -308,7 +308,7 @@ def _billed_gb(v: DatabaseVariant, gb: np.ndarray, iops: np.ndarray, policy: Siz
 def _backups_and_dr_month(v: DatabaseVariant, price: Mapping[str, float], dr_price: Mapping[str, float],
                           transfer_usd_per_gb: float, billed_gb: np.ndarray, policy: SizingPolicy) -> np.ndarray:
     """Monthly backups beyond the free share, their cross-region copies and the replication transfer of a
-    volume of ``billed_gb`` (what :func:`planner.options.shared.bill_dr` and the backup line bill)."""
+    volume of ``billed_gb`` (what :func:`planner.engine.options.shared.bill_dr` and the backup line bill)."""
     p = policy
     backup_gb = billed_gb * (1 + p.daily_change_fraction * p.backup_retention_days)
     own = np.maximum(backup_gb - billed_gb * v.free_backup_fraction, 0.0) * _or_zero(price[f"{v.name}/backup_gb"])
@@ -763,7 +763,7 @@ def sharding_hourly_usd(shards: npt.ArrayLike, policy: SizingPolicy) -> np.ndarr
     """What sharding into ``shards`` clusters adds to the database's bill an hour beyond list prices (0 for one
     cluster): the application's partitioning once (``policy.db_sharding_usd_month``) and each cluster's
     operations (``policy.db_shard_operations_usd_month``), assumptions billed as lines of their own
-    (:func:`planner.options.shared._bill_shard_operations`)."""
+    (:func:`planner.engine.options.shared._bill_shard_operations`)."""
     k = np.asarray(shards, dtype=float)
     return np.where(k > 1, policy.db_sharding_usd_month + k * policy.db_shard_operations_usd_month,
                     0.0) / HOURS_PER_MONTH

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from planner.policy import SizingPolicy
+from planner.workload.policy import SizingPolicy
 
 
 def tier_rto_minutes(storage_gb: npt.ArrayLike, policy: SizingPolicy) -> np.ndarray:

@@ -25,10 +25,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from planner.clouds.catalog import CloudCatalog
-from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.role_cost import role_cost_usd
+from planner.workload.policy import SizingPolicy
 
 READ_UNIT_KB = 4.0
 WRITE_UNIT_KB = 1.0

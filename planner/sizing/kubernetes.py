@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from planner.policy import SizingPolicy
+from planner.workload.policy import SizingPolicy
 
 MIB_PER_GIB = 1024.0
 EVICTION_MIB = 100.0

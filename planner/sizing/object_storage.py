@@ -23,8 +23,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from planner.clouds.catalog import CloudCatalog
-from planner.policy import SizingPolicy
 from planner.sizing.traffic import KB_PER_GB
+from planner.workload.policy import SizingPolicy
 
 DAYS_PER_MONTH = 365.0 / 12
 

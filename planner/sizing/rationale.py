@@ -1,6 +1,6 @@
 """One-line reasons for the shared sizing decisions, written where the decisions are made.
 
-:func:`planner.engine.shared_sizing` calls :func:`shared` right after the rules
+:func:`planner.engine.chain.shared_sizing` calls :func:`shared` right after the rules
 run, with the very numbers they used, and stores each reason as a ``*_why``
 column beside the decision; reports only render these columns. Batches skip them
 (``detail=False``): a hundred thousand sentences nobody reads cost time.
@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.base.formats import pct
 from planner.clouds import catalog_for
-from planner.policy import SizingPolicy
 from planner.pricing.units import HOURS_PER_MONTH
-from planner.report.formatting import pct
 from planner.sizing.database import max_connections
 from planner.sizing.dr import tier_rto_minutes
 from planner.sizing.kubernetes import reserved_memory_gib, reserved_vcpu
 from planner.sizing.usl import usl_capacity
-from planner.workload import Workload
+from planner.workload.model import Workload
+from planner.workload.policy import SizingPolicy
 
 if TYPE_CHECKING:
-    from planner.options.context import Columns, Context
+    from planner.engine.options.context import Columns, Context
 
 
 def shared(wf: Columns, sz: Columns, policy: SizingPolicy) -> dict[str, list[str]]:

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from planner.base.codes import grouped
+from planner.base.errors import UnknownNameError
 from planner.clouds.catalog import CloudCatalog
-from planner.codes import grouped
-from planner.errors import UnknownNameError
 from planner.pricing.book import PriceBook
 
 

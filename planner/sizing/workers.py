@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 
 from planner.clouds.catalog import CloudCatalog
-from planner.policy import SizingPolicy
 from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.queueing import min_servers
 from planner.sizing.throughput import vcpu_throughput
+from planner.workload.policy import SizingPolicy
 
 SQS_CHUNK_KB = 64.0
 SQS_REQUESTS_PER_JOB = 3.0  # send, receive, delete

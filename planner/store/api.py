@@ -22,9 +22,9 @@ from planner.report.escaping import terminal_text
 from planner.store.db import Store, StoreError, translated_errors
 
 if TYPE_CHECKING:
-    from planner.plan import Plan
+    from planner.plan.model import Plan
     from planner.pricing.book import PriceBook
-    from planner.workload import Workload
+    from planner.workload.model import Workload
 
 
 @dataclass(frozen=True)

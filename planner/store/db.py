@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.errors import PlannerError
+from planner.base.errors import PlannerError
 
 ENV_URL = "PLANNER_DB_URL"
 SQLITE_TIMEOUT_S = 30

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.calibration import TOLERANCE, compare, load_references, mismatches
+from planner.running.calibration import TOLERANCE, compare, load_references, mismatches
 
 HERE = Path(__file__).parent
 REFERENCES = load_references(HERE)

@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
-from planner.errors import PlannerError
+from planner.base.errors import PlannerError
 
 TIMEOUT_S = 30.0  # a connection silent this long is dropped (and retried)
 DEADLINE_S = 3_600.0  # a whole update gives up after this long (planner prices update --deadline)

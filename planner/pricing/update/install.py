@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.errors import PriceTableError
+from planner.base.errors import PriceTableError
 from planner.pricing.loader import Folder, read_manifest
 from planner.pricing.manifest import write_manifest
 from planner.pricing.update.fetch import UpdateError

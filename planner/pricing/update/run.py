@@ -97,7 +97,7 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
     regions = tuple(regions or sorted(known_regions))
     bad = [r for r in regions if r not in known_regions]
     if bad:
-        from planner.errors import unknown_name
+        from planner.base.errors import unknown_name
 
         raise unknown_name("region", bad[0], sorted(known_regions), context=f"for {cloud}")
     specs = book.specs

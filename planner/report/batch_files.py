@@ -1,0 +1,142 @@
+"""A batch's results as files: CSV, Parquet, JSON or Markdown by the output's suffix, the summary and the rows
+not priced beside them, written as one set (:func:`planner.base.atomic.output_set`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from planner.base.atomic import OutputSet, output_set
+from planner.base.errors import PlannerError
+from planner.report.escaping import markdown_cell, spreadsheet_safe_table
+from planner.report.tables import batch_table
+from planner.running.batch import BatchResult, errors_frame
+from planner.workload.vocabulary import column_label
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+T = TypeVar("T", pd.DataFrame, dict)
+
+
+FORMATS = (".csv", ".parquet", ".json", ".md")
+
+
+def sibling(out: Path, kind: str) -> Path:
+    """``results.csv`` -> ``results.summary.csv``: files written beside the main output."""
+    return out.with_name(f"{out.stem}.{kind}{out.suffix}")
+
+
+def write_outputs(result: BatchResult, out: Path) -> list[Path]:
+    """Write the results in the format the suffix names, the summary and the errors beside them, as one set
+    (:func:`planner.base.atomic.output_set`): every file is written under a temporary name and they replace the
+    previous ones together at the end, so a failure leaves the previous run's files, all of them, and a stale
+    errors file of an earlier run goes at that moment too."""
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise PlannerError(f"{out}: unknown output format '{suffix or '(none)'}'; use one of {', '.join(FORMATS)}")
+    written = [out]
+    errors_path = out.with_name(f"{out.stem}.errors.csv")
+    with output_set() as files:
+        if suffix == ".csv":
+            _csv(files, out, result.option_columns)
+            written.append(_csv(files, sibling(out, "summary"), result.summary_columns))
+        elif suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            for path, table in ((out, _arrow(result.option_columns)),
+                                (sibling(out, "summary"), _arrow(result.summary_columns))):
+                files.write(path, lambda fh, table=table: pq.write_table(table, fh))
+            written.append(sibling(out, "summary"))
+        elif suffix == ".json":
+            doc = {"prices_as_of": result.prices_as_of,
+                   "scenarios": json.loads(result.summary.to_json(orient="records")),
+                   "options": json.loads(result.options.to_json(orient="records")),
+                   "errors": errors_frame(result.errors).to_dict(orient="records")}
+            files.write(out, _text(json.dumps(doc, indent=1) + "\n"))
+        else:
+            files.write(out, _text(render_markdown(result)))
+        if result.errors:
+            written.append(_csv(files, errors_path, errors_frame(result.errors)))
+        else:
+            files.remove(errors_path)  # a stale errors file would describe an earlier run
+    return written
+
+
+def _text(text: str) -> Callable[[BinaryIO], object]:
+    return lambda fh: fh.write(text.encode("utf-8"))
+
+
+def _arrow(columns: pd.DataFrame | dict[str, np.ndarray]) -> pa.Table:
+    """Columns (a frame's or the engine's arrays) as an Arrow table: text as strings, NaN as a missing value
+    (an empty cell), as in the frames."""
+    import pyarrow as pa
+
+    if isinstance(columns, pd.DataFrame):
+        columns = {c: columns[c].to_numpy() for c in columns.columns}
+    return pa.table({c: pa.array(v, type=pa.string() if v.dtype == object else None, from_pandas=True)
+                     for c, v in columns.items()})
+
+
+CSV_SLICE_ROWS = 50_000  # rows converted and written at a time: the copies for the file stay this small
+
+
+def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndarray]) -> Path:
+    """CSV through Arrow's writer (several times faster than pandas' for large results), a slice of rows at a
+    time; numbers rounded (:func:`rounded`), text cells a spreadsheet would evaluate neutralised
+    (:func:`planner.report.escaping.spreadsheet_safe_table`)."""
+    import pyarrow.csv as pacsv
+
+    if isinstance(columns, pd.DataFrame):
+        columns = {c: columns[c].to_numpy() for c in columns.columns}
+    n = len(next(iter(columns.values()), []))
+
+    def part(start: int) -> pa.Table:
+        return spreadsheet_safe_table(_arrow(rounded({c: v[start:start + CSV_SLICE_ROWS] for c, v in columns.items()})))
+
+    def write(fh: BinaryIO) -> None:
+        first = part(0)
+        with pacsv.CSVWriter(fh, first.schema) as writer:
+            writer.write_table(first)
+            for start in range(CSV_SLICE_ROWS, n, CSV_SLICE_ROWS):
+                writer.write_table(part(start))
+
+    files.write(path, write)
+    return path
+
+
+def render_markdown(result: BatchResult) -> str:
+    """The batch for reading: money, percentages and blanks formatted and columns headed as on the dashboard
+    (:func:`planner.workload.vocabulary.column_label`), every row."""
+    def table(df: pd.DataFrame) -> list[str]:
+        text = batch_table(df, limit=len(df)).astype(str)
+        rows = ["| " + " | ".join(markdown_cell(v) for v in r) + " |" for r in text.itertuples(index=False)]
+        heads = [markdown_cell(column_label(c)) for c in df.columns]
+        return ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(df.columns), *rows]
+
+    out = ["# Batch what-if results", "", f"_{len(result.summary)} scenarios priced; prices as of "
+           f"{result.prices_as_of} or later; {len(result.errors)} row error(s)_", "", "## Scenarios", "",
+           *table(result.summary), "", "## Options", "", *table(result.options)]
+    if result.errors:
+        out += ["", "## Rows not priced", "", *table(errors_frame(result.errors))]
+    return "\n".join(out) + "\n"
+
+
+def rounded(columns: T) -> T:
+    """Money to the cent and percentages to 1e-4 (enough to tell 99.9975 % from 99.998 %) for files people
+    open; the values in memory and in JSON keep full precision. A frame or a dict of columns, copied."""
+    out = columns.copy()
+    for col in list(out.keys()):
+        values = out[col]
+        if col.endswith("_usd"):
+            out[col] = values.round(2)
+        elif col.endswith("_pct"):
+            out[col] = values.round(4)
+        elif values.dtype.kind == "f":
+            out[col] = values.round(3)
+    return out

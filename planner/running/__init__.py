@@ -1,0 +1,10 @@
+"""Ways of running the engine: many scenarios, many variants of one, on a cluster, under uncertainty.
+
+:mod:`batch` and :mod:`batch_input` (a what-if CSV or Parquet file, :mod:`scenario_parquet`), :mod:`batch_dask`
+(the same on a Dask cluster), :mod:`sweep` (the cartesian product of axes), :mod:`explore` (what-if curves of
+one workload), :mod:`multicloud` (one workload on every cloud), :mod:`diff` (two plans side by side),
+:mod:`commitment` (how much to commit), :mod:`monotonicity` (inversions of a sweep), :mod:`calibration`
+(reference workloads against hand derivations) and :mod:`uncertainty` (P10/P50/P90 from ranges).
+
+May import: :mod:`planner.plan`, :mod:`planner.engine` and the layers below.
+"""
