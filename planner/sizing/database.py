@@ -624,17 +624,85 @@ def _first_count(count: np.ndarray, holds: Callable[[np.ndarray], np.ndarray]) -
         return np.where(holds(count), count, count + 1)
 
 
+def _volume_iops_cap(v: DatabaseVariant, policy: SizingPolicy) -> float:
+    """The most IOPS one volume of the variant delivers (inf where storage has no such limit): what
+    :func:`_storage_month` checks."""
+    if v.storage == "provisioned":  # gp3 gives way to io2 above its own ceiling
+        return float(policy.rds_io2_max_iops)
+    if v.storage == "scaled":
+        return float(v.max_iops)
+    return np.inf
+
+
+class _ReadPath:
+    """The read path of (scenario, class) pairs at any shard count (:func:`read_path`), for the counts at which the
+    read-latency budget and the volume's IOPS first hold."""
+
+    def __init__(self, memory_gib: np.ndarray, whole: Demand, scenario: np.ndarray,
+                 read_path_of: tuple[np.ndarray, np.ndarray], cap_iops: np.ndarray, policy: SizingPolicy) -> None:
+        fraction, hot = read_path_of
+        self.memory, self.cap, self.p = memory_gib, cap_iops, policy
+        self.reads, self.writes, self.data = whole.reads[scenario], whole.writes[scenario], whole.data_gb[scenario]
+        self.fraction, self.hot = np.asarray(fraction)[scenario], np.asarray(hot)[scenario]
+
+    def _at(self, n: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return read_path(self.memory[i], self.data[i] / n, self.fraction[i], self.hot[i], self.reads[i] / n,
+                         self.writes[i] / n, self.p)
+
+    def reads_in_budget(self, n: np.ndarray, i: np.ndarray) -> np.ndarray:
+        p = self.p
+        hit, _ = self._at(n, i)
+        return p.db_pages_per_read * (1 - hit) * p.db_storage_read_ms <= p.db_read_latency_budget_ms
+
+    def delivers(self, n: np.ndarray, k: int, i: np.ndarray) -> np.ndarray:
+        """Each of the ``1 + k`` volumes of a shard delivers its IOPS (:func:`volume_iops`)."""
+        _, iops = self._at(n, i)
+        return _own_volume_iops(iops, self.writes[i] / n, np.full(len(i), float(k)), self.p) <= self.cap[i]
+
+    def first_holding(self, lo: np.ndarray, hi: np.ndarray, holds: Callable[[np.ndarray, np.ndarray], np.ndarray]
+                      ) -> np.ndarray:
+        """The least count in ``[lo, hi]`` at which ``holds(n, pairs)`` (true from some count on), found by
+        bisection; inf where it holds at none. ``lo`` and ``hi`` are per pair of the ``holds`` call's indexing."""
+        lo, hi = np.asarray(lo, dtype=float).copy(), np.asarray(hi, dtype=float).copy()
+        out = np.full(len(lo), np.inf)
+        check = np.flatnonzero(np.isfinite(lo) & (lo <= hi))
+        hi = np.where(np.isfinite(hi), hi, lo)  # no upper count: only lo itself is tried
+        if not len(check):
+            return out
+        ok = np.zeros(len(lo), dtype=bool)
+        ok[check] = holds(lo[check], check)
+        out[check[ok[check]]] = lo[check[ok[check]]]
+        rest = check[~ok[check] & (hi[check] > lo[check])]
+        if not len(rest):
+            return out
+        at_top = holds(hi[rest], rest)
+        rest = rest[at_top]
+        lo[rest] += 1  # lo fails; the answer lies in (lo, hi]
+        while len(rest):
+            mid = np.floor((lo[rest] + hi[rest]) / 2)
+            good = holds(mid, rest)
+            hi[rest] = np.where(good, mid, hi[rest])
+            lo[rest] = np.where(good, lo[rest], mid + 1)
+            done = lo[rest] >= hi[rest]
+            out[rest[done]] = hi[rest[done]]
+            rest = rest[~done]
+        return out
+
+
 def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, least_hourly_usd: np.ndarray, whole: Demand,
                  groups: np.ndarray, candidates: pd.DataFrame, catalog: CloudCatalog, purchase: npt.ArrayLike | None,
-                 policy: SizingPolicy, dr: DisasterRecovery | None = None, max_replicas: int | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 policy: SizingPolicy, dr: DisasterRecovery | None = None, max_replicas: int | None = None,
+                 read_path_of: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The shard counts beyond ``fewest`` where a choice changes, for the load ``whole`` (:func:`demand` at one
     shard: the whole database's), as stacked (scenario, count) rows in scenario and count order. For each
     fixed-performance class of the scenario's group: the first count at which it carries a shard's writer load
     (``w/n + min(r/n, mp) <= V``), holds the minimum buffer and fits the engine's largest volume, and from
     there the first at which it needs at most k read replicas (``(w + r)/n <= (k + 1) V``), k = 0 ..
-    ``max_replicas``; with ``dr``, the first count whose shards restore within the RTO under each tier meeting
-    the RPO (:func:`planner.sizing.dr.tier_rto_minutes`).
+    ``max_replicas``; with ``read_path_of`` (each scenario's cache data fraction and hot data fraction), the
+    first count at which the class meets the read-latency budget, and within each replica count the first at
+    which each volume delivers its IOPS (Azure Premium SSD's 20,000, RDS io2's 256,000: both hold from some count
+    on, as smaller shards miss less and serve less); with ``dr``, the first count whose shards restore within the
+    RTO under each tier meeting the RPO (:func:`planner.sizing.dr.tier_rto_minutes`).
 
     Between two such counts a class's replicas, fit and DR tier stay put while each more cluster bills the class
     and its operations again, so a class's cheapest count is one of its breakpoints, except where buffer hits and
@@ -689,20 +757,33 @@ def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, least_hourly_u
         pair = np.nonzero(floor < limit)
         if not len(pair[0]):
             continue
+        scenario = mine[pair[0]]
         w, r, vcpu = w[pair[0], 0], r[pair[0], 0], np.broadcast_to(vcpu, first.shape)[pair]
-        first, floor, limit, scenario = first[pair], floor[pair], limit[pair], mine[pair[0]]
-        beyond = first >= floor  # past the fewest (priced already)
-        found_rows.append(scenario[beyond])
-        found_counts.append(first[beyond])
+        memory, variant = np.broadcast_to(memory, first.shape)[pair], np.broadcast_to(
+            t.variant_of[fixed][None, :], first.shape)[pair]
+        first, floor, limit = first[pair], floor[pair], limit[pair]
+        path = None
+        if read_path_of is not None:
+            path = _ReadPath(memory, whole, scenario, read_path_of, np.array(
+                [_volume_iops_cap(catalog.database(v), p) for v in t.variants])[variant], p)
+            # the read-latency budget holds from some count on (each shard's buffer holds more of its data)
+            first = path.first_holding(np.maximum(first, floor), limit - 1, path.reads_in_budget)
+        before = np.full(len(first), np.inf)  # the breakpoint of one replica fewer (k - 1)
         for k in range(replicas_max + 1):
             with np.errstate(divide="ignore", invalid="ignore"):
                 at = _first_count(np.maximum(np.ceil((w + r) / ((k + 1) * vcpu)), 1), lambda n: np.ceil(
                     np.maximum(r / n - np.maximum(vcpu - w / n, 0), 0) / vcpu - 1e-9) <= k)
-            if not (at >= floor).any():  # fewer replicas need more shards: past here, none counts
+            # the counts at which the class takes k replicas: from its breakpoint to the next one's
+            lo, hi = np.maximum(np.maximum(first, at), floor), np.minimum(before - 1, limit - 1)
+            live = np.flatnonzero(lo <= hi)
+            n = lo[live] if path is None else path.first_holding(lo[live], hi[live], lambda m, i, k=k: path.delivers(
+                m, k, live[i]))
+            found = np.isfinite(n)
+            found_rows.append(scenario[live[found]])
+            found_counts.append(n[found])
+            before = at
+            if not (at > floor).any():  # fewer replicas need more shards: past here, no range is left
                 break
-            keep = (at > first) & (at >= floor) & (at < limit)
-            found_rows.append(scenario[keep])
-            found_counts.append(at[keep])
     if dr is not None:
         rto, rpo = dr.rto_minutes[room], dr.rpo_minutes[room]
         limit = np.minimum(below[room], top + 1)
@@ -1002,7 +1083,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     if (total > sharding_hourly_usd(fewest.shards + 1, p)).any():  # else no count beyond the fewest can pay
         whole = demand(cols, cache_hit, multi_az, app_vcpu_horizon, policy, shards=np.ones(n))
         least = _cheapest_fixed_rates(candidates, groups, purchase)
-        price(*shard_counts(fewest.shards, total, least, whole, groups, candidates, catalog, purchase, p, dr))
+        price(*shard_counts(fewest.shards, total, least, whole, groups, candidates, catalog, purchase, p, dr,
+                            read_path_of=(np.broadcast_to(np.asarray(cache_data_fraction, dtype=float), (n,)), hot)))
         # then the grid, for the savings that grow smoothly with smaller shards (buffer hits, I/O), below the bound
         # of the best bill so far
         price(*more_shards(fewest.shards, count_limit(total, least, p), p))
