@@ -110,7 +110,7 @@ def test_database_floor_bounds_every_cached_database():
     from planner.sizing.database import database_candidates, database_floor, size_database, unit_prices
     book, wf, aws = default_book(), _varied_workloads(300, 1), catalog_for("aws")
     cols = {c: wf[c].to_numpy() for c in wf.columns}
-    sz = shared_sizing(cols, POLICY, book, aws, explain=False)
+    sz = shared_sizing(cols, POLICY, book, aws)
     cols.update(sz)
     prices = unit_prices(book, aws, cols["region"], POLICY)
     cands = database_candidates(book, aws, POLICY)

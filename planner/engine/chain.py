@@ -29,7 +29,7 @@ from planner.engine.options.shared import bill_dr, bill_shared
 from planner.pricing.book import PriceBook, unknown_region
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
-from planner.sizing import rationale
+from planner.engine import rationale
 from planner.sizing.availability import redundant_pct, serial_pct
 from planner.sizing.cache import MAX_SHARDS, size_cache
 from planner.sizing.cdn import plan_cdn
@@ -125,15 +125,15 @@ def run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, *, detail: bool
             return first
         second = _run(variants, policy, book, detail, options)
         result = cheapest_variants(first, second, scenario_of)
-        if detail:
-            _quote_cdn_bills(result, first, second, variants, scenario_of)
+        _cdn_bills(result, first, second, variants, scenario_of)
         return result
 
 
-def _quote_cdn_bills(result: EngineResult, first: EngineResult, second: EngineResult, variants: pd.DataFrame,
-                     scenario_of: np.ndarray) -> None:
-    """Where a scenario was planned with and without the CDN, its ``cdn_why`` quotes both whole monthly bills
-    (the cheapest feasible option of each), in place."""
+def _cdn_bills(result: EngineResult, first: EngineResult, second: EngineResult, variants: pd.DataFrame,
+               scenario_of: np.ndarray) -> None:
+    """Where a scenario was planned with and without the CDN, both whole monthly bills (the cheapest feasible
+    option of each) as sizing columns ``cdn_with_usd`` and ``cdn_without_usd`` (NaN elsewhere), in place: the
+    numbers the CDN decision was made on."""
     n, k = len(first.workloads), len(OPTIONS)
 
     def best(r: EngineResult, rows: int) -> np.ndarray:
@@ -149,15 +149,9 @@ def _quote_cdn_bills(result: EngineResult, first: EngineResult, second: EngineRe
     planned = np.zeros((n, 2), dtype=bool)
     planned[np.arange(n), first_pin] = True
     planned[scenario_of, pin] = True
-    both = np.flatnonzero(planned.all(axis=1))
-    if not len(both) or "cdn_why" not in result.sizing_columns:
-        return
-    wf = result.workloads.iloc[both]
-    sz = {c: np.asarray(v)[both] for c, v in result.sizing_columns.items()}
-    why = np.asarray(result.sizing_columns["cdn_why"], dtype=object).copy()
-    why[both] = rationale.cdn(wf, sz, np.where(np.isfinite(bills[both, 0]), bills[both, 0], np.nan),
-                              np.where(np.isfinite(bills[both, 1]), bills[both, 1], np.nan))
-    result.sizing_columns["cdn_why"] = why
+    both = planned.all(axis=1)
+    for column, i in (("cdn_with_usd", 0), ("cdn_without_usd", 1)):
+        result.sizing_columns[column] = np.where(both & np.isfinite(bills[:, i]), bills[:, i], np.nan)
 
 
 def architecture_variants(wf: pd.DataFrame, first: EngineResult
@@ -298,7 +292,7 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool,
     catalog = catalog_for(cloud)
     policy = catalog.policy_for(policy)
     inputs = {c: wf[c].to_numpy() for c in wf.columns}
-    sz = shared_sizing(inputs, policy, book, catalog, explain=detail)
+    sz = shared_sizing(inputs, policy, book, catalog)
     ctx = Context(columns={**inputs, **sz}, n=len(wf),
                   hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile, inputs["peak_to_average"]),
                   policy=policy, book=book, catalog=catalog)
@@ -326,10 +320,10 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool,
     return EngineResult(workloads=wf, sizing_columns=sz, option_columns=o, bom_columns=lines, policy=policy)
 
 
-def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: CloudCatalog, *,
-                  explain: bool = True) -> Columns:
+def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: CloudCatalog) -> Columns:
     """Traffic, compute need, AZs, cache, database and DR tier of the workload columns ``wf``: what every
-    option shares, each decision with its one-line rationale (the ``*_why`` columns, when ``explain``).
+    option shares, each decision with the numbers that decided it (their sentences are the plan's:
+    :mod:`planner.plan.rationale`).
     ``policy`` is already the cloud's (:meth:`CloudCatalog.policy_for`)."""
     cloud = catalog.name
     tr = traffic(wf)
@@ -368,9 +362,6 @@ def shared_sizing(wf: Columns, policy: SizingPolicy, book: PriceBook, catalog: C
     dr = {"dr_tier_index": tier, "dr_region": cols["dr_region"]}
     sz = {**tr, **need, **az, **cache, **db, **kv, **dr, **object_lifecycle(cols, tr, catalog, policy),
           **size_workers(wf, policy)}
-    if explain:
-        for name, why in rationale.shared(wf, sz, policy).items():
-            sz[name] = np.array(why, dtype=object)
     return sz
 
 

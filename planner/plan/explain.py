@@ -24,8 +24,9 @@ class Decision:
 
 
 def decisions(plan: Plan) -> list[Decision]:
-    """The plan's decisions in reading order; each rationale was written by the rule that decided
-    (:mod:`planner.sizing.rationale`), here only put in order."""
+    """The plan's decisions in reading order, each with its rationale (written from the numbers that decided it
+    by :mod:`planner.plan.rationale`, or for an option's availability and sizing by
+    :mod:`planner.engine.rationale`), here only put in order."""
     w, s = plan.workload, plan.sizing
     out = [
         Decision("traffic", f"{s.peak_rps:,.0f} req/s peak, {s.monthly_requests / 1e6:,.1f}M requests/month"

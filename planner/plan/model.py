@@ -18,6 +18,7 @@ import pandas as pd
 
 from planner.engine.bom import ASSUMPTION_SOURCE, BOM_COLUMNS
 from planner.engine.chain import EngineResult, run, workloads_frame
+from planner.plan import rationale
 from planner.plan.explain import Decision, assumptions, billing_month, decisions
 from planner.pricing.book import PriceBook, default_book
 from planner.workload.model import Workload
@@ -113,6 +114,11 @@ def plan_from_result(workload: Workload, result: EngineResult, row: int, book: P
         workload = workload.model_copy(update={"policy": result.policy})
     sz, o, lines = result.sizing_columns, result.option_columns, result.bom_columns
     values = {c: v[row] for c, v in sz.items()}
+    # each shared decision's sentence, from the numbers the engine kept for this scenario
+    one = slice(row, row + 1)
+    whys = rationale.shared({c: result.workloads[c].to_numpy()[one] for c in result.workloads.columns},
+                            {c: np.asarray(v)[one] for c, v in sz.items()}, result.policy)
+    values.update({name: why[0] for name, why in whys.items()})
     values.update({c: v for c, v in result.workloads.iloc[row].items() if c not in values})
     sizing = pd.Series(values, dtype=object)
     mine = np.flatnonzero(o["row"] == row)

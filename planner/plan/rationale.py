@@ -1,37 +1,34 @@
-"""One-line reasons for the shared sizing decisions, written where the decisions are made.
+"""One-line reasons for the shared sizing decisions, written from the numbers the rules left as data.
 
-:func:`planner.engine.chain.shared_sizing` calls :func:`shared` right after the rules
-run, with the very numbers they used, and stores each reason as a ``*_why``
-column beside the decision; reports only render these columns. Batches skip them
-(``detail=False``): a hundred thousand sentences nobody reads cost time.
+The engine keeps each decision and the numbers that decided it as columns (the database's chosen and
+fewest-shard bills, the cache's bill with and without it, the CDN's two planned bills, ...);
+:func:`planner.plan.model.plan_from_result` turns one scenario's into sentences here, as ``*_why`` fields beside
+the decisions, which the reports render. A batch keeps the numbers and never builds a sentence.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from planner.base.formats import pct
 from planner.clouds import catalog_for
+from planner.engine.rationale import records
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.database import max_connections
 from planner.sizing.dr import tier_rto_minutes
-from planner.sizing.kubernetes import reserved_memory_gib, reserved_vcpu
-from planner.sizing.usl import usl_capacity
 from planner.workload.model import Workload
 from planner.workload.policy import SizingPolicy
 
 if TYPE_CHECKING:
-    from planner.engine.options.context import Columns, Context
+    from planner.engine.options.context import Columns
 
 
 def shared(wf: Columns, sz: Columns, policy: SizingPolicy) -> dict[str, list[str]]:
     """``*_why`` columns for AZs, cache, database and DR, one string per scenario, from the input and sizing
     columns."""
-    rows = list(zip(_records(wf), _records(sz)))
+    rows = list(zip(records(wf), records(sz)))
     tier_rto = tier_rto_minutes(np.asarray(sz["db_restore_gb"]), policy)
     return {
         "traffic_why": [_traffic(w, s) for w, s in rows],
@@ -51,13 +48,6 @@ def shared(wf: Columns, sz: Columns, policy: SizingPolicy) -> dict[str, list[str
         "async_why": [_async(w, s, policy) for w, s in rows],
         "edge_why": [_edge(w, s, policy) for w, s in rows],
     }
-
-
-def _records(frame: pd.DataFrame | Columns) -> list[SimpleNamespace]:
-    """One attribute bag per row: a frame of a hundred columns is read column by column, once."""
-    columns = {c: frame[c].tolist() for c in frame}
-    n = len(next(iter(columns.values()), []))
-    return [SimpleNamespace(**{c: v[i] for c, v in columns.items()}) for i in range(n)]
 
 
 def _traffic(w: object, s: object) -> str:
@@ -86,13 +76,7 @@ def _azs(w: object, s: object, p: SizingPolicy) -> str:
             "(WA 3 9s scenario)")
 
 
-def cdn(wf: Columns, sz: Columns, with_usd: np.ndarray, without_usd: np.ndarray) -> list[str]:
-    """``cdn_why`` of scenarios planned with and without the CDN, quoting the two whole monthly bills
-    (``with_usd``, ``without_usd``: each the cheapest feasible option's)."""
-    return [_cdn(w, s, (a, b)) for w, s, a, b in zip(_records(wf), _records(sz), with_usd, without_usd)]
-
-
-def _cdn(w: object, s: object, bills: tuple[float, float] | None = None) -> str:
+def _cdn(w: object, s: object) -> str:
     cat = catalog_for(w.cloud)
     name = cat.product("cdn")
     if not s.cdn_priced:
@@ -104,7 +88,8 @@ def _cdn(w: object, s: object, bills: tuple[float, float] | None = None) -> str:
              "compute it saves (offloaded vCPU at the cheapest on-demand vCPU-hour)")
     # the two whole bills where both were planned: the parts alone leave out what else the CDN changes (the
     # fleet, the cache, the load balancer, the DR tier)
-    both = bills is not None and all(np.isfinite(b) for b in bills)
+    bills = (float(getattr(s, "cdn_with_usd", np.nan)), float(getattr(s, "cdn_without_usd", np.nan)))
+    both = all(np.isfinite(b) for b in bills)
     with_it = f": ${bills[0]:,.0f} against ${bills[1]:,.0f} without" if both else ""
     without_it = f": ${bills[1]:,.0f} against ${bills[0]:,.0f} with it" if both else ""
     if not s.cdn_used:
@@ -351,96 +336,3 @@ def _dr(w: object, s: object, rto: np.ndarray, p: SizingPolicy) -> str:
         prev = p.dr_tiers[i - 1]
         why += f" ({prev.label} gives {rto[i - 1]:,.0f} / {prev.rpo_minutes:g} min)"
     return why
-
-
-def availability(ctx: Context, opt: Columns, by_tier: np.ndarray, base: np.ndarray, tier: np.ndarray) -> list[str]:
-    """Per option row: the designed-for estimate, the DR lift where one region falls short, the SLA floor."""
-    p = ctx.policy
-    out = []
-    for i in range(ctx.n):
-        target = ctx.col("availability_target")[i]
-        a, b, t = by_tier[i, tier[i]], int(base[i]), int(tier[i])
-        why = (f"designed-for {pct(a)} from failure rates and recovery times ({opt['compute_kind'][i]} compute, "
-               f"{'Multi-AZ' if ctx.col('db_multi_az')[i] else 'single-AZ'} database, {p.dr_tiers[t].label})")
-        if t != b:
-            why += (f"; one region with {p.dr_tiers[b].label} gives {pct(by_tier[i, b])} < target {pct(target)}, "
-                    f"so {p.dr_tiers[t].label} is the cheapest DR tier that lifts it")
-        verdict = ">=" if a >= target else "<"
-        out.append(f"{why}; {verdict} target {pct(target)}; SLA floor {pct(opt['sla_floor_pct'][i])} "
-                   "(published SLAs composed: the contractual minimum)")
-    return out
-
-
-def option(ctx: Context, opt: Columns) -> list[str]:
-    """Per option row: why the compute was sized as it was (rejected rows keep their reasons instead)."""
-    p, cat = ctx.policy, ctx.catalog
-    name = str(opt["option"][0])
-    out = []
-    for i, r in enumerate(_records(opt)):
-        if not r.instance_type:
-            out.append("")
-        elif name == "vertical":
-            cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa))
-            target = ctx.col("availability_target")[i]
-            single = f"one instance is designed for {pct(r.single_instance_pct)}"
-            out.append(f"cheapest instance with the {ctx.col('vcpu_needed_horizon')[i]:,.0f} cores the p99 target "
-                       f"needs at the horizon and whose USL capacity {cap:,.2f} ({r.instance_vcpu:g} vCPU, sigma "
-                       f"{p.usl_sigma:g}, kappa {p.usl_kappa:g}) and baseline sustain the "
-                       f"{ctx.col('capacity_needed_horizon')[i]:,.2f} busy-vCPU throughput at target utilisation; "
-                       + (f"a standby pair since {single} < target {pct(target)}" if r.instances_desired > 1 else
-                          f"no standby: {single} >= target {pct(target)}"))
-        elif name == "horizontal":
-            cap = float(usl_capacity(r.instance_vcpu, p.usl_sigma, p.usl_kappa)) * r.throughput
-            out.append(f"cheapest fleet bill among current-generation general-purpose and compute families, x86 and "
-                       f"{cat.product('arm')}, {p.fleet_min_vcpu}-{p.fleet_max_vcpu} vCPU, each vCPU counted at its "
-                       f"family's work ({r.throughput:.2f} reference vCPU here; "
-                       f"${r.instance_hourly_usd / cap:.4f} per usable reference vCPU-hour on demand); min = "
-                       f"quietest hour of the load profile, max = horizon peak x "
-                       f"{1 + p.burst_headroom:g}; {r.instance_hours:,.0f} instance-hours a month (not "
-                       f"{r.instances_desired * HOURS_PER_MONTH:,.0f} at peak x {HOURS_PER_MONTH})")
-        elif name == "containers":
-            out.append(f"{cat.product('tasks')} autoscaled like the fleet; {r.instance_hours:,.0f} task-hours a month")
-        elif name == "kubernetes":
-            v = r.instance_vcpu
-            out.append(f"pods of {p.pod_vcpu:g} vCPU / {p.pod_memory_gb:g} GB; a {v:g}-vCPU node keeps "
-                       f"{reserved_vcpu(v):.2f} vCPU and {reserved_memory_gib(p.k8s_max_pods_per_node):.2f} GiB for "
-                       f"the kubelet (EKS AMI reservations, up to {p.k8s_max_pods_per_node} pods) and "
-                       f"{p.k8s_daemonset_vcpu:g} vCPU / {p.k8s_daemonset_memory_gb:g} GB for DaemonSets, so "
-                       f"{r.pods_per_node:.0f} pods fit ({r.pods_per_node * p.pod_vcpu / v:.0%} of its vCPU serves "
-                       f"the application); the cheapest node-group bill for {r.pods_desired:,.0f} pods at today's "
-                       f"peak, autoscaled like the fleet ({r.instance_hours:,.0f} node-hours a month), plus the "
-                       f"{cat.product('kubernetes')} control plane")
-        else:
-            quota = (f"within {cat.product('concurrency_limit')} {p.lambda_concurrency_limit:,}"
-                     if not r.concurrency_quota_to_raise else
-                     f"quota to raise: {cat.product('concurrency_limit')} is {p.lambda_concurrency_limit:,} by "
-                     f"default, a soft quota; ask for {r.concurrency_quota_to_raise:,.0f} before launch")
-            cold = (f"; cold starts would touch {r.cold_start_share:.1%} of requests, so provisioned concurrency "
-                    f"({r.provisioned_environments:,.0f} environment(s)) runs {r.provisioned_hours_per_day:.0f} "
-                    "hours a day" if r.provisioned_hours_per_day > 0 else
-                    f"; {r.cold_start_share:.2%} of requests start cold ({p.lambda_keep_alive_s:g} s keep-alive)")
-            out.append(f"Little's law: concurrency = rate x duration; {quota}{cold}")
-        if r.instance_type:
-            out[-1] += _quotas(ctx, r, name, i)
-    return out
-
-
-LARGE_FLEET_VCPU = 1_000  # above this many vCPU at its maximum a fleet's plan names the vCPU quota to check
-
-
-def _quotas(ctx: Context, r: object, name: str, i: int) -> str:
-    """The soft quotas an option at its maximum needs raised, with what to ask for (nothing where none)."""
-    p, cat = ctx.policy, ctx.catalog
-    out = []
-    if r.front == "alb" and r.instances_max > p.lb_targets_per_load_balancer:
-        count = np.ceil(r.instances_max / p.lb_targets_per_load_balancer)
-        out.append(f"{count:,.0f} load balancers at the maximum, one per {p.lb_targets_per_load_balancer:,} targets "
-                   "(a soft quota: raise the targets per load balancer, or spread traffic over them by DNS weights)")
-    if name in ("horizontal", "kubernetes") and r.instances_max * r.instance_vcpu > LARGE_FLEET_VCPU:
-        out.append(f"the region's on-demand vCPU quota must allow {r.instances_max * r.instance_vcpu:,.0f} vCPU at "
-                   "the maximum (a soft quota; its default depends on the account)")
-    gateway = cat.quotas.get("api_requests_per_s")
-    if name == "serverless" and gateway and ctx.col("peak_rps_horizon")[i] > gateway[1]:
-        out.append(f"{gateway[0]} is {gateway[1]:,.0f} req/s by default: ask for "
-                   f"{ctx.col('peak_rps_horizon')[i]:,.0f}")
-    return "; quotas: " + "; ".join(out) if out else ""
