@@ -296,3 +296,20 @@ def test_decisions_and_reasons_use_words_not_field_names():
             assert not re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", text), text
             assert not [f for f in Workload.model_fields  # a YAML setting such as "cdn: always"
                         if re.search(rf"\b{f}: (true|false|always|never|auto|[0-9])", text)], text
+
+
+def test_each_decision_is_data_with_its_rule_and_numbers():
+    # the JSON contract carries what decided each choice, so no reader re-derives a number from the sentence
+    p = make_plan(Workload(peak_rps=1000, cacheable_fraction=0.6, data_size_gb=500))
+    by_topic = {d["topic"]: d for d in p.to_dict()["decisions"]}
+    db = by_topic["database class"]
+    assert db["rule"] == "planner.sizing.database.size_database"
+    assert db["numbers"]["db_hourly_usd"] == pytest.approx(p.sizing.db_hourly_usd)
+    assert db["numbers"]["db_instance_class"] == p.sizing.db_instance_class
+    cdn = by_topic["CDN"]["numbers"]
+    assert cdn["cdn_used"] is True and cdn["cdn_with_usd"] == pytest.approx(p.recommended.monthly_usd)
+    assert cdn["cdn_without_usd"] > cdn["cdn_with_usd"]  # both planned, the cheaper kept
+    rec = by_topic["recommendation"]["numbers"]
+    assert rec[f"{p.recommended.name}_monthly_usd"] == pytest.approx(p.recommended.monthly_usd)
+    assert all(isinstance(d["numbers"], dict) for d in by_topic.values())
+    json.dumps(p.to_dict(), allow_nan=False)  # no NaN leaks into the numbers

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from planner.base.formats import pct as _pct
@@ -18,9 +18,86 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Decision:
+    """One decision as data: what was decided (``topic``, ``choice``), the sentence a person reads
+    (``rationale``), the rule that decided it and the numbers it decided on (name, value), in that order."""
+
     topic: str
     choice: str
     rationale: str
+    rule: str = ""
+    numbers: tuple[tuple[str, object], ...] = ()
+
+
+# each shared decision's rule and the sizing columns it decided on (the numbers a renderer may show; none is
+# worked out again from them)
+_DATABASE = "planner.sizing.database.size_database"
+DECIDED_BY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "traffic": ("planner.sizing.traffic.traffic", ("avg_rps", "peak_rps", "users_peak_rps", "peak_rps_horizon",
+                                                   "monthly_requests")),
+    "CDN": ("planner.sizing.cdn.plan_cdn", ("cdn_used", "cdn_offload", "cdn_monthly_usd", "cdn_egress_saved_usd",
+                                            "cdn_compute_saved_usd", "cdn_with_usd", "cdn_without_usd")),
+    "compute need": ("planner.sizing.queueing", ("vcpu_needed", "vcpu_needed_horizon")),
+    "availability zones": ("planner.sizing.compute.az_plan", ("azs", "survive_az_loss")),
+    "object storage": ("planner.sizing.object_storage.object_lifecycle", ("object_class", "object_hot_gb",
+                                                                          "object_cool_gb",
+                                                                          "object_cool_after_days_applied")),
+    "asynchronous work": ("planner.sizing.workers.size_workers", ("async_used", "worker_vcpu_needed")),
+    "edge and secrets": ("planner.engine.options.edge", ("public",)),
+    "cache": ("planner.engine.chain._cache_or_not", ("cache_used", "cache_node_type", "cache_nodes", "cache_shards",
+                                                      "cache_hit_ratio", "cache_hourly_usd_with_database",
+                                                      "db_hourly_usd_without_cache")),
+    "data store": ("planner.sizing.keyvalue.size_key_value", ("kv_used", "kv_capacity_mode", "kv_monthly_usd")),
+    "database Multi-AZ": ("planner.sizing.database.multi_az_needed", ("db_multi_az",)),
+    "database class": (_DATABASE, ("db_instance_class", "db_engine_variant", "db_shards", "db_fewest_shards",
+                                   "db_hourly_usd", "db_fewest_hourly_usd", "db_primary_vcpu_needed",
+                                   "db_connections_needed", "db_pooler", "db_pooler_hourly_usd",
+                                   "db_pooler_other_hourly_usd")),
+    "read replicas": (_DATABASE, ("db_read_replicas", "db_read_vcpu", "db_write_vcpu")),
+    "database storage": (_DATABASE, ("db_storage_gb", "db_volume_type", "db_peak_iops", "db_provisioned_iops",
+                                     "db_buffer_hit_ratio", "db_restore_gb")),
+    "disaster recovery": ("planner.sizing.dr.dr_tier_index", ("dr_tier_index", "db_restore_gb")),
+}
+# an option's decisions: the rule that sized it and the option columns it decided on
+_OPTION_NUMBERS = ("monthly_usd", "feasible", "instance_type", "instances_min", "instances_desired",
+                   "instances_max", "dr_tier")
+_AVAILABILITY_NUMBERS = ("availability_pct", "region_availability_pct", "sla_floor_pct", "dr_tier",
+                         "dr_upgraded_for_availability")
+
+
+def _as_data(d: Decision, plan: Plan) -> Decision:
+    """``d`` with the rule that decided it and the numbers it decided on."""
+    s = plan.sizing
+    if d.topic in DECIDED_BY:
+        rule, columns = DECIDED_BY[d.topic]
+        return replace(d, rule=rule, numbers=tuple((c, _plain(s.get(c))) for c in columns if c in s.index))
+    rec = plan.recommended
+    if d.topic.startswith("option: "):
+        name = d.topic.removeprefix("option: ")
+        o = next(o for o in plan.options if o.name == name)
+        return replace(d, rule=f"planner.engine.options ({name})",
+                       numbers=tuple((c, _plain(getattr(o.row, c, None))) for c in _OPTION_NUMBERS))
+    if d.topic == "availability estimate" and rec is not None:
+        return replace(d, rule="planner.sizing.availability", numbers=tuple(
+            (c, _plain(getattr(rec.row, c, None))) for c in _AVAILABILITY_NUMBERS))
+    if d.topic == "purchase" and rec is not None:
+        return replace(d, rule="planner.engine.options.purchase", numbers=tuple(
+            (c, _plain(getattr(rec.row, c, None))) for c in ("commit_ratio", "instances_committed", "monthly_usd")))
+    if d.topic == "recommendation":
+        return replace(d, rule="planner.engine.chain._recommend",
+                       numbers=tuple((f"{o.name}_monthly_usd", _plain(o.monthly_usd if o.feasible else None))
+                                     for o in plan.options))
+    return d
+
+
+def _plain(value: object) -> object:
+    """A number, text or flag as plain Python (NaN as None)."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
 
 
 def decisions(plan: Plan) -> list[Decision]:
@@ -52,7 +129,7 @@ def decisions(plan: Plan) -> list[Decision]:
     else:
         out.append(Decision("recommendation", "none", "no option meets every target: " + _nearest(plan) + "; ".join(
             f"{o.name}: {o.reasons[0]}" for o in plan.options)))
-    return out
+    return [_as_data(d, plan) for d in out]
 
 
 def _nearest(plan: Plan) -> str:

@@ -15,7 +15,14 @@ if TYPE_CHECKING:
     from planner.running.uncertainty.monte_carlo import Swing, Uncertainty
 
 
-SCHEMA_VERSION = "1.6"  # docs/plan-json.md; planner.plan.model re-exports it
+SCHEMA_VERSION = "1.7"  # docs/plan-json.md
+
+def _number_or_text(x: Any) -> Any:
+    """A decision's number as JSON: a finite number, text, a flag, or null."""
+    if isinstance(x, bool) or x is None or isinstance(x, str):
+        return x
+    return _num(x)
+
 
 def _num(x: Any) -> float | None:
     if x is None:
@@ -155,7 +162,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "vcpu_needed": _num(s.vcpu_needed), "vcpu_needed_horizon": _num(s.vcpu_needed_horizon),
         },
         "options": [option_to_dict(plan, o) for o in plan.options],
-        "decisions": [{"topic": d.topic, "choice": d.choice, "rationale": d.rationale} for d in plan.decisions],
+        "decisions": [{"topic": d.topic, "choice": d.choice, "rationale": d.rationale, "rule": d.rule or None,
+                       "numbers": {k: _number_or_text(v) for k, v in d.numbers}} for d in plan.decisions],
         "assumptions": list(plan.assumptions),
         "sources": plan.sources.to_dict(orient="records"),
         "policy": plan.workload.policy.model_dump(mode="json", by_alias=True),
