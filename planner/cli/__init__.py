@@ -16,6 +16,7 @@ from planner.base.errors import PlannerError
 from planner.cli.batch import batch
 from planner.cli.dashboard import dashboard
 from planner.cli.diff import diff
+from planner.cli.fit import fit
 from planner.cli.plan import example, plan
 from planner.cli.prices import prices_app
 from planner.cli.scenarios import scenarios_app
@@ -43,6 +44,7 @@ app.command("example")(example)
 app.command("batch")(batch)
 app.command("diff")(diff)
 app.command("sweep")(sweep)
+app.command("fit")(fit)
 app.command("dashboard")(dashboard)
 
 

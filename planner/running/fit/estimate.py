@@ -1,0 +1,252 @@
+"""Workload inputs fitted from monitoring series, each a 90 % interval (``low`` and ``high`` its 5th and 95th
+percentiles, ``mid`` the value planned for), with the method in ``docs/model.md`` ("Fitted inputs").
+
+Every series is first put on one clock: hourly means of a rate (a count per period divided by the period's
+seconds first), hourly last values of a level (instances, storage). Negative and missing values are dropped and
+counted; hours with no point are gaps, never filled.
+
+* ``monthly_growth``: Theil-Sen slope of the log of the daily mean request rate (SciPy ``theilslopes``, its
+  90 % confidence interval), as ``exp(30.44 x slope) - 1`` (Sen 1968, "Estimates of the regression coefficient
+  based on Kendall's tau"); at least :data:`MIN_DAYS_GROWTH` days.
+* ``peak_rps``: each day's peak hourly rate, brought to the last day's level by the fitted growth; the value
+  planned for is their 95th percentile (a peak most days stay under), its interval a bootstrap over days.
+* ``peak_to_average``: each day's peak hourly rate over its mean; the median day, the 5th and 95th percentile
+  days as the interval.
+* ``cpu_ms_per_request``: the busy vCPUs (CPU utilisation x vCPUs per instance x instances) against the request
+  rate, hour by hour, by a Theil-Sen line whose intercept is the idle load and whose slope (with its 90 %
+  interval) is the CPU time of a request, including the overhead each added instance brings; in the reference
+  vCPUs the planner measures (x the family's ``vcpu_throughput``).
+* ``read_fraction`` and ``response_kb``: ratios of the totals (reads to reads and writes; bytes to requests),
+  the 5th and 95th percentile days as the interval.
+* ``data_size_gb``: the last storage level (bytes / 1024^3).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planner.running.fit.sources import FitError
+
+# what a series may mean: rates per second, counts per export period, or levels
+RATES = {"requests_per_s", "db_reads_per_s", "db_writes_per_s"}
+COUNTS = {"requests": "requests_per_s", "db_reads": "db_reads_per_s", "db_writes": "db_writes_per_s",
+          "response_bytes": "response_bytes_per_s"}  # a count per period, and the rate it becomes
+LEVELS = {"cpu_pct", "instances", "storage_bytes", "latency_p99_ms"}
+MEANINGS = RATES | set(COUNTS) | LEVELS
+MIN_HOURS_CPU = 24  # hours with requests, CPU and instances at once
+MIN_DAYS_PROFILE = 3  # whole days for the peak and the peak-to-average ratio
+MIN_DAYS_GROWTH = 14  # days for a trend
+DAYS_PER_MONTH = 365.25 / 12
+BOOTSTRAP = 2_000
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """One fitted input: the value planned for (``mid``), its 90 % interval, how, and from how much data."""
+
+    field: str
+    low: float
+    mid: float
+    high: float
+    method: str
+    points: int
+
+
+@dataclass
+class Fit:
+    """Everything a fit found: the inputs, what each series contributed, and what was dropped."""
+
+    inputs: dict[str, Fitted] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    hours: int = 0  # hours on the common clock with a request rate
+    first: pd.Timestamp | None = None
+    last: pd.Timestamp | None = None
+    hourly: pd.DataFrame | None = None  # the series on the common clock, by meaning
+
+
+def parse_mapping(items: list[str], known: set[str]) -> dict[str, str]:
+    """``series=meaning`` items as a dict; unknown meanings or series names are errors naming the item."""
+    out: dict[str, str] = {}
+    for item in items:
+        series, sep, meaning = item.partition("=")
+        series, meaning = series.strip(), meaning.strip()
+        if not sep or not series or not meaning:
+            raise FitError(f"--map {item!r}: write series=meaning, e.g. RequestCount=requests")
+        if meaning not in MEANINGS:
+            raise FitError(f"--map {item!r}: unknown meaning '{meaning}'; one of {', '.join(sorted(MEANINGS))}")
+        if series not in known:
+            close = sorted(known)[:8]
+            raise FitError(f"--map {item!r}: no series '{series}' in the exports (they hold: {', '.join(close)}"
+                           f"{', ...' if len(known) > 8 else ''})")
+        same = {COUNTS.get(m, m) for m in out.values()}
+        if COUNTS.get(meaning, meaning) in same:
+            raise FitError(f"--map {item!r}: '{meaning}' is already mapped to another series")
+        out[series] = meaning
+    return out
+
+
+def hourly(series: pd.DataFrame, mapping: dict[str, str], fit: Fit) -> pd.DataFrame:
+    """The mapped series on one hourly clock (see the module docstring), columns named by meaning."""
+    columns = {}
+    for name, meaning in mapping.items():
+        s = series[series.series == name]
+        values = s.value.to_numpy(dtype=float)
+        bad = ~np.isfinite(values) | (values < 0)
+        if bad.any():
+            fit.warnings.append(f"series '{name}': {int(bad.sum())} of {len(values)} points dropped (missing, "
+                                "NaN or negative)")
+        s = s[~bad]
+        if len(s) < 2:
+            raise FitError(f"series '{name}': {len(s)} usable point(s); a fit needs at least 2")
+        times = pd.DatetimeIndex(s.time)
+        if meaning in COUNTS:
+            step = float(np.median((times[1:] - times[:-1]).total_seconds()))
+            if not step > 0:
+                raise FitError(f"series '{name}': its timestamps do not advance (every point at one time)")
+            columns[COUNTS[meaning]] = pd.Series(s.value.to_numpy() / step, index=times).resample("1h").mean()
+        elif meaning in RATES:
+            columns[meaning] = pd.Series(s.value.to_numpy(), index=times).resample("1h").mean()
+        else:
+            columns[meaning] = pd.Series(s.value.to_numpy(), index=times).resample("1h").last()
+    frame = pd.DataFrame(columns)
+    if "requests_per_s" not in frame:
+        raise FitError("no series is mapped to the request rate (requests or requests_per_s): the fit starts "
+                       "from it")
+    have = frame.requests_per_s.notna()
+    if not have.any():
+        raise FitError("the request-rate series has no usable point")
+    frame = frame.loc[frame.index[have][0]:frame.index[have][-1]]
+    gaps = int(frame.requests_per_s.isna().sum())
+    if gaps:
+        fit.warnings.append(f"{gaps} hour(s) with no request-rate point between the first and the last: gaps, "
+                            "left out of every fit (not filled)")
+    fit.hours, fit.first, fit.last = int(have.sum()), frame.index[0], frame.index[-1]
+    fit.hourly = frame
+    return frame
+
+
+def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instance: float | None = None,
+               vcpu_throughput: float = 1.0, seed: int = 0) -> Fit:
+    """Fit every input the mapped series allow (see the module docstring); what cannot be fitted (too few
+    points, no such series) is left out with a warning saying how many points it needs."""
+    fit = Fit()
+    h = hourly(series, mapping, fit)
+    rps = h.requests_per_s
+    days = _whole_days(rps)
+    rng = np.random.default_rng(seed)
+    growth_per_day = 0.0
+    if len(days) >= MIN_DAYS_GROWTH:
+        from scipy.stats import theilslopes
+
+        mean = days.mean(axis=1).to_numpy()
+        x = np.arange(len(mean), dtype=float)
+        ok = mean > 0
+        slope, _, low, high = theilslopes(np.log(mean[ok]), x[ok], alpha=0.90)
+        growth_per_day = float(slope)
+        monthly = [math.exp(DAYS_PER_MONTH * v) - 1 for v in (low, slope, high)]
+        if monthly[1] < 0:
+            fit.warnings.append(f"traffic fell {-monthly[1]:.1%} a month over the window; the planner plans for "
+                                "growth of at least 0, so monthly_growth is 0")
+        lo, mid, hi = (min(max(v, 0.0), 1.0) for v in monthly)
+        fit.inputs["monthly_growth"] = Fitted("monthly_growth", lo, mid, hi, "Theil-Sen slope of log daily mean "
+                                              f"rate over {len(mean)} days", int(ok.sum()))
+    else:
+        fit.warnings.append(f"monthly_growth not fitted: {len(days)} day(s) of requests with at least "
+                            f"{MIN_HOURS_A_DAY} hours; a trend needs {MIN_DAYS_GROWTH}")
+    if len(days) >= MIN_DAYS_PROFILE:
+        peaks = days.max(axis=1).to_numpy()
+        # each day's peak at the last day's level: the trend is the growth's, not the peak's
+        level = peaks * np.exp(growth_per_day * (len(peaks) - 1 - np.arange(len(peaks))))
+        boot = np.quantile(rng.choice(level, size=(BOOTSTRAP, len(level))), 0.95, axis=1)
+        fit.inputs["peak_rps"] = Fitted("peak_rps", *_ordered(np.quantile(boot, 0.05),
+                                                              float(np.quantile(level, 0.95)),
+                                                              np.quantile(boot, 0.95)),
+                                        "95th percentile of the daily peak hours, at the last day's level",
+                                        len(level))
+        ratio = (days.max(axis=1) / days.mean(axis=1)).to_numpy()
+        ratio = ratio[np.isfinite(ratio)]
+        fit.inputs["peak_to_average"] = Fitted("peak_to_average", *_ordered(*np.quantile(ratio, [0.05, 0.5, 0.95])),
+                                               "daily peak hour / daily mean: the median day, 5th-95th "
+                                               "percentile days", len(ratio))
+    else:
+        fit.warnings.append(f"peak_rps and peak_to_average not fitted: {len(days)} day(s) of requests with at "
+                            f"least {MIN_HOURS_A_DAY} hours; they need {MIN_DAYS_PROFILE}")
+    _cpu(h, fit, vcpu_per_instance, vcpu_throughput)
+    _ratio(h, fit, "read_fraction", "db_reads_per_s", ["db_reads_per_s", "db_writes_per_s"], 1.0)
+    _ratio(h, fit, "response_kb", "response_bytes_per_s", ["requests_per_s"], 1 / 1024)
+    if "storage_bytes" in h and h.storage_bytes.notna().any():
+        last = float(h.storage_bytes.dropna().iloc[-1]) / 1024**3
+        fit.inputs["data_size_gb"] = Fitted("data_size_gb", last, last, last, "the last storage level", 1)
+    return fit
+
+
+def _ordered(low: float, mid: float, high: float) -> tuple[float, float, float]:
+    """An interval that holds its middle value (a bootstrap can put the estimate at an end)."""
+    return float(min(low, mid)), float(mid), float(max(high, mid))
+
+
+MIN_HOURS_A_DAY = 22  # a day with more gaps is left out of the daily peaks and means
+
+
+def _whole_days(rps: pd.Series) -> pd.DataFrame:
+    """(days, 24) hourly rates of the days with at least :data:`MIN_HOURS_A_DAY` hours present (NaN in a gap)."""
+    frame = pd.DataFrame({"day": rps.index.floor("1D"), "hour": rps.index.hour, "rps": rps.to_numpy()})
+    table = frame.pivot_table(index="day", columns="hour", values="rps", aggfunc="mean", dropna=False)
+    table = table.reindex(columns=range(24))
+    return table[table.notna().sum(axis=1) >= MIN_HOURS_A_DAY]
+
+
+def _cpu(h: pd.DataFrame, fit: Fit, vcpu_per_instance: float | None, throughput: float) -> None:
+    if "cpu_pct" not in h:
+        return
+    if vcpu_per_instance is None:
+        fit.warnings.append("cpu_ms_per_request not fitted: give --instance-type (its vCPUs come from the price "
+                            "book)")
+        return
+    if "instances" in h:
+        n = h.instances.ffill()
+    else:
+        n = pd.Series(1.0, index=h.index)
+        fit.warnings.append("no instance-count series: one instance assumed for cpu_ms_per_request")
+    both = pd.DataFrame({"rps": h.requests_per_s, "n": n, "busy": h.cpu_pct / 100 * vcpu_per_instance * n}).dropna()
+    if len(both) < MIN_HOURS_CPU:
+        fit.warnings.append(f"cpu_ms_per_request not fitted: {len(both)} hour(s) with requests, CPU and instances "
+                            f"at once; it needs {MIN_HOURS_CPU}")
+        return
+    if both.rps.nunique() < 3:
+        fit.warnings.append("cpu_ms_per_request not fitted: the request rate never varies, so CPU per request "
+                            "cannot be told from idle load")
+        return
+    # busy vCPU = idle + CPU time x requests: Theil-Sen's line (the median of the pairwise slopes: outlying
+    # hours move it little), its 90 % interval from Kendall's tau (SciPy theilslopes)
+    from scipy.stats import theilslopes
+
+    seconds, idle, low, high = theilslopes(both.busy.to_numpy(), both.rps.to_numpy(), alpha=0.90)
+    ms = [max(v, 1e-6) * 1000 * throughput for v in (low, seconds, high)]
+    fit.inputs["cpu_ms_per_request"] = Fitted(
+        "cpu_ms_per_request", *_ordered(*ms), f"Theil-Sen line of the busy vCPUs against req/s over {len(both)} "
+        f"hours (idle load {max(idle, 0):.2f} vCPU), in reference vCPUs (x {throughput:g})", len(both))
+
+
+def _ratio(h: pd.DataFrame, fit: Fit, name: str, top: str, bottom: list[str], scale: float) -> None:
+    """``top`` over the sum of ``bottom`` (totals; daily ratios for the interval), times ``scale``."""
+    if top not in h or any(b not in h for b in bottom):
+        return
+    frame = h[list(dict.fromkeys([top, *bottom]))].dropna()
+    if not len(frame):
+        fit.warnings.append(f"{name} not fitted: no hour has {top} and {', '.join(bottom)} at once")
+        return
+    below = frame[bottom].sum(axis=1)
+    mid = float(frame[top].sum() / below.sum()) * scale if below.sum() > 0 else math.nan
+    daily = frame.resample("1D").sum()
+    ratios = (daily[top] / daily[bottom].sum(axis=1)).replace([np.inf, -np.inf], np.nan).dropna() * scale
+    if not math.isfinite(mid) or not len(ratios):
+        fit.warnings.append(f"{name} not fitted: the totals are zero")
+        return
+    fit.inputs[name] = Fitted(name, *_ordered(float(np.quantile(ratios, 0.05)), mid,
+                                              float(np.quantile(ratios, 0.95))),
+                              "ratio of the totals; 5th-95th percentile days", len(frame))

@@ -1,0 +1,58 @@
+"""A fit as a commented workload YAML: fitted fields as ``{low, mid, high}`` ranges (``planner plan`` prices them
+into P10/P50/P90 bills), each with a comment saying how it was fitted and from how much; what could not be
+fitted is left to the defaults, and says why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.base.atomic import write_text_atomic
+from planner.running.fit.estimate import Fit
+
+# the workload's bounds (planner.workload.model; a share strictly inside 0-1 and a size above 0, as a range must
+# be): a fitted value is kept inside them, and says so
+BOUNDS = {"peak_rps": (1e-6, 10_000_000), "peak_to_average": (1.0, 20.0), "monthly_growth": (0.0, 1.0),
+          "cpu_ms_per_request": (1e-6, 60_000), "read_fraction": (1e-4, 1 - 1e-4), "response_kb": (1e-6, 1e6),
+          "data_size_gb": (0.0, 1_000_000)}
+ORDER = ("peak_rps", "peak_to_average", "monthly_growth", "cpu_ms_per_request", "read_fraction", "response_kb",
+         "data_size_gb")
+
+
+def workload_yaml(fit: Fit, *, name: str, cloud: str | None, region: str | None, sources: list[str]) -> str:
+    """The workload text (see the module docstring)."""
+    lines = [f"# fitted by planner fit from {', '.join(sources)}",
+             f"# {fit.hours:,} hours of requests, {fit.first:%Y-%m-%d %H:%M} to {fit.last:%Y-%m-%d %H:%M} UTC; "
+             "ranges are 90 % intervals (low, high: 5th and 95th percentiles; mid: the value planned for)",
+             f"name: {_quoted(name)}"]
+    if cloud:
+        lines.append(f"cloud: {cloud}")
+    if region:
+        lines.append(f"region: {region}")
+    for field in ORDER:
+        f = fit.inputs.get(field)
+        if f is None:
+            continue
+        lo, hi = BOUNDS[field]
+        low, mid, high = (min(max(v, lo), hi) for v in (f.low, f.mid, f.high))
+        clipped = (low, mid, high) != (f.low, f.mid, f.high)
+        lines.append(f"# {field}: {f.method}; {f.points:,} point(s)" + ("; kept inside the workload's bounds"
+                                                                      if clipped else ""))
+        if high - low <= 1e-6 * max(abs(mid), 1e-9):  # the same at the precision written: one value
+            lines.append(f"{field}: {_number(mid)}")
+        else:
+            lines.append(f"{field}: {{low: {_number(low)}, mid: {_number(mid)}, high: {_number(high)}}}")
+    for warning in fit.warnings:
+        lines.append(f"# note: {warning}")
+    return "\n".join(lines) + "\n"
+
+
+def write_workload(path: Path, text: str) -> None:
+    write_text_atomic(path, text)
+
+
+def _number(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'

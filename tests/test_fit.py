@@ -1,0 +1,158 @@
+"""``planner fit``: monitoring exports in, a workload with fitted ranges out. Synthetic traffic with known
+parameters must come back inside the fitted intervals, from each export format."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from planner.running.fit.estimate import fit_inputs, parse_mapping
+from planner.running.fit.sources import FitError, read_source, read_sources
+from planner.running.fit.synthetic import Traffic, as_cloudwatch, as_csv, as_prometheus, series
+from planner.running.fit.workload_file import workload_yaml
+from planner.running.uncertainty.ranges import parse_uncertain_text
+
+DATA = Path(__file__).parent / "data" / "fit"
+EVERY = {"requests": "requests", "cpu_pct": "cpu_pct", "instances": "instances", "db_reads": "db_reads",
+         "db_writes": "db_writes", "response_bytes": "response_bytes", "storage_bytes": "storage_bytes"}
+WRITERS = {"csv": (as_csv, "m.csv"), "cloudwatch": (as_cloudwatch, "m.json"), "prometheus": (as_prometheus, "m.json")}
+
+
+@pytest.fixture(scope="module")
+def truth() -> Traffic:
+    return Traffic(days=42, step_minutes=10, seed=3)
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_synthetic_parameters_come_back_inside_the_intervals(tmp_path, truth, fmt):
+    write, name = WRITERS[fmt]
+    path = tmp_path / name
+    path.write_text(write(series(truth)))
+    fit = fit_inputs(read_sources([path]), EVERY, vcpu_per_instance=truth.vcpu_per_instance)
+    got = fit.inputs
+
+    def inside(field: str, value: float) -> None:
+        f = got[field]
+        assert f.low <= value <= f.high, (field, value, f)
+
+    inside("monthly_growth", truth.monthly_growth)
+    inside("cpu_ms_per_request", truth.cpu_ms_per_request)
+    inside("peak_to_average", 1 + truth.amplitude)  # a weekday's peak hour (the sine's top) over its mean
+    # the 95th percentile day's peak at the last day's level: weekdays (5 of 7) at the noise's 1 - 0.05 x 7/5
+    # quantile, the sine's top, grown to the last day
+    last_day = (truth.days - 1) / (365.25 / 12)
+    from scipy.stats import norm
+
+    peak = (truth.mean_rps * (1 + truth.amplitude) * (1 + truth.monthly_growth) ** last_day
+            * math.exp(norm.ppf(1 - 0.05 * 7 / 5) * truth.noise))
+    inside("peak_rps", peak)
+    assert got["read_fraction"].mid == pytest.approx(truth.read_fraction, rel=1e-4)
+    assert got["response_kb"].mid == pytest.approx(truth.response_kb, rel=1e-4)
+    assert got["data_size_gb"].mid == pytest.approx(truth.data_gb * (1 + truth.monthly_growth) ** (
+        (truth.days * 24 * 60 - truth.step_minutes) / 60 / 24 / (365.25 / 12)), rel=1e-4)
+    # the workload file plans: its ranges parse as the planner's uncertain inputs
+    uw = parse_uncertain_text(workload_yaml(fit, name="api", cloud=None, region=None, sources=[name]), "w.yaml")
+    assert {r.field for r in uw.ranges} >= {"peak_rps", "monthly_growth", "cpu_ms_per_request", "peak_to_average"}
+
+
+def test_the_three_formats_read_alike():
+    csv, cw, prom = (read_source(DATA / f) for f in ("metrics.csv", "cloudwatch.json", "prometheus.json"))
+    for other in (cw, prom):
+        for name in ("requests", "cpu_pct", "instances"):
+            a = csv[csv.series == name].sort_values("time")
+            b = other[other.series == name].sort_values("time")
+            assert (a.time.to_numpy() == b.time.to_numpy()).all()
+            assert np.allclose(a.value.to_numpy(), b.value.to_numpy(), rtol=1e-5)
+
+
+def test_gaps_and_bad_points_are_left_out_and_said(tmp_path, truth):
+    frame = series(Traffic(days=21, step_minutes=10, gaps=30, seed=5))
+    frame.loc[frame.index[::97], "requests"] = -1.0
+    frame.loc[frame.index[5::101], "cpu_pct"] = np.nan
+    path = tmp_path / "m.csv"
+    path.write_text(as_csv(frame))
+    fit = fit_inputs(read_sources([path]), {"requests": "requests", "cpu_pct": "cpu_pct", "instances": "instances"},
+                     vcpu_per_instance=2.0)
+    said = " ".join(fit.warnings)
+    assert "series 'requests':" in said and "dropped (missing, NaN or negative)" in said
+    assert "series 'cpu_pct':" in said and "gaps, left out" in said
+    assert fit.inputs["monthly_growth"].low <= 0.05 <= fit.inputs["monthly_growth"].high
+
+
+def test_too_little_data_says_how_much_is_needed(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(as_csv(series(Traffic(days=2, step_minutes=60))))
+    fit = fit_inputs(read_sources([path]), {"requests": "requests", "cpu_pct": "cpu_pct"}, vcpu_per_instance=2.0)
+    said = " ".join(fit.warnings)
+    assert "monthly_growth not fitted: 2 day(s) of requests with at least 22 hours; a trend needs 14" in said
+    assert "peak_rps and peak_to_average not fitted: 2 day(s) of requests with at least 22 hours; they need 3" in said
+    assert "cpu_ms_per_request" in fit.inputs  # 48 hours: enough for the CPU line
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"foo": 1}', "neither a CloudWatch get-metric-data answer"),
+    ('{"MetricDataResults": [{"Id": "r", "Timestamps": ["2026-01-01T00:00:00Z"], "Values": [1, 2]}]}',
+     "series 'r' has 1 timestamps and 2 values"),
+    ('{"MetricDataResults": [{"Id": "r", "Timestamps": ["yesterday"], "Values": [1]}]}',
+     "series 'r': a timestamp is not a date and time"),
+    ('{"status": "error", "data": {"result": []}}', "status is 'error'"),
+    ('{"status": "success", "data": {"result": [{"metric": {"__name__": "x"}, "values": [[1, "a"]]}]}}',
+     "series 'x': a value is not a number"),
+    ("time\n2026-01-01\n", "needs a time column and at least one metric column"),
+    ("{not json", "not valid JSON"),
+])
+def test_unreadable_exports_name_the_file_and_series(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(FitError, match="bad.json") as err:
+        read_source(path)
+    assert message in str(err.value)
+
+
+def test_the_mapping_names_what_is_wrong():
+    known = {"RequestCount", "CPUUtilization"}
+    with pytest.raises(FitError, match="unknown meaning 'rps'"):
+        parse_mapping(["RequestCount=rps"], known)
+    with pytest.raises(FitError, match="no series 'Requests' in the exports"):
+        parse_mapping(["Requests=requests"], known)
+    with pytest.raises(FitError, match="write series=meaning"):
+        parse_mapping(["RequestCount"], known)
+    with pytest.raises(FitError, match="'requests_per_s' is already mapped"):
+        parse_mapping(["RequestCount=requests", "CPUUtilization=requests_per_s"], known)
+
+
+def test_an_export_past_the_limit_is_refused(tmp_path, monkeypatch):
+    import planner.running.fit.sources as sources
+
+    monkeypatch.setattr(sources, "MAX_FIT_BYTES", 1_000)
+    path = tmp_path / "big.csv"
+    path.write_text((DATA / "metrics.csv").read_text())
+    with pytest.raises(Exception, match="big.csv"):
+        read_source(path)
+
+
+def test_cli_fits_a_workload_that_plans(tmp_path, capsys):
+    from planner.cli import main
+
+    out = tmp_path / "w.yaml"
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("requests: requests\ncpu_pct: cpu_pct\ninstances: instances\n")
+    assert main(["fit", str(DATA / "metrics.csv"), "--mapping", str(mapping), "--instance-type", "c7g.large",
+                 "-o", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("# fitted by planner fit from") and "cpu_ms_per_request: {low:" in text
+    assert "# note: monthly_growth not fitted: 4 day(s)" in text
+    assert main(["plan", str(out), "-f", "json", "-o", str(tmp_path / "p.json")]) == 0
+    assert json.loads((tmp_path / "p.json").read_text())["recommended"]
+    # bad input: one line naming the file and series, exit 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time,requests\n2026-01-01T00:00:00Z,x\n")
+    assert main(["fit", str(bad), "-m", "requests=requests", "-o", str(tmp_path / "x.yaml")]) == 2
+    assert "bad.csv: series 'requests': a value is not a number" in capsys.readouterr().err
+    assert not (tmp_path / "x.yaml").exists()
+    assert main(["fit", str(DATA / "metrics.csv"), "-m", "requests=requests", "--instance-type", "c99.huge",
+                 "-o", str(tmp_path / "y.yaml")]) == 2
