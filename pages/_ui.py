@@ -35,6 +35,7 @@ PAGES = (
     ("pages/growth.py", "Growth", ":material/trending_up:"),
     ("pages/prices.py", "Prices", ":material/price_check:"),
     ("pages/saved.py", "Saved", ":material/bookmark:"),
+    ("pages/fit.py", "Fit", ":material/query_stats:"),
 )
 
 

@@ -225,7 +225,7 @@ def test_prices_page_reports_missing_prices():
                and "on_demand" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("name", ["plan", "compare", "uncertainty", "growth", "batch", "prices"])
+@pytest.mark.parametrize("name", ["plan", "compare", "uncertainty", "growth", "batch", "prices", "fit"])
 def test_every_page_renders(name):
     assert not page(name).exception
 
@@ -235,7 +235,7 @@ def test_every_page_lists_every_page(name, tmp_path, monkeypatch):
     monkeypatch.setenv("PLANNER_DB_URL", f"sqlite:///{tmp_path / 'saved.db'}")  # the Saved page opens it
     links = [e for e in page(name).sidebar if type(e).__name__ == "PageLink"]
     assert [link.label for link in links] == ["Plan", "Compare", "Uncertainty", "Batch what-if", "Growth", "Prices",
-                                              "Saved"]
+                                              "Saved", "Fit"]
 
 
 # -- saved ------------------------------------------------------------------
@@ -470,3 +470,32 @@ def test_a_dr_tier_has_one_spelling_in_every_output(capsys):
     print_plan(plan)
     out = capsys.readouterr().out
     assert "backup & restore" in out and "backup restore" not in out
+
+
+# -- fit --------------------------------------------------------------------
+
+def test_fit_page_fits_the_same_workload_as_the_cli(monkeypatch):
+    from planner.running.fit.run import fit_workload
+    from planner.running.fit.sources import read_sources
+    from tests.test_security_prices import _Upload
+
+    import streamlit
+
+    export = Path(__file__).parent / "data" / "fit" / "metrics.csv"
+    upload = _Upload("../../metrics.csv", export.read_bytes())  # the client's name: shown, never a path
+    monkeypatch.setattr(streamlit, "file_uploader", lambda label, *a, key=None, **k: [upload] if key == "fit_upload"
+                        else None)
+    at = page("fit")
+    assert not at.exception
+    # the mapping starts from the series' usual names
+    assert at.selectbox(key="fit_requests").value == "requests" and at.selectbox(key="fit_cpu_pct").value == "cpu_pct"
+    at.text_input(key="fit_type").set_value("c7g.large")
+    at.button[0].click().run()
+    assert not at.exception
+    fitted = {row["input"] for row in at.dataframe[0].value.to_dict("records")}
+    assert {"cpu_ms_per_request", "read_fraction", "response_kb", "data_size_gb"} <= fitted
+    assert len(at.get("plotly_chart")) == 2  # the rate and the CPU line
+    cli = fit_workload(read_sources([export]), [f"{m}={m}" for m in ("requests", "cpu_pct", "instances", "db_reads",
+                                                                       "db_writes", "response_bytes", "storage_bytes")],
+                       sources=["metrics.csv"], instance_type="c7g.large")
+    assert at.code[0].value == cli.workload_yaml.rstrip("\n")  # st.code shows it without the last newline

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from planner.base.errors import PlannerError
 
 
 def fit(
@@ -26,12 +25,15 @@ def fit(
     cloud: str = typer.Option("aws", "--cloud", help="The cloud the system runs on."),
     region: str | None = typer.Option(None, "--region", help="Its region (the cloud's default when omitted)."),
     name: str = typer.Option("fitted", "--name", help="The workload's name."),
+    report: Path | None = typer.Option(None, "--report", help="A Markdown report of the fit: the inputs and how, "
+                                                              "what was left out, observed against fitted, and a "
+                                                              "back-test against the instances the system ran."),
 ) -> int:
     """Fit a workload from a running system's monitoring: exit 0 when written, 2 when an export or the mapping
     cannot be used (one line naming the file and series)."""
-    from planner.running.fit.estimate import fit_inputs, parse_mapping
+    from planner.base.atomic import write_text_atomic
+    from planner.running.fit.run import fit_workload
     from planner.running.fit.sources import FitError, read_sources
-    from planner.running.fit.workload_file import workload_yaml, write_workload
 
     series = read_sources(sources)
     items = list(mapping)
@@ -40,38 +42,19 @@ def fit(
         if not isinstance(doc, dict):
             raise FitError(f"{mapping_file}: a mapping is series: meaning pairs")
         items += [f"{k}={v}" for k, v in doc.items()]
-    if not items:
-        raise PlannerError("give the series' meanings with --map series=meaning (at least the request rate)")
-    chosen = parse_mapping(items, set(series.series))
-    vcpu, throughput = (None, 1.0) if instance_type is None else _instance(cloud, region, instance_type)
-    result = fit_inputs(series, chosen, vcpu_per_instance=vcpu, vcpu_throughput=throughput)
-    text = workload_yaml(result, name=name, cloud=cloud if cloud != "aws" or region else None, region=region,
-                         sources=[str(s) for s in sources])
-    from planner.running.uncertainty.ranges import parse_uncertain_text
+    result = fit_workload(series, items, sources=[str(s) for s in sources], instance_type=instance_type,
+                          cloud=cloud, region=region, name=name)
+    if report is not None:
+        from planner.report.fit_report import fit_report
 
-    parse_uncertain_text(text, str(out))  # what is written plans: checked before it is written
-    write_workload(out, text)
-    for warning in result.warnings:
+        write_text_atomic(report, fit_report(result))
+    write_text_atomic(out, result.workload_yaml)
+    for warning in result.fit.warnings:
         print(f"planner fit: {warning}", file=sys.stderr)
-    fitted = ", ".join(result.inputs) or "nothing"
-    print(f"fitted {fitted} from {result.hours:,} hours -> {out}; plan it with planner plan {out}", file=sys.stderr)
+    fitted = ", ".join(result.fit.inputs) or "nothing"
+    print(f"fitted {fitted} from {result.fit.hours:,} hours -> {out}; plan it with planner plan {out}",
+          file=sys.stderr)
     return 0
-
-
-def _instance(cloud: str, region: str | None, sku: str) -> tuple[float, float]:
-    """The vCPUs of an instance type and its family's work per vCPU (``SizingPolicy.vcpu_throughput``)."""
-    from planner.base.errors import unknown_name
-    from planner.clouds import catalog_for
-    from planner.pricing.book import default_book
-    from planner.workload.policy import SizingPolicy
-
-    book, catalog = default_book(cloud), catalog_for(cloud)
-    specs = book.specs[(book.specs.cloud == cloud) & (book.specs.service == catalog.compute_service)]
-    row = specs[specs.sku == sku]
-    if not len(row):
-        raise unknown_name("instance type", sku, specs.sku, context=f"on {cloud}")
-    policy = catalog.policy_for(SizingPolicy())
-    return float(row.vcpu.iloc[0]), float(policy.vcpu_throughput.get(str(row.family.iloc[0]), 1.0))
 
 
 def _mapping_file(path: Path) -> object:

@@ -4,7 +4,8 @@
 (the same on a Dask cluster), :mod:`sweep` (the cartesian product of axes), :mod:`explore` (what-if curves of
 one workload), :mod:`multicloud` (one workload on every cloud), :mod:`diff` (two plans side by side),
 :mod:`commitment` (how much to commit), :mod:`monotonicity` (inversions of a sweep), :mod:`calibration`
-(reference workloads against hand derivations) and :mod:`uncertainty` (P10/P50/P90 from ranges).
+(reference workloads against hand derivations), :mod:`uncertainty` (P10/P50/P90 from ranges) and :mod:`fit`
+(a workload fitted from a running system's monitoring exports).
 
 May import: :mod:`planner.plan`, :mod:`planner.engine` and the layers below.
 """

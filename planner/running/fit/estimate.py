@@ -66,6 +66,8 @@ class Fit:
     first: pd.Timestamp | None = None
     last: pd.Timestamp | None = None
     hourly: pd.DataFrame | None = None  # the series on the common clock, by meaning
+    cpu_points: pd.DataFrame | None = None  # the hours the CPU line was fitted on: rps, busy (vCPU)
+    cpu_line: tuple[float, float] | None = None  # its idle load [vCPU] and CPU seconds a request (observed vCPU)
 
 
 def parse_mapping(items: list[str], known: set[str]) -> dict[str, str]:
@@ -226,6 +228,7 @@ def _cpu(h: pd.DataFrame, fit: Fit, vcpu_per_instance: float | None, throughput:
     from scipy.stats import theilslopes
 
     seconds, idle, low, high = theilslopes(both.busy.to_numpy(), both.rps.to_numpy(), alpha=0.90)
+    fit.cpu_points, fit.cpu_line = both[["rps", "busy"]], (float(idle), float(seconds))
     ms = [max(v, 1e-6) * 1000 * throughput for v in (low, seconds, high)]
     fit.inputs["cpu_ms_per_request"] = Fitted(
         "cpu_ms_per_request", *_ordered(*ms), f"Theil-Sen line of the busy vCPUs against req/s over {len(both)} "

@@ -34,7 +34,11 @@ class FitError(PlannerError):
 def read_sources(paths: list[Path]) -> pd.DataFrame:
     """Every series of every file, as rows of ``source``, ``series``, ``time`` and ``value`` (sorted by series
     and time). A series name met in two files is an error (say which)."""
-    frames = [read_source(Path(p)) for p in paths]
+    return joined([read_source(Path(p)) for p in paths])
+
+
+def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Several exports' series as one table (see :func:`read_sources`)."""
     out = pd.concat(frames, ignore_index=True) if frames else _empty()
     seen: dict[str, str] = {}
     for source, series in out[["source", "series"]].drop_duplicates().itertuples(index=False):
@@ -49,8 +53,13 @@ def read_sources(paths: list[Path]) -> pd.DataFrame:
 
 def read_source(path: Path) -> pd.DataFrame:
     """One export's series (see the module docstring)."""
-    data = read_limited(path, MAX_FIT_BYTES, what="monitoring export")
-    name = str(path)
+    return read_source_data(read_limited(path, MAX_FIT_BYTES, what="monitoring export"), str(path))
+
+
+def read_source_data(data: bytes, name: str) -> pd.DataFrame:
+    """One export's series from its bytes (an upload: ``name`` is only shown)."""
+    if len(data) > MAX_FIT_BYTES:
+        raise FitError(f"{name}: is {len(data):,} bytes; a monitoring export is at most {MAX_FIT_BYTES:,} bytes")
     text = data.decode("utf-8-sig", errors="replace")
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):

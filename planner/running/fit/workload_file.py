@@ -4,9 +4,6 @@ fitted is left to the defaults, and says why."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from planner.base.atomic import write_text_atomic
 from planner.running.fit.estimate import Fit
 
 # the workload's bounds (planner.workload.model; a share strictly inside 0-1 and a size above 0, as a range must
@@ -44,10 +41,6 @@ def workload_yaml(fit: Fit, *, name: str, cloud: str | None, region: str | None,
     for warning in fit.warnings:
         lines.append(f"# note: {warning}")
     return "\n".join(lines) + "\n"
-
-
-def write_workload(path: Path, text: str) -> None:
-    write_text_atomic(path, text)
 
 
 def _number(x: float) -> str:

@@ -1,0 +1,51 @@
+"""A fit's pictures for the dashboard: the hourly request rate with the fitted trend, and the CPU line through the
+busy hours."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from planner.report.figures import titled
+from planner.running.fit.estimate import DAYS_PER_MONTH, Fit
+
+
+def rate_figure(fit: Fit) -> go.Figure:
+    """Observed hourly requests/s, the daily means, and the fitted growth through them."""
+    rps = fit.hourly.requests_per_s
+    daily = rps.resample("1D").mean().dropna()
+    fig = go.Figure()
+    fig.add_scatter(x=rps.index, y=rps.to_numpy(), mode="lines", name="observed, hourly", line={"width": 1})
+    fig.add_scatter(x=daily.index + np.timedelta64(12, "h"), y=daily.to_numpy(), mode="markers",
+                    name="daily mean")
+    growth = fit.inputs.get("monthly_growth")
+    if growth is not None and len(daily):
+        days = (daily.index - daily.index[0]).days.to_numpy()
+        # the trend through the daily means' geometric centre, at the fitted rate
+        centre = np.exp(np.mean(np.log(daily.to_numpy()) - np.log1p(growth.mid) * days / DAYS_PER_MONTH))
+        fig.add_scatter(x=daily.index + np.timedelta64(12, "h"),
+                        y=centre * (1 + growth.mid) ** (days / DAYS_PER_MONTH), mode="lines",
+                        name=f"fitted growth {growth.mid:.1%}/month", line={"dash": "dash"})
+    peak = fit.inputs.get("peak_rps")
+    if peak is not None:
+        fig.add_hline(y=peak.mid, line_dash="dot", annotation_text=f"planned peak {peak.mid:,.0f} req/s")
+    fig.update_layout(title=titled("Request rate", "observed and fitted"), yaxis_title="requests/s",
+                      legend={"orientation": "h"})
+    return fig
+
+
+def cpu_figure(fit: Fit) -> go.Figure | None:
+    """Busy vCPUs against requests/s, hour by hour, and the fitted line (None without one)."""
+    if fit.cpu_points is None or fit.cpu_line is None:
+        return None
+    idle, seconds = fit.cpu_line
+    p = fit.cpu_points
+    x = np.linspace(0, float(p.rps.max()), 50)
+    fig = go.Figure()
+    fig.add_scatter(x=p.rps.to_numpy(), y=p.busy.to_numpy(), mode="markers", name="hours",
+                    marker={"size": 4, "opacity": 0.5})
+    fig.add_scatter(x=x, y=idle + seconds * x, mode="lines",
+                    name=f"{idle:.2f} vCPU + {seconds * 1000:.3g} ms x req/s")
+    fig.update_layout(title=titled("CPU against load", "each hour, and the fitted line"),
+                      xaxis_title="requests/s", yaxis_title="busy vCPUs", legend={"orientation": "h"})
+    return fig

@@ -1,0 +1,92 @@
+"""A fit for reading: the window and what was left out, the fitted inputs with their method, observed against
+fitted (the weekly means against the trend, the daily shape, the CPU line's residuals) and the back-test."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planner.report.escaping import markdown_cell
+from planner.running.fit.backtest import BackTest
+from planner.running.fit.estimate import DAYS_PER_MONTH, Fit
+from planner.running.fit.run import FitResult
+
+
+def fit_report(result: FitResult) -> str:
+    """The report of a fit (see the module docstring)."""
+    return fit_markdown(result.fit, sources=result.sources, mapping=result.mapping, back=result.back)
+
+
+def fit_markdown(fit: Fit, *, sources: list[str], mapping: dict[str, str], back: BackTest | None) -> str:
+    """The report (see the module docstring)."""
+    out = ["# Workload fitted from monitoring", "",
+           f"_{fit.hours:,} hours of requests from {fit.first:%Y-%m-%d %H:%M} to {fit.last:%Y-%m-%d %H:%M} UTC; "
+           f"sources: {', '.join(markdown_cell(s) for s in sources)}_", "",
+           "| series | meaning |", "| --- | --- |",
+           *(f"| {markdown_cell(s)} | {m} |" for s, m in mapping.items()), "",
+           "## Fitted inputs", "", "90 % intervals: low and high are the 5th and 95th percentiles, mid the value "
+           "planned for.", "", "| input | low | mid | high | points | how |",
+           "| --- | ---: | ---: | ---: | ---: | --- |"]
+    for f in fit.inputs.values():
+        out.append(f"| {f.field} | {f.low:.4g} | {f.mid:.4g} | {f.high:.4g} | {f.points:,} | "
+                   f"{markdown_cell(f.method)} |")
+    if fit.warnings:
+        out += ["", "## Left out", "", *(f"- {markdown_cell(w)}" for w in fit.warnings)]
+    out += ["", "## Observed against fitted", ""]
+    out += _weeks(fit) + [""] + _shape(fit) + [""] + _cpu_residuals(fit)
+    out += ["", "## Back-test", ""]
+    if back is None:
+        out.append("No back-test: it needs the CPU time, the instance count and --instance-type.")
+    else:
+        out += ["The plan at the busiest hour's rate with the fitted CPU time and the observed instance type "
+                "(horizontal option, no growth), beside the instances the system ran.", "",
+                "| | instances |", "| --- | ---: |",
+                f"| ran in the busiest hour ({back.peak_rps:,.0f} req/s) | {back.observed_at_peak:,.0f} |",
+                f"| ran at most | {back.observed_max:,.0f} |",
+                f"| planned for that hour ({back.instance_type}) | {back.planned_desired:,.0f} |",
+                f"| planned at most (burst headroom) | {back.planned_max:,.0f} |", "",
+                f"The planned fleet bills ${back.monthly_usd:,.0f} a month."]
+    return "\n".join(out) + "\n"
+
+
+def _weeks(fit: Fit) -> list[str]:
+    """Weekly mean rates against the fitted trend through the first week."""
+    rps = fit.hourly.requests_per_s.dropna()
+    weekly = rps.resample("7D").mean()
+    if len(weekly) < 2:
+        return ["One week of data or less: no trend to compare with."]
+    growth = fit.inputs.get("monthly_growth")
+    g = growth.mid if growth else 0.0
+    days = np.arange(len(weekly)) * 7
+    trend = weekly.iloc[0] * (1 + g) ** (days / DAYS_PER_MONTH)
+    rows = ["| week from | observed mean req/s | fitted trend | residual |", "| --- | ---: | ---: | ---: |"]
+    for (start, observed), fitted in zip(weekly.items(), trend):
+        rows.append(f"| {start:%Y-%m-%d} | {observed:,.1f} | {fitted:,.1f} | {observed / fitted - 1:+.1%} |")
+    return rows
+
+
+def _shape(fit: Fit) -> list[str]:
+    """The observed daily shape: each hour's median share of its day's mean."""
+    rps = fit.hourly.requests_per_s.dropna()
+    share = rps / rps.groupby(rps.index.floor("1D")).transform("mean")
+    by_hour = share.groupby(share.index.hour).median()
+    if not len(by_hour):
+        return []
+    peak, low = int(by_hour.idxmax()), int(by_hour.idxmin())
+    return [f"Daily shape (UTC): the peak hour is {peak:02d}:00 at {by_hour.max():.2f} x the day's mean, the "
+            f"quietest {low:02d}:00 at {by_hour.min():.2f} x; " + ", ".join(
+                f"{h:02d}h {v:.2f}" for h, v in by_hour.items())]
+
+
+def _cpu_residuals(fit: Fit) -> list[str]:
+    """The CPU line's fit: what it leaves unexplained, hour by hour."""
+    f = fit.inputs.get("cpu_ms_per_request")
+    if f is None or fit.cpu_points is None or fit.cpu_line is None:
+        return ["No CPU line fitted."]
+    idle, seconds = fit.cpu_line
+    points = fit.cpu_points
+    residual = points.busy - (idle + seconds * points.rps)
+    typical = float(np.median(np.abs(residual)))
+    return [f"CPU line: busy vCPU = {idle:.3g} + {seconds * 1000:.4g} ms x req/s / 1000 over {f.points:,} hours "
+            f"(observed vCPUs); the median hour is {typical:.3g} vCPU off it "
+            f"({typical / float(points.busy.median()):.1%} of the median busy vCPUs), the worst "
+            f"{float(np.abs(residual).max()):.3g} vCPU."]

@@ -1,0 +1,58 @@
+"""One fit from series to a workload file and its back-test: what ``planner fit`` and the dashboard's Fit page both
+call, so both write the same workload (its report for reading: :mod:`planner.report.fit_report`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from planner.running.fit.backtest import BackTest, backtest
+from planner.running.fit.estimate import Fit, fit_inputs, parse_mapping
+from planner.running.fit.sources import FitError
+from planner.running.fit.workload_file import workload_yaml
+
+
+@dataclass(frozen=True)
+class FitResult:
+    fit: Fit
+    mapping: dict[str, str]
+    workload_yaml: str  # checked to parse as an uncertain workload
+    sources: list[str]
+    back: BackTest | None
+
+
+def fit_workload(series: pd.DataFrame, items: list[str], *, sources: list[str], instance_type: str | None = None,
+                 cloud: str = "aws", region: str | None = None, name: str = "fitted") -> FitResult:
+    """Fit ``series`` mapped by ``items`` (``series=meaning``) into a workload text and its back-test (see the
+    package docstring); bad input raises :class:`FitError` naming the file, series or item."""
+    from planner.running.uncertainty.ranges import parse_uncertain_text
+
+    if not items:
+        raise FitError("give the series' meanings (series=meaning), at least the request rate")
+    mapping = parse_mapping(items, set(series.series))
+    vcpu, throughput, family = (None, 1.0, "") if instance_type is None else instance_spec(cloud, instance_type)
+    fit = fit_inputs(series, mapping, vcpu_per_instance=vcpu, vcpu_throughput=throughput)
+    text = workload_yaml(fit, name=name, cloud=cloud if cloud != "aws" or region else None, region=region,
+                         sources=sources)
+    parse_uncertain_text(text, "the fitted workload")  # what is written plans: checked before anyone writes it
+    back = None if instance_type is None else backtest(fit, instance_type, vcpu, family, cloud=cloud, region=region)
+    return FitResult(fit=fit, mapping=mapping, workload_yaml=text, sources=sources, back=back)
+
+
+def instance_spec(cloud: str, sku: str) -> tuple[float, float, str]:
+    """The vCPUs of an instance type, its family's work per vCPU (``SizingPolicy.vcpu_throughput``) and the
+    family."""
+    from planner.base.errors import unknown_name
+    from planner.clouds import catalog_for
+    from planner.pricing.book import default_book
+    from planner.workload.policy import SizingPolicy
+
+    book, catalog = default_book(cloud), catalog_for(cloud)
+    specs = book.specs[(book.specs.cloud == cloud) & (book.specs.service == catalog.compute_service)]
+    row = specs[specs.sku == sku]
+    if not len(row):
+        raise unknown_name("instance type", sku, specs.sku, context=f"on {cloud}")
+    family = str(row.family.iloc[0])
+    policy = catalog.policy_for(SizingPolicy())
+    return float(row.vcpu.iloc[0]), float(policy.vcpu_throughput.get(family, 1.0)), family
