@@ -313,19 +313,20 @@ def wide_or_narrow(wide_key: str, narrow_key: str) -> None:
             f"{{ .st-key-{wide_key} {{ display: none; }} .st-key-{narrow_key} {{ display: block; }} }}</style>")
 
 
-def nothing_meets(plan: Plan) -> None:
-    """The panel of a plan no option meets: the nearest option, what it misses, and how to get a plan."""
+def nothing_meets(plan: Plan, reasons_at: str = "the table below gives every option's reasons") -> None:
+    """The panel of a plan no option meets: the nearest option, what it misses, and how to get a plan
+    (``reasons_at``: where the page shows every option's reasons)."""
     nearest = plan.nearest
     st.error("**No option meets every target.**")
     if nearest is None:
-        st.markdown("No option could be sized at all; every option's reason is in the table below.")
+        st.markdown(f"No option could be sized at all; {reasons_at}.")
         return
     misses = "\n".join(f"- {markdown_literal(r)}" for r in nearest.reasons)
     st.markdown(f"The nearest is **{markdown_literal(nearest.name)}** at **{usd(nearest.monthly_usd)}/month**, "
                 f"which misses only:\n\n{misses}\n\n"
                 + ("Loosen that target (or change the input it names)" if len(nearest.reasons) == 1 else
                    "Loosen those targets (or change the inputs they name)")
-                + " to get a recommendation; the table below gives every option's reasons.")
+                + f" to get a recommendation; {reasons_at}.")
 
 
 def plan_or_error(w: Workload, overlay: tuple[str, bytes] = ("", b"")) -> Plan | None:

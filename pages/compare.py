@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages._ui import page_menu, price_book, sidebar_workload, workload_cloud
+from pages._ui import nothing_meets, page_menu, plan_or_error, price_book, sidebar_workload, workload_cloud
 from planner.base.errors import PlannerError
 from planner.clouds import catalog_for, catalogs
 from planner.clouds.regions import equivalent_region
@@ -70,6 +70,13 @@ try:
     table = sweep(workload.model_dump_json(), low, high, points)
 except PlannerError as exc:
     st.error(markdown_literal(exc))
+    st.stop()
+if not table.feasible.astype(bool).any():
+    # no option meets every target at any load: the charts draw feasible options only, so they would be empty;
+    # the nearest option and what it misses say more
+    plan = plan_or_error(workload)
+    if plan is not None:
+        nothing_meets(plan, "the Plan page's table gives every option's reasons")
     st.stop()
 cross = pair_crossover(table, "vertical", "horizontal")
 st.plotly_chart(cost_vs_load_figure(table, cross), width="stretch")

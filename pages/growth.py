@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import headline, page_menu, price_book, sidebar_workload, workload_cloud
+from pages._ui import headline, nothing_meets, page_menu, plan_or_error, price_book, sidebar_workload, workload_cloud
 from planner.base.errors import PlannerError
 from planner.report.escaping import markdown_literal
 from planner.report.figures import growth_figure
@@ -31,10 +31,10 @@ st.caption("Each month bills that month's traffic and usage with the database, c
            f"month {workload.horizon_months}, the end of the horizon: month 0 is the Plan page's monthly figure.")
 rec = table[table.recommended].sort_values("month")
 if rec.empty:
-    st.error("**No option meets every target in any month of the horizon.** The Plan page names the nearest "
-             "option and what it misses; the chart shows what each option would cost.")
-    st.plotly_chart(growth_figure(table), width="stretch")
-    st.stop()
+    plan = plan_or_error(workload)
+    if plan is not None:
+        nothing_meets(plan, "the Plan page's table gives every option's reasons")
+    st.stop()  # the chart draws the recommendation only: it would be empty
 if len(rec) < table.month.nunique():
     lacking = sorted(set(table.month.astype(int)) - set(rec.month.astype(int)))
     st.warning(f"No option meets every target in month(s) {', '.join(map(str, lacking))}: the headline figures are "

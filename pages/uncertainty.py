@@ -97,7 +97,7 @@ assert u is not None
 with results:
     if not u.recommended:
         st.subheader("No option is feasible in any sample")
-        nothing_meets(plan)
+        nothing_meets(plan, "the Plan page's table gives every option's reasons")
         st.dataframe(uncertainty_table(u), hide_index=True, width="stretch")
         downloads(plan)
         st.stop()

@@ -329,3 +329,14 @@ def test_always_on_gcp_vms_get_the_sustained_use_discount():
     assert line.component == "compute" and line.note == "sustained use rate"
     listed = book.instance_price("gcp", "us-central1", "compute", line.sku).hourly_usd
     assert line.unit_usd == pytest.approx(listed * 0.8, rel=1e-3)
+
+
+def test_the_cloud_comparison_table_renders_as_a_table():
+    # its alignment row had 12 cells for 13 columns (sized for four options before Kubernetes), so Markdown showed
+    # the table as plain text
+    from planner.report.markdown import render_clouds_markdown
+    from planner.running.multicloud import plans_across_clouds
+
+    md = render_clouds_markdown(plans_across_clouds(Workload(peak_rps=300), ["aws", "gcp", "azure"]))
+    head, sep = [line for line in md.splitlines() if line.startswith("|")][:2]
+    assert head.count("|") == sep.count("|") and set(sep.replace("|", "").split()) <= {"---", "---:"}

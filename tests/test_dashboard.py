@@ -346,6 +346,9 @@ def test_a_workload_no_option_meets_shows_no_traceback_elsewhere(name):
     assert not at.exception
     shown = " ".join(str(x.value) for x in [*at.error, *at.markdown, *at.metric, *at.subheader])
     assert not re.search(r"\bnan\b", shown.lower())
+    # each names the nearest option and what it misses, and sends the reader to where every reason is (Compare
+    # and Growth drew empty charts with axes from $-1 to $4; Uncertainty pointed at a table of dashes)
+    assert "The nearest is **serverless**" in shown and "the Plan page's table gives every option's reasons" in shown
 
 
 def test_the_visit_keeps_its_workload_from_page_to_page():
@@ -499,3 +502,11 @@ def test_fit_page_fits_the_same_workload_as_the_cli(monkeypatch):
                                                                        "db_writes", "response_bytes", "storage_bytes")],
                        sources=["metrics.csv"], instance_type="c7g.large")
     assert at.code[0].value == cli.workload_yaml.rstrip("\n")  # st.code shows it without the last newline
+
+
+@pytest.mark.parametrize("name", ["compare", "growth"])
+def test_a_workload_no_option_meets_draws_no_empty_chart(name):
+    # Compare and Growth drew empty charts (they plot feasible options only) with axes from $-1 to $4
+    at = page(name, **UNREACHABLE)
+    assert not at.exception
+    assert not at.get("plotly_chart")

@@ -31,6 +31,8 @@ def table(header: list[str], rows: list[list[object]], align: str = "") -> list[
     """A Markdown table: a header, the alignment row (l or r per column) and each row's cells escaped
     (:func:`planner.report.escaping.markdown_text`; the header is the program's own)."""
     align = align or "l" * len(header)
+    if len(align) != len(header):  # a short alignment row makes the whole table plain text
+        raise ValueError(f"{len(align)} alignments for {len(header)} columns")
     sep = ["---:" if a == "r" else "---" for a in align]
     out = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
     out += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]
@@ -81,7 +83,8 @@ def render_clouds_markdown(plans: Sequence[Plan]) -> str:
            "Each cloud prices the same workload in its region nearest to the others (planner's equivalent-region "
            "table; override with `--cloud-region CLOUD=REGION`). The recommended option of each is the cheapest "
            "that meets every target on that cloud; lines with estimated prices come from a neighbouring region.", ""]
-    out += table(list(shown.columns), shown.to_numpy().tolist(), "lllrrrl" + "r" * 4 + "l")
+    # cloud, region, recommended; monthly, vs cheapest, availability; DR tier; each option's monthly; estimates
+    out += table(list(shown.columns), shown.to_numpy().tolist(), "lllrrrl" + "r" * (len(shown.columns) - 8) + "l")
     for p in plans:
         out += ["", "---", "", render_markdown(p).rstrip("\n")]
     return "\n".join(out) + "\n"
