@@ -496,6 +496,20 @@ def test_the_count_at_which_each_volume_first_delivers_its_iops_is_priced(fixed,
     assert fewer.recommended.monthly_usd >= plans[0].recommended.monthly_usd
 
 
+def test_a_class_breakpoint_just_below_its_bound_is_priced():
+    # the bound is real (counts n < 9.95); the last count priced was taken as 9.95 - 1, so 9 shards of
+    # db-custom-80 were never priced and 15 of db-custom-48 cost 0.7 % more (review, 95f287b -> db609f3)
+    w = Workload(cloud="gcp", region="us-central1", peak_rps=81_416.149496, data_size_gb=1_968.44804,
+                 monthly_growth=0.003481, horizon_months=54, read_fraction=0.300037, availability_target=99.9,
+                 rto_minutes=300, rpo_minutes=1440, purchase_option="spot_mix")
+    plan = make_plan(w)
+    assert (plan.sizing.db_shards, plan.sizing.db_instance_class) == (9, "db-custom-80-307200")
+    # and no count forced onto the priced list (a cap of m prices m) bills less
+    for cap in (9, 10, 12, 15):
+        forced = make_plan(w.model_copy(update={"policy": w.policy.model_copy(update={"db_max_shards": cap})}))
+        assert forced.recommended.monthly_usd >= plan.recommended.monthly_usd - 1e-6
+
+
 def test_shard_counts_are_where_a_class_first_fits_with_k_replicas():
     from planner.clouds import catalogs
     from planner.sizing.database import Demand, database_candidates, shard_counts

@@ -762,19 +762,20 @@ def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, least_hourly_u
         memory, variant = np.broadcast_to(memory, first.shape)[pair], np.broadcast_to(
             t.variant_of[fixed][None, :], first.shape)[pair]
         first, floor, limit = first[pair], floor[pair], limit[pair]
+        top_count = np.ceil(limit) - 1  # the most shards below the bound (counts n < limit)
         path = None
         if read_path_of is not None:
             path = _ReadPath(memory, whole, scenario, read_path_of, np.array(
                 [_volume_iops_cap(catalog.database(v), p) for v in t.variants])[variant], p)
             # the read-latency budget holds from some count on (each shard's buffer holds more of its data)
-            first = path.first_holding(np.maximum(first, floor), limit - 1, path.reads_in_budget)
+            first = path.first_holding(np.maximum(first, floor), top_count, path.reads_in_budget)
         before = np.full(len(first), np.inf)  # the breakpoint of one replica fewer (k - 1)
         for k in range(replicas_max + 1):
             with np.errstate(divide="ignore", invalid="ignore"):
                 at = _first_count(np.maximum(np.ceil((w + r) / ((k + 1) * vcpu)), 1), lambda n: np.ceil(
                     np.maximum(r / n - np.maximum(vcpu - w / n, 0), 0) / vcpu - 1e-9) <= k)
             # the counts at which the class takes k replicas: from its breakpoint to the next one's
-            lo, hi = np.maximum(np.maximum(first, at), floor), np.minimum(before - 1, limit - 1)
+            lo, hi = np.maximum(np.maximum(first, at), floor), np.minimum(before - 1, top_count)
             live = np.flatnonzero(lo <= hi)
             n = lo[live] if path is None else path.first_holding(lo[live], hi[live], lambda m, i, k=k: path.delivers(
                 m, k, live[i]))
