@@ -308,6 +308,11 @@ def _replicas(s: object) -> str:
     primary = "each shard's primary" if s.db_shards > 1 else "the primary"
     if s.db_read_replicas == 0:
         return f"reads fit on {primary}"
+    by_iops = getattr(s, "db_replicas_for_iops", 0.0)
+    if by_iops >= s.db_read_replicas:  # the IOPS, not the read CPU, set the count
+        return (f"each volume delivers at most {s.db_volume_iops_cap:,.0f} IOPS: {s.db_read_replicas:.0f} "
+                f"replica(s), each with a volume of its own, spread the misses so each serves "
+                f"{s.db_peak_iops:,.0f}")
     return f"reads need {s.db_read_vcpu:,.1f} vCPU, beyond {primary}'s spare capacity"
 
 

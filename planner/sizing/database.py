@@ -387,6 +387,17 @@ def volume_iops(iops: np.ndarray, writes: np.ndarray, replicas: np.ndarray, vari
     return np.where(shared[None, :], iops, _own_volume_iops(iops, writes, replicas, policy))
 
 
+def iops_replicas(iops: np.ndarray, writes: np.ndarray, cap_iops: np.ndarray, policy: SizingPolicy) -> np.ndarray:
+    """The fewest read replicas at which each of ``1 + k`` volumes of their own delivers its IOPS within
+    ``cap_iops`` (:func:`_own_volume_iops` <= cap: ``k >= (iops - w) / (cap - w) - 1``, ``w`` the writes' IOPS every
+    volume applies); 0 where the cap is infinite (a shared volume, or no limit), inf where the writes alone pass
+    it. Arguments broadcast."""
+    w = writes * policy.db_iops_per_write
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.ceil(np.maximum((iops - w) / (cap_iops - w) - 1, 0) - 1e-9)
+    return np.where(np.isinf(cap_iops), 0.0, np.where(cap_iops > w, np.maximum(k, 0.0), np.inf))
+
+
 def _own_volume_iops(iops: np.ndarray, writes: np.ndarray, replicas: np.ndarray, policy: SizingPolicy
                      ) -> np.ndarray:
     """IOPS one of ``1 + replicas`` volumes of their own serves: every write, and its share of the misses."""
@@ -774,16 +785,20 @@ def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, least_hourly_u
             with np.errstate(divide="ignore", invalid="ignore"):
                 at = _first_count(np.maximum(np.ceil((w + r) / ((k + 1) * vcpu)), 1), lambda n: np.ceil(
                     np.maximum(r / n - np.maximum(vcpu - w / n, 0), 0) / vcpu - 1e-9) <= k)
-            # the counts at which the class takes k replicas: from its breakpoint to the next one's
-            lo, hi = np.maximum(np.maximum(first, at), floor), np.minimum(before - 1, top_count)
-            live = np.flatnonzero(lo <= hi)
-            n = lo[live] if path is None else path.first_holding(lo[live], hi[live], lambda m, i, k=k: path.delivers(
-                m, k, live[i]))
+            # the first count at which the class runs with at most k replicas: its CPU allows k from its breakpoint
+            # on, and its volumes deliver (the choice adds replicas for IOPS) from some count on
+            lo = np.maximum(np.maximum(first, at), floor)
+            if path is None:
+                live = np.flatnonzero(lo <= np.minimum(before - 1, top_count))
+                n = lo[live]
+            else:
+                live = np.flatnonzero(lo <= top_count)
+                n = path.first_holding(lo[live], top_count[live], lambda m, i, k=k: path.delivers(m, k, live[i]))
             found = np.isfinite(n)
             found_rows.append(scenario[live[found]])
             found_counts.append(n[found])
             before = at
-            if not (at > floor).any():  # fewer replicas need more shards: past here, no range is left
+            if path is None and not (at > floor).any():  # fewer replicas need more shards: no range is left
                 break
     if dr is not None:
         rto, rpo = dr.rto_minutes[room], dr.rpo_minutes[room]
@@ -967,6 +982,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             price = {k: float(v[of[0]]) for k, v in prices.items()}
             t = _classes(cands)
             variants, variant_of, size_of = t.variants, t.variant_of, t.size_of
+            caps = np.array([_volume_iops_cap(catalog.database(v), p) for v in variants])[variant_of]
             # the read path, and so storage, IOPS and read latency, depend on a class's memory and its variant's
             # storage only: work them out once per distinct memory size and variant, then pick each class's column
             hit, iops = read_path(t.sizes[None, :], data_gb[rows, None], cache_data_fraction[of, None],
@@ -977,6 +993,9 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             vcpu = t.effective_vcpu[None, :]
             spare = np.maximum(vcpu - write_vcpu[rows, None], 0)
             replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
+            # and where each replica keeps a volume of its own, enough of them that every volume delivers its share
+            # of the IOPS (one more replica spreads the misses wider: Azure's 20,000 a volume)
+            replicas = np.maximum(replicas, iops_replicas(iops[:, size_of], writes[rows, None], caps[None, :], p))
             load = volume_iops(iops[:, size_of], writes[rows, None], replicas, variants, variant_of, catalog, p)
             storage_month = np.empty(replicas.shape)
             delivers = np.empty(replicas.shape, dtype=bool)
@@ -1111,6 +1130,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     storage = of_variant("storage", "")
     provisioned, scaled = storage == "provisioned", storage == "scaled"
     total_iops = iops  # Aurora's I/O requests: the whole cluster's
+    cap = mapped(variant, lambda v: _volume_iops_cap(spec[v], p) if v else np.inf, float)
+    for_iops = np.where(fits, iops_replicas(iops, writes, cap, p), 0.0)  # replicas the volumes' IOPS alone need
     iops = np.where(provisioned | scaled, _own_volume_iops(iops, writes, pick.units, p), iops)  # the writer's
     per_gb_iops = of_variant("iops_per_gb", 0.0, float)
     volume = np.where(provisioned, np.where(iops > p.rds_gp3_max_iops, "io2", "gp3"),
@@ -1155,6 +1176,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
         "db_pooler_other_hourly_usd": np.where(pooler == "proxy", pool_usd[0], np.where(pooler == "pgbouncer",
                                                                                          pool_usd[1], np.nan)),
         "db_read_replicas": pick.units,
+        "db_replicas_for_iops": for_iops,  # of them, what the volumes' IOPS cap alone asks (the rest: read CPU)
+        "db_volume_iops_cap": cap,
         "db_read_rps": reads * shards,
         "db_write_rps": writes * shards,
         "db_read_vcpu": read_vcpu,
