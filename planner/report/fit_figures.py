@@ -30,7 +30,7 @@ def rate_figure(fit: Fit) -> go.Figure:
     if peak is not None:
         fig.add_hline(y=peak.mid, line_dash="dot", annotation_text=f"planned peak {peak.mid:,.0f} req/s")
     fig.update_layout(title=titled("Request rate", "observed and fitted"), yaxis_title="requests/s",
-                      legend={"orientation": "h"})
+                      legend={"orientation": "h", "y": -0.28})  # below the axis labels
     return fig
 
 
@@ -47,5 +47,6 @@ def cpu_figure(fit: Fit) -> go.Figure | None:
     fig.add_scatter(x=x, y=idle + seconds * x, mode="lines",
                     name=f"{idle:.2f} vCPU + {seconds * 1000:.3g} ms x req/s")
     fig.update_layout(title=titled("CPU against load", "each hour, and the fitted line"),
-                      xaxis_title="requests/s", yaxis_title="busy vCPUs", legend={"orientation": "h"})
+                      xaxis_title="requests/s", yaxis_title="busy vCPUs",
+                      legend={"orientation": "h", "y": -0.28})  # below the axis labels
     return fig
