@@ -296,3 +296,11 @@ def test_batch_cli_samples_and_bad_columns(tmp_path, capsys):
     path.write_text("name,peak_rps.lo,peak_rps.high\na,100,300\n")
     assert main(["batch", str(path), "-o", str(tmp_path / "o.csv")]) == 2
     assert "unknown column 'peak_rps.lo'; did you mean peak_rps.low" in capsys.readouterr().err
+
+
+def test_low_above_high_is_one_problem_not_two():
+    # the dashboard sent its mid with a low above the high: a second error said the mid was outside them
+    from planner.running.uncertainty.ranges import parse_range
+
+    rng, problems = parse_range("peak_rps", {"low": 2000, "mid": 500, "high": 750})
+    assert rng is None and problems == [("peak_rps", "low 2000 is above high 750")]

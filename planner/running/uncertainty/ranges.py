@@ -170,7 +170,7 @@ def parse_range(field: str, value: dict[str, Any]) -> tuple[Range | None, list[t
     if low > high:
         problems.append((field, f"low {low:g} is above high {high:g}"))
     mid = numbers.get("mid")
-    if mid is not None and not low <= mid <= high:
+    if mid is not None and low <= high and not low <= mid <= high:  # low above high is the one problem then
         problems.append((f"{field}.mid", f"value {mid:g}: must lie between low {low:g} and high {high:g}"))
     if problems:
         return None, problems
