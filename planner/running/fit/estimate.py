@@ -137,6 +137,9 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
     points, no such series) is left out with a warning saying how many points it needs."""
     fit = Fit()
     h = hourly(series, mapping, fit)
+    if "latency_p99_ms" in h:
+        fit.warnings.append("latency_p99_ms read but not fitted: latency is a target you set (latency_target_ms), "
+                            f"the observed p99's median was {float(h.latency_p99_ms.median()):,.0f} ms")
     rps = h.requests_per_s
     days = _whole_days(rps)
     rng = np.random.default_rng(seed)
