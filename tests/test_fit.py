@@ -182,3 +182,25 @@ def test_the_report_compares_observed_with_fitted_and_back_tests_the_fleet(tmp_p
     thin = fit_inputs(read_sources([path]), {"requests": "requests", "cpu_pct": "cpu_pct"}, vcpu_per_instance=2.0)
     assert backtest(thin, "c7g.large", 2.0, "c7g", cloud="aws", region=None) is None
     assert "No back-test" in fit_markdown(thin, sources=["x"], mapping={}, back=None)
+
+
+def test_hostile_series_names_cannot_write_keys_into_the_workload(tmp_path, capsys):
+    # a series named with a line break would end a note's comment and add a key to the workload file
+    from planner.cli import main
+
+    evil = "x\npeak_rps: 1\n\x1b[2J"
+    doc = json.loads((DATA / "cloudwatch.json").read_text())
+    stamps = doc["MetricDataResults"][0]["Timestamps"][:6]
+    doc["MetricDataResults"].append({"Id": evil, "Timestamps": stamps, "Values": [-1, 80, 90, 85, 70, 75]})
+    path = tmp_path / "cw.json"
+    path.write_text(json.dumps(doc))
+    out = tmp_path / "w.yaml"
+    assert main(["fit", str(path), "-m", "requests=requests", "-m", f"{evil}=latency_p99_ms", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "note: series 'x peak_rps: 1" in text  # the dropped point's note names it, on one comment line
+    assert all(line.startswith("#") or not line.startswith("peak_rps: 1") for line in text.splitlines())
+    assert parse_uncertain_text(text, "w.yaml").workload.peak_rps != 1
+    assert "\x1b" not in capsys.readouterr().err  # the terminal gets the escape shown, not obeyed
+    shown = workload_yaml(fit_inputs(read_sources([path]), {"requests": "requests"}), name="n", cloud=None,
+                          region=None, sources=["a\nb: 2"])
+    assert "\nb: 2" not in shown and "b: 2" in shown.splitlines()[0]

@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 
-
 def fit(
     sources: list[Path] = typer.Argument(..., help="Monitoring exports: the JSON of aws cloudwatch get-metric-data, "
                                                    "a Prometheus query_range answer, or a CSV (time, then metric "
@@ -49,8 +48,10 @@ def fit(
 
         write_text_atomic(report, fit_report(result))
     write_text_atomic(out, result.workload_yaml)
-    for warning in result.fit.warnings:
-        print(f"planner fit: {warning}", file=sys.stderr)
+    from planner.report.escaping import terminal_text
+
+    for warning in result.fit.warnings:  # series names come from the files: shown, never obeyed by the terminal
+        print(f"planner fit: {terminal_text(warning)}", file=sys.stderr)
     fitted = ", ".join(result.fit.inputs) or "nothing"
     print(f"fitted {fitted} from {result.fit.hours:,} hours -> {out}; plan it with planner plan {out}",
           file=sys.stderr)

@@ -4,6 +4,8 @@ fitted is left to the defaults, and says why."""
 
 from __future__ import annotations
 
+import re
+
 from planner.running.fit.estimate import Fit
 
 # the workload's bounds (planner.workload.model; a share strictly inside 0-1 and a size above 0, as a range must
@@ -17,7 +19,7 @@ ORDER = ("peak_rps", "peak_to_average", "monthly_growth", "cpu_ms_per_request", 
 
 def workload_yaml(fit: Fit, *, name: str, cloud: str | None, region: str | None, sources: list[str]) -> str:
     """The workload text (see the module docstring)."""
-    lines = [f"# fitted by planner fit from {', '.join(sources)}",
+    lines = [_comment(f"fitted by planner fit from {', '.join(sources)}"),
              f"# {fit.hours:,} hours of requests, {fit.first:%Y-%m-%d %H:%M} to {fit.last:%Y-%m-%d %H:%M} UTC; "
              "ranges are 90 % intervals (low, high: 5th and 95th percentiles; mid: the value planned for)",
              f"name: {_quoted(name)}"]
@@ -38,8 +40,8 @@ def workload_yaml(fit: Fit, *, name: str, cloud: str | None, region: str | None,
             lines.append(f"{field}: {_number(mid)}")
         else:
             lines.append(f"{field}: {{low: {_number(low)}, mid: {_number(mid)}, high: {_number(high)}}}")
-    for warning in fit.warnings:
-        lines.append(f"# note: {warning}")
+    for warning in fit.warnings:  # they name series, whose names come from the files
+        lines.append(_comment(f"note: {warning}"))
     return "\n".join(lines) + "\n"
 
 
@@ -49,3 +51,9 @@ def _number(x: float) -> str:
 
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _comment(text: str) -> str:
+    """A YAML comment line: a line break or control character in a file or series name (chosen by whoever wrote
+    the export) would end the comment and start a key of the workload, so each becomes a space."""
+    return "# " + re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", text)
