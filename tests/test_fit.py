@@ -204,3 +204,19 @@ def test_hostile_series_names_cannot_write_keys_into_the_workload(tmp_path, caps
     shown = workload_yaml(fit_inputs(read_sources([path]), {"requests": "requests"}), name="n", cloud=None,
                           region=None, sources=["a\nb: 2"])
     assert "\nb: 2" not in shown and "b: 2" in shown.splitlines()[0]
+
+
+def test_the_observed_day_becomes_the_engines_hourly_profile(tmp_path, truth):
+    from planner.plan.model import make_plan
+
+    path = tmp_path / "m.csv"
+    path.write_text(as_csv(series(truth)))
+    fit = fit_inputs(read_sources([path]), EVERY, vcpu_per_instance=2.0)
+    shape = fit.daily_shape
+    # the synthetic day: 1 + 0.6 sin(2 pi (h - 9) / 24), its top at 15:00 and its bottom at 03:00
+    assert len(shape) == 24 and int(np.argmax(shape)) == 15 and int(np.argmin(shape)) == 3
+    assert shape[15] == pytest.approx(1 + truth.amplitude, rel=0.05)
+    uw = parse_uncertain_text(workload_yaml(fit, name="api", cloud=None, region=None, sources=["m.csv"]), "w.yaml")
+    assert np.allclose(uw.workload.policy.diurnal_profile, np.round(shape, 4), rtol=1e-3)
+    plan = make_plan(uw.workload)  # the engine sizes on it
+    assert plan.recommended is not None

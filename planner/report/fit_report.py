@@ -65,16 +65,14 @@ def _weeks(fit: Fit) -> list[str]:
 
 
 def _shape(fit: Fit) -> list[str]:
-    """The observed daily shape: each hour's median share of its day's mean."""
-    rps = fit.hourly.requests_per_s.dropna()
-    share = rps / rps.groupby(rps.index.floor("1D")).transform("mean")
-    by_hour = share.groupby(share.index.hour).median()
-    if not len(by_hour):
+    """The observed daily shape: each hour's median share of its day's mean (the workload's diurnal profile)."""
+    if fit.daily_shape is None:
         return []
-    peak, low = int(by_hour.idxmax()), int(by_hour.idxmin())
-    return [f"Daily shape (UTC): the peak hour is {peak:02d}:00 at {by_hour.max():.2f} x the day's mean, the "
-            f"quietest {low:02d}:00 at {by_hour.min():.2f} x; " + ", ".join(
-                f"{h:02d}h {v:.2f}" for h, v in by_hour.items())]
+    shape = fit.daily_shape
+    peak, low = int(np.argmax(shape)), int(np.argmin(shape))
+    return [f"Daily shape (UTC; the workload's policy.diurnal_profile): the peak hour is {peak:02d}:00 at "
+            f"{shape[peak]:.2f} x the day's mean, the quietest {low:02d}:00 at {shape[low]:.2f} x; "
+            + ", ".join(f"{h:02d}h {v:.2f}" for h, v in enumerate(shape))]
 
 
 def _cpu_residuals(fit: Fit) -> list[str]:

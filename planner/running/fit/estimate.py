@@ -66,6 +66,7 @@ class Fit:
     first: pd.Timestamp | None = None
     last: pd.Timestamp | None = None
     hourly: pd.DataFrame | None = None  # the series on the common clock, by meaning
+    daily_shape: np.ndarray | None = None  # each hour of the day's median share of its day's mean (UTC), 24
     cpu_points: pd.DataFrame | None = None  # the hours the CPU line was fitted on: rps, busy (vCPU)
     cpu_line: tuple[float, float] | None = None  # its idle load [vCPU] and CPU seconds a request (observed vCPU)
 
@@ -172,6 +173,10 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
                                                               np.quantile(boot, 0.95)),
                                         "95th percentile of the daily peak hours, at the last day's level",
                                         len(level))
+        # the observed shape of a day, for the engine's hourly profile (policy.diurnal_profile)
+        shares = days.div(days.mean(axis=1), axis=0)
+        fit.daily_shape = np.maximum(shares.median(axis=0).reindex(range(24)).fillna(shares.stack().median())
+                                     .to_numpy(dtype=float), 1e-3)
         ratio = (days.max(axis=1) / days.mean(axis=1)).to_numpy()
         ratio = ratio[np.isfinite(ratio)]
         fit.inputs["peak_to_average"] = Fitted("peak_to_average", *_ordered(*np.quantile(ratio, [0.05, 0.5, 0.95])),

@@ -40,6 +40,11 @@ def workload_yaml(fit: Fit, *, name: str, cloud: str | None, region: str | None,
             lines.append(f"{field}: {_number(mid)}")
         else:
             lines.append(f"{field}: {{low: {_number(low)}, mid: {_number(mid)}, high: {_number(high)}}}")
+    if fit.daily_shape is not None:
+        lines += [_comment("the observed shape of a day (each UTC hour's median share of its day's mean): the hourly "
+                           "profile Auto Scaling and commitments are sized on, in place of the default one"),
+                  "policy:",
+                  "  diurnal_profile: [" + ", ".join(f"{v:.4g}" for v in fit.daily_shape) + "]"]
     for warning in fit.warnings:  # they name series, whose names come from the files
         lines.append(_comment(f"note: {warning}"))
     return "\n".join(lines) + "\n"
