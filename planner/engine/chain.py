@@ -134,18 +134,13 @@ def _cdn_bills(result: EngineResult, first: EngineResult, second: EngineResult, 
     """Where a scenario was planned with and without the CDN, both whole monthly bills (the cheapest feasible
     option of each) as sizing columns ``cdn_with_usd`` and ``cdn_without_usd`` (NaN elsewhere), in place: the
     numbers the CDN decision was made on."""
-    n, k = len(first.workloads), len(OPTIONS)
-
-    def best(r: EngineResult, rows: int) -> np.ndarray:
-        o = r.option_columns
-        cost = np.where(np.asarray(o["feasible"], dtype=bool), np.asarray(o["monthly_usd"], dtype=float), np.inf)
-        return cost.reshape(k, rows).min(axis=0) if rows else np.zeros(0)
-
+    n, m = len(first.workloads), len(scenario_of)
     bills = np.full((n, 2), np.inf)  # column 0: with the CDN, 1: without
     first_pin = np.where(np.asarray(first.sizing_columns["cdn_used"], dtype=bool), 0, 1)
-    bills[np.arange(n), first_pin] = best(first, n)
+    bills[np.arange(n), first_pin] = _feasible_usd(first, n).min(axis=0)
     pin = np.where(variants["cdn_pin"].to_numpy(dtype=object) == "on", 0, 1)
-    np.minimum.at(bills, (scenario_of, pin), best(second, len(scenario_of)))
+    if m:
+        np.minimum.at(bills, (scenario_of, pin), _feasible_usd(second, m).min(axis=0))
     planned = np.zeros((n, 2), dtype=bool)
     planned[np.arange(n), first_pin] = True
     planned[scenario_of, pin] = True
@@ -224,12 +219,7 @@ def cheapest_variants(first: EngineResult, second: EngineResult, scenario_of: np
     recommended option comes from. Ties keep the first plan."""
     n, m, k = len(first.workloads), len(scenario_of), len(OPTIONS)
 
-    def cost(result: EngineResult, rows: int) -> np.ndarray:
-        o = result.option_columns
-        return np.where(np.asarray(o["feasible"], dtype=bool), np.asarray(o["monthly_usd"], dtype=float),
-                        np.inf).reshape(k, rows)
-
-    cost1, cost2 = cost(first, n), cost(second, m)
+    cost1, cost2 = _feasible_usd(first, n), _feasible_usd(second, m)
     source = np.tile(np.arange(n), (k, 1))  # per (option, scenario): a row of first (< n) or n + a row of second
     for i in range(k):
         order = np.lexsort((np.arange(m), cost2[i], scenario_of))
@@ -251,6 +241,13 @@ def cheapest_variants(first: EngineResult, second: EngineResult, scenario_of: np
     lines = _variant_lines(first.bom_columns, second.bom_columns, source, scenario_of, n)
     return EngineResult(workloads=first.workloads, sizing_columns=sizing, option_columns=options, bom_columns=lines,
                         policy=first.policy)
+
+
+def _feasible_usd(result: EngineResult, rows: int) -> np.ndarray:
+    """(options, rows): each option's monthly bill where it is feasible, inf where not."""
+    o = result.option_columns
+    return np.where(np.asarray(o["feasible"], dtype=bool), np.asarray(o["monthly_usd"], dtype=float),
+                    np.inf).reshape(len(OPTIONS), rows)
 
 
 def _concat(a: np.ndarray | None, b: np.ndarray | None, len_a: int, len_b: int) -> np.ndarray:

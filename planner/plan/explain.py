@@ -73,7 +73,7 @@ def _as_data(d: Decision, plan: Plan) -> Decision:
     rec = plan.recommended
     if d.topic.startswith("option: "):
         name = d.topic.removeprefix("option: ")
-        o = next(o for o in plan.options if o.name == name)
+        o = plan.option(name)
         return replace(d, rule=f"planner.engine.options ({name})",
                        numbers=tuple((c, _plain(getattr(o.row, c, None))) for c in _OPTION_NUMBERS))
     if d.topic == "availability estimate" and rec is not None:

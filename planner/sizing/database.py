@@ -42,11 +42,11 @@ from planner.pricing.book import PriceBook
 from planner.pricing.queries import instance_candidates
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cache import GIB_PER_GB, residual_hit_ratio
-from planner.workload.policy import SizingPolicy
 from planner.sizing.choose import (ByIdentity, Pick, cheapest, pareto_prune, rate_column, rate_columns,
                                    split_by_group)
 from planner.sizing.dr import dr_tier_index, tier_rto_minutes
 from planner.sizing.workers import cheapest_per_vcpu
+from planner.workload.policy import SizingPolicy
 
 SECONDS_PER_MONTH = 3600 * HOURS_PER_MONTH
 # the shard counts priced beyond the fewest the load needs, the same whatever the load, the data or the targets:
@@ -670,34 +670,35 @@ class _ReadPath:
         _, iops = self._at(n, i)
         return _own_volume_iops(iops, self.writes[i] / n, np.full(len(i), float(k)), self.p) <= self.cap[i]
 
-    def first_holding(self, lo: np.ndarray, hi: np.ndarray, holds: Callable[[np.ndarray, np.ndarray], np.ndarray]
-                      ) -> np.ndarray:
-        """The least count in ``[lo, hi]`` at which ``holds(n, pairs)`` (true from some count on), found by
-        bisection; inf where it holds at none. ``lo`` and ``hi`` are per pair of the ``holds`` call's indexing."""
-        lo, hi = np.asarray(lo, dtype=float).copy(), np.asarray(hi, dtype=float).copy()
-        out = np.full(len(lo), np.inf)
-        check = np.flatnonzero(np.isfinite(lo) & (lo <= hi))
-        hi = np.where(np.isfinite(hi), hi, lo)  # no upper count: only lo itself is tried
-        if not len(check):
-            return out
-        ok = np.zeros(len(lo), dtype=bool)
-        ok[check] = holds(lo[check], check)
-        out[check[ok[check]]] = lo[check[ok[check]]]
-        rest = check[~ok[check] & (hi[check] > lo[check])]
-        if not len(rest):
-            return out
-        at_top = holds(hi[rest], rest)
-        rest = rest[at_top]
-        lo[rest] += 1  # lo fails; the answer lies in (lo, hi]
-        while len(rest):
-            mid = np.floor((lo[rest] + hi[rest]) / 2)
-            good = holds(mid, rest)
-            hi[rest] = np.where(good, mid, hi[rest])
-            lo[rest] = np.where(good, lo[rest], mid + 1)
-            done = lo[rest] >= hi[rest]
-            out[rest[done]] = hi[rest[done]]
-            rest = rest[~done]
+
+def _first_holding(lo: np.ndarray, hi: np.ndarray, holds: Callable[[np.ndarray, np.ndarray], np.ndarray]
+                   ) -> np.ndarray:
+    """The least count in ``[lo, hi]`` at which ``holds(n, pairs)`` (true from some count on), found by
+    bisection; inf where it holds at none. ``lo`` and ``hi`` are per pair of the ``holds`` call's indexing."""
+    lo, hi = np.asarray(lo, dtype=float).copy(), np.asarray(hi, dtype=float).copy()
+    out = np.full(len(lo), np.inf)
+    check = np.flatnonzero(np.isfinite(lo) & (lo <= hi))
+    hi = np.where(np.isfinite(hi), hi, lo)  # no upper count: only lo itself is tried
+    if not len(check):
         return out
+    ok = np.zeros(len(lo), dtype=bool)
+    ok[check] = holds(lo[check], check)
+    out[check[ok[check]]] = lo[check[ok[check]]]
+    rest = check[~ok[check] & (hi[check] > lo[check])]
+    if not len(rest):
+        return out
+    at_top = holds(hi[rest], rest)
+    rest = rest[at_top]
+    lo[rest] += 1  # lo fails; the answer lies in (lo, hi]
+    while len(rest):
+        mid = np.floor((lo[rest] + hi[rest]) / 2)
+        good = holds(mid, rest)
+        hi[rest] = np.where(good, mid, hi[rest])
+        lo[rest] = np.where(good, lo[rest], mid + 1)
+        done = lo[rest] >= hi[rest]
+        out[rest[done]] = hi[rest[done]]
+        rest = rest[~done]
+    return out
 
 
 def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, least_hourly_usd: np.ndarray, whole: Demand,
@@ -779,7 +780,7 @@ def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, least_hourly_u
             path = _ReadPath(memory, whole, scenario, read_path_of, np.array(
                 [_volume_iops_cap(catalog.database(v), p) for v in t.variants])[variant], p)
             # the read-latency budget holds from some count on (each shard's buffer holds more of its data)
-            first = path.first_holding(np.maximum(first, floor), top_count, path.reads_in_budget)
+            first = _first_holding(np.maximum(first, floor), top_count, path.reads_in_budget)
         before = np.full(len(first), np.inf)  # the breakpoint of one replica fewer (k - 1)
         for k in range(replicas_max + 1):
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -793,7 +794,7 @@ def shard_counts(fewest: np.ndarray, best_hourly_usd: np.ndarray, least_hourly_u
                 n = lo[live]
             else:
                 live = np.flatnonzero(lo <= top_count)
-                n = path.first_holding(lo[live], top_count[live], lambda m, i, k=k: path.delivers(m, k, live[i]))
+                n = _first_holding(lo[live], top_count[live], lambda m, i, k=k: path.delivers(m, k, live[i]))
             found = np.isfinite(n)
             found_rows.append(scenario[live[found]])
             found_counts.append(n[found])
