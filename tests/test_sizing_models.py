@@ -118,6 +118,51 @@ def test_load_profile_matches_peak_to_average():
     assert frac[2] == pytest.approx(np.array(POLICY.diurnal_profile) / max(POLICY.diurnal_profile))
 
 
+# the default business day on weekdays, 0.6 of it at the weekend (Monday 00:00 first)
+QUIET_WEEKEND = np.array([v * (0.6 if day >= 5 else 1.0) for day in range(7) for v in POLICY.diurnal_profile])
+
+
+def test_a_week_profile_is_reshaped_to_the_peak_to_average_like_a_day():
+    own = QUIET_WEEKEND.max() / QUIET_WEEKEND.mean()  # 1.55 x 7 / 6.2 = 1.75: a weekday's peak over the week's mean
+    frac = hourly_fraction_of_peak(QUIET_WEEKEND, [1.0, 1.2, 1.6, own + 1])
+    assert frac.shape == (4, 168) and frac.max(axis=1) == pytest.approx([1, 1, 1, 1])
+    # below the week's own ratio it is flattened (f^gamma) until peak / average over the week is the workload's
+    assert 1 / frac.mean(axis=1)[:3] == pytest.approx([1.0, 1.2, 1.6], rel=1e-6)
+    assert frac[0] == pytest.approx(np.ones(168))
+    # flattening keeps the weekend below the weekdays: a Saturday hour is 0.6^gamma of the Monday hour before it
+    gamma = np.log(frac[2, 5 * 24 + 12] / frac[2, 12]) / np.log(0.6)
+    assert 0 < gamma < 1
+    assert frac[2, 5 * 24:] == pytest.approx(np.tile(frac[2, :24], 2) * 0.6 ** gamma)
+    # above it, the rest is intra-hour burst: the week stays as given
+    assert frac[3] == pytest.approx(QUIET_WEEKEND / QUIET_WEEKEND.max())
+
+
+def test_fleet_units_read_the_profiles_hours():
+    # a day repeated seven times is the same load: the same fleet, hours and commitments (the commitment's
+    # ceil(H r)-th busiest hour of 168 is the ceil(24 r)-th of 24)
+    need = FleetNeed(np.array([20.0, 90.0, 300.0]), np.array([30.0, 120.0, 500.0]), np.array([20.0, 90.0, 300.0]),
+                     np.array([30.0, 120.0, 500.0]))
+    day = hourly_fraction_of_peak(POLICY.diurnal_profile, [1.2, 2.0, 3.0])
+    args = (np.array([2.0, 4.0, 8.0]), np.array([1.9, 3.7, 7.1]), np.array([2, 3, 3]), np.array([False, True, True]),
+            0.3)
+    for ratio in (1.0, np.array([0.62, 0.4, 0.9]), np.array([0.05, 0.5, 0.999])):
+        a = fleet_units(need, day, *args, ratio)
+        b = fleet_units(need, np.tile(day, 7), *args, ratio)
+        for key in a:
+            assert b[key] == pytest.approx(a[key], rel=1e-12), key
+    # a quiet weekend: the same peak, the same weekday minimum, fewer instance-hours; a commitment that must
+    # run most hours of the week commits no more than the day's
+    ratio = np.array([0.6, 0.6, 0.6])
+    p2a = QUIET_WEEKEND.max() / QUIET_WEEKEND.mean()
+    week = fleet_units(need, hourly_fraction_of_peak(QUIET_WEEKEND, [p2a] * 3), *args, ratio)
+    same = fleet_units(need, hourly_fraction_of_peak(np.tile(POLICY.diurnal_profile, 7), [p2a] * 3), *args, ratio)
+    assert (week["instances_desired"] == same["instances_desired"]).all()
+    assert (week["instances_max"] == same["instances_max"]).all()
+    assert (week["instance_hours"] < same["instance_hours"]).all()
+    assert (week["instances_committed"] <= same["instances_committed"]).all()
+    assert (week["instances_min"] <= same["instances_min"]).all()
+
+
 def test_hit_ratio_locality_model():
     # self-similar curve through (hot 20 %, 90 % of reads): theta = ln 0.9 / ln 0.2 = 0.06546
     theta = np.log(0.9) / np.log(0.2)

@@ -85,3 +85,29 @@ def test_new_policy_fields_are_validated_with_the_field_named(policy, message):
     with pytest.raises(WorkloadError) as err:
         workload_from_dict({"peak_rps": 10, "policy": policy}, "w.yaml")
     assert message in str(err.value) and str(err.value).startswith("w.yaml: policy")
+
+
+@pytest.mark.parametrize(("profile", "message"), [
+    ([1.0] * 25, "diurnal_profile has 25 values; give 24 (the hours of a day) or 168 (the hours of a week)"),
+    ([1.0] * 100, "diurnal_profile has 100 values; give 24 (the hours of a day) or 168 (the hours of a week)"),
+    ([], "diurnal_profile has 0 values"),
+    ([1.0] * 23 + [0.0], "diurnal_profile values must all be > 0; hour 23 (counting from 0) is 0"),
+    ([1.0] * 167 + [-2.0], "diurnal_profile values must all be > 0; hour 167 (counting from 0) is -2"),
+    ([float("nan")] + [1.0] * 23, "policy.diurnal_profile.0: value nan: must be a finite number"),
+    ([1.0] * 100 + [float("inf")] + [1.0] * 67, "policy.diurnal_profile.100: value inf: must be a finite number"),
+    ("flat", "policy.diurnal_profile"),
+])
+def test_the_load_profile_is_a_day_or_a_week_of_positive_numbers(profile, message):
+    with pytest.raises(WorkloadError) as err:
+        workload_from_dict({"peak_rps": 10, "policy": {"diurnal_profile": profile}}, "w.yaml")
+    assert message in str(err.value) and str(err.value).startswith("w.yaml: policy.diurnal_profile")
+
+
+def test_a_week_of_hours_is_read_from_a_workload_file():
+    week = ", ".join(["0.5"] * 120 + ["0.3"] * 48)  # weekdays, then the weekend
+    w = parse_workload_text(f"peak_rps: 10\npolicy:\n  diurnal_profile: [{week}]\n", "w.yaml")
+    assert len(w.policy.diurnal_profile) == 168 and w.policy.diurnal_profile[-1] == 0.3
+    # YAML's own infinity and NaN are numbers to YAML, not to the profile
+    for bad in (".inf", ".nan", "-.inf"):
+        with pytest.raises(WorkloadError, match="must be a finite number"):
+            parse_workload_text(f"peak_rps: 10\npolicy:\n  diurnal_profile: [{bad}{', 1' * 23}]\n", "w.yaml")

@@ -9,8 +9,9 @@ from planner.base.formats import pct as _pct
 from planner.clouds import catalog_for
 from planner.engine.options.purchase import bought_term_years
 from planner.pricing.units import HOURS_PER_MONTH
+from planner.sizing.profile import profile_period
 from planner.workload.model import COMMITTING
-from planner.workload.policy import tier_label
+from planner.workload.policy import SizingPolicy, tier_label
 
 if TYPE_CHECKING:
     from planner.plan.model import OptionPlan, Plan
@@ -261,8 +262,9 @@ def _purchase(plan: Plan, rec: OptionPlan) -> str:
         on_demand_usd = committed_usd / ratio  # ratio = committed rate / the on-demand burst rate
         how = "committed" if w.purchase_option in COMMITTING else "at the full-month rate"
         note = (f"{r.instances_committed:.0f} of up to {r.instances_desired:.0f} fleet instances {how} (those "
-                f"running at least {ratio:.0%} of the day, the break-even of ${committed_usd:.4g} an hour vs "
-                f"${on_demand_usd:.4g} on demand): fleet compute ${fleet_lines.monthly_usd.sum():,.0f} vs "
+                f"running at least {ratio:.0%} of the {profile_period(len(w.policy.diurnal_profile))}, the "
+                f"break-even of ${committed_usd:.4g} an hour vs ${on_demand_usd:.4g} on demand): fleet compute "
+                f"${fleet_lines.monthly_usd.sum():,.0f} vs "
                 f"${r.instance_hours * on_demand_usd:,.0f} all on demand. {note[:1].upper()}{note[1:]}")
     term = bought_term_years(w.purchase_option, w.horizon_months, cat)
     if term and 12 * term > w.horizon_months:  # a savings option's own term (optimise's never is)
@@ -286,14 +288,23 @@ def billing_month(plan: Plan) -> str:
             "counts months from today, so this figure is its month 0.")
 
 
+def _load_curve(policy: SizingPolicy) -> str:
+    """What autoscaled capacity follows: the default business day, or the workload's own day or week (a fitted
+    one, ``planner fit``)."""
+    profile = policy.diurnal_profile
+    if profile == SizingPolicy.model_fields["diurnal_profile"].default:
+        return "Autoscaled capacity follows a typical business-day load curve (policy.diurnal_profile)"
+    return (f"Autoscaled capacity follows the workload's own load curve over the {len(profile)} hours of a "
+            f"{profile_period(len(profile))} (policy.diurnal_profile)")
+
+
 def assumptions(plan: Plan) -> list[str]:
     w, p = plan.workload, plan.workload.policy
     cat = catalog_for(w.cloud)
     return [
         f"{HOURS_PER_MONTH} hours a month; prices are public list prices in USD, without tax or support plans.",
         billing_month(plan),
-        "Autoscaled capacity follows a typical business-day load curve (policy.diurnal_profile); "
-        "intra-hour bursts up to the peak-to-average ratio are absorbed by the hourly capacity.",
+        _load_curve(p) + "; intra-hour bursts up to the peak-to-average ratio are absorbed by the hourly capacity.",
         f"Each request uses {w.cpu_ms_per_request:g} ms of one vCPU; the database spends {p.db_cpu_ms_per_read:g} ms "
         f"per read and {p.db_cpu_ms_per_write:g} ms per write; {p.backend_kb_per_request:g} KB move between app and "
         f"data tiers and {p.outbound_kb_per_request:g} KB leave through NAT per request.",

@@ -15,6 +15,7 @@ from planner.report.formatting import unit_usd as _unit_usd
 from planner.report.formatting import usd as _usd
 from planner.report.mermaid import mermaid
 from planner.report.tables import swings_table, uncertainty_table
+from planner.sizing.profile import profile_period
 from planner.workload.model import COMMITTING
 from planner.workload.policy import tier_label
 from planner.workload.vocabulary import PRICE_OPTION_LABELS, choice_label, decision_label
@@ -104,7 +105,8 @@ def _commitment_section(plan: Plan) -> list[str]:
              _usd(c.best_usd), f"{_usd(c.all_on_demand_usd - c.best_usd)} "
              f"({1 - c.best_usd / c.all_on_demand_usd:.0%})"] for c in curves]
     return ["", f"## Commitment (horizontal: {_md(c0.sku)})", "",
-            f"The fleet runs {c0.hourly_units.min():.0f} to {c0.hourly_units.max():.0f} instances over the day "
+            f"The fleet runs {c0.hourly_units.min():.0f} to {c0.hourly_units.max():.0f} instances over the "
+            f"{profile_period(len(c0.hourly_units))} "
             "(today's load profile). A committed instance bills every hour; it pays when it runs at least its "
             "break-even share of them (commitment rate / on-demand rate), so the lowest bill commits the instances "
             "that run that long and bursts the rest on demand.", "",

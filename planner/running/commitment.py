@@ -36,7 +36,7 @@ class CommitmentCurve:
     option: str  # the price-book option of the commitment (savings_1yr, reserved_3yr, ...)
     on_demand_usd: float  # hourly
     commit_usd: float  # hourly
-    hourly_units: np.ndarray  # (24,) units running each hour of the day
+    hourly_units: np.ndarray  # units running each hour of the load profile (its day's or week's hours)
     table: pd.DataFrame  # committed, committed_share, monthly_usd
     best: int  # the committed count of the lowest bill
     term_years: int = 0

@@ -6,7 +6,8 @@ A function's execution environment, once idle, is kept warm for a keep-alive win
 keep-alive). With Poisson arrivals at rate ``r`` a request finds no warm environment when the gap since the
 last one exceeds ``W``: a share ``exp(-r W)`` of requests is cold. Scale-out adds one cold start per new
 environment: when the mean concurrency (Little's law, ``r x duration``) rises from one hour to the next, each
-new environment's first request is cold. Per hour of the load profile::
+new environment's first request is cold. Per hour of the load profile (a day's or a week's hours, the last
+following round to the first)::
 
     cold_h = exp(-r_h W) + max(r_h d - r_{h-1} d, 0) / (r_h x 3,600)
 
@@ -27,14 +28,14 @@ P99_Z = 2.326  # standard normal 99th percentile
 
 
 def hourly_rps(avg_rps: np.ndarray, hourly_fraction: np.ndarray) -> np.ndarray:
-    """(scenarios, 24) average request rate of each hour: ``avg_rps`` shaped by the load profile
+    """(scenarios, hours) average request rate of each hour: ``avg_rps`` shaped by the load profile
     (``hourly_fraction``: each hour's capacity share of the peak, proportional to its rate)."""
     mean = hourly_fraction.mean(axis=1, keepdims=True)
     return np.asarray(avg_rps, dtype=float)[:, None] * hourly_fraction / np.where(mean > 0, mean, 1.0)
 
 
 def hourly_cold_share(rps_by_hour: np.ndarray, duration_ms: np.ndarray, keep_alive_s: float) -> np.ndarray:
-    """(scenarios, 24) share of each hour's requests that start an environment (see the module docstring)."""
+    """(scenarios, hours) share of each hour's requests that start an environment (see the module docstring)."""
     concurrency = rps_by_hour * np.asarray(duration_ms, dtype=float)[:, None] / 1000
     rise = np.maximum(concurrency - np.roll(concurrency, 1, axis=1), 0.0)
     requests = rps_by_hour * SECONDS_PER_HOUR
@@ -52,7 +53,7 @@ def cold_share(rps_by_hour: np.ndarray, cold_by_hour: np.ndarray, covered: np.nd
 
 
 def provisioned_hours(rps_by_hour: np.ndarray, cold_by_hour: np.ndarray, allowed_share: float) -> np.ndarray:
-    """(scenarios, 24) hours given provisioned concurrency: those with the most cold requests first, until the
+    """(scenarios, hours) hours given provisioned concurrency: those with the most cold requests first, until the
     rest is at most ``allowed_share`` of the requests (none where it already is)."""
     cold_requests = rps_by_hour * cold_by_hour
     order = np.argsort(-cold_requests, axis=1, kind="stable")
@@ -68,7 +69,7 @@ def provisioned_hours(rps_by_hour: np.ndarray, cold_by_hour: np.ndarray, allowed
 
 
 def provisioned_environments(rps_by_hour: np.ndarray, duration_ms: np.ndarray) -> np.ndarray:
-    """(scenarios, 24) environments to provision in an hour: the 99th percentile of its concurrency, at least
+    """(scenarios, hours) environments to provision in an hour: the 99th percentile of its concurrency, at least
     one."""
     mean = rps_by_hour * np.asarray(duration_ms, dtype=float)[:, None] / 1000
     return np.maximum(np.ceil(mean + P99_Z * np.sqrt(mean)), 1.0)

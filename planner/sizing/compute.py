@@ -100,8 +100,8 @@ def _per_az_at_peak(need: FleetNeed, cores: np.ndarray, cap: np.ndarray, azs: np
 
 def hourly_units(need: FleetNeed, hourly_fraction: np.ndarray, cores: float, capacity: float, azs: float,
                  survive: bool) -> np.ndarray:
-    """The fleet's units in each hour of the day (24,) for one scenario (``need`` of one element) and one unit
-    size, as :func:`fleet_units` counts them."""
+    """The fleet's units in each hour of the load profile (its day's or week's hours) for one scenario (``need``
+    of one element) and one unit size, as :func:`fleet_units` counts them."""
     per_az = _per_az_at_peak(need, np.array([[cores]]), np.array([[capacity]]), np.array([azs]),
                              np.array([survive]))[0, 0]
     return np.maximum(np.ceil(per_az * np.asarray(hourly_fraction) - 1e-9), 1.0) * azs
@@ -120,15 +120,16 @@ def fleet_units(
     """Units (instances or tasks) of an autoscaled fleet per scenario (and per candidate SKU).
 
     ``cores_per_unit`` and ``capacity_per_unit`` are (scenarios,) or (scenarios, candidates). Each hour
-    holds the units (:func:`units_for`) of the need x hour's share of peak, spread over the AZs;
-    ``instances_min`` is the quietest hour, ``instances_desired`` the peak now, ``instances_max`` the
-    horizon peak x (1 + burst headroom), and ``instance_hours`` the month's total (mean hourly count x 730).
+    holds the units (:func:`units_for`) of the need x hour's share of peak, spread over the AZs; the hours are
+    ``hourly_fraction``'s H (the profile's day or week, :mod:`planner.sizing.profile`). ``instances_min`` is the
+    quietest hour, ``instances_desired`` the peak now, ``instances_max`` the horizon peak x (1 + burst headroom),
+    and ``instance_hours`` the month's total (mean hourly count x 730, each of the H hours standing for 730 / H).
 
     Commitments: ``instances_committed`` run on a commitment whose rate is ``commit_ratio`` x the burst rate
     (broadcast like the candidates), the rest (``burst_hours``) at the burst rate. Committing one more unit
-    costs ratio x 24 burst-hours a day and saves the hours it would run, so the cheapest count is the largest
-    k that runs in at least ratio x 24 of the day's hours: the ceil(24 ratio)-th busiest hour's count (the
-    newsvendor rule; ratio 1 commits only what runs every hour, the quietest hour's count).
+    costs ratio x H burst-hours a profile's day or week and saves the hours it would run, so the cheapest count
+    is the largest k that runs in at least ratio x H of its hours: the ceil(H ratio)-th busiest hour's count
+    (the newsvendor rule; ratio 1 commits only what runs every hour, the quietest hour's count).
     """
     two_d = np.ndim(capacity_per_unit) == 2
     cap = capacity_per_unit if two_d else np.asarray(capacity_per_unit)[:, None]
@@ -139,7 +140,7 @@ def fleet_units(
     # are max(1, ceil(peak units per AZ x share)): one pass over the hours, and the quietest hour is the
     # smallest share
     per_az = _per_az_at_peak(need, cores, cap, azs, survive)
-    # (scenarios, candidates, 24): the largest array of a plan, worked in place
+    # (scenarios, candidates, H): the largest array of a plan, worked in place (7x larger for a week's profile)
     per_az_hour = per_az[:, :, None] * hourly_fraction[:, None, :]
     per_az_hour -= 1e-9
     np.ceil(per_az_hour, out=per_az_hour)
@@ -156,9 +157,10 @@ def fleet_units(
     burst_per_az = mean_per_az - quietest
     partial = ratio < 1
     if partial.any():  # the busiest-hour ranking only where a commitment is cheaper than every hour's burst
-        rank = np.clip(np.ceil(ratio[partial] * 24 - 1e-9).astype(int) - 1, 0, 23)  # the ceil(24 r)-th busiest
-        # an hour's count grows with its share of the peak, so the ceil(24 r)-th busiest hour is the one with the
-        # ceil(24 r)-th largest share: rank the scenario's 24 shares once, not each candidate's 24 counts
+        hours = hourly_fraction.shape[1]
+        rank = np.clip(np.ceil(ratio[partial] * hours - 1e-9).astype(int) - 1, 0, hours - 1)  # ceil(H r)-th busiest
+        # an hour's count grows with its share of the peak, so the ceil(H r)-th busiest hour is the one with the
+        # ceil(H r)-th largest share: rank the scenario's H shares once, not each candidate's H counts
         busiest_share = -np.sort(-hourly_fraction, axis=1)
         scenario = np.nonzero(partial)[0]
         count = per_az[partial] * busiest_share[scenario, rank] - 1e-9

@@ -41,8 +41,8 @@ def units_per_request(item_kb: float, eventually_consistent: bool) -> tuple[floa
 
 
 def capacity_unit_hours(peak_per_s: np.ndarray, hourly_fraction: np.ndarray, target: float) -> np.ndarray:
-    """Provisioned capacity-unit-hours a month: each hour of the day that hour's load / target utilisation,
-    rounded up, at least one unit."""
+    """Provisioned capacity-unit-hours a month: each hour of the load profile (a day's or a week's) that hour's
+    load / target utilisation, rounded up, at least one unit; their mean x 730."""
     per_hour = np.maximum(np.ceil(peak_per_s[:, None] * hourly_fraction / target - 1e-9), 1.0)
     return per_hour.mean(axis=1) * HOURS_PER_MONTH
 

@@ -66,8 +66,9 @@ def cheapest_per_vcpu(book: PriceBook, catalog: CloudCatalog, policy: SizingPoli
 
 
 def hourly_share(wf: Mapping[str, np.ndarray], hourly_fraction: np.ndarray, policy: SizingPolicy) -> np.ndarray:
-    """(scenarios, 24): the worker pool each hour of the day needs, as a share of the peak pool (that hour's
-    arrivals drained within the delay, at least the day's average); ``wf`` holds :func:`size_workers`' columns."""
+    """(scenarios, hours of the load profile): the worker pool each hour needs, as a share of the peak pool
+    (that hour's arrivals drained within the delay, at least the average); ``wf`` holds :func:`size_workers`'
+    columns."""
     peak = np.asarray(wf["async_jobs_per_second"], dtype=float)
     avg = peak / np.asarray(wf["peak_to_average"], dtype=float)
     delay = np.asarray(wf["max_queue_delay_seconds"], dtype=float)

@@ -81,7 +81,8 @@ class Workload(BaseModel):
     requests_per_user_per_day: float | None = Field(
         None, gt=0, le=1_000_000, description="Requests per user per day [req/user/day], 0 < x <= 1e6.")
     peak_to_average: float = Field(
-        3.0, ge=1, le=20, description="Peak / average request rate over a day [ratio], 1 <= x <= 20. Default 3.")
+        3.0, ge=1, le=20, description="Peak / average request rate over a day (over a week where "
+                                      "policy.diurnal_profile gives a week's hours) [ratio], 1 <= x <= 20. Default 3.")
     read_fraction: float = Field(0.9, ge=0, le=1, description="Share of requests that only read [0-1]. Default 0.9.")
     cpu_ms_per_request: float = Field(
         50.0, gt=0, le=60_000, description="CPU time one request needs on one vCPU [ms], 0 < x <= 60,000. Default 50.")

@@ -28,6 +28,11 @@ TIER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_ -]{0,39}")
 REGION_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
 PATTERN_FIELDS = ("horizontal_family_pattern", "vertical_family_pattern", "cache_node_pattern",
                   "database_family_pattern")
+HOURS_PER_DAY = 24
+HOURS_PER_WEEK = 7 * HOURS_PER_DAY
+# the lengths diurnal_profile may have and the period its hours then span (planner.sizing.profile works with
+# either: each hour of the profile stands for 730 / its length hours of the month)
+PROFILE_PERIODS: dict[int, str] = {HOURS_PER_DAY: "day", HOURS_PER_WEEK: "week"}
 
 
 def check_pattern(pattern: str) -> str:
@@ -261,9 +266,9 @@ class SizingPolicy(BaseModel):
     diurnal_profile: tuple[float, ...] = Field(
         (0.35, 0.28, 0.24, 0.22, 0.22, 0.26, 0.38, 0.58, 0.80, 0.95, 1.00, 1.00,
          0.98, 0.97, 0.98, 1.00, 0.98, 0.92, 0.85, 0.78, 0.70, 0.62, 0.52, 0.43),
-        min_length=24, max_length=24,
-        description="Relative request rate per hour of day [24 values > 0]: a typical business-hours web curve. "
-                    "Reshaped per workload so that peak / average equals peak_to_average.")
+        description="Relative request rate per hour [24 values > 0, the hours of a day; or 168, the hours of a week "
+                    "from Monday 00:00 UTC]: by default a typical business-hours web curve over a day. Reshaped per "
+                    "workload so that peak / average over the profile's day or week equals peak_to_average.")
     burst_headroom: float = Field(0.3, ge=0, le=5, description="ASG max = horizon peak x (1 + this) [fraction].")
     # availability zones
     multi_az_min_availability: float = Field(
@@ -541,10 +546,28 @@ class SizingPolicy(BaseModel):
             check_region_code(dr)
         return value
 
+    @field_validator("diurnal_profile", mode="before")
+    @classmethod
+    def _profile_length(cls, value: object) -> object:
+        """A day's or a week's hours, checked before each value is read (a long list is refused unread)."""
+        if isinstance(value, (list, tuple)) and len(value) not in PROFILE_PERIODS:
+            allowed = " or ".join(f"{n} (the hours of a {period})" for n, period in PROFILE_PERIODS.items())
+            raise ValueError(f"diurnal_profile has {len(value)} values; give {allowed}, a week's from Monday "
+                             "00:00 UTC")
+        return value
+
+    @field_validator("diurnal_profile")
+    @classmethod
+    def _profile_positive(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        """Every hour carries some load: the engine divides by the busiest hour and takes logarithms (NaN and
+        infinity are refused as numbers, ``allow_inf_nan``)."""
+        bad = next((i for i, v in enumerate(value) if not v > 0), None)
+        if bad is not None:
+            raise ValueError(f"diurnal_profile values must all be > 0; hour {bad} (counting from 0) is {value[bad]:g}")
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> SizingPolicy:
-        if min(self.diurnal_profile) <= 0:
-            raise ValueError("diurnal_profile values must all be > 0")
         if self.fleet_min_vcpu > self.fleet_max_vcpu:
             raise ValueError(f"fleet_min_vcpu ({self.fleet_min_vcpu}) must not exceed fleet_max_vcpu "
                              f"({self.fleet_max_vcpu})")

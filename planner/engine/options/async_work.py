@@ -16,8 +16,8 @@ LAMBDA_SQS_POLLERS = 5  # Lambda's event source mapping starts with five long-po
 
 
 def worker_units(ctx: Context, unit_vcpu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Workers of ``unit_vcpu`` each at the peak, and worker-hours a month: each hour of the day runs what that
-    hour needs (queue-depth scaling), at least one worker while jobs arrive."""
+    """Workers of ``unit_vcpu`` each at the peak, and worker-hours a month: each hour of the load profile runs
+    what that hour needs (queue-depth scaling), at least one worker while jobs arrive."""
     peak_units = np.where(ctx.col("async_used"), np.ceil(ctx.col("worker_vcpu_needed") / unit_vcpu - 1e-9), 0.0)
     per_hour = np.maximum(np.ceil(peak_units[:, None] * ctx.worker_share - 1e-9), np.where(peak_units > 0, 1.0, 0.0)[:, None])
     return peak_units, per_hour.mean(axis=1) * HOURS_PER_MONTH

@@ -27,7 +27,7 @@ class Context:
 
     columns: dict[str, np.ndarray]
     n: int
-    hourly_fraction: np.ndarray  # (scenarios, 24): capacity needed each hour / peak capacity
+    hourly_fraction: np.ndarray  # (scenarios, hours of the profile's day or week): capacity each hour / peak
     policy: SizingPolicy
     book: PriceBook
     catalog: CloudCatalog
@@ -99,7 +99,7 @@ class Context:
 
     @functools.cached_property
     def worker_share(self) -> np.ndarray:
-        """(scenarios, 24): the worker pool each hour needs as a share of its peak (every option's workers)."""
+        """(scenarios, hours): the worker pool each hour needs as a share of its peak (every option's workers)."""
         return hourly_share(self.columns, self.hourly_fraction, self.policy)
 
     @functools.cached_property

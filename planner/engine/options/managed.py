@@ -8,9 +8,9 @@ import numpy as np
 from planner.clouds.catalog import PriceRef
 from planner.engine.bom import BomBuilder
 from planner.engine.options.context import Columns, Context, add_reason, option_frame
-from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.cold_starts import (cold_share, hourly_cold_share, hourly_rps, provisioned_environments,
                                         provisioned_hours)
+from planner.sizing.profile import days_per_profile, repeats_per_month
 from planner.sizing.usl import usl_capacity
 
 MS_PER_S = 1000
@@ -82,7 +82,8 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
     covered = provisioned_hours(rps_by_hour, cold_by_hour, allowed) & remedy[:, None]
     environments = np.where(covered, provisioned_environments(rps_by_hour, duration_ms), 0.0)
     frame["cold_start_share"] = share
-    frame["provisioned_hours_per_day"] = covered.sum(axis=1).astype(float)
+    hours = ctx.hourly_fraction.shape[1]  # the profile's day or week
+    frame["provisioned_hours_per_day"] = covered.sum(axis=1) / days_per_profile(hours)
     frame["provisioned_environments"] = environments.max(axis=1)
     cat = ctx.catalog
     provisioned_ref = cat.price("function_provisioned")
@@ -94,8 +95,7 @@ def serverless(ctx: Context, bom: BomBuilder) -> Columns:
                                    for c, r, d, t in zip(share[remedy], ctx.col("avg_rps")[remedy],
                                                          duration_ms[remedy], target[remedy])])
     else:
-        days = HOURS_PER_MONTH / 24
-        gb_seconds = environments.sum(axis=1) * 3600 * days * memory_gb
+        gb_seconds = environments.sum(axis=1) * 3600 * repeats_per_month(hours) * memory_gb
         has = gb_seconds > 0
         bom.priced(ctx.rows[has], "serverless", "provisioned concurrency", provisioned_ref, ctx.region[has],
                    gb_seconds[has], fill={"arch": arch},
