@@ -8,7 +8,7 @@ from pages._ui import page_menu
 from planner.base.uploads import display_name
 from planner.clouds import catalogs
 from planner.report.escaping import markdown_literal
-from planner.report.fit_figures import cpu_figure, rate_figure
+from planner.report.fit_figures import cpu_figure, rate_figure, shape_figure
 from planner.report.fit_report import fit_report
 from planner.running.fit.estimate import MEANINGS
 from planner.running.fit.run import fit_workload
@@ -80,6 +80,9 @@ st.dataframe([{"input": f.field, "low": f.low, "mid (planned for)": f.mid, "high
 for warning in fit.warnings:
     st.info(markdown_literal(warning))
 st.plotly_chart(rate_figure(fit), width="stretch")
+shape = shape_figure(fit)
+if shape is not None:
+    st.plotly_chart(shape, width="stretch")
 cpu = cpu_figure(fit)
 if cpu is not None:
     st.plotly_chart(cpu, width="stretch")

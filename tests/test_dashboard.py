@@ -497,11 +497,37 @@ def test_fit_page_fits_the_same_workload_as_the_cli(monkeypatch):
     assert not at.exception
     fitted = {row["input"] for row in at.dataframe[0].value.to_dict("records")}
     assert {"cpu_ms_per_request", "read_fraction", "response_kb", "data_size_gb"} <= fitted
-    assert len(at.get("plotly_chart")) == 2  # the rate and the CPU line
+    assert len(at.get("plotly_chart")) == 3  # the rate, the daily shape (four days: no week) and the CPU line
     cli = fit_workload(read_sources([export]), [f"{m}={m}" for m in ("requests", "cpu_pct", "instances", "db_reads",
                                                                        "db_writes", "response_bytes", "storage_bytes")],
                        sources=["metrics.csv"], instance_type="c7g.large")
     assert at.code[0].value == cli.workload_yaml.rstrip("\n")  # st.code shows it without the last newline
+
+
+def test_fit_page_draws_the_fitted_week(monkeypatch):
+    import base64
+    import json
+
+    import numpy as np
+    import streamlit
+
+    from planner.running.fit.synthetic import Traffic, as_csv, series
+    from tests.test_security_prices import _Upload
+
+    upload = _Upload("three-weeks.csv", as_csv(series(Traffic(days=21, step_minutes=60, weekend=0.6))).encode())
+    monkeypatch.setattr(streamlit, "file_uploader", lambda label, *a, key=None, **k: [upload] if key == "fit_upload"
+                        else None)
+    at = page("fit")
+    at.button[0].click().run()
+    assert not at.exception
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    [week] = [c for c in charts if "Weekly shape" in c["layout"]["title"]["text"]]
+    fitted, day = (np.frombuffer(base64.b64decode(t["y"]["bdata"]), dtype=t["y"]["dtype"]) for t in week["data"])
+    # the hours of the week, the weekend lower; beside them the day's shape, the same every day
+    assert len(fitted) == len(day) == 168 and fitted[5 * 24:].mean() < 0.7 * fitted[:5 * 24].mean()
+    assert day[:24] == pytest.approx(day[6 * 24:])
+    assert week["layout"]["xaxis"]["ticktext"] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert "diurnal_profile: [\n" in at.code[0].value and "# Sunday" in at.code[0].value
 
 
 @pytest.mark.parametrize("name", ["compare", "growth"])

@@ -41,7 +41,9 @@ def test_synthetic_parameters_come_back_inside_the_intervals(tmp_path, truth, fm
 
     inside("monthly_growth", truth.monthly_growth)
     inside("cpu_ms_per_request", truth.cpu_ms_per_request)
-    inside("peak_to_average", 1 + truth.amplitude)  # a weekday's peak hour (the sine's top) over its mean
+    # six weeks: the week's shape is fitted, so the peak is over the week's mean: a weekday's peak hour (the sine's
+    # top) over its mean, x a weekday's mean over the week's (five weekdays at 1, two weekend days at 0.8)
+    inside("peak_to_average", (1 + truth.amplitude) * 7 / (5 + 2 * truth.weekend))
     # the 95th percentile day's peak at the last day's level: weekdays (5 of 7) at the noise's 1 - 0.05 x 7/5
     # quantile, the sine's top, grown to the last day
     last_day = (truth.days - 1) / (365.25 / 12)
@@ -206,9 +208,10 @@ def test_hostile_series_names_cannot_write_keys_into_the_workload(tmp_path, caps
     assert "\nb: 2" not in shown and "b: 2" in shown.splitlines()[0]
 
 
-def test_the_observed_day_becomes_the_engines_hourly_profile(tmp_path, truth):
+def test_the_observed_day_becomes_the_engines_hourly_profile(tmp_path):
     from planner.plan.model import make_plan
 
+    truth = Traffic(days=12, step_minutes=10, seed=1)  # from a Tuesday: too short for a week's shape
     path = tmp_path / "m.csv"
     path.write_text(as_csv(series(truth)))
     fit = fit_inputs(read_sources([path]), EVERY, vcpu_per_instance=2.0)
@@ -216,7 +219,69 @@ def test_the_observed_day_becomes_the_engines_hourly_profile(tmp_path, truth):
     # the synthetic day: 1 + 0.6 sin(2 pi (h - 9) / 24), its top at 15:00 and its bottom at 03:00
     assert len(shape) == 24 and int(np.argmax(shape)) == 15 and int(np.argmin(shape)) == 3
     assert shape[15] == pytest.approx(1 + truth.amplitude, rel=0.05)
+    # the week is not fitted, and the note says why
+    assert fit.week_shape is None
+    assert ("week shape not fitted (the workload's profile is the day's shape): 12 day(s) of requests with at least "
+            "22 hours, Monday, Sunday fewer than 2 times; it needs every weekday 2 times (14 days or more)"
+            ) in fit.warnings
     uw = parse_uncertain_text(workload_yaml(fit, name="api", cloud=None, region=None, sources=["m.csv"]), "w.yaml")
     assert np.allclose(uw.workload.policy.diurnal_profile, np.round(shape, 4), rtol=1e-3)
     plan = make_plan(uw.workload)  # the engine sizes on it
     assert plan.recommended is not None
+
+
+def test_a_weekend_dip_comes_back_as_the_week_profile_the_fleet_is_sized_on(tmp_path):
+    from planner.plan.model import make_plan
+    from planner.report.fit_report import fit_markdown
+    from planner.sizing.profile import hourly_fraction_of_peak
+
+    truth = Traffic(days=28, step_minutes=30, weekend=0.6, seed=4)  # four weeks, weekends at 0.6 of a weekday
+    path = tmp_path / "m.csv"
+    path.write_text(as_csv(series(truth)))
+    fit = fit_inputs(read_sources([path]), {"requests": "requests"})
+    assert not any("week shape" in w for w in fit.warnings)
+    week = fit.week_shape.reshape(7, 24)  # Monday 00:00 UTC first
+    assert week.mean() == pytest.approx(1.0)
+    # the weekend's hours at 0.6 of the weekdays' at the same hour: within 3 % on the whole, 10 % hour by hour
+    # (each weekend hour is the median of 8 noisy days, each weekday hour of 4)
+    assert week[5:].mean() / week[:5].mean() == pytest.approx(truth.weekend, rel=0.03)
+    assert week[5:].mean(axis=0) / week[:5].mean(axis=0) == pytest.approx(np.full(24, truth.weekend), rel=0.10)
+    # each day keeps the day's shape: its top at 15:00 (a noisy hour either side), its bottom at 03:00 (or one off)
+    assert all(abs(int(np.argmax(d)) - 15) <= 1 and abs(int(np.argmin(d)) - 3) <= 1 for d in week)
+    # the peak over the week's mean: a weekday's peak over its mean x a weekday's mean over the week's
+    true_ratio = (1 + truth.amplitude) * 7 / (5 + 2 * truth.weekend)
+    assert fit.inputs["peak_to_average"].mid == pytest.approx(true_ratio, rel=0.05)
+    # written as the workload's 168-hour profile, one line a day
+    text = workload_yaml(fit, name="api", cloud=None, region=None, sources=["m.csv"])
+    assert "# Saturday" in text and text.count("  # ") == 7
+    w = parse_uncertain_text(text, "w.yaml").workload
+    assert np.allclose(w.policy.diurnal_profile, np.round(fit.week_shape, 4), rtol=1e-3)
+    # the fleet follows the week: against the same workload with the day's shape (no weekend dip), the same peak
+    # fleet and fewer instance-hours, in the proportion of the two profiles' mean capacity share; no more committed
+    w = w.model_copy(update={"purchase_option": "optimise", "horizon_months": 36})
+    by_day = w.model_copy(update={"policy": w.policy.model_copy(update={"diurnal_profile": tuple(fit.daily_shape)})})
+    fleet_week, fleet_day = (make_plan(x).option("horizontal").row for x in (w, by_day))
+    share = [hourly_fraction_of_peak(x.policy.diurnal_profile, [x.peak_to_average]).mean() for x in (w, by_day)]
+    assert fleet_week.instances_desired == fleet_day.instances_desired
+    assert fleet_week.instance_hours < fleet_day.instance_hours
+    assert fleet_week.instance_hours / fleet_day.instance_hours == pytest.approx(share[0] / share[1], rel=0.05)
+    assert fleet_week.instances_committed <= fleet_day.instances_committed
+    # the report shows the week: a row a day, and the hours
+    md = fit_markdown(fit, sources=["m.csv"], mapping={"requests": "requests"}, back=None)
+    assert "Weekly shape (UTC, Monday first; the workload's policy.diurnal_profile)" in md
+    assert "| Saturday | 0.6" in md and md.count("| Sun |") == 1
+
+
+def test_the_week_needs_every_hour_of_the_week_twice(tmp_path):
+    # 14 whole days from a Tuesday: every weekday twice, the week fitted
+    frame = series(Traffic(days=14, step_minutes=60, seed=2))
+    path = tmp_path / "m.csv"
+    path.write_text(as_csv(frame))
+    assert len(fit_inputs(read_sources([path]), {"requests": "requests"}).week_shape) == 168
+    # one hour lost on the first Wednesday: its day stays whole (23 hours), but Wednesday 10:00 is seen once
+    lost = frame.time == "2026-09-02T10:00:00Z"
+    path.write_text(as_csv(frame[~lost]))
+    fit = fit_inputs(read_sources([path]), {"requests": "requests"})
+    assert fit.week_shape is None and len(fit.daily_shape) == 24
+    assert ("week shape not fitted (the workload's profile is the day's shape): 1 of the 168 hours of the week have "
+            "fewer than 2 points (gaps); it needs each hour 2 times") in fit.warnings

@@ -1,5 +1,5 @@
-"""A fit's pictures for the dashboard: the hourly request rate with the fitted trend, and the CPU line through the
-busy hours."""
+"""A fit's pictures for the dashboard: the hourly request rate with the fitted trend, the load profile written to
+the workload (a week's hours or a day's), and the CPU line through the busy hours."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from planner.report.figures import titled
-from planner.running.fit.estimate import DAYS_PER_MONTH, Fit
+from planner.running.fit.estimate import DAYS_PER_MONTH, WEEKDAYS, Fit
 
 
 def rate_figure(fit: Fit) -> go.Figure:
@@ -31,6 +31,33 @@ def rate_figure(fit: Fit) -> go.Figure:
         fig.add_hline(y=peak.mid, line_dash="dot", annotation_text=f"planned peak {peak.mid:,.0f} req/s")
     fig.update_layout(title=titled("Request rate", "observed and fitted"), yaxis_title="requests/s",
                       legend={"orientation": "h", "y": -0.28})  # below the axis labels
+    return fig
+
+
+def shape_figure(fit: Fit) -> go.Figure | None:
+    """The load profile the workload is sized on: the week's 168 hours (Monday 00:00 UTC first) with the day's
+    shape repeated beside them, or the day's 24 hours; None without either."""
+    if fit.daily_shape is None:
+        return None
+    fig = go.Figure()
+    day = fit.daily_shape
+    if fit.week_shape is None:
+        fig.add_scatter(x=list(range(24)), y=day, mode="lines+markers", name="each hour's share of its day's mean")
+        fig.update_layout(title=titled("Daily shape", "the workload's load profile (UTC)"), xaxis_title="hour (UTC)",
+                          yaxis_title="x the day's mean", xaxis={"dtick": 3})
+        return fig
+    hours = np.arange(len(fit.week_shape))
+    fig.add_scatter(x=hours, y=fit.week_shape, mode="lines", name="each hour's share of the week's mean")
+    # the day's shape at the week's mean level: what a day's profile would have planned every day of the week
+    fig.add_scatter(x=hours, y=np.tile(day / day.mean(), len(WEEKDAYS)), mode="lines", name="the day's shape",
+                    line={"dash": "dot", "width": 1})
+    fig.update_layout(title=titled("Weekly shape", "the workload's load profile (UTC, Monday first)"),
+                      yaxis_title="x the week's mean",
+                      xaxis={"tickvals": hours[::24] + 12, "ticktext": [d[:3] for d in WEEKDAYS],
+                             "title": "hour of the week (UTC)"},
+                      legend={"orientation": "h", "y": -0.28})  # below the axis labels
+    for start in hours[24::24]:
+        fig.add_vline(x=start - 0.5, line_width=1, line_color="lightgrey")
     return fig
 
 

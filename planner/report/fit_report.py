@@ -1,5 +1,6 @@
 """A fit for reading: the window and what was left out, the fitted inputs with their method, observed against
-fitted (the weekly means against the trend, the daily shape, the CPU line's residuals) and the back-test."""
+fitted (the weekly means against the trend, the daily and weekly shapes, the CPU line's residuals) and the
+back-test."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import numpy as np
 
 from planner.report.escaping import markdown_cell
 from planner.running.fit.backtest import BackTest
-from planner.running.fit.estimate import DAYS_PER_MONTH, Fit
+from planner.running.fit.estimate import DAYS_PER_MONTH, WEEKDAYS, Fit
 from planner.running.fit.run import FitResult
 
 
@@ -65,14 +66,36 @@ def _weeks(fit: Fit) -> list[str]:
 
 
 def _shape(fit: Fit) -> list[str]:
-    """The observed daily shape: each hour's median share of its day's mean (the workload's diurnal profile)."""
+    """The observed daily shape (each hour's median share of its day's mean) and, where fitted, the week's: the
+    workload's diurnal profile."""
     if fit.daily_shape is None:
         return []
     shape = fit.daily_shape
     peak, low = int(np.argmax(shape)), int(np.argmin(shape))
-    return [f"Daily shape (UTC; the workload's policy.diurnal_profile): the peak hour is {peak:02d}:00 at "
-            f"{shape[peak]:.2f} x the day's mean, the quietest {low:02d}:00 at {shape[low]:.2f} x; "
-            + ", ".join(f"{h:02d}h {v:.2f}" for h, v in enumerate(shape))]
+    profile = ("the workload's policy.diurnal_profile" if fit.week_shape is None else
+               "the workload's profile is the week's, below")
+    out = [f"Daily shape (UTC; {profile}): the peak hour is {peak:02d}:00 at "
+           f"{shape[peak]:.2f} x the day's mean, the quietest {low:02d}:00 at {shape[low]:.2f} x; "
+           + ", ".join(f"{h:02d}h {v:.2f}" for h, v in enumerate(shape))]
+    return out if fit.week_shape is None else out + [""] + _week(fit.week_shape)
+
+
+def _week(shape: np.ndarray) -> list[str]:
+    """The week's shape as two tables: each day's mean, peak and quietest hour, then every hour."""
+    days = shape.reshape(len(WEEKDAYS), 24)
+    means = days.mean(axis=1)
+    busy, quiet = int(np.argmax(means)), int(np.argmin(means))
+    out = [f"Weekly shape (UTC, Monday first; the workload's policy.diurnal_profile): each hour's share of the week's "
+           f"mean. The busiest day is {WEEKDAYS[busy]} at {means[busy]:.2f} x the week's mean, the quietest "
+           f"{WEEKDAYS[quiet]} at {means[quiet]:.2f} x ({means[quiet] / means[busy]:.0%} of the busiest).", "",
+           "| day | mean | peak hour | peak | quietest hour | quietest |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name, day, mean in zip(WEEKDAYS, days, means):
+        top, bottom = int(np.argmax(day)), int(np.argmin(day))
+        out.append(f"| {name} | {mean:.2f} | {top:02d}:00 | {day[top]:.2f} | {bottom:02d}:00 | {day[bottom]:.2f} |")
+    out += ["", "Hour by hour (UTC):", "",
+            "| day | " + " | ".join(f"{h:02d}" for h in range(24)) + " |", "| --- |" + " ---: |" * 24]
+    out += [f"| {name[:3]} | " + " | ".join(f"{v:.2f}" for v in day) + " |" for name, day in zip(WEEKDAYS, days)]
+    return out
 
 
 def _cpu_residuals(fit: Fit) -> list[str]:

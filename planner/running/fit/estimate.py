@@ -11,7 +11,16 @@ counted; hours with no point are gaps, never filled.
 * ``peak_rps``: each day's peak hourly rate, brought to the last day's level by the fitted growth; the value
   planned for is their 95th percentile (a peak most days stay under), its interval a bootstrap over days.
 * ``peak_to_average``: each day's peak hourly rate over its mean; the median day, the 5th and 95th percentile
-  days as the interval.
+  days as the interval. Where the week's shape is fitted (below), over the week's mean, the ratio the engine
+  reads with a week's profile: each busy day's (its weekday's level at least the mean level) peak over its
+  mean x its weekday's level over the mean level.
+* the load profile (``policy.diurnal_profile``): the shape of a day, each UTC hour's median share of its day's
+  mean (:attr:`Fit.daily_shape`); with every weekday at least :data:`MIN_WEEKS_PROFILE` times among the whole
+  days and every hour of the week seen as often, the shape of a week (:attr:`Fit.week_shape`, Monday 00:00 UTC
+  first): each weekday's hours their median share of that day's mean (rescaled to average 1), times the
+  weekday's level, the median of its days' means with the fitted trend taken out, over the mean of the seven
+  levels. Shares of a day's own mean are unmoved by growth and by a slow or busy week; only the seven levels
+  need the trend, and medians keep one odd day (an outage, a launch) from setting a weekday.
 * ``cpu_ms_per_request``: the busy vCPUs (CPU utilisation x vCPUs per instance x instances) against the request
   rate, hour by hour, by a Theil-Sen line whose intercept is the idle load and whose slope (with its 90 %
   interval) is the CPU time of a request, including the overhead each added instance brings; in the reference
@@ -40,6 +49,7 @@ MEANINGS = RATES | set(COUNTS) | LEVELS
 MIN_HOURS_CPU = 24  # hours with requests, CPU and instances at once
 MIN_DAYS_PROFILE = 3  # whole days for the peak and the peak-to-average ratio
 MIN_DAYS_GROWTH = 14  # days for a trend
+MIN_WEEKS_PROFILE = 2  # times each weekday (and each hour of the week) is seen, for the week's shape
 DAYS_PER_MONTH = 365.25 / 12
 BOOTSTRAP = 2_000
 
@@ -67,6 +77,7 @@ class Fit:
     last: pd.Timestamp | None = None
     hourly: pd.DataFrame | None = None  # the series on the common clock, by meaning
     daily_shape: np.ndarray | None = None  # each hour of the day's median share of its day's mean (UTC), 24
+    week_shape: np.ndarray | None = None  # each hour of the week's share of the week's mean, Monday 00:00 UTC first
     cpu_points: pd.DataFrame | None = None  # the hours the CPU line was fitted on: rps, busy (vCPU)
     cpu_line: tuple[float, float] | None = None  # its idle load [vCPU] and CPU seconds a request (observed vCPU)
 
@@ -173,15 +184,24 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
                                                               np.quantile(boot, 0.95)),
                                         "95th percentile of the daily peak hours, at the last day's level",
                                         len(level))
-        # the observed shape of a day, for the engine's hourly profile (policy.diurnal_profile)
+        # the observed shape of a day, and of a week where the data allow: the engine's hourly profile
         shares = days.div(days.mean(axis=1), axis=0)
         fit.daily_shape = np.maximum(shares.median(axis=0).reindex(range(24)).fillna(shares.stack().median())
                                      .to_numpy(dtype=float), 1e-3)
+        levels, short = _weekday_levels(days, growth_per_day)
+        if levels is None:
+            fit.warnings.append(f"week shape not fitted (the workload's profile is the day's shape): {short}")
+        else:
+            fit.week_shape = _week_shape(shares, levels)
         ratio = (days.max(axis=1) / days.mean(axis=1)).to_numpy()
+        method = "daily peak hour / daily mean: the median day, 5th-95th percentile days"
+        if levels is not None:  # the peak over the week's mean, on the days that hold the week's peaks
+            ratio, method = _busy_day_ratios(days, levels), ("peak hour of each busy day (a weekday at or above "
+                                                             "the week's mean level) / the week's mean: the median, "
+                                                             "5th-95th percentile days")
         ratio = ratio[np.isfinite(ratio)]
         fit.inputs["peak_to_average"] = Fitted("peak_to_average", *_ordered(*np.quantile(ratio, [0.05, 0.5, 0.95])),
-                                               "daily peak hour / daily mean: the median day, 5th-95th "
-                                               "percentile days", len(ratio))
+                                               method, len(ratio))
     else:
         fit.warnings.append(f"peak_rps and peak_to_average not fitted: {len(days)} day(s) of requests with at "
                             f"least {MIN_HOURS_A_DAY} hours; they need {MIN_DAYS_PROFILE}")
@@ -200,6 +220,7 @@ def _ordered(low: float, mid: float, high: float) -> tuple[float, float, float]:
 
 
 MIN_HOURS_A_DAY = 22  # a day with more gaps is left out of the daily peaks and means
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _whole_days(rps: pd.Series) -> pd.DataFrame:
@@ -208,6 +229,49 @@ def _whole_days(rps: pd.Series) -> pd.DataFrame:
     table = frame.pivot_table(index="day", columns="hour", values="rps", aggfunc="mean", dropna=False)
     table = table.reindex(columns=range(24))
     return table[table.notna().sum(axis=1) >= MIN_HOURS_A_DAY]
+
+
+def _weekday_levels(days: pd.DataFrame, growth_per_day: float) -> tuple[np.ndarray | None, str]:
+    """Each weekday's level, Monday first: the median of its whole days' means with the fitted trend taken out
+    (the trend as :func:`fit_inputs` fitted it, along the whole days); or None and why the days cannot give a
+    week's shape (see the module docstring), in words."""
+    weekday = days.index.day_of_week.to_numpy()
+    per_weekday = np.bincount(weekday, minlength=7)
+    if per_weekday.min() < MIN_WEEKS_PROFILE:
+        few = [WEEKDAYS[d] for d in np.flatnonzero(per_weekday < MIN_WEEKS_PROFILE)]
+        return None, (f"{len(days)} day(s) of requests with at least {MIN_HOURS_A_DAY} hours, "
+                      f"{', '.join(few)} fewer than {MIN_WEEKS_PROFILE} times; it needs every weekday "
+                      f"{MIN_WEEKS_PROFILE} times ({7 * MIN_WEEKS_PROFILE} days or more)")
+    seen = days.notna().groupby(weekday).sum().to_numpy()
+    if seen.min() < MIN_WEEKS_PROFILE:
+        return None, (f"{int((seen < MIN_WEEKS_PROFILE).sum())} of the 168 hours of the week have fewer than "
+                      f"{MIN_WEEKS_PROFILE} points (gaps); it needs each hour {MIN_WEEKS_PROFILE} times")
+    level = days.mean(axis=1).to_numpy() * np.exp(-growth_per_day * np.arange(len(days)))
+    levels = pd.Series(level).groupby(weekday).median().to_numpy(dtype=float)
+    if not levels.mean() > 0:
+        return None, "no requests on any weekday"
+    return levels, ""
+
+
+def _busy_day_ratios(days: pd.DataFrame, levels: np.ndarray) -> np.ndarray:
+    """Each busy day's peak hour over the week's mean: its own peak over its mean x its weekday's level over the
+    mean level, for the days whose weekday's level is at least the mean (a quiet weekend holds no peak of the
+    week; choosing the single busiest weekday would pick the noisiest one)."""
+    weekday = days.index.day_of_week.to_numpy()
+    relative = levels / levels.mean()
+    busy = relative[weekday] >= 1 - 1e-9  # the busiest weekday always (a flat week: every day)
+    return (days.max(axis=1) / days.mean(axis=1)).to_numpy()[busy] * relative[weekday[busy]]
+
+
+def _week_shape(shares: pd.DataFrame, levels: np.ndarray) -> np.ndarray:
+    """(168,) the week's shape, Monday 00:00 UTC first, from each hour's share of its day's mean (``shares``, whole
+    days by 24 UTC hours) and the weekdays' levels: each weekday's median shares, rescaled to average 1, x its
+    level over the mean level (see the module docstring). Its mean is 1."""
+    weekday = shares.index.day_of_week.to_numpy()
+    day = shares.groupby(weekday).median().reindex(columns=range(24)).to_numpy(dtype=float)
+    # a weekday with no requests at all has no shares (0 / 0): its level, 0, makes its hours the floor below
+    day = np.nan_to_num(day / day.mean(axis=1, keepdims=True), nan=1.0)
+    return np.maximum((day * (levels / levels.mean())[:, None]).ravel(), 1e-3)
 
 
 def _cpu(h: pd.DataFrame, fit: Fit, vcpu_per_instance: float | None, throughput: float) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from planner.running.fit.estimate import Fit
+from planner.running.fit.estimate import WEEKDAYS, Fit
 
 # the workload's bounds (planner.workload.model; a share strictly inside 0-1 and a size above 0, as a range must
 # be): a fitted value is kept inside them, and says so
@@ -40,7 +40,16 @@ def workload_yaml(fit: Fit, *, name: str, cloud: str | None, region: str | None,
             lines.append(f"{field}: {_number(mid)}")
         else:
             lines.append(f"{field}: {{low: {_number(low)}, mid: {_number(mid)}, high: {_number(high)}}}")
-    if fit.daily_shape is not None:
+    if fit.week_shape is not None:
+        lines += [_comment("the observed shape of a week, Monday 00:00 UTC first (each hour's share of the week's "
+                           "mean: docs/model.md, 'Fitted inputs'): the hourly profile Auto Scaling and commitments "
+                           "are sized on, in place of the default day"),
+                  "policy:", "  diurnal_profile: ["]
+        days = fit.week_shape.reshape(len(WEEKDAYS), 24)
+        lines += [f"    {', '.join(f'{v:.4g}' for v in day)}{',' if i < len(days) - 1 else ''}  # {WEEKDAYS[i]}"
+                  for i, day in enumerate(days)]
+        lines.append("  ]")
+    elif fit.daily_shape is not None:
         lines += [_comment("the observed shape of a day (each UTC hour's median share of its day's mean): the hourly "
                            "profile Auto Scaling and commitments are sized on, in place of the default one"),
                   "policy:",
