@@ -1,4 +1,4 @@
-"""One real browser: ``streamlit run app.py`` on loopback, driven by Debian's Chromium through Playwright.
+"""One real browser: ``planner dashboard`` on loopback, driven by Debian's Chromium through Playwright.
 
 Skipped, with the reason, where Chromium or Playwright is absent (CI installs both).
 """
@@ -35,11 +35,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server():
     port = _free_port()
+    # the command users run: `planner dashboard` (Streamlit in-process, warmed while the browser loads)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "planner", "dashboard", "--address", "127.0.0.1", "--port", str(port)],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONUNBUFFERED": "1",  # the Saved page's database in a folder of the test's own
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "STREAMLIT_SERVER_HEADLESS": "true",
+             "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+             # the Saved page's database in a folder of the test's own
              "PLANNER_DB_URL": f"sqlite:///{tempfile.mkdtemp(prefix='planner-browser-')}/saved.db"})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -90,7 +90,8 @@ def test_too_little_data_says_how_much_is_needed(tmp_path):
     path.write_text(as_csv(series(Traffic(days=2, step_minutes=60))))
     fit = fit_inputs(read_sources([path]), {"requests": "requests", "cpu_pct": "cpu_pct"}, vcpu_per_instance=2.0)
     said = " ".join(fit.warnings)
-    assert "monthly_growth not fitted: 2 day(s) of requests with at least 22 hours; a trend needs 14" in said
+    assert ("monthly_growth not fitted: 2 day(s) of requests with at least 22 hours and some traffic; a trend "
+            "needs 14") in said
     assert "peak_rps and peak_to_average not fitted: 2 day(s) of requests with at least 22 hours; they need 3" in said
     assert "cpu_ms_per_request" in fit.inputs  # 48 hours: enough for the CPU line
 

@@ -1,5 +1,5 @@
-"""The package's layers: nothing under planner/ imports streamlit or the CLI, no module imports itself back
-through others, and the import-linter contracts in pyproject.toml hold."""
+"""The package's layers: nothing under planner/ imports streamlit (but the command that launches it) or the CLI,
+no module imports itself back through others, and the import-linter contracts in pyproject.toml hold."""
 
 from __future__ import annotations
 
@@ -9,9 +9,16 @@ from pathlib import Path
 PLANNER = Path(__file__).resolve().parents[1] / "planner"
 
 
+# the one interface that starts Streamlit: ``planner dashboard`` runs its server in-process (to warm the planning
+# stack while the browser loads); no other module, and nothing of the library, imports it
+LAUNCHER = PLANNER / "cli" / "dashboard.py"
+
+
 def test_library_never_imports_streamlit():
     offenders = []
     for path in PLANNER.rglob("*.py"):
+        if path == LAUNCHER:
+            continue
         for node in ast.walk(ast.parse(path.read_text())):
             names = []
             if isinstance(node, ast.Import):

@@ -22,7 +22,10 @@ def factorized(values: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         seen: dict[str, int] = {}
         codes = np.array([seen.setdefault(v, len(seen)) for v in array], dtype=np.intp)
         return codes, np.array(list(seen), dtype=object)
-    codes, uniques = pd.factorize(array, use_na_sentinel=False)
+    # with a sentinel pandas skips its pass for missing values; the rare array that has one is factorized again
+    codes, uniques = pd.factorize(array)
+    if len(codes) and codes.min() < 0:
+        codes, uniques = pd.factorize(array, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
 
 

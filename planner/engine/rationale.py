@@ -14,6 +14,7 @@ import pandas as pd
 from planner.base.formats import pct
 from planner.pricing.units import HOURS_PER_MONTH
 from planner.sizing.kubernetes import reserved_memory_gib, reserved_vcpu
+from planner.sizing.profile import profile_period
 from planner.sizing.usl import usl_capacity
 
 if TYPE_CHECKING:
@@ -89,9 +90,10 @@ def option(ctx: Context, opt: Columns) -> list[str]:
                      if not r.concurrency_quota_to_raise else
                      f"quota to raise: {cat.product('concurrency_limit')} is {p.lambda_concurrency_limit:,} by "
                      f"default, a soft quota; ask for {r.concurrency_quota_to_raise:,.0f} before launch")
+            over_week = "" if profile_period(len(p.diurnal_profile)) == "day" else " on average over the week"
             cold = (f"; cold starts would touch {r.cold_start_share:.1%} of requests, so provisioned concurrency "
                     f"({r.provisioned_environments:,.0f} environment(s)) runs {r.provisioned_hours_per_day:.0f} "
-                    "hours a day" if r.provisioned_hours_per_day > 0 else
+                    f"hours a day{over_week}" if r.provisioned_hours_per_day > 0 else
                     f"; {r.cold_start_share:.2%} of requests start cold ({p.lambda_keep_alive_s:g} s keep-alive)")
             out.append(f"Little's law: concurrency = rate x duration; {quota}{cold}")
         if r.instance_type:

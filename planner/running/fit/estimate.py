@@ -153,10 +153,14 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
         fit.warnings.append("latency_p99_ms read but not fitted: latency is a target you set (latency_target_ms), "
                             f"the observed p99's median was {float(h.latency_p99_ms.median()):,.0f} ms")
     rps = h.requests_per_s
+    if not (rps > 0).any():
+        raise FitError("the request rate is zero at every point: nothing to fit a workload to (is the right series "
+                       "mapped to the requests?)")
     days = _whole_days(rps)
     rng = np.random.default_rng(seed)
     growth_per_day = 0.0
-    if len(days) >= MIN_DAYS_GROWTH:
+    busy = int((days.mean(axis=1) > 0).sum())  # the days with some traffic: a trend is of their logarithms
+    if busy >= MIN_DAYS_GROWTH:
         from scipy.stats import theilslopes
 
         mean = days.mean(axis=1).to_numpy()
@@ -167,22 +171,25 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
         monthly = [math.exp(DAYS_PER_MONTH * v) - 1 for v in (low, slope, high)]
         if monthly[1] < 0:
             fit.warnings.append(f"traffic fell {-monthly[1]:.1%} a month over the window; the planner plans for "
-                                "growth of at least 0, so monthly_growth is 0")
+                                "growth of at least 0, so monthly_growth is 0 and the daily peaks are taken as "
+                                "observed (not lowered to the last day's level)")
         lo, mid, hi = (min(max(v, 0.0), 1.0) for v in monthly)
         fit.inputs["monthly_growth"] = Fitted("monthly_growth", lo, mid, hi, "Theil-Sen slope of log daily mean "
                                               f"rate over {len(mean)} days", int(ok.sum()))
     else:
-        fit.warnings.append(f"monthly_growth not fitted: {len(days)} day(s) of requests with at least "
-                            f"{MIN_HOURS_A_DAY} hours; a trend needs {MIN_DAYS_GROWTH}")
+        fit.warnings.append(f"monthly_growth not fitted: {busy} day(s) of requests with at least {MIN_HOURS_A_DAY} "
+                            f"hours and some traffic; a trend needs {MIN_DAYS_GROWTH}")
     if len(days) >= MIN_DAYS_PROFILE:
         peaks = days.max(axis=1).to_numpy()
-        # each day's peak at the last day's level: the trend is the growth's, not the peak's
-        level = peaks * np.exp(growth_per_day * (len(peaks) - 1 - np.arange(len(peaks))))
+        # each day's peak at the last day's level: the trend is the growth's, not the peak's; the growth the
+        # workload carries (never below 0), so a fall it does not plan for does not lower the peak either
+        level = peaks * np.exp(max(growth_per_day, 0.0) * (len(peaks) - 1 - np.arange(len(peaks))))
         boot = np.quantile(rng.choice(level, size=(BOOTSTRAP, len(level))), 0.95, axis=1)
         fit.inputs["peak_rps"] = Fitted("peak_rps", *_ordered(np.quantile(boot, 0.05),
                                                               float(np.quantile(level, 0.95)),
                                                               np.quantile(boot, 0.95)),
-                                        "95th percentile of the daily peak hours, at the last day's level",
+                                        "95th percentile of the daily peak hours, " + (
+                                            "at the last day's level" if growth_per_day > 0 else "as observed"),
                                         len(level))
         # the observed shape of a day, and of a week where the data allow: the engine's hourly profile
         shares = days.div(days.mean(axis=1), axis=0)
