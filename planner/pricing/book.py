@@ -19,6 +19,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from planner.base.codes import factorized
 from planner.base.errors import PlannerError, PriceTableError, unknown_name
 from planner.pricing.loader import Folder, bundled_folder, load_tables, manifest_clouds, read_manifest
 from planner.pricing.tiers import Tiers
@@ -107,7 +108,8 @@ class PriceBook:
     # derived entries not worth keeping on disk: slices as large as the tables they come from, and small
     # per-region lookups that rebuild in a millisecond (keeping them would rewrite the cache on every new
     # region); the free allowances are global, few and slower to find, so they are kept
-    TRANSIENT_MEMO = frozenset({"instance_rows", "tiers", "regions", "per_instance_usd", "unit_prices", "dr_rates"})
+    TRANSIENT_MEMO = frozenset({"instance_rows", "tiers", "regions", "per_instance_usd", "unit_prices", "dr_rates",
+                                "service_positions"})
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
@@ -323,11 +325,17 @@ class PriceBook:
         """Row positions of a flat service price for many regions (a ``global`` row where the region has none);
         -1 where there is none."""
         codes, uniques = self._factorized(regions)
-        index = self._service_index
-        found = index.positions([cloud, np.asarray(uniques, dtype=object), service, item, dimension], len(uniques))
-        if (found < 0).any():
-            found = np.where(found < 0, index.positions([cloud, "global", service, item, dimension])[0], found)
-        return found[codes]
+
+        def build() -> np.ndarray:
+            index = self._service_index
+            found = index.positions([cloud, np.asarray(uniques, dtype=object), service, item, dimension],
+                                    len(uniques))
+            if (found < 0).any():
+                found = np.where(found < 0, index.positions([cloud, "global", service, item, dimension])[0], found)
+            return found
+
+        # a plan looks up the same few dozen lines in the same regions every time
+        return self.memo(("service_positions", cloud, tuple(uniques), service, item, dimension), build)[codes]
 
     def _factorized(self, values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """``pd.factorize`` of an array, remembered for the last few arrays asked about: a run asks about the
@@ -427,8 +435,7 @@ class KeyIndex:
         known = np.ones(n, dtype=bool)
         for values, vocab in zip(given, self.vocab):
             values = np.atleast_1d(np.asarray(values, dtype=object))
-            codes, uniques = (pd.factorize(values, use_na_sentinel=False) if len(values) > 1
-                              else (np.zeros(1, dtype=np.int64), values))
+            codes, uniques = factorized(values) if len(values) > 1 else (np.zeros(1, dtype=np.int64), values)
             mapped = np.array([vocab.get(u, -1) for u in uniques], dtype=np.int64)[codes]
             known &= mapped >= 0
             key = key * (len(vocab) + 1) + mapped

@@ -39,11 +39,11 @@ class Pick:
     def of(self, candidates: pd.DataFrame, column: str) -> np.ndarray:
         """``column`` of each scenario's chosen candidate (NaN where none fits)."""
         index = candidates.index
-        kind = candidates[column].to_numpy().dtype.kind
+        kind = column_array(candidates, column).dtype.kind
         if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1) or kind not in "biufO":
             return candidates[column].reindex(self.candidate).to_numpy()
         # labels are positions (every table built with reset_index): a gather, not a pandas reindex
-        values = candidates[column].to_numpy()
+        values = column_array(candidates, column)
         found = self.candidate >= 0
         if found.all():
             return values[self.candidate]
@@ -205,6 +205,17 @@ class ByIdentity:
 
 
 _SPLITS = ByIdentity(limit=64)
+_COLUMNS = ByIdentity(limit=64)
+
+
+def column_array(candidates: pd.DataFrame, column: str) -> np.ndarray:
+    """``candidates[column].to_numpy()``, taken out of the table once: a plan reads the chosen candidates' columns
+    a few dozen times, and each pandas column access builds a Series. The table is never changed after it is
+    built (candidate tables are derived once per price book and policy)."""
+    columns = _COLUMNS.get((candidates,), dict)
+    if column not in columns:
+        columns[column] = candidates[column].to_numpy()
+    return columns[column]
 
 
 def split_by_group(candidates: pd.DataFrame, key: str = "region") -> _Split:

@@ -34,9 +34,26 @@ def hourly_fraction_of_peak(shape: npt.ArrayLike, peak_to_average: npt.ArrayLike
     """
     f = np.asarray(shape, dtype=float)
     logf = np.log(f / f.max())
-    # a batch has few distinct ratios: solve each once
+    # a batch has few distinct ratios, and a run asks for the same ones again: solve each once per profile
     p2a_all, inverse = np.unique(np.atleast_1d(np.asarray(peak_to_average, dtype=float)), return_inverse=True)
-    p2a = p2a_all[:, None]
+    profile = tuple(f.tolist())
+    lo = np.array([_EXPONENTS.get((profile, r, iterations), np.nan) for r in p2a_all.tolist()])[:, None]
+    todo = np.isnan(lo[:, 0])
+    if todo.any():
+        lo[todo] = _exponents(logf, p2a_all[todo][:, None], iterations)
+        if len(_EXPONENTS) > MAX_REMEMBERED:
+            _EXPONENTS.clear()
+        _EXPONENTS.update({(profile, r, iterations): e for r, e in zip(p2a_all[todo].tolist(), lo[todo, 0].tolist())})
+    return np.exp(lo * logf)[inverse.ravel()]
+
+
+_EXPONENTS: dict[tuple[tuple[float, ...], float, int], float] = {}  # (profile, ratio, iterations) -> gamma
+MAX_REMEMBERED = 4096
+
+
+def _exponents(logf: np.ndarray, p2a: np.ndarray, iterations: int) -> np.ndarray:
+    """The flattening exponent gamma of each ratio (a column), by bisection in [0, 1]: where ``f^gamma``'s
+    peak-to-average reaches the ratio (1 where the curve's own stays below it); each row solved on its own."""
     lo = np.zeros_like(p2a)
     hi = np.ones_like(p2a)
     for _ in range(iterations):
@@ -45,7 +62,7 @@ def hourly_fraction_of_peak(shape: npt.ArrayLike, peak_to_average: npt.ArrayLike
         low = 1.0 / w.mean(axis=1, keepdims=True) < p2a
         lo = np.where(low, mid, lo)
         hi = np.where(low, hi, mid)
-    return np.exp(lo * logf)[inverse.ravel()]
+    return lo
 
 
 def repeats_per_month(hours: int) -> float:
