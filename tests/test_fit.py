@@ -286,3 +286,82 @@ def test_the_week_needs_every_hour_of_the_week_twice(tmp_path):
     assert fit.week_shape is None and len(fit.daily_shape) == 24
     assert ("week shape not fitted (the workload's profile is the day's shape): 1 of the 168 hours of the week have "
             "fewer than 2 points (gaps); it needs each hour 2 times") in fit.warnings
+
+
+def test_growth_is_the_same_whichever_weekday_the_window_starts_on():
+    # a review's sweep: over all pairs of days, a 14-day window starting on a Monday read the weekend dip as a fall
+    # (growth 0 %, "traffic fell"), one starting on a Saturday as growth (10.9 %), for a true 5 %: the slopes are
+    # now taken between days whole weeks apart, where the weekly cycle cancels
+    from planner.running.fit.sources import _frame
+
+    got = {}
+    for start in ("2026-08-31", "2026-09-05"):  # a Monday, a Saturday
+        truth = Traffic(days=14, step_minutes=30, weekend=0.5, monthly_growth=0.05, seed=11)
+        f = series(truth, start=start)
+        fit = fit_inputs(_frame("m.csv", "requests", f.time, f.requests).assign(source="m.csv"),
+                         {"requests": "requests"})
+        g = fit.inputs["monthly_growth"]
+        assert g.low <= truth.monthly_growth <= g.high
+        assert not any("fell" in w for w in fit.warnings)
+        got[start] = g.mid
+    assert got["2026-08-31"] == pytest.approx(got["2026-09-05"], rel=1e-9)
+
+
+def test_hostile_exports_are_one_line_errors(tmp_path):
+    # a review's hostile files: each was a traceback (or, for the span, 8 GB of memory for an 88-byte file)
+    cases = {
+        "prom_time.json": ('{"status": "success", "data": {"result": [{"metric": {"__name__": "x"}, '
+                           '"values": [["abc", "1"], [1, "2"]]}]}}', "a time is not a Unix time in seconds"),
+        "prom_result.json": ('{"data": {"result": 5}}', "data.result is not a list"),
+        "prom_metric.json": ('{"data": {"result": [{"metric": [1], "values": [[1, "1"]]}]}}',
+                             "metric is not a set of labels"),
+        "epoch_ns.csv": ("time,requests\n1767225600000000000,1\n1767229200000000000,2\n",
+                         "give seconds, not milliseconds"),
+        "span.csv": ("time,requests\n0001-01-01T00:00:00Z,1\n9999-01-01T00:00:00Z,2\n", "outside 1990 to 2100"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(FitError, match=message):
+            read_source(path)
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("time,requests\n2026-01-01T00:00:00Z,1\n2026-01-01T01:00:00Z,2\n")
+    b.write_text("time,other\n2020-01-01T00:00:00Z,1\n2026-01-01T01:00:00Z,2\n")
+    with pytest.raises(FitError, match="planner fit reads at most 1,098 days"):
+        read_sources([a, b])
+    with pytest.raises(FitError, match="given twice"):
+        read_sources([a, a])
+
+
+def test_the_cli_guards_its_files_and_names(tmp_path, capsys):
+    from planner.cli import main
+
+    src = tmp_path / "m.csv"
+    src.write_text(as_csv(series(Traffic(days=5, step_minutes=60, seed=2))))
+    before = src.read_bytes()
+    # the output over the export it reads, or the report over the workload: refused, nothing written
+    assert main(["fit", str(src), "-m", "requests=requests", "-o", str(src)]) == 2
+    assert "is one of the exports being read" in capsys.readouterr().err and src.read_bytes() == before
+    out = tmp_path / "w.yaml"
+    assert main(["fit", str(src), "-m", "requests=requests", "-o", str(out), "--report", str(out)]) == 2
+    assert not out.exists()
+    # a region with a line break cannot add keys: an unknown region is an error naming it
+    assert main(["fit", str(src), "-m", "requests=requests", "-o", str(out),
+                 "--region", "us-east-1\nlatency_target_ms: 9000"]) == 2
+    assert "region" in capsys.readouterr().err and not out.exists()
+    # a failed write of the workload leaves no report behind
+    report = tmp_path / "r.md"
+    assert main(["fit", str(src), "-m", "requests=requests", "-o", str(tmp_path / "no" / "w.yaml"),
+                 "--report", str(report)]) == 2
+    assert not report.exists()
+    # the same series mapped twice is said, not silently the last
+    assert main(["fit", str(src), "-m", "requests=requests", "-m", "requests=cpu_pct", "-o", str(out)]) == 2
+    assert "already mapped" in capsys.readouterr().err
+    # too little data: the reason, not a missing field of the workload
+    short = tmp_path / "short.csv"
+    short.write_text(as_csv(series(Traffic(days=2, step_minutes=60, seed=2))))
+    assert main(["fit", str(short), "-m", "requests=requests", "-o", str(out)]) == 2
+    assert "no workload can be fitted: peak_rps and peak_to_average not fitted: 2 day(s)" in capsys.readouterr().err
+    # a region and cloud the book knows are written quoted
+    assert main(["fit", str(src), "-m", "requests=requests", "-o", str(out), "--region", "eu-west-1"]) == 0
+    assert 'region: "eu-west-1"' in out.read_text()

@@ -30,10 +30,16 @@ def fit(
 ) -> int:
     """Fit a workload from a running system's monitoring: exit 0 when written, 2 when an export or the mapping
     cannot be used (one line naming the file and series)."""
-    from planner.base.atomic import write_text_atomic
+    from planner.base.atomic import output_set
     from planner.running.fit.run import fit_workload
     from planner.running.fit.sources import FitError, read_sources
 
+    given = {s.resolve() for s in sources}
+    for path, what in ((out, "-o"), (report, "--report")):
+        if path is not None and path.resolve() in given:
+            raise FitError(f"{what} {path}: is one of the exports being read; write the workload elsewhere")
+    if report is not None and report.resolve() == out.resolve():
+        raise FitError(f"--report {report}: is the workload file too (-o); give them different names")
     series = read_sources(sources)
     items = list(mapping)
     if mapping_file is not None:
@@ -43,11 +49,13 @@ def fit(
         items += [f"{k}={v}" for k, v in doc.items()]
     result = fit_workload(series, items, sources=[str(s) for s in sources], instance_type=instance_type,
                           cloud=cloud, region=region, name=name)
-    if report is not None:
-        from planner.report.fit_report import fit_report
+    with output_set() as files:  # both written, or neither (a failed write leaves the previous files)
+        if report is not None:
+            from planner.report.fit_report import fit_report
 
-        write_text_atomic(report, fit_report(result))
-    write_text_atomic(out, result.workload_yaml)
+            text = fit_report(result)
+            files.write(report, lambda fh: fh.write(text.encode("utf-8")))
+        files.write(out, lambda fh: fh.write(result.workload_yaml.encode("utf-8")))
     from planner.report.escaping import terminal_text
 
     for warning in result.fit.warnings:  # series names come from the files: shown, never obeyed by the terminal

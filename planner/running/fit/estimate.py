@@ -33,6 +33,7 @@ counted; hours with no point are gaps, never filled.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -82,6 +83,13 @@ class Fit:
     cpu_line: tuple[float, float] | None = None  # its idle load [vCPU] and CPU seconds a request (observed vCPU)
 
 
+def shown(name: str) -> str:
+    """A series name as a message quotes it: its line breaks and control characters escaped (names come from the
+    files; a message is one line)."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: f"\\x{ord(m.group()):02x}"
+                  if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", name)
+
+
 def parse_mapping(items: list[str], known: set[str]) -> dict[str, str]:
     """``series=meaning`` items as a dict; unknown meanings or series names are errors naming the item."""
     out: dict[str, str] = {}
@@ -92,8 +100,11 @@ def parse_mapping(items: list[str], known: set[str]) -> dict[str, str]:
             raise FitError(f"--map {item!r}: write series=meaning, e.g. RequestCount=requests")
         if meaning not in MEANINGS:
             raise FitError(f"--map {item!r}: unknown meaning '{meaning}'; one of {', '.join(sorted(MEANINGS))}")
+        if series in out:
+            raise FitError(f"--map {item!r}: series '{series}' is already mapped (to {out[series]}); map each series "
+                           "once")
         if series not in known:
-            close = sorted(known)[:8]
+            close = [shown(k) for k in sorted(known)[:8]]
             raise FitError(f"--map {item!r}: no series '{series}' in the exports (they hold: {', '.join(close)}"
                            f"{', ...' if len(known) > 8 else ''})")
         same = {COUNTS.get(m, m) for m in out.values()}
@@ -108,19 +119,27 @@ def hourly(series: pd.DataFrame, mapping: dict[str, str], fit: Fit) -> pd.DataFr
     columns = {}
     for name, meaning in mapping.items():
         s = series[series.series == name]
+        where = f"{s.source.iloc[0]}: " if "source" in s and len(s) else ""
         values = s.value.to_numpy(dtype=float)
         bad = ~np.isfinite(values) | (values < 0)
         if bad.any():
             fit.warnings.append(f"series '{name}': {int(bad.sum())} of {len(values)} points dropped (missing, "
                                 "NaN or negative)")
         s = s[~bad]
+        repeated = int(s.time.duplicated().sum())
+        if repeated:
+            fit.warnings.append(f"series '{name}': {repeated} point(s) repeat an earlier time; each hour takes the "
+                                "mean of its points" if meaning not in COUNTS else
+                                f"series '{name}': {repeated} point(s) repeat an earlier time; their counts are "
+                                "averaged with it, not added")
         if len(s) < 2:
-            raise FitError(f"series '{name}': {len(s)} usable point(s); a fit needs at least 2")
+            raise FitError(f"{where}series '{shown(name)}': {len(s)} usable point(s); a fit needs at least 2")
         times = pd.DatetimeIndex(s.time)
         if meaning in COUNTS:
             step = float(np.median((times[1:] - times[:-1]).total_seconds()))
             if not step > 0:
-                raise FitError(f"series '{name}': its timestamps do not advance (every point at one time)")
+                raise FitError(f"{where}series '{shown(name)}': its timestamps do not advance (most points repeat "
+                               "one time)")
             columns[COUNTS[meaning]] = pd.Series(s.value.to_numpy() / step, index=times).resample("1h").mean()
         elif meaning in RATES:
             columns[meaning] = pd.Series(s.value.to_numpy(), index=times).resample("1h").mean()
@@ -160,13 +179,11 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
     rng = np.random.default_rng(seed)
     growth_per_day = 0.0
     busy = int((days.mean(axis=1) > 0).sum())  # the days with some traffic: a trend is of their logarithms
+    day_number = _day_numbers(days)
     if busy >= MIN_DAYS_GROWTH:
-        from scipy.stats import theilslopes
-
         mean = days.mean(axis=1).to_numpy()
-        x = np.arange(len(mean), dtype=float)
         ok = mean > 0
-        slope, _, low, high = theilslopes(np.log(mean[ok]), x[ok], alpha=0.90)
+        slope, low, high = weekly_sen_slope(np.log(mean[ok]), day_number[ok])
         growth_per_day = float(slope)
         monthly = [math.exp(DAYS_PER_MONTH * v) - 1 for v in (low, slope, high)]
         if monthly[1] < 0:
@@ -174,8 +191,9 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
                                 "growth of at least 0, so monthly_growth is 0 and the daily peaks are taken as "
                                 "observed (not lowered to the last day's level)")
         lo, mid, hi = (min(max(v, 0.0), 1.0) for v in monthly)
-        fit.inputs["monthly_growth"] = Fitted("monthly_growth", lo, mid, hi, "Theil-Sen slope of log daily mean "
-                                              f"rate over {len(mean)} days", int(ok.sum()))
+        fit.inputs["monthly_growth"] = Fitted("monthly_growth", lo, mid, hi, "Sen slope of log daily mean rate "
+                                              f"between days whole weeks apart, over {len(mean)} days",
+                                              int(ok.sum()))
     else:
         fit.warnings.append(f"monthly_growth not fitted: {busy} day(s) of requests with at least {MIN_HOURS_A_DAY} "
                             f"hours and some traffic; a trend needs {MIN_DAYS_GROWTH}")
@@ -183,7 +201,7 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
         peaks = days.max(axis=1).to_numpy()
         # each day's peak at the last day's level: the trend is the growth's, not the peak's; the growth the
         # workload carries (never below 0), so a fall it does not plan for does not lower the peak either
-        level = peaks * np.exp(max(growth_per_day, 0.0) * (len(peaks) - 1 - np.arange(len(peaks))))
+        level = peaks * np.exp(max(growth_per_day, 0.0) * (day_number[-1] - day_number))
         boot = np.quantile(rng.choice(level, size=(BOOTSTRAP, len(level))), 0.95, axis=1)
         fit.inputs["peak_rps"] = Fitted("peak_rps", *_ordered(np.quantile(boot, 0.05),
                                                               float(np.quantile(level, 0.95)),
@@ -230,6 +248,33 @@ MIN_HOURS_A_DAY = 22  # a day with more gaps is left out of the daily peaks and 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+def _day_numbers(days: pd.DataFrame) -> np.ndarray:
+    """Each whole day's number of days since the first (a day left out for its gaps keeps its place)."""
+    return np.asarray((days.index - days.index[0]).days, dtype=float) if len(days) else np.zeros(0)
+
+
+def weekly_sen_slope(y: np.ndarray, day: np.ndarray, confidence: float = 0.90) -> tuple[float, float, float]:
+    """The trend of ``y`` over the days ``day`` and its ``confidence`` interval: the median of the slopes between
+    days a whole number of weeks apart, so the weekly cycle cancels in every slope whichever weekday the window
+    starts on (Sen 1968's estimator within seasons; the seasonal Kendall test's variance, Hirsch, Slack & Smith
+    1982, "Techniques of trend analysis for monthly water quality data", summed over the seven weekdays, gives the
+    interval's ranks as Sen's eq. 2.6 does over all pairs). NaN where no two days are whole weeks apart."""
+    from scipy.special import ndtri
+
+    i, j = np.triu_indices(len(y), k=1)
+    apart = day[j] - day[i]
+    same = np.mod(apart, 7) == 0
+    slopes = np.sort((y[j] - y[i])[same] / apart[same])
+    if not len(slopes):
+        return np.nan, np.nan, np.nan
+    counts = np.bincount(np.mod(day, 7).astype(int), minlength=7)
+    sigma = math.sqrt(sum(k * (k - 1) * (2 * k + 5) for k in counts) / 18)
+    z = -float(ndtri((1 - confidence) / 2))
+    high = min(int(round((len(slopes) + z * sigma) / 2)), len(slopes) - 1)
+    low = max(int(round((len(slopes) - z * sigma) / 2)) - 1, 0)
+    return float(np.median(slopes)), float(slopes[low]), float(slopes[high])
+
+
 def _whole_days(rps: pd.Series) -> pd.DataFrame:
     """(days, 24) hourly rates of the days with at least :data:`MIN_HOURS_A_DAY` hours present (NaN in a gap)."""
     frame = pd.DataFrame({"day": rps.index.floor("1D"), "hour": rps.index.hour, "rps": rps.to_numpy()})
@@ -253,7 +298,7 @@ def _weekday_levels(days: pd.DataFrame, growth_per_day: float) -> tuple[np.ndarr
     if seen.min() < MIN_WEEKS_PROFILE:
         return None, (f"{int((seen < MIN_WEEKS_PROFILE).sum())} of the 168 hours of the week have fewer than "
                       f"{MIN_WEEKS_PROFILE} points (gaps); it needs each hour {MIN_WEEKS_PROFILE} times")
-    level = days.mean(axis=1).to_numpy() * np.exp(-growth_per_day * np.arange(len(days)))
+    level = days.mean(axis=1).to_numpy() * np.exp(-growth_per_day * _day_numbers(days))
     levels = pd.Series(level).groupby(weekday).median().to_numpy(dtype=float)
     if not levels.mean() > 0:
         return None, "no requests on any weekday"

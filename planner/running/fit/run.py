@@ -28,11 +28,20 @@ def fit_workload(series: pd.DataFrame, items: list[str], *, sources: list[str], 
     package docstring); bad input raises :class:`FitError` naming the file, series or item."""
     from planner.running.uncertainty.ranges import parse_uncertain_text
 
+    from planner.clouds import catalog_for
+    from planner.pricing.book import default_book
+
     if not items:
         raise FitError("give the series' meanings (series=meaning), at least the request rate")
+    catalog_for(cloud)  # an unknown cloud or region is named (with close matches) before it is written anywhere
+    if region is not None:
+        default_book(cloud).check_region(cloud, region)
     mapping = parse_mapping(items, set(series.series))
     vcpu, throughput, family = (None, 1.0, "") if instance_type is None else instance_spec(cloud, instance_type)
     fit = fit_inputs(series, mapping, vcpu_per_instance=vcpu, vcpu_throughput=throughput)
+    if "peak_rps" not in fit.inputs:  # a workload needs its traffic: say what the data lack
+        why = "; ".join(w for w in fit.warnings if "peak_rps" in w) or "too few whole days of requests"
+        raise FitError(f"no workload can be fitted: {why}")
     text = workload_yaml(fit, name=name, cloud=cloud if cloud != "aws" or region else None, region=region,
                          sources=sources)
     parse_uncertain_text(text, "the fitted workload")  # what is written plans: checked before anyone writes it

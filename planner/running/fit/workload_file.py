@@ -4,6 +4,7 @@ fitted is left to the defaults, and says why."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from planner.running.fit.estimate import WEEKDAYS, Fit
@@ -24,9 +25,9 @@ def workload_yaml(fit: Fit, *, name: str, cloud: str | None, region: str | None,
              "ranges are 90 % intervals (low, high: 5th and 95th percentiles; mid: the value planned for)",
              f"name: {_quoted(name)}"]
     if cloud:
-        lines.append(f"cloud: {cloud}")
+        lines.append(f"cloud: {_quoted(cloud)}")
     if region:
-        lines.append(f"region: {region}")
+        lines.append(f"region: {_quoted(region)}")
     for field in ORDER:
         f = fit.inputs.get(field)
         if f is None:
@@ -64,7 +65,8 @@ def _number(x: float) -> str:
 
 
 def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """A YAML double-quoted scalar of ``text``: nothing in it can end the value or start another key."""
+    return json.dumps(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", text), ensure_ascii=False)
 
 
 def _comment(text: str) -> str:
