@@ -22,6 +22,16 @@ EVERY = {"requests": "requests", "cpu_pct": "cpu_pct", "instances": "instances",
 WRITERS = {"csv": (as_csv, "m.csv"), "cloudwatch": (as_cloudwatch, "m.json"), "prometheus": (as_prometheus, "m.json")}
 
 
+def planned_ratio(t: Traffic) -> float:
+    """The true planned peak over the true mean rate: the 95th percentile day's peak hour (weekdays, 5 of 7 days,
+    at the noise's 1 - 0.05 x 7/5 quantile, the sine's top) over the week's mean (five weekdays at 1, two weekend
+    days at ``weekend``; the lognormal noise's mean exp(sigma^2 / 2)), both at the same level."""
+    from scipy.stats import norm
+
+    return ((1 + t.amplitude) * math.exp(norm.ppf(1 - 0.05 * 7 / 5) * t.noise - t.noise ** 2 / 2)
+            * 7 / (5 + 2 * t.weekend))
+
+
 @pytest.fixture(scope="module")
 def truth() -> Traffic:
     return Traffic(days=42, step_minutes=10, seed=3)
@@ -41,9 +51,9 @@ def test_synthetic_parameters_come_back_inside_the_intervals(tmp_path, truth, fm
 
     inside("monthly_growth", truth.monthly_growth)
     inside("cpu_ms_per_request", truth.cpu_ms_per_request)
-    # six weeks: the week's shape is fitted, so the peak is over the week's mean: a weekday's peak hour (the sine's
-    # top) over its mean, x a weekday's mean over the week's (five weekdays at 1, two weekend days at 0.8)
-    inside("peak_to_average", (1 + truth.amplitude) * 7 / (5 + 2 * truth.weekend))
+    # the planned peak over the mean rate at the same level (the engine's month of requests is peak / ratio):
+    # six weeks fit the week's shape, so the mean is the week's
+    inside("peak_to_average", planned_ratio(truth))
     # the 95th percentile day's peak at the last day's level: weekdays (5 of 7) at the noise's 1 - 0.05 x 7/5
     # quantile, the sine's top, grown to the last day
     last_day = (truth.days - 1) / (365.25 / 12)
@@ -250,8 +260,7 @@ def test_a_weekend_dip_comes_back_as_the_week_profile_the_fleet_is_sized_on(tmp_
     # each day keeps the day's shape: its top at 15:00 (a noisy hour either side), its bottom at 03:00 (or one off)
     assert all(abs(int(np.argmax(d)) - 15) <= 1 and abs(int(np.argmin(d)) - 3) <= 1 for d in week)
     # the peak over the week's mean: a weekday's peak over its mean x a weekday's mean over the week's
-    true_ratio = (1 + truth.amplitude) * 7 / (5 + 2 * truth.weekend)
-    assert fit.inputs["peak_to_average"].mid == pytest.approx(true_ratio, rel=0.05)
+    assert fit.inputs["peak_to_average"].mid == pytest.approx(planned_ratio(truth), rel=0.05)
     # written as the workload's 168-hour profile, one line a day
     text = workload_yaml(fit, name="api", cloud=None, region=None, sources=["m.csv"])
     assert "# Saturday" in text and text.count("  # ") == 7
@@ -365,3 +374,47 @@ def test_the_cli_guards_its_files_and_names(tmp_path, capsys):
     # a region and cloud the book knows are written quoted
     assert main(["fit", str(src), "-m", "requests=requests", "-o", str(out), "--region", "eu-west-1"]) == 0
     assert 'region: "eu-west-1"' in out.read_text()
+
+
+def test_a_cumulative_counter_is_said_not_read_as_traffic(tmp_path):
+    # a review's Prometheus http_requests_total, raw: peak_rps 452,203 and growth 100 % a month, no warning
+    times = np.arange(21 * 24) * 3600 + 1_767_225_600
+    total = np.cumsum(np.full(len(times), 48.0 * 3600))
+    doc = {"status": "success", "data": {"result": [{"metric": {"__name__": "http_requests_total"},
+                                                     "values": [[int(t), str(v)] for t, v in zip(times, total)]}]}}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(FitError, match="only ever rises: a cumulative counter"):
+        fit_inputs(read_sources([path]), {"http_requests_total": "requests"})
+
+
+def test_a_service_slower_than_the_default_latency_target_still_fits_and_plans(tmp_path, capsys):
+    # 300 ms of CPU a request: the default target (250 ms) made the fitted workload invalid (exit 2), and the
+    # back-test raised a traceback
+    from planner.cli import main
+
+    truth = Traffic(days=21, step_minutes=60, cpu_ms_per_request=300.0, seed=5)
+    path = tmp_path / "m.csv"
+    path.write_text(as_csv(series(truth)))
+    out, report = tmp_path / "w.yaml", tmp_path / "r.md"
+    assert main(["fit", str(path), "-m", "requests=requests", "-m", "cpu_pct=cpu_pct", "-m", "instances=instances",
+                 "--instance-type", "c7g.large", "-o", str(out), "--report", str(report)]) == 0
+    text = out.read_text()
+    cpu = parse_uncertain_text(text, "w.yaml").workload
+    assert cpu.latency_target_ms > 300 and "latency_target_ms:" in text and "set your own" in text
+    # what was not fitted is named, not silently the defaults
+    assert "# not fitted, the defaults apply (planner example describes them): read_fraction" in text
+    assert "Back-test" in report.read_text()
+    assert main(["plan", str(out), "-f", "json", "-o", str(tmp_path / "p.json")]) == 0
+
+
+def test_a_value_outside_the_workloads_bounds_is_said(tmp_path):
+    from planner.running.fit.run import fit_workload
+
+    truth = Traffic(days=7, step_minutes=60, seed=6)
+    f = series(truth)
+    path = tmp_path / "m.csv"
+    path.write_text(as_csv(f.assign(requests=f.requests * 1e12)))
+    result = fit_workload(read_sources([path]), ["requests=requests"], sources=["m.csv"])
+    assert any("peak_rps fitted as" in w and "outside the workload's bounds" in w for w in result.fit.warnings)
+    assert "kept inside the workload's bounds 1e-06 to 1e+07" in result.workload_yaml

@@ -1,4 +1,4 @@
-"""A fit's pictures for the dashboard: the hourly request rate with the fitted trend, the load profile written to
+"""A fit's pictures for the dashboard: the hourly request rate with the planned trend, the load profile written to
 the workload (a week's hours or a day's), and the CPU line through the busy hours."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from planner.running.fit.estimate import DAYS_PER_MONTH, WEEKDAYS, Fit
 
 
 def rate_figure(fit: Fit) -> go.Figure:
-    """Observed hourly requests/s, the daily means, and the fitted growth through them."""
+    """Observed hourly requests/s, the daily means, and the planned growth (monthly_growth) through them."""
     rps = fit.hourly.requests_per_s
     daily = rps.resample("1D").mean().dropna()
     fig = go.Figure()
@@ -25,10 +25,10 @@ def rate_figure(fit: Fit) -> go.Figure:
         centre = np.exp(np.mean(np.log(daily.to_numpy()) - np.log1p(growth.mid) * days / DAYS_PER_MONTH))
         fig.add_scatter(x=daily.index + np.timedelta64(12, "h"),
                         y=centre * (1 + growth.mid) ** (days / DAYS_PER_MONTH), mode="lines",
-                        name=f"fitted growth {growth.mid:.1%}/month", line={"dash": "dash"})
+                        name=f"planned growth {growth.mid:.1%}/month", line={"dash": "dash"})
     peak = fit.inputs.get("peak_rps")
     if peak is not None:
-        fig.add_hline(y=peak.mid, line_dash="dot", annotation_text=f"planned peak {peak.mid:,.0f} req/s")
+        fig.add_hline(y=peak.mid, line_dash="dot", annotation_text=f"planned peak {peak.mid:,.3g} req/s")
     fig.update_layout(title=titled("Request rate", "observed and fitted"), yaxis_title="requests/s",
                       legend={"orientation": "h", "y": -0.28})  # below the axis labels
     return fig

@@ -31,7 +31,7 @@ def fit_markdown(fit: Fit, *, sources: list[str], mapping: dict[str, str], back:
         out.append(f"| {f.field} | {f.low:.4g} | {f.mid:.4g} | {f.high:.4g} | {f.points:,} | "
                    f"{markdown_cell(f.method)} |")
     if fit.warnings:
-        out += ["", "## Left out", "", *(f"- {markdown_cell(w)}" for w in fit.warnings)]
+        out += ["", "## Notes", "", *(f"- {markdown_cell(w)}" for w in fit.warnings)]
     out += ["", "## Observed against fitted", ""]
     out += _weeks(fit) + [""] + _shape(fit) + [""] + _cpu_residuals(fit)
     out += ["", "## Back-test", ""]
@@ -50,7 +50,7 @@ def fit_markdown(fit: Fit, *, sources: list[str], mapping: dict[str, str], back:
 
 
 def _weeks(fit: Fit) -> list[str]:
-    """Weekly mean rates against the fitted trend through the first week."""
+    """Weekly mean rates against the planned trend (``monthly_growth``, never below 0) through the first week."""
     rps = fit.hourly.requests_per_s.dropna()
     weekly = rps.resample("7D").mean()
     if len(weekly) < 2:
@@ -59,7 +59,8 @@ def _weeks(fit: Fit) -> list[str]:
     g = growth.mid if growth else 0.0
     days = np.arange(len(weekly)) * 7
     trend = weekly.iloc[0] * (1 + g) ** (days / DAYS_PER_MONTH)
-    rows = ["| week from | observed mean req/s | fitted trend | residual |", "| --- | ---: | ---: | ---: |"]
+    rows = ["| week from | observed mean req/s | planned trend (monthly_growth) | residual |",
+            "| --- | ---: | ---: | ---: |"]
     for (start, observed), fitted in zip(weekly.items(), trend):
         rows.append(f"| {start:%Y-%m-%d} | {observed:,.1f} | {fitted:,.1f} | {observed / fitted - 1:+.1%} |")
     return rows

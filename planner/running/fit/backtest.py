@@ -33,9 +33,13 @@ def backtest(fit: Fit, instance_type: str, vcpu: float, family: str, *, cloud: s
     from planner.plan.model import make_plan
     from planner.workload.model import Workload
 
+    from planner.running.fit.workload_file import latency_target_ms
+
     busiest = h.requests_per_s.idxmax()
+    target = latency_target_ms(fit)
     p2a = fit.inputs["peak_to_average"].mid if "peak_to_average" in fit.inputs else 3.0
     w = Workload(cloud=cloud, **({"region": region} if region else {}), name="back-test",
+                 **({"latency_target_ms": target} if target is not None else {}),
                  peak_rps=float(h.requests_per_s.max()), peak_to_average=float(max(p2a, 1.0)),
                  cpu_ms_per_request=float(fit.inputs["cpu_ms_per_request"].mid), monthly_growth=0.0, horizon_months=1,
                  policy={"horizontal_family_pattern": f"^{re.escape(family)}$", "fleet_min_vcpu": int(vcpu),

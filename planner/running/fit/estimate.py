@@ -83,6 +83,17 @@ class Fit:
     cpu_line: tuple[float, float] | None = None  # its idle load [vCPU] and CPU seconds a request (observed vCPU)
 
 
+def _not_a_counter(values: np.ndarray, times: pd.DatetimeIndex, what: str, meaning: str) -> None:
+    """A raw cumulative counter (Prometheus' ``*_total``, never falling but at a restart) is not a count per period
+    or a rate: a day or more of it rising at every step would be read as traffic growing without end."""
+    if len(values) < 3 or times[-1] - times[0] < pd.Timedelta(days=1):
+        return
+    steps = np.diff(values)
+    if (steps >= 0).mean() >= 0.99 and values[-1] > values[0]:
+        raise FitError(f"{what} only ever rises: a cumulative counter, not {meaning}; export its rate "
+                       "(Prometheus: rate(name[5m]) mapped as requests_per_s, or increase(name[5m]) as requests)")
+
+
 def shown(name: str) -> str:
     """A series name as a message quotes it: its line breaks and control characters escaped (names come from the
     files; a message is one line)."""
@@ -135,6 +146,8 @@ def hourly(series: pd.DataFrame, mapping: dict[str, str], fit: Fit) -> pd.DataFr
         if len(s) < 2:
             raise FitError(f"{where}series '{shown(name)}': {len(s)} usable point(s); a fit needs at least 2")
         times = pd.DatetimeIndex(s.time)
+        if meaning in COUNTS or meaning in RATES:
+            _not_a_counter(s.value.to_numpy(dtype=float), times, f"{where}series '{shown(name)}'", meaning)
         if meaning in COUNTS:
             step = float(np.median((times[1:] - times[:-1]).total_seconds()))
             if not step > 0:
@@ -201,14 +214,17 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
         peaks = days.max(axis=1).to_numpy()
         # each day's peak at the last day's level: the trend is the growth's, not the peak's; the growth the
         # workload carries (never below 0), so a fall it does not plan for does not lower the peak either
-        level = peaks * np.exp(max(growth_per_day, 0.0) * (day_number[-1] - day_number))
-        boot = np.quantile(rng.choice(level, size=(BOOTSTRAP, len(level))), 0.95, axis=1)
-        fit.inputs["peak_rps"] = Fitted("peak_rps", *_ordered(np.quantile(boot, 0.05),
-                                                              float(np.quantile(level, 0.95)),
-                                                              np.quantile(boot, 0.95)),
+        to_last = np.exp(max(growth_per_day, 0.0) * (day_number[-1] - day_number))
+        level = peaks * to_last
+        peak = float(np.quantile(level, 0.95))
+        low, high = _quantile_interval(level, 0.95, rng)
+        fit.inputs["peak_rps"] = Fitted("peak_rps", *_ordered(low, peak, high),
                                         "95th percentile of the daily peak hours, " + (
                                             "at the last day's level" if growth_per_day > 0 else "as observed"),
                                         len(level))
+        # the mean rate at the same level: the planned peak over it is the peak-to-average the engine divides the
+        # peak by for the month's requests, so the planned volume is the observed one
+        mean_rate = float(np.mean(days.mean(axis=1).to_numpy() * to_last))
         # the observed shape of a day, and of a week where the data allow: the engine's hourly profile
         shares = days.div(days.mean(axis=1), axis=0)
         fit.daily_shape = np.maximum(shares.median(axis=0).reindex(range(24)).fillna(shares.stack().median())
@@ -219,14 +235,19 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
         else:
             fit.week_shape = _week_shape(shares, levels)
         ratio = (days.max(axis=1) / days.mean(axis=1)).to_numpy()
-        method = "daily peak hour / daily mean: the median day, 5th-95th percentile days"
+        spread = "the daily peak hour over the daily mean"
         if levels is not None:  # the peak over the week's mean, on the days that hold the week's peaks
-            ratio, method = _busy_day_ratios(days, levels), ("peak hour of each busy day (a weekday at or above "
-                                                             "the week's mean level) / the week's mean: the median, "
-                                                             "5th-95th percentile days")
+            ratio, spread = _busy_day_ratios(days, levels), ("each busy day's peak hour (a weekday at or above the "
+                                                             "week's mean level) over the week's mean")
         ratio = ratio[np.isfinite(ratio)]
-        fit.inputs["peak_to_average"] = Fitted("peak_to_average", *_ordered(*np.quantile(ratio, [0.05, 0.5, 0.95])),
-                                               method, len(ratio))
+        if mean_rate > 0 and len(ratio):
+            # the interval: the days' spread of that ratio (5th-95th percentile days) around the planned one
+            mid = max(peak / mean_rate, 1.0)
+            q05, q50, q95 = np.quantile(ratio, [0.05, 0.5, 0.95])
+            fit.inputs["peak_to_average"] = Fitted(
+                "peak_to_average", *_ordered(max(mid * q05 / q50, 1.0), mid, mid * q95 / q50),
+                f"peak_rps / the mean rate at the same level ({mean_rate:,.4g} req/s), so the planned volume is the "
+                f"observed; interval: the day-to-day spread of {spread}", len(ratio))
     else:
         fit.warnings.append(f"peak_rps and peak_to_average not fitted: {len(days)} day(s) of requests with at "
                             f"least {MIN_HOURS_A_DAY} hours; they need {MIN_DAYS_PROFILE}")
@@ -237,6 +258,22 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
         last = float(h.storage_bytes.dropna().iloc[-1]) / 1024**3
         fit.inputs["data_size_gb"] = Fitted("data_size_gb", last, last, last, "the last storage level", 1)
     return fit
+
+
+def _quantile_interval(values: np.ndarray, q: float, rng: np.random.Generator, confidence: float = 0.90
+                       ) -> tuple[float, float]:
+    """A ``confidence`` interval of the ``q`` quantile of ``values`` (few, positive: daily peaks), by a parametric
+    bootstrap: samples of the same size from the lognormal fitted to them (mean and deviation of the logarithms),
+    each one's quantile taken as the estimate is. A resample of the values themselves never exceeds their
+    largest, where the 95th percentile of 14 days lies above the largest day about half the time (0.95^14); a
+    review measured 36 % coverage of the 90 % interval at 14 days that way."""
+    logs = np.log(values[values > 0])
+    if len(logs) < 2:
+        return float(values.min()), float(values.max())
+    draws = rng.normal(logs.mean(), logs.std(ddof=1), size=(BOOTSTRAP, len(logs)))
+    boot = np.exp(np.quantile(draws, q, axis=1))
+    tail = (1 - confidence) / 2
+    return float(np.quantile(boot, tail)), float(np.quantile(boot, 1 - tail))
 
 
 def _ordered(low: float, mid: float, high: float) -> tuple[float, float, float]:

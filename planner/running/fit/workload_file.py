@@ -8,12 +8,14 @@ import json
 import re
 
 from planner.running.fit.estimate import WEEKDAYS, Fit
+from planner.workload.model import Workload
 
 # the workload's bounds (planner.workload.model; a share strictly inside 0-1 and a size above 0, as a range must
 # be): a fitted value is kept inside them, and says so
 BOUNDS = {"peak_rps": (1e-6, 10_000_000), "peak_to_average": (1.0, 20.0), "monthly_growth": (0.0, 1.0),
           "cpu_ms_per_request": (1e-6, 60_000), "read_fraction": (1e-4, 1 - 1e-4), "response_kb": (1e-6, 1e6),
           "data_size_gb": (0.0, 1_000_000)}
+DEFAULT_LATENCY_TARGET_MS = float(Workload.model_fields["latency_target_ms"].default)
 ORDER = ("peak_rps", "peak_to_average", "monthly_growth", "cpu_ms_per_request", "read_fraction", "response_kb",
          "data_size_gb")
 
@@ -35,8 +37,9 @@ def workload_yaml(fit: Fit, *, name: str, cloud: str | None, region: str | None,
         lo, hi = BOUNDS[field]
         low, mid, high = (min(max(v, lo), hi) for v in (f.low, f.mid, f.high))
         clipped = (low, mid, high) != (f.low, f.mid, f.high)
-        lines.append(f"# {field}: {f.method}; {f.points:,} point(s)" + ("; kept inside the workload's bounds"
-                                                                      if clipped else ""))
+        lines.append(f"# {field}: {f.method}; {f.points:,} point(s)" + (
+            f"; fitted {f.low:.4g} / {f.mid:.4g} / {f.high:.4g}, kept inside the workload's bounds {lo:g} to {hi:g}"
+            if clipped else ""))
         if high - low <= 1e-6 * max(abs(mid), 1e-9):  # the same at the precision written: one value
             lines.append(f"{field}: {_number(mid)}")
         else:
@@ -55,9 +58,27 @@ def workload_yaml(fit: Fit, *, name: str, cloud: str | None, region: str | None,
                            "profile Auto Scaling and commitments are sized on, in place of the default one"),
                   "policy:",
                   "  diurnal_profile: [" + ", ".join(f"{v:.4g}" for v in fit.daily_shape) + "]"]
+    target = latency_target_ms(fit)
+    if target is not None:
+        lines += [_comment(f"the default p99 latency target ({DEFAULT_LATENCY_TARGET_MS:g} ms) is below the fitted "
+                           "CPU time of a request: raised to twice its high end; set your own"),
+                  f"latency_target_ms: {_number(target)}"]
+    left = [f for f in ORDER if f not in fit.inputs]
+    if left:
+        lines.append(_comment(f"not fitted, the defaults apply (planner example describes them): {', '.join(left)}"))
     for warning in fit.warnings:  # they name series, whose names come from the files
         lines.append(_comment(f"note: {warning}"))
     return "\n".join(lines) + "\n"
+
+
+def latency_target_ms(fit: Fit) -> float | None:
+    """The latency target a fitted workload needs where the default is at or below the fitted CPU time of a
+    request (no server answers faster than its CPU time; the workload would be invalid): twice the CPU time's
+    high end, two significant digits. None where the default serves."""
+    cpu = fit.inputs.get("cpu_ms_per_request")
+    if cpu is None or cpu.high < DEFAULT_LATENCY_TARGET_MS:
+        return None
+    return float(f"{2 * min(cpu.high, BOUNDS['cpu_ms_per_request'][1]):.2g}")
 
 
 def _number(x: float) -> str:
