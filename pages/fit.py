@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from pages._ui import page_menu
@@ -39,8 +41,13 @@ def series_of(files: tuple[tuple[bytes, str], ...]):  # noqa: ANN201
 
 
 names = [display_name(u.name, f"export-{i}") for i, u in enumerate(uploads)]
+files = tuple((u.getvalue(), n) for u, n in zip(uploads, names))
+# a fit belongs to the exports it was made from: another upload must not show the last one's inputs and charts
+uploaded = tuple((n, hashlib.sha256(data).hexdigest()) for data, n in files)
+if st.session_state.get("fit_sources") != uploaded:
+    st.session_state.pop("fit_result", None)
 try:
-    series = series_of(tuple((u.getvalue(), n) for u, n in zip(uploads, names)))
+    series = series_of(files)
 except FitError as exc:
     st.error(markdown_literal(exc))
     st.stop()
@@ -68,6 +75,7 @@ if submitted:
         with st.spinner("Fitting…"):
             st.session_state["fit_result"] = fit_workload(series, items, sources=names, instance_type=instance_type,
                                                           cloud=cloud, region=region, name=name)
+            st.session_state["fit_sources"] = uploaded
     except Exception as exc:  # noqa: BLE001 - a planner error or a bad name: shown as one message, never a traceback
         st.session_state.pop("fit_result", None)
         st.error(markdown_literal(exc))

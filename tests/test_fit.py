@@ -350,7 +350,8 @@ def test_the_cli_guards_its_files_and_names(tmp_path, capsys):
     before = src.read_bytes()
     # the output over the export it reads, or the report over the workload: refused, nothing written
     assert main(["fit", str(src), "-m", "requests=requests", "-o", str(src)]) == 2
-    assert "is one of the exports being read" in capsys.readouterr().err and src.read_bytes() == before
+    assert "is a file being read (an export or the mapping)" in capsys.readouterr().err
+    assert src.read_bytes() == before
     out = tmp_path / "w.yaml"
     assert main(["fit", str(src), "-m", "requests=requests", "-o", str(out), "--report", str(out)]) == 2
     assert not out.exists()
@@ -384,7 +385,14 @@ def test_a_cumulative_counter_is_said_not_read_as_traffic(tmp_path):
                                                      "values": [[int(t), str(v)] for t, v in zip(times, total)]}]}}
     path = tmp_path / "p.json"
     path.write_text(json.dumps(doc))
-    with pytest.raises(FitError, match="only ever rises: a cumulative counter"):
+    with pytest.raises(FitError, match="rises at nearly every step .falling only at resets.: a cumulative counter"):
+        fit_inputs(read_sources([path]), {"http_requests_total": "requests"})
+    # 5-minute points reset every 6 hours (restarts, deploys): still a counter, not 65 times the traffic
+    fine = np.arange(21 * 288) * 300 + 1_767_225_600
+    reset = (np.arange(len(fine)) % 72 + 1) * 48.0 * 300
+    doc["data"]["result"][0]["values"] = [[int(t), str(v)] for t, v in zip(fine, reset)]
+    path.write_text(json.dumps(doc))
+    with pytest.raises(FitError, match="a cumulative counter"):
         fit_inputs(read_sources([path]), {"http_requests_total": "requests"})
 
 
@@ -402,6 +410,10 @@ def test_a_service_slower_than_the_default_latency_target_still_fits_and_plans(t
     text = out.read_text()
     cpu = parse_uncertain_text(text, "w.yaml").workload
     assert cpu.latency_target_ms > 300 and "latency_target_ms:" in text and "set your own" in text
+    # and said where a reader looks: the terminal and the report
+    err = capsys.readouterr().err
+    assert f"the workload's latency_target_ms is {cpu.latency_target_ms:g} ms" in err
+    assert f"latency_target_ms is {cpu.latency_target_ms:g} ms" in report.read_text()
     # what was not fitted is named, not silently the defaults
     assert "# not fitted, the defaults apply (planner example describes them): read_fraction" in text
     assert "Back-test" in report.read_text()

@@ -55,6 +55,12 @@ def test_the_planned_volume_is_the_observed_one(nasa):
     planned = nasa.inputs["peak_rps"].mid / nasa.inputs["peak_to_average"].mid
     assert planned == pytest.approx(mean_rps, rel=1e-9)
     assert planned * 3600 * 730 == pytest.approx(2.11e6, rel=0.01)
+    # the report's weekly means are set against that mean (the plan's volume), not against the first week's
+    from planner.report.fit_report import fit_markdown
+
+    md = fit_markdown(nasa, sources=["nasa"], mapping={"requests": "requests"}, back=None)
+    planned_cells = [line.split("|")[3].strip() for line in md.splitlines() if line.startswith("| 1995-07-")]
+    assert planned_cells and all(float(c) == pytest.approx(planned, rel=1e-3) for c in planned_cells)
 
 
 def test_the_nasa_week_has_its_weekends_and_us_daytime_peaks(nasa):

@@ -70,3 +70,22 @@ def test_report_of_a_hostile_name_keeps_its_structure(book):
     assert first == "# Capacity plan: evil \\| name # injected &lt;script&gt;alert(1)&lt;/script&gt;"
     assert "<script>" not in md
     assert not any(line.startswith("# injected") for line in md.splitlines())
+
+
+def test_a_device_or_a_link_is_written_through_not_replaced(tmp_path):
+    # a review: `-o /dev/full` as root replaced the device with a regular file (the rename over it); `-o link`
+    # replaced the link with a file instead of writing the file it names
+    import os
+    import stat
+
+    from planner.base.atomic import write_text_atomic
+
+    target = tmp_path / "target.yaml"
+    target.write_text("old\n")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    write_text_atomic(link, "new\n")
+    assert link.is_symlink() and target.read_text() == "new\n"
+    write_text_atomic("/dev/null", "into the device\n")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,16 +32,25 @@ class OutputSet:
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []  # (temporary, destination)
         self._removals: list[Path] = []
+        self._direct: list[Path] = []  # destinations that are not regular files: copied into, not renamed over
 
     def write(self, path: str | Path, write: Writer) -> Path:
         """Call ``write`` on a new temporary file beside ``path``; ``path`` itself is untouched until
         :meth:`commit`. A missing or unwritable folder is a :class:`PlannerError` naming it."""
         path = Path(path)
+        if path.is_symlink():  # the file the link names is written; the link stays a link
+            path = path.resolve()
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
             raise PlannerError(f"{path}: cannot write there: the folder {folder} does not exist")
         if path.is_dir():
             raise PlannerError(f"{path}: is a directory; give a file name")
+        if path.exists() and not path.is_file():
+            # a device, pipe or socket (/dev/stdout, a FIFO): renaming over it would replace it with a file (as
+            # root, /dev/full itself); it is staged in the temporary folder and written into it when the set
+            # commits, the one way such a file takes its bytes
+            self._direct.append(path)
+            folder = Path(tempfile.gettempdir())
         _remove_orphans(folder, path.name)
         tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part"
         try:
@@ -53,7 +64,8 @@ class OutputSet:
             fh.flush()
             os.fsync(fh.fileno())
             try:
-                os.chmod(fh.fileno(), stat.S_IMODE(os.stat(path).st_mode))  # a rewritten file keeps its mode
+                if path not in self._direct:
+                    os.chmod(fh.fileno(), stat.S_IMODE(os.stat(path).st_mode))  # a rewritten file keeps its mode
             except (FileNotFoundError, NotImplementedError, TypeError):  # new file; no fchmod on this platform
                 pass
         return path
@@ -65,14 +77,19 @@ class OutputSet:
     def commit(self) -> None:
         """Rename every staged file over its destination and remove the stale ones, one after the other with
         nothing else in between (renames within a folder: the window where some are new is microseconds)."""
+        folders = {path.parent for _, path in self._staged if path not in self._direct}
         try:
             for tmp, path in self._staged:
-                os.replace(tmp, path)
+                if path in self._direct:
+                    with open(tmp, "rb") as src, open(path, "wb") as dst:
+                        shutil.copyfileobj(src, dst)
+                else:
+                    os.replace(tmp, path)
             for path in self._removals:
                 path.unlink(missing_ok=True)
         finally:
             self.discard()  # whatever a failed rename left
-        for folder in {path.parent for _, path in self._staged}:
+        for folder in folders:
             _sync_folder(folder)
 
     def discard(self) -> None:

@@ -34,10 +34,10 @@ def fit(
     from planner.running.fit.run import fit_workload
     from planner.running.fit.sources import FitError, read_sources
 
-    given = {s.resolve() for s in sources}
+    given = {s.resolve() for s in sources} | ({mapping_file.resolve()} if mapping_file is not None else set())
     for path, what in ((out, "-o"), (report, "--report")):
         if path is not None and path.resolve() in given:
-            raise FitError(f"{what} {path}: is one of the exports being read; write the workload elsewhere")
+            raise FitError(f"{what} {path}: is a file being read (an export or the mapping); write it elsewhere")
     if report is not None and report.resolve() == out.resolve():
         raise FitError(f"--report {report}: is the workload file too (-o); give them different names")
     series = read_sources(sources)

@@ -4,10 +4,11 @@ the workload (a week's hours or a day's), and the CPU line through the busy hour
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from planner.report.figures import titled
-from planner.running.fit.estimate import DAYS_PER_MONTH, WEEKDAYS, Fit
+from planner.running.fit.estimate import WEEKDAYS, Fit, planned_mean_rps
 
 
 def rate_figure(fit: Fit) -> go.Figure:
@@ -18,14 +19,12 @@ def rate_figure(fit: Fit) -> go.Figure:
     fig.add_scatter(x=rps.index, y=rps.to_numpy(), mode="lines", name="observed, hourly", line={"width": 1})
     fig.add_scatter(x=daily.index + np.timedelta64(12, "h"), y=daily.to_numpy(), mode="markers",
                     name="daily mean")
-    growth = fit.inputs.get("monthly_growth")
-    if growth is not None and len(daily):
-        days = (daily.index - daily.index[0]).days.to_numpy()
-        # the trend through the daily means' geometric centre, at the fitted rate
-        centre = np.exp(np.mean(np.log(daily.to_numpy()) - np.log1p(growth.mid) * days / DAYS_PER_MONTH))
-        fig.add_scatter(x=daily.index + np.timedelta64(12, "h"),
-                        y=centre * (1 + growth.mid) ** (days / DAYS_PER_MONTH), mode="lines",
-                        name=f"planned growth {growth.mid:.1%}/month", line={"dash": "dash"})
+    planned = planned_mean_rps(fit, daily.index + pd.Timedelta(hours=12)) if len(daily) else None
+    if planned is not None:  # the mean the plan bills, along its growth: the report's trend too
+        growth = fit.inputs.get("monthly_growth")
+        fig.add_scatter(x=daily.index + np.timedelta64(12, "h"), y=planned, mode="lines",
+                        name=f"planned mean (growth {growth.mid if growth else 0.0:.1%}/month)",
+                        line={"dash": "dash"})
     peak = fit.inputs.get("peak_rps")
     if peak is not None:
         fig.add_hline(y=peak.mid, line_dash="dot", annotation_text=f"planned peak {peak.mid:,.3g} req/s")

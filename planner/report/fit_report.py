@@ -5,10 +5,11 @@ back-test."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from planner.report.escaping import markdown_cell
 from planner.running.fit.backtest import BackTest
-from planner.running.fit.estimate import DAYS_PER_MONTH, WEEKDAYS, Fit
+from planner.running.fit.estimate import WEEKDAYS, Fit, planned_mean_rps
 from planner.running.fit.run import FitResult
 
 
@@ -50,19 +51,18 @@ def fit_markdown(fit: Fit, *, sources: list[str], mapping: dict[str, str], back:
 
 
 def _weeks(fit: Fit) -> list[str]:
-    """Weekly mean rates against the planned trend (``monthly_growth``, never below 0) through the first week."""
+    """Weekly mean rates against the mean the workload plans (:func:`planned_mean_rps`: its volume, along its
+    growth) at each week's middle."""
     rps = fit.hourly.requests_per_s.dropna()
     weekly = rps.resample("7D").mean()
     if len(weekly) < 2:
         return ["One week of data or less: no trend to compare with."]
-    growth = fit.inputs.get("monthly_growth")
-    g = growth.mid if growth else 0.0
-    days = np.arange(len(weekly)) * 7
-    trend = weekly.iloc[0] * (1 + g) ** (days / DAYS_PER_MONTH)
-    rows = ["| week from | observed mean req/s | planned trend (monthly_growth) | residual |",
-            "| --- | ---: | ---: | ---: |"]
-    for (start, observed), fitted in zip(weekly.items(), trend):
-        rows.append(f"| {start:%Y-%m-%d} | {observed:,.1f} | {fitted:,.1f} | {observed / fitted - 1:+.1%} |")
+    trend = planned_mean_rps(fit, weekly.index + pd.Timedelta(days=3.5))
+    if trend is None:
+        return ["No planned mean to compare with (peak_rps or peak_to_average not fitted)."]
+    rows = ["| week from | observed mean req/s | planned mean req/s | residual |", "| --- | ---: | ---: | ---: |"]
+    for (start, observed), planned in zip(weekly.items(), trend):
+        rows.append(f"| {start:%Y-%m-%d} | {observed:,.4g} | {planned:,.4g} | {observed / planned - 1:+.1%} |")
     return rows
 
 

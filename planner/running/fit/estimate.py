@@ -5,22 +5,22 @@ Every series is first put on one clock: hourly means of a rate (a count per peri
 seconds first), hourly last values of a level (instances, storage). Negative and missing values are dropped and
 counted; hours with no point are gaps, never filled.
 
-* ``monthly_growth``: Theil-Sen slope of the log of the daily mean request rate (SciPy ``theilslopes``, its
-  90 % confidence interval), as ``exp(30.44 x slope) - 1`` (Sen 1968, "Estimates of the regression coefficient
-  based on Kendall's tau"); at least :data:`MIN_DAYS_GROWTH` days.
-* ``peak_rps``: each day's peak hourly rate, brought to the last day's level by the fitted growth; the value
-  planned for is their 95th percentile (a peak most days stay under), its interval a bootstrap over days.
-* ``peak_to_average``: each day's peak hourly rate over its mean; the median day, the 5th and 95th percentile
-  days as the interval. Where the week's shape is fitted (below), over the week's mean, the ratio the engine
-  reads with a week's profile: each busy day's (its weekday's level at least the mean level) peak over its
-  mean x its weekday's level over the mean level.
+* ``monthly_growth``: the Sen slope of the log of the daily mean request rate between days whole weeks apart
+  (the weekly cycle cancels; :func:`weekly_sen_slope`, its 90 % interval from the seasonal Kendall variance), as
+  ``exp(30.44 x slope) - 1``; at least :data:`MIN_DAYS_GROWTH` days.
+* ``peak_rps``: each day's peak hourly rate, brought to the last day's level by the growth the workload carries
+  (never below 0); the value planned for is their 95th percentile (a peak most days stay under), its interval a
+  parametric bootstrap of it (busy and quiet days each lognormal: :func:`_quantile_interval`).
+* ``peak_to_average``: ``peak_rps`` over the mean rate at the same level, so the month the engine bills is the
+  observed volume; its interval the days' spread of their own ratio (each day's peak over its mean, or, where
+  the week's shape is fitted, each busy day's peak over the week's mean).
 * the load profile (``policy.diurnal_profile``): the shape of a day, each UTC hour's median share of its day's
   mean (:attr:`Fit.daily_shape`); with every weekday at least :data:`MIN_WEEKS_PROFILE` times among the whole
   days and every hour of the week seen as often, the shape of a week (:attr:`Fit.week_shape`, Monday 00:00 UTC
   first): each weekday's hours their median share of that day's mean (rescaled to average 1), times the
   weekday's level, the median of its days' means with the fitted trend taken out, over the mean of the seven
   levels. Shares of a day's own mean are unmoved by growth and by a slow or busy week; only the seven levels
-  need the trend, and medians keep one odd day (an outage, a launch) from setting a weekday.
+  need the trend, and from three weeks on medians keep one odd day (an outage, a launch) from setting a weekday.
 * ``cpu_ms_per_request``: the busy vCPUs (CPU utilisation x vCPUs per instance x instances) against the request
   rate, hour by hour, by a Theil-Sen line whose intercept is the idle load and whose slope (with its 90 %
   interval) is the CPU time of a request, including the overhead each added instance brings; in the reference
@@ -83,14 +83,29 @@ class Fit:
     cpu_line: tuple[float, float] | None = None  # its idle load [vCPU] and CPU seconds a request (observed vCPU)
 
 
+def planned_mean_rps(fit: Fit, times: pd.DatetimeIndex) -> np.ndarray | None:
+    """The mean request rate the fitted workload plans at ``times``: ``peak_rps / peak_to_average`` (the mean at
+    the last day's level, the month the engine bills) brought back along ``monthly_growth``; None where either
+    was not fitted. What the report's and the page's trend show, so both draw the volume the plan bills."""
+    peak, ratio = fit.inputs.get("peak_rps"), fit.inputs.get("peak_to_average")
+    if peak is None or ratio is None or fit.last is None:
+        return None
+    growth = fit.inputs.get("monthly_growth")
+    months = (times - fit.last).total_seconds().to_numpy() / 86_400 / DAYS_PER_MONTH
+    return peak.mid / ratio.mid * (1 + (growth.mid if growth else 0.0)) ** months
+
+
 def _not_a_counter(values: np.ndarray, times: pd.DatetimeIndex, what: str, meaning: str) -> None:
     """A raw cumulative counter (Prometheus' ``*_total``, never falling but at a restart) is not a count per period
-    or a rate: a day or more of it rising at every step would be read as traffic growing without end."""
+    or a rate: a day or more of it rising at nearly every step would be read as traffic growing without end."""
     if len(values) < 3 or times[-1] - times[0] < pd.Timedelta(days=1):
         return
     steps = np.diff(values)
-    if (steps >= 0).mean() >= 0.99 and values[-1] > values[0]:
-        raise FitError(f"{what} only ever rises: a cumulative counter, not {meaning}; export its rate "
+    # traffic falls at a good share of its steps (noise, the day's cycle); a counter rises at most and falls only
+    # at its resets (a restart or deploy every few hours is a few per cent of 5-minute steps)
+    if (steps > 0).mean() >= 0.5 and (steps < 0).mean() <= 0.05:
+        raise FitError(f"{what} rises at nearly every step (falling only at resets): a cumulative counter, not "
+                       f"{meaning}; export its rate "
                        "(Prometheus: rate(name[5m]) mapped as requests_per_s, or increase(name[5m]) as requests)")
 
 
@@ -217,7 +232,13 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
         to_last = np.exp(max(growth_per_day, 0.0) * (day_number[-1] - day_number))
         level = peaks * to_last
         peak = float(np.quantile(level, 0.95))
-        low, high = _quantile_interval(level, 0.95, rng)
+        levels, short = _weekday_levels(days, growth_per_day)
+        # busy and quiet days (a quiet weekend) drawn each from its own distribution: one lognormal over both
+        # put the 95th percentile far above every weekday (a review: 55-63 % coverage with weekends at half);
+        # where the week's levels are not fitted (gaps, few days), Monday to Friday against the weekend
+        weekday = days.index.day_of_week.to_numpy()
+        busy_day = weekday < 5 if levels is None else (levels / levels.mean())[weekday] >= 1 - 1e-9
+        low, high = _quantile_interval(level, busy_day, 0.95, rng)
         fit.inputs["peak_rps"] = Fitted("peak_rps", *_ordered(low, peak, high),
                                         "95th percentile of the daily peak hours, " + (
                                             "at the last day's level" if growth_per_day > 0 else "as observed"),
@@ -229,7 +250,6 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
         shares = days.div(days.mean(axis=1), axis=0)
         fit.daily_shape = np.maximum(shares.median(axis=0).reindex(range(24)).fillna(shares.stack().median())
                                      .to_numpy(dtype=float), 1e-3)
-        levels, short = _weekday_levels(days, growth_per_day)
         if levels is None:
             fit.warnings.append(f"week shape not fitted (the workload's profile is the day's shape): {short}")
         else:
@@ -260,18 +280,24 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
     return fit
 
 
-def _quantile_interval(values: np.ndarray, q: float, rng: np.random.Generator, confidence: float = 0.90
-                       ) -> tuple[float, float]:
+def _quantile_interval(values: np.ndarray, busy: np.ndarray, q: float, rng: np.random.Generator,
+                       confidence: float = 0.90) -> tuple[float, float]:
     """A ``confidence`` interval of the ``q`` quantile of ``values`` (few, positive: daily peaks), by a parametric
-    bootstrap: samples of the same size from the lognormal fitted to them (mean and deviation of the logarithms),
-    each one's quantile taken as the estimate is. A resample of the values themselves never exceeds their
-    largest, where the 95th percentile of 14 days lies above the largest day about half the time (0.95^14); a
-    review measured 36 % coverage of the 90 % interval at 14 days that way."""
-    logs = np.log(values[values > 0])
-    if len(logs) < 2:
+    bootstrap: samples of the same size, the ``busy`` days' and the others' each from the lognormal fitted to
+    them (mean and deviation of their logarithms), each sample's quantile taken as the estimate is. A resample of
+    the values themselves never exceeds their largest, where the 95th percentile of 14 days lies above the
+    largest day about half the time (0.95^14); a review measured 36 % coverage of the 90 % interval at 14 days
+    that way."""
+    draws = []
+    for group in (values[busy & (values > 0)], values[~busy & (values > 0)]):
+        if len(group) >= 2:
+            logs = np.log(group)
+            draws.append(np.exp(rng.normal(logs.mean(), logs.std(ddof=1), size=(BOOTSTRAP, len(group)))))
+        elif len(group):
+            draws.append(np.broadcast_to(group, (BOOTSTRAP, len(group))))
+    if not draws:
         return float(values.min()), float(values.max())
-    draws = rng.normal(logs.mean(), logs.std(ddof=1), size=(BOOTSTRAP, len(logs)))
-    boot = np.exp(np.quantile(draws, q, axis=1))
+    boot = np.quantile(np.concatenate(draws, axis=1), q, axis=1)
     tail = (1 - confidence) / 2
     return float(np.quantile(boot, tail)), float(np.quantile(boot, 1 - tail))
 
@@ -367,8 +393,8 @@ def _cpu(h: pd.DataFrame, fit: Fit, vcpu_per_instance: float | None, throughput:
     if "cpu_pct" not in h:
         return
     if vcpu_per_instance is None:
-        fit.warnings.append("cpu_ms_per_request not fitted: give --instance-type (its vCPUs come from the price "
-                            "book)")
+        fit.warnings.append("cpu_ms_per_request not fitted: give the instance type the CPU series measures "
+                            "(--instance-type; its vCPUs come from the price book)")
         return
     if "instances" in h:
         n = h.instances.ffill()

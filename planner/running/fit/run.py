@@ -10,7 +10,7 @@ import pandas as pd
 from planner.running.fit.backtest import BackTest, backtest
 from planner.running.fit.estimate import Fit, fit_inputs, parse_mapping
 from planner.running.fit.sources import FitError
-from planner.running.fit.workload_file import BOUNDS, workload_yaml
+from planner.running.fit.workload_file import BOUNDS, DEFAULT_LATENCY_TARGET_MS, latency_target_ms, workload_yaml
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,18 @@ def fit_workload(series: pd.DataFrame, items: list[str], *, sources: list[str], 
     vcpu, throughput, family = (None, 1.0, "") if instance_type is None else instance_spec(cloud, instance_type)
     fit = fit_inputs(series, mapping, vcpu_per_instance=vcpu, vcpu_throughput=throughput)
     if "peak_rps" not in fit.inputs:  # a workload needs its traffic: say what the data lack
-        why = "; ".join(w for w in fit.warnings if "peak_rps" in w) or "too few whole days of requests"
+        why = "; ".join(w for w in fit.warnings if "peak_rps" in w or "dropped" in w) or "too few whole days"
         raise FitError(f"no workload can be fitted: {why}")
     for f in fit.inputs.values():  # said on the terminal and in the report, not only in the file's comment
         lo, hi = BOUNDS[f.field]
         if not lo <= f.low <= f.high <= hi:
             fit.warnings.append(f"{f.field} fitted as {f.low:.4g} / {f.mid:.4g} / {f.high:.4g}, outside the "
-                                f"workload's bounds ({lo:g} to {hi:g}): written inside them; check the series' units")
+                                f"workload's bounds ({lo:g} to {hi:g}): written inside them")
+    target = latency_target_ms(fit)
+    if target is not None:
+        fit.warnings.append(f"the fitted CPU time of a request ({fit.inputs['cpu_ms_per_request'].high:,.4g} ms at "
+                            f"its high end) is above the default p99 latency target ({DEFAULT_LATENCY_TARGET_MS:g} "
+                            f"ms): the workload's latency_target_ms is {target:g} ms; set your own")
     text = workload_yaml(fit, name=name, cloud=cloud if cloud != "aws" or region else None, region=region,
                          sources=sources)
     parse_uncertain_text(text, "the fitted workload")  # what is written plans: checked before anyone writes it

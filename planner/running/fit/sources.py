@@ -107,7 +107,7 @@ def _check_times(frame: pd.DataFrame, name: str) -> None:
         if outside.any():
             bad = times[outside].iloc[0]
             raise FitError(f"{name}: series '{series}': a time of {bad:%Y-%m-%d}, outside {EARLIEST:%Y} to "
-                           f"{LATEST:%Y} (Unix times are read as seconds: give seconds, not milliseconds)")
+                           f"{LATEST:%Y}")
 
 
 def _empty() -> pd.DataFrame:
