@@ -17,7 +17,8 @@ from planner.running.fit.run import fit_workload
 from planner.running.fit.sources import MAX_FIT_BYTES, FitError, joined, read_source_data
 
 # what a series is often called, to start the mapping from (CloudWatch, Prometheus, a CSV of our own names)
-GUESSES = {"requests": ("requests", "RequestCount", "http_requests_total"), "cpu_pct": ("cpu_pct", "CPUUtilization"),
+# a raw Prometheus *_total is a counter, refused as requests: its rate() comes named by its labels, not guessed
+GUESSES = {"requests": ("requests", "RequestCount"), "cpu_pct": ("cpu_pct", "CPUUtilization"),
            "instances": ("instances", "GroupInServiceInstances"), "db_reads": ("db_reads", "ReadIOPS"),
            "db_writes": ("db_writes", "WriteIOPS"), "response_bytes": ("response_bytes", "BytesDownloaded"),
            "storage_bytes": ("storage_bytes",)}
