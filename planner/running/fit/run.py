@@ -26,10 +26,9 @@ def fit_workload(series: pd.DataFrame, items: list[str], *, sources: list[str], 
                  cloud: str = "aws", region: str | None = None, name: str = "fitted") -> FitResult:
     """Fit ``series`` mapped by ``items`` (``series=meaning``) into a workload text and its back-test (see the
     package docstring); bad input raises :class:`FitError` naming the file, series or item."""
-    from planner.running.uncertainty.ranges import parse_uncertain_text
-
     from planner.clouds import catalog_for
     from planner.pricing.book import default_book
+    from planner.running.uncertainty.ranges import parse_uncertain_text
 
     if not items:
         raise FitError("give the series' meanings (series=meaning), at least the request rate")
