@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from planner.base.controls import CONTROL
+
 MAX_SHOWN_NAME = 80
 
 
@@ -13,7 +15,7 @@ def display_name(client_name: str | None, default: str) -> str:
     """The last component of ``client_name`` (either slash), without control characters, at most
     :data:`MAX_SHOWN_NAME` characters; ``default`` when nothing is left. For messages and download names only."""
     last = re.split(r"[\\/]", client_name or "")[-1]
-    shown = re.sub(r"[\x00-\x1f\x7f-\x9f]", "", last).strip()
+    shown = CONTROL.sub("", last).strip()
     if shown in ("", ".", ".."):
         return default
     return shown if len(shown) <= MAX_SHOWN_NAME else shown[: MAX_SHOWN_NAME - 1] + "…"

@@ -21,6 +21,8 @@ import html
 import re
 from typing import TYPE_CHECKING
 
+from planner.base.controls import visible_controls
+
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
@@ -33,11 +35,6 @@ _MARKDOWN_INLINE = re.compile(r"([\\`\[\]|])")
 # what could end a quoted Mermaid label or the Markdown fence around it, or read as HTML or an entity (a quoted
 # label is one token to Mermaid's parser: parentheses, pipes and semicolons inside it are text)
 _MERMAID_SPECIAL = re.compile(r"[\"`<>\[\]{}#&\\]")
-# C0 controls, DEL, C1 controls (0x9b is a one-byte CSI), bidirectional overrides and isolates, zero-width and
-# line/paragraph separators: what a terminal obeys or hides instead of showing
-_CONTROLS = "\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-_CONTROL = re.compile(f"[{_CONTROLS}]")
-_CONTROL_BUT_NEWLINE = re.compile(f"(?!\n)[{_CONTROLS}]")
 
 
 def spreadsheet_cell(value: object) -> object:
@@ -88,18 +85,7 @@ def spreadsheet_safe_table(table: pa.Table) -> pa.Table:
     return pa.table(columns, names=[str(spreadsheet_cell(name)) for name in table.column_names])
 
 
-def terminal_text(text: object, *, keep_newlines: bool = False) -> str:
-    """``text`` with every control or invisible format character as a visible escape (``\\x1b``, ``\\n``,
-    ``\\u202e``): a terminal then shows it instead of obeying it. ``keep_newlines`` keeps line breaks (text
-    the program laid out in lines)."""
-    pattern = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
-    return pattern.sub(_visible, str(text))
-
-
-def _visible(match: re.Match[str]) -> str:
-    char = match.group()
-    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
-    return named or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+terminal_text = visible_controls  # what a terminal is given: control characters shown, never obeyed
 
 
 def markdown_text(text: object) -> str:

@@ -33,12 +33,12 @@ counted; hours with no point are gaps, never filled.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from planner.base.controls import visible_controls
 from planner.running.fit.sources import FitError
 
 # what a series may mean: rates per second, counts per export period, or levels
@@ -109,13 +109,6 @@ def _not_a_counter(values: np.ndarray, times: pd.DatetimeIndex, what: str, meani
                        "(Prometheus: rate(name[5m]) mapped as requests_per_s, or increase(name[5m]) as requests)")
 
 
-def shown(name: str) -> str:
-    """A series name as a message quotes it: its line breaks and control characters escaped (names come from the
-    files; a message is one line)."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: f"\\x{ord(m.group()):02x}"
-                  if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", name)
-
-
 def parse_mapping(items: list[str], known: set[str]) -> dict[str, str]:
     """``series=meaning`` items as a dict; unknown meanings or series names are errors naming the item."""
     out: dict[str, str] = {}
@@ -130,7 +123,7 @@ def parse_mapping(items: list[str], known: set[str]) -> dict[str, str]:
             raise FitError(f"--map {item!r}: series '{series}' is already mapped (to {out[series]}); map each series "
                            "once")
         if series not in known:
-            close = [shown(k) for k in sorted(known)[:8]]
+            close = [visible_controls(k) for k in sorted(known)[:8]]
             raise FitError(f"--map {item!r}: no series '{series}' in the exports (they hold: {', '.join(close)}"
                            f"{', ...' if len(known) > 8 else ''})")
         same = {COUNTS.get(m, m) for m in out.values()}
@@ -145,7 +138,7 @@ def hourly(series: pd.DataFrame, mapping: dict[str, str], fit: Fit) -> pd.DataFr
     columns = {}
     for name, meaning in mapping.items():
         s = series[series.series == name]
-        where = f"{s.source.iloc[0]}: " if "source" in s and len(s) else ""
+        what = (f"{s.source.iloc[0]}: " if "source" in s and len(s) else "") + f"series '{visible_controls(name)}'"
         values = s.value.to_numpy(dtype=float)
         bad = ~np.isfinite(values) | (values < 0)
         if bad.any():
@@ -159,15 +152,14 @@ def hourly(series: pd.DataFrame, mapping: dict[str, str], fit: Fit) -> pd.DataFr
                                 f"series '{name}': {repeated} point(s) repeat an earlier time; their counts are "
                                 "averaged with it, not added")
         if len(s) < 2:
-            raise FitError(f"{where}series '{shown(name)}': {len(s)} usable point(s); a fit needs at least 2")
+            raise FitError(f"{what}: {len(s)} usable point(s); a fit needs at least 2")
         times = pd.DatetimeIndex(s.time)
         if meaning in COUNTS or meaning in RATES:
-            _not_a_counter(s.value.to_numpy(dtype=float), times, f"{where}series '{shown(name)}'", meaning)
+            _not_a_counter(s.value.to_numpy(dtype=float), times, what, meaning)
         if meaning in COUNTS:
             step = float(np.median((times[1:] - times[:-1]).total_seconds()))
             if not step > 0:
-                raise FitError(f"{where}series '{shown(name)}': its timestamps do not advance (most points repeat "
-                               "one time)")
+                raise FitError(f"{what}: its timestamps do not advance (most points repeat one time)")
             columns[COUNTS[meaning]] = pd.Series(s.value.to_numpy() / step, index=times).resample("1h").mean()
         elif meaning in RATES:
             columns[meaning] = pd.Series(s.value.to_numpy(), index=times).resample("1h").mean()
@@ -204,14 +196,14 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
         raise FitError("the request rate is zero at every point: nothing to fit a workload to (is the right series "
                        "mapped to the requests?)")
     days = _whole_days(rps)
+    day_mean = days.mean(axis=1).to_numpy()
     rng = np.random.default_rng(seed)
     growth_per_day = 0.0
-    busy = int((days.mean(axis=1) > 0).sum())  # the days with some traffic: a trend is of their logarithms
+    busy = int((day_mean > 0).sum())  # the days with some traffic: a trend is of their logarithms
     day_number = _day_numbers(days)
     if busy >= MIN_DAYS_GROWTH:
-        mean = days.mean(axis=1).to_numpy()
-        ok = mean > 0
-        slope, low, high = weekly_sen_slope(np.log(mean[ok]), day_number[ok])
+        ok = day_mean > 0
+        slope, low, high = weekly_sen_slope(np.log(day_mean[ok]), day_number[ok])
         growth_per_day = float(slope)
         monthly = [math.exp(DAYS_PER_MONTH * v) - 1 for v in (low, slope, high)]
         if monthly[1] < 0:
@@ -220,7 +212,7 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
                                 "observed (not lowered to the last day's level)")
         lo, mid, hi = (min(max(v, 0.0), 1.0) for v in monthly)
         fit.inputs["monthly_growth"] = Fitted("monthly_growth", lo, mid, hi, "Sen slope of log daily mean rate "
-                                              f"between days whole weeks apart, over {len(mean)} days",
+                                              f"between days whole weeks apart, over {len(day_mean)} days",
                                               int(ok.sum()))
     else:
         fit.warnings.append(f"monthly_growth not fitted: {busy} day(s) of requests with at least {MIN_HOURS_A_DAY} "
@@ -245,16 +237,16 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
                                         len(level))
         # the mean rate at the same level: the planned peak over it is the peak-to-average the engine divides the
         # peak by for the month's requests, so the planned volume is the observed one
-        mean_rate = float(np.mean(days.mean(axis=1).to_numpy() * to_last))
+        mean_rate = float(np.mean(day_mean * to_last))
         # the observed shape of a day, and of a week where the data allow: the engine's hourly profile
-        shares = days.div(days.mean(axis=1), axis=0)
+        shares = days.div(day_mean, axis=0)
         fit.daily_shape = np.maximum(shares.median(axis=0).reindex(range(24)).fillna(shares.stack().median())
                                      .to_numpy(dtype=float), 1e-3)
         if levels is None:
             fit.warnings.append(f"week shape not fitted (the workload's profile is the day's shape): {short}")
         else:
             fit.week_shape = _week_shape(shares, levels)
-        ratio = (days.max(axis=1) / days.mean(axis=1)).to_numpy()
+        ratio = peaks / day_mean
         spread = "the daily peak hour over the daily mean"
         if levels is not None:  # the peak over the week's mean, on the days that hold the week's peaks
             ratio, spread = _busy_day_ratios(days, levels), ("each busy day's peak hour (a weekday at or above the "

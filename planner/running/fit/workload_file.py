@@ -5,8 +5,8 @@ fitted is left to the defaults, and says why."""
 from __future__ import annotations
 
 import json
-import re
 
+from planner.base.controls import CONTROL
 from planner.running.fit.estimate import WEEKDAYS, Fit
 from planner.workload.model import Workload
 
@@ -87,10 +87,10 @@ def _number(x: float) -> str:
 
 def _quoted(text: str) -> str:
     """A YAML double-quoted scalar of ``text``: nothing in it can end the value or start another key."""
-    return json.dumps(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", text), ensure_ascii=False)
+    return json.dumps(CONTROL.sub(" ", text), ensure_ascii=False)
 
 
 def _comment(text: str) -> str:
     """A YAML comment line: a line break or control character in a file or series name (chosen by whoever wrote
     the export) would end the comment and start a key of the workload, so each becomes a space."""
-    return "# " + re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", text)
+    return "# " + CONTROL.sub(" ", text)
