@@ -27,10 +27,13 @@ SHOWN = ("requests", "requests_per_s", "cpu_pct", "instances", "db_reads", "db_w
 
 page_menu()
 st.title("Fit a workload from monitoring")
+# the browser refuses a larger file before the fit's own limit is reached: say the one that applies here
+upload_mb = min(float(st.get_option("server.maxUploadSize")), MAX_FIT_BYTES / 1e6)
 st.caption("Upload the exports of a running system (the JSON of `aws cloudwatch get-metric-data`, a Prometheus "
            "`query_range` answer, or a CSV of a time column and metric columns), say which series is which, and "
-           f"get a workload whose fitted inputs are 90 % ranges. Up to {MAX_FIT_BYTES / 2**20:,.0f} MiB a file; "
-           "the same fit as `planner fit`.")
+           f"get a workload whose fitted inputs are 90 % ranges. Up to {upload_mb:,.0f} MB a file here (the "
+           f"dashboard's upload limit; `planner fit` reads up to {MAX_FIT_BYTES / 2**20:,.0f} MiB); the same fit as "
+           "`planner fit`.")
 uploads = st.file_uploader("Monitoring exports", type=["json", "csv"], accept_multiple_files=True, key="fit_upload")
 if not uploads:
     st.stop()
