@@ -430,3 +430,19 @@ def test_a_value_outside_the_workloads_bounds_is_said(tmp_path):
     result = fit_workload(read_sources([path]), ["requests=requests"], sources=["m.csv"])
     assert any("peak_rps fitted as" in w and "outside the workload's bounds" in w for w in result.fit.warnings)
     assert "kept inside the workload's bounds 1e-06 to 1e+07" in result.workload_yaml
+
+
+def test_the_datas_own_growth_is_said_beside_the_traffics(tmp_path):
+    # issue 27 asks for data_size_gb "and its growth from storage bytes": the workload has one monthly_growth for
+    # traffic and data, so a database growing faster than its traffic (10 % against 5 % a month) is said, with
+    # its interval, and the file keeps the requests' growth
+    truth = Traffic(days=28, step_minutes=60, monthly_growth=0.05, seed=8)
+    f = series(truth)
+    days = (f.time - f.time.iloc[0]).dt.total_seconds() / 86_400
+    f = f.assign(storage_bytes=200 * 1024**3 * 1.10 ** (days / (365.25 / 12)))
+    path = tmp_path / "m.csv"
+    path.write_text(as_csv(f))
+    fit = fit_inputs(read_sources([path]), {"requests": "requests", "storage_bytes": "storage_bytes"})
+    said = [w for w in fit.warnings if w.startswith("the data grew")]
+    assert len(said) == 1 and said[0].startswith("the data grew 10.0% a month")
+    assert fit.inputs["monthly_growth"].low <= 0.05 <= fit.inputs["monthly_growth"].high

@@ -27,7 +27,8 @@ counted; hours with no point are gaps, never filled.
   vCPUs the planner measures (x the family's ``vcpu_throughput``).
 * ``read_fraction`` and ``response_kb``: ratios of the totals (reads to reads and writes; bytes to requests),
   the 5th and 95th percentile days as the interval.
-* ``data_size_gb``: the last storage level (bytes / 1024^3).
+* ``data_size_gb``: the last storage level (bytes / 1024^3); the data's own growth is said in a note (the
+  workload has one ``monthly_growth``, the requests').
 """
 
 from __future__ import annotations
@@ -269,7 +270,29 @@ def fit_inputs(series: pd.DataFrame, mapping: dict[str, str], *, vcpu_per_instan
     if "storage_bytes" in h and h.storage_bytes.notna().any():
         last = float(h.storage_bytes.dropna().iloc[-1]) / 1024**3
         fit.inputs["data_size_gb"] = Fitted("data_size_gb", last, last, last, "the last storage level", 1)
+        _storage_growth(h.storage_bytes, fit)
     return fit
+
+
+def _storage_growth(storage_bytes: pd.Series, fit: Fit) -> None:
+    """The data's own growth, said beside the traffic's: the workload has one ``monthly_growth`` for traffic and
+    data (the requests' is written), so a database growing faster or slower than its traffic is a note to read,
+    with its 90 % interval. The Sen slope of each day's last storage level's logarithm (no weekly cycle to
+    cancel, but the same estimator as the traffic's)."""
+    level = storage_bytes.dropna().resample("1D").last().dropna()
+    level = level[level > 0]
+    if len(level) < MIN_DAYS_GROWTH:
+        return
+    day = np.asarray((level.index - level.index[0]).days, dtype=float)
+    slope, low, high = weekly_sen_slope(np.log(level.to_numpy(dtype=float)), day)
+    if not math.isfinite(slope):
+        return
+    low, mid, high = (math.exp(DAYS_PER_MONTH * v) - 1 for v in (low, slope, high))
+    traffic = fit.inputs.get("monthly_growth")
+    fit.warnings.append(f"the data grew {mid:.1%} a month (90 % interval {low:.1%} to {high:.1%}, from "
+                        f"{len(level)} days of storage levels); the workload has one monthly_growth for traffic and "
+                        "data, written from the requests" + (f" ({traffic.mid:.1%})" if traffic else "")
+                        + ": where they differ, set it to the one your horizon should follow")
 
 
 def _quantile_interval(values: np.ndarray, busy: np.ndarray, q: float, rng: np.random.Generator,
