@@ -54,3 +54,28 @@ def test_installed_cli_lookup(installed, tmp_path):
                           "prices", "lookup", "aws", "us-east-1", "ec2", "m5.large", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["monthly_usd"] == pytest.approx(70.08)
+
+
+def test_installed_wheel_plans_from_its_packed_books_and_caches_nothing(installed, tmp_path):
+    # the wheel build packs each cloud's book with its derived tables: the first plan after install reads them,
+    # derives nothing, writes no per-install cache, and prices as a source checkout does
+    packs = sorted(p.name for p in (installed / "pricing_data" / "derived").glob("*.pack"))
+    assert packs == ["aws.pack", "azure.pack", "gcp.pack"]
+    cache_dir = tmp_path / "cache"
+    code = ("import json; from planner.plan.model import make_plan; from planner.pricing.book import default_book; "
+            "from planner.workload.model import Workload; b = default_book('gcp'); n = b.kept_memo_size(); "
+            "p = make_plan(Workload(peak_rps=500, cloud='gcp', region='us-central1'), b); "
+            "print(json.dumps([p.recommended.monthly_usd, n, b.kept_memo_size()]))")
+    env = {**os.environ, "PYTHONPATH": str(installed), "PLANNER_CACHE_DIR": str(cache_dir)}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    usd, derived_before, derived_after = json.loads(proc.stdout)
+    assert derived_before > 10 and derived_after == derived_before
+    assert not cache_dir.exists() or not list(cache_dir.glob("*.pack"))
+
+    from planner.plan.model import make_plan
+    from planner.pricing.book import PriceBook
+    from planner.workload.model import Workload
+
+    here = make_plan(Workload(peak_rps=500, cloud="gcp", region="us-central1"), PriceBook.load(clouds=["gcp"]))
+    assert usd == here.recommended.monthly_usd

@@ -580,3 +580,24 @@ def test_savings_plan_index_in_either_shape_and_a_changed_one():
     assert aws.savings_plan_urls({"regions": {"us-east-1": entry}}, ["us-east-1", "eu-west-1"], "https://x") == want
     with pytest.raises(UpdateError, match="the Savings Plans region index has no 'regions'"):
         aws.savings_plan_urls({"offers": []}, ["us-east-1"])
+
+
+def test_the_cli_update_packs_the_refreshed_book(cache, api, monkeypatch, tmp_path):
+    # as the wheel build packs the bundled tables: the first plan on refreshed prices reads one file per cloud
+    from planner.pricing import cache as book_cache
+    from planner.pricing.book import PACK_CLASSES, packed_path
+
+    monkeypatch.setattr(azure, "API", api[0])
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "book-cache"))
+    assert main(["prices", "update", "--cloud", "azure", "--regions", "eastus", "--allow-shrink", "-q"]) == 0
+    folder = cache / "current"
+    for cloud in ("aws", "azure", "gcp"):
+        state = book_cache.read_packed(packed_path(folder, cloud), book_cache.content_key(folder, cloud),
+                                       PACK_CLASSES)
+        assert state is not None and len(state["_memo"]) > 10
+    packed = PriceBook.from_state(book_cache.read_packed(packed_path(folder, "azure"),
+                                                         book_cache.content_key(folder, "azure"), PACK_CLASSES))
+    assert packed.instance_price("azure", "eastus", "postgresql_flexible", "GP_Standard_D2ds_v5").hourly_usd == 0.178
+    default_book.cache_clear()
+    assert default_book("azure").kept_memo_size() == packed.kept_memo_size()  # read from the pack
+    assert not list((tmp_path / "book-cache").glob("*.pack"))  # and nothing cached besides

@@ -216,9 +216,10 @@ def _update(cloud: str, regions: str | None, allow_shrink: bool, quiet: bool) ->
                 else:  # bytes of the offer files
                     bar.update(task, completed=done, total=total)
 
-            result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE, progress=shown)
+            result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE, progress=shown,
+                            prepare=_pack_books)
     else:
-        result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE)
+        result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE, prepare=_pack_books)
     left = f"; {result.unknown_skus:,} priced size(s) without a spec left out" if result.unknown_skus else ""
     print(f"updated {result.rows:,} {cloud} prices in {len(result.regions)} region(s) from {result.source}{left} "
           f"-> {result.folder}", file=sys.stderr)
@@ -228,6 +229,18 @@ def _update(cloud: str, regions: str | None, allow_shrink: bool, quiet: bool) ->
         print(f"  ... and {len(result.kept) - KEPT_SHOWN:,} more kept as they were (planner prices status lists "
               "them all)", file=sys.stderr)
     return 0
+
+
+def _pack_books(folder: Path) -> None:
+    """Pack the refreshed book's clouds with their derived tables, as the wheel build packs the bundled ones; a
+    failure is said, and the book is installed without them (derived on first use instead)."""
+    from planner.running.book_build import build_packs
+
+    try:
+        build_packs(folder)
+    except Exception as e:  # noqa: BLE001 - packing only saves time at start-up
+        print(f"warning: the refreshed book's tables were not packed ({type(e).__name__}: {e}); plans derive them "
+              "on first use", file=sys.stderr)
 
 
 @prices_app.command("status")

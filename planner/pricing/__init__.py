@@ -1,6 +1,7 @@
 """The prices layer: bundled price tables and lookups, :class:`PriceBook` and :func:`default_book`; the user's
-refreshed tables (:mod:`update`, :mod:`user_cache`), the on-disk cache of a loaded book (:mod:`cache`), negotiated
-discounts (:mod:`overlay`) and display currencies (:mod:`currency`).
+refreshed tables (:mod:`update`, :mod:`user_cache`), a loaded book packed into a file that runs no code
+(:mod:`packed`), read from the package or the on-disk cache (:mod:`cache`), negotiated discounts
+(:mod:`overlay`) and display currencies (:mod:`currency`).
 
 May import: :mod:`planner.clouds`, :mod:`planner.workload` and :mod:`planner.base`; never the model that uses the
 prices. Sizing rules read prices through the book's queries only (an import-linter contract).

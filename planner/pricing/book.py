@@ -111,11 +111,26 @@ class PriceBook:
     TRANSIENT_MEMO = frozenset({"instance_rows", "tiers", "regions", "per_instance_usd", "unit_prices", "dr_rates",
                                 "service_positions"})
 
-    def __getstate__(self) -> dict[str, object]:
+    def state(self) -> dict[str, object]:
+        """What is kept of the book on disk or sent to another process: its tables, lookups and the derived
+        tables worth keeping (:attr:`TRANSIENT_MEMO` aside)."""
         state = self.__dict__.copy()
         state.pop("_recent_factorized", None)  # arrays of one run, keyed by identity
         state["_memo"] = {k: v for k, v in self._memo.items() if k[0] not in self.TRANSIENT_MEMO}
         return state
+
+    __getstate__ = state
+
+    @classmethod
+    def from_state(cls, state: dict[str, object]) -> PriceBook:
+        """A book from :meth:`state` (as read back from a pack)."""
+        book = cls.__new__(cls)
+        book.__dict__.update(state)
+        return book
+
+    def kept_memo_size(self) -> int:
+        """How many derived tables :meth:`state` keeps."""
+        return sum(k[0] not in self.TRANSIENT_MEMO for k in self._memo)
 
     def memo(self, key: tuple[object, ...], build: Callable[[], M]) -> M:
         """Derived tables computed once per book (the book never changes after load)."""
@@ -458,6 +473,9 @@ class KeyIndex:
         return np.sort(self.rows[start:stop])
 
 
+PACK_CLASSES: dict[str, type] = {"KeyIndex": KeyIndex, "Coded": Coded}  # what a packed book may hold
+
+
 def _record(cls: type[T], row: pd.Series) -> T:
     """Build a frozen record from a table row, with plain Python scalars (JSON-ready)."""
     return cls(**{f: (row[f].item() if hasattr(row[f], "item") else row[f]) for f in cls.__dataclass_fields__})
@@ -513,19 +531,34 @@ def book_of(cloud: str, which: str) -> PriceBook:
 
 
 def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
-    """``cloud``'s tables of ``folder`` (None: the bundled ones) through the on-disk cache."""
+    """``cloud``'s tables of ``folder`` (None: the bundled ones): from the user's cache when it holds them
+    (with what earlier runs derived), else packed with the tables (``derived/<cloud>.pack``, built with the
+    package or by ``planner prices update``), else read, validated and derived here and cached
+    (:mod:`planner.pricing.cache`)."""
     from planner.pricing import cache
 
     source = folder or bundled_folder()
-    key = cache.fingerprint(source) if isinstance(source, Path) else None  # a zipped install is not cached
-    key = f"{cloud}-{key}" if key else None
-    book = cache.load(key, PriceBook) if key else None
-    if book is None:
+    key = cache.fingerprint(source, cloud) if isinstance(source, Path) else None  # a zipped install: not cached
+    state = cache.load(key, PACK_CLASSES) if key else None
+    if state is None and isinstance(source, Path):
+        packed_key = cache.content_key(source, cloud)
+        if packed_key:
+            state = cache.read_packed(packed_path(source, cloud), packed_key, PACK_CLASSES)
+    if state is not None:
+        book = PriceBook.from_state(state)
+        book.cache_key = key
+        book.cached_memo_size = book.kept_memo_size()
+    else:
         book = PriceBook.load(folder, clouds=[cloud])
         book.cache_key = key
-        cache.save(book)
+        remember(book)
     book.label = label
     return book
+
+
+def packed_path(folder: Path, cloud: str) -> Path:
+    """Where ``cloud``'s book packed with the tables of ``folder`` lives."""
+    return folder / "derived" / f"{cloud}.pack"
 
 
 def bundled_clouds() -> list[str]:
@@ -563,7 +596,10 @@ def unknown_region(cloud: str, region: str, known: Sequence[str]) -> PlannerErro
 
 
 def remember(book: PriceBook) -> None:
-    """Keep the candidate tables a run derived for the next cold start (a no-op when nothing is new)."""
+    """Keep the candidate tables a run derived for the next cold start, in the user's cache (a no-op when
+    nothing is new since the book was read or last kept)."""
     from planner.pricing import cache
 
-    cache.save(book)
+    kept = book.kept_memo_size()
+    if book.cache_key and kept > book.cached_memo_size and cache.save(book.cache_key, book.state()):
+        book.cached_memo_size = kept

@@ -1,45 +1,50 @@
 """The validated price book kept on disk between runs, so a cold start reads one file instead of parsing and
-validating 160,000 price rows again.
+validating 160,000 price rows and deriving the candidate tables again.
 
-The cache is a pickle of the loaded :class:`PriceBook` (tables, lookups and the derived candidate tables built
-so far), keyed by a fingerprint of everything it was built from: the manifest's bytes (which carry every
-table's SHA-256), each listed file's size and modification time, the same of planner's own modules, and the
-versions of planner, pandas and Python. Any change gives a new key, so a stale cache is never read; ``planner prices validate`` never uses it.
+Two places hold such a book, both in the pack format of :mod:`planner.pricing.packed` (Arrow and NumPy arrays
+in a ZIP with a JSON index: reading one never runs code):
 
-It lives in ``$PLANNER_CACHE_DIR``, else ``$XDG_CACHE_HOME/planner``, else ``~/.cache/planner``; set
-``PLANNER_CACHE_DIR=off`` to disable it. A cache that cannot be read or written is ignored: it only saves time.
+* **Built with the package** (``pricing_data/derived/<cloud>.pack``, by the wheel build; ``derived/`` of a
+  refreshed price folder, by ``planner prices update``): the tables with every derived table the default sizing
+  policy uses, keyed by :func:`content_key` (the manifest, which carries every table's SHA-256, the tables'
+  sizes, the text of planner's modules and pandas' major version). Nothing is derived or written on a first run,
+  and every install of the same planner and prices reads the same file.
+* **The user's cache**, for what a run derives beyond that (a policy of its own; a source checkout, which has no
+  packed book): one file per cloud and key, keyed by :func:`fingerprint` (the same, with each table's
+  modification time). A few keys are kept per cloud, so two installs of different versions do not rebuild
+  each other's cache in turn.
 
-Nothing in it is trusted unverified: each file starts with an HMAC-SHA256 of its bytes under a key of 32 random
-bytes kept beside it (``cache.key``, created with mode 0600 and used only while it is the user's own and
-unreadable to others), checked before a byte is unpickled. A truncated or edited file (a price changed in
-place), or one written by anyone without the key (another account writing a shared cache folder), fails the
-check: it is deleted, rebuilt, and one line on stderr says so. A file larger than :data:`MAX_CACHE_BYTES` is
-not read at all.
+The cache lives in ``$PLANNER_CACHE_DIR``, else ``$XDG_CACHE_HOME/planner``, else ``~/.cache/planner``; set
+``PLANNER_CACHE_DIR=off`` to switch it off. A cache that cannot be read or written is ignored: it only saves
+time. A cached file is also checked with an HMAC-SHA256 of its bytes under a key of 32 random bytes kept beside
+it (``cache.key``, created with mode 0600 and used only while it is the user's own and unreadable to others),
+before its index is read: a truncated or edited file (a price changed in place), or one written by anyone
+without the key (another account writing a shared cache folder), fails the check, is deleted and rebuilt, and
+one line on stderr says so. A file larger than :data:`MAX_CACHE_BYTES` is not read at all.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
-import pickle
 import platform
 import secrets
 import stat
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, Any
 
 from planner.base.atomic import write_atomic
 from planner.base.input_files import InputFileError, read_limited
+from planner.pricing.packed import OtherKey, PackError, pack, unpack
 
-if TYPE_CHECKING:
-    from planner.pricing.book import PriceBook
-
-PROTOCOL = 5
-MAGIC = b"planner-price-cache/2\n"  # then the HMAC, then the pickle
-MAX_CACHE_BYTES = 1 << 30  # the three clouds' books with their derived tables are ~50 MB each
+MAGIC = b"planner-price-cache/3\n"  # then the HMAC, then the pack
+MAX_CACHE_BYTES = 1 << 30  # a cloud's book with its derived tables packs into 5-15 MB
 KEY_NAME = "cache.key"
+KEPT_PER_CLOUD = 3  # cached books kept per cloud: installs of different versions each keep theirs
 
 
 def cache_dir() -> Path | None:
@@ -53,12 +58,22 @@ def cache_dir() -> Path | None:
     return Path(base) / "planner"
 
 
-def fingerprint(folder: Path) -> str | None:
-    """A key for the price tables in ``folder`` and the code reading them; None when the folder is not a plain
-    directory (a zipped install), which is then simply not cached."""
+@functools.cache
+def code_digest() -> str:
+    """SHA-256 of the text of planner's modules: the derived tables are built by planner's code, so a changed
+    module (a development checkout, a patched install) never reads tables its old version derived. By content,
+    not modification time: every install of one version has the same digest."""
+    code = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(code.rglob("*.py")):
+        h.update(f"{path.relative_to(code).as_posix()}\0".encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _key(folder: Path, cloud: str, with_times: bool) -> str | None:
     import pandas as pd
 
-    from planner import __version__
     from planner.pricing.manifest import MANIFEST_NAME
 
     manifest = folder / MANIFEST_NAME
@@ -68,20 +83,30 @@ def fingerprint(folder: Path) -> str | None:
     h.update(manifest.read_bytes())
     for path in sorted(folder.rglob("*.csv")):
         st = path.stat()
-        h.update(f"{path.relative_to(folder)}:{st.st_size}:{st.st_mtime_ns}".encode())
-    # the derived tables are built by planner's code: an edited module (a development checkout, a patched
-    # install) must not read candidates its old version derived
-    code = Path(__file__).resolve().parents[1]
-    for path in sorted(code.rglob("*.py")):
-        st = path.stat()
-        h.update(f"{path.relative_to(code)}:{st.st_size}:{st.st_mtime_ns}".encode())
-    h.update(f"{__version__}|{pd.__version__}|{platform.python_implementation()}|{sys.version_info[:2]}".encode())
-    return h.hexdigest()[:32]
+        h.update(f"{path.relative_to(folder).as_posix()}:{st.st_size}".encode())
+        if with_times:
+            h.update(f":{st.st_mtime_ns}".encode())
+    h.update(f"{code_digest()}|{pd.__version__.split('.')[0]}|{platform.python_implementation()}".encode())
+    return f"{cloud}-{h.hexdigest()[:32]}"
+
+
+def fingerprint(folder: Path, cloud: str = "aws") -> str | None:
+    """The user cache's key for ``cloud``'s book of the price tables in ``folder``: the manifest (which carries
+    every table's SHA-256), each table's size and modification time (a table edited in place without its
+    manifest), planner's code (:func:`code_digest`) and pandas' major version. None when the folder is not a
+    plain directory (a zipped install), which is then not cached."""
+    return _key(folder, cloud, with_times=True)
+
+
+def content_key(folder: Path, cloud: str = "aws") -> str | None:
+    """The key of a book packed with the tables in ``folder`` (:func:`read_packed`): as :func:`fingerprint`
+    without the modification times, which differ between the build that packs a book and each install of it."""
+    return _key(folder, cloud, with_times=False)
 
 
 def _path(key: str) -> Path | None:
     folder = cache_dir()
-    return None if folder is None else folder / f"pricebook-{key}.pickle"
+    return None if folder is None else folder / f"pricebook-{key}.pack"
 
 
 def _secret(folder: Path) -> bytes | None:
@@ -113,10 +138,9 @@ def _mac(secret: bytes, data: bytes | memoryview) -> bytes:
     return hmac.new(secret, data, hashlib.sha256).digest()
 
 
-def load(key: str, expected: type[PriceBook]) -> PriceBook | None:
-    """The cached book for ``key``, or None when there is none, it cannot be read, it fails its HMAC (then
-    it is deleted, to be rebuilt, and one line on stderr says so) or it is not an ``expected`` (the book's class,
-    passed in: the cache sits below the book and never imports it)."""
+def load(key: str, classes: Mapping[str, type]) -> dict[str, Any] | None:
+    """The cached state for ``key`` (objects rebuilt only for ``classes``), or None when there is none, it
+    cannot be read, or it fails its HMAC (then it is deleted, to be rebuilt, and one line on stderr says so)."""
     path = _path(key)
     if path is None or not path.is_file():
         return None
@@ -138,46 +162,66 @@ def load(key: str, expected: type[PriceBook]) -> PriceBook | None:
         path.unlink(missing_ok=True)
         return None
     try:
-        book = pickle.loads(body)  # noqa: S301 (verified above: written by this account's planner)
-    except Exception:  # written by an incompatible version under the same key: rebuild
+        return unpack(bytes(body), key, classes)
+    except PackError:  # written by an incompatible version under the same key: rebuilt
         return None
-    if not isinstance(book, expected):
-        return None
-    book.cache_key = key
-    book.cached_memo_size = _kept(book)
-    return book
 
 
-def _kept(book: PriceBook) -> int:
-    """How many derived tables a cached copy of ``book`` holds."""
-    return sum(k[0] not in book.TRANSIENT_MEMO for k in book._memo)
-
-
-def save(book: PriceBook) -> bool:
-    """Write ``book`` (with what it has derived so far) to the cache if it has a key and learned something new
-    since it was read; True when written. Failures are ignored."""
-    key = book.cache_key
+def save(key: str | None, state: Mapping[str, Any]) -> bool:
+    """Write ``state`` to the cache under ``key``; True when written. Failures are ignored (a read-only home,
+    a full disk, a state that does not pack: the cache only saves time)."""
     path = _path(key) if key else None
-    if path is None or _kept(book) <= book.cached_memo_size:
+    if path is None or key is None:
         return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        cloud = key.split("-", 1)[0]
-        for old in path.parent.glob("pricebook-*.pickle"):
-            stale = old.name.startswith(f"pricebook-{cloud}-") or old.stem.count("-") == 1  # or from before clouds
-            if old != path and stale:
-                old.unlink(missing_ok=True)  # one book per cloud: an old key is never read again
         secret = _secret(path.parent)
         if secret is None:
             return False
-        body = pickle.dumps(book, protocol=PROTOCOL)
+        body = pack(state, key)
 
         def write(fh: IO[bytes]) -> None:
             fh.write(MAGIC + _mac(secret, body))
             fh.write(body)
 
         write_atomic(path, write)
-    except Exception:  # read-only home, full disk: the cache only saves time
+        _evict(path.parent, key.split("-", 1)[0], keep=path)
+    except Exception:  # noqa: BLE001 - read-only home, full disk, an unpackable state: the cache only saves time
         return False
-    book.cached_memo_size = _kept(book)
     return True
+
+
+def _evict(folder: Path, cloud: str, keep: Path) -> None:
+    """Remove the files of older planners (pickles) and all but the newest :data:`KEPT_PER_CLOUD` books of
+    ``cloud``."""
+    for old in folder.glob("pricebook-*.pickle"):
+        old.unlink(missing_ok=True)
+    mine = sorted(folder.glob(f"pricebook-{cloud}-*.pack"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in [p for p in mine if p != keep][KEPT_PER_CLOUD - 1:]:
+        old.unlink(missing_ok=True)
+
+
+def read_packed(path: Path, key: str, classes: Mapping[str, type]) -> dict[str, Any] | None:
+    """The state of a book packed with the package or a refreshed price folder (``derived/<cloud>.pack``), or
+    None when there is none or it was packed from other tables or code (``key``: :func:`content_key`). A pack
+    that is there but does not read (a truncated file, a member failing its SHA-256) is said on stderr."""
+    if not path.is_file():
+        return None
+    try:
+        data = read_limited(path, MAX_CACHE_BYTES, "packed price book")
+        return unpack(data, key, classes)
+    except InputFileError:
+        return None
+    except OtherKey:  # a pack of the previous prices, beside a refreshed folder's new tables
+        return None
+    except PackError as e:
+        print(f"planner: the packed price book {path} cannot be used ({e}); the price tables are read "
+              "instead", file=sys.stderr)
+        return None
+
+
+def write_packed(path: Path, key: str, state: Mapping[str, Any]) -> None:
+    """Write ``state`` as the pack ``path`` for ``key`` (whole or not at all)."""
+    body = pack(state, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, lambda fh: fh.write(body))

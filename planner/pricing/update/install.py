@@ -8,7 +8,7 @@ import io
 import json
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,10 +50,12 @@ def retrieval_source(source_id: str, path: str, retrieved: dt.datetime, regions:
 
 
 def build_and_install(base: Folder, refreshes: Sequence[Refresh], base_label: str,
-                      kept: Sequence[str] = ()) -> Path:
+                      kept: Sequence[str] = (), prepare: Callable[[Path], None] | None = None) -> Path:
     """Copy ``base`` with ``refreshes`` applied into a new folder beside the cache, validate it, install it;
     an :class:`UpdateError` (and the cache untouched) when it does not validate or cannot be written. ``kept``
-    (what the answer did not bring, one line each) goes into ``UPDATE.json``."""
+    (what the answer did not bring, one line each) goes into ``UPDATE.json``. ``prepare`` is called on the
+    validated folder before it is installed (``planner prices update`` packs its books there: a failure is said
+    and the book installed without them, to be derived on first use)."""
     root = prices_root()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -69,6 +71,8 @@ def build_and_install(base: Folder, refreshes: Sequence[Refresh], base_label: st
         except PriceTableError as e:
             raise UpdateError("the refreshed price book does not validate, so it was not installed:\n"
                               + "\n".join(f"  - {p}" for p in e.problems[:10])) from None
+        if prepare is not None:
+            prepare(tmp)
         return install(tmp)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)

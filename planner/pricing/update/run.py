@@ -73,7 +73,7 @@ class _Services:
 
 def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | None = None,
            progress: Callable[..., None] | None = None, api: str | None = None,
-           min_share: float = MIN_SHARE) -> UpdateResult:
+           min_share: float = MIN_SHARE, prepare: Callable[[Path], None] | None = None) -> UpdateResult:
     """Refresh ``cloud``'s prices for ``regions`` (default: every region of the book) and install the result:
     the instance services of :data:`SUPPORTED` in each purchase option the source prices, and the service prices
     of the cloud's map. A region whose answer prices fewer than ``min_share`` of what the book has there is
@@ -142,7 +142,7 @@ def update(cloud: str, regions: Sequence[str] | None = None, *, get: GetJson | N
                                          digest=services.digest)
         refreshes.append(refresh)
         kept += notes
-    folder = build_and_install(base if base else bundled_folder(), refreshes, base_label, kept)
+    folder = build_and_install(base if base else bundled_folder(), refreshes, base_label, kept, prepare)
     shutil.rmtree(downloads, ignore_errors=True)  # kept only to resume an interrupted download
     first = next(iter(parts.values()))
     return UpdateResult(folder=folder, source=first.source, regions=regions,

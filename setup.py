@@ -1,0 +1,49 @@
+"""The wheel build packs each cloud's price book with the tables derived from it (planner.running.book_build):
+an installed planner reads one file per cloud at start-up and derives nothing on its first run.
+
+Everything else is declared in pyproject.toml. The packing runs planner from the build folder, so the build
+needs planner's own dependencies (pyproject's [build-system] requires). Should packing fail, the wheel is still
+built, without packed books (planner then derives the tables on first use and caches them), and the build log
+says why.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+
+class BuildPyWithPackedBooks(build_py):
+    def run(self) -> None:
+        super().run()
+        if self.editable_mode:  # an editable install reads the source tree, which keeps no packed books
+            return
+        build_lib = Path(self.build_lib).resolve()
+        with tempfile.TemporaryDirectory() as tmp:
+            # packed from a copy of what the wheel will hold, so the code digest the packs are keyed by is the
+            # installed modules' (planner.pricing.cache.code_digest)
+            shutil.copytree(build_lib / "planner", Path(tmp, "planner"), ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(build_lib / "pricing_data", Path(tmp, "pricing_data"),
+                            ignore=shutil.ignore_patterns("derived", "__pycache__"))
+            env = {**os.environ, "PYTHONPATH": tmp, "PLANNER_CACHE_DIR": "off"}
+            done = subprocess.run([sys.executable, "-m", "planner.running.book_build", str(Path(tmp, "pricing_data"))],
+                                  cwd=tmp, env=env, capture_output=True, text=True)
+            if done.returncode:
+                print("warning: the price books were not packed; planner will derive their tables on first use:\n"
+                      + done.stderr[-4000:], file=sys.stderr)
+                return
+            target = build_lib / "pricing_data" / "derived"
+            target.mkdir(parents=True, exist_ok=True)
+            for pack in Path(tmp, "pricing_data", "derived").glob("*.pack"):
+                shutil.copy2(pack, target / pack.name)
+                print(f"packed {target / pack.name} ({pack.stat().st_size / 1e6:.1f} MB)")
+
+
+setup(cmdclass={"build_py": BuildPyWithPackedBooks})

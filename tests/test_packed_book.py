@@ -1,0 +1,187 @@
+"""Price books packed ahead of use: an exact copy of the loaded book in a format that cannot run code, read at
+start-up instead of parsing the tables and deriving the candidate tables (issue 28, item 1)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.plan.model import make_plan
+from planner.pricing import book as book_module
+from planner.pricing import cache
+from planner.pricing.book import PACK_CLASSES, PriceBook, packed_path
+from planner.pricing.loader import bundled_folder
+from planner.pricing.packed import OtherKey, PackError, pack, unpack
+from planner.running.book_build import build_packs, derive_defaults
+from planner.running.calibration import load_references
+from planner.workload.model import Workload
+
+REPO = Path(__file__).resolve().parents[1]
+REGION = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
+
+
+def _same(a: object, b: object, where: str = "state") -> None:
+    """``a`` and ``b`` equal in value, type and dtype, all the way down."""
+    assert type(a) is type(b), where
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        assert type(a.index) is type(b.index) and a.index.dtype == b.index.dtype, where
+        assert list(a.dtypes) == list(b.dtypes), where
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape, where
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), where
+    elif isinstance(a, dict):
+        assert list(a) == list(b), where
+        for k in a:
+            _same(a[k], b[k], f"{where}[{k!r}]")
+    elif isinstance(a, (tuple, list)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            _same(x, y, f"{where}[{i}]")
+    elif hasattr(a, "__dict__"):
+        _same(vars(a), vars(b), where)
+    else:
+        assert a == b or (a != a and b != b), (where, a, b)
+
+
+@pytest.fixture(scope="module")
+def derived_books() -> dict[str, PriceBook]:
+    books = {}
+    for cloud in ("aws", "gcp", "azure"):
+        book = PriceBook.load(clouds=[cloud])
+        derive_defaults(book, cloud)
+        books[cloud] = book
+    return books
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_a_packed_book_reads_back_exactly(derived_books, cloud):
+    state = derived_books[cloud].state()
+    data = pack(state, f"{cloud}-key")
+    back = unpack(data, f"{cloud}-key", PACK_CLASSES)
+    _same(state, back)
+    # the derived tables: every candidate table of the default policy, and the lookups built from the prices
+    assert {k[0] for k in back["_memo"]} >= {"instance_candidates", "database_candidates", "cache_candidates",
+                                              "pruned_fleet", "dr_class_prices", "most_capacity"}
+    assert {"_instance_index", "instance_arrays"} <= set(back)
+    assert len(data) < 8e6  # zstd columns: a pickle of the same state is 20-47 MB
+
+
+def test_a_pack_names_its_source_and_refuses_others():
+    data = pack({"x": 1.5, "inf": float("inf"), "t": (1, "a", None, True)}, "aws-one")
+    assert unpack(data, "aws-one", {}) == {"x": 1.5, "inf": float("inf"), "t": (1, "a", None, True)}
+    assert unpack(data, None, {})["t"] == (1, "a", None, True)
+    with pytest.raises(OtherKey):
+        unpack(data, "aws-two", {})
+
+
+@pytest.mark.parametrize("value, message", [
+    (np.array([1, "a"], dtype=object), "other than text"),
+    (pd.DataFrame({"c": np.array([1.0, "x"], dtype=object)}), "other than text"),
+    ({1, 2}, "a set cannot be packed"),
+    (np.array(["2026-01-01"], dtype="datetime64[D]"), "cannot be packed"),
+    (lambda: 1, "cannot be packed"),
+])
+def test_what_a_pack_cannot_hold_is_refused_by_name(value, message):
+    with pytest.raises(PackError, match=message):
+        pack({"v": value}, "k")
+
+
+def _rewritten(data: bytes, change) -> bytes:
+    """``data`` with its index (a dict) changed by ``change`` and its members kept."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    index = json.loads(src.read("index.json"))
+    change(index)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("index.json", json.dumps(index))
+        for info in src.infolist():
+            if info.filename != "index.json":
+                z.writestr(info.filename, src.read(info.filename))
+    return out.getvalue()
+
+
+def test_hostile_packs_are_refused_without_running_anything():
+    data = pack({"frame": pd.DataFrame({"a": [1.0, 2.0]}), "arr": np.arange(3)}, "k")
+    # a class the reader does not name: never looked up, never called
+    evil = _rewritten(data, lambda ix: ix["state"]["$dict"].append(
+        ["x", {"$object": "os.system", "state": {"$dict": []}}]))
+    with pytest.raises(PackError, match="class planner does not read"):
+        unpack(evil, "k", PACK_CLASSES)
+    # a member changed behind its SHA-256
+    src = zipfile.ZipFile(io.BytesIO(data))
+    name = next(n for n in src.namelist() if n != "index.json")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n in src.namelist():
+            z.writestr(n, src.read(n) if n != name else src.read(n)[:-8] + b"\0" * 8)
+    with pytest.raises(PackError, match="fails its SHA-256"):
+        unpack(out.getvalue(), "k", {})
+    # an object dtype slipped in as an array's dtype; a member the index does not list; junk
+    with pytest.raises(PackError, match="malformed"):
+        unpack(_rewritten(data, lambda ix: ix["state"]["$dict"][1][1].update(dtype="|O")), "k", {})
+    with pytest.raises(PackError, match="does not list"):
+        unpack(_rewritten(data, lambda ix: ix["members"].clear()), "k", {})
+    for junk in (b"", b"PK\x03\x04 not a zip", data[: len(data) // 2]):
+        with pytest.raises(PackError):
+            unpack(junk, "k", {})
+
+
+@pytest.fixture(scope="module")
+def packed_folder(tmp_path_factory) -> Path:
+    """A copy of the bundled tables with their books packed, as the wheel build leaves them."""
+    folder = tmp_path_factory.mktemp("book") / "pricing_data"
+    shutil.copytree(Path(str(bundled_folder())), folder, ignore=shutil.ignore_patterns("derived"))
+    written = build_packs(folder)
+    assert sorted(p.name for p in written) == ["aws.pack", "azure.pack", "gcp.pack"]
+    return folder
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_a_packed_book_is_read_instead_of_the_tables_and_derives_nothing(packed_folder, cloud, tmp_path,
+                                                                         monkeypatch, derived_books):
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(cache_dir))
+
+    def no_tables(*args, **kwargs):
+        raise AssertionError("the price tables were read: the packed book was not used")
+
+    monkeypatch.setattr(PriceBook, "load", classmethod(no_tables))
+    book = book_module._loaded(packed_folder, cloud, "pricing_data")
+    kept = book.kept_memo_size()
+    workloads = [Workload(peak_rps=p, cloud=cloud, region=REGION[cloud], availability_target=a, purchase_option=o)
+                 for p, a, o in ((0.5, 99.0, "on_demand"), (700, 99.95, "savings_3yr"), (40_000, 99.9, "optimise"))]
+    if cloud == "aws":  # the calibration workloads: every architecture the hand derivations expect
+        workloads += [r.workload for r in load_references(REPO / "tests" / "calibration")
+                      if r.workload.cloud == "aws"]
+    for w in workloads:
+        packed_plan = make_plan(w, book)
+        assert packed_plan.to_dict() == make_plan(w, derived_books[cloud]).to_dict()
+    assert book.kept_memo_size() == kept  # nothing derived at run time
+    book_module.remember(book)
+    assert not cache_dir.exists() or not list(cache_dir.glob("*.pack"))  # and nothing cached per install
+
+
+def test_a_stale_or_broken_pack_falls_back_to_the_tables(packed_folder, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "pricing_data"
+    shutil.copytree(packed_folder, folder)
+    monkeypatch.setenv("PLANNER_CACHE_DIR", "off")
+    # prices refreshed after the pack was written: its key no longer matches, silently unused
+    manifest = folder / "MANIFEST.csv"
+    manifest.write_bytes(manifest.read_bytes() + b"\n")
+    assert cache.read_packed(packed_path(folder, "aws"), cache.content_key(folder, "aws"), PACK_CLASSES) is None
+    assert capsys.readouterr().err == ""
+    # a pack cut short: said once, and the tables are read
+    shutil.copy(packed_folder / "MANIFEST.csv", manifest)
+    path = packed_path(folder, "aws")
+    path.write_bytes(path.read_bytes()[:100_000])
+    book = book_module._loaded(folder, "aws", "x")
+    assert "cannot be used" in capsys.readouterr().err
+    assert book.instance_price("aws", "us-east-1", "ec2", "m5.large").hourly_usd == 0.096
