@@ -21,6 +21,8 @@ from planner.pricing.loader import bundled_folder
 from planner.pricing.packed import OtherKey, PackError, pack, unpack
 from planner.running.book_build import build_packs, derive_defaults
 from planner.running.calibration import load_references
+from planner.running.uncertainty.plans import make_uncertain_plan
+from planner.running.uncertainty.ranges import uncertain_from_dict
 from planner.workload.model import Workload
 
 REPO = Path(__file__).resolve().parents[1]
@@ -164,6 +166,10 @@ def test_a_packed_book_is_read_instead_of_the_tables_and_derives_nothing(packed_
     for w in workloads:
         packed_plan = make_plan(w, book)
         assert packed_plan.to_dict() == make_plan(w, derived_books[cloud]).to_dict()
+    # a plan with ranges, whose tornado re-plans under each policy default halved and raised by half
+    ranged = uncertain_from_dict({"cloud": cloud, "region": REGION[cloud], "peak_rps": {"low": 50, "high": 2000},
+                                  "data_size_gb": {"low": 10, "high": 900}})
+    make_uncertain_plan(ranged, samples=40, seed=1, book=book)
     assert book.kept_memo_size() == kept  # nothing derived at run time
     book_module.remember(book)
     assert not cache_dir.exists() or not list(cache_dir.glob("*.pack"))  # and nothing cached per install

@@ -20,6 +20,8 @@ from planner.plan.model import make_plan
 from planner.pricing import cache
 from planner.pricing.book import PriceBook, packed_path
 from planner.pricing.loader import manifest_clouds
+from planner.running.uncertainty.plans import make_uncertain_plan
+from planner.running.uncertainty.ranges import uncertain_from_dict
 from planner.workload.model import Workload
 
 # Workloads whose plans reach every table the default policy derives: the example's load, and loads, targets
@@ -36,11 +38,14 @@ REACHING: tuple[dict[str, object], ...] = (
 
 
 def derive_defaults(book: PriceBook, cloud: str) -> None:
-    """Plan the :data:`REACHING` workloads on ``book`` (their plans are dropped: what stays is what the book
-    derived on the way)."""
+    """Plan the :data:`REACHING` workloads on ``book``, and one with ranges (whose tornado re-plans the medians
+    under each policy default halved and raised by half: tables of their own); the plans are dropped, what
+    stays is what the book derived on the way."""
     region = catalog_for(cloud).default_region
     for fields in REACHING:
         make_plan(Workload(**{"cloud": cloud, "region": region, **fields}), book)
+    ranged = uncertain_from_dict({"cloud": cloud, "region": region, "peak_rps": {"low": 300, "high": 900}})
+    make_uncertain_plan(ranged, samples=100, seed=0, book=book)
 
 
 def build_packs(folder: Path, clouds: Sequence[str] | None = None,
