@@ -26,21 +26,24 @@ class BuildPyWithPackedBooks(build_py):
         if self.editable_mode:  # an editable install reads the source tree, which keeps no packed books
             return
         build_lib = Path(self.build_lib).resolve()
+        target = build_lib / "pricing_data" / "derived"
+        shutil.rmtree(target, ignore_errors=True)  # never the packs of an earlier build (of other tables or code)
         with tempfile.TemporaryDirectory() as tmp:
             # packed from a copy of what the wheel will hold, so the code digest the packs are keyed by is the
             # installed modules' (planner.pricing.cache.code_digest)
             shutil.copytree(build_lib / "planner", Path(tmp, "planner"), ignore=shutil.ignore_patterns("__pycache__"))
             shutil.copytree(build_lib / "pricing_data", Path(tmp, "pricing_data"),
                             ignore=shutil.ignore_patterns("derived", "__pycache__"))
-            env = {**os.environ, "PYTHONPATH": tmp, "PLANNER_CACHE_DIR": "off"}
+            # prepended: pip's isolated build environment reaches its packages through PYTHONPATH too
+            path = os.pathsep.join(p for p in (tmp, os.environ.get("PYTHONPATH", "")) if p)
+            env = {**os.environ, "PYTHONPATH": path, "PLANNER_CACHE_DIR": "off"}
             done = subprocess.run([sys.executable, "-m", "planner.running.book_build", str(Path(tmp, "pricing_data"))],
                                   cwd=tmp, env=env, capture_output=True, text=True)
             if done.returncode:
                 print("warning: the price books were not packed; planner will derive their tables on first use:\n"
                       + done.stderr[-4000:], file=sys.stderr)
                 return
-            target = build_lib / "pricing_data" / "derived"
-            target.mkdir(parents=True, exist_ok=True)
+            target.mkdir(parents=True)
             for pack in Path(tmp, "pricing_data", "derived").glob("*.pack"):
                 shutil.copy2(pack, target / pack.name)
                 print(f"packed {target / pack.name} ({pack.stat().st_size / 1e6:.1f} MB)")

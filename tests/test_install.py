@@ -79,3 +79,29 @@ def test_installed_wheel_plans_from_its_packed_books_and_caches_nothing(installe
 
     here = make_plan(Workload(peak_rps=500, cloud="gcp", region="us-central1"), PriceBook.load(clouds=["gcp"]))
     assert usd == here.recommended.monthly_usd
+
+
+def test_the_installed_planner_carries_its_packed_books():
+    # .ci/run installs the project as the README says (pip install ".[test]": an isolated build, where the
+    # packing runs with the build environment's libraries); that wheel must hold the packs, or every first run
+    # parses and derives the tables again
+    import importlib.metadata
+    import site
+
+    from planner.pricing import cache
+    from planner.pricing.book import PACK_CLASSES
+
+    # the environment's installed copy (not the checkout's planner.egg-info, which the build leaves here)
+    found = list(importlib.metadata.distributions(name="planner", path=site.getsitepackages()))
+    if not found:
+        pytest.skip("planner is not installed in this environment's site-packages")
+    dist = found[0]
+    direct = dist.read_text("direct_url.json")
+    if direct and json.loads(direct).get("dir_info", {}).get("editable"):
+        pytest.skip("an editable install reads the source tree, which keeps no packs")
+    packs = {str(f) for f in dist.files or [] if str(f).startswith("pricing_data/derived/")}
+    assert packs == {f"pricing_data/derived/{c}.pack" for c in ("aws", "azure", "gcp")}
+    folder = Path(str(dist.locate_file("pricing_data")))
+    state = cache.read_packed(folder / "derived" / "gcp.pack", cache.content_key(folder, "gcp"), PACK_CLASSES,
+                              signed=False)
+    assert state is not None and len(state["_memo"]) > 10

@@ -138,7 +138,7 @@ def test_hostile_packs_are_refused_without_running_anything():
 
 @pytest.fixture(scope="module")
 def packed_folder(tmp_path_factory) -> Path:
-    """A copy of the bundled tables with their books packed, as the wheel build leaves them."""
+    """A copy of the bundled tables with their books packed, as the wheel build leaves them (not sealed)."""
     folder = tmp_path_factory.mktemp("book") / "pricing_data"
     shutil.copytree(Path(str(bundled_folder())), folder, ignore=shutil.ignore_patterns("derived"))
     written = build_packs(folder)
@@ -146,20 +146,45 @@ def packed_folder(tmp_path_factory) -> Path:
     return folder
 
 
+def _as_bundled(folder: Path, monkeypatch) -> None:
+    """Plans read ``folder`` as the installed package's tables."""
+    monkeypatch.setattr(book_module, "bundled_folder", lambda: folder)
+
+
+def _no_tables(monkeypatch) -> None:
+    def no_tables(*args, **kwargs):
+        raise AssertionError("the price tables were read: the packed book was not used")
+
+    monkeypatch.setattr(PriceBook, "load", classmethod(no_tables))
+
+
+# what users plan, as a reviewer listed it: CDN, queue, object lifecycle, key-value, spot, tight RTO/RPO
+VARIANTS = (
+    {"peak_rps": 500, "data_size_gb": 100, "object_storage_gb": 500},
+    {"peak_rps": 3000, "cdn": "always", "public": True, "cacheable_fraction": 0.6, "object_storage_gb": 50000},
+    {"peak_rps": 200, "async_jobs_per_second": 100, "job_cpu_ms": 300},
+    {"peak_rps": 200, "object_storage_gb": 5000, "object_storage_access": "archive", "object_cool_after_days": 90,
+     "object_retention_days": 365},
+    {"peak_rps": 2000, "data_model": "key_value", "data_size_gb": 50, "availability_target": 99.95},
+    {"peak_rps": 20000, "purchase_option": "spot_mix", "availability_target": 99.95, "data_size_gb": 2000,
+     "monthly_growth": 0.04},
+    {"peak_rps": 0.5, "availability_target": 99.0, "rto_minutes": 1440, "rpo_minutes": 1440},
+    {"peak_rps": 500, "rto_minutes": 5, "rpo_minutes": 1, "availability_target": 99.99},
+    {"peak_rps": 500, "latency_target_ms": 80, "cacheable_fraction": 0.9},
+    {"peak_rps": 40_000, "purchase_option": "optimise", "availability_target": 99.9},
+)
+
+
 @pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
 def test_a_packed_book_is_read_instead_of_the_tables_and_derives_nothing(packed_folder, cloud, tmp_path,
                                                                          monkeypatch, derived_books):
     cache_dir = tmp_path / "cache"
     monkeypatch.setenv("PLANNER_CACHE_DIR", str(cache_dir))
-
-    def no_tables(*args, **kwargs):
-        raise AssertionError("the price tables were read: the packed book was not used")
-
-    monkeypatch.setattr(PriceBook, "load", classmethod(no_tables))
-    book = book_module._loaded(packed_folder, cloud, "pricing_data")
+    _as_bundled(packed_folder, monkeypatch)
+    _no_tables(monkeypatch)
+    book = book_module._loaded(None, cloud, "pricing_data")
     kept = book.kept_memo_size()
-    workloads = [Workload(peak_rps=p, cloud=cloud, region=REGION[cloud], availability_target=a, purchase_option=o)
-                 for p, a, o in ((0.5, 99.0, "on_demand"), (700, 99.95, "savings_3yr"), (40_000, 99.9, "optimise"))]
+    workloads = [Workload(**{"cloud": cloud, "region": REGION[cloud], **v}) for v in VARIANTS]
     if cloud == "aws":  # the calibration workloads: every architecture the hand derivations expect
         workloads += [r.workload for r in load_references(REPO / "tests" / "calibration")
                       if r.workload.cloud == "aws"]
@@ -175,19 +200,83 @@ def test_a_packed_book_is_read_instead_of_the_tables_and_derives_nothing(packed_
     assert not cache_dir.exists() or not list(cache_dir.glob("*.pack"))  # and nothing cached per install
 
 
+def _altered_pack(folder: Path, cloud: str) -> bytes:
+    """A pack of ``folder``'s ``cloud`` with the right key and every instance price a tenth: what someone
+    handing over a price folder could plant beside its tables."""
+    book = PriceBook.load(folder, clouds=[cloud])
+    book.instance_prices = book.instance_prices.assign(hourly_usd=book.instance_prices.hourly_usd / 10)
+    return pack(book.state(), cache.content_key(folder, cloud))
+
+
+def test_a_pack_outside_the_package_is_read_only_when_this_account_sealed_it(packed_folder, tmp_path, monkeypatch):
+    folder = tmp_path / "handed-over"
+    shutil.copytree(packed_folder, folder)
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    packed_path(folder, "aws").write_bytes(_altered_pack(folder, "aws"))
+    # a folder given with --price-book: its tables are read and validated, the planted pack never
+    book = book_module._loaded(folder, "aws", "x")
+    assert book.instance_price("aws", "us-east-1", "ec2", "m5.large").hourly_usd == 0.096
+    # sealed under another account's cache key: not read either
+    state = _fresh_state(folder)
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "other-account"))
+    cache.write_packed(packed_path(folder, "aws"), cache.content_key(folder, "aws"), state, signed=True)
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache-2"))
+    _no_tables(monkeypatch)
+    with pytest.raises(AssertionError, match="the price tables were read"):
+        book_module._loaded(folder, "aws", "x")
+    # sealed by this account (planner prices update does): read, and nothing is derived
+    cache.write_packed(packed_path(folder, "aws"), cache.content_key(folder, "aws"), state, signed=True)
+    book = book_module._loaded(folder, "aws", "x")
+    assert book.instance_price("aws", "us-east-1", "ec2", "m5.large").hourly_usd == 0.096
+    # and the package's own packs are not sealed: the installed files are trusted as its code is
+    monkeypatch.setenv("PLANNER_CACHE_DIR", "off")
+    _as_bundled(packed_folder, monkeypatch)
+    assert book_module._loaded(None, "aws", "pricing_data").kept_memo_size() > 10
+
+
+def _fresh_state(folder: Path) -> dict:
+    book = PriceBook.load(folder, clouds=["aws"])
+    derive_defaults(book, "aws")
+    return book.state()
+
+
+@pytest.mark.parametrize("state, message", [
+    ({}, "missing"),
+    ({"kept_memo_size": 3}, "unknown"),
+    ({"manifest": "not a table"}, "wrong type"),
+])
+def test_a_state_that_is_not_a_books_is_refused(derived_books, state, message):
+    good = derived_books["aws"].state()
+    broken = {} if not state else {**good, **state}
+    with pytest.raises(PackError, match=message):
+        PriceBook.from_state(broken)
+    assert "label" not in good and "cache_key" not in good  # where a book was read from is not packed
+
+
+def test_a_deeply_nested_index_is_refused_as_a_bad_pack():
+    nested = io.BytesIO()
+    with zipfile.ZipFile(nested, "w") as z:
+        z.writestr("index.json", '{"format": "planner-packed-book/1", "key": "k", "members": {}, "state": '
+                   + '{"$list": [' * 200_000 + "]}" * 200_000 + "}")
+    with pytest.raises(PackError):  # Python's recursion limit, as a bad pack rather than a traceback
+        unpack(nested.getvalue(), "k", {})
+
+
 def test_a_stale_or_broken_pack_falls_back_to_the_tables(packed_folder, tmp_path, monkeypatch, capsys):
     folder = tmp_path / "pricing_data"
     shutil.copytree(packed_folder, folder)
     monkeypatch.setenv("PLANNER_CACHE_DIR", "off")
+    _as_bundled(folder, monkeypatch)
     # prices refreshed after the pack was written: its key no longer matches, silently unused
     manifest = folder / "MANIFEST.csv"
     manifest.write_bytes(manifest.read_bytes() + b"\n")
-    assert cache.read_packed(packed_path(folder, "aws"), cache.content_key(folder, "aws"), PACK_CLASSES) is None
+    assert cache.read_packed(packed_path(folder, "aws"), cache.content_key(folder, "aws"), PACK_CLASSES,
+                             signed=False) is None
     assert capsys.readouterr().err == ""
     # a pack cut short: said once, and the tables are read
     shutil.copy(packed_folder / "MANIFEST.csv", manifest)
     path = packed_path(folder, "aws")
     path.write_bytes(path.read_bytes()[:100_000])
-    book = book_module._loaded(folder, "aws", "x")
+    book = book_module._loaded(None, "aws", "x")
     assert "cannot be used" in capsys.readouterr().err
     assert book.instance_price("aws", "us-east-1", "ec2", "m5.large").hourly_usd == 0.096

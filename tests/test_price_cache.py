@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -93,12 +94,15 @@ def test_two_installs_keep_their_books_and_old_pickles_go(cache_in):
     # two virtualenvs of different versions planning in turn used to delete each other's cache every run
     state = _fresh_book().state()
     cache_in.mkdir()
-    (cache_in / "pricebook-aws-0123.pickle").write_bytes(b"an older planner's cache")
+    (cache_in / "pricebook-aws-0123.pickle").write_bytes(b"an older planner's cache, unused for a month")
+    month_ago = time.time() - 30 * 86_400
+    os.utime(cache_in / "pricebook-aws-0123.pickle", (month_ago, month_ago))
+    (cache_in / "pricebook-aws-4567.pickle").write_bytes(b"an older planner's cache, still in use")
     for key in ("aws-one", "aws-two", "gcp-one", "aws-three", "aws-one"):
         assert cache.save(key, state)
     names = sorted(p.name for p in cache_in.iterdir())
-    assert names == ["cache.key", "pricebook-aws-one.pack", "pricebook-aws-three.pack", "pricebook-aws-two.pack",
-                     "pricebook-gcp-one.pack"]
+    assert names == ["cache.key", "pricebook-aws-4567.pickle", "pricebook-aws-one.pack", "pricebook-aws-three.pack",
+                     "pricebook-aws-two.pack", "pricebook-gcp-one.pack"]
     assert cache.save("aws-four", state)  # a fourth key: the least recently written of aws goes
     assert not (cache_in / "pricebook-aws-two.pack").exists() and (cache_in / "pricebook-gcp-one.pack").exists()
 

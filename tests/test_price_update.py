@@ -593,10 +593,14 @@ def test_the_cli_update_packs_the_refreshed_book(cache, api, monkeypatch, tmp_pa
     folder = cache / "current"
     for cloud in ("aws", "azure", "gcp"):
         state = book_cache.read_packed(packed_path(folder, cloud), book_cache.content_key(folder, cloud),
-                                       PACK_CLASSES)
+                                       PACK_CLASSES, signed=True)
         assert state is not None and len(state["_memo"]) > 10
+        # sealed with this account's cache key: unsealed, the pack is not read
+        assert book_cache.read_packed(packed_path(folder, cloud), book_cache.content_key(folder, cloud),
+                                      PACK_CLASSES, signed=False) is None
     packed = PriceBook.from_state(book_cache.read_packed(packed_path(folder, "azure"),
-                                                         book_cache.content_key(folder, "azure"), PACK_CLASSES))
+                                                         book_cache.content_key(folder, "azure"), PACK_CLASSES,
+                                                         signed=True))
     assert packed.instance_price("azure", "eastus", "postgresql_flexible", "GP_Standard_D2ds_v5").hourly_usd == 0.178
     default_book.cache_clear()
     assert default_book("azure").kept_memo_size() == packed.kept_memo_size()  # read from the pack

@@ -237,7 +237,7 @@ def _pack_books(folder: Path) -> None:
     from planner.running.book_build import build_packs
 
     try:
-        build_packs(folder)
+        build_packs(folder, signed=True)
     except Exception as e:  # noqa: BLE001 - packing only saves time at start-up
         print(f"warning: the refreshed book's tables were not packed ({type(e).__name__}: {e}); plans derive them "
               "on first use", file=sys.stderr)

@@ -112,20 +112,40 @@ class PriceBook:
                                 "service_positions"})
 
     def state(self) -> dict[str, object]:
-        """What is kept of the book on disk or sent to another process: its tables, lookups and the derived
-        tables worth keeping (:attr:`TRANSIENT_MEMO` aside)."""
+        """What a pack keeps of the book (:mod:`planner.pricing.packed`): its tables, lookups and the derived
+        tables worth keeping (:attr:`TRANSIENT_MEMO` aside); not where it was read from or how it is named."""
+        return {k: v for k, v in self.__getstate__().items() if k in self.PACKED}
+
+    def __getstate__(self) -> dict[str, object]:  # a pickle (a Dask worker's copy) keeps the name and key too
         state = self.__dict__.copy()
         state.pop("_recent_factorized", None)  # arrays of one run, keyed by identity
         state["_memo"] = {k: v for k, v in self._memo.items() if k[0] not in self.TRANSIENT_MEMO}
         return state
 
-    __getstate__ = state
+    TABLES = ("manifest", "specs", "instance_prices", "service_prices", "region_table", "sources")
+    # what a pack holds: the tables, the derived ones, and the lookups built from the tables (when built)
+    PACKED = frozenset({*TABLES, "_memo", "instance_arrays", "service_arrays", "_instance_index", "_service_index"})
 
     @classmethod
     def from_state(cls, state: dict[str, object]) -> PriceBook:
-        """A book from :meth:`state` (as read back from a pack)."""
+        """A book from :meth:`state` (as read back from a pack), named by its caller; a state that is not a
+        book's (a missing table, an attribute a book has not, a value of the wrong type) raises
+        :class:`~planner.pricing.packed.PackError`."""
+        from planner.pricing.packed import PackError
+
+        lookups = {"instance_arrays": dict, "service_arrays": dict, "_instance_index": KeyIndex,
+                   "_service_index": KeyIndex, "_memo": dict}
+        strange = [k for k in state if k not in cls.PACKED]
+        missing = [k for k in (*cls.TABLES, "_memo") if k not in state]
+        wrong = [k for k, v in state.items() if k in cls.TABLES and not isinstance(v, pd.DataFrame)
+                 or k in lookups and not isinstance(v, lookups[k])]
+        if strange or missing or wrong:
+            raise PackError(f"not a price book's state (unknown: {strange}, missing: {missing}, wrong type: {wrong})")
+        if not all(isinstance(k, tuple) and k and isinstance(k[0], str) for k in state["_memo"]):  # type: ignore
+            raise PackError("not a price book's state (a derived table under a key that is not a tuple)")
         book = cls.__new__(cls)
         book.__dict__.update(state)
+        book.label, book.cache_key, book.cached_memo_size = "", None, -1
         return book
 
     def kept_memo_size(self) -> int:
@@ -539,13 +559,14 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
 
     source = folder or bundled_folder()
     key = cache.fingerprint(source, cloud) if isinstance(source, Path) else None  # a zipped install: not cached
-    state = cache.load(key, PACK_CLASSES) if key else None
-    if state is None and isinstance(source, Path):
+    book = _from_state(cache.load(key, PACK_CLASSES)) if key else None
+    if book is None and isinstance(source, Path):
         packed_key = cache.content_key(source, cloud)
         if packed_key:
-            state = cache.read_packed(packed_path(source, cloud), packed_key, PACK_CLASSES)
-    if state is not None:
-        book = PriceBook.from_state(state)
+            # the package's own packs, or a refreshed book's sealed with this account's cache key
+            book = _from_state(cache.read_packed(packed_path(source, cloud), packed_key, PACK_CLASSES,
+                                                 signed=folder is not None))
+    if book is not None:
         book.cache_key = key
         book.cached_memo_size = book.kept_memo_size()
     else:
@@ -554,6 +575,20 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
         remember(book)
     book.label = label
     return book
+
+
+def _from_state(state: dict[str, object] | None) -> PriceBook | None:
+    """A book from a state read back (None: there was none, or it is not a book's, which is said)."""
+    from planner.pricing.packed import PackError
+
+    if state is None:
+        return None
+    try:
+        return PriceBook.from_state(state)
+    except PackError as e:
+        print(f"planner: a packed price book could not be used ({e}); the price tables are read instead",
+              file=sys.stderr)
+        return None
 
 
 def packed_path(folder: Path, cloud: str) -> Path:

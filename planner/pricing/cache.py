@@ -4,11 +4,13 @@ validating 160,000 price rows and deriving the candidate tables again.
 Two places hold such a book, both in the pack format of :mod:`planner.pricing.packed` (Arrow and NumPy arrays
 in a ZIP with a JSON index: reading one never runs code):
 
-* **Built with the package** (``pricing_data/derived/<cloud>.pack``, by the wheel build; ``derived/`` of a
-  refreshed price folder, by ``planner prices update``): the tables with every derived table the default sizing
-  policy uses, keyed by :func:`content_key` (the manifest, which carries every table's SHA-256, the tables'
-  sizes, the text of planner's modules and pandas' major version). Nothing is derived or written on a first run,
-  and every install of the same planner and prices reads the same file.
+* **Built with the package** (``pricing_data/derived/<cloud>.pack``, by the wheel build) and **beside a refreshed
+  book** (``derived/`` of its folder, by ``planner prices update``): the tables with every derived table the
+  default sizing policy uses, keyed by :func:`content_key` (the manifest, which carries every table's SHA-256,
+  the tables' sizes, the text of planner's modules and pandas' major version). Nothing is derived or written
+  on a first run, and every install of the same planner and prices reads the same file. The package's packs
+  are trusted as its code is; a refreshed book's are sealed with the cache's HMAC key below and read only
+  when the seal holds (:func:`read_packed`), so a pack in a price folder someone hands over is never read.
 * **The user's cache**, for what a run derives beyond that (a policy of its own; a source checkout, which has no
   packed book): one file per cloud and key, keyed by :func:`fingerprint` (the same, with each table's
   modification time). A few keys are kept per cloud, so two installs of different versions do not rebuild
@@ -33,7 +35,8 @@ import platform
 import secrets
 import stat
 import sys
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -138,6 +141,24 @@ def _mac(secret: bytes, data: bytes | memoryview) -> bytes:
     return hmac.new(secret, data, hashlib.sha256).digest()
 
 
+def _sealed(secret: bytes, body: bytes) -> Callable[[IO[bytes]], None]:
+    """A writer of ``body`` behind the header and its HMAC under ``secret``."""
+    def write(fh: IO[bytes]) -> None:
+        fh.write(MAGIC + _mac(secret, body))
+        fh.write(body)
+
+    return write
+
+
+def _opened(data: bytes, secret: bytes) -> bytes | None:
+    """The body of sealed ``data``; None when it has no header (another format) or fails its HMAC."""
+    head = len(MAGIC) + hashlib.sha256().digest_size
+    if not data.startswith(MAGIC):
+        return None
+    body = memoryview(data)[head:]
+    return bytes(body) if hmac.compare_digest(data[len(MAGIC):head], _mac(secret, body)) else None
+
+
 def load(key: str, classes: Mapping[str, type]) -> dict[str, Any] | None:
     """The cached state for ``key`` (objects rebuilt only for ``classes``), or None when there is none, it
     cannot be read, or it fails its HMAC (then it is deleted, to be rebuilt, and one line on stderr says so)."""
@@ -151,19 +172,17 @@ def load(key: str, classes: Mapping[str, type]) -> dict[str, Any] | None:
         data = read_limited(path, MAX_CACHE_BYTES, "price cache")
     except InputFileError:  # gone, unreadable or too large: rebuilt
         return None
-    head = len(MAGIC) + hashlib.sha256().digest_size
-    body = memoryview(data)[head:]
-    if not data.startswith(MAGIC):  # another format (a cache of an older planner): rebuilt
-        path.unlink(missing_ok=True)
-        return None
-    if not hmac.compare_digest(data[len(MAGIC):head], _mac(secret, body)):
-        print(f"planner: the price cache {path} failed its integrity check (truncated, edited, or not written "
-              "by planner under this account): rebuilt from the price tables", file=sys.stderr)
+    body = _opened(data, secret)
+    if body is None:
+        if data.startswith(MAGIC):  # (without the header: another format, an older planner's, rebuilt quietly)
+            print(f"planner: the price cache {path} failed its integrity check (truncated, edited, or not written "
+                  "by planner under this account): rebuilt from the price tables", file=sys.stderr)
         path.unlink(missing_ok=True)
         return None
     try:
-        return unpack(bytes(body), key, classes)
+        return unpack(body, key, classes)
     except PackError:  # written by an incompatible version under the same key: rebuilt
+        path.unlink(missing_ok=True)
         return None
 
 
@@ -178,40 +197,52 @@ def save(key: str | None, state: Mapping[str, Any]) -> bool:
         secret = _secret(path.parent)
         if secret is None:
             return False
-        body = pack(state, key)
-
-        def write(fh: IO[bytes]) -> None:
-            fh.write(MAGIC + _mac(secret, body))
-            fh.write(body)
-
-        write_atomic(path, write)
+        write_atomic(path, _sealed(secret, pack(state, key)))
         _evict(path.parent, key.split("-", 1)[0], keep=path)
     except Exception:  # noqa: BLE001 - read-only home, full disk, an unpackable state: the cache only saves time
         return False
     return True
 
 
+OLD_FORMAT_DAYS = 7
+
+
 def _evict(folder: Path, cloud: str, keep: Path) -> None:
-    """Remove the files of older planners (pickles) and all but the newest :data:`KEPT_PER_CLOUD` books of
-    ``cloud``."""
+    """Remove all but the newest :data:`KEPT_PER_CLOUD` books of ``cloud``, and the pickles of older planners
+    not rewritten for :data:`OLD_FORMAT_DAYS` (an older planner still in use keeps its own)."""
+    now = time.time()
     for old in folder.glob("pricebook-*.pickle"):
-        old.unlink(missing_ok=True)
+        if now - old.stat().st_mtime > OLD_FORMAT_DAYS * 86_400:
+            old.unlink(missing_ok=True)
     mine = sorted(folder.glob(f"pricebook-{cloud}-*.pack"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in [p for p in mine if p != keep][KEPT_PER_CLOUD - 1:]:
         old.unlink(missing_ok=True)
 
 
-def read_packed(path: Path, key: str, classes: Mapping[str, type]) -> dict[str, Any] | None:
-    """The state of a book packed with the package or a refreshed price folder (``derived/<cloud>.pack``), or
-    None when there is none or it was packed from other tables or code (``key``: :func:`content_key`). A pack
-    that is there but does not read (a truncated file, a member failing its SHA-256) is said on stderr."""
+def read_packed(path: Path, key: str, classes: Mapping[str, type], *, signed: bool) -> dict[str, Any] | None:
+    """The state of a book packed beside its tables (``derived/<cloud>.pack``), or None when there is none or it
+    was packed from other tables or code (``key``: :func:`content_key`).
+
+    A pack installed with the package (``signed`` False) is trusted as the package's code is. Any other
+    (a refreshed book's, by ``planner prices update``) is read only when sealed with this account's cache key
+    (:func:`write_packed`): a pack in a folder someone else gave, or one the account did not write, is not
+    read at all, and the folder's tables are read and validated instead. A pack that is there and should be
+    read but does not (a truncated file, a member failing its SHA-256) is said on stderr."""
     if not path.is_file():
         return None
     try:
         data = read_limited(path, MAX_CACHE_BYTES, "packed price book")
-        return unpack(data, key, classes)
     except InputFileError:
         return None
+    if signed:
+        folder = cache_dir()
+        secret = _secret(folder) if folder is not None else None
+        body = _opened(data, secret) if secret is not None else None
+        if body is None:
+            return None
+        data = body
+    try:
+        return unpack(data, key, classes)
     except OtherKey:  # a pack of the previous prices, beside a refreshed folder's new tables
         return None
     except PackError as e:
@@ -220,8 +251,17 @@ def read_packed(path: Path, key: str, classes: Mapping[str, type]) -> dict[str, 
         return None
 
 
-def write_packed(path: Path, key: str, state: Mapping[str, Any]) -> None:
-    """Write ``state`` as the pack ``path`` for ``key`` (whole or not at all)."""
+def write_packed(path: Path, key: str, state: Mapping[str, Any], *, signed: bool) -> None:
+    """Write ``state`` as the pack ``path`` for ``key`` (whole or not at all); ``signed``: sealed with this
+    account's cache key, as :func:`read_packed` reads packs outside the package. Raises :class:`OSError` when it
+    cannot be written or sealed (the cache switched off)."""
     body = pack(state, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, lambda fh: fh.write(body))
+    if not signed:
+        write_atomic(path, lambda fh: fh.write(body))
+        return
+    folder = cache_dir()
+    secret = _secret(folder) if folder is not None else None
+    if secret is None:
+        raise OSError("the price-book cache, whose key seals a refreshed book's packs, is switched off or unusable")
+    write_atomic(path, _sealed(secret, body))

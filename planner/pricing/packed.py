@@ -58,14 +58,16 @@ def pack(state: Mapping[str, Any], key: str) -> bytes:
 def unpack(data: bytes, key: str | None, classes: Mapping[str, type]) -> dict[str, Any]:
     """The state packed in ``data``; :class:`PackError` when it is not a pack, was packed for another ``key``
     (None: any), a member fails its SHA-256, or it names a class not in ``classes``."""
+    if not data.startswith(b"PK\x03\x04"):  # a ZIP reader would also take one behind other bytes
+        raise PackError("not a price-book pack (no ZIP archive at its start)")
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         info = z.getinfo(INDEX)
         if info.file_size > MAX_INDEX_BYTES or len(z.infolist()) > MAX_MEMBERS:
             raise PackError("the pack's index or member count is out of bounds")
         index = json.loads(z.read(INDEX))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise PackError(f"not a price-book pack ({e})") from None
+    except Exception as e:  # noqa: BLE001 - a damaged archive or index (deep nesting included)
+        raise PackError(f"not a price-book pack ({type(e).__name__}: {str(e)[:200]})") from None
     if not isinstance(index, dict) or index.get("format") != FORMAT:
         raise PackError(f"not a {FORMAT} file")
     if key is not None and index.get("key") != key:
@@ -78,8 +80,8 @@ def unpack(data: bytes, key: str | None, classes: Mapping[str, type]) -> dict[st
         state = reader.decode(index.get("state"))
     except PackError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as e:
-        raise PackError(f"a member of the pack cannot be read ({type(e).__name__}: {e})") from None
+    except Exception as e:  # noqa: BLE001 - whatever a malformed file makes Arrow, NumPy or JSON raise
+        raise PackError(f"a member of the pack cannot be read ({type(e).__name__}: {str(e)[:200]})") from None
     if not isinstance(state, dict):
         raise PackError("the pack holds no state")
     return state

@@ -46,12 +46,16 @@ def derive_defaults(book: PriceBook, cloud: str) -> None:
         make_plan(Workload(**{"cloud": cloud, "region": region, **fields}), book)
     ranged = uncertain_from_dict({"cloud": cloud, "region": region, "peak_rps": {"low": 300, "high": 900}})
     make_uncertain_plan(ranged, samples=100, seed=0, book=book)
+    # every free allowance the cloud's catalog names (a queue's, a CDN's), whichever architecture bills it
+    for service, item in catalog_for(cloud).allowances.values():
+        book.allowance(cloud, service, item)
 
 
-def build_packs(folder: Path, clouds: Sequence[str] | None = None,
+def build_packs(folder: Path, clouds: Sequence[str] | None = None, *, signed: bool = False,
                 progress: Callable[[str], None] | None = None) -> list[Path]:
     """Pack each cloud's book of the price folder ``folder`` (every cloud of its manifest unless ``clouds``)
-    into ``folder/derived``; the paths written."""
+    into ``folder/derived``; the paths written. ``signed``: sealed with this account's cache key, as planner
+    reads packs outside its package (a refreshed book's); the package's own are not."""
     written = []
     for cloud in clouds or manifest_clouds(folder):
         if progress:
@@ -62,7 +66,7 @@ def build_packs(folder: Path, clouds: Sequence[str] | None = None,
         book = PriceBook.load(folder, clouds=[cloud])
         derive_defaults(book, cloud)
         path = packed_path(folder, cloud)
-        cache.write_packed(path, key, book.state())
+        cache.write_packed(path, key, book.state(), signed=signed)
         written.append(path)
     return written
 
