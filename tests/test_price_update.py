@@ -605,3 +605,17 @@ def test_the_cli_update_packs_the_refreshed_book(cache, api, monkeypatch, tmp_pa
     default_book.cache_clear()
     assert default_book("azure").kept_memo_size() == packed.kept_memo_size()  # read from the pack
     assert not list((tmp_path / "book-cache").glob("*.pack"))  # and nothing cached besides
+
+
+def test_an_update_that_cannot_pack_still_installs(cache, api, monkeypatch, capsys):
+    # the cache switched off: no key to seal the packs with; the book is installed and derived on first use
+    monkeypatch.setattr(azure, "API", api[0])
+    monkeypatch.setenv("PLANNER_CACHE_DIR", "off")
+    assert main(["prices", "update", "--cloud", "azure", "--regions", "eastus", "--allow-shrink", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: the refreshed book's tables were not packed" in err and "switched off" in err
+    assert not list((cache / "current").glob("derived/*.pack"))
+    default_book.cache_clear()
+    book = default_book("azure")
+    assert book.label.startswith("price cache (updated ")
+    assert book.instance_price("azure", "eastus", "postgresql_flexible", "GP_Standard_D2ds_v5").hourly_usd == 0.178

@@ -217,9 +217,10 @@ def _update(cloud: str, regions: str | None, allow_shrink: bool, quiet: bool) ->
                     bar.update(task, completed=done, total=total)
 
             result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE, progress=shown,
-                            prepare=_pack_books)
+                            prepare=lambda folder: _pack_books(folder, show))
     else:
-        result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE, prepare=_pack_books)
+        result = update(cloud, wanted, min_share=0.0 if allow_shrink else MIN_SHARE,
+                        prepare=lambda folder: _pack_books(folder, show))
     left = f"; {result.unknown_skus:,} priced size(s) without a spec left out" if result.unknown_skus else ""
     print(f"updated {result.rows:,} {cloud} prices in {len(result.regions)} region(s) from {result.source}{left} "
           f"-> {result.folder}", file=sys.stderr)
@@ -231,13 +232,21 @@ def _update(cloud: str, regions: str | None, allow_shrink: bool, quiet: bool) ->
     return 0
 
 
-def _pack_books(folder: Path) -> None:
-    """Pack the refreshed book's clouds with their derived tables, as the wheel build packs the bundled ones; a
-    failure is said, and the book is installed without them (derived on first use instead)."""
+def _pack_books(folder: Path, show: bool = False) -> None:
+    """Pack the refreshed book's clouds with their derived tables, as the wheel build packs the bundled ones
+    (a few seconds a cloud, under a spinner when ``show``); a failure is said, and the book is installed
+    without them (derived on first use instead)."""
     from planner.running.book_build import build_packs
 
     try:
-        build_packs(folder, signed=True)
+        if not show:
+            build_packs(folder, signed=True)
+            return
+        from rich.console import Console
+
+        with Console(stderr=True).status("packing the refreshed price book") as status:
+            build_packs(folder, signed=True,
+                        progress=lambda cloud: status.update(f"packing the refreshed {cloud} price book"))
     except Exception as e:  # noqa: BLE001 - packing only saves time at start-up
         print(f"warning: the refreshed book's tables were not packed ({type(e).__name__}: {e}); plans derive them "
               "on first use", file=sys.stderr)

@@ -255,13 +255,21 @@ def write_packed(path: Path, key: str, state: Mapping[str, Any], *, signed: bool
     """Write ``state`` as the pack ``path`` for ``key`` (whole or not at all); ``signed``: sealed with this
     account's cache key, as :func:`read_packed` reads packs outside the package. Raises :class:`OSError` when it
     cannot be written or sealed (the cache switched off)."""
+    secret = _sealing_key() if signed else None
     body = pack(state, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not signed:
-        write_atomic(path, lambda fh: fh.write(body))
-        return
+    write_atomic(path, _sealed(secret, body) if secret else lambda fh: fh.write(body))
+
+
+def _sealing_key() -> bytes:
+    """This account's cache key, which seals packs outside the package; :class:`OSError` when there is none."""
     folder = cache_dir()
     secret = _secret(folder) if folder is not None else None
     if secret is None:
         raise OSError("the price-book cache, whose key seals a refreshed book's packs, is switched off or unusable")
-    write_atomic(path, _sealed(secret, body))
+    return secret
+
+
+def check_sealing() -> None:
+    """Raise :class:`OSError` when packs cannot be sealed (before deriving what they would hold)."""
+    _sealing_key()

@@ -56,6 +56,8 @@ def build_packs(folder: Path, clouds: Sequence[str] | None = None, *, signed: bo
     """Pack each cloud's book of the price folder ``folder`` (every cloud of its manifest unless ``clouds``)
     into ``folder/derived``; the paths written. ``signed``: sealed with this account's cache key, as planner
     reads packs outside its package (a refreshed book's); the package's own are not."""
+    if signed:
+        cache.check_sealing()
     written = []
     for cloud in clouds or manifest_clouds(folder):
         if progress:
