@@ -1,5 +1,6 @@
 """The wheel build packs each cloud's price book with the tables derived from it (planner.running.book_build):
-an installed planner reads one file per cloud at start-up and derives nothing on its first run.
+an installed planner (and one run from the checkout it was built from) reads one file per cloud at start-up and
+derives nothing on its first run.
 
 Everything else is declared in pyproject.toml. The packing runs planner from the build folder, so the build
 needs planner's own dependencies (pyproject's [build-system] requires). Should packing fail, the wheel is still
@@ -47,6 +48,24 @@ class BuildPyWithPackedBooks(build_py):
             for pack in Path(tmp, "pricing_data", "derived").glob("*.pack"):
                 shutil.copy2(pack, target / pack.name)
                 print(f"packed {target / pack.name} ({pack.stat().st_size / 1e6:.1f} MB)")
+            _leave_in_checkout(Path(tmp, "pricing_data", "derived"))
+
+
+def _leave_in_checkout(packs: Path) -> None:
+    """The packs in the checkout being built too (``pricing_data/derived``, ignored by git): the README's
+    ``python3 -m planner ...`` runs from the clone, whose modules and tables Python imports before the installed
+    ones, and its packs are keyed by the same code and tables. A build from a copy (an sdist, a read-only
+    folder) leaves nothing there."""
+    checkout = Path(__file__).resolve().parent
+    if not ((checkout / "pricing_data" / "MANIFEST.csv").is_file() and (checkout / "planner").is_dir()):
+        return
+    try:
+        folder = checkout / "pricing_data" / "derived"
+        folder.mkdir(exist_ok=True)
+        for pack in packs.glob("*.pack"):
+            shutil.copy2(pack, folder / pack.name)
+    except OSError:
+        pass
 
 
 setup(cmdclass={"build_py": BuildPyWithPackedBooks})

@@ -243,7 +243,7 @@ def _fresh_state(folder: Path) -> dict:
 @pytest.mark.parametrize("state, message", [
     ({}, "missing"),
     ({"kept_memo_size": 3}, "unknown"),
-    ({"manifest": "not a table"}, "wrong type"),
+    ({"manifest": "not a table"}, "manifest is a str, not a table"),
 ])
 def test_a_state_that_is_not_a_books_is_refused(derived_books, state, message):
     good = derived_books["aws"].state()
@@ -280,3 +280,62 @@ def test_a_stale_or_broken_pack_falls_back_to_the_tables(packed_folder, tmp_path
     book = book_module._loaded(None, "aws", "x")
     assert "cannot be used" in capsys.readouterr().err
     assert book.instance_price("aws", "us-east-1", "ec2", "m5.large").hourly_usd == 0.096
+
+
+def test_the_users_cache_adds_to_a_pack_and_never_shadows_it(packed_folder, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    _as_bundled(packed_folder, monkeypatch)
+    # an older, smaller copy cached under the same tables (a run before the checkout was built): ignored
+    smaller = PriceBook.load(packed_folder, clouds=["aws"])
+    key = cache.fingerprint(packed_folder, "aws")
+    assert cache.save(key, smaller.state())
+    book = book_module._loaded(None, "aws", "pricing_data")
+    packed = book.kept_memo_size()
+    assert packed > 10 and book.packed_from == cache.content_key(packed_folder, "aws")
+    # a policy of its own derives tables of its own: only those are cached, beside the pack
+    own = Workload(peak_rps=800, policy={"horizontal_family_pattern": "^c7g$"})
+    usd = make_plan(own, book).recommended.monthly_usd
+    assert book.kept_memo_size() > packed
+    book_module.remember(book)
+    delta = cache.load(key, PACK_CLASSES)
+    assert set(delta) == {"_base", "_memo"} and 0 < len(delta["_memo"]) == book.kept_memo_size() - packed
+    assert (tmp_path / "cache" / f"pricebook-{key}.pack").stat().st_size < 2e6  # not a copy of the pack
+    _no_tables(monkeypatch)
+    again = book_module._loaded(None, "aws", "pricing_data")
+    assert again.kept_memo_size() == book.kept_memo_size()
+    before = again.kept_memo_size()
+    assert make_plan(own, again).recommended.monthly_usd == usd and again.kept_memo_size() == before
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda s: s["_memo"].update({("pruned_fleet", "x"): 3}), "pruned_fleet holds a int"),
+    (lambda s: s["_memo"].update({("no such kind",): pd.DataFrame()}), "unknown kind"),
+    (lambda s: s.update(instance_arrays={}), "instance_arrays lacks or adds columns"),
+    (lambda s: s["instance_arrays"].update(hourly_usd=np.zeros(3)), "is not 153,979 values"),
+    (lambda s: s.update(_instance_index=PACK_CLASSES["KeyIndex"].__new__(PACK_CLASSES["KeyIndex"])),
+     "does not index its table"),
+    (lambda s: s["_instance_index"].__dict__.update(rows=s["_instance_index"].rows + 10**7),
+     "does not index its table"),
+])
+def test_a_state_whose_parts_are_not_a_books_is_refused(derived_books, damage, message):
+    import copy
+
+    state = copy.deepcopy(derived_books["aws"].state())
+    damage(state)
+    with pytest.raises(PackError, match=message):
+        PriceBook.from_state(state)
+
+
+def test_a_member_is_read_once_and_never_inflated():
+    data = pack({"a": np.arange(5.0), "b": np.arange(3.0)}, "k")
+    twice = _rewritten(data, lambda ix: ix["state"]["$dict"][1][1].update(
+        {"$array": ix["state"]["$dict"][0][1]["$array"]}))
+    with pytest.raises(PackError, match="twice"):
+        unpack(twice, "k", {})
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for n in src.namelist():
+            z.writestr(n, src.read(n))
+    with pytest.raises(PackError, match="compressed or oversized"):
+        unpack(out.getvalue(), "k", {})

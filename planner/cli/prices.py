@@ -249,7 +249,7 @@ def _pack_books(folder: Path, show: bool = False) -> None:
                         progress=lambda cloud: status.update(f"packing the refreshed {cloud} price book"))
     except Exception as e:  # noqa: BLE001 - packing only saves time at start-up
         print(f"warning: the refreshed book's tables were not packed ({type(e).__name__}: {e}); plans derive them "
-              "on first use", file=sys.stderr)
+              "at start-up instead (once, while the price-book cache is on)", file=sys.stderr)
 
 
 @prices_app.command("status")

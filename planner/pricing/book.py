@@ -104,6 +104,10 @@ class PriceBook:
         self._memo: dict[tuple[object, ...], object] = {}
         self.cache_key: str | None = None  # set when the book may be kept on disk (planner.pricing.cache)
         self.cached_memo_size = -1  # derived tables the cached copy holds (-1: not written yet)
+        # the key of the pack the book was read from (None: read from its tables or a full cached copy); the
+        # user's cache then keeps only what is derived beyond the pack
+        self.packed_from: str | None = None
+        self._packed_keys: frozenset[tuple[object, ...]] = frozenset()  # the derived tables the pack held
 
     # derived entries not worth keeping on disk: slices as large as the tables they come from, and small
     # per-region lookups that rebuild in a millisecond (keeping them would rewrite the cache on every new
@@ -122,30 +126,21 @@ class PriceBook:
         state["_memo"] = {k: v for k, v in self._memo.items() if k[0] not in self.TRANSIENT_MEMO}
         return state
 
-    TABLES = ("manifest", "specs", "instance_prices", "service_prices", "region_table", "sources")
     # what a pack holds: the tables, the derived ones, and the lookups built from the tables (when built)
-    PACKED = frozenset({*TABLES, "_memo", "instance_arrays", "service_arrays", "_instance_index", "_service_index"})
+    PACKED = frozenset({"manifest", "specs", "instance_prices", "service_prices", "region_table", "sources", "_memo",
+                        "instance_arrays", "service_arrays", "_instance_index", "_service_index"})
 
     @classmethod
     def from_state(cls, state: dict[str, object]) -> PriceBook:
         """A book from :meth:`state` (as read back from a pack), named by its caller; a state that is not a
-        book's (a missing table, an attribute a book has not, a value of the wrong type) raises
-        :class:`~planner.pricing.packed.PackError`."""
-        from planner.pricing.packed import PackError
+        book's raises :class:`~planner.pricing.packed.PackError` (:func:`planner.pricing.book_state.check_state`)."""
+        from planner.pricing.book_state import check_state
 
-        lookups = {"instance_arrays": dict, "service_arrays": dict, "_instance_index": KeyIndex,
-                   "_service_index": KeyIndex, "_memo": dict}
-        strange = [k for k in state if k not in cls.PACKED]
-        missing = [k for k in (*cls.TABLES, "_memo") if k not in state]
-        wrong = [k for k, v in state.items() if k in cls.TABLES and not isinstance(v, pd.DataFrame)
-                 or k in lookups and not isinstance(v, lookups[k])]
-        if strange or missing or wrong:
-            raise PackError(f"not a price book's state (unknown: {strange}, missing: {missing}, wrong type: {wrong})")
-        if not all(isinstance(k, tuple) and k and isinstance(k[0], str) for k in state["_memo"]):  # type: ignore
-            raise PackError("not a price book's state (a derived table under a key that is not a tuple)")
+        check_state(state, PACK_CLASSES)
         book = cls.__new__(cls)
         book.__dict__.update(state)
-        book.label, book.cache_key, book.cached_memo_size = "", None, -1
+        book.label, book.cache_key, book.cached_memo_size, book.packed_from = "", None, -1, None
+        book._packed_keys = frozenset()
         return book
 
     def kept_memo_size(self) -> int:
@@ -559,13 +554,18 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
 
     source = folder or bundled_folder()
     key = cache.fingerprint(source, cloud) if isinstance(source, Path) else None  # a zipped install: not cached
-    book = _from_state(cache.load(key, PACK_CLASSES)) if key else None
-    if book is None and isinstance(source, Path):
-        packed_key = cache.content_key(source, cloud)
-        if packed_key:
-            # the package's own packs, or a refreshed book's sealed with this account's cache key
-            book = _from_state(cache.read_packed(packed_path(source, cloud), packed_key, PACK_CLASSES,
-                                                 signed=folder is not None))
+    packed_key = cache.content_key(source, cloud) if isinstance(source, Path) else None
+    # the package's own pack, or a refreshed book's sealed with this account's cache key
+    book = _from_state(cache.read_packed(packed_path(source, cloud), packed_key, PACK_CLASSES,
+                                         signed=folder is not None)) if packed_key else None
+    cached = cache.load(key, PACK_CLASSES) if key else None
+    if book is not None:
+        book.packed_from = packed_key
+        book._packed_keys = frozenset(book._memo)
+        if cached is not None:
+            _add_derived(book, cached, key)
+    elif cached is not None and "_base" not in cached:
+        book = _from_state(cached)
     if book is not None:
         book.cache_key = key
         book.cached_memo_size = book.kept_memo_size()
@@ -577,6 +577,25 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
     return book
 
 
+def _add_derived(book: PriceBook, cached: dict[str, object], key: str | None) -> None:
+    """The derived tables the user's cache keeps beyond ``book``'s pack (``cached``: what :func:`remember`
+    wrote for it), added to it; a cached copy of another pack is ignored, one that is not of derived tables
+    removed."""
+    from planner.pricing import cache
+    from planner.pricing.book_state import check_memo
+    from planner.pricing.packed import PackError
+
+    if set(cached) != {"_base", "_memo"} or cached["_base"] != book.packed_from:
+        return
+    try:
+        check_memo(cached["_memo"])
+    except PackError:
+        cache.drop(key)
+        return
+    for k, v in cached["_memo"].items():  # type: ignore[union-attr]
+        book._memo.setdefault(k, v)
+
+
 def _from_state(state: dict[str, object] | None) -> PriceBook | None:
     """A book from a state read back (None: there was none, or it is not a book's, which is said)."""
     from planner.pricing.packed import PackError
@@ -586,7 +605,7 @@ def _from_state(state: dict[str, object] | None) -> PriceBook | None:
     try:
         return PriceBook.from_state(state)
     except PackError as e:
-        print(f"planner: a packed price book could not be used ({e}); the price tables are read instead",
+        print(f"planner: a stored price book could not be used ({e}); the price tables are read instead",
               file=sys.stderr)
         return None
 
@@ -632,9 +651,16 @@ def unknown_region(cloud: str, region: str, known: Sequence[str]) -> PlannerErro
 
 def remember(book: PriceBook) -> None:
     """Keep the candidate tables a run derived for the next cold start, in the user's cache (a no-op when
-    nothing is new since the book was read or last kept)."""
+    nothing is new since the book was read or last kept). A book read from a pack keeps only what it derived
+    beyond the pack, so the pack is never shadowed by an older, smaller copy."""
     from planner.pricing import cache
 
     kept = book.kept_memo_size()
-    if book.cache_key and kept > book.cached_memo_size and cache.save(book.cache_key, book.state()):
+    if not book.cache_key or kept <= book.cached_memo_size:
+        return
+    state: dict[str, object] = book.state()
+    if book.packed_from is not None:
+        beyond = {k: v for k, v in book._memo.items() if k[0] not in book.TRANSIENT_MEMO and k not in book._packed_keys}
+        state = {"_base": book.packed_from, "_memo": beyond}
+    if cache.save(book.cache_key, state):
         book.cached_memo_size = kept

@@ -45,7 +45,7 @@ from planner.base.input_files import InputFileError, read_limited
 from planner.pricing.packed import OtherKey, PackError, pack, unpack
 
 MAGIC = b"planner-price-cache/3\n"  # then the HMAC, then the pack
-MAX_CACHE_BYTES = 1 << 30  # a cloud's book with its derived tables packs into 5-15 MB
+MAX_CACHE_BYTES = 256 << 20  # a cloud's book with its derived tables packs into 2.6-5.5 MB (a full refresh: more)
 KEY_NAME = "cache.key"
 KEPT_PER_CLOUD = 3  # cached books kept per cloud: installs of different versions each keep theirs
 
@@ -186,6 +186,13 @@ def load(key: str, classes: Mapping[str, type]) -> dict[str, Any] | None:
         return None
 
 
+def drop(key: str | None) -> None:
+    """Remove the cached state of ``key`` (one that reads but is not what it should be)."""
+    path = _path(key) if key else None
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 def save(key: str | None, state: Mapping[str, Any]) -> bool:
     """Write ``state`` to the cache under ``key``; True when written. Failures are ignored (a read-only home,
     a full disk, a state that does not pack: the cache only saves time)."""
@@ -231,8 +238,12 @@ def read_packed(path: Path, key: str, classes: Mapping[str, type], *, signed: bo
     if not path.is_file():
         return None
     try:
+        if signed:  # an unsealed file is not read past its first bytes
+            with path.open("rb") as fh:
+                if fh.read(len(MAGIC)) != MAGIC:
+                    return None
         data = read_limited(path, MAX_CACHE_BYTES, "packed price book")
-    except InputFileError:
+    except (InputFileError, OSError):
         return None
     if signed:
         folder = cache_dir()
