@@ -546,9 +546,9 @@ def book_of(cloud: str, which: str) -> PriceBook:
 
 
 def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
-    """``cloud``'s tables of ``folder`` (None: the bundled ones): from the user's cache when it holds them
-    (with what earlier runs derived), else packed with the tables (``derived/<cloud>.pack``, built with the
-    package or by ``planner prices update``), else read, validated and derived here and cached
+    """``cloud``'s tables of ``folder`` (None: the bundled ones): packed beside the tables
+    (``derived/<cloud>.pack``, by the wheel build or ``planner prices update``) with what the user's cache adds
+    to the pack; else the user's cache's whole copy; else read, validated and derived here, and cached
     (:mod:`planner.pricing.cache`)."""
     from planner.pricing import cache
 

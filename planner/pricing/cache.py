@@ -1,7 +1,7 @@
 """The validated price book kept on disk between runs, so a cold start reads one file instead of parsing and
 validating 160,000 price rows and deriving the candidate tables again.
 
-Two places hold such a book, both in the pack format of :mod:`planner.pricing.packed` (Arrow and NumPy arrays
+Two places hold such a book, both in the pack format of :mod:`planner.pricing.packed` (Arrow tables and arrays
 in a ZIP with a JSON index: reading one never runs code):
 
 * **Built with the package** (``pricing_data/derived/<cloud>.pack``, by the wheel build) and **beside a refreshed
@@ -11,10 +11,11 @@ in a ZIP with a JSON index: reading one never runs code):
   on a first run, and every install of the same planner and prices reads the same file. The package's packs
   are trusted as its code is; a refreshed book's are sealed with the cache's HMAC key below and read only
   when the seal holds (:func:`read_packed`), so a pack in a price folder someone hands over is never read.
-* **The user's cache**, for what a run derives beyond that (a policy of its own; a source checkout, which has no
-  packed book): one file per cloud and key, keyed by :func:`fingerprint` (the same, with each table's
-  modification time). A few keys are kept per cloud, so two installs of different versions do not rebuild
-  each other's cache in turn.
+* **The user's cache**, for what a run derives beyond that: beside a pack, only the derived tables the pack
+  lacks (a policy of its own), so an older copy never shadows a pack; without one (an editable install, a
+  checkout never built) the whole book. One file per cloud and key, keyed by :func:`fingerprint` (the same,
+  with each table's modification time); a few keys are kept per cloud, so two installs of different versions
+  do not rebuild each other's cache in turn.
 
 The cache lives in ``$PLANNER_CACHE_DIR``, else ``$XDG_CACHE_HOME/planner``, else ``~/.cache/planner``; set
 ``PLANNER_CACHE_DIR=off`` to switch it off. A cache that cannot be read or written is ignored: it only saves

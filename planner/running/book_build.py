@@ -26,7 +26,8 @@ from planner.workload.model import Workload
 
 # Workloads whose plans reach every table the default policy derives: the example's load, and loads, targets
 # and purchase options that reach the tables only some plans use (the largest vertical sizes, key-value stores,
-# every commitment). A test checks that no plan of the calibration workloads derives anything more.
+# every commitment). tests/test_packed_book.py checks that no plan of the calibration workloads, nor of ten
+# varied ones (CDN, queue, object lifecycle, spot, tight RTO/RPO), nor one with ranges derives anything more.
 REACHING: tuple[dict[str, object], ...] = (
     {"peak_rps": 500},
     {"peak_rps": 5, "availability_target": 99.0},
