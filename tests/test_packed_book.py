@@ -339,3 +339,24 @@ def test_a_member_is_read_once_and_never_inflated():
             z.writestr(n, src.read(n))
     with pytest.raises(PackError, match="compressed or oversized"):
         unpack(out.getvalue(), "k", {})
+
+
+def test_prices_status_says_whether_each_book_is_read_packed(packed_folder, tmp_path, monkeypatch):
+    from planner.pricing import book_status
+
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(book_status, "bundled_folder", lambda: packed_folder)
+    assert book_status.packs(None) == [f"  {c} packed book: packed" for c in ("aws", "azure", "gcp")]
+    # a refreshed folder: its packs are read only when sealed by this account; a missing one is derived
+    folder = tmp_path / "refreshed"
+    shutil.copytree(packed_folder, folder)
+    packed_path(folder, "gcp").unlink()
+    lines = book_status.packs(folder)
+    assert lines[0].startswith("  aws packed book: not sealed by this account")
+    assert lines[2].startswith("  gcp packed book: none (its tables are read and derived at start-up")
+    # prices edited after packing: the pack is not for these tables
+    (folder / "MANIFEST.csv").write_bytes((folder / "MANIFEST.csv").read_bytes() + b"\n")
+    assert book_status.packs(None) == [f"  {c} packed book: packed" for c in ("aws", "azure", "gcp")]
+    monkeypatch.setattr(book_status, "bundled_folder", lambda: folder)
+    assert book_status.packs(None)[0] == "  aws packed book: of other tables or another planner (not read: " \
+                                         "derived, then cached)"

@@ -4,9 +4,10 @@ one plans use."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.pricing.loader import bundled_folder, read_manifest
+from planner.pricing.loader import bundled_folder, manifest_clouds, read_manifest
 from planner.pricing.user_cache import choice, current_folder, prices_root, read_update
 
 if TYPE_CHECKING:
@@ -53,6 +54,25 @@ def status(today: dt.date | None = None) -> list[str]:
     chosen = choice()
     using = ("the cache" if folder is not None else "the bundled book (no cache)") if chosen == "auto" else chosen
     lines.append(f"plans use: {using} (PLANNER_PRICE_BOOK={chosen}; planner --price-book bundled|cache|auto)")
+    lines += packs(None if chosen == "bundled" or (chosen == "auto" and folder is None)
+                   else folder if chosen in ("auto", "cache") else Path(chosen))
+    return lines
+
+
+def packs(folder: Path | None) -> list[str]:
+    """A line per cloud: whether its book is read packed with its derived tables (start-up in milliseconds) from
+    ``folder`` (None: the bundled tables), or why not (:mod:`planner.pricing.cache`)."""
+    from planner.pricing import cache
+    from planner.pricing.book import packed_path
+
+    source = folder if folder is not None else bundled_folder()
+    if not isinstance(source, Path):
+        return ["  packed books: none (a zipped install: its tables are read and derived at start-up)"]
+    lines = []
+    for cloud in manifest_clouds(source):
+        state = cache.pack_status(packed_path(source, cloud), cache.content_key(source, cloud),
+                                  signed=folder is not None)
+        lines.append(f"  {cloud} packed book: {state}")
     return lines
 
 

@@ -43,7 +43,7 @@ from typing import IO, Any
 
 from planner.base.atomic import write_atomic
 from planner.base.input_files import InputFileError, read_limited
-from planner.pricing.packed import OtherKey, PackError, pack, unpack
+from planner.pricing.packed import OtherKey, PackError, pack, packed_key, unpack
 
 MAGIC = b"planner-price-cache/3\n"  # then the HMAC, then the pack
 MAX_CACHE_BYTES = 256 << 20  # a cloud's book with its derived tables packs into 2.6-5.5 MB (a full refresh: more)
@@ -285,3 +285,25 @@ def _sealing_key() -> bytes:
 def check_sealing() -> None:
     """Raise :class:`OSError` when packs cannot be sealed (before deriving what they would hold)."""
     _sealing_key()
+
+
+def pack_status(path: Path, key: str | None, *, signed: bool) -> str:
+    """Whether the pack ``path`` would be read for ``key`` (as :func:`read_packed` decides, without decoding its
+    tables): ``packed`` or why not, in a few words for ``planner prices status``."""
+    if key is None or not path.is_file():
+        return "none (its tables are read and derived at start-up, then cached)"
+    try:
+        data = read_limited(path, MAX_CACHE_BYTES, "packed price book")
+    except InputFileError as e:
+        return f"unreadable ({e})"
+    if signed:
+        folder = cache_dir()
+        secret = _secret(folder) if folder is not None else None
+        body = _opened(data, secret) if secret is not None else None
+        if body is None:
+            return "not sealed by this account (not read: its tables are read and derived, then cached)"
+        data = body
+    found = packed_key(data)
+    if found is None:
+        return "unreadable (not a pack)"
+    return "packed" if found == key else "of other tables or another planner (not read: derived, then cached)"

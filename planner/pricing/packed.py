@@ -92,11 +92,17 @@ def unpack(data: bytes, key: str | None, classes: Mapping[str, type]) -> dict[st
 
 def packed_key(data: bytes) -> str | None:
     """The ``key`` a pack was written for (None when ``data`` is not a pack)."""
-    try:
-        index = json.loads(zipfile.ZipFile(io.BytesIO(data)).read(INDEX))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    if not data.startswith(b"PK\x03\x04"):
         return None
-    return index.get("key") if isinstance(index, dict) else None
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        if z.getinfo(INDEX).file_size > MAX_INDEX_BYTES:
+            return None
+        index = json.loads(z.read(INDEX))
+    except Exception:  # noqa: BLE001 - a damaged archive or index is simply not a pack
+        return None
+    key = index.get("key") if isinstance(index, dict) else None
+    return key if isinstance(key, str) else None
 
 
 # -- encoding ------------------------------------------------------------------------------------------------
