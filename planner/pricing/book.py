@@ -21,6 +21,7 @@ import pandas as pd
 
 from planner.base.codes import factorized
 from planner.base.errors import PlannerError, PriceTableError, unknown_name
+from planner.pricing.book_state import LOOKUPS, TABLES
 from planner.pricing.loader import Folder, bundled_folder, load_tables, manifest_clouds, read_manifest
 from planner.pricing.tiers import Tiers
 from planner.pricing.units import HOURS_PER_MONTH, PURCHASE_OPTIONS
@@ -127,8 +128,7 @@ class PriceBook:
         return state
 
     # what a pack holds: the tables, the derived ones, and the lookups built from the tables (when built)
-    PACKED = frozenset({"manifest", "specs", "instance_prices", "service_prices", "region_table", "sources", "_memo",
-                        "instance_arrays", "service_arrays", "_instance_index", "_service_index"})
+    PACKED = frozenset({*TABLES, *LOOKUPS, "_memo"})
 
     @classmethod
     def from_state(cls, state: dict[str, object]) -> PriceBook:

@@ -246,13 +246,9 @@ def read_packed(path: Path, key: str, classes: Mapping[str, type], *, signed: bo
         data = read_limited(path, MAX_CACHE_BYTES, "packed price book")
     except (InputFileError, OSError):
         return None
-    if signed:
-        folder = cache_dir()
-        secret = _secret(folder) if folder is not None else None
-        body = _opened(data, secret) if secret is not None else None
-        if body is None:
-            return None
-        data = body
+    data = _unsealed(data) if signed else data
+    if data is None:
+        return None
     try:
         return unpack(data, key, classes)
     except OtherKey:  # a pack of the previous prices, beside a refreshed folder's new tables
@@ -273,10 +269,22 @@ def write_packed(path: Path, key: str, state: Mapping[str, Any], *, signed: bool
     write_atomic(path, _sealed(secret, body) if secret else lambda fh: fh.write(body))
 
 
+def _account_secret() -> bytes | None:
+    """This account's cache key (None: the cache is off or its key unusable), which also seals packs outside
+    the package."""
+    folder = cache_dir()
+    return _secret(folder) if folder is not None else None
+
+
+def _unsealed(data: bytes) -> bytes | None:
+    """The pack inside ``data`` sealed with this account's cache key; None when it is not so sealed."""
+    secret = _account_secret()
+    return _opened(data, secret) if secret is not None else None
+
+
 def _sealing_key() -> bytes:
     """This account's cache key, which seals packs outside the package; :class:`OSError` when there is none."""
-    folder = cache_dir()
-    secret = _secret(folder) if folder is not None else None
+    secret = _account_secret()
     if secret is None:
         raise OSError("the price-book cache, whose key seals a refreshed book's packs, is switched off or unusable")
     return secret
@@ -296,13 +304,9 @@ def pack_status(path: Path, key: str | None, *, signed: bool) -> str:
         data = read_limited(path, MAX_CACHE_BYTES, "packed price book")
     except InputFileError as e:
         return f"unreadable ({e})"
-    if signed:
-        folder = cache_dir()
-        secret = _secret(folder) if folder is not None else None
-        body = _opened(data, secret) if secret is not None else None
-        if body is None:
-            return "not sealed by this account (not read: its tables are read and derived, then cached)"
-        data = body
+    data = _unsealed(data) if signed else data
+    if data is None:
+        return "not sealed by this account (not read: its tables are read and derived, then cached)"
     found = packed_key(data)
     if found is None:
         return "unreadable (not a pack)"

@@ -58,21 +58,7 @@ def pack(state: Mapping[str, Any], key: str) -> bytes:
 def unpack(data: bytes, key: str | None, classes: Mapping[str, type]) -> dict[str, Any]:
     """The state packed in ``data``; :class:`PackError` when it is not a pack, was packed for another ``key``
     (None: any), a member fails its SHA-256, or it names a class not in ``classes``."""
-    if not data.startswith(b"PK\x03\x04"):  # a ZIP reader would also take one behind other bytes
-        raise PackError("not a price-book pack (no ZIP archive at its start)")
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-        info = z.getinfo(INDEX)
-        if info.file_size > MAX_INDEX_BYTES or len(z.infolist()) > MAX_MEMBERS:
-            raise PackError("the pack's index or member count is out of bounds")
-        # members are stored as they are (their columns are compressed inside), never inflated past the file
-        if any(m.compress_type != zipfile.ZIP_STORED or m.file_size > len(data) for m in z.infolist()):
-            raise PackError("the pack holds a compressed or oversized member")
-        index = json.loads(z.read(INDEX))
-    except Exception as e:  # noqa: BLE001 - a damaged archive or index (deep nesting included)
-        raise PackError(f"not a price-book pack ({type(e).__name__}: {str(e)[:200]})") from None
-    if not isinstance(index, dict) or index.get("format") != FORMAT:
-        raise PackError(f"not a {FORMAT} file")
+    z, index = _archive(data)
     if key is not None and index.get("key") != key:
         raise OtherKey("packed from other price tables or another planner")
     digests = index.get("members")
@@ -91,27 +77,39 @@ def unpack(data: bytes, key: str | None, classes: Mapping[str, type]) -> dict[st
 
 
 def packed_key(data: bytes) -> str | None:
-    """The ``key`` a pack was written for (None when ``data`` is not a pack)."""
-    if not data.startswith(b"PK\x03\x04"):
+    """The ``key`` a pack was written for (None when ``data`` is not a pack); its tables are not read."""
+    try:
+        key = _archive(data)[1].get("key")
+    except PackError:
         return None
+    return key if isinstance(key, str) else None
+
+
+def _archive(data: bytes) -> tuple[zipfile.ZipFile, dict[str, Any]]:
+    """The archive in ``data`` and its index; :class:`PackError` when it is not a pack."""
+    if not data.startswith(b"PK\x03\x04"):  # a ZIP reader would also take one behind other bytes
+        raise PackError("not a price-book pack (no ZIP archive at its start)")
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-        if z.getinfo(INDEX).file_size > MAX_INDEX_BYTES:
-            return None
+        info = z.getinfo(INDEX)
+        if info.file_size > MAX_INDEX_BYTES or len(z.infolist()) > MAX_MEMBERS:
+            raise PackError("the pack's index or member count is out of bounds")
+        # members are stored as they are (their columns are compressed inside), never inflated past the file
+        if any(m.compress_type != zipfile.ZIP_STORED or m.file_size > len(data) for m in z.infolist()):
+            raise PackError("the pack holds a compressed or oversized member")
         index = json.loads(z.read(INDEX))
-    except Exception:  # noqa: BLE001 - a damaged archive or index is simply not a pack
-        return None
-    key = index.get("key") if isinstance(index, dict) else None
-    return key if isinstance(key, str) else None
+    except Exception as e:  # noqa: BLE001 - a damaged archive or index (deep nesting included)
+        raise PackError(f"not a price-book pack ({type(e).__name__}: {str(e)[:200]})") from None
+    if not isinstance(index, dict) or index.get("format") != FORMAT:
+        raise PackError(f"not a {FORMAT} file")
+    return z, index
 
 
 # -- encoding ------------------------------------------------------------------------------------------------
 
 def _encode(value: Any, members: dict[str, bytes], where: str) -> Any:
     """``value`` as JSON, its tables and arrays added to ``members``; ``where`` names it in errors."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
+    if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else {"$float": repr(value)}
@@ -148,7 +146,6 @@ def _text_only(values: np.ndarray, where: str) -> None:
 
 def _encode_frame(frame: pd.DataFrame, members: dict[str, bytes], where: str) -> dict[str, Any]:
     import pyarrow as pa
-    import pyarrow.feather as feather
 
     index = frame.index
     plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and index.name is None
@@ -160,9 +157,8 @@ def _encode_frame(frame: pd.DataFrame, members: dict[str, bytes], where: str) ->
     objects = [c for c in flat.columns if flat[c].dtype == object]
     for c in objects:
         _text_only(flat[c].to_numpy(), f"{where} column {c}")
-    out = io.BytesIO()
-    feather.write_feather(pa.Table.from_pandas(flat, preserve_index=False), out, compression="zstd")
-    return {"$frame": _member(members, "arrow", out.getvalue()), "objects": objects, "index": names,
+    return {"$frame": _member(members, "arrow", _feather(pa.Table.from_pandas(flat, preserve_index=False))),
+            "objects": objects, "index": names,
             "index_names": _encode(list(index.names), members, where), "rows": len(frame)}
 
 
@@ -184,10 +180,16 @@ def _encode_array(array: np.ndarray, members: dict[str, bytes], where: str) -> d
 def _column(values: Any) -> bytes:
     """One Arrow column as a zstd-compressed Feather file."""
     import pyarrow as pa
+
+    return _feather(pa.table({"values": values}))
+
+
+def _feather(table: Any) -> bytes:
+    """An Arrow table as a Feather (Arrow IPC) file with zstd-compressed columns."""
     import pyarrow.feather as feather
 
     out = io.BytesIO()
-    feather.write_feather(pa.table({"values": values}), out, compression="zstd")
+    feather.write_feather(table, out, compression="zstd")
     return out.getvalue()
 
 
@@ -219,7 +221,7 @@ class _Reader:
         if tag == "$float":
             return float(body) if body in ("inf", "-inf", "nan") else _malformed()
         if tag == "$scalar":
-            return np.dtype(body).type(self.decode(tree["value"]))
+            return _numeric(body).type(self.decode(tree["value"]))
         if tag == "$tuple":
             return tuple(self.decode(v) for v in body)
         if tag == "$list":
@@ -229,9 +231,7 @@ class _Reader:
         if tag == "$frame":
             return self.frame(tree)
         if tag == "$array":
-            dtype = np.dtype(tree["dtype"])
-            if dtype.kind not in "biuf":
-                _malformed()
+            dtype = _numeric(tree["dtype"])
             values = self.table(body).column("values").to_numpy(zero_copy_only=False)
             return values.astype(dtype, copy=False).reshape(tree["shape"])
         if tag == "$text":
@@ -265,6 +265,14 @@ class _Reader:
         if len(frame) != tree.get("rows"):
             _malformed()
         return frame
+
+
+def _numeric(name: object) -> np.dtype[Any]:
+    """The NumPy dtype the index names, a number's only (what :func:`_encode` packs)."""
+    dtype = np.dtype(name)  # type: ignore[call-overload]
+    if dtype.kind not in "biuf":
+        _malformed()
+    return dtype
 
 
 def _malformed() -> Any:
