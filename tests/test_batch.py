@@ -209,11 +209,36 @@ def test_csv_written_in_slices_is_the_same_file(tmp_path, book, monkeypatch):
     result = run_batch(read_batch(_write(tmp_path, _random_rows(12)), book), book)
     write_outputs(result, tmp_path / "whole.csv")
     monkeypatch.setattr(batch_files, "CSV_SLICE_ROWS", 5)  # 60 option rows in 12 slices, 12 summary rows in 3
-    write_outputs(result, tmp_path / "sliced.csv")
-    for kind in ("", ".summary"):
-        whole, sliced = (tmp_path / f"{stem}{kind}.csv" for stem in ("whole", "sliced"))
-        assert sliced.read_bytes() == whole.read_bytes()
-    assert len(pd.read_csv(tmp_path / "sliced.csv")) == 12 * len(OPTIONS)
+    for threads in (1, 3):  # formatted one after the other, or several at once: written in order either way
+        monkeypatch.setattr(batch_files, "CSV_THREADS", threads)
+        write_outputs(result, tmp_path / f"sliced{threads}.csv")
+        for kind in ("", ".summary"):
+            whole, sliced = (tmp_path / f"{stem}{kind}.csv" for stem in ("whole", f"sliced{threads}"))
+            assert sliced.read_bytes() == whole.read_bytes()
+    assert len(pd.read_csv(tmp_path / "sliced3.csv")) == 12 * len(OPTIONS)
+
+
+def test_a_slice_that_fails_leaves_no_file(tmp_path, book, monkeypatch):
+    import planner.report.batch_files as batch_files
+
+    result = run_batch(read_batch(_write(tmp_path, _random_rows(12)), book), book)
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"previous results")
+    monkeypatch.setattr(batch_files, "CSV_SLICE_ROWS", 5)
+    real = batch_files.spreadsheet_safe_table
+    calls = []
+
+    def failing_later(table):
+        calls.append(1)
+        if len(calls) == 7:  # a slice in the middle, formatted in a worker thread
+            raise OSError("disk full")
+        return real(table)
+
+    monkeypatch.setattr(batch_files, "spreadsheet_safe_table", failing_later)
+    with pytest.raises(OSError, match="disk full"):
+        write_outputs(result, out)
+    assert out.read_bytes() == b"previous results"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".json", ".md"])

@@ -139,3 +139,28 @@ def test_sparing_hopeless_cache_sizings_changes_no_decision(monkeypatch):
         pd.testing.assert_series_equal(spared[col], full[col], check_exact=False, rtol=1e-12)
     assert (spared.cache_bill_is_bound.to_numpy() <= ~spared.cache_used.to_numpy()).all()
     assert spared.cache_bill_is_bound.sum() > 0
+
+
+cells = st.one_of(st.sampled_from(["us-east-1", "eu-west-1", "multi-az", ""]), st.text(max_size=3), st.none(),
+                  st.just(float("nan")), st.integers(-2, 2))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(cells, min_size=1, max_size=12), st.integers(1_000, 3_000), st.integers(0, 2**32 - 1),
+       st.booleans())
+def test_factorizing_by_identity_gives_pandas_codes(values, n, seed, copies):
+    """A long column factorized through its objects' addresses has pandas' codes and values, whether equal values
+    are one object each (:func:`shared_objects`), fresh objects per row (text read from a table), NaN and None
+    among them, or mostly distinct objects."""
+    from planner.base.codes import factorized, shared_objects
+
+    rng = np.random.default_rng(seed)
+    picked = np.array(values + [None], dtype=object)[:-1][rng.integers(0, len(values), n)]
+    fresh = np.array([(v + "x")[:-1] if isinstance(v, str) else v for v in picked.tolist()] + [None],
+                     dtype=object)[:-1]  # a new object per row, equal in value
+    some = np.where(rng.random(n) < 0.1, fresh, picked)  # mostly shared, a tenth fresh: equal values, two objects
+    for array in (picked, shared_objects(picked), some, picked[::-1], fresh if copies else some[::2]):
+        codes, uniques = factorized(array)
+        expected_codes, expected = pd.factorize(array, use_na_sentinel=False)
+        assert codes.tolist() == expected_codes.tolist()
+        assert [repr(u) for u in uniques] == [repr(u) for u in expected]

@@ -4,6 +4,7 @@ handful of values over thousands of rows, so a lookup per value, gathered by int
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -22,11 +23,49 @@ def factorized(values: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         seen: dict[str, int] = {}
         codes = np.array([seen.setdefault(v, len(seen)) for v in array], dtype=np.intp)
         return codes, np.array(list(seen), dtype=object)
+    if len(array) >= BY_IDENTITY:
+        return _factorized_by_identity(array)
+    return _factorized(array)
+
+
+BY_IDENTITY = 1_000  # arrays from this long are factorized by their objects' identities first
+
+
+def _factorized(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # with a sentinel pandas skips its pass for missing values; the rare array that has one is factorized again
     codes, uniques = pd.factorize(array)
     if len(codes) and codes.min() < 0:
         codes, uniques = pd.factorize(array, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
+
+
+def _factorized_by_identity(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`factorized` of a long object array through its elements' addresses: an engine column of thousands
+    of rows holds a handful of objects (gathered from a few region or option names), and hashing addresses is
+    three times faster than hashing and comparing text. The same object is the same value; the distinct objects
+    are then factorized by value, so equal values held by different objects still share a code, in order of
+    first appearance as before. Where most objects are distinct (names), the values are factorized directly."""
+    array = np.ascontiguousarray(array)
+    # an object array holds its elements' addresses (CPython's PyObject pointers), valid while the array lives
+    address = np.frombuffer((ctypes.c_ssize_t * len(array)).from_address(array.ctypes.data), dtype=np.intp)
+    by_object, objects = pd.factorize(address)
+    if len(objects) * 4 > len(array):
+        return _factorized(array)
+    # each distinct address back to its object (the array holds a reference to each), then those by value
+    codes, uniques = _factorized(np.array([ctypes.cast(int(a), ctypes.py_object).value for a in objects] + [None],
+                                          dtype=object)[:-1])
+    return (by_object if (codes == np.arange(len(codes))).all() else codes[by_object]), uniques
+
+
+def shared_objects(values: npt.ArrayLike) -> np.ndarray:
+    """``values`` as an object array whose equal elements are one object each: the distinct values gathered by
+    their codes. A text column read from a table holds a new string per row; once shared, every column gathered
+    from it factorizes by identity (:func:`factorized`). A column of mostly distinct values is kept as it is."""
+    array = np.asarray(values, dtype=object)
+    if len(array) < BY_IDENTITY:
+        return array
+    codes, uniques = _factorized(array)
+    return uniques[codes] if len(uniques) * 4 <= len(array) else array
 
 
 def mapped(values: npt.ArrayLike, lookup: Callable[[object], object], dtype: npt.DTypeLike = object) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.base.codes import factorized, mapped
+from planner.base.codes import factorized, mapped, shared_objects
 from planner.base.errors import PlannerError
 from planner.clouds import CloudCatalog, catalog_for
 from planner.engine.bom import BomBuilder, bom_frame
@@ -288,7 +288,8 @@ def _run(wf: pd.DataFrame, policy: SizingPolicy, book: PriceBook, detail: bool,
     cloud = str(clouds[0])
     catalog = catalog_for(cloud)
     policy = catalog.policy_for(policy)
-    inputs = {c: wf[c].to_numpy() for c in wf.columns}
+    # text columns as shared objects: the engine factorizes the columns it gathers from them by identity
+    inputs = {c: shared_objects(v) if v.dtype == object else v for c in wf.columns for v in [wf[c].to_numpy()]}
     sz = shared_sizing(inputs, policy, book, catalog)
     ctx = Context(columns={**inputs, **sz}, n=len(wf),
                   hourly_fraction=hourly_fraction_of_peak(policy.diurnal_profile, inputs["peak_to_average"]),

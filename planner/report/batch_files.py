@@ -4,7 +4,7 @@ not priced beside them, written as one set (:func:`planner.base.atomic.output_se
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 T = TypeVar("T", pd.DataFrame, dict)
+R = TypeVar("R")
 
 
 FORMATS = (".csv", ".parquet", ".json", ".md")
@@ -83,31 +84,54 @@ def _arrow(columns: pd.DataFrame | dict[str, np.ndarray]) -> pa.Table:
                      for c, v in columns.items()})
 
 
-CSV_SLICE_ROWS = 50_000  # rows converted and written at a time: the copies for the file stay this small
+CSV_SLICE_ROWS = 50_000  # rows converted and formatted at a time: the copies for the file stay this small
+CSV_THREADS = 2  # slices formatted at once: Arrow's formatting runs outside the GIL, beside the next conversion
 
 
 def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndarray]) -> Path:
     """CSV through Arrow's writer (several times faster than pandas' for large results), a slice of rows at a
     time; numbers rounded (:func:`rounded`), text cells a spreadsheet would evaluate neutralised
-    (:func:`planner.report.escaping.spreadsheet_safe_table`)."""
+    (:func:`planner.report.escaping.spreadsheet_safe_table`).
+
+    Slices are converted and formatted in :data:`CSV_THREADS` threads (Arrow formats numbers without the GIL,
+    most of a large file's time) and written in order; at most two slices a thread are held at once."""
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
     if isinstance(columns, pd.DataFrame):
         columns = {c: columns[c].to_numpy() for c in columns.columns}
     n = len(next(iter(columns.values()), []))
 
-    def part(start: int) -> pa.Table:
-        return spreadsheet_safe_table(_arrow(rounded({c: v[start:start + CSV_SLICE_ROWS] for c, v in columns.items()})))
+    def formatted(start: int) -> pa.Buffer:
+        table = spreadsheet_safe_table(_arrow(rounded({c: v[start:start + CSV_SLICE_ROWS]
+                                                       for c, v in columns.items()})))
+        sink = pa.BufferOutputStream()
+        pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=start == 0))
+        return sink.getvalue()
 
     def write(fh: BinaryIO) -> None:
-        first = part(0)
-        with pacsv.CSVWriter(fh, first.schema) as writer:
-            writer.write_table(first)
-            for start in range(CSV_SLICE_ROWS, n, CSV_SLICE_ROWS):
-                writer.write_table(part(start))
+        for text in in_order(formatted, range(0, max(n, 1), CSV_SLICE_ROWS), CSV_THREADS):
+            fh.write(text)
 
     files.write(path, write)
     return path
+
+
+
+def in_order(work: Callable[[int], R], items: range, threads: int) -> Iterator[R]:
+    """``work(item)`` for each of ``items``, in their order, computed ahead in ``threads`` threads; at most twice
+    ``threads`` results wait at once (a large file is never held whole)."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        waiting: deque = deque()
+        for item in items:
+            waiting.append(pool.submit(work, item))
+            if len(waiting) >= 2 * threads:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
 def render_markdown(result: BatchResult) -> str:

@@ -469,7 +469,7 @@ def largest_class_vcpu(cols: Mapping[str, np.ndarray], multi_az: np.ndarray, can
                        ) -> np.ndarray:
     """Per scenario, the most effective vCPU any class of its region and deployment has (NaN: none)."""
     top = _LARGEST.get((candidates,), lambda: candidates.groupby("group").effective_vcpu.max().to_dict())
-    groups = _groups(cols, np.where(multi_az, "multi-az", "single-az"))
+    groups = _groups(cols, deployments(multi_az))
     codes, uniques = factorized(groups)
     return np.array([top.get(g, np.nan) for g in uniques], dtype=float)[codes]
 
@@ -518,7 +518,7 @@ def demand(cols: Mapping[str, np.ndarray], cache_hit: npt.ArrayLike, multi_az: n
     return Demand(reads=reads / shards, writes=writes / shards, read_vcpu=read_vcpu / shards,
                   write_vcpu=write_vcpu / shards, connections=app_vcpu_horizon * p.db_connections_per_app_vcpu,
                   storage_gb=np.maximum(data_gb * (1 + p.storage_overhead), p.min_storage_gb),
-                  deployment=np.where(multi_az, "multi-az", "single-az"), shards=shards, data_gb=data_gb)
+                  deployment=deployments(multi_az), shards=shards, data_gb=data_gb)
 
 
 def max_connections(memory_gib: np.ndarray, policy: SizingPolicy) -> np.ndarray:
@@ -591,6 +591,14 @@ def _fits_any_cache(t: _Classes, vcpu_needed: np.ndarray, direct: np.ndarray, st
     return ((t.effective_vcpu[None, :] >= vcpu_needed) & (direct | pooled)
             & (memory / GIB_PER_GB * p.db_buffer_memory_fraction >= storage_gb * p.db_min_buffer_fraction)
             & ((memory >= p.db_min_memory_gib) | (not multi)))
+
+
+DEPLOYMENTS = np.array(["single-az", "multi-az"], dtype=object)
+
+
+def deployments(multi_az: np.ndarray) -> np.ndarray:
+    """Each scenario's deployment name, one shared object per name (factorized by identity: :func:`planner.base.codes.factorized`)."""
+    return DEPLOYMENTS[np.asarray(multi_az, dtype=bool).astype(np.intp)]
 
 
 def _groups(cols: Mapping[str, np.ndarray], deployment: np.ndarray) -> np.ndarray:
