@@ -597,7 +597,8 @@ DEPLOYMENTS = np.array(["single-az", "multi-az"], dtype=object)
 
 
 def deployments(multi_az: np.ndarray) -> np.ndarray:
-    """Each scenario's deployment name, one shared object per name (factorized by identity: :func:`planner.base.codes.factorized`)."""
+    """Each scenario's deployment name, one shared object per name (factorized by identity:
+    :func:`planner.base.codes.factorized`)."""
     return DEPLOYMENTS[np.asarray(multi_az, dtype=bool).astype(np.intp)]
 
 
