@@ -43,11 +43,15 @@ class Pick:
         if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1) or kind not in "biufO":
             return candidates[column].reindex(self.candidate).to_numpy()
         # labels are positions (every table built with reset_index): a gather, not a pandas reindex
-        values = column_array(candidates, column)
+        return self.gathered(column_array(candidates, column))
+
+    def gathered(self, values: np.ndarray) -> np.ndarray:
+        """Each scenario's element of ``values`` (one per candidate, by position), NaN where none fits; whole
+        numbers become float and flags objects, as a pandas reindex makes them."""
         found = self.candidate >= 0
         if found.all():
             return values[self.candidate]
-        if values.dtype.kind in "biu":  # as a reindex would: whole numbers to float, flags to objects
+        if values.dtype.kind in "biu":
             values = values.astype(object if values.dtype.kind == "b" else float)
         out = values[np.where(found, self.candidate, 0)] if len(values) else np.empty(len(found), values.dtype)
         out[~found] = np.nan

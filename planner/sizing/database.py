@@ -1005,8 +1005,9 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
             replicas = np.maximum(np.ceil(np.maximum(read_vcpu[rows, None] - spare, 0) / vcpu - 1e-9), 0.0)
             # and where each replica keeps a volume of its own, enough of them that every volume delivers its share
             # of the IOPS (one more replica spreads the misses wider: Azure's 20,000 a volume)
-            replicas = np.maximum(replicas, iops_replicas(iops[:, size_of], writes[rows, None], caps[None, :], p))
-            load = volume_iops(iops[:, size_of], writes[rows, None], replicas, variants, variant_of, catalog, p)
+            iops = iops[:, size_of]
+            replicas = np.maximum(replicas, iops_replicas(iops, writes[rows, None], caps[None, :], p))
+            load = volume_iops(iops, writes[rows, None], replicas, variants, variant_of, catalog, p)
             storage_month = np.empty(replicas.shape)
             delivers = np.empty(replicas.shape, dtype=bool)
             billed_gb = np.empty(replicas.shape)  # each replica keeps a volume as large as its shard's billed one
@@ -1127,9 +1128,8 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     baseline_iops = np.where(storage_gb >= p.rds_gp3_large_volume_gb, p.rds_gp3_baseline_iops[1],
                              p.rds_gp3_baseline_iops[0])
     fits = pick.found
-    chosen = candidates.reindex(pick.candidate)
-    memory = chosen.memory_gib.to_numpy()
-    variant = np.where(fits, chosen.variant.to_numpy(dtype=object), "")
+    memory = pick.of(candidates, "memory_gib").astype(float)
+    variant = np.where(fits, pick.of(candidates, "variant"), "")
     # the chosen class's read path (one class per scenario)
     hit, iops = read_path(np.nan_to_num(memory), data_gb, cache_data_fraction, hot, reads, writes, p)
     spec = {v.name: v for v in catalog.databases}
@@ -1161,7 +1161,7 @@ def size_database(cols: Mapping[str, np.ndarray], cache_data_fraction: np.ndarra
     for v in catalog.databases:
         proxy_rate = np.where(variant == v.name, prices.get(f"{v.name}/proxy_vcpu_hour", np.nan), proxy_rate)
     pgbouncer, proxy, proxied = pooler_hourly_usd(
-        queries, pooler_vcpu, prices["pooler/usd_per_vcpu_hour"], chosen.vcpu.to_numpy(dtype=float),
+        queries, pooler_vcpu, prices["pooler/usd_per_vcpu_hour"], pick.of(candidates, "vcpu").astype(float),
         np.where(multi_az & (copies > 0), copies, 1.0), pick.units, of_variant("proxy_min_vcpu", 0.0, float),
         of_variant("proxy_readers", False, bool), proxy_rate, p)
     pool_usd = np.stack([pgbouncer, proxy])
