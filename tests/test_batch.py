@@ -344,3 +344,50 @@ def test_cells_parse_as_numbers_one_way():
                 parse_number(cell)
         else:
             assert parse_number(cell) == value
+
+
+def test_a_row_reads_in_a_batch_as_it_reads_alone(book):
+    # the batch checks each column once per distinct cell and spreads the results back to the rows: on a hostile
+    # file whose cells repeat (padded, quoted over lines, short and wide rows, bad numbers, flags and names,
+    # ranges and policies, blank and comment lines between rows), every row reads exactly as it does on its own
+    from planner.running.batch_input import read_batch_data
+
+    pools = {  # column: (cells a valid row may hold, hostile cells)
+        "name": (["a", "b c", '"multi\nline"', '"x, y"', ""], ["x" * 121]),
+        "cloud": (["aws", "", " aws"], ["gcp", "AWS"]),
+        "region": (["us-east-1", "", "eu-west-1 "], ["mars-1"]),
+        "peak_rps": (["100", " 100", "1_000", "12.5", ""], ['"1,000"', "abc", "nan", "1e400", "1e-400", "0", "-5"]),
+        "daily_active_users": ([""], ["1000", "x"]),
+        "requests_per_user_per_day": ([""], ["20"]),
+        "horizon_months": (["", "12", " 6 "], ["12.5", "0", "61"]),
+        "public": (["", "true", " Y ", "no", "1"], ["maybe"]),
+        "cdn": (["", "auto", "never"], ["sometimes"]),
+        "cpu_ms_per_request": (["", "50"], ["300"]),
+        "latency_target_ms": (["", "250"], ["10"]),
+        "data_size_gb.low": ([""], ["10", "x", "50"]),
+        "data_size_gb.high": ([""], ["100", "5"]),
+        "policy.burst_headroom": (["", "0.5"], ["x", "-1"]),
+        "policy.allow_arm64": (["", "true"], ["maybe"]),
+    }
+    rng = np.random.default_rng(7)
+    lines = [", ".join(pools)]  # the spaces make every file below, the batch and each row alone, strip its cells
+    rows = []  # (spreadsheet row, its line): every line is one row, a blank or comment one too
+    for _ in range(150):
+        if rng.random() < 0.05:
+            lines.append(str(rng.choice(["", "# a comment, with a comma", ",,"])))
+            continue
+        cells = [str(rng.choice(hostile if rng.random() < 0.06 else valid)) for valid, hostile in pools.values()]
+        shape = rng.random()
+        cells = cells[:rng.integers(1, len(cells))] if shape < 0.05 else cells + ["extra"] if shape < 0.08 else cells
+        lines.append(",".join(cells))
+        rows.append((len(lines), lines[-1]))
+    batch = read_batch_data(("\n".join(lines) + "\n").encode(), "in.csv", book)
+    assert len(batch.frame) and len(batch.errors)
+    for row, line in rows:
+        alone = read_batch_data(f"{lines[0]}\n{line}\n".encode(), "in.csv", book, row_offset=row - 2)
+        assert [e for e in batch.errors if e.row == row] == alone.errors
+        priced = batch.frame[batch.frame.row == row].reset_index(drop=True)
+        if len(alone.frame):  # (an empty frame's policy_key column has no values to give it a text dtype)
+            pd.testing.assert_frame_equal(priced, alone.frame)
+        assert len(priced) == len(alone.frame)
+        assert all(batch.policies[key] == alone.policies[key] for key in alone.frame.policy_key)

@@ -381,21 +381,21 @@ def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, book, monkeypatc
     result = _result(tmp_path, book)
     import pyarrow.csv as pacsv
 
-    real, calls = pacsv.CSVWriter, []
+    real, calls = pacsv.write_csv, []
 
-    class DiskFullOnTheErrorsFile(real):
-        def write_table(self, table, *args, **kwargs):
-            calls.append(1)
-            if len(calls) == 3:  # options, summary, then the errors file: fails mid-write
-                raise OSError(28, "No space left on device")
-            return super().write_table(table, *args, **kwargs)
+    def disk_full_on_the_errors_file(table, sink, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # options, summary, then the errors file: fails mid-write
+            raise OSError(28, "No space left on device")
+        return real(table, sink, *args, **kwargs)
 
-    monkeypatch.setattr(pacsv, "CSVWriter", DiskFullOnTheErrorsFile)
+    monkeypatch.setattr(pacsv, "write_csv", disk_full_on_the_errors_file)
     with pytest.raises(OSError, match="No space left"):
         write_outputs(result, out)
+    assert len(calls) == 3
     assert {name: (tmp_path / name).read_text() for name in previous} == previous  # none of the new files
     assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
-    monkeypatch.setattr(pacsv, "CSVWriter", real)
+    monkeypatch.setattr(pacsv, "write_csv", real)
     write_outputs(result, out)
     assert all((tmp_path / name).read_text() != text for name, text in previous.items())
 
