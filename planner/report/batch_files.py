@@ -84,7 +84,7 @@ def _arrow(columns: pd.DataFrame | dict[str, np.ndarray]) -> pa.Table:
                      for c, v in columns.items()})
 
 
-CSV_SLICE_ROWS = 50_000  # rows converted and formatted at a time: the copies for the file stay this small
+CSV_SLICE_ROWS = 20_000  # rows converted and formatted at a time: the copies for the file stay this small
 CSV_THREADS = 2  # slices formatted at once: Arrow's formatting runs outside the GIL, beside the next conversion
 
 
@@ -94,7 +94,7 @@ def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndar
     (:func:`planner.report.escaping.spreadsheet_safe_table`).
 
     Slices are converted and formatted in :data:`CSV_THREADS` threads (Arrow formats numbers without the GIL,
-    most of a large file's time) and written in order; at most two slices a thread are held at once."""
+    most of a large file's time) and written in order, a few slices held at once (:func:`in_order`)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -119,8 +119,9 @@ def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndar
 
 
 def in_order(work: Callable[[int], R], items: range, threads: int) -> Iterator[R]:
-    """``work(item)`` for each of ``items``, in their order, computed ahead in ``threads`` threads; at most twice
-    ``threads`` results wait at once (a large file is never held whole)."""
+    """``work(item)`` for each of ``items``, in their order, computed ahead in ``threads`` threads; at most
+    ``threads + 1`` results wait at once (a large file is never held whole, and Arrow's allocator keeps little).
+    """
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
@@ -128,7 +129,7 @@ def in_order(work: Callable[[int], R], items: range, threads: int) -> Iterator[R
         waiting: deque = deque()
         for item in items:
             waiting.append(pool.submit(work, item))
-            if len(waiting) >= 2 * threads:
+            if len(waiting) >= threads + 1:
                 yield waiting.popleft().result()
         while waiting:
             yield waiting.popleft().result()
