@@ -391,3 +391,22 @@ def test_a_row_reads_in_a_batch_as_it_reads_alone(book):
             pd.testing.assert_frame_equal(priced, alone.frame)
         assert len(priced) == len(alone.frame)
         assert all(batch.policies[key] == alone.policies[key] for key in alone.frame.policy_key)
+
+
+def test_a_policy_cell_may_hold_any_character(tmp_path, book):
+    # policies are told apart by their cells, whatever characters they hold: a unit separator in one cell once
+    # shifted the text after it into the next policy column (here: a headroom of 0.9 nobody gave), or made a
+    # number of a pattern's tail
+    text = ('name,peak_rps,policy.horizontal_family_pattern,policy.burst_headroom\n'
+            'a,10,"m5\x1f0.9",\n'
+            'b,10,m5,\n'
+            'c,10,"m5\x1fabc",0.5\n'
+            'd,10,m5,"0.\x1f5"\n')
+    path = tmp_path / "in.csv"
+    path.write_text(text)
+    batch = read_batch(path, book)
+    policy = {row.name: batch.policies[row.policy_key] for row in batch.frame.itertuples()}
+    assert policy["a"].horizontal_family_pattern == "m5\x1f0.9" and policy["a"].burst_headroom == 0.3
+    assert policy["b"].horizontal_family_pattern == "m5" and policy["b"].burst_headroom == 0.3
+    assert policy["c"].horizontal_family_pattern == "m5\x1fabc" and policy["c"].burst_headroom == 0.5
+    assert "d" not in policy and [(e.row, e.column) for e in batch.errors] == [(5, "policy.burst_headroom")]

@@ -4,6 +4,7 @@ targets never pick a cheaper DR tier, the same input gives the same output."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -164,3 +165,43 @@ def test_factorizing_by_identity_gives_pandas_codes(values, n, seed, copies):
         expected_codes, expected = pd.factorize(array, use_na_sentinel=False)
         assert codes.tolist() == expected_codes.tolist()
         assert [repr(u) for u in uniques] == [repr(u) for u in expected]
+
+
+def test_factorizing_by_identity_is_safe_and_keeps_pandas_rules():
+    """Another thread replacing the column's elements meanwhile never crashes the process nor yields an object
+    that was never in it (a subprocess: a freed address read would be a segmentation fault); a 2-D array is
+    refused as pandas refuses it; a column mixing text with None, NaN or numbers is not merged into shared
+    objects (pandas counts 1 and True, None and NaN alike)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from planner.base.codes import factorized, shared_objects
+
+    race = textwrap.dedent("""
+        import threading, time
+        import numpy as np
+        from planner.base.codes import factorized
+        column = np.empty(100_000, dtype=object)
+        def refill():
+            fresh = [f"v{i}-{time.perf_counter_ns()}" for i in range(1_000)]  # referenced by the column alone
+            column[:] = [fresh[i % 1_000] for i in range(len(column))]
+        refill()
+        stop = []
+        threading.Thread(target=lambda: [refill() for _ in iter(lambda: bool(stop), True)], daemon=True).start()
+        end = time.time() + 3
+        while time.time() < end:
+            _, uniques = factorized(column)
+            assert all(type(u) is str and u.startswith("v") for u in uniques[:50]), uniques[:3]
+        stop.append(1)
+    """)
+    done = subprocess.run([sys.executable, "-c", race], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2_000:]
+    for two_d in (np.array([["a", "b"]] * 1_000, dtype=object), [("a", "b")] * 1_500):
+        with pytest.raises(ValueError):
+            factorized(two_d)
+    mixed = np.array([None, np.nan, "x", True, 1, 1.0, -0.0, 0.0] * 200, dtype=object)
+    assert shared_objects(mixed) is mixed or all(a is b for a, b in zip(shared_objects(mixed), mixed))
+    text = np.array([("a" + "x")[:-1], ("b" + "x")[:-1]] * 1_000, dtype=object)
+    shared = shared_objects(text)
+    assert shared.tolist() == text.tolist() and len({id(v) for v in shared}) == 2

@@ -400,6 +400,47 @@ def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, book, monkeypatc
     assert all((tmp_path / name).read_text() != text for name, text in previous.items())
 
 
+def test_a_disk_full_in_the_middle_of_a_file_leaves_the_previous_set_whole(tmp_path, book, monkeypatch):
+    # the options file is written a slice at a time (formatted in threads); the disk fills after its first slice
+    import planner.base.atomic as atomic
+    import planner.report.batch_files as batch_files
+
+    out = tmp_path / "out.csv"
+    previous = {name: f"previous {name}\n" for name in ("out.csv", "out.summary.csv", "out.errors.csv")}
+    for name, text in previous.items():
+        (tmp_path / name).write_text(text)
+    result = _result(tmp_path, book)
+    monkeypatch.setattr(batch_files, "CSV_SLICE_ROWS", 1)  # five option rows, five slices
+    real_fdopen, written = atomic.os.fdopen, []
+
+    class FillsUp:
+        def __init__(self, fh):
+            self._fh = fh
+
+        def write(self, data):
+            written.append(len(data))
+            if len(written) == 2:  # the header and first row are on disk, the second slice is not
+                raise OSError(28, "No space left on device")
+            return self._fh.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self._fh, name)
+
+        def __enter__(self):
+            self._fh.__enter__()
+            return self
+
+        def __exit__(self, *exc):
+            return self._fh.__exit__(*exc)
+
+    monkeypatch.setattr(atomic.os, "fdopen", lambda fd, mode: FillsUp(real_fdopen(fd, mode)))
+    with pytest.raises(OSError, match="No space left"):
+        write_outputs(result, out)
+    assert len(written) == 2
+    assert {name: (tmp_path / name).read_text() for name in previous} == previous
+    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
+
+
 def test_a_stale_errors_file_goes_only_with_a_whole_new_set(tmp_path, book, monkeypatch):
     (tmp_path / "out.errors.csv").write_text("old errors\n")
     result = _result(tmp_path, book, bad_row=False)

@@ -23,7 +23,7 @@ def factorized(values: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         seen: dict[str, int] = {}
         codes = np.array([seen.setdefault(v, len(seen)) for v in array], dtype=np.intp)
         return codes, np.array(list(seen), dtype=object)
-    if len(array) >= BY_IDENTITY:
+    if len(array) >= BY_IDENTITY and array.ndim == 1:
         return _factorized_by_identity(array)
     return _factorized(array)
 
@@ -42,30 +42,35 @@ def _factorized(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _factorized_by_identity(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`factorized` of a long object array through its elements' addresses: an engine column of thousands
     of rows holds a handful of objects (gathered from a few region or option names), and hashing addresses is
-    three times faster than hashing and comparing text. The same object is the same value; the distinct objects
-    are then factorized by value, so equal values held by different objects still share a code, in order of
-    first appearance as before. Where most objects are distinct (names), the values are factorized directly."""
-    array = np.ascontiguousarray(array)
-    # an object array holds its elements' addresses (CPython's PyObject pointers), valid while the array lives
-    address = np.frombuffer((ctypes.c_ssize_t * len(array)).from_address(array.ctypes.data), dtype=np.intp)
+    three times faster than hashing and comparing text. The same object is the same value; one element of each
+    distinct object is then factorized by value, so equal values held by different objects still share a code,
+    in order of first appearance as before. Where most objects are distinct (names), the values are factorized
+    directly."""
+    # a private copy holds a reference to every element, so no address is reused while it is read, whatever
+    # another thread does to ``array``; its buffer is the elements' addresses (CPython's PyObject pointers)
+    mine = np.array(array, dtype=object, copy=True)
+    address = np.frombuffer((ctypes.c_ssize_t * len(mine)).from_address(mine.ctypes.data), dtype=np.intp)
     by_object, objects = pd.factorize(address)
-    if len(objects) * 4 > len(array):
-        return _factorized(array)
-    # each distinct address back to its object (the array holds a reference to each), then those by value
-    codes, uniques = _factorized(np.array([ctypes.cast(int(a), ctypes.py_object).value for a in objects] + [None],
-                                          dtype=object)[:-1])
+    if len(objects) * 4 > len(mine):
+        return _factorized(mine)
+    first = np.empty(len(objects), dtype=np.intp)
+    first[by_object[::-1]] = np.arange(len(mine) - 1, -1, -1)  # the last write per object is its first row
+    codes, uniques = _factorized(mine[first])
     return (by_object if (codes == np.arange(len(codes))).all() else codes[by_object]), uniques
 
 
 def shared_objects(values: npt.ArrayLike) -> np.ndarray:
-    """``values`` as an object array whose equal elements are one object each: the distinct values gathered by
-    their codes. A text column read from a table holds a new string per row; once shared, every column gathered
-    from it factorizes by identity (:func:`factorized`). A column of mostly distinct values is kept as it is."""
+    """``values`` as an object array whose equal text elements are one object each: the distinct values gathered
+    by their codes. A text column read from a table holds a new string per row; once shared, every column
+    gathered from it factorizes by identity (:func:`factorized`). A column of mostly distinct values, or holding
+    anything but text (pandas counts 1 and True, None and NaN alike), is kept as it is."""
     array = np.asarray(values, dtype=object)
-    if len(array) < BY_IDENTITY:
+    if len(array) < BY_IDENTITY or array.ndim != 1:
         return array
     codes, uniques = _factorized(array)
-    return uniques[codes] if len(uniques) * 4 <= len(array) else array
+    if len(uniques) * 4 > len(array) or not all(type(u) is str for u in uniques):
+        return array
+    return uniques[codes]
 
 
 def mapped(values: npt.ArrayLike, lookup: Callable[[object], object], dtype: npt.DTypeLike = object) -> np.ndarray:

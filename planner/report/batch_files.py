@@ -117,7 +117,6 @@ def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndar
     return path
 
 
-
 def in_order(work: Callable[[int], R], items: range, threads: int) -> Iterator[R]:
     """``work(item)`` for each of ``items``, in their order, computed ahead in ``threads`` threads; at most
     ``threads + 1`` results wait at once (a large file is never held whole, and Arrow's allocator keeps little).

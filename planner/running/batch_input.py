@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.base import batch_limits
 # the limits (shared with the Parquet reader) are named here too, where callers have always found them
+from planner.base.codes import grouped
 from planner.base.batch_limits import MAX_BATCH_BYTES, MAX_BATCH_ROWS, BatchFileError, check_batch_size  # noqa: F401
 from planner.base.errors import PlannerError, unknown_name
 from planner.base.input_files import InputFileError, read_limited
@@ -237,8 +239,8 @@ def read_csv_table(data: bytes, source: str) -> tuple[pd.DataFrame, list[int], l
                                               "or an unquoted cell") for i in wide]
     if wide:
         fits = cells_per_row <= width
-        body, body_lines, cells_per_row = list(compress(body, fits)), list(compress(body_lines, fits)), \
-            cells_per_row[fits]
+        body, body_lines = list(compress(body, fits)), list(compress(body_lines, fits))
+        cells_per_row = cells_per_row[fits]
     if not body and not errors:
         raise BatchFileError(f"{source}: header only, no scenario rows")
     if len(body) + len(errors) > batch_limits.MAX_BATCH_ROWS:
@@ -387,11 +389,12 @@ def _policies(raw: pd.DataFrame, lines: list[int]) -> tuple[np.ndarray, dict[str
         for r in np.flatnonzero(unreadable):
             errors.append(RowError(lines[r], col, str(text[r]), number_problem(str(text[r]))))
         bad |= unreadable
-    keys = raw[cols[0]].to_numpy(dtype=object)  # each row's cells joined by \x1f, a column at a time
-    for col in cols[1:]:
-        keys = keys + "\x1f" + raw[col].to_numpy(dtype=object)
-    for key in pd.unique(keys[~bad]):
-        values = dict(zip(cols, key.split("\x1f")))
+    # each distinct combination of cells is one policy, keyed by the cells as JSON (a cell may hold any character)
+    group, combinations = grouped([raw[c].to_numpy(dtype=object) for c in cols])
+    names = np.array([json.dumps(cells) for cells in combinations] + [""], dtype=object)[:-1]
+    keys = names[group]
+    for g in pd.unique(group[~bad]):
+        key, values = names[g], dict(zip(cols, combinations[g]))
         overrides = _nest({c.removeprefix(POLICY_PREFIX): parse_number(v) if c in numeric else v
                            for c, v in values.items() if v != ""})
         try:
@@ -451,9 +454,9 @@ def read_batch_data(data: bytes, source: str, book: PriceBook | Books | None = N
     errors += range_errors
     wf, flagged, unreadable = _flag_rows(raw, books)
     flagged &= ~bad
-    cells = _workload_cells(raw) if flagged.any() else {}
+    workload_cells = _workload_cells(raw) if flagged.any() else {}
     for i in np.flatnonzero(flagged):
-        row_errors = _row_errors(cells, i, lines[i], books)
+        row_errors = _row_errors(workload_cells, i, lines[i], books)
         # the row check reads numbers with the same parser, so it names every unreadable cell; were it ever to
         # miss one, the cell is named here: no row with a cell that is not a number is priced (NaN never
         # reaches the engine)

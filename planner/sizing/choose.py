@@ -38,22 +38,23 @@ class Pick:
 
     def of(self, candidates: pd.DataFrame, column: str) -> np.ndarray:
         """``column`` of each scenario's chosen candidate (NaN where none fits)."""
-        index = candidates.index
-        kind = column_array(candidates, column).dtype.kind
-        if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1) or kind not in "biufO":
+        if column_array(candidates, column).dtype.kind not in "biufO":
             return candidates[column].reindex(self.candidate).to_numpy()
-        # labels are positions (every table built with reset_index): a gather, not a pandas reindex
-        return self.gathered(column_array(candidates, column))
+        return self.gathered(candidates, column_array(candidates, column))
 
-    def gathered(self, values: np.ndarray) -> np.ndarray:
-        """Each scenario's element of ``values`` (one per candidate, by position), NaN where none fits; whole
-        numbers become float and flags objects, as a pandas reindex makes them."""
-        found = self.candidate >= 0
+    def gathered(self, candidates: pd.DataFrame, values: np.ndarray) -> np.ndarray:
+        """Each scenario's element of ``values`` (one per row of ``candidates``, in its order), NaN where none
+        fits; whole numbers become float and flags objects, as a pandas reindex makes them. Candidate labels
+        are positions in every table built with reset_index: a gather, not a pandas reindex."""
+        index = candidates.index
+        at = (self.candidate if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+              else index.get_indexer(self.candidate))
+        found = at >= 0
         if found.all():
-            return values[self.candidate]
+            return values[at]
         if values.dtype.kind in "biu":
             values = values.astype(object if values.dtype.kind == "b" else float)
-        out = values[np.where(found, self.candidate, 0)] if len(values) else np.empty(len(found), values.dtype)
+        out = values[np.where(found, at, 0)] if len(values) else np.empty(len(found), values.dtype)
         out[~found] = np.nan
         return out
 

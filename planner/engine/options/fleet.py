@@ -153,9 +153,9 @@ def autoscaled_fleet(ctx: Context, bom: BomBuilder, option: str, usable: Usable,
     pick = cheapest(ctx.region, cands, evaluate)
     found = pick.found
     cores_all, cap_all = usable(cands)
-    # candidate labels are positions (the pruned tables are built with reset_index)
-    cores = np.nan_to_num(pick.gathered(np.broadcast_to(np.asarray(cores_all, dtype=float), (len(cands),))), nan=1.0)
-    capacity = np.nan_to_num(pick.gathered(np.broadcast_to(np.asarray(cap_all, dtype=float), (len(cands),))),
+    cores = np.nan_to_num(pick.gathered(cands, np.broadcast_to(np.asarray(cores_all, dtype=float), (len(cands),))),
+                          nan=1.0)
+    capacity = np.nan_to_num(pick.gathered(cands, np.broadcast_to(np.asarray(cap_all, dtype=float), (len(cands),))),
                              nan=1.0)
     buckets = _chosen_buckets(pick, cands)
     spot_factor = _spot_factor(burst, buckets, p)
