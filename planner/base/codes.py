@@ -32,6 +32,7 @@ BY_IDENTITY = 1_000  # arrays from this long are factorized by their objects' id
 
 
 def _factorized(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`factorized` by pandas, value by value."""
     # with a sentinel pandas skips its pass for missing values; the rare array that has one is factorized again
     codes, uniques = pd.factorize(array)
     if len(codes) and codes.min() < 0:

@@ -25,8 +25,8 @@ from pydantic import BaseModel, ValidationError
 
 from planner.base import batch_limits
 # the limits (shared with the Parquet reader) are named here too, where callers have always found them
-from planner.base.codes import grouped
 from planner.base.batch_limits import MAX_BATCH_BYTES, MAX_BATCH_ROWS, BatchFileError, check_batch_size  # noqa: F401
+from planner.base.codes import grouped
 from planner.base.errors import PlannerError, unknown_name
 from planner.base.input_files import InputFileError, read_limited
 from planner.base.numbers import number_problem, parse_number, parse_numbers
