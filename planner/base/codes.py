@@ -29,6 +29,7 @@ def factorized(values: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
 
 
 BY_IDENTITY = 1_000  # arrays from this long are factorized by their objects' identities first
+IDENTITY_SAMPLE = 64  # elements looked at first: mostly distinct objects there, and values are hashed
 
 
 def _factorized(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -46,7 +47,10 @@ def _factorized_by_identity(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     three times faster than hashing and comparing text. The same object is the same value; one element of each
     distinct object is then factorized by value, so equal values held by different objects still share a code,
     in order of first appearance as before. Where most objects are distinct (names), the values are factorized
-    directly."""
+    directly, as they are where the first elements are already distinct objects (cells read from a table hold a
+    new string each)."""
+    if len({id(v) for v in array[:IDENTITY_SAMPLE]}) * 4 > min(len(array), IDENTITY_SAMPLE) * 3:
+        return _factorized(array)
     # a private copy holds a reference to every element, so no address is reused while it is read, whatever
     # another thread does to ``array``; its buffer is the elements' addresses (CPython's PyObject pointers)
     mine = np.array(array, dtype=object, copy=True)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from planner.base import batch_limits
 # the limits (shared with the Parquet reader) are named here too, where callers have always found them
 from planner.base.batch_limits import MAX_BATCH_BYTES, MAX_BATCH_ROWS, BatchFileError, check_batch_size  # noqa: F401
-from planner.base.codes import grouped
+from planner.base.codes import factorized, grouped
 from planner.base.errors import PlannerError, unknown_name
 from planner.base.input_files import InputFileError, read_limited
 from planner.base.numbers import number_problem, parse_number, parse_numbers
@@ -97,16 +97,9 @@ class BatchInput:
         return [f for f in RANGED_FIELDS if f"{f}.low" in self.frame]
 
 
-def _distinct(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A column's distinct cells and, per row, the index of its cell among them: a scenario CSV repeats a few
-    spellings (regions, options, 99.9, empty cells) over 100,000 rows, so each is parsed and checked once and the
-    results are spread back to the rows (every check is a function of the cell alone)."""
-    return pd.factorize(cells, use_na_sentinel=False)
-
-
 def _parse_column(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`parse_numbers` of a column (empty cells: NaN, not unreadable), each distinct cell parsed once."""
-    codes, distinct = _distinct(cells)
+    codes, distinct = factorized(cells)
     values, unreadable = parse_numbers(distinct, distinct == "")
     return values[codes], unreadable[codes]
 
@@ -265,7 +258,7 @@ FALSE_WORDS = ("false", "0", "no", "off", "f", "n")
 def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarray, dict[str, np.ndarray]]:
     """Typed workload columns (defaults filled), a mask of rows that may be invalid, and per numeric column the
     cells that are not numbers (those rows are never priced, whatever the row check says). Each column is read
-    and checked once per distinct cell (:func:`_distinct`)."""
+    and checked once per distinct cell (:func:`planner.base.codes.factorized`)."""
     n = len(raw)
     flagged = np.zeros(n, dtype=bool)
     out: dict[str, Any] = {}
@@ -275,7 +268,7 @@ def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarra
         if field not in raw:
             out[field] = np.full(n, np.nan if default is None else float(default))
             continue
-        codes, text = _distinct(raw[field].to_numpy(dtype=object))
+        codes, text = factorized(raw[field].to_numpy(dtype=object))
         empty = text == ""
         values, not_number = parse_numbers(text, empty)
         bad = not_number.copy()
@@ -297,7 +290,7 @@ def _flag_rows(raw: pd.DataFrame, books: Books) -> tuple[pd.DataFrame, np.ndarra
             out[field] = np.where(col == "", default, col)
             continue
         if field in raw:
-            codes, col = _distinct(raw[field].to_numpy(dtype=object))
+            codes, col = factorized(raw[field].to_numpy(dtype=object))
             col = np.where(col == "", default, col)
         else:
             codes, col = np.zeros(n, dtype=np.intp), np.array([default], dtype=object)
