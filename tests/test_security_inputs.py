@@ -373,11 +373,22 @@ def _result(tmp_path, book, bad_row: bool = True):
     return run_batch(read_batch(path, book), book, workers=1)
 
 
-def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, book, monkeypatch):
-    out = tmp_path / "out.csv"
+def _previous_set(tmp_path) -> dict[str, str]:
+    """An earlier run's results, summary and errors files in ``tmp_path``, by name with their text."""
     previous = {name: f"previous {name}\n" for name in ("out.csv", "out.summary.csv", "out.errors.csv")}
     for name, text in previous.items():
         (tmp_path / name).write_text(text)
+    return previous
+
+
+def _assert_previous_set_whole(tmp_path, previous: dict[str, str]) -> None:
+    """None of the new files replaced the earlier run's, and no temporary file is left."""
+    assert {name: (tmp_path / name).read_text() for name in previous} == previous
+    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
+
+
+def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, book, monkeypatch):
+    out, previous = tmp_path / "out.csv", _previous_set(tmp_path)
     result = _result(tmp_path, book)
     import pyarrow.csv as pacsv
 
@@ -393,8 +404,7 @@ def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, book, monkeypatc
     with pytest.raises(OSError, match="No space left"):
         write_outputs(result, out)
     assert len(calls) == 3
-    assert {name: (tmp_path / name).read_text() for name in previous} == previous  # none of the new files
-    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
+    _assert_previous_set_whole(tmp_path, previous)
     monkeypatch.setattr(pacsv, "write_csv", real)
     write_outputs(result, out)
     assert all((tmp_path / name).read_text() != text for name, text in previous.items())
@@ -405,10 +415,7 @@ def test_a_disk_full_in_the_middle_of_a_file_leaves_the_previous_set_whole(tmp_p
     import planner.base.atomic as atomic
     import planner.report.batch_files as batch_files
 
-    out = tmp_path / "out.csv"
-    previous = {name: f"previous {name}\n" for name in ("out.csv", "out.summary.csv", "out.errors.csv")}
-    for name, text in previous.items():
-        (tmp_path / name).write_text(text)
+    out, previous = tmp_path / "out.csv", _previous_set(tmp_path)
     result = _result(tmp_path, book)
     monkeypatch.setattr(batch_files, "CSV_SLICE_ROWS", 1)  # five option rows, five slices
     real_fdopen, written = atomic.os.fdopen, []
@@ -437,8 +444,7 @@ def test_a_disk_full_in_the_middle_of_a_file_leaves_the_previous_set_whole(tmp_p
     with pytest.raises(OSError, match="No space left"):
         write_outputs(result, out)
     assert len(written) == 2
-    assert {name: (tmp_path / name).read_text() for name in previous} == previous
-    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
+    _assert_previous_set_whole(tmp_path, previous)
 
 
 def test_a_stale_errors_file_goes_only_with_a_whole_new_set(tmp_path, book, monkeypatch):
