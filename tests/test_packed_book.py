@@ -292,6 +292,9 @@ def test_the_users_cache_adds_to_a_pack_and_never_shadows_it(packed_folder, tmp_
     book = book_module._loaded(None, "aws", "pricing_data")
     packed = book.kept_memo_size()
     assert packed > 10 and book.packed_from == cache.content_key(packed_folder, "aws")
+    # and removed, so later starts do not read a whole book's copy only to ignore it
+    assert cache.load(key, PACK_CLASSES) is None
+    assert book_module._loaded(None, "aws", "pricing_data").kept_memo_size() == packed
     # a policy of its own derives tables of its own: only those are cached, beside the pack
     own = Workload(peak_rps=800, policy={"horizontal_family_pattern": "^c7g$"})
     usd = make_plan(own, book).recommended.monthly_usd

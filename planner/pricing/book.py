@@ -579,13 +579,16 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
 
 def _add_derived(book: PriceBook, cached: dict[str, object], key: str | None) -> None:
     """The derived tables the user's cache keeps beyond ``book``'s pack (``cached``: what :func:`remember`
-    wrote for it), added to it; a cached copy of another pack is ignored, one that is not of derived tables
-    removed."""
+    wrote for it), added to it. Anything else cached under the key is removed: a whole copy written before the
+    pack was there (a checkout run, then built), the tables beyond another pack, or a state that does not
+    check. The pack supersedes them, and reading one (a whole copy is a cloud's book, 2-6 MB) on every
+    later start would cost as much as the pack itself."""
     from planner.pricing import cache
     from planner.pricing.book_state import check_memo
     from planner.pricing.packed import PackError
 
     if set(cached) != {"_base", "_memo"} or cached["_base"] != book.packed_from:
+        cache.drop(key)
         return
     try:
         check_memo(cached["_memo"])
