@@ -72,18 +72,15 @@ def watch():
         time.sleep(0.05)
 threading.Thread(target=watch, daemon=True).start()
 from planner.pricing import default_book
-from planner.report.batch_files import write_outputs
-from planner.running.batch import run_batch
+from planner.report.batch_files import price_and_write
 from planner.running.batch_input import read_batch
 book = default_book()
 t0 = time.perf_counter()
 inp = read_batch(sys.argv[1], book)
 t1 = time.perf_counter()
-result = run_batch(inp, book)
+result = price_and_write(inp, book, Path(sys.argv[2]))  # as `planner batch`: written as the chunks are priced
 t2 = time.perf_counter()
-write_outputs(result, Path(sys.argv[2]))
-t3 = time.perf_counter()
-print(json.dumps({"seconds": t3 - t0, "read_s": t1 - t0, "engine_s": t2 - t1, "write_s": t3 - t2,
+print(json.dumps({"seconds": t2 - t0, "read_s": t1 - t0, "engine_write_s": t2 - t1,
                   "rows": result.priced, "peak_pss_mb": max(peak[0], tree_pss_mb()),
                   "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -126,12 +123,12 @@ def bench_batch(sizes: list[int], repeat: int) -> list[dict[str, float]]:
                                       capture_output=True, text=True, check=True)
                 runs.append(json.loads(proc.stdout))
             seconds = statistics.median(r["seconds"] for r in runs)
-            parts = {k: statistics.median(r[k] for r in runs) for k in ("read_s", "engine_s", "write_s")}
+            parts = {k: statistics.median(r[k] for r in runs) for k in ("read_s", "engine_write_s")}
             out.append({"scenarios": n, "seconds": seconds, "scenarios_per_s": n / seconds, **parts,
                         "peak_rss_mb": max(r["max_rss_mb"] for r in runs),
                         "peak_pss_mb": max(r["peak_pss_mb"] for r in runs), "runs": len(runs)})
             print(f"  batch {n:>7,} scenarios: {seconds:6.2f} s  ({n / seconds:8,.0f} scenarios/s; read "
-                  f"{parts['read_s']:.2f} s, engine {parts['engine_s']:.2f} s, write {parts['write_s']:.2f} s), "
+                  f"{parts['read_s']:.2f} s, priced and written {parts['engine_write_s']:.2f} s), "
                   f"peak memory {out[-1]['peak_pss_mb']:,.0f} MB with its workers (PSS; the main process alone "
                   f"{out[-1]['peak_rss_mb']:,.0f} MB RSS)  (median of {len(runs)})", flush=True)
     return out

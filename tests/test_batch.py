@@ -13,8 +13,8 @@ from planner.cli import main
 from planner.cli.example import template_csv
 from planner.engine.chain import OPTIONS
 from planner.plan.model import make_plan
-from planner.report.batch_files import write_outputs
-from planner.running.batch import run_batch
+from planner.report.batch_files import price_and_write, write_outputs
+from planner.running.batch import run_batch, stream_batch
 from planner.running.batch_input import read_batch
 from planner.workload.model import Workload
 
@@ -269,17 +269,116 @@ def test_output_is_never_half_written(tmp_path, book, monkeypatch):
     out.write_bytes(b"previous results")
     result = run_batch(read_batch(path, book), book)
 
-    def broken(table, fh, **kwargs):
-        fh.write(b"PAR1 partial")
+    def broken(writer, table, **kwargs):
+        writer.where.write(b"PAR1 partial")
         raise OSError("disk full")
 
     import pyarrow.parquet
 
-    monkeypatch.setattr(pyarrow.parquet, "write_table", broken)
+    monkeypatch.setattr(pyarrow.parquet.ParquetWriter, "write_table", broken)
     with pytest.raises(OSError, match="disk full"):
         write_outputs(result, out)
     assert out.read_bytes() == b"previous results"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.parquet"]
+
+
+def _streamable_rows(n: int) -> pd.DataFrame:
+    """``n`` scenarios of two policies, each policy's rows together (their chunks come back in row order), one row
+    invalid and one (peak_rps 666) failing inside the engine where a test makes it fail."""
+    rows = _random_rows(n).astype(object)
+    rows["policy.burst_headroom"] = np.where(np.arange(n) < n // 2, "", "0.5")
+    rows.loc[3, "peak_rps"] = "-4"
+    rows.loc[n - 5, "peak_rps"], rows.loc[n - 5, "daily_active_users"] = 666, ""
+    return rows
+
+
+def _fails_on_666(monkeypatch) -> None:
+    import planner.running.batch as batch
+
+    real = batch.run
+
+    def run(inputs, *args, **kwargs):
+        if (inputs.peak_rps == 666).any():
+            raise RuntimeError("server search did not converge")
+        return real(inputs, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "run", run)  # forked workers inherit it
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_files_written_as_they_are_priced_are_the_whole_batchs_files(tmp_path, book, monkeypatch, suffix, workers):
+    _fails_on_666(monkeypatch)
+    inp = read_batch(_write(tmp_path, _streamable_rows(30)), book)
+    assert stream_batch(inp, book) is not None
+    whole = run_batch(inp, book, chunk_rows=4, workers=workers)
+    write_outputs(whole, tmp_path / f"whole{suffix}")
+    seen: list[tuple[int, int]] = []
+    streamed = price_and_write(inp, book, tmp_path / f"streamed{suffix}", chunk_rows=4, workers=workers,
+                               progress=lambda d, t: seen.append((d, t)))
+    assert streamed.priced == whole.priced == 28 and streamed.errors == whole.errors
+    assert [(e.row, e.column) for e in streamed.errors] == [(5, "peak_rps"), (27, "")]
+    assert [p.name for p in streamed.paths] == [f"streamed{suffix}", f"streamed.summary{suffix}",
+                                                "streamed.errors.csv"]
+    for kind in ("", ".summary"):
+        a, b = tmp_path / f"whole{kind}{suffix}", tmp_path / f"streamed{kind}{suffix}"
+        if suffix == ".csv":
+            assert a.read_bytes() == b.read_bytes()
+        else:
+            pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
+    assert (tmp_path / "whole.errors.csv").read_bytes() == (tmp_path / "streamed.errors.csv").read_bytes()
+    assert seen[-1] == (29, 29) and len(seen) >= 8  # every chunk said, the rows that failed inside included
+
+
+def test_a_batch_is_streamed_only_where_its_chunks_come_in_row_order(tmp_path, book):
+    interleaved = read_batch(_write(tmp_path, _random_rows(12)), book)  # two policies row by row
+    ranged = read_batch(_write(tmp_path, pd.DataFrame({"peak_rps.low": [10], "peak_rps.high": [30]}), "r.csv"), book)
+    assert stream_batch(interleaved, book) is None and stream_batch(ranged, book) is None
+    # written as a whole then, the same files as ever
+    written = price_and_write(interleaved, book, tmp_path / "out.csv", samples=20)
+    write_outputs(run_batch(interleaved, book, samples=20), tmp_path / "whole.csv")
+    assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes() and written.priced == 12
+    price_and_write(ranged, book, tmp_path / "ranged.csv", samples=20)
+    assert "p50_usd" in pd.read_csv(tmp_path / "ranged.csv").columns
+
+
+def test_a_streamed_batch_holds_no_chunk_it_has_written(tmp_path, book):
+    import weakref
+
+    stream = stream_batch(read_batch(_write(tmp_path, _random_rows(20).drop(columns="policy.burst_headroom")),
+                                     book), book, chunk_rows=4, workers=1)
+    alive = []
+    for part in stream.parts():
+        alive.append(weakref.ref(part["name"]))
+        del part
+        assert sum(ref() is not None for ref in alive) <= 1  # the chunk just written, at most
+    assert len(alive) == 5 and stream.priced == 20 and list(stream.summary_columns["row"]) == list(range(2, 22))
+
+
+def test_a_write_failing_mid_batch_stops_the_workers_and_leaves_the_previous_files(tmp_path, book, monkeypatch):
+    import multiprocessing
+
+    import planner.report.batch_files as batch_files
+
+    out = tmp_path / "out.csv"
+    for name in ("out.csv", "out.summary.csv"):
+        (tmp_path / name).write_text(f"previous {name}")
+    inp = read_batch(_write(tmp_path, _random_rows(40).drop(columns="policy.burst_headroom")), book)
+    real, calls = batch_files.spreadsheet_safe_table, []
+
+    def disk_full_on_the_third_chunk(table):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(table)
+
+    monkeypatch.setattr(batch_files, "spreadsheet_safe_table", disk_full_on_the_third_chunk)
+    with pytest.raises(OSError, match="No space left") as failed:
+        price_and_write(inp, book, out, chunk_rows=4, workers=2)
+    # the pool went with the failure, while the caller still holds it (the CLI reporting it), not when it is freed
+    assert failed.value.__traceback__ is not None and multiprocessing.active_children() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv", "out.summary.csv"]
+    assert out.read_text() == "previous out.csv"
 
 
 def test_progress_is_reported(tmp_path, book):

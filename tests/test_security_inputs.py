@@ -452,20 +452,20 @@ def test_a_stale_errors_file_goes_only_with_a_whole_new_set(tmp_path, book, monk
     result = _result(tmp_path, book, bad_row=False)
     import pyarrow.parquet as pq
 
-    real, calls = pq.write_table, []
+    real, calls = pq.ParquetWriter.write_table, []
 
-    def fails_on_the_summary(table, where, **kwargs):
+    def fails_on_the_summary(writer, table, **kwargs):
         calls.append(1)
         if len(calls) == 2:  # the options file is whole, the summary fails half-way
-            where.write(b"PAR1 half")
+            writer.where.write(b"PAR1 half")
             raise OSError(5, "Input/output error")
-        return real(table, where, **kwargs)
+        return real(writer, table, **kwargs)
 
-    monkeypatch.setattr(pq, "write_table", fails_on_the_summary)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", fails_on_the_summary)
     with pytest.raises(OSError):
         write_outputs(result, tmp_path / "out.parquet")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.errors.csv", "s.csv"]  # nothing new, nothing gone
-    monkeypatch.setattr(pq, "write_table", real)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", real)
     write_outputs(result, tmp_path / "out.parquet")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet", "out.summary.parquet", "s.csv"]
 

@@ -62,8 +62,7 @@ def batch(
         raise PlannerError(f"{out}: unknown output format '{out.suffix or '(none)'}'; use .csv, .parquet, .json or .md")
 
     from planner.pricing.books import Books
-    from planner.report.batch_files import write_outputs
-    from planner.running.batch import run_batch
+    from planner.report.batch_files import price_and_write
     from planner.running.batch_input import read_batch
     from planner.running.uncertainty.monte_carlo import check_samples
 
@@ -73,6 +72,7 @@ def batch(
     book = Books(overlay=load_overlay(prices))
     inp = read_batch(scenarios, book)
     show = not quiet and sys.stderr.isatty()
+    run = dict(chunk_rows=chunk_rows, workers=workers or None, samples=samples, seed=seed)
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -82,16 +82,15 @@ def batch(
                       TimeRemainingColumn(), transient=True, auto_refresh=False) as bar:
             task = bar.add_task("pricing scenarios", total=None)
             bar.refresh()
-            result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None, samples=samples,
-                               seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total,
-                                                                                  refresh=True))
+            result = price_and_write(inp, book, out, **run, progress=lambda done, total: bar.update(
+                task, completed=done, total=total, refresh=True))
     else:
-        result = run_batch(inp, book, chunk_rows=chunk_rows, workers=workers or None, samples=samples, seed=seed)
+        result = price_and_write(inp, book, out, **run)
     from planner.pricing.book import remember
 
     for loaded in book.loaded():
         remember(loaded)
-    written = write_outputs(result, out)
+    written = result.paths
     priced = result.priced
     from planner.engine.chain import OPTIONS
 

@@ -4,7 +4,9 @@ not priced beside them, written as one set (:func:`planner.base.atomic.output_se
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
@@ -15,7 +17,11 @@ from planner.base.atomic import OutputSet, output_set
 from planner.base.errors import PlannerError
 from planner.report.escaping import markdown_cell, spreadsheet_safe_table
 from planner.report.tables import batch_table
-from planner.running.batch import BatchResult, errors_frame
+from planner.pricing.book import PriceBook
+from planner.pricing.books import Books
+from planner.running.batch import (CHUNK_ROWS, DEFAULT_SAMPLES, OPTION_COLUMNS, BatchResult, BatchStream, Progress,
+                                   errors_frame, run_batch, stream_batch)
+from planner.running.batch_input import BatchInput, RowError
 from planner.workload.vocabulary import column_label
 
 if TYPE_CHECKING:
@@ -33,26 +39,65 @@ def sibling(out: Path, kind: str) -> Path:
     return out.with_name(f"{out.stem}.{kind}{out.suffix}")
 
 
-def write_outputs(result: BatchResult, out: Path) -> list[Path]:
-    """Write the results in the format the suffix names, the summary and the errors beside them, as one set
-    (:func:`planner.base.atomic.output_set`): every file is written under a temporary name and they replace the
-    previous ones together at the end, so a failure leaves the previous run's files, all of them, and a stale
-    errors file of an earlier run goes at that moment too."""
+@dataclass(frozen=True)
+class Written:
+    """What :func:`price_and_write` wrote, and how many scenarios it priced."""
+
+    paths: list[Path]
+    priced: int
+    errors: list[RowError]
+
+
+def price_and_write(inp: BatchInput, book: PriceBook | Books | None, out: Path, *, chunk_rows: int = CHUNK_ROWS,
+                    workers: int | None = None, samples: int = DEFAULT_SAMPLES, seed: int = 0,
+                    progress: Progress | None = None) -> Written:
+    """Price the batch and write its files (:func:`write_outputs`). A CSV or Parquet output is written as the
+    chunks are priced, where they come back in row order (:func:`planner.running.batch.stream_batch`): the main
+    process formats one chunk while the workers price the next, and never holds the whole batch's options."""
+    suffix = out.suffix.lower()
+    _check_format(out)
+    stream = (stream_batch(inp, book, chunk_rows=chunk_rows, progress=progress, workers=workers)
+              if suffix in (".csv", ".parquet") else None)
+    if stream is not None:
+        paths = write_outputs(stream, out)
+        return Written(paths=paths, priced=stream.priced, errors=stream.errors)
+    result = run_batch(inp, book, chunk_rows=chunk_rows, progress=progress, workers=workers, samples=samples,
+                       seed=seed)
+    return Written(paths=write_outputs(result, out), priced=result.priced, errors=result.errors)
+
+
+def _check_format(out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise PlannerError(f"{out}: unknown output format '{suffix or '(none)'}'; use one of {', '.join(FORMATS)}")
+
+
+def write_outputs(result: BatchResult | BatchStream, out: Path) -> list[Path]:
+    """Write the results in the format the suffix names, the summary and the errors beside them, as one set
+    (:func:`planner.base.atomic.output_set`): every file is written under a temporary name and they replace the
+    previous ones together at the end, so a failure leaves the previous run's files, all of them, and a stale
+    errors file of an earlier run goes at that moment too.
+
+    A :class:`~planner.running.batch.BatchStream` is priced as it is written (CSV and Parquet: chunk by chunk;
+    the formats written at once collect it first); a failure there stops its workers."""
+    _check_format(out)
+    suffix = out.suffix.lower()
+    if isinstance(result, BatchStream) and suffix not in (".csv", ".parquet"):
+        result = result.collected()
     written = [out]
     errors_path = out.with_name(f"{out.stem}.errors.csv")
     with output_set() as files:
+        if isinstance(result, BatchStream):
+            with closing(result.parts()) as parts:
+                (_csv_parts if suffix == ".csv" else _parquet_parts)(files, out, parts)
         if suffix == ".csv":
-            _csv(files, out, result.option_columns)
+            if not isinstance(result, BatchStream):
+                _csv(files, out, result.option_columns)
             written.append(_csv(files, sibling(out, "summary"), result.summary_columns))
         elif suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            for path, table in ((out, _arrow(result.option_columns)),
-                                (sibling(out, "summary"), _arrow(result.summary_columns))):
-                files.write(path, lambda fh, table=table: pq.write_table(table, fh))
+            if not isinstance(result, BatchStream):
+                _parquet_parts(files, out, [result.option_columns])
+            _parquet_parts(files, sibling(out, "summary"), [result.summary_columns])
             written.append(sibling(out, "summary"))
         elif suffix == ".json":
             doc = {"prices_as_of": result.prices_as_of,
@@ -95,23 +140,68 @@ def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndar
 
     Slices are converted and formatted in :data:`CSV_THREADS` threads (Arrow formats numbers without the GIL,
     most of a large file's time) and written in order, a few slices held at once (:func:`in_order`)."""
+    if isinstance(columns, pd.DataFrame):
+        columns = {c: columns[c].to_numpy() for c in columns.columns}
+
+    def write(fh: BinaryIO) -> None:
+        for text in _csv_slices(columns, header=True, threads=CSV_THREADS):
+            fh.write(text)
+
+    files.write(path, write)
+    return path
+
+
+def _csv_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray]]) -> Path:
+    """A CSV of ``parts`` (each a dict of the same columns), one after the other as they come, formatted in
+    this thread (the workers pricing the next parts have the other CPUs); the header alone if there is none."""
+    def write(fh: BinaryIO) -> None:
+        header = True
+        for part in parts:
+            for text in _csv_slices(part, header=header, threads=0):
+                fh.write(text)
+            header = False
+        if header:
+            fh.write(b"".join(_csv_slices({c: np.array([], dtype=object) for c in OPTION_COLUMNS}, header=True,
+                                          threads=0)))
+
+    files.write(path, write)
+    return path
+
+
+def _csv_slices(columns: dict[str, np.ndarray], *, header: bool, threads: int) -> Iterator[pa.Buffer]:
+    """``columns`` as CSV text, :data:`CSV_SLICE_ROWS` rows at a time (``header`` before the first), formatted
+    in ``threads`` threads (0: here, as they are read)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if isinstance(columns, pd.DataFrame):
-        columns = {c: columns[c].to_numpy() for c in columns.columns}
     n = len(next(iter(columns.values()), []))
 
     def formatted(start: int) -> pa.Buffer:
         table = spreadsheet_safe_table(_arrow(rounded({c: v[start:start + CSV_SLICE_ROWS]
                                                        for c, v in columns.items()})))
         sink = pa.BufferOutputStream()
-        pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=start == 0))
+        pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header and start == 0))
         return sink.getvalue()
 
+    starts = range(0, max(n, 1), CSV_SLICE_ROWS)
+    return in_order(formatted, starts, threads) if threads else map(formatted, starts)
+
+
+def _parquet_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray]]) -> Path:
+    """A Parquet file of ``parts`` (each a dict of the same columns), a row group or more per part, in the first
+    part's column types; empty columns of text if there is none."""
+    import pyarrow.parquet as pq
+
     def write(fh: BinaryIO) -> None:
-        for text in in_order(formatted, range(0, max(n, 1), CSV_SLICE_ROWS), CSV_THREADS):
-            fh.write(text)
+        writer = None
+        for part in parts:
+            table = _arrow(part)
+            if writer is None:
+                writer = pq.ParquetWriter(fh, table.schema)
+            writer.write_table(table if table.schema == writer.schema else table.cast(writer.schema))
+        if writer is None:
+            writer = pq.ParquetWriter(fh, _arrow({c: np.array([], dtype=object) for c in OPTION_COLUMNS}).schema)
+        writer.close()
 
     files.write(path, write)
     return path

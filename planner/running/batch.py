@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,75 @@ class BatchResult:
         return len(self.summary_columns["row"])
 
 
+@dataclass
+class BatchStream:
+    """A batch priced chunk by chunk, to be written as it is priced (:func:`stream_batch`). :meth:`parts` yields
+    each chunk's option columns (OPTION_COLUMNS) in row order as the workers finish them; ``summary_columns``,
+    ``errors`` and ``priced`` are whole once it has run to its end. The options are never held whole, so a
+    batch's memory stays a few chunks' however many scenarios it has."""
+
+    _parts: Iterator[dict[str, np.ndarray]]
+    errors: list[RowError]
+    prices_as_of: str
+    _summaries: list[dict[str, np.ndarray]] = field(default_factory=list)
+
+    def parts(self) -> Iterator[dict[str, np.ndarray]]:
+        """The chunks' option columns, once; closing it early (an error writing them) stops the workers."""
+        try:
+            for part in self._parts:
+                self.errors += _sizing_errors([part])
+                if len(part["row"]):
+                    # copied: a view (the row, name and region columns) would keep the chunk's options alive
+                    self._summaries.append({c: v.copy() for c, v in summarise(part).items()})
+                    yield {c: part[c] for c in OPTION_COLUMNS}  # in OPTION_COLUMNS order, as run_batch's
+        finally:
+            self._parts.close()
+        self.errors.sort(key=lambda e: (e.row, e.column))
+
+    @property
+    def summary_columns(self) -> dict[str, np.ndarray]:
+        if not self._summaries:
+            return {c: np.array([], dtype=object) for c in SUMMARY_COLUMNS}
+        return {c: np.concatenate([s[c] for s in self._summaries]) for c in SUMMARY_COLUMNS}
+
+    @property
+    def priced(self) -> int:
+        return sum(len(s["row"]) for s in self._summaries)
+
+    def collected(self) -> BatchResult:
+        """The whole batch in memory (for the formats written at once: JSON, Markdown)."""
+        parts = list(self.parts())
+        options = ({c: np.concatenate([p[c] for p in parts]) for c in OPTION_COLUMNS} if parts
+                   else {c: np.array([], dtype=object) for c in OPTION_COLUMNS})
+        return BatchResult(option_columns=options, summary_columns=self.summary_columns, errors=self.errors,
+                           prices_as_of=self.prices_as_of)
+
+
+def stream_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_rows: int = CHUNK_ROWS,
+                 progress: Progress | None = None, workers: int | None = None) -> BatchStream | None:
+    """The batch of :func:`run_batch` as a :class:`BatchStream`, priced as its parts are read; None where the
+    options cannot be written as they come: scenarios with ranges (their draws add columns at the end), or
+    policies (or clouds) that interleave in the file, whose chunks come back out of row order."""
+    frame = inp.frame
+    if len(_ranged_rows(inp)):
+        return None
+    groups = _groups(frame)
+    rows = frame["row"].to_numpy()[np.concatenate(list(groups.values()))] if groups else np.zeros(0, dtype=int)
+    if (np.diff(rows) <= 0).any():
+        return None
+    books = _loaded_books(frame, book)
+    total = len(frame)
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], total)
+
+    return BatchStream(_parts=_priced_parts(frame, inp.policies, books, chunk_rows, workers, step, slim=False),
+                       errors=list(inp.errors), prices_as_of=_prices_as_of(books))
+
+
 def run_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_rows: int = CHUNK_ROWS,
               progress: Progress | None = None, workers: int | None = None, samples: int = DEFAULT_SAMPLES,
               seed: int = 0) -> BatchResult:
@@ -79,10 +148,8 @@ def run_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_r
     (:func:`_uncertainty_columns`)."""
     check_samples(samples)
     frame = inp.frame
-    books = as_books(book)
-    for cloud in pd.unique(frame["cloud"]):
-        books(cloud)  # loaded before the workers fork, so they share it
-    prices_as_of = min((b.oldest_prices_as_of for b in books.loaded()), default="")
+    books = _loaded_books(frame, book)
+    prices_as_of = _prices_as_of(books)
     ranged = _ranged_rows(inp)
     total = len(frame) + len(ranged) * samples
     done = [0]
@@ -121,18 +188,43 @@ def _in_row_order(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return columns
 
 
+def _loaded_books(frame: pd.DataFrame, book: PriceBook | Books | None) -> Books:
+    books = as_books(book)
+    for cloud in pd.unique(frame["cloud"]):
+        books(cloud)  # loaded before the workers fork, so they share it
+    return books
+
+
+def _prices_as_of(books: Books) -> str:
+    return min((b.oldest_prices_as_of for b in books.loaded()), default="")
+
+
+def _groups(frame: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
+    """Positions in ``frame`` of each (cloud, policy) group's scenarios, groups in order of first appearance."""
+    return frame.groupby(["cloud", "policy_key"], sort=False).indices
+
+
 def _price_all(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books: Books, chunk_rows: int,
                workers: int | None, step: Callable[[int], None], *, slim: bool) -> list[dict[str, np.ndarray]]:
-    """Every scenario of ``frame`` priced, chunk by chunk, in worker processes where there are several chunks."""
-    groups = frame.groupby(["cloud", "policy_key"], sort=False).indices
+    """Every scenario of ``frame`` priced (:func:`_priced_parts`), every part at once."""
+    return list(_priced_parts(frame, policies, books, chunk_rows, workers, step, slim=slim))
+
+
+def _priced_parts(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books: Books, chunk_rows: int,
+                  workers: int | None, step: Callable[[int], None], *, slim: bool) -> Iterator[dict[str, np.ndarray]]:
+    """Every scenario of ``frame`` priced, chunk by chunk, group by group (:func:`_groups`), in worker
+    processes where there are several chunks; each chunk's part as it comes, in that order. ``step(n)`` after
+    each, with its scenarios."""
+    groups = _groups(frame)
     jobs = [(key, start) for key, rows in groups.items() for start in range(0, len(rows), chunk_rows)]
     task = _Task(frame=frame, groups=groups, chunk_rows=chunk_rows, policies=policies, books=books, slim=slim)
     workers = min(MAX_WORKERS, _usable_cpus()) if workers is None else workers
     if workers > 1 and len(jobs) > 1 and "fork" in mp.get_all_start_methods():
         # fork: the children start with this process's memory (the task is not pickled)
         with mp.get_context("fork").Pool(min(workers, len(jobs)), initializer=_adopt, initargs=(task,)) as pool:
-            return _collect(pool.imap(_price_adopted, jobs), step)
-    return _collect((task.price(job) for job in jobs), step)
+            yield from _stepped(pool.imap(_price_adopted, jobs), step)
+        return
+    yield from _stepped((task.price(job) for job in jobs), step)
 
 
 MAX_WORKERS = 4
@@ -218,12 +310,11 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _collect(results: Iterable[dict[str, np.ndarray]], step: Callable[[int], None]) -> list[dict[str, np.ndarray]]:
-    parts = []
+def _stepped(results: Iterable[dict[str, np.ndarray]],
+             step: Callable[[int], None]) -> Iterator[dict[str, np.ndarray]]:
     for part in results:
-        parts.append(part)
         step(len(part["row"]) // len(OPTIONS) + len(part[FAILED_ROW]))
-    return parts
+        yield part
 
 
 def _sizing_errors(parts: list[dict[str, np.ndarray]]) -> list[RowError]:
