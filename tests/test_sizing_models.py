@@ -163,6 +163,36 @@ def test_fleet_units_read_the_profiles_hours():
     assert (week["instances_min"] <= same["instances_min"]).all()
 
 
+def test_fleet_units_are_their_definition_hour_by_hour_over_many_blocks_of_scenarios():
+    # 700 scenarios x 9 candidates (several blocks of HOUR_BLOCK_ROWS), commitments above and below break-even
+    from planner.sizing import compute
+
+    rng = np.random.default_rng(7)
+    n, c = 700, 9
+    assert n > 2 * compute.HOUR_BLOCK_ROWS
+    servers, capacity = rng.uniform(0.5, 400, n), rng.uniform(0.5, 600, n)
+    need = FleetNeed(servers, servers * 1.4, capacity, capacity * 1.4)
+    frac = hourly_fraction_of_peak(POLICY.diurnal_profile, rng.uniform(1, 4, n))
+    cores, cap = rng.choice([2.0, 4.0, 8.0, 16.0], (n, c)), rng.uniform(1.5, 15, (n, c))
+    azs, survive = rng.choice([2, 3], n), rng.random(n) < 0.5
+    ratio = np.where(rng.random((n, c)) < 0.5, 1.0, rng.uniform(0.05, 0.99, (n, c)))
+    u = fleet_units(need, frac, cores, cap, azs, survive, 0.3, ratio)
+    # each AZ's units hour by hour, max(1, ceil(peak units per AZ x the hour's share)); the commitment is the
+    # ceil(24 r)-th busiest hour's count (the quietest's where r = 1), the burst what runs above it
+    per_az = np.maximum(servers[:, None] / cores, capacity[:, None] / cap) / np.where(survive, azs - 1, azs)[:, None]
+    hourly = np.maximum(np.ceil(per_az[:, :, None] * frac[:, None, :] - 1e-9), 1.0)
+    ranked = -np.sort(-hourly, axis=2)
+    rank = np.clip(np.ceil(ratio * 24 - 1e-9).astype(int) - 1, 0, 23)
+    committed = np.where(ratio < 1, np.take_along_axis(ranked, rank[:, :, None], 2)[:, :, 0], ranked[:, :, -1])
+    k = azs[:, None]
+    assert u["instance_hours"] == pytest.approx(hourly.mean(axis=2) * k * 730, rel=1e-12)
+    assert u["instances_min"] == pytest.approx(ranked[:, :, -1] * k)
+    assert u["instances_committed"] == pytest.approx(committed * k)
+    burst = np.maximum(hourly - committed[:, :, None], 0).mean(axis=2) * k * 730
+    assert u["burst_hours"] == pytest.approx(burst, rel=1e-9, abs=1e-9)
+    assert (ratio < 1).any() and (ratio == 1).any() and (u["burst_hours"] > 0).any()
+
+
 def test_hit_ratio_locality_model():
     # self-similar curve through (hot 20 %, 90 % of reads): theta = ln 0.9 / ln 0.2 = 0.06546
     theta = np.log(0.9) / np.log(0.2)

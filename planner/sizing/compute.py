@@ -107,6 +107,35 @@ def hourly_units(need: FleetNeed, hourly_fraction: np.ndarray, cores: float, cap
     return np.maximum(np.ceil(per_az * np.asarray(hourly_fraction) - 1e-9), 1.0) * azs
 
 
+HOUR_BLOCK_ROWS = 256  # scenarios whose (candidates, hours) counts are worked at once: a few MB, kept in cache
+
+
+def _hourly_means(per_az: np.ndarray, hourly_fraction: np.ndarray, committed: np.ndarray,
+                  partial: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per (scenario, candidate): the mean over the H hours of each AZ's units, max(1, ceil(``per_az`` x the
+    hour's share)), and where ``partial`` the mean of what each hour runs above ``committed`` (NaN elsewhere).
+
+    The (scenarios, candidates, H) counts are the largest array of a plan (7x larger for a week's profile):
+    worked :data:`HOUR_BLOCK_ROWS` scenarios at a time, in place, so they stay in the CPU's cache and no
+    fresh memory is faulted in for each block."""
+    n = len(per_az)
+    hourly_fraction = np.broadcast_to(hourly_fraction, (n, hourly_fraction.shape[-1]))
+    mean, burst = np.empty(per_az.shape), np.full(per_az.shape, np.nan)
+    for start in range(0, n, HOUR_BLOCK_ROWS):
+        rows = slice(start, start + HOUR_BLOCK_ROWS)
+        units = per_az[rows, :, None] * hourly_fraction[rows, None, :]
+        units -= 1e-9
+        np.ceil(units, out=units)
+        np.maximum(units, 1.0, out=units)
+        mean[rows] = units.mean(axis=2)
+        mine = partial[rows]
+        if mine.any():
+            units -= committed[rows, :, None]
+            np.maximum(units, 0, out=units)
+            burst[rows][mine] = units.mean(axis=2)[mine]
+    return mean, burst
+
+
 def fleet_units(
     need: FleetNeed,
     hourly_fraction: np.ndarray,
@@ -140,21 +169,14 @@ def fleet_units(
     # are max(1, ceil(peak units per AZ x share)): one pass over the hours, and the quietest hour is the
     # smallest share
     per_az = _per_az_at_peak(need, cores, cap, azs, survive)
-    # (scenarios, candidates, H): the largest array of a plan, worked in place (7x larger for a week's profile)
-    per_az_hour = per_az[:, :, None] * hourly_fraction[:, None, :]
-    per_az_hour -= 1e-9
-    np.ceil(per_az_hour, out=per_az_hour)
-    np.maximum(per_az_hour, 1.0, out=per_az_hour)
     quietest = np.maximum(np.ceil(per_az * hourly_fraction.min(axis=1)[:, None] - 1e-9), 1.0)
     peak = spread_over_azs(units_for(need.servers[:, None], need.capacity[:, None], cores, cap), k, sv)
     grow = 1 + burst_headroom
     horizon = units_for(need.servers_horizon[:, None] * grow, need.capacity_horizon[:, None] * grow, cores, cap)
     ratio = np.asarray(commit_ratio, dtype=float)
     ratio = np.broadcast_to(ratio if two_d or ratio.ndim == 0 else ratio[:, None], per_az.shape)
-    mean_per_az = per_az_hour.mean(axis=2)
     # ratio 1 commits the quietest hour's count, which every hour reaches: the burst is the mean above it
     committed = quietest.copy()
-    burst_per_az = mean_per_az - quietest
     partial = ratio < 1
     if partial.any():  # the busiest-hour ranking only where a commitment is cheaper than every hour's burst
         hours = hourly_fraction.shape[1]
@@ -162,13 +184,10 @@ def fleet_units(
         # an hour's count grows with its share of the peak, so the ceil(H r)-th busiest hour is the one with the
         # ceil(H r)-th largest share: rank the scenario's H shares once, not each candidate's H counts
         busiest_share = -np.sort(-hourly_fraction, axis=1)
-        scenario = np.nonzero(partial)[0]
-        count = per_az[partial] * busiest_share[scenario, rank] - 1e-9
+        count = per_az[partial] * busiest_share[np.nonzero(partial)[0], rank] - 1e-9
         committed[partial] = np.maximum(np.ceil(count), 1.0)
-        excess = (per_az_hour - committed[:, :, None] if partial.all()  # most often: no gather of the hours
-                  else per_az_hour[partial] - committed[partial][:, None])
-        np.maximum(excess, 0, out=excess)
-        burst_per_az[partial] = excess.mean(axis=-1).reshape(-1)
+    mean_per_az, burst_per_az = _hourly_means(per_az, hourly_fraction, committed, partial)
+    burst_per_az = np.where(partial, burst_per_az, mean_per_az - quietest)
     burst_hours = burst_per_az * k * HOURS_PER_MONTH
     out = {
         "instances_min": quietest * k,
