@@ -308,7 +308,10 @@ def _fails_on_666(monkeypatch) -> None:
 @pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_files_written_as_they_are_priced_are_the_whole_batchs_files(tmp_path, book, monkeypatch, suffix, workers):
+    import planner.report.batch_files as batch_files
+
     _fails_on_666(monkeypatch)
+    monkeypatch.setattr(batch_files, "PARQUET_GROUP_ROWS", 50)  # chunks of 20 option rows gathered in threes
     inp = read_batch(_write(tmp_path, _streamable_rows(30)), book)
     assert stream_batch(inp, book) is not None
     whole = run_batch(inp, book, chunk_rows=4, workers=workers)
@@ -326,6 +329,12 @@ def test_files_written_as_they_are_priced_are_the_whole_batchs_files(tmp_path, b
             assert a.read_bytes() == b.read_bytes()
         else:
             pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        groups = pq.ParquetFile(tmp_path / "streamed.parquet").metadata
+        sizes = [groups.row_group(i).num_rows for i in range(groups.num_row_groups)]
+        assert sum(sizes) == 28 * len(OPTIONS) and len(sizes) > 1 and min(sizes[:-1]) >= 50  # no tiny groups
     assert (tmp_path / "whole.errors.csv").read_bytes() == (tmp_path / "streamed.errors.csv").read_bytes()
     assert seen[-1] == (29, 29) and len(seen) >= 8  # every chunk said, the rows that failed inside included
 

@@ -187,20 +187,34 @@ def _csv_slices(columns: dict[str, np.ndarray], *, header: bool, threads: int) -
     return in_order(formatted, starts, threads) if threads else map(formatted, starts)
 
 
+PARQUET_GROUP_ROWS = 100_000  # rows a streamed Parquet file's row groups gather (small chunks make no tiny groups)
+
+
 def _parquet_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray]]) -> Path:
-    """A Parquet file of ``parts`` (each a dict of the same columns), a row group or more per part, in the first
-    part's column types; empty columns of text if there is none."""
+    """A Parquet file of ``parts`` (each a dict of the same columns), in the first part's column types; parts
+    gathered into row groups of :data:`PARQUET_GROUP_ROWS` rows or more; empty columns of text if there is
+    none."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     def write(fh: BinaryIO) -> None:
-        writer = None
+        writer, held = None, []
+
+        def flush() -> None:
+            writer.write_table(pa.concat_tables(held) if len(held) > 1 else held[0])  # type: ignore[union-attr]
+            held.clear()
+
         for part in parts:
             table = _arrow(part)
             if writer is None:
                 writer = pq.ParquetWriter(fh, table.schema)
-            writer.write_table(table if table.schema == writer.schema else table.cast(writer.schema))
+            held.append(table if table.schema == writer.schema else table.cast(writer.schema))
+            if sum(t.num_rows for t in held) >= PARQUET_GROUP_ROWS:
+                flush()
         if writer is None:
             writer = pq.ParquetWriter(fh, _arrow({c: np.array([], dtype=object) for c in OPTION_COLUMNS}).schema)
+        if held:
+            flush()
         writer.close()
 
     files.write(path, write)
