@@ -14,7 +14,7 @@ from planner.cli.example import template_csv
 from planner.engine.chain import OPTIONS
 from planner.plan.model import make_plan
 from planner.report.batch_files import price_and_write, write_outputs
-from planner.running.batch import run_batch, stream_batch
+from planner.running.batch import run_batch, stream_batch, streamable
 from planner.running.batch_input import read_batch
 from planner.workload.model import Workload
 
@@ -263,6 +263,7 @@ def test_other_output_formats(tmp_path, book, suffix):
         assert not any(code in h for h in heads for code in ("_usd", "_pct", "db_", "feasible_options"))
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # the writer closed, no traceback
 def test_output_is_never_half_written(tmp_path, book, monkeypatch):
     path = _write(tmp_path, _random_rows(3))
     out = tmp_path / "out.parquet"
@@ -313,7 +314,7 @@ def test_files_written_as_they_are_priced_are_the_whole_batchs_files(tmp_path, b
     _fails_on_666(monkeypatch)
     monkeypatch.setattr(batch_files, "PARQUET_GROUP_ROWS", 50)  # chunks of 20 option rows gathered in threes
     inp = read_batch(_write(tmp_path, _streamable_rows(30)), book)
-    assert stream_batch(inp, book) is not None
+    assert streamable(inp)
     whole = run_batch(inp, book, chunk_rows=4, workers=workers)
     write_outputs(whole, tmp_path / f"whole{suffix}")
     seen: list[tuple[int, int]] = []
@@ -342,7 +343,9 @@ def test_files_written_as_they_are_priced_are_the_whole_batchs_files(tmp_path, b
 def test_a_batch_is_streamed_only_where_its_chunks_come_in_row_order(tmp_path, book):
     interleaved = read_batch(_write(tmp_path, _random_rows(12)), book)  # two policies row by row
     ranged = read_batch(_write(tmp_path, pd.DataFrame({"peak_rps.low": [10], "peak_rps.high": [30]}), "r.csv"), book)
-    assert stream_batch(interleaved, book) is None and stream_batch(ranged, book) is None
+    assert not streamable(interleaved) and not streamable(ranged)
+    with pytest.raises(ValueError, match="cannot be streamed"):
+        stream_batch(ranged, book)
     # written as a whole then, the same files as ever
     written = price_and_write(interleaved, book, tmp_path / "out.csv", samples=20)
     write_outputs(run_batch(interleaved, book, samples=20), tmp_path / "whole.csv")
@@ -362,6 +365,46 @@ def test_a_streamed_batch_holds_no_chunk_it_has_written(tmp_path, book):
         del part
         assert sum(ref() is not None for ref in alive) <= 1  # the chunk just written, at most
     assert len(alive) == 5 and stream.priced == 20 and list(stream.summary_columns["row"]) == list(range(2, 22))
+    with pytest.raises(RuntimeError, match="read once"):  # its options are gone: a second read would be empty
+        stream.parts()
+
+
+def test_the_workers_run_at_most_a_few_chunks_ahead_of_a_slow_writer():
+    from planner.running import batch
+
+    given: list[int] = []
+
+    class Pool:  # the pool's side: what was given out, and each result when asked
+        def apply_async(self, func, args):
+            given.append(args[0])
+            return type("Result", (), {"get": lambda _, job=args[0]: job})()
+
+    read = []
+    for part in batch._bounded_imap(Pool(), list(range(20)), ahead=3):
+        read.append(part)
+        assert len(given) <= len(read) + 3  # no more than three given out beyond what was read
+    assert read == list(range(20)) == given
+
+
+def test_a_batch_refuses_a_bad_sample_count_whatever_its_format(tmp_path, book):
+    from planner.base.errors import PlannerError
+
+    inp = read_batch(_write(tmp_path, _random_rows(2).drop(columns="policy.burst_headroom")), book)
+    for suffix in (".csv", ".json"):
+        with pytest.raises(PlannerError, match="samples"):
+            price_and_write(inp, book, tmp_path / f"out{suffix}", samples=0)
+    assert not list(tmp_path.glob("out*"))
+
+
+def test_a_chunk_of_other_column_types_is_an_error_not_a_cast(tmp_path):
+    from planner.base.atomic import output_set
+    from planner.base.errors import PlannerError
+    from planner.report import batch_files
+
+    parts = [{"x": np.array([1, 2])}, {"x": np.array([2.5])}]  # a cast to the first's integers would truncate
+    with pytest.raises(PlannerError, match="other column types"), output_set() as files:
+        batch_files._parquet_parts(files, tmp_path / "out.parquet", parts)
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_write_failing_mid_batch_stops_the_workers_and_leaves_the_previous_files(tmp_path, book, monkeypatch):

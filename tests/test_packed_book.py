@@ -285,24 +285,27 @@ def test_a_stale_or_broken_pack_falls_back_to_the_tables(packed_folder, tmp_path
 def test_the_users_cache_adds_to_a_pack_and_never_shadows_it(packed_folder, tmp_path, monkeypatch):
     monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
     _as_bundled(packed_folder, monkeypatch)
-    # an older, smaller copy cached under the same tables (a run before the checkout was built): ignored
+    # an older, smaller copy cached under the same tables (a run before the checkout was built, or a copy of the
+    # tables without a pack): never read beside the pack, and left for the copy that has no pack
     smaller = PriceBook.load(packed_folder, clouds=["aws"])
     key = cache.fingerprint(packed_folder, "aws")
     assert cache.save(key, smaller.state())
+    read, load = [], cache.load
+    monkeypatch.setattr(cache, "load", lambda k, classes: read.append(k) or load(k, classes))
     book = book_module._loaded(None, "aws", "pricing_data")
     packed = book.kept_memo_size()
     assert packed > 10 and book.packed_from == cache.content_key(packed_folder, "aws")
-    # and removed, so later starts do not read a whole book's copy only to ignore it
-    assert cache.load(key, PACK_CLASSES) is None
-    assert book_module._loaded(None, "aws", "pricing_data").kept_memo_size() == packed
+    assert read == [book_module.beyond_pack(key)] and book.cache_key == book_module.beyond_pack(key)
+    assert load(key, PACK_CLASSES) is not None
     # a policy of its own derives tables of its own: only those are cached, beside the pack
     own = Workload(peak_rps=800, policy={"horizontal_family_pattern": "^c7g$"})
     usd = make_plan(own, book).recommended.monthly_usd
     assert book.kept_memo_size() > packed
     book_module.remember(book)
-    delta = cache.load(key, PACK_CLASSES)
+    delta = load(book_module.beyond_pack(key), PACK_CLASSES)
     assert set(delta) == {"_base", "_memo"} and 0 < len(delta["_memo"]) == book.kept_memo_size() - packed
-    assert (tmp_path / "cache" / f"pricebook-{key}.pack").stat().st_size < 2e6  # not a copy of the pack
+    assert (tmp_path / "cache" / f"pricebook-{book.cache_key}.pack").stat().st_size < 2e6  # not a copy of the pack
+    assert load(key, PACK_CLASSES)["_memo"].keys() == smaller.state()["_memo"].keys()  # the whole copy untouched
     _no_tables(monkeypatch)
     again = book_module._loaded(None, "aws", "pricing_data")
     assert again.kept_memo_size() == book.kept_memo_size()

@@ -447,6 +447,7 @@ def test_a_disk_full_in_the_middle_of_a_file_leaves_the_previous_set_whole(tmp_p
     _assert_previous_set_whole(tmp_path, previous)
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # the writer closed, no traceback
 def test_a_stale_errors_file_goes_only_with_a_whole_new_set(tmp_path, book, monkeypatch):
     (tmp_path / "out.errors.csv").write_text("old errors\n")
     result = _result(tmp_path, book, bad_row=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -72,7 +73,8 @@ def batch(
     book = Books(overlay=load_overlay(prices))
     inp = read_batch(scenarios, book)
     show = not quiet and sys.stderr.isatty()
-    run = dict(chunk_rows=chunk_rows, workers=workers or None, samples=samples, seed=seed)
+    priced = functools.partial(price_and_write, inp, book, out, chunk_rows=chunk_rows, workers=workers or None,
+                               samples=samples, seed=seed)
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -82,20 +84,18 @@ def batch(
                       TimeRemainingColumn(), transient=True, auto_refresh=False) as bar:
             task = bar.add_task("pricing scenarios", total=None)
             bar.refresh()
-            result = price_and_write(inp, book, out, **run, progress=lambda done, total: bar.update(
-                task, completed=done, total=total, refresh=True))
+            result = priced(progress=lambda done, total: bar.update(task, completed=done, total=total,
+                                                                     refresh=True))
     else:
-        result = price_and_write(inp, book, out, **run)
+        result = priced()
     from planner.pricing.book import remember
 
     for loaded in book.loaded():
         remember(loaded)
-    written = result.paths
-    priced = result.priced
     from planner.engine.chain import OPTIONS
 
-    print(f"priced {priced:,} of {inp.rows_read:,} scenarios ({priced * len(OPTIONS):,} options) -> "
-          + ", ".join(str(p) for p in written), file=sys.stderr)
+    print(f"priced {result.priced:,} of {inp.rows_read:,} scenarios ({result.priced * len(OPTIONS):,} options) -> "
+          + ", ".join(str(p) for p in result.paths), file=sys.stderr)
     if result.errors:
         if not quiet:
             limit = 20

@@ -549,7 +549,11 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
     """``cloud``'s tables of ``folder`` (None: the bundled ones): packed beside the tables
     (``derived/<cloud>.pack``, by the wheel build or ``planner prices update``) with what the user's cache adds
     to the pack; else the user's cache's whole copy; else read, validated and derived here, and cached
-    (:mod:`planner.pricing.cache`)."""
+    (:mod:`planner.pricing.cache`).
+
+    What the cache adds to a pack is kept under a key of its own (:func:`beyond_pack`), never the whole copy's:
+    a start with a pack reads only that small file, and two copies of the same tables, one packed and one not
+    (a checkout run, then built), each keep their own file."""
     from planner.pricing import cache
 
     source = folder or bundled_folder()
@@ -558,16 +562,19 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
     # the package's own pack, or a refreshed book's sealed with this account's cache key
     book = _from_state(cache.read_packed(packed_path(source, cloud), packed_key, PACK_CLASSES,
                                          signed=folder is not None)) if packed_key else None
-    cached = cache.load(key, PACK_CLASSES) if key else None
     if book is not None:
         book.packed_from = packed_key
         book._packed_keys = frozenset(book._memo)
-        if cached is not None:
-            _add_derived(book, cached, key)
-    elif cached is not None and "_base" not in cached:
-        book = _from_state(cached)
+        book.cache_key = beyond_pack(key)
+        added = cache.load(book.cache_key, PACK_CLASSES) if book.cache_key else None
+        if added is not None:
+            _add_derived(book, added, book.cache_key)
+    elif key is not None:
+        cached = cache.load(key, PACK_CLASSES)
+        book = _from_state(cached) if cached is not None and "_base" not in cached else None
+        if book is not None:
+            book.cache_key = key
     if book is not None:
-        book.cache_key = key
         book.cached_memo_size = book.kept_memo_size()
     else:
         book = PriceBook.load(folder, clouds=[cloud])
@@ -577,18 +584,20 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
     return book
 
 
+def beyond_pack(key: str | None) -> str | None:
+    """The user cache's key for what runs derived beyond the pack of the tables whose key is ``key``."""
+    return None if key is None else f"{key}-beyond-pack"
+
+
 def _add_derived(book: PriceBook, cached: dict[str, object], key: str | None) -> None:
     """The derived tables the user's cache keeps beyond ``book``'s pack (``cached``: what :func:`remember`
-    wrote for it), added to it. Anything else cached under the key is removed: a whole copy written before the
-    pack was there (a checkout run, then built), the tables beyond another pack, or a state that does not
-    check. The pack supersedes them, and reading one (a whole copy is a cloud's book, 2-6 MB) on every
-    later start would cost as much as the pack itself."""
+    wrote for it), added to it; those beyond another pack (an older planner's, of the same tables) are ignored,
+    to be replaced when this run keeps its own, and a file whose tables are not a book's is removed."""
     from planner.pricing import cache
     from planner.pricing.book_state import check_memo
     from planner.pricing.packed import PackError
 
     if set(cached) != {"_base", "_memo"} or cached["_base"] != book.packed_from:
-        cache.drop(key)
         return
     try:
         check_memo(cached["_memo"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
@@ -20,7 +20,8 @@ from planner.report.tables import batch_table
 from planner.pricing.book import PriceBook
 from planner.pricing.books import Books
 from planner.running.batch import (CHUNK_ROWS, DEFAULT_SAMPLES, OPTION_COLUMNS, BatchResult, BatchStream, Progress,
-                                   errors_frame, run_batch, stream_batch)
+                                   empty_columns, errors_frame, run_batch, stream_batch, streamable)
+from planner.running.uncertainty.monte_carlo import check_samples
 from planner.running.batch_input import BatchInput, RowError
 from planner.workload.vocabulary import column_label
 
@@ -51,19 +52,23 @@ class Written:
 def price_and_write(inp: BatchInput, book: PriceBook | Books | None, out: Path, *, chunk_rows: int = CHUNK_ROWS,
                     workers: int | None = None, samples: int = DEFAULT_SAMPLES, seed: int = 0,
                     progress: Progress | None = None) -> Written:
-    """Price the batch and write its files (:func:`write_outputs`). A CSV or Parquet output is written as the
-    chunks are priced, where they come back in row order (:func:`planner.running.batch.stream_batch`): the main
-    process formats one chunk while the workers price the next, and never holds the whole batch's options."""
-    suffix = out.suffix.lower()
+    """Price the batch and write its files (:func:`write_outputs`). A CSV or Parquet output of a batch whose
+    chunks come back in row order (:func:`planner.running.batch.streamable`) is written as the chunks are
+    priced: the main process formats one chunk while the workers price the next, and never holds the whole
+    batch's options."""
     _check_format(out)
-    stream = (stream_batch(inp, book, chunk_rows=chunk_rows, progress=progress, workers=workers)
-              if suffix in (".csv", ".parquet") else None)
-    if stream is not None:
-        paths = write_outputs(stream, out)
-        return Written(paths=paths, priced=stream.priced, errors=stream.errors)
-    result = run_batch(inp, book, chunk_rows=chunk_rows, progress=progress, workers=workers, samples=samples,
-                       seed=seed)
-    return Written(paths=write_outputs(result, out), priced=result.priced, errors=result.errors)
+    check_samples(samples)
+    result: BatchResult | BatchStream
+    if out.suffix.lower() in STREAMED_FORMATS and streamable(inp):
+        result = stream_batch(inp, book, chunk_rows=chunk_rows, progress=progress, workers=workers)
+    else:
+        result = run_batch(inp, book, chunk_rows=chunk_rows, progress=progress, workers=workers, samples=samples,
+                           seed=seed)
+    paths = write_outputs(result, out)
+    return Written(paths=paths, priced=result.priced, errors=result.errors)
+
+
+STREAMED_FORMATS = (".csv", ".parquet")  # written a chunk at a time; the others are one document
 
 
 def _check_format(out: Path) -> None:
@@ -82,23 +87,19 @@ def write_outputs(result: BatchResult | BatchStream, out: Path) -> list[Path]:
     the formats written at once collect it first); a failure there stops its workers."""
     _check_format(out)
     suffix = out.suffix.lower()
-    if isinstance(result, BatchStream) and suffix not in (".csv", ".parquet"):
+    if isinstance(result, BatchStream) and suffix not in STREAMED_FORMATS:
         result = result.collected()
     written = [out]
     errors_path = out.with_name(f"{out.stem}.errors.csv")
     with output_set() as files:
-        if isinstance(result, BatchStream):
-            with closing(result.parts()) as parts:
-                (_csv_parts if suffix == ".csv" else _parquet_parts)(files, out, parts)
-        if suffix == ".csv":
-            if not isinstance(result, BatchStream):
-                _csv(files, out, result.option_columns)
-            written.append(_csv(files, sibling(out, "summary"), result.summary_columns))
-        elif suffix == ".parquet":
-            if not isinstance(result, BatchStream):
-                _parquet_parts(files, out, [result.option_columns])
-            _parquet_parts(files, sibling(out, "summary"), [result.summary_columns])
-            written.append(sibling(out, "summary"))
+        if suffix in STREAMED_FORMATS:
+            table = _csv_parts if suffix == ".csv" else _parquet_parts
+            if isinstance(result, BatchStream):
+                with closing(result.parts()) as parts:
+                    table(files, out, parts, threads=0)  # the workers pricing the next parts have the CPUs
+            else:
+                table(files, out, [result.option_columns], threads=CSV_THREADS)
+            written.append(table(files, sibling(out, "summary"), [result.summary_columns], threads=CSV_THREADS))
         elif suffix == ".json":
             doc = {"prices_as_of": result.prices_as_of,
                    "scenarios": json.loads(result.summary.to_json(orient="records")),
@@ -134,35 +135,28 @@ CSV_THREADS = 2  # slices formatted at once: Arrow's formatting runs outside the
 
 
 def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndarray]) -> Path:
-    """CSV through Arrow's writer (several times faster than pandas' for large results), a slice of rows at a
-    time; numbers rounded (:func:`rounded`), text cells a spreadsheet would evaluate neutralised
-    (:func:`planner.report.escaping.spreadsheet_safe_table`).
-
-    Slices are converted and formatted in :data:`CSV_THREADS` threads (Arrow formats numbers without the GIL,
-    most of a large file's time) and written in order, a few slices held at once (:func:`in_order`)."""
+    """``columns`` as a CSV file (:func:`_csv_parts`)."""
     if isinstance(columns, pd.DataFrame):
         columns = {c: columns[c].to_numpy() for c in columns.columns}
-
-    def write(fh: BinaryIO) -> None:
-        for text in _csv_slices(columns, header=True, threads=CSV_THREADS):
-            fh.write(text)
-
-    files.write(path, write)
-    return path
+    return _csv_parts(files, path, [columns], threads=CSV_THREADS)
 
 
-def _csv_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray]]) -> Path:
-    """A CSV of ``parts`` (each a dict of the same columns), one after the other as they come, formatted in
-    this thread (the workers pricing the next parts have the other CPUs); the header alone if there is none."""
+def _csv_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray]], threads: int) -> Path:
+    """A CSV of ``parts`` (each a dict of the same columns), one after the other as they come, through Arrow's
+    writer (several times faster than pandas' for large results), :data:`CSV_SLICE_ROWS` rows at a time; numbers
+    rounded (:func:`rounded`), text cells a spreadsheet would evaluate neutralised
+    (:func:`planner.report.escaping.spreadsheet_safe_table`); the header alone where there is no part.
+
+    Slices are converted and formatted in ``threads`` threads (Arrow formats numbers without the GIL, most of a
+    large file's time; 0: in this thread) and written in order, a few slices held at once (:func:`in_order`)."""
     def write(fh: BinaryIO) -> None:
         header = True
         for part in parts:
-            for text in _csv_slices(part, header=header, threads=0):
+            for text in _csv_slices(part, header=header, threads=threads):
                 fh.write(text)
             header = False
         if header:
-            fh.write(b"".join(_csv_slices({c: np.array([], dtype=object) for c in OPTION_COLUMNS}, header=True,
-                                          threads=0)))
+            fh.write(b"".join(_csv_slices(empty_columns(OPTION_COLUMNS), header=True, threads=0)))
 
     files.write(path, write)
     return path
@@ -190,31 +184,37 @@ def _csv_slices(columns: dict[str, np.ndarray], *, header: bool, threads: int) -
 PARQUET_GROUP_ROWS = 100_000  # rows a streamed Parquet file's row groups gather (small chunks make no tiny groups)
 
 
-def _parquet_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray]]) -> Path:
-    """A Parquet file of ``parts`` (each a dict of the same columns), in the first part's column types; parts
-    gathered into row groups of :data:`PARQUET_GROUP_ROWS` rows or more; empty columns of text if there is
-    none."""
+def _parquet_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray]], threads: int = 0) -> Path:
+    """A Parquet file of ``parts`` (each a dict of the same columns), gathered into row groups of
+    :data:`PARQUET_GROUP_ROWS` rows or more; empty columns of text where there is no part. Every part must have
+    the first one's column types (a part that does not is an error, never cast: a cast could truncate).
+    ``threads``: unused (Arrow's Parquet writer has its own), for the CSV writer's signature."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     def write(fh: BinaryIO) -> None:
         writer, held = None, []
-
-        def flush() -> None:
-            writer.write_table(pa.concat_tables(held) if len(held) > 1 else held[0])  # type: ignore[union-attr]
-            held.clear()
-
-        for part in parts:
-            table = _arrow(part)
+        try:
+            for part in parts:
+                table = _arrow(part)
+                if writer is None:
+                    writer = pq.ParquetWriter(fh, table.schema)
+                if table.schema != writer.schema:
+                    raise PlannerError(f"{path}: a chunk of the batch has other column types than the first "
+                                       f"({table.schema} against {writer.schema})")
+                held.append(table)
+                if sum(t.num_rows for t in held) >= PARQUET_GROUP_ROWS:
+                    writer.write_table(pa.concat_tables(held))
+                    held.clear()
             if writer is None:
-                writer = pq.ParquetWriter(fh, table.schema)
-            held.append(table if table.schema == writer.schema else table.cast(writer.schema))
-            if sum(t.num_rows for t in held) >= PARQUET_GROUP_ROWS:
-                flush()
-        if writer is None:
-            writer = pq.ParquetWriter(fh, _arrow({c: np.array([], dtype=object) for c in OPTION_COLUMNS}).schema)
-        if held:
-            flush()
+                writer = pq.ParquetWriter(fh, _arrow(empty_columns(OPTION_COLUMNS)).schema)
+            if held:
+                writer.write_table(pa.concat_tables(held))
+        except BaseException:
+            if writer is not None:  # closed here, not by its finaliser after the file is gone (a traceback then)
+                with suppress(Exception):
+                    writer.close()
+            raise
         writer.close()
 
     files.write(path, write)

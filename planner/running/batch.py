@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult, Pool
 
 import numpy as np
 import pandas as pd
@@ -64,20 +66,33 @@ class BatchResult:
         return len(self.summary_columns["row"])
 
 
+def empty_columns(names: Iterable[str]) -> dict[str, np.ndarray]:
+    """Columns of no rows (a batch that priced nothing), typed as text."""
+    return {c: np.array([], dtype=object) for c in names}
+
+
 @dataclass
 class BatchStream:
     """A batch priced chunk by chunk, to be written as it is priced (:func:`stream_batch`). :meth:`parts` yields
-    each chunk's option columns (OPTION_COLUMNS) in row order as the workers finish them; ``summary_columns``,
-    ``errors`` and ``priced`` are whole once it has run to its end. The options are never held whole, so a
-    batch's memory stays a few chunks' however many scenarios it has."""
+    each chunk's option columns (OPTION_COLUMNS) in row order as the workers finish them, a few chunks ahead of
+    the reader at most; ``summary_columns``, ``errors`` and ``priced`` are whole once it has run to its end. The
+    options are never held whole, so a batch's memory stays a few chunks' however many scenarios it has."""
 
     _parts: Iterator[dict[str, np.ndarray]]
     errors: list[RowError]
     prices_as_of: str
     _summaries: list[dict[str, np.ndarray]] = field(default_factory=list)
+    _read: bool = False
 
     def parts(self) -> Iterator[dict[str, np.ndarray]]:
-        """The chunks' option columns, once; closing it early (an error writing them) stops the workers."""
+        """The chunks' option columns; closing it early (an error writing them) stops the workers. A stream is
+        read once: a second read raises (it would find the options gone and the summary whole)."""
+        if self._read:
+            raise RuntimeError("a batch stream is read once")
+        self._read = True
+        return self._yielded()
+
+    def _yielded(self) -> Iterator[dict[str, np.ndarray]]:
         try:
             for part in self._parts:
                 self.errors += _sizing_errors([part])
@@ -92,7 +107,7 @@ class BatchStream:
     @property
     def summary_columns(self) -> dict[str, np.ndarray]:
         if not self._summaries:
-            return {c: np.array([], dtype=object) for c in SUMMARY_COLUMNS}
+            return empty_columns(SUMMARY_COLUMNS)
         return {c: np.concatenate([s[c] for s in self._summaries]) for c in SUMMARY_COLUMNS}
 
     @property
@@ -103,25 +118,37 @@ class BatchStream:
         """The whole batch in memory (for the formats written at once: JSON, Markdown)."""
         parts = list(self.parts())
         options = ({c: np.concatenate([p[c] for p in parts]) for c in OPTION_COLUMNS} if parts
-                   else {c: np.array([], dtype=object) for c in OPTION_COLUMNS})
+                   else empty_columns(OPTION_COLUMNS))
         return BatchResult(option_columns=options, summary_columns=self.summary_columns, errors=self.errors,
                            prices_as_of=self.prices_as_of)
 
 
-def stream_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_rows: int = CHUNK_ROWS,
-                 progress: Progress | None = None, workers: int | None = None) -> BatchStream | None:
-    """The batch of :func:`run_batch` as a :class:`BatchStream`, priced as its parts are read; None where the
-    options cannot be written as they come: scenarios with ranges (their draws add columns at the end), or
-    policies (or clouds) that interleave in the file, whose chunks come back out of row order."""
+def streamable(inp: BatchInput) -> bool:
+    """Whether the batch's options can be written as they are priced (:func:`stream_batch`): not where scenarios
+    give ranges (their draws add columns at the end), nor where policies (or clouds) interleave in the file, whose
+    chunks come back out of row order."""
     frame = inp.frame
     if len(_ranged_rows(inp)):
-        return None
+        return False
     groups = _groups(frame)
     rows = frame["row"].to_numpy()[np.concatenate(list(groups.values()))] if groups else np.zeros(0, dtype=int)
-    if (np.diff(rows) <= 0).any():
-        return None
-    books = _loaded_books(frame, book)
-    total = len(frame)
+    return not (np.diff(rows) <= 0).any()
+
+
+def stream_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_rows: int = CHUNK_ROWS,
+                 progress: Progress | None = None, workers: int | None = None) -> BatchStream:
+    """The batch of :func:`run_batch` as a :class:`BatchStream`, priced as its parts are read, for a
+    :func:`streamable` input."""
+    if not streamable(inp):
+        raise ValueError("this batch's options cannot be streamed (see streamable)")
+    books = _loaded_books(inp.frame, book)
+    return BatchStream(_parts=_priced_parts(inp.frame, inp.policies, books, chunk_rows, workers,
+                                            _stepper(len(inp.frame), progress), slim=False),
+                       errors=list(inp.errors), prices_as_of=_prices_as_of(books))
+
+
+def _stepper(total: int, progress: Progress | None) -> Callable[[int], None]:
+    """``step(n)``: ``n`` more scenarios done, said to ``progress`` as (done, ``total``)."""
     done = [0]
 
     def step(n: int) -> None:
@@ -129,8 +156,7 @@ def stream_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chun
         if progress:
             progress(done[0], total)
 
-    return BatchStream(_parts=_priced_parts(frame, inp.policies, books, chunk_rows, workers, step, slim=False),
-                       errors=list(inp.errors), prices_as_of=_prices_as_of(books))
+    return step
 
 
 def run_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_rows: int = CHUNK_ROWS,
@@ -151,20 +177,12 @@ def run_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_r
     books = _loaded_books(frame, book)
     prices_as_of = _prices_as_of(books)
     ranged = _ranged_rows(inp)
-    total = len(frame) + len(ranged) * samples
-    done = [0]
-
-    def step(n: int) -> None:
-        done[0] += n
-        if progress:
-            progress(done[0], total)
-
+    step = _stepper(len(frame) + len(ranged) * samples, progress)
     parts = _price_all(frame, inp.policies, books, chunk_rows, workers, step, slim=False)
     errors = sorted([*inp.errors, *_sizing_errors(parts)], key=lambda e: (e.row, e.column))
     parts = [p for p in parts if len(p["row"])]
     if not parts:
-        return BatchResult(option_columns={c: np.array([], dtype=object) for c in OPTION_COLUMNS},
-                           summary_columns={c: np.array([], dtype=object) for c in SUMMARY_COLUMNS},
+        return BatchResult(option_columns=empty_columns(OPTION_COLUMNS), summary_columns=empty_columns(SUMMARY_COLUMNS),
                            errors=errors, prices_as_of=prices_as_of)
     # column by column, each chunk's copy released once joined: memory holds the chunks plus one column
     options = _in_row_order({c: np.concatenate([p.pop(c) for p in parts]) for c in OPTION_COLUMNS})
@@ -222,9 +240,21 @@ def _priced_parts(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books:
     if workers > 1 and len(jobs) > 1 and "fork" in mp.get_all_start_methods():
         # fork: the children start with this process's memory (the task is not pickled)
         with mp.get_context("fork").Pool(min(workers, len(jobs)), initializer=_adopt, initargs=(task,)) as pool:
-            yield from _stepped(pool.imap(_price_adopted, jobs), step)
+            yield from _stepped(_bounded_imap(pool, jobs, ahead=workers + 2), step)
         return
     yield from _stepped((task.price(job) for job in jobs), step)
+
+
+def _bounded_imap(pool: Pool, jobs: list[tuple[tuple[str, str], int]], ahead: int) -> Iterator[dict[str, np.ndarray]]:
+    """Each job's part from ``pool``, in the jobs' order, at most ``ahead`` jobs given out beyond the one read
+    (a reader slower than the workers, a slow disk, holds no more parts than that)."""
+    waiting: deque[AsyncResult] = deque()
+    for job in jobs:
+        waiting.append(pool.apply_async(_price_adopted, (job,)))
+        if len(waiting) > ahead:
+            yield waiting.popleft().get()
+    while waiting:
+        yield waiting.popleft().get()
 
 
 MAX_WORKERS = 4
