@@ -374,16 +374,51 @@ def test_the_workers_run_at_most_a_few_chunks_ahead_of_a_slow_writer():
 
     given: list[int] = []
 
+    class Result:
+        def __init__(self, job):
+            self.job = job
+
+        def ready(self):
+            return True
+
+        def get(self):
+            return self.job
+
     class Pool:  # the pool's side: what was given out, and each result when asked
         def apply_async(self, func, args):
             given.append(args[0])
-            return type("Result", (), {"get": lambda _, job=args[0]: job})()
+            return Result(args[0])
 
     read = []
     for part in batch._bounded_imap(Pool(), list(range(20)), ahead=3):
         read.append(part)
         assert len(given) <= len(read) + 3  # no more than three given out beyond what was read
     assert read == list(range(20)) == given
+
+
+def test_a_worker_that_dies_stops_the_batch_with_a_message_not_a_hang(tmp_path, monkeypatch, capsys):
+    import multiprocessing
+    import os
+
+    import planner.running.batch as batch
+
+    real = batch.run
+
+    def run(inputs, *args, **kwargs):
+        if (inputs.peak_rps == 666).any():
+            os._exit(9)  # as the kernel's out-of-memory killer ends a process: no exception, no result
+        return real(inputs, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "run", run)
+    rows = _random_rows(400).drop(columns="policy.burst_headroom")
+    rows.loc[250, "peak_rps"], rows.loc[250, "daily_active_users"] = 666, np.nan
+    path, out = _write(tmp_path, rows), tmp_path / "out.csv"
+    out.write_text("previous")
+    assert main(["batch", str(path), "-o", str(out), "--quiet", "--workers", "2", "--chunk-rows", "100"]) == 2
+    err = capsys.readouterr().err
+    assert "a process pricing the batch died (exit code 9" in err and "Traceback" not in err
+    assert multiprocessing.active_children() == [] and out.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
 
 
 def test_a_batch_refuses_a_bad_sample_count_whatever_its_format(tmp_path, book):

@@ -19,6 +19,7 @@ from multiprocessing.pool import AsyncResult, Pool
 import numpy as np
 import pandas as pd
 
+from planner.base.errors import PlannerError
 from planner.engine.chain import OPTIONS, run
 from planner.pricing.book import PriceBook
 from planner.pricing.books import Books, as_books
@@ -247,14 +248,30 @@ def _priced_parts(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books:
 
 def _bounded_imap(pool: Pool, jobs: list[tuple[tuple[str, str], int]], ahead: int) -> Iterator[dict[str, np.ndarray]]:
     """Each job's part from ``pool``, in the jobs' order, at most ``ahead`` jobs given out beyond the one read
-    (a reader slower than the workers, a slow disk, holds no more parts than that)."""
+    (a reader slower than the workers, a slow disk, holds no more parts than that). A worker that dies (killed,
+    out of memory) is a :class:`PlannerError` within :data:`WORKER_CHECK_S`, where the pool alone would replace
+    it and wait for its lost part for ever."""
+    workers = list(getattr(pool, "_pool", []))  # the pool's processes: they end only with the pool
     waiting: deque[AsyncResult] = deque()
+
+    def part(result: AsyncResult) -> dict[str, np.ndarray]:
+        while not result.ready():
+            result.wait(WORKER_CHECK_S)
+            dead = [w.exitcode for w in workers if w.exitcode is not None]
+            if dead and not result.ready():
+                raise PlannerError(f"a process pricing the batch died (exit code {dead[0]}: killed, perhaps for want "
+                                   "of memory); nothing was written. Try fewer --workers or a smaller --chunk-rows")
+        return result.get()
+
     for job in jobs:
         waiting.append(pool.apply_async(_price_adopted, (job,)))
         if len(waiting) > ahead:
-            yield waiting.popleft().get()
+            yield part(waiting.popleft())
     while waiting:
-        yield waiting.popleft().get()
+        yield part(waiting.popleft())
+
+
+WORKER_CHECK_S = 0.5  # how often a wait for a part looks for a worker that died
 
 
 MAX_WORKERS = 4
