@@ -21,8 +21,8 @@ from planner.pricing.book import PriceBook
 from planner.pricing.books import Books
 from planner.running.batch import (CHUNK_ROWS, DEFAULT_SAMPLES, OPTION_COLUMNS, BatchResult, BatchStream, Progress,
                                    empty_columns, errors_frame, run_batch, stream_batch, streamable)
-from planner.running.uncertainty.monte_carlo import check_samples
 from planner.running.batch_input import BatchInput, RowError
+from planner.running.uncertainty.monte_carlo import check_samples
 from planner.workload.vocabulary import column_label
 
 if TYPE_CHECKING:
