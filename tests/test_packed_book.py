@@ -200,6 +200,47 @@ def test_a_packed_book_is_read_instead_of_the_tables_and_derives_nothing(packed_
     assert not cache_dir.exists() or not list(cache_dir.glob("*.pack"))  # and nothing cached per install
 
 
+def test_a_packed_books_instance_prices_are_decoded_only_when_asked_for(packed_folder, tmp_path, monkeypatch,
+                                                                       derived_books):
+    import pickle
+
+    from planner.pricing.packed import Deferred
+
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    _as_bundled(packed_folder, monkeypatch)
+    book = book_module._loaded(None, "aws", "pricing_data")
+    assert isinstance(book.__dict__["instance_prices"], Deferred)
+    for w in [Workload(**v) for v in VARIANTS]:  # plans read prices through the lookups and derived tables
+        assert make_plan(w, book).to_dict() == make_plan(w, derived_books["aws"]).to_dict()
+    assert isinstance(book.__dict__["instance_prices"], Deferred)
+    # asked for: decoded once, the very table the tables give
+    _same(book.instance_prices, derived_books["aws"].instance_prices)
+    assert book.__dict__["instance_prices"] is book.instance_prices
+    assert book.instance_price("aws", "us-east-1", "ec2", "m5.large").hourly_usd == 0.096
+    # a copy for another process (a Dask worker) carries the table, not the pack's reader
+    again = book_module._loaded(None, "aws", "pricing_data")
+    copy = pickle.loads(pickle.dumps(again))
+    assert isinstance(copy.__dict__["instance_prices"], pd.DataFrame) and len(copy.instance_prices) == 153_979
+
+
+def test_a_deferred_table_is_checked_when_the_pack_is_read(derived_books):
+    data = pack(derived_books["aws"].state(), "k")
+    src = zipfile.ZipFile(io.BytesIO(data))
+    index = json.loads(src.read("index.json"))
+    member = dict(index["state"]["$dict"])["instance_prices"]["$frame"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n in src.namelist():
+            z.writestr(n, src.read(n) if n != member else src.read(n)[:-8] + b"\0" * 8)
+    with pytest.raises(PackError, match=f"member {member} of the pack fails its SHA-256"):
+        unpack(out.getvalue(), "k", PACK_CLASSES, deferred={"instance_prices"})
+    # and a deferred table whose index claims another length is refused when it is decoded
+    wrong = _rewritten(data, lambda ix: dict(ix["state"]["$dict"])["instance_prices"].update(rows=5))
+    state = unpack(wrong, "k", PACK_CLASSES, deferred={"instance_prices"})
+    with pytest.raises(PackError, match="malformed"):
+        state["instance_prices"].value()
+
+
 def _altered_pack(folder: Path, cloud: str) -> bytes:
     """A pack of ``folder``'s ``cloud`` with the right key and every instance price a tenth: what someone
     handing over a price folder could plant beside its tables."""

@@ -23,6 +23,7 @@ from planner.base.codes import factorized
 from planner.base.errors import PlannerError, PriceTableError, unknown_name
 from planner.pricing.book_state import LOOKUPS, TABLES
 from planner.pricing.loader import Folder, bundled_folder, load_tables, manifest_clouds, read_manifest
+from planner.pricing.packed import Deferred
 from planner.pricing.tiers import Tiers
 from planner.pricing.units import HOURS_PER_MONTH, PURCHASE_OPTIONS
 
@@ -116,6 +117,23 @@ class PriceBook:
     TRANSIENT_MEMO = frozenset({"instance_rows", "tiers", "regions", "per_instance_usd", "unit_prices", "dr_rates",
                                 "service_positions"})
 
+    @property
+    def instance_prices(self) -> pd.DataFrame:
+        """Every instance price (150,000 rows). A book read from a pack decodes it when first asked for
+        (:class:`~planner.pricing.packed.Deferred`): plans read prices through :attr:`instance_arrays` and the
+        derived tables, so a plan's start need not decode it (40 ms and 35 MB)."""
+        value = self.__dict__["instance_prices"]
+        if isinstance(value, Deferred):
+            value = self.__dict__["instance_prices"] = value.value()
+        return value
+
+    @instance_prices.setter
+    def instance_prices(self, value: pd.DataFrame) -> None:
+        self.__dict__["instance_prices"] = value
+
+    # the tables a book read from a pack decodes when first asked for
+    DEFERRED = frozenset({"instance_prices"})
+
     def state(self) -> dict[str, object]:
         """What a pack keeps of the book (:mod:`planner.pricing.packed`): its tables, lookups and the derived
         tables worth keeping (:attr:`TRANSIENT_MEMO` aside); not where it was read from or how it is named."""
@@ -124,6 +142,7 @@ class PriceBook:
     def __getstate__(self) -> dict[str, object]:  # a pickle (a Dask worker's copy) keeps the name and key too
         state = self.__dict__.copy()
         state.pop("_recent_factorized", None)  # arrays of one run, keyed by identity
+        state.update({k: getattr(self, k) for k in self.DEFERRED})  # decoded: a Deferred holds a pack's reader
         state["_memo"] = {k: v for k, v in self._memo.items() if k[0] not in self.TRANSIENT_MEMO}
         return state
 
@@ -280,7 +299,7 @@ class PriceBook:
     def instance_hourly_usd(self, *args: object, **kwargs: object) -> np.ndarray:
         """Vectorised hourly prices [USD/hour] (arguments as :meth:`instance_positions`); NaN where unpriced."""
         pos = self.instance_positions(*args, **kwargs)  # type: ignore[arg-type]
-        hourly = self.instance_prices.hourly_usd.to_numpy()[pos]
+        hourly = self.instance_arrays["hourly_usd"][pos]  # type: ignore[index]
         return np.where(pos >= 0, hourly, np.nan)
 
     def catalog(
@@ -560,8 +579,8 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
     key = cache.fingerprint(source, cloud) if isinstance(source, Path) else None  # a zipped install: not cached
     packed_key = cache.content_key(source, cloud) if isinstance(source, Path) else None
     # the package's own pack, or a refreshed book's sealed with this account's cache key
-    book = _from_state(cache.read_packed(packed_path(source, cloud), packed_key, PACK_CLASSES,
-                                         signed=folder is not None)) if packed_key else None
+    book = _from_state(cache.read_packed(packed_path(source, cloud), packed_key, PACK_CLASSES, signed=folder is not None,
+                                         deferred=PriceBook.DEFERRED)) if packed_key else None
     if book is not None:
         book.packed_from = packed_key
         book._packed_keys = frozenset(book._memo)
@@ -570,7 +589,7 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
         if added is not None:
             _add_derived(book, added, book.cache_key)
     elif key is not None:
-        cached = cache.load(key, PACK_CLASSES)
+        cached = cache.load(key, PACK_CLASSES, deferred=PriceBook.DEFERRED)
         book = _from_state(cached) if cached is not None and "_base" not in cached else None
         if book is not None:
             book.cache_key = key

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from planner.pricing.packed import PackError
+from planner.pricing.packed import Deferred, PackError
 
 TABLES = ("manifest", "specs", "instance_prices", "service_prices", "region_table", "sources")
 LOOKUPS = ("instance_arrays", "service_arrays", "_instance_index", "_service_index")
@@ -36,10 +36,12 @@ def check_state(state: Mapping[str, object], classes: Mapping[str, type]) -> Non
     if strange or missing:
         raise PackError(f"not a price book's state (unknown: {strange}, missing: {missing})")
     for name in TABLES:
-        if not isinstance(state[name], pd.DataFrame):
-            raise PackError(f"not a price book's state ({name} is a {type(state[name]).__name__}, not a table)")
+        value = state[name]
+        deferred = isinstance(value, Deferred) and isinstance(value.rows, int) and value.rows >= 0
+        if not (isinstance(value, pd.DataFrame) or deferred):
+            raise PackError(f"not a price book's state ({name} is a {type(value).__name__}, not a table)")
     check_memo(state["_memo"])
-    prices, services = len(state["instance_prices"]), len(state["service_prices"])  # type: ignore[arg-type]
+    prices, services = _rows(state["instance_prices"]), _rows(state["service_prices"])
     if "instance_arrays" in state:
         _arrays(state["instance_arrays"], {"hourly_usd": "f", "prices_as_of": classes["Coded"],
                                            "source_id": classes["Coded"]}, prices, "instance_arrays")
@@ -49,6 +51,11 @@ def check_state(state: Mapping[str, object], classes: Mapping[str, type]) -> Non
     for name, rows in (("_instance_index", prices), ("_service_index", services)):
         if name in state:
             _index(state[name], classes["KeyIndex"], rows, name)
+
+
+def _rows(table: object) -> int:
+    """A table's length, or a deferred one's as its pack's index says (checked against it when decoded)."""
+    return table.rows if isinstance(table, Deferred) else len(table)  # type: ignore[arg-type,return-value]
 
 
 def check_memo(memo: object) -> None:

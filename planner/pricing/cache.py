@@ -37,7 +37,7 @@ import secrets
 import stat
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -160,8 +160,9 @@ def _opened(data: bytes, secret: bytes) -> bytes | None:
     return bytes(body) if hmac.compare_digest(data[len(MAGIC):head], _mac(secret, body)) else None
 
 
-def load(key: str, classes: Mapping[str, type]) -> dict[str, Any] | None:
-    """The cached state for ``key`` (objects rebuilt only for ``classes``), or None when there is none, it
+def load(key: str, classes: Mapping[str, type], deferred: Collection[str] = ()) -> dict[str, Any] | None:
+    """The cached state for ``key`` (objects rebuilt only for ``classes``; the tables of ``deferred`` keys
+    decoded when first asked for, :class:`~planner.pricing.packed.Deferred`), or None when there is none, it
     cannot be read, or it fails its HMAC (then it is deleted, to be rebuilt, and one line on stderr says so)."""
     path = _path(key)
     if path is None or not path.is_file():
@@ -181,7 +182,7 @@ def load(key: str, classes: Mapping[str, type]) -> dict[str, Any] | None:
         path.unlink(missing_ok=True)
         return None
     try:
-        return unpack(body, key, classes)
+        return unpack(body, key, classes, deferred)
     except PackError:  # written by an incompatible version under the same key: rebuilt
         path.unlink(missing_ok=True)
         return None
@@ -227,7 +228,8 @@ def _evict(folder: Path, cloud: str, keep: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def read_packed(path: Path, key: str, classes: Mapping[str, type], *, signed: bool) -> dict[str, Any] | None:
+def read_packed(path: Path, key: str, classes: Mapping[str, type], *, signed: bool,
+                deferred: Collection[str] = ()) -> dict[str, Any] | None:
     """The state of a book packed beside its tables (``derived/<cloud>.pack``), or None when there is none or it
     was packed from other tables or code (``key``: :func:`content_key`).
 
@@ -235,7 +237,8 @@ def read_packed(path: Path, key: str, classes: Mapping[str, type], *, signed: bo
     (a refreshed book's, by ``planner prices update``) is read only when sealed with this account's cache key
     (:func:`write_packed`): a pack in a folder someone else gave, or one the account did not write, is not
     read at all, and the folder's tables are read and validated instead. A pack that is there and should be
-    read but does not (a truncated file, a member failing its SHA-256) is said on stderr."""
+    read but does not (a truncated file, a member failing its SHA-256) is said on stderr. ``deferred``: as
+    :func:`load`."""
     if not path.is_file():
         return None
     try:
@@ -250,7 +253,7 @@ def read_packed(path: Path, key: str, classes: Mapping[str, type], *, signed: bo
     if data is None:
         return None
     try:
-        return unpack(data, key, classes)
+        return unpack(data, key, classes, deferred)
     except OtherKey:  # a pack of the previous prices, beside a refreshed folder's new tables
         return None
     except PackError as e:

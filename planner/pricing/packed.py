@@ -20,8 +20,9 @@ import hashlib
 import io
 import json
 import math
+import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -55,9 +56,11 @@ def pack(state: Mapping[str, Any], key: str) -> bytes:
     return out.getvalue()
 
 
-def unpack(data: bytes, key: str | None, classes: Mapping[str, type]) -> dict[str, Any]:
+def unpack(data: bytes, key: str | None, classes: Mapping[str, type],
+           deferred: Collection[str] = ()) -> dict[str, Any]:
     """The state packed in ``data``; :class:`PackError` when it is not a pack, was packed for another ``key``
-    (None: any), a member fails its SHA-256, or it names a class not in ``classes``."""
+    (None: any), a member fails its SHA-256, or it names a class not in ``classes``. The tables of the state's
+    ``deferred`` keys come as :class:`Deferred`: checked now, decoded when first asked for."""
     z, index = _archive(data)
     if key is not None and index.get("key") != key:
         raise OtherKey("packed from other price tables or another planner")
@@ -66,14 +69,56 @@ def unpack(data: bytes, key: str | None, classes: Mapping[str, type]) -> dict[st
         raise PackError("the pack's index lists no members")
     reader = _Reader(z, digests, classes)
     try:
-        state = reader.decode(index.get("state"))
+        state = reader.decode(_deferring(reader, index.get("state"), deferred))
     except PackError:
         raise
     except Exception as e:  # noqa: BLE001 - whatever a malformed file makes Arrow, NumPy or JSON raise
-        raise PackError(f"a member of the pack cannot be read ({type(e).__name__}: {str(e)[:200]})") from None
+        raise _unreadable(e) from None
     if not isinstance(state, dict):
         raise PackError("the pack holds no state")
     return state
+
+
+def _unreadable(e: Exception) -> PackError:
+    return PackError(f"a member of the pack cannot be read ({type(e).__name__}: {str(e)[:200]})")
+
+
+class Deferred:
+    """A table of a pack decoded when first asked for (:meth:`value`), for a table a run may never read: its
+    member was read and its SHA-256 checked with the rest of the pack, so only Arrow's decoding waits. ``rows``
+    is its length, from the pack's index."""
+
+    def __init__(self, reader: _Reader, tree: dict[str, Any]) -> None:
+        self.rows = tree.get("rows")
+        self._tree, self._data, self._reader = tree, reader.member(tree["$frame"]), reader
+        self._value: pd.DataFrame | None = None
+        self._lock = threading.Lock()  # the dashboard's sessions are threads: one decodes, the others wait
+
+    def value(self) -> pd.DataFrame:
+        with self._lock:
+            if self._value is None:
+                try:
+                    self._value = self._reader.frame(self._tree, self._data)
+                except PackError:
+                    raise
+                except Exception as e:  # noqa: BLE001 - as unpack
+                    raise _unreadable(e) from None
+                self._data = b""
+            return self._value
+
+
+def _deferring(reader: _Reader, tree: Any, deferred: Collection[str]) -> Any:
+    """The state's tree with the tables of ``deferred`` keys as :class:`Deferred` (a tree that is not a mapping
+    of tables is left for the decoder to refuse)."""
+    if not deferred or not isinstance(tree, dict) or not isinstance(tree.get("$dict"), list):
+        return tree
+    pairs = []
+    for pair in tree["$dict"]:
+        if (isinstance(pair, list) and len(pair) == 2 and pair[0] in deferred and isinstance(pair[1], dict)
+                and isinstance(pair[1].get("$frame"), str)):
+            pair = [pair[0], {"$deferred": Deferred(reader, pair[1])}]
+        pairs.append(pair)
+    return {"$dict": pairs}
 
 
 def packed_key(data: bytes) -> str | None:
@@ -230,6 +275,8 @@ class _Reader:
             return {self.decode(k): self.decode(v) for k, v in body}
         if tag == "$frame":
             return self.frame(tree)
+        if tag == "$deferred" and isinstance(body, Deferred):  # put there by _deferring, never read from a file
+            return body
         if tag == "$array":
             dtype = _numeric(tree["dtype"])
             values = self.table(body).column("values").to_numpy(zero_copy_only=False)
@@ -248,14 +295,15 @@ class _Reader:
             return obj
         return _malformed()
 
-    def table(self, name: object) -> Any:
+    def table(self, name: object, data: bytes | None = None) -> Any:
+        """Member ``name`` as an Arrow table (``data``: its bytes, already read and checked)."""
         import pyarrow as pa
         import pyarrow.feather as feather
 
-        return feather.read_table(pa.BufferReader(self.member(name)), use_threads=False)
+        return feather.read_table(pa.BufferReader(self.member(name) if data is None else data), use_threads=False)
 
-    def frame(self, tree: dict[str, Any]) -> pd.DataFrame:
-        frame = self.table(tree["$frame"]).to_pandas()
+    def frame(self, tree: dict[str, Any], data: bytes | None = None) -> pd.DataFrame:
+        frame = self.table(tree["$frame"], data).to_pandas()
         objects = tree.get("objects", [])
         if objects:  # pandas would read them as its text type, which slows positional takes in hot loops
             frame = frame.astype(dict.fromkeys(objects, object))
