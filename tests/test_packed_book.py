@@ -210,9 +210,19 @@ def test_a_packed_books_instance_prices_are_decoded_only_when_asked_for(packed_f
     _as_bundled(packed_folder, monkeypatch)
     book = book_module._loaded(None, "aws", "pricing_data")
     assert isinstance(book.__dict__["instance_prices"], Deferred)
+    tables = {k for k, v in book._memo.items() if isinstance(v, Deferred)}
+    assert len(tables) > 10  # and every derived table, decoded when a plan first uses it
+    make_plan(Workload(peak_rps=500), book)
+    used = {k for k in tables if not isinstance(book._memo[k], Deferred)}
+    assert used and used < tables
     for w in [Workload(**v) for v in VARIANTS]:  # plans read prices through the lookups and derived tables
         assert make_plan(w, book).to_dict() == make_plan(w, derived_books["aws"]).to_dict()
     assert isinstance(book.__dict__["instance_prices"], Deferred)
+    state = book.state()  # what a pack or a copy keeps: decoded, the derived tables the tables give
+    assert not any(isinstance(v, Deferred) for v in (*state.values(), *state["_memo"].values()))
+    for k, v in derived_books["aws"].state()["_memo"].items():
+        if k in state["_memo"]:
+            _same(state["_memo"][k], v, str(k[0]))
     # asked for: decoded once, the very table the tables give
     _same(book.instance_prices, derived_books["aws"].instance_prices)
     assert book.__dict__["instance_prices"] is book.instance_prices

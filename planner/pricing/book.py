@@ -131,8 +131,8 @@ class PriceBook:
     def instance_prices(self, value: pd.DataFrame) -> None:
         self.__dict__["instance_prices"] = value
 
-    # the tables a book read from a pack decodes when first asked for
-    DEFERRED = frozenset({"instance_prices"})
+    # what a book read from a pack decodes when first asked for: the instance prices, and each derived table
+    DEFERRED = frozenset({"instance_prices", "_memo"})
 
     def state(self) -> dict[str, object]:
         """What a pack keeps of the book (:mod:`planner.pricing.packed`): its tables, lookups and the derived
@@ -142,8 +142,9 @@ class PriceBook:
     def __getstate__(self) -> dict[str, object]:  # a pickle (a Dask worker's copy) keeps the name and key too
         state = self.__dict__.copy()
         state.pop("_recent_factorized", None)  # arrays of one run, keyed by identity
-        state.update({k: getattr(self, k) for k in self.DEFERRED})  # decoded: a Deferred holds a pack's reader
-        state["_memo"] = {k: v for k, v in self._memo.items() if k[0] not in self.TRANSIENT_MEMO}
+        # decoded: a Deferred holds a pack's reader
+        state["instance_prices"] = self.instance_prices
+        state["_memo"] = {k: self.memo(k, _never) for k in self._memo if k[0] not in self.TRANSIENT_MEMO}
         return state
 
     # what a pack holds: the tables, the derived ones, and the lookups built from the tables (when built)
@@ -162,6 +163,12 @@ class PriceBook:
         book._packed_keys = frozenset()
         return book
 
+    def decode_derived(self) -> None:
+        """Decode every derived table still as read from a pack: before forking workers, which would each
+        decode their own copy of what they use."""
+        for key in list(self._memo):
+            self.memo(key, _never)
+
     def kept_memo_size(self) -> int:
         """How many derived tables :meth:`state` keeps."""
         return sum(k[0] not in self.TRANSIENT_MEMO for k in self._memo)
@@ -170,7 +177,10 @@ class PriceBook:
         """Derived tables computed once per book (the book never changes after load)."""
         if key not in self._memo:
             self._memo[key] = build()
-        return self._memo[key]  # type: ignore[return-value]
+        value = self._memo[key]
+        if isinstance(value, Deferred):  # read from a pack, decoded when first used
+            value = self._memo[key] = value.value()
+        return value  # type: ignore[return-value]
 
     @classmethod
     def load(cls, folder: Folder | str | None = None, clouds: Sequence[str] | None = None) -> PriceBook:
@@ -601,6 +611,10 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
         remember(book)
     book.label = label
     return book
+
+
+def _never() -> object:
+    raise AssertionError("a derived table the book holds is built again")
 
 
 def beyond_pack(key: str | None) -> str | None:

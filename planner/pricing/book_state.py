@@ -65,7 +65,8 @@ def check_memo(memo: object) -> None:
     for key, value in memo.items():
         if not (isinstance(key, tuple) and key and key[0] in MEMO_TYPES):
             raise PackError(f"not a price book's state (a derived table of unknown kind: {str(key)[:80]})")
-        if not isinstance(value, MEMO_TYPES[key[0]]):
+        table = isinstance(value, Deferred) and MEMO_TYPES[key[0]] is pd.DataFrame  # checked when decoded
+        if not (table or isinstance(value, MEMO_TYPES[key[0]])):
             raise PackError(f"not a price book's state ({key[0]} holds a {type(value).__name__})")
         if key[0] == "dr_class_prices" and not (len(value) == 2 and all(
                 isinstance(d, dict) and all(isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in d.values())

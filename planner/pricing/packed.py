@@ -108,17 +108,20 @@ class Deferred:
 
 
 def _deferring(reader: _Reader, tree: Any, deferred: Collection[str]) -> Any:
-    """The state's tree with the tables of ``deferred`` keys as :class:`Deferred` (a tree that is not a mapping
-    of tables is left for the decoder to refuse)."""
+    """The state's tree with the tables of ``deferred`` keys as :class:`Deferred`: the key's table, or each
+    table in the key's mapping (a tree of another shape is left as it is, for the decoder to judge)."""
+    def deferring(value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("$frame"), str):
+            return {"$deferred": Deferred(reader, value)}
+        if isinstance(value, dict) and isinstance(value.get("$dict"), list):
+            return {"$dict": [[p[0], deferring(p[1]) if isinstance(p[1], dict) and "$frame" in p[1] else p[1]]
+                              if isinstance(p, list) and len(p) == 2 else p for p in value["$dict"]]}
+        return value
+
     if not deferred or not isinstance(tree, dict) or not isinstance(tree.get("$dict"), list):
         return tree
-    pairs = []
-    for pair in tree["$dict"]:
-        if (isinstance(pair, list) and len(pair) == 2 and pair[0] in deferred and isinstance(pair[1], dict)
-                and isinstance(pair[1].get("$frame"), str)):
-            pair = [pair[0], {"$deferred": Deferred(reader, pair[1])}]
-        pairs.append(pair)
-    return {"$dict": pairs}
+    return {"$dict": [[p[0], deferring(p[1])] if isinstance(p, list) and len(p) == 2 and p[0] in deferred else p
+                      for p in tree["$dict"]]}
 
 
 def packed_key(data: bytes) -> str | None:
