@@ -90,7 +90,9 @@ class Deferred:
 
     def __init__(self, reader: _Reader, tree: dict[str, Any]) -> None:
         self.rows = tree.get("rows")
-        self._tree, self._data, self._reader = tree, reader.member(tree["$frame"]), reader
+        # its own bytes, and a reader of no archive: the pack's other bytes are not kept for it
+        self._tree, self._data = tree, reader.member(tree["$frame"])
+        self._reader = _Reader(None, {}, reader.classes)
         self._value: pd.DataFrame | None = None
         self._lock = threading.Lock()  # the dashboard's sessions are threads: one decodes, the others wait
 
@@ -244,7 +246,7 @@ def _feather(table: Any) -> bytes:
 # -- decoding ------------------------------------------------------------------------------------------------
 
 class _Reader:
-    def __init__(self, z: zipfile.ZipFile, digests: dict[str, str], classes: Mapping[str, type]) -> None:
+    def __init__(self, z: zipfile.ZipFile | None, digests: dict[str, str], classes: Mapping[str, type]) -> None:
         self.z, self.digests, self.classes = z, digests, classes
         self.read: set[str] = set()
 
