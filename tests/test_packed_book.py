@@ -227,7 +227,11 @@ def test_a_packed_books_instance_prices_are_decoded_only_when_asked_for(packed_f
     _same(book.instance_prices, derived_books["aws"].instance_prices)
     assert book.__dict__["instance_prices"] is book.instance_prices
     assert book.instance_price("aws", "us-east-1", "ec2", "m5.large").hourly_usd == 0.096
-    # a copy for another process (a Dask worker) carries the table, not the pack's reader
+    # before a batch forks its workers, everything is decoded once, to be shared
+    forked = book_module._loaded(None, "aws", "pricing_data")
+    forked.decode_all()
+    assert not any(isinstance(v, Deferred) for v in (forked.__dict__["instance_prices"], *forked._memo.values()))
+    # a copy for another process (a Dask worker) carries the tables
     again = book_module._loaded(None, "aws", "pricing_data")
     copy = pickle.loads(pickle.dumps(again))
     assert isinstance(copy.__dict__["instance_prices"], pd.DataFrame) and len(copy.instance_prices) == 153_979
@@ -244,11 +248,20 @@ def test_a_deferred_table_is_checked_when_the_pack_is_read(derived_books):
             z.writestr(n, src.read(n) if n != member else src.read(n)[:-8] + b"\0" * 8)
     with pytest.raises(PackError, match=f"member {member} of the pack fails its SHA-256"):
         unpack(out.getvalue(), "k", PACK_CLASSES, deferred={"instance_prices"})
-    # and a deferred table whose index claims another length is refused when it is decoded
+    # a deferred table whose index claims another length, or whose member is not Arrow (behind a SHA-256 its
+    # index was given), is refused when it is decoded: in one line naming the file, met in the middle of a plan
+    from planner.base.errors import PlannerError
+
     wrong = _rewritten(data, lambda ix: dict(ix["state"]["$dict"])["instance_prices"].update(rows=5))
-    state = unpack(wrong, "k", PACK_CLASSES, deferred={"instance_prices"})
-    with pytest.raises(PackError, match="malformed"):
+    state = unpack(wrong, "k", PACK_CLASSES, deferred={"instance_prices"}, source="/x/aws.pack")
+    with pytest.raises(PlannerError, match=r"^/x/aws.pack: a table of this packed price book cannot be read \(the "
+                                           r"pack's index is malformed\); remove the file"):
         state["instance_prices"].value()
+    # and a length that is no count is refused with the pack, where the tables are read instead
+    for rows in (-1, "x", True):
+        odd = _rewritten(data, lambda ix, rows=rows: dict(ix["state"]["$dict"])["instance_prices"].update(rows=rows))
+        with pytest.raises(PackError, match="not a table"):
+            PriceBook.from_state(unpack(odd, "k", PACK_CLASSES, deferred={"instance_prices", "_memo"}))
 
 
 def _altered_pack(folder: Path, cloud: str) -> bytes:
@@ -353,6 +366,10 @@ def test_the_users_cache_adds_to_a_pack_and_never_shadows_it(packed_folder, tmp_
     usd = make_plan(own, book).recommended.monthly_usd
     assert book.kept_memo_size() > packed
     book_module.remember(book)
+    from planner.pricing.packed import Deferred
+
+    # keeping what it derived decodes none of the pack's tables it did not use
+    assert sum(isinstance(v, Deferred) for v in book._memo.values()) > 10
     delta = load(book_module.beyond_pack(key), PACK_CLASSES)
     assert set(delta) == {"_base", "_memo"} and 0 < len(delta["_memo"]) == book.kept_memo_size() - packed
     assert (tmp_path / "cache" / f"pricebook-{book.cache_key}.pack").stat().st_size < 2e6  # not a copy of the pack

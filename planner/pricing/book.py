@@ -122,7 +122,10 @@ class PriceBook:
         """Every instance price (150,000 rows). A book read from a pack decodes it when first asked for
         (:class:`~planner.pricing.packed.Deferred`): plans read prices through :attr:`instance_arrays` and the
         derived tables, so a plan's start need not decode it (40 ms and 35 MB)."""
-        value = self.__dict__["instance_prices"]
+        try:
+            value = self.__dict__["instance_prices"]
+        except KeyError:
+            raise AttributeError("instance_prices") from None
         if isinstance(value, Deferred):
             value = self.__dict__["instance_prices"] = value.value()
         return value
@@ -142,9 +145,9 @@ class PriceBook:
     def __getstate__(self) -> dict[str, object]:  # a pickle (a Dask worker's copy) keeps the name and key too
         state = self.__dict__.copy()
         state.pop("_recent_factorized", None)  # arrays of one run, keyed by identity
-        # decoded: a Deferred holds a pack's reader
+        # decoded: a Deferred (its lock) does not pickle, and a pack holds tables
         state["instance_prices"] = self.instance_prices
-        state["_memo"] = {k: self.memo(k, _never) for k in self._memo if k[0] not in self.TRANSIENT_MEMO}
+        state["_memo"] = {k: self.memo(k, _held) for k in list(self._memo) if k[0] not in self.TRANSIENT_MEMO}
         return state
 
     # what a pack holds: the tables, the derived ones, and the lookups built from the tables (when built)
@@ -163,11 +166,12 @@ class PriceBook:
         book._packed_keys = frozenset()
         return book
 
-    def decode_derived(self) -> None:
-        """Decode every derived table still as read from a pack: before forking workers, which would each
-        decode their own copy of what they use."""
+    def decode_all(self) -> None:
+        """Decode every table still as read from a pack (:attr:`DEFERRED`): before forking workers, which would
+        each decode their own copy of what they use."""
+        _ = self.instance_prices
         for key in list(self._memo):
-            self.memo(key, _never)
+            self.memo(key, _held)
 
     def kept_memo_size(self) -> int:
         """How many derived tables :meth:`state` keeps."""
@@ -613,8 +617,9 @@ def _loaded(folder: Path | None, cloud: str, label: str) -> PriceBook:
     return book
 
 
-def _never() -> object:
-    raise AssertionError("a derived table the book holds is built again")
+def _held() -> object:
+    """The build of a derived table :meth:`PriceBook.memo` is asked for by a key it holds: never called."""
+    raise AssertionError("a derived table the book holds would be built again")
 
 
 def beyond_pack(key: str | None) -> str | None:
@@ -703,9 +708,10 @@ def remember(book: PriceBook) -> None:
     kept = book.kept_memo_size()
     if not book.cache_key or kept <= book.cached_memo_size:
         return
-    state: dict[str, object] = book.state()
-    if book.packed_from is not None:
+    if book.packed_from is not None:  # what it derived: nothing of the pack's, which stays as read
         beyond = {k: v for k, v in book._memo.items() if k[0] not in book.TRANSIENT_MEMO and k not in book._packed_keys}
-        state = {"_base": book.packed_from, "_memo": beyond}
+        state: dict[str, object] = {"_base": book.packed_from, "_memo": beyond}
+    else:
+        state = book.state()
     if cache.save(book.cache_key, state):
         book.cached_memo_size = kept

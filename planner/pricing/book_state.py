@@ -37,8 +37,7 @@ def check_state(state: Mapping[str, object], classes: Mapping[str, type]) -> Non
         raise PackError(f"not a price book's state (unknown: {strange}, missing: {missing})")
     for name in TABLES:
         value = state[name]
-        deferred = isinstance(value, Deferred) and isinstance(value.rows, int) and value.rows >= 0
-        if not (isinstance(value, pd.DataFrame) or deferred):
+        if not (isinstance(value, pd.DataFrame) or _deferred_table(value)):
             raise PackError(f"not a price book's state ({name} is a {type(value).__name__}, not a table)")
     check_memo(state["_memo"])
     prices, services = _rows(state["instance_prices"]), _rows(state["service_prices"])
@@ -53,6 +52,11 @@ def check_state(state: Mapping[str, object], classes: Mapping[str, type]) -> Non
             _index(state[name], classes["KeyIndex"], rows, name)
 
 
+def _deferred_table(value: object) -> bool:
+    """A table to be decoded when first asked for, of a length its pack's index gives (checked again then)."""
+    return isinstance(value, Deferred) and type(value.rows) is int and value.rows >= 0
+
+
 def _rows(table: object) -> int:
     """A table's length, or a deferred one's as its pack's index says (checked against it when decoded)."""
     return table.rows if isinstance(table, Deferred) else len(table)  # type: ignore[arg-type,return-value]
@@ -65,7 +69,7 @@ def check_memo(memo: object) -> None:
     for key, value in memo.items():
         if not (isinstance(key, tuple) and key and key[0] in MEMO_TYPES):
             raise PackError(f"not a price book's state (a derived table of unknown kind: {str(key)[:80]})")
-        table = isinstance(value, Deferred) and MEMO_TYPES[key[0]] is pd.DataFrame  # checked when decoded
+        table = _deferred_table(value) and MEMO_TYPES[key[0]] is pd.DataFrame
         if not (table or isinstance(value, MEMO_TYPES[key[0]])):
             raise PackError(f"not a price book's state ({key[0]} holds a {type(value).__name__})")
         if key[0] == "dr_class_prices" and not (len(value) == 2 and all(

@@ -182,7 +182,7 @@ def load(key: str, classes: Mapping[str, type], deferred: Collection[str] = ()) 
         path.unlink(missing_ok=True)
         return None
     try:
-        return unpack(body, key, classes, deferred)
+        return unpack(body, key, classes, deferred, str(path))
     except PackError:  # written by an incompatible version under the same key: rebuilt
         path.unlink(missing_ok=True)
         return None
@@ -253,7 +253,7 @@ def read_packed(path: Path, key: str, classes: Mapping[str, type], *, signed: bo
     if data is None:
         return None
     try:
-        return unpack(data, key, classes, deferred)
+        return unpack(data, key, classes, deferred, str(path))
     except OtherKey:  # a pack of the previous prices, beside a refreshed folder's new tables
         return None
     except PackError as e:

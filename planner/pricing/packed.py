@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.base.errors import PlannerError
 FORMAT = "planner-packed-book/1"
 INDEX = "index.json"
 MAX_MEMBERS = 10_000
@@ -57,10 +58,11 @@ def pack(state: Mapping[str, Any], key: str) -> bytes:
 
 
 def unpack(data: bytes, key: str | None, classes: Mapping[str, type],
-           deferred: Collection[str] = ()) -> dict[str, Any]:
+           deferred: Collection[str] = (), source: str = "a packed price book") -> dict[str, Any]:
     """The state packed in ``data``; :class:`PackError` when it is not a pack, was packed for another ``key``
     (None: any), a member fails its SHA-256, or it names a class not in ``classes``. The tables of the state's
-    ``deferred`` keys come as :class:`Deferred`: checked now, decoded when first asked for."""
+    ``deferred`` keys come as :class:`Deferred`: checked now, decoded when first asked for (``source`` names
+    the file, should one then fail)."""
     z, index = _archive(data)
     if key is not None and index.get("key") != key:
         raise OtherKey("packed from other price tables or another planner")
@@ -69,7 +71,7 @@ def unpack(data: bytes, key: str | None, classes: Mapping[str, type],
         raise PackError("the pack's index lists no members")
     reader = _Reader(z, digests, classes)
     try:
-        state = reader.decode(_deferring(reader, index.get("state"), deferred))
+        state = reader.decode(_deferring(reader, index.get("state"), deferred, source))
     except PackError:
         raise
     except Exception as e:  # noqa: BLE001 - whatever a malformed file makes Arrow, NumPy or JSON raise
@@ -88,8 +90,8 @@ class Deferred:
     member was read and its SHA-256 checked with the rest of the pack, so only Arrow's decoding waits. ``rows``
     is its length, from the pack's index."""
 
-    def __init__(self, reader: _Reader, tree: dict[str, Any]) -> None:
-        self.rows = tree.get("rows")
+    def __init__(self, reader: _Reader, tree: dict[str, Any], source: str) -> None:
+        self.rows, self.source = tree.get("rows"), source
         # its own bytes, and a reader of no archive: the pack's other bytes are not kept for it
         self._tree, self._data = tree, reader.member(tree["$frame"])
         self._reader = _Reader(None, {}, reader.classes)
@@ -101,20 +103,20 @@ class Deferred:
             if self._value is None:
                 try:
                     self._value = self._reader.frame(self._tree, self._data)
-                except PackError:
-                    raise
-                except Exception as e:  # noqa: BLE001 - as unpack
-                    raise _unreadable(e) from None
+                except Exception as e:  # noqa: BLE001 - as unpack; met in the middle of a command: said in one line
+                    why = e if isinstance(e, PackError) else _unreadable(e)
+                    raise PlannerError(f"{self.source}: a table of this packed price book cannot be read ({why}); "
+                                       "remove the file and planner reads the price tables instead") from None
                 self._data = b""
             return self._value
 
 
-def _deferring(reader: _Reader, tree: Any, deferred: Collection[str]) -> Any:
+def _deferring(reader: _Reader, tree: Any, deferred: Collection[str], source: str) -> Any:
     """The state's tree with the tables of ``deferred`` keys as :class:`Deferred`: the key's table, or each
     table in the key's mapping (a tree of another shape is left as it is, for the decoder to judge)."""
     def deferring(value: Any) -> Any:
         if isinstance(value, dict) and isinstance(value.get("$frame"), str):
-            return {"$deferred": Deferred(reader, value)}
+            return {"$deferred": Deferred(reader, value, source)}
         if isinstance(value, dict) and isinstance(value.get("$dict"), list):
             return {"$dict": [[p[0], deferring(p[1]) if isinstance(p[1], dict) and "$frame" in p[1] else p[1]]
                               if isinstance(p, list) and len(p) == 2 else p for p in value["$dict"]]}

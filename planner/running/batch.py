@@ -210,7 +210,7 @@ def _in_row_order(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def _loaded_books(frame: pd.DataFrame, book: PriceBook | Books | None) -> Books:
     books = as_books(book)
     for cloud in pd.unique(frame["cloud"]):
-        books(cloud).decode_derived()  # loaded and decoded before the workers fork, so they share it
+        books(cloud).decode_all()  # loaded and decoded before the workers fork, so they share it
     return books
 
 
