@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from planner.base.errors import PlannerError
+
 FORMAT = "planner-packed-book/1"
 INDEX = "index.json"
 MAX_MEMBERS = 10_000
