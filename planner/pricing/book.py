@@ -143,11 +143,10 @@ class PriceBook:
         return {k: v for k, v in self.__getstate__().items() if k in self.PACKED}
 
     def __getstate__(self) -> dict[str, object]:  # a pickle (a Dask worker's copy) keeps the name and key too
+        self.decode_all()  # a Deferred (its lock) does not pickle, and a pack holds tables
         state = self.__dict__.copy()
         state.pop("_recent_factorized", None)  # arrays of one run, keyed by identity
-        # decoded: a Deferred (its lock) does not pickle, and a pack holds tables
-        state["instance_prices"] = self.instance_prices
-        state["_memo"] = {k: self.memo(k, _held) for k in list(self._memo) if k[0] not in self.TRANSIENT_MEMO}
+        state["_memo"] = {k: v for k, v in list(self._memo.items()) if k[0] not in self.TRANSIENT_MEMO}
         return state
 
     # what a pack holds: the tables, the derived ones, and the lookups built from the tables (when built)
@@ -168,7 +167,7 @@ class PriceBook:
 
     def decode_all(self) -> None:
         """Decode every table still as read from a pack (:attr:`DEFERRED`): before forking workers, which would
-        each decode their own copy of what they use."""
+        each decode their own copy of what they use, and before the book is copied or packed."""
         _ = self.instance_prices
         for key in list(self._memo):
             self.memo(key, _held)

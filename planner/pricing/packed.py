@@ -115,17 +115,20 @@ class Deferred:
 def _deferring(reader: _Reader, tree: Any, deferred: Collection[str], source: str) -> Any:
     """The state's tree with the tables of ``deferred`` keys as :class:`Deferred`: the key's table, or each
     table in the key's mapping (a tree of another shape is left as it is, for the decoder to judge)."""
-    def deferring(value: Any) -> Any:
+    def table(value: Any) -> Any:
         if isinstance(value, dict) and isinstance(value.get("$frame"), str):
             return {"$deferred": Deferred(reader, value, source)}
-        if isinstance(value, dict) and isinstance(value.get("$dict"), list):
-            return {"$dict": [[p[0], deferring(p[1]) if isinstance(p[1], dict) and "$frame" in p[1] else p[1]]
-                              if isinstance(p, list) and len(p) == 2 else p for p in value["$dict"]]}
         return value
+
+    def tables(value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("$dict"), list):
+            return {"$dict": [[p[0], table(p[1])] if isinstance(p, list) and len(p) == 2 else p
+                              for p in value["$dict"]]}
+        return table(value)
 
     if not deferred or not isinstance(tree, dict) or not isinstance(tree.get("$dict"), list):
         return tree
-    return {"$dict": [[p[0], deferring(p[1])] if isinstance(p, list) and len(p) == 2 and p[0] in deferred else p
+    return {"$dict": [[p[0], tables(p[1])] if isinstance(p, list) and len(p) == 2 and p[0] in deferred else p
                       for p in tree["$dict"]]}
 
 
