@@ -340,6 +340,29 @@ def test_files_written_as_they_are_priced_are_the_whole_batchs_files(tmp_path, b
     assert seen[-1] == (29, 29) and len(seen) >= 8  # every chunk said, the rows that failed inside included
 
 
+def test_a_shaped_stream_yields_what_its_shape_makes_of_each_chunk_and_the_same_summary(tmp_path, book,
+                                                                                        monkeypatch):
+    from planner.running.batch import OPTION_COLUMNS
+
+    _fails_on_666(monkeypatch)
+    inp = read_batch(_write(tmp_path, _streamable_rows(30)), book)
+    plain = stream_batch(inp, book, chunk_rows=1, workers=1)
+    columns = list(plain.parts())
+    seen: list[int] = []
+    # one scenario a chunk: the failing one is a chunk of no priced scenario, which yields nothing
+    shaped = stream_batch(inp, book, chunk_rows=1, workers=2, progress=lambda done, total: seen.append(done),
+                          shape=lambda c: (list(c), c["row"][0], float(np.nansum(c["monthly_usd"]))))
+    parts = list(shaped.parts())
+    assert len(parts) == len(columns) == 28 and seen == list(range(1, 30))  # 30 rows, one invalid
+    assert parts == [(OPTION_COLUMNS, c["row"][0], float(np.nansum(c["monthly_usd"]))) for c in columns]
+    for c in ("row", "recommended", "monthly_usd", "feasible_options"):
+        np.testing.assert_array_equal(shaped.summary_columns[c], plain.summary_columns[c])
+    assert shaped.errors == plain.errors and [(e.row, e.column) for e in shaped.errors] == [(5, "peak_rps"), (27, "")]
+    unread = stream_batch(inp, book, chunk_rows=4, workers=1, shape=len)
+    with pytest.raises(RuntimeError, match="not columns"):
+        unread.collected()
+
+
 def test_a_batch_is_streamed_only_where_its_chunks_come_in_row_order(tmp_path, book):
     interleaved = read_batch(_write(tmp_path, _random_rows(12)), book)  # two policies row by row
     ranged = read_batch(_write(tmp_path, pd.DataFrame({"peak_rps.low": [10], "peak_rps.high": [30]}), "r.csv"), book)

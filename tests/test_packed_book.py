@@ -227,14 +227,39 @@ def test_a_packed_books_instance_prices_are_decoded_only_when_asked_for(packed_f
     _same(book.instance_prices, derived_books["aws"].instance_prices)
     assert book.__dict__["instance_prices"] is book.instance_prices
     assert book.instance_price("aws", "us-east-1", "ec2", "m5.large").hourly_usd == 0.096
-    # before a batch forks its workers, everything is decoded once, to be shared
-    forked = book_module._loaded(None, "aws", "pricing_data")
-    forked.decode_all()
-    assert not any(isinstance(v, Deferred) for v in (forked.__dict__["instance_prices"], *forked._memo.values()))
+    # decoding everything at once (before a copy is made)
+    whole = book_module._loaded(None, "aws", "pricing_data")
+    whole.decode_all()
+    assert not any(isinstance(v, Deferred) for v in (whole.__dict__["instance_prices"], *whole._memo.values()))
     # a copy for another process (a Dask worker) carries the tables
     again = book_module._loaded(None, "aws", "pricing_data")
     copy = pickle.loads(pickle.dumps(again))
     assert isinstance(copy.__dict__["instance_prices"], pd.DataFrame) and len(copy.instance_prices) == 153_979
+
+
+def test_a_batchs_workers_decode_what_they_use_and_price_as_the_tables_do(packed_folder, tmp_path, monkeypatch,
+                                                                         derived_books):
+    from planner.pricing.packed import Deferred
+    from planner.running.batch import run_batch
+    from planner.running.batch_input import read_batch
+
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    _as_bundled(packed_folder, monkeypatch)
+    book = book_module._loaded(None, "aws", "pricing_data")
+    rows = pd.DataFrame([{"name": f"v{i}", **v} for i, v in enumerate(VARIANTS)])
+    path = tmp_path / "in.csv"
+    rows.to_csv(path, index=False)
+    inp = read_batch(path, book)
+    assert inp.errors == []
+    deferred = {k for k, v in book._memo.items() if isinstance(v, Deferred)}
+    assert len(deferred) > 10
+    forked = run_batch(inp, book, chunk_rows=3, workers=2)  # four chunks in two forked workers
+    # the workers decoded what they used, each its own; the process that forked them decoded nothing
+    assert isinstance(book.__dict__["instance_prices"], Deferred)
+    assert {k for k, v in book._memo.items() if isinstance(v, Deferred)} == deferred
+    tables = run_batch(read_batch(path, derived_books["aws"]), derived_books["aws"], chunk_rows=3, workers=1)
+    pd.testing.assert_frame_equal(forked.options, tables.options)
+    assert len(forked.options) == 5 * len(VARIANTS) and forked.options.recommended.sum() == len(VARIANTS)
 
 
 def test_a_deferred_table_is_checked_when_the_pack_is_read(derived_books):

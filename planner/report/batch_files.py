@@ -59,8 +59,11 @@ def price_and_write(inp: BatchInput, book: PriceBook | Books | None, out: Path, 
     _check_format(out)
     check_samples(samples)
     result: BatchResult | BatchStream
-    if out.suffix.lower() in STREAMED_FORMATS and streamable(inp):
-        result = stream_batch(inp, book, chunk_rows=chunk_rows, progress=progress, workers=workers)
+    suffix = out.suffix.lower()
+    if suffix in STREAMED_FORMATS and streamable(inp):
+        # each chunk formatted in the worker that priced it: the workers format beside the pricing
+        result = stream_batch(inp, book, chunk_rows=chunk_rows, progress=progress, workers=workers,
+                              shape=_SHAPES[suffix])
     else:
         result = run_batch(inp, book, chunk_rows=chunk_rows, progress=progress, workers=workers, samples=samples,
                            seed=seed)
@@ -68,7 +71,7 @@ def price_and_write(inp: BatchInput, book: PriceBook | Books | None, out: Path, 
     return Written(paths=paths, priced=result.priced, errors=result.errors)
 
 
-STREAMED_FORMATS = (".csv", ".parquet")  # written a chunk at a time; the others are one document
+STREAMED_FORMATS = (".csv", ".parquet")  # written a chunk at a time (see _SHAPES); the others are one document
 
 
 def _check_format(out: Path) -> None:
@@ -130,6 +133,15 @@ def _arrow(columns: pd.DataFrame | dict[str, np.ndarray]) -> pa.Table:
                      for c, v in columns.items()})
 
 
+def csv_body(columns: dict[str, np.ndarray]) -> bytes:
+    """A chunk's options as the CSV file's lines, without the header (:func:`_csv_slices`)."""
+    return b"".join(_csv_slices(columns, header=False, threads=0))
+
+
+# what a streamed format's chunk is made into where it is priced: the file's lines, or an Arrow table
+_SHAPES: dict[str, Callable[[dict[str, np.ndarray]], object]] = {".csv": csv_body, ".parquet": _arrow}
+
+
 CSV_SLICE_ROWS = 20_000  # rows converted and formatted at a time: the copies for the file stay this small
 CSV_THREADS = 2  # slices formatted at once: Arrow's formatting runs outside the GIL, beside the next conversion
 
@@ -141,25 +153,36 @@ def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndar
     return _csv_parts(files, path, [columns], threads=CSV_THREADS)
 
 
-def _csv_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray]], threads: int) -> Path:
-    """A CSV of ``parts`` (each a dict of the same columns), one after the other as they come, through Arrow's
-    writer (several times faster than pandas' for large results), :data:`CSV_SLICE_ROWS` rows at a time; numbers
-    rounded (:func:`rounded`), text cells a spreadsheet would evaluate neutralised
-    (:func:`planner.report.escaping.spreadsheet_safe_table`); the header alone where there is no part.
+def _csv_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray] | bytes], threads: int) -> Path:
+    """A CSV of ``parts`` (each a dict of the same columns, or a batch's options already formatted by
+    :func:`csv_body`), one after the other as they come, through Arrow's writer (several times faster than
+    pandas' for large results), :data:`CSV_SLICE_ROWS` rows at a time; numbers rounded (:func:`rounded`), text
+    cells a spreadsheet would evaluate neutralised (:func:`planner.report.escaping.spreadsheet_safe_table`); the
+    header alone where there is no part.
 
     Slices are converted and formatted in ``threads`` threads (Arrow formats numbers without the GIL, most of a
     large file's time; 0: in this thread) and written in order, a few slices held at once (:func:`in_order`)."""
     def write(fh: BinaryIO) -> None:
         header = True
         for part in parts:
-            for text in _csv_slices(part, header=header, threads=threads):
-                fh.write(text)
+            if isinstance(part, bytes):  # a batch's options, formatted where they were priced
+                if header:
+                    fh.write(_options_header())
+                fh.write(part)
+            else:
+                for text in _csv_slices(part, header=header, threads=threads):
+                    fh.write(text)
             header = False
         if header:
-            fh.write(b"".join(_csv_slices(empty_columns(OPTION_COLUMNS), header=True, threads=0)))
+            fh.write(_options_header())
 
     files.write(path, write)
     return path
+
+
+def _options_header() -> bytes:
+    """The header line of a batch's options file."""
+    return b"".join(_csv_slices(empty_columns(OPTION_COLUMNS), header=True, threads=0))
 
 
 def _csv_slices(columns: dict[str, np.ndarray], *, header: bool, threads: int) -> Iterator[pa.Buffer]:
@@ -184,8 +207,10 @@ def _csv_slices(columns: dict[str, np.ndarray], *, header: bool, threads: int) -
 PARQUET_GROUP_ROWS = 100_000  # rows a streamed Parquet file's row groups gather (small chunks make no tiny groups)
 
 
-def _parquet_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray]], threads: int = 0) -> Path:
-    """A Parquet file of ``parts`` (each a dict of the same columns), gathered into row groups of
+def _parquet_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray] | pa.Table],
+                   threads: int = 0) -> Path:
+    """A Parquet file of ``parts`` (each a dict of the same columns, or their Arrow table: :func:`_arrow`),
+    gathered into row groups of
     :data:`PARQUET_GROUP_ROWS` rows or more; empty columns of text where there is no part. Every part must have
     the first one's column types (a part that does not is an error, never cast: a cast could truncate).
     ``threads``: unused (Arrow's Parquet writer has its own), for the CSV writer's signature."""
@@ -196,7 +221,7 @@ def _parquet_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.nd
         writer, held = None, []
         try:
             for part in parts:
-                table = _arrow(part)
+                table = part if isinstance(part, pa.Table) else _arrow(part)
                 if writer is None:
                     writer = pq.ParquetWriter(fh, table.schema)
                 if table.schema != writer.schema:

@@ -72,37 +72,47 @@ def empty_columns(names: Iterable[str]) -> dict[str, np.ndarray]:
     return {c: np.array([], dtype=object) for c in names}
 
 
+Shape = Callable[[dict[str, np.ndarray]], object]  # a chunk's option columns as a stream yields them
+
+
 @dataclass
 class BatchStream:
     """A batch priced chunk by chunk, to be written as it is priced (:func:`stream_batch`). :meth:`parts` yields
-    each chunk's option columns (OPTION_COLUMNS) in row order as the workers finish them, a few chunks ahead of
-    the reader at most; ``summary_columns``, ``errors`` and ``priced`` are whole once it has run to its end. The
-    options are never held whole, so a batch's memory stays a few chunks' however many scenarios it has."""
+    each chunk's option columns (OPTION_COLUMNS), or what ``shape`` made of them, in row order as the workers
+    finish them, a few chunks ahead of the reader at most; ``summary_columns``, ``errors`` and ``priced`` are
+    whole once it has run to its end. The options are never held whole, so a batch's memory stays a few chunks'
+    however many scenarios it has."""
 
-    _parts: Iterator[dict[str, np.ndarray]]
+    _parts: Iterator[dict[str, object]]
     errors: list[RowError]
     prices_as_of: str
+    shaped: bool = False  # the parts are what stream_batch's ``shape`` made of the columns
     _summaries: list[dict[str, np.ndarray]] = field(default_factory=list)
     _read: bool = False
 
-    def parts(self) -> Iterator[dict[str, np.ndarray]]:
-        """The chunks' option columns; closing it early (an error writing them) stops the workers. A stream is
-        read once: a second read raises (it would find the options gone and the summary whole)."""
+    def parts(self) -> Iterator[object]:
+        """The chunks' option columns (or shaped parts); closing it early (an error writing them) stops the
+        workers. A stream is read once: a second read raises (it would find the options gone and the summary
+        whole)."""
         if self._read:
             raise RuntimeError("a batch stream is read once")
         self._read = True
         return self._yielded()
 
-    def _yielded(self) -> Iterator[dict[str, np.ndarray]]:
+    def _yielded(self) -> Iterator[object]:
         try:
             for part in self._parts:
                 self.errors += _sizing_errors([part])
-                if len(part["row"]):
+                if self.shaped:
+                    if SUMMARY in part:  # else no scenario of its chunk was priced
+                        self._summaries.append(part[SUMMARY])  # type: ignore[arg-type]
+                        yield part[SHAPED]
+                elif len(part["row"]):  # type: ignore[arg-type]
                     # copied: a view (the row, name and region columns) would keep the chunk's options alive
-                    self._summaries.append({c: v.copy() for c, v in summarise(part).items()})
+                    self._summaries.append({c: v.copy() for c, v in summarise(part).items()})  # type: ignore[arg-type]
                     yield {c: part[c] for c in OPTION_COLUMNS}  # in OPTION_COLUMNS order, as run_batch's
         finally:
-            self._parts.close()
+            self._parts.close()  # type: ignore[attr-defined]
         self.errors.sort(key=lambda e: (e.row, e.column))
 
     @property
@@ -116,8 +126,10 @@ class BatchStream:
         return sum(len(s["row"]) for s in self._summaries)
 
     def collected(self) -> BatchResult:
-        """The whole batch in memory (for the formats written at once: JSON, Markdown)."""
-        parts = list(self.parts())
+        """The whole batch in memory (for the formats written at once: JSON, Markdown); not of a shaped stream."""
+        if self.shaped:
+            raise RuntimeError("a shaped stream's parts are not columns to collect")
+        parts: list[dict[str, np.ndarray]] = list(self.parts())  # type: ignore[arg-type]
         options = ({c: np.concatenate([p[c] for p in parts]) for c in OPTION_COLUMNS} if parts
                    else empty_columns(OPTION_COLUMNS))
         return BatchResult(option_columns=options, summary_columns=self.summary_columns, errors=self.errors,
@@ -137,15 +149,18 @@ def streamable(inp: BatchInput) -> bool:
 
 
 def stream_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chunk_rows: int = CHUNK_ROWS,
-                 progress: Progress | None = None, workers: int | None = None) -> BatchStream:
+                 progress: Progress | None = None, workers: int | None = None,
+                 shape: Shape | None = None) -> BatchStream:
     """The batch of :func:`run_batch` as a :class:`BatchStream`, priced as its parts are read, for a
-    :func:`streamable` input."""
+    :func:`streamable` input. With ``shape``, each chunk's option columns are shaped (formatted as a file's text,
+    say) and summarised in the process that priced them, and only the shaped part and the summary come back: the
+    workers do the formatting beside the pricing, and the reader just writes."""
     if not streamable(inp):
         raise ValueError("this batch's options cannot be streamed (see streamable)")
     books = _loaded_books(inp.frame, book)
     return BatchStream(_parts=_priced_parts(inp.frame, inp.policies, books, chunk_rows, workers,
-                                            _stepper(len(inp.frame), progress), slim=False),
-                       errors=list(inp.errors), prices_as_of=_prices_as_of(books))
+                                            _stepper(len(inp.frame), progress), slim=False, shape=shape),
+                       errors=list(inp.errors), prices_as_of=_prices_as_of(books), shaped=shape is not None)
 
 
 def _stepper(total: int, progress: Progress | None) -> Callable[[int], None]:
@@ -208,9 +223,13 @@ def _in_row_order(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _loaded_books(frame: pd.DataFrame, book: PriceBook | Books | None) -> Books:
+    """The batch's books, loaded before the workers fork so that they share them. What a pack defers is left to
+    each worker to decode as it uses it (:class:`planner.pricing.packed.Deferred`): the workers decode side by
+    side, and only the tables of the batch's policies, where decoding every table here first kept one CPU idle
+    (a tenth of a second of a 100,000-scenario batch) and the main process larger."""
     books = as_books(book)
     for cloud in pd.unique(frame["cloud"]):
-        books(cloud).decode_all()  # loaded and decoded before the workers fork, so they share it
+        books(cloud)
     return books
 
 
@@ -230,13 +249,15 @@ def _price_all(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books: Bo
 
 
 def _priced_parts(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books: Books, chunk_rows: int,
-                  workers: int | None, step: Callable[[int], None], *, slim: bool) -> Iterator[dict[str, np.ndarray]]:
+                  workers: int | None, step: Callable[[int], None], *, slim: bool,
+                  shape: Shape | None = None) -> Iterator[dict[str, np.ndarray]]:
     """Every scenario of ``frame`` priced, chunk by chunk, group by group (:func:`_groups`), in worker
-    processes where there are several chunks; each chunk's part as it comes, in that order. ``step(n)`` after
-    each, with its scenarios."""
+    processes where there are several chunks; each chunk's part as it comes, in that order (with ``shape``: see
+    :func:`_shaped`). ``step(n)`` after each, with its scenarios."""
     groups = _groups(frame)
     jobs = [(key, start) for key, rows in groups.items() for start in range(0, len(rows), chunk_rows)]
-    task = _Task(frame=frame, groups=groups, chunk_rows=chunk_rows, policies=policies, books=books, slim=slim)
+    task = _Task(frame=frame, groups=groups, chunk_rows=chunk_rows, policies=policies, books=books, slim=slim,
+                 shape=shape)
     workers = min(MAX_WORKERS, _usable_cpus()) if workers is None else workers
     if workers > 1 and len(jobs) > 1 and "fork" in mp.get_all_start_methods():
         # fork: the children start with this process's memory (the task is not pickled)
@@ -287,12 +308,15 @@ class _Task:
     policies: dict[str, SizingPolicy]
     books: Books
     slim: bool = False  # only what the Monte Carlo summary reads (SLIM_COLUMNS)
+    shape: Shape | None = None  # the options shaped where they are priced (see _shaped)
 
     def price(self, job: tuple[tuple[str, str], int]) -> dict[str, np.ndarray]:
-        """One chunk (a group's ``chunk_rows`` scenarios from ``start``) priced, as result columns; the rows whose
-        sizing raised are in ``FAILED_ROW`` / ``FAILED_MESSAGE`` instead (:meth:`_price_rows`)."""
+        """One chunk (a group's ``chunk_rows`` scenarios from ``start``) priced, as result columns (or shaped:
+        :func:`_shaped`); the rows whose sizing raised are in ``FAILED_ROW`` / ``FAILED_MESSAGE`` instead
+        (:meth:`_price_rows`)."""
         (cloud_and_key, start) = job
-        return self._price_rows(cloud_and_key, self.groups[cloud_and_key][start:start + self.chunk_rows])
+        part = self._price_rows(cloud_and_key, self.groups[cloud_and_key][start:start + self.chunk_rows])
+        return part if self.shape is None else _shaped(part, self.shape)
 
     def _price_rows(self, cloud_and_key: tuple[str, str], positions: np.ndarray) -> dict[str, np.ndarray]:
         """``positions`` of the frame priced together. Should the engine raise, the rows are halved and priced
@@ -317,6 +341,19 @@ class _Task:
 
 
 FAILED_ROW, FAILED_MESSAGE = "_failed_row", "_failed_message"  # a part's scenarios whose sizing raised
+SHAPED, SUMMARY = "_shaped", "_summary"  # a shaped part's options and its scenarios' summary
+
+
+def _shaped(part: dict[str, np.ndarray], shape: Shape) -> dict[str, object]:
+    """A chunk's part as a shaped stream carries it: its options as ``shape`` makes them and its summary
+    (:func:`summarise`; both only where a scenario was priced), and its failed rows. What leaves the worker is
+    then the shaped options (a file's text is cheaper to send than the columns' objects) and the summary."""
+    out: dict[str, object] = {FAILED_ROW: part[FAILED_ROW], FAILED_MESSAGE: part[FAILED_MESSAGE]}
+    if len(part["row"]):
+        # the summary copied: a view (the row, name and region columns) would keep the chunk's options alive
+        out[SUMMARY] = {c: v.copy() for c, v in summarise(part).items()}
+        out[SHAPED] = shape({c: part[c] for c in OPTION_COLUMNS})
+    return out
 
 
 def _failed(chunk: pd.DataFrame, exc: Exception, *, slim: bool) -> dict[str, np.ndarray]:
@@ -360,7 +397,9 @@ def _usable_cpus() -> int:
 def _stepped(results: Iterable[dict[str, np.ndarray]],
              step: Callable[[int], None]) -> Iterator[dict[str, np.ndarray]]:
     for part in results:
-        step(len(part["row"]) // len(OPTIONS) + len(part[FAILED_ROW]))
+        priced = (len(part[SUMMARY]["row"]) if SUMMARY in part  # type: ignore[index]
+                  else len(part.get("row", ())) // len(OPTIONS))  # a shaped part of failed rows has no "row"
+        step(priced + len(part[FAILED_ROW]))
         yield part
 
 
