@@ -125,3 +125,30 @@ def test_postgresql_round_trip():
     saved = save(store, W, make_plan(W), default_book(), name="pg-round-trip")
     assert get(store, saved.id).plan == saved.plan
     assert delete(store, saved.id) == 1
+
+
+def test_a_new_connection_waits_for_another_process_closing_the_wal_file(monkeypatch):
+    # SQLite says "database is locked" at once, without waiting, to a connection opening a WAL database while the
+    # last connection of another process cleans it up: the switch to WAL is tried again, up to the timeout
+    from planner.store import db
+
+    class Opening:  # what a connection opening the file in that moment answers, then the answer once it is free
+        def __init__(self, locked: int, message: str = "database is locked") -> None:
+            self.locked, self.message, self.tries = locked, message, 0
+
+        def execute(self, sql: str) -> None:
+            assert sql == "PRAGMA journal_mode=WAL"
+            self.tries += 1
+            if self.tries <= self.locked:
+                raise sqlite3.OperationalError(self.message)
+
+    monkeypatch.setattr(db, "WAL_RETRY_S", 0.001)
+    busy = Opening(locked=3)
+    db.wal_journal(busy)
+    assert busy.tries == 4
+    with pytest.raises(sqlite3.OperationalError, match="locked"):  # never free: the driver's error after the wait
+        db.wal_journal(Opening(locked=10**9), timeout_s=0.05)
+    other = Opening(locked=1, message="disk I/O error")  # any other error at once
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        db.wal_journal(other)
+    assert other.tries == 1

@@ -226,7 +226,7 @@ def _loaded_books(frame: pd.DataFrame, book: PriceBook | Books | None) -> Books:
     """The batch's books, loaded before the workers fork so that they share them. What a pack defers is left to
     each worker to decode as it uses it (:class:`planner.pricing.packed.Deferred`): the workers decode side by
     side, and only the tables of the batch's policies, where decoding every table here first kept one CPU idle
-    (a tenth of a second of a 100,000-scenario batch) and the main process larger."""
+    (a quarter of a second of a 100,000-scenario batch) and the main process larger."""
     books = as_books(book)
     for cloud in pd.unique(frame["cloud"]):
         books(cloud)

@@ -77,7 +77,7 @@ def open_store(url: str | None = None) -> Store:
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection, _record):  # noqa: ANN001 - DB-API objects
             dbapi_connection.isolation_level = None  # pysqlite's own BEGIN would defer the write lock
-            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            wal_journal(dbapi_connection)
 
         @event.listens_for(engine, "begin")
         def _begin(connection):  # noqa: ANN001
@@ -90,6 +90,29 @@ def open_store(url: str | None = None) -> Store:
     except exc.DBAPIError as e:
         raise StoreError(f"{label}: {_first_line(e)}") from None
     return store
+
+
+def wal_journal(connection, timeout_s: float = SQLITE_TIMEOUT_S) -> None:  # noqa: ANN001 - a DB-API connection
+    """Switch a new SQLite connection to the WAL journal, waiting up to ``timeout_s`` for the file. SQLite answers
+    "database is locked" at once, without its busy handler, to a connection that opens a WAL database while
+    another process's last connection closes it (and cleans its WAL up) or recovers it after a crash ("Write-Ahead
+    Logging", section "Sometimes Queries Return SQLITE_BUSY In WAL Mode"): parallel writers opening one file hit
+    that, so the switch is tried again until the other process is done."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() >= deadline:
+                raise
+        time.sleep(WAL_RETRY_S)
+
+
+WAL_RETRY_S = 0.02
 
 
 @contextmanager
