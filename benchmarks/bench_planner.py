@@ -105,11 +105,11 @@ def fresh_packs() -> None:
     them, each batch worker derives the candidate tables itself (about a CPU-second each)."""
     from planner.pricing import cache
     from planner.pricing.book import packed_path
-    from planner.pricing.loader import bundled_folder
+    from planner.pricing.loader import bundled_folder, manifest_clouds
     from planner.running.book_build import build_packs
 
     folder = Path(str(bundled_folder()))
-    stale = [c for c in ("aws", "gcp", "azure")
+    stale = [c for c in manifest_clouds(folder)
              if cache.pack_status(packed_path(folder, c), cache.content_key(folder, c), signed=False) != "packed"]
     if stale:
         print(f"packing the checkout's price books ({', '.join(stale)}): their packs were missing or stale",

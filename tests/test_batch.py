@@ -357,10 +357,42 @@ def test_a_shaped_stream_yields_what_its_shape_makes_of_each_chunk_and_the_same_
     assert parts == [(OPTION_COLUMNS, c["row"][0], float(np.nansum(c["monthly_usd"]))) for c in columns]
     for c in ("row", "recommended", "monthly_usd", "feasible_options"):
         np.testing.assert_array_equal(shaped.summary_columns[c], plain.summary_columns[c])
-    assert shaped.errors == plain.errors and [(e.row, e.column) for e in shaped.errors] == [(5, "peak_rps"), (27, "")]
+    assert shaped.errors == plain.errors
+    assert [(e.row, e.column) for e in shaped.errors] == [(5, "peak_rps"), (27, "")]
     unread = stream_batch(inp, book, chunk_rows=4, workers=1, shape=len)
     with pytest.raises(RuntimeError, match="not columns"):
         unread.collected()
+
+
+class _Unpicklable(Exception):
+    """An error the main process could not rebuild from its message (its own two arguments)."""
+
+    def __init__(self, what: str, where: int) -> None:
+        super().__init__(f"{what} at {where}")
+
+
+def test_an_error_a_worker_cannot_send_back_stops_the_batch_instead_of_hanging(tmp_path, book):
+    import multiprocessing
+    import signal
+
+    from planner.base.errors import PlannerError
+
+    def shape(columns):
+        raise _Unpicklable("no formatter", 3)
+
+    def hung(*args):
+        raise AssertionError("the batch hung on a worker's error")
+
+    inp = read_batch(_write(tmp_path, _random_rows(12).drop(columns="policy.burst_headroom")), book)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(120)
+    try:
+        with pytest.raises(PlannerError, match=r"a chunk of the batch failed \(_Unpicklable: no formatter at 3"):
+            list(stream_batch(inp, book, chunk_rows=4, workers=2, shape=shape).parts())
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert multiprocessing.active_children() == []
 
 
 def test_a_batch_is_streamed_only_where_its_chunks_come_in_row_order(tmp_path, book):
@@ -474,15 +506,18 @@ def test_a_write_failing_mid_batch_stops_the_workers_and_leaves_the_previous_fil
     for name in ("out.csv", "out.summary.csv"):
         (tmp_path / name).write_text(f"previous {name}")
     inp = read_batch(_write(tmp_path, _random_rows(40).drop(columns="policy.burst_headroom")), book)
-    real, calls = batch_files.spreadsheet_safe_table, []
+    real = batch_files._csv_parts
 
-    def disk_full_on_the_third_chunk(table):
-        calls.append(1)
-        if len(calls) == 3:
-            raise OSError(28, "No space left on device")
-        return real(table)
+    def disk_full_on_the_third_chunk(files, path, parts, threads):
+        def written():
+            for i, part in enumerate(parts):
+                if i == 2:
+                    raise OSError(28, "No space left on device")
+                yield part
 
-    monkeypatch.setattr(batch_files, "spreadsheet_safe_table", disk_full_on_the_third_chunk)
+        return real(files, path, written(), threads)
+
+    monkeypatch.setattr(batch_files, "_csv_parts", disk_full_on_the_third_chunk)
     with pytest.raises(OSError, match="No space left") as failed:
         price_and_write(inp, book, out, chunk_rows=4, workers=2)
     # the pool went with the failure, while the caller still holds it (the CLI reporting it), not when it is freed
@@ -547,7 +582,8 @@ def test_cells_parse_as_numbers_one_way():
     values, bad = parse_numbers(text, text == "")
     assert values[:9].tolist() == [1, 1.5, -2, 3, 1000, 0.5, 5, 7, 1000] and np.isnan(values[9:]).all()
     assert bad.tolist() == [False] * 10 + [True] * 8
-    for cell, value, no in zip(text[:9].tolist() + text[10:].tolist(), [*values[:9], *values[10:]], [*bad[:9], *bad[10:]]):
+    cells = text[:9].tolist() + text[10:].tolist()
+    for cell, value, no in zip(cells, [*values[:9], *values[10:]], [*bad[:9], *bad[10:]]):
         if no:
             with pytest.raises(NotANumber):
                 parse_number(cell)

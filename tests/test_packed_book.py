@@ -262,6 +262,29 @@ def test_a_batchs_workers_decode_what_they_use_and_price_as_the_tables_do(packed
     assert len(forked.options) == 5 * len(VARIANTS) and forked.options.recommended.sum() == len(VARIANTS)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_packed_table_that_cannot_be_decoded_stops_a_batch_with_one_message(packed_folder, tmp_path, monkeypatch,
+                                                                              workers):
+    # not one row error per scenario, each decoding again: the book is at fault, not the rows
+    from planner.base.errors import PlannerError
+    from planner.pricing.packed import Deferred
+    from planner.report.batch_files import price_and_write
+    from planner.running.batch_input import read_batch
+
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    _as_bundled(packed_folder, monkeypatch)
+    book = book_module._loaded(None, "aws", "pricing_data")
+    path, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame([{"name": f"v{i}", **v} for i, v in enumerate(VARIANTS)]).to_csv(path, index=False)
+    inp = read_batch(path, book)
+    damaged = [v for v in book._memo.values() if isinstance(v, Deferred)]
+    for table in damaged:  # as a pack damaged after its checksums were read
+        table._data = b"not an Arrow stream"
+    with pytest.raises(PlannerError, match="a table of this packed price book cannot be read") as raised:
+        price_and_write(inp, book, out, chunk_rows=3, workers=workers)
+    assert "\n" not in str(raised.value) and not out.exists() and not list(tmp_path.glob("*.part"))
+
+
 def test_a_deferred_table_is_checked_when_the_pack_is_read(derived_books):
     data = pack(derived_books["aws"].state(), "k")
     src = zipfile.ZipFile(io.BytesIO(data))

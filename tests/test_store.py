@@ -134,9 +134,12 @@ def test_a_new_connection_waits_for_another_process_closing_the_wal_file(monkeyp
 
     class Opening:  # what a connection opening the file in that moment answers, then the answer once it is free
         def __init__(self, locked: int, message: str = "database is locked") -> None:
-            self.locked, self.message, self.tries = locked, message, 0
+            self.locked, self.message, self.tries, self.busy_ms = locked, message, 0, []
 
         def execute(self, sql: str) -> None:
+            if sql.startswith("PRAGMA busy_timeout = "):  # each try waits what is left, then the timeout again
+                self.busy_ms.append(int(sql.rsplit(" ", 1)[1]))
+                return
             assert sql == "PRAGMA journal_mode=WAL"
             self.tries += 1
             if self.tries <= self.locked:
@@ -144,11 +147,15 @@ def test_a_new_connection_waits_for_another_process_closing_the_wal_file(monkeyp
 
     monkeypatch.setattr(db, "WAL_RETRY_S", 0.001)
     busy = Opening(locked=3)
-    db.wal_journal(busy)
-    assert busy.tries == 4
+    db.wal_journal(busy, timeout_s=10)
+    assert busy.tries == 4 and len(busy.busy_ms) == 5 and busy.busy_ms[-1] == 10_000
+    assert 9_000 < busy.busy_ms[0] <= 10_000 and busy.busy_ms[:4] == sorted(busy.busy_ms[:4], reverse=True)
+    never = Opening(locked=10**9)
     with pytest.raises(sqlite3.OperationalError, match="locked"):  # never free: the driver's error after the wait
-        db.wal_journal(Opening(locked=10**9), timeout_s=0.05)
-    other = Opening(locked=1, message="disk I/O error")  # any other error at once
-    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
-        db.wal_journal(other)
-    assert other.tries == 1
+        db.wal_journal(never, timeout_s=0.05)
+    assert never.tries > 1 and all(ms <= 50 for ms in never.busy_ms[:-1])  # no try waits beyond the deadline
+    for message in ("disk I/O error", "database table is locked"):  # any other error at once
+        other = Opening(locked=1, message=message)
+        with pytest.raises(sqlite3.OperationalError, match=message):
+            db.wal_journal(other)
+        assert other.tries == 1 and other.busy_ms[-1] == db.SQLITE_TIMEOUT_S * 1000

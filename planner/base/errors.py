@@ -28,6 +28,11 @@ class PriceTableError(PlannerError):
         super().__init__(text)
 
 
+class UnreadableBookError(PlannerError):
+    """The price book itself cannot be read (a packed table that does not decode): every scenario's plan would
+    fail alike, so a batch stops on it instead of reporting it row by row."""
+
+
 class UnknownNameError(PlannerError):
     """A cloud, region, service, SKU or option that the price book does not hold."""
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.base.errors import PlannerError
+from planner.base.errors import UnreadableBookError
 
 FORMAT = "planner-packed-book/1"
 INDEX = "index.json"
@@ -106,8 +106,9 @@ class Deferred:
                     self._value = self._reader.frame(self._tree, self._data)
                 except Exception as e:  # noqa: BLE001 - as unpack; met in the middle of a command: said in one line
                     why = e if isinstance(e, PackError) else _unreadable(e)
-                    raise PlannerError(f"{self.source}: a table of this packed price book cannot be read ({why}); "
-                                       "remove the file and planner reads the price tables instead") from None
+                    raise UnreadableBookError(f"{self.source}: a table of this packed price book cannot be read "
+                                              f"({why}); remove the file and planner reads the price tables "
+                                              "instead") from None
                 self._data = b""
             return self._value
 

@@ -20,7 +20,7 @@ from planner.report.tables import batch_table
 from planner.pricing.book import PriceBook
 from planner.pricing.books import Books
 from planner.running.batch import (CHUNK_ROWS, DEFAULT_SAMPLES, OPTION_COLUMNS, BatchResult, BatchStream, Progress,
-                                   empty_columns, errors_frame, run_batch, stream_batch, streamable)
+                                   Shape, empty_columns, errors_frame, run_batch, stream_batch, streamable)
 from planner.running.batch_input import BatchInput, RowError
 from planner.running.uncertainty.monte_carlo import check_samples
 from planner.workload.vocabulary import column_label
@@ -54,8 +54,8 @@ def price_and_write(inp: BatchInput, book: PriceBook | Books | None, out: Path, 
                     progress: Progress | None = None) -> Written:
     """Price the batch and write its files (:func:`write_outputs`). A CSV or Parquet output of a batch whose
     chunks come back in row order (:func:`planner.running.batch.streamable`) is written as the chunks are
-    priced: the main process formats one chunk while the workers price the next, and never holds the whole
-    batch's options."""
+    priced: each worker formats the chunk it priced for the file (its CSV lines or Arrow table), the main process
+    writes them in order and never holds the whole batch's options."""
     _check_format(out)
     check_samples(samples)
     result: BatchResult | BatchStream
@@ -99,7 +99,7 @@ def write_outputs(result: BatchResult | BatchStream, out: Path) -> list[Path]:
             table = _csv_parts if suffix == ".csv" else _parquet_parts
             if isinstance(result, BatchStream):
                 with closing(result.parts()) as parts:
-                    table(files, out, parts, threads=0)  # the workers pricing the next parts have the CPUs
+                    table(files, out, parts, threads=0)  # formatted by the workers, or they have the CPUs
             else:
                 table(files, out, [result.option_columns], threads=CSV_THREADS)
             written.append(table(files, sibling(out, "summary"), [result.summary_columns], threads=CSV_THREADS))
@@ -133,13 +133,13 @@ def _arrow(columns: pd.DataFrame | dict[str, np.ndarray]) -> pa.Table:
                      for c, v in columns.items()})
 
 
-def csv_body(columns: dict[str, np.ndarray]) -> bytes:
+def _csv_body(columns: dict[str, np.ndarray]) -> bytes:
     """A chunk's options as the CSV file's lines, without the header (:func:`_csv_slices`)."""
     return b"".join(_csv_slices(columns, header=False, threads=0))
 
 
 # what a streamed format's chunk is made into where it is priced: the file's lines, or an Arrow table
-_SHAPES: dict[str, Callable[[dict[str, np.ndarray]], object]] = {".csv": csv_body, ".parquet": _arrow}
+_SHAPES: dict[str, Shape] = {".csv": _csv_body, ".parquet": _arrow}
 
 
 CSV_SLICE_ROWS = 20_000  # rows converted and formatted at a time: the copies for the file stay this small
@@ -155,7 +155,7 @@ def _csv(files: OutputSet, path: Path, columns: pd.DataFrame | dict[str, np.ndar
 
 def _csv_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray] | bytes], threads: int) -> Path:
     """A CSV of ``parts`` (each a dict of the same columns, or a batch's options already formatted by
-    :func:`csv_body`), one after the other as they come, through Arrow's writer (several times faster than
+    :func:`_csv_body`), one after the other as they come, through Arrow's writer (several times faster than
     pandas' for large results), :data:`CSV_SLICE_ROWS` rows at a time; numbers rounded (:func:`rounded`), text
     cells a spreadsheet would evaluate neutralised (:func:`planner.report.escaping.spreadsheet_safe_table`); the
     header alone where there is no part.
@@ -169,9 +169,11 @@ def _csv_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarra
                 if header:
                     fh.write(_options_header())
                 fh.write(part)
-            else:
+            elif isinstance(part, dict):
                 for text in _csv_slices(part, header=header, threads=threads):
                     fh.write(text)
+            else:  # a stream shaped for another format
+                raise TypeError(f"{path}: a {type(part).__name__} is not a part of a CSV file")
             header = False
         if header:
             fh.write(_options_header())
@@ -221,6 +223,8 @@ def _parquet_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.nd
         writer, held = None, []
         try:
             for part in parts:
+                if not isinstance(part, pa.Table | dict):  # a stream shaped for another format
+                    raise TypeError(f"{path}: a {type(part).__name__} is not a part of a Parquet file")
                 table = part if isinstance(part, pa.Table) else _arrow(part)
                 if writer is None:
                     writer = pq.ParquetWriter(fh, table.schema)

@@ -12,14 +12,15 @@ import functools
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from planner.base.errors import PlannerError
+from planner.base.errors import PlannerError, UnreadableBookError
 from planner.engine.chain import OPTIONS, run
 from planner.pricing.book import PriceBook
 from planner.pricing.books import Books, as_books
@@ -73,6 +74,8 @@ def empty_columns(names: Iterable[str]) -> dict[str, np.ndarray]:
 
 
 Shape = Callable[[dict[str, np.ndarray]], object]  # a chunk's option columns as a stream yields them
+# a chunk's part as it comes back: its columns (or, shaped, SHAPED and SUMMARY) and its FAILED_ROW / FAILED_MESSAGE
+Part = dict[str, Any]
 
 
 @dataclass
@@ -83,14 +86,14 @@ class BatchStream:
     whole once it has run to its end. The options are never held whole, so a batch's memory stays a few chunks'
     however many scenarios it has."""
 
-    _parts: Iterator[dict[str, object]]
+    _parts: Generator[Part, None, None]
     errors: list[RowError]
     prices_as_of: str
     shaped: bool = False  # the parts are what stream_batch's ``shape`` made of the columns
     _summaries: list[dict[str, np.ndarray]] = field(default_factory=list)
     _read: bool = False
 
-    def parts(self) -> Iterator[object]:
+    def parts(self) -> Iterator[Any]:
         """The chunks' option columns (or shaped parts); closing it early (an error writing them) stops the
         workers. A stream is read once: a second read raises (it would find the options gone and the summary
         whole)."""
@@ -99,20 +102,20 @@ class BatchStream:
         self._read = True
         return self._yielded()
 
-    def _yielded(self) -> Iterator[object]:
+    def _yielded(self) -> Iterator[Any]:
         try:
             for part in self._parts:
                 self.errors += _sizing_errors([part])
                 if self.shaped:
                     if SUMMARY in part:  # else no scenario of its chunk was priced
-                        self._summaries.append(part[SUMMARY])  # type: ignore[arg-type]
+                        self._summaries.append(part[SUMMARY])
                         yield part[SHAPED]
-                elif len(part["row"]):  # type: ignore[arg-type]
+                elif len(part["row"]):
                     # copied: a view (the row, name and region columns) would keep the chunk's options alive
-                    self._summaries.append({c: v.copy() for c, v in summarise(part).items()})  # type: ignore[arg-type]
+                    self._summaries.append({c: v.copy() for c, v in summarise(part).items()})
                     yield {c: part[c] for c in OPTION_COLUMNS}  # in OPTION_COLUMNS order, as run_batch's
         finally:
-            self._parts.close()  # type: ignore[attr-defined]
+            self._parts.close()
         self.errors.sort(key=lambda e: (e.row, e.column))
 
     @property
@@ -129,7 +132,7 @@ class BatchStream:
         """The whole batch in memory (for the formats written at once: JSON, Markdown); not of a shaped stream."""
         if self.shaped:
             raise RuntimeError("a shaped stream's parts are not columns to collect")
-        parts: list[dict[str, np.ndarray]] = list(self.parts())  # type: ignore[arg-type]
+        parts: list[dict[str, np.ndarray]] = list(self.parts())  # not shaped: columns
         options = ({c: np.concatenate([p[c] for p in parts]) for c in OPTION_COLUMNS} if parts
                    else empty_columns(OPTION_COLUMNS))
         return BatchResult(option_columns=options, summary_columns=self.summary_columns, errors=self.errors,
@@ -250,7 +253,7 @@ def _price_all(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books: Bo
 
 def _priced_parts(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books: Books, chunk_rows: int,
                   workers: int | None, step: Callable[[int], None], *, slim: bool,
-                  shape: Shape | None = None) -> Iterator[dict[str, np.ndarray]]:
+                  shape: Shape | None = None) -> Generator[Part, None, None]:
     """Every scenario of ``frame`` priced, chunk by chunk, group by group (:func:`_groups`), in worker
     processes where there are several chunks; each chunk's part as it comes, in that order (with ``shape``: see
     :func:`_shaped`). ``step(n)`` after each, with its scenarios."""
@@ -267,7 +270,7 @@ def _priced_parts(frame: pd.DataFrame, policies: dict[str, SizingPolicy], books:
     yield from _stepped((task.price(job) for job in jobs), step)
 
 
-def _bounded_imap(pool: Pool, jobs: list[tuple[tuple[str, str], int]], ahead: int) -> Iterator[dict[str, np.ndarray]]:
+def _bounded_imap(pool: Pool, jobs: list[tuple[tuple[str, str], int]], ahead: int) -> Iterator[Part]:
     """Each job's part from ``pool``, in the jobs' order, at most ``ahead`` jobs given out beyond the one read
     (a reader slower than the workers, a slow disk, holds no more parts than that). A worker that dies (killed,
     out of memory) is a :class:`PlannerError` within :data:`WORKER_CHECK_S`, where the pool alone would replace
@@ -275,7 +278,7 @@ def _bounded_imap(pool: Pool, jobs: list[tuple[tuple[str, str], int]], ahead: in
     workers = list(getattr(pool, "_pool", []))  # the pool's processes: they end only with the pool
     waiting: deque[AsyncResult] = deque()
 
-    def part(result: AsyncResult) -> dict[str, np.ndarray]:
+    def part(result: AsyncResult) -> Part:
         while not result.ready():
             result.wait(WORKER_CHECK_S)
             dead = [w.exitcode for w in workers if w.exitcode is not None]
@@ -310,7 +313,7 @@ class _Task:
     slim: bool = False  # only what the Monte Carlo summary reads (SLIM_COLUMNS)
     shape: Shape | None = None  # the options shaped where they are priced (see _shaped)
 
-    def price(self, job: tuple[tuple[str, str], int]) -> dict[str, np.ndarray]:
+    def price(self, job: tuple[tuple[str, str], int]) -> Part:
         """One chunk (a group's ``chunk_rows`` scenarios from ``start``) priced, as result columns (or shaped:
         :func:`_shaped`); the rows whose sizing raised are in ``FAILED_ROW`` / ``FAILED_MESSAGE`` instead
         (:meth:`_price_rows`)."""
@@ -326,6 +329,8 @@ class _Task:
         inputs = chunk.drop(columns=["row", "policy_key", *(c for c in chunk.columns if c in RANGE_COLUMNS)])
         try:
             result = run(inputs, self.policies[cloud_and_key[1]], self.books(cloud_and_key[0]), detail=False)
+        except UnreadableBookError:  # no row's fault: every row would fail alike, each decoding again
+            raise
         except Exception as exc:  # noqa: BLE001 - any fault of the engine, narrowed to the rows causing it
             if len(positions) > 1:
                 half = len(positions) // 2
@@ -344,11 +349,11 @@ FAILED_ROW, FAILED_MESSAGE = "_failed_row", "_failed_message"  # a part's scenar
 SHAPED, SUMMARY = "_shaped", "_summary"  # a shaped part's options and its scenarios' summary
 
 
-def _shaped(part: dict[str, np.ndarray], shape: Shape) -> dict[str, object]:
+def _shaped(part: dict[str, np.ndarray], shape: Shape) -> Part:
     """A chunk's part as a shaped stream carries it: its options as ``shape`` makes them and its summary
     (:func:`summarise`; both only where a scenario was priced), and its failed rows. What leaves the worker is
     then the shaped options (a file's text is cheaper to send than the columns' objects) and the summary."""
-    out: dict[str, object] = {FAILED_ROW: part[FAILED_ROW], FAILED_MESSAGE: part[FAILED_MESSAGE]}
+    out: Part = {FAILED_ROW: part[FAILED_ROW], FAILED_MESSAGE: part[FAILED_MESSAGE]}
     if len(part["row"]):
         # the summary copied: a view (the row, name and region columns) would keep the chunk's options alive
         out[SUMMARY] = {c: v.copy() for c, v in summarise(part).items()}
@@ -382,8 +387,15 @@ def _adopt(task: _Task) -> None:
     _ADOPTED[:] = [task]
 
 
-def _price_adopted(job: tuple[tuple[str, str], int]) -> dict[str, np.ndarray]:
-    return _ADOPTED[0].price(job)
+def _price_adopted(job: tuple[tuple[str, str], int]) -> Part:
+    """A forked worker's chunk. An error goes back to the main process as a :class:`PlannerError` of its message:
+    an exception whose class cannot be rebuilt there from its message alone (its own arguments) would end the
+    pool's thread reading results, and the batch would wait for ever."""
+    try:
+        return _ADOPTED[0].price(job)
+    except Exception as e:  # noqa: BLE001 - whatever it is, said in one line by the main process
+        raise PlannerError(str(e) if isinstance(e, PlannerError)
+                           else f"pricing a chunk of the batch failed ({type(e).__name__}: {e})") from None
 
 
 def _usable_cpus() -> int:
@@ -394,16 +406,15 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _stepped(results: Iterable[dict[str, np.ndarray]],
-             step: Callable[[int], None]) -> Iterator[dict[str, np.ndarray]]:
+def _stepped(results: Iterable[Part], step: Callable[[int], None]) -> Generator[Part, None, None]:
     for part in results:
-        priced = (len(part[SUMMARY]["row"]) if SUMMARY in part  # type: ignore[index]
+        priced = (len(part[SUMMARY]["row"]) if SUMMARY in part
                   else len(part.get("row", ())) // len(OPTIONS))  # a shaped part of failed rows has no "row"
         step(priced + len(part[FAILED_ROW]))
         yield part
 
 
-def _sizing_errors(parts: list[dict[str, np.ndarray]]) -> list[RowError]:
+def _sizing_errors(parts: list[Part]) -> list[RowError]:
     """The scenarios whose sizing raised, as row errors (their parts' columns removed)."""
     errors = []
     for part in parts:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,27 +94,30 @@ def open_store(url: str | None = None) -> Store:
     return store
 
 
+WAL_RETRY_S = 0.02  # between tries of the switch to WAL while another process closes or recovers the file
+
+
 def wal_journal(connection, timeout_s: float = SQLITE_TIMEOUT_S) -> None:  # noqa: ANN001 - a DB-API connection
-    """Switch a new SQLite connection to the WAL journal, waiting up to ``timeout_s`` for the file. SQLite answers
-    "database is locked" at once, without its busy handler, to a connection that opens a WAL database while
+    """Switch a new SQLite connection to the WAL journal, waiting up to ``timeout_s`` in all for the file. SQLite
+    answers "database is locked" at once, without its busy handler, to a connection that opens a WAL database while
     another process's last connection closes it (and cleans its WAL up) or recovers it after a crash ("Write-Ahead
     Logging", section "Sometimes Queries Return SQLITE_BUSY In WAL Mode"): parallel writers opening one file hit
-    that, so the switch is tried again until the other process is done."""
-    import sqlite3
-    import time
-
+    that, so the switch is tried again until the other process is done. Each try's own busy wait is the time left,
+    and the connection's busy timeout is ``timeout_s`` again after."""
     deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as e:
-            if "locked" not in str(e) or time.monotonic() >= deadline:
-                raise
-        time.sleep(WAL_RETRY_S)
-
-
-WAL_RETRY_S = 0.02
+    try:
+        while True:
+            left_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            connection.execute(f"PRAGMA busy_timeout = {left_ms}")
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if str(e) != "database is locked" or time.monotonic() >= deadline:  # SQLITE_BUSY's message only
+                    raise
+            time.sleep(WAL_RETRY_S)
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
 
 
 @contextmanager
