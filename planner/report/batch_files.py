@@ -99,7 +99,8 @@ def write_outputs(result: BatchResult | BatchStream, out: Path) -> list[Path]:
             table = _csv_parts if suffix == ".csv" else _parquet_parts
             if isinstance(result, BatchStream):
                 with closing(result.parts()) as parts:
-                    table(files, out, parts, threads=0)  # formatted by the workers, or they have the CPUs
+                    # no threads here: the parts come formatted, or the workers pricing the next need the CPUs
+                    table(files, out, parts, threads=0)
             else:
                 table(files, out, [result.option_columns], threads=CSV_THREADS)
             written.append(table(files, sibling(out, "summary"), [result.summary_columns], threads=CSV_THREADS))
@@ -212,9 +213,9 @@ PARQUET_GROUP_ROWS = 100_000  # rows a streamed Parquet file's row groups gather
 def _parquet_parts(files: OutputSet, path: Path, parts: Iterable[dict[str, np.ndarray] | pa.Table],
                    threads: int = 0) -> Path:
     """A Parquet file of ``parts`` (each a dict of the same columns, or their Arrow table: :func:`_arrow`),
-    gathered into row groups of
-    :data:`PARQUET_GROUP_ROWS` rows or more; empty columns of text where there is no part. Every part must have
-    the first one's column types (a part that does not is an error, never cast: a cast could truncate).
+    gathered into row groups of :data:`PARQUET_GROUP_ROWS` rows or more; empty columns of text where there is no
+    part. Every part must have the first one's column types (a part that does not is an error, never cast: a cast
+    could truncate).
     ``threads``: unused (Arrow's Parquet writer has its own), for the CSV writer's signature."""
     import pyarrow as pa
     import pyarrow.parquet as pq
