@@ -166,8 +166,8 @@ class PriceBook:
         return book
 
     def decode_all(self) -> None:
-        """Decode every table still as read from a pack (:attr:`DEFERRED`): before forking workers, which would
-        each decode their own copy of what they use, and before the book is copied or packed."""
+        """Decode every table still as read from a pack (:attr:`DEFERRED`): before the book is copied (pickled
+        for another process) or packed. A batch's forked workers do not need it: each decodes what it uses."""
         _ = self.instance_prices
         for key in list(self._memo):
             self.memo(key, _held)

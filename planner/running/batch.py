@@ -89,7 +89,7 @@ class BatchStream:
     _parts: Generator[Part, None, None]
     errors: list[RowError]
     prices_as_of: str
-    shaped: bool = False  # the parts are what stream_batch's ``shape`` made of the columns
+    shaped: bool = False  # the parts are what stream_batch's ``shape`` made of the columns, not the columns
     _summaries: list[dict[str, np.ndarray]] = field(default_factory=list)
     _read: bool = False
 
@@ -106,14 +106,9 @@ class BatchStream:
         try:
             for part in self._parts:
                 self.errors += _sizing_errors([part])
-                if self.shaped:
-                    if SUMMARY in part:  # else no scenario of its chunk was priced
-                        self._summaries.append(part[SUMMARY])
-                        yield part[SHAPED]
-                elif len(part["row"]):
-                    # copied: a view (the row, name and region columns) would keep the chunk's options alive
-                    self._summaries.append({c: v.copy() for c, v in summarise(part).items()})
-                    yield {c: part[c] for c in OPTION_COLUMNS}  # in OPTION_COLUMNS order, as run_batch's
+                if SUMMARY in part:  # else no scenario of its chunk was priced
+                    self._summaries.append(part[SUMMARY])
+                    yield part[SHAPED]
         finally:
             self._parts.close()
         self.errors.sort(key=lambda e: (e.row, e.column))
@@ -155,14 +150,15 @@ def stream_batch(inp: BatchInput, book: PriceBook | Books | None = None, *, chun
                  progress: Progress | None = None, workers: int | None = None,
                  shape: Shape | None = None) -> BatchStream:
     """The batch of :func:`run_batch` as a :class:`BatchStream`, priced as its parts are read, for a
-    :func:`streamable` input. With ``shape``, each chunk's option columns are shaped (formatted as a file's text,
-    say) and summarised in the process that priced them, and only the shaped part and the summary come back: the
-    workers do the formatting beside the pricing, and the reader just writes."""
+    :func:`streamable` input. Each chunk is summarised in the process that priced it, and its option columns
+    (in OPTION_COLUMNS order) are yielded, or what ``shape`` makes of them there (formatted as a file's text, say):
+    the workers then do the formatting beside the pricing, and the reader just writes."""
     if not streamable(inp):
         raise ValueError("this batch's options cannot be streamed (see streamable)")
     books = _loaded_books(inp.frame, book)
     return BatchStream(_parts=_priced_parts(inp.frame, inp.policies, books, chunk_rows, workers,
-                                            _stepper(len(inp.frame), progress), slim=False, shape=shape),
+                                            _stepper(len(inp.frame), progress), slim=False,
+                                            shape=shape or _as_columns),
                        errors=list(inp.errors), prices_as_of=_prices_as_of(books), shaped=shape is not None)
 
 
@@ -347,6 +343,11 @@ class _Task:
 
 FAILED_ROW, FAILED_MESSAGE = "_failed_row", "_failed_message"  # a part's scenarios whose sizing raised
 SHAPED, SUMMARY = "_shaped", "_summary"  # a shaped part's options and its scenarios' summary
+
+
+def _as_columns(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The shape of a stream that yields the option columns themselves."""
+    return columns
 
 
 def _shaped(part: dict[str, np.ndarray], shape: Shape) -> Part:
